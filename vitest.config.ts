@@ -1,0 +1,21 @@
+import { fileURLToPath } from 'node:url';
+import { defineConfig } from 'vitest/config';
+
+const src = (p: string) => fileURLToPath(new URL(p, import.meta.url));
+
+// Tests import the workspace packages from source, so a change is tested without a rebuild.
+export default defineConfig({
+  resolve: {
+    alias: [
+      { find: /^@amojo-bridge\/sdk\/testing$/, replacement: src('./packages/sdk/src/testing/index.ts') },
+      { find: /^@amojo-bridge\/sdk$/, replacement: src('./packages/sdk/src/index.ts') },
+      { find: /^@amojo-bridge\/sandbox$/, replacement: src('./packages/sandbox/src/index.ts') },
+    ],
+  },
+  test: {
+    include: ['packages/*/src/**/*.test.ts', 'packages/*/test/**/*.test.ts', 'scripts/**/*.test.ts'],
+    testTimeout: 30_000,
+    hookTimeout: 60_000,
+    pool: 'forks',
+  },
+});
