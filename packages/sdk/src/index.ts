@@ -1,3 +1,4 @@
 export * from './errors/index.js';
+export * from './http/index.js';
 export * from './signing/index.js';
 export * from './types/index.js';

@@ -1,0 +1,42 @@
+/** The `fetch` function the clients call; inject one to point the SDK at an emulator or a proxy. */
+export type Fetch = (input: string, init: RequestInit) => Promise<Response>;
+
+/** A pino-compatible logger; every method is optional and the SDK is silent without one. */
+export interface Logger {
+  debug(obj: object, msg?: string): void;
+  info(obj: object, msg?: string): void;
+  warn(obj: object, msg?: string): void;
+  error(obj: object, msg?: string): void;
+}
+
+/** Retry policy for calls that are safe to repeat (network errors, 429 and 5xx). */
+export interface RetryOptions {
+  /** Extra attempts after the first. Default 3. */
+  readonly retries?: number;
+  /** Base delay of the exponential backoff, in ms. Default 250. */
+  readonly minDelayMs?: number;
+  /** Upper bound of one delay, in ms (a longer Retry-After is still honoured up to `maxRetryAfterMs`). Default 10 000. */
+  readonly maxDelayMs?: number;
+  /** Longest Retry-After the client will wait for before giving up and throwing. Default 60 000. */
+  readonly maxRetryAfterMs?: number;
+  /** Source of randomness for jitter, in [0, 1). Default Math.random. */
+  readonly random?: () => number;
+  /** How to wait; default setTimeout. Inject to make tests instant. */
+  readonly sleep?: (ms: number) => Promise<void>;
+}
+
+/** Options shared by {@link AmojoClient} and {@link AmocrmClient}. */
+export interface ClientOptions {
+  /** Base URL without a trailing slash. */
+  readonly baseUrl?: string;
+  /** Defaults to the global fetch. */
+  readonly fetch?: Fetch;
+  /** Clock; defaults to `() => new Date()`. Used for the Date header and token expiry. */
+  readonly now?: () => Date;
+  /** Timeout of one attempt in ms. Default 15 000. */
+  readonly timeoutMs?: number;
+  /** Logger (pino-compatible); silent by default. */
+  readonly log?: Partial<Logger>;
+  /** Retry policy, or `false` to never retry. */
+  readonly retry?: RetryOptions | false;
+}

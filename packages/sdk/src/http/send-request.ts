@@ -1,0 +1,134 @@
+import { AmojoApiError, type AmojoError, AmojoNetworkError, AmojoTimeoutError } from '../errors/amojo-error.js';
+import { errorFromResponse } from '../errors/error-from-response.js';
+import { backoffDelayMs, type RetryPolicy } from './backoff.js';
+import type { Fetch, Logger } from './client-options.js';
+
+/** What one HTTP call needs; `headers` is called before every attempt, so signatures and Dates are fresh. */
+export interface HttpRequest {
+  readonly method: 'GET' | 'POST' | 'PATCH' | 'DELETE';
+  /** Full URL, query included. */
+  readonly url: string;
+  /** Path without query, used in logs and error messages (never a token). */
+  readonly label: string;
+  readonly headers: () => Record<string, string> | Promise<Record<string, string>>;
+  /** The exact body bytes to send (already serialised and, for amojo, signed). */
+  readonly body?: string;
+  /** True when repeating the call cannot cause a second effect; only then are failures retried. */
+  readonly idempotent: boolean;
+}
+
+/** A successful (2xx) answer, body read as text. */
+export interface HttpResponse {
+  readonly status: number;
+  readonly headers: Headers;
+  readonly bodyText: string;
+}
+
+/** Everything {@link sendRequest} needs from its client. */
+export interface HttpContext {
+  readonly fetch: Fetch;
+  readonly timeoutMs: number;
+  readonly retry: RetryPolicy;
+  readonly log: Partial<Logger>;
+  readonly now: () => Date;
+}
+
+function isRetryable(error: unknown): error is AmojoError {
+  if (error instanceof AmojoNetworkError || error instanceof AmojoTimeoutError) return true;
+  return error instanceof AmojoApiError && (error.status === 429 || error.status >= 500);
+}
+
+async function attempt(ctx: HttpContext, request: HttpRequest): Promise<HttpResponse> {
+  const init: RequestInit = {
+    method: request.method,
+    headers: await request.headers(),
+    signal: AbortSignal.timeout(ctx.timeoutMs),
+  };
+  if (request.body !== undefined) init.body = request.body;
+  let response: Response;
+  try {
+    response = await ctx.fetch(request.url, init);
+  } catch (cause) {
+    if (cause instanceof Error && (cause.name === 'TimeoutError' || cause.name === 'AbortError')) {
+      throw new AmojoTimeoutError(
+        `${request.method} ${request.label} timed out after ${ctx.timeoutMs} ms`,
+        ctx.timeoutMs,
+        {
+          cause,
+        },
+      );
+    }
+    const reason = (cause as { cause?: { code?: string } })?.cause?.code ?? (cause as Error)?.message ?? 'unknown';
+    throw new AmojoNetworkError(`${request.method} ${request.label} could not reach the server (${reason})`, { cause });
+  }
+  let bodyText: string;
+  try {
+    bodyText = await response.text();
+  } catch (cause) {
+    if (cause instanceof Error && (cause.name === 'TimeoutError' || cause.name === 'AbortError')) {
+      throw new AmojoTimeoutError(
+        `${request.method} ${request.label} timed out after ${ctx.timeoutMs} ms`,
+        ctx.timeoutMs,
+        {
+          cause,
+        },
+      );
+    }
+    throw new AmojoNetworkError(`${request.method} ${request.label}: the answer could not be read`, { cause });
+  }
+  if (response.status >= 400) {
+    throw errorFromResponse({
+      status: response.status,
+      retryAfter: response.headers.get('retry-after'),
+      bodyText,
+      request: `${request.method} ${request.label}`,
+      now: ctx.now(),
+    });
+  }
+  return { status: response.status, headers: response.headers, bodyText };
+}
+
+/**
+ * Sends a request with a per-attempt timeout; retries network errors, timeouts, 429 and 5xx with backoff and jitter,
+ * but only when `request.idempotent` is true. Throws an {@link AmojoError} subclass on failure.
+ */
+export async function sendRequest(ctx: HttpContext, request: HttpRequest): Promise<HttpResponse> {
+  for (let attemptNo = 1; ; attemptNo++) {
+    const started = Date.now();
+    try {
+      const response = await attempt(ctx, request);
+      ctx.log.debug?.(
+        {
+          request: `${request.method} ${request.label}`,
+          status: response.status,
+          attempt: attemptNo,
+          ms: Date.now() - started,
+        },
+        'amojo request done',
+      );
+      return response;
+    } catch (error) {
+      const retriesLeft = request.idempotent ? ctx.retry.retries - (attemptNo - 1) : 0;
+      const retryAfterMs = error instanceof AmojoApiError ? error.retryAfterMs : undefined;
+      const tooLong = retryAfterMs !== undefined && retryAfterMs > ctx.retry.maxRetryAfterMs;
+      if (!isRetryable(error) || retriesLeft <= 0 || tooLong) {
+        ctx.log.warn?.(
+          {
+            request: `${request.method} ${request.label}`,
+            attempt: attemptNo,
+            code: (error as AmojoError).code,
+            err: (error as Error).message,
+          },
+          'amojo request failed',
+        );
+        throw error;
+      }
+      const delay = backoffDelayMs(attemptNo, ctx.retry, retryAfterMs);
+      ctx.log.info?.(
+        { request: `${request.method} ${request.label}`, attempt: attemptNo, delayMs: delay, err: error.message },
+        'amojo request will be retried',
+      );
+      await ctx.retry.sleep(delay);
+    }
+  }
+}
