@@ -1,4 +1,6 @@
 import { EventEmitter } from 'node:events';
+import { OAuthStore } from './oauth-store.js';
+import { DEFAULT_PIPELINE_ID, SourceStore, type StoredSource } from './source-store.js';
 import type {
   CrmAccountConfig,
   CrmChangeEvent,
@@ -8,6 +10,7 @@ import type {
   CrmLead,
   CrmSnapshot,
   CrmSource,
+  CrmUserConfig,
 } from './types.js';
 
 /** Options of {@link CrmState}. */
@@ -16,54 +19,83 @@ export interface CrmStateOptions {
   readonly now?: () => Date;
 }
 
-interface ContactRecord {
-  id: number;
-  accountAmojoId: string;
-  name: string;
-  phone?: string;
-  email?: string;
-  createdAt: number;
+/** A contact as stored, with its account and timestamps. */
+export interface StoredContact {
+  readonly id: number;
+  readonly accountAmojoId: string;
+  readonly name: string;
+  readonly phone?: string;
+  readonly email?: string;
+  readonly createdAt: number;
+  readonly createdBy: number;
 }
 
-interface LeadRecord extends CrmLead {
+/** A contact<->chat link; `id` changes whenever the chat moves to another contact (spec 5.4). */
+export interface ChatLink {
+  readonly id: number;
+  readonly chatId: string;
+  readonly contactId: number;
+}
+
+/** One outgoing platform call (install redirect or disabled hook) and its answer; URLs carry no code or signature. */
+export interface IntegrationCall {
+  readonly kind: 'install' | 'disable';
+  readonly accountAmojoId: string;
+  readonly clientId: string;
+  readonly url: string;
+  readonly at: number;
+  readonly status?: number;
+  readonly error?: string;
+  readonly durationMs: number;
+}
+
+interface StoredLead extends CrmLead {
   readonly accountAmojoId: string;
 }
 
-interface SourceRecord {
-  id: number;
-  accountAmojoId: string;
-  clientId: string;
-  name: string;
-  external_id: string;
-  default: boolean;
-  pipeline_id: number;
-  origin_code: string | null;
-}
+const DEFAULT_ACCESS_TTL_SECONDS = 86_400;
+const DEFAULT_REFRESH_TTL_SECONDS = 90 * 86_400;
+const DEFAULT_RATE_LIMIT_PER_SECOND = 7;
 
-/** Pipeline id used for leads and sources when no other is given. */
-export const DEFAULT_PIPELINE_ID = 1000;
-
-/** In-memory CRM data of every emulated account: contacts, leads, sources, chat links, OAuth state. */
+/** In-memory CRM data of every emulated account: OAuth state, sources, contacts, leads and chat links. */
 export class CrmState {
+  /** The configuration this state was built from. */
+  readonly config: CrmConfig;
+  /** Codes, access tokens and refresh tokens. */
+  readonly oauth: OAuthStore;
+  /** Sources of every integration in every account. */
+  readonly sourceStore: SourceStore;
+  /** Requests per second allowed per access token. */
+  readonly rateLimitPerSecond: number;
   readonly #accounts = new Map<string, CrmAccountConfig>();
   readonly #integrations = new Map<string, CrmIntegrationConfig>();
-  readonly #contacts = new Map<number, ContactRecord>();
-  readonly #leads = new Map<number, LeadRecord>();
-  readonly #sources = new Map<number, SourceRecord>();
-  /** chat id -> contact id; a chat links to at most one contact. */
-  readonly #links = new Map<string, number>();
+  /** `${accountAmojoId}|${clientId}` of installations that are currently enabled. */
+  readonly #installed = new Set<string>();
+  readonly #contacts = new Map<number, StoredContact>();
+  readonly #leads = new Map<number, StoredLead>();
+  /** chat id -> link; a chat links to at most one contact. */
+  readonly #links = new Map<string, ChatLink>();
   readonly #events = new EventEmitter();
+  readonly #calls: IntegrationCall[] = [];
   readonly #now: () => Date;
   #nextContactId = 5_000_001;
   #nextLeadId = 9_000_001;
-  /** The configuration this state was built from. */
-  readonly config: CrmConfig;
+  #nextLinkId = 26_001;
 
   constructor(config: CrmConfig, options: CrmStateOptions = {}) {
     this.config = config;
     this.#now = options.now ?? (() => new Date());
     for (const account of config.accounts) this.#accounts.set(account.amojoId, account);
     for (const integration of config.integrations) this.#integrations.set(integration.clientId, integration);
+    this.rateLimitPerSecond = config.rateLimitPerSecond ?? DEFAULT_RATE_LIMIT_PER_SECOND;
+    this.oauth = new OAuthStore({
+      nowMs: () => this.nowMs(),
+      accessTokenTtlSeconds: config.accessTokenTtlSeconds ?? DEFAULT_ACCESS_TTL_SECONDS,
+      refreshTokenTtlSeconds: config.refreshTokenTtlSeconds ?? DEFAULT_REFRESH_TTL_SECONDS,
+    });
+    this.sourceStore = new SourceStore({ onChange: (accountAmojoId) => this.emitChange(accountAmojoId, 'source') });
+    // One listener per open inbox/SSE connection is normal, not a leak.
+    this.#events.setMaxListeners(0);
   }
 
   /** Current time in ms, from the injected clock. */
@@ -86,6 +118,77 @@ export class CrmState {
     return this.#integrations.get(clientId);
   }
 
+  /** The user who installs integrations and owns their tokens: the first admin, else the first user. */
+  installingUser(account: CrmAccountConfig): CrmUserConfig | undefined {
+    return account.users.find((u) => u.isAdmin === true) ?? account.users[0];
+  }
+
+  /** Whether a user has account-admin rights; without any `isAdmin` in the config the first user is the admin. */
+  isAdmin(account: CrmAccountConfig, userId: number): boolean {
+    const user = account.users.find((u) => u.id === userId);
+    if (!user) return false;
+    if (user.isAdmin !== undefined) return user.isAdmin;
+    return account.users.every((u) => u.isAdmin === undefined) && account.users[0]?.id === userId;
+  }
+
+  /** Whether the integration is currently enabled in the account. */
+  isInstalled(accountAmojoId: string, clientId: string): boolean {
+    return this.#installed.has(`${accountAmojoId}|${clientId}`);
+  }
+
+  /**
+   * Enables the integration in the account. Without the "Multiple sources" flag amoCRM auto-creates one source whose
+   * external_id is the widget code (spec 5.3, 6.3); the sandbox does so when the integration has a widget code.
+   */
+  markInstalled(accountAmojoId: string, clientId: string): void {
+    this.#installed.add(`${accountAmojoId}|${clientId}`);
+    const integration = this.#integrations.get(clientId);
+    if (integration && !integration.multipleSources && integration.widgetCode) {
+      this.sourceStore.ensure(
+        { accountAmojoId, clientId },
+        { name: integration.widgetCode, externalId: integration.widgetCode, default: true },
+      );
+    }
+    this.emitChange(accountAmojoId, 'integration');
+  }
+
+  /** Disables the integration in the account and revokes its tokens; returns how many tokens were live. */
+  markDisabled(accountAmojoId: string, clientId: string): number {
+    this.#installed.delete(`${accountAmojoId}|${clientId}`);
+    const revoked = this.oauth.revoke(accountAmojoId, clientId);
+    this.emitChange(accountAmojoId, 'token');
+    this.emitChange(accountAmojoId, 'integration');
+    return revoked;
+  }
+
+  /** Records an install redirect or disabled hook attempt. */
+  recordCall(call: IntegrationCall): void {
+    this.#calls.push(call);
+    this.emitChange(call.accountAmojoId, 'integration');
+  }
+
+  /** Installations of an account (or all) with their state and every recorded platform call, oldest first. */
+  integrations(accountAmojoId?: string): readonly {
+    readonly accountAmojoId: string;
+    readonly clientId: string;
+    readonly installed: boolean;
+    readonly calls: readonly IntegrationCall[];
+  }[] {
+    const out = [];
+    for (const account of this.#accounts.values()) {
+      if (accountAmojoId !== undefined && account.amojoId !== accountAmojoId) continue;
+      for (const integration of this.#integrations.values()) {
+        out.push({
+          accountAmojoId: account.amojoId,
+          clientId: integration.clientId,
+          installed: this.isInstalled(account.amojoId, integration.clientId),
+          calls: this.#calls.filter((c) => c.accountAmojoId === account.amojoId && c.clientId === integration.clientId),
+        });
+      }
+    }
+    return out;
+  }
+
   /** Creates a contact named after the client, links the chat to it and opens an unsorted lead (spec 3.4). */
   createContactAndLead(input: {
     accountAmojoId: string;
@@ -100,13 +203,14 @@ export class CrmState {
       ...(input.phone !== undefined ? { phone: input.phone } : {}),
       ...(input.email !== undefined ? { email: input.email } : {}),
     });
-    this.linkChat(input.accountAmojoId, input.chatId, contact.id);
-    const accountSources = [...this.#sources.values()].filter((s) => s.accountAmojoId === input.accountAmojoId);
+    this.linkChat(input.chatId, contact.id);
+    const accountSources = this.sourceStore.all(input.accountAmojoId);
+    // Spec 5.3: an unknown or missing external_id falls back to the default source, else to no source.
     const source =
       (input.sourceExternalId !== undefined
         ? accountSources.find((s) => s.external_id === input.sourceExternalId)
         : undefined) ?? accountSources.find((s) => s.default);
-    const lead: LeadRecord = {
+    const lead: StoredLead = {
       id: this.#nextLeadId++,
       accountAmojoId: input.accountAmojoId,
       name: `Lead from ${input.name}`,
@@ -117,63 +221,75 @@ export class CrmState {
       chatId: input.chatId,
     };
     this.#leads.set(lead.id, lead);
-    this.#emit(input.accountAmojoId, 'lead');
+    this.emitChange(input.accountAmojoId, 'lead');
     return { contactId: contact.id, leadId: lead.id };
   }
 
   /** Adds a contact to an account. */
-  addContact(accountAmojoId: string, input: { name: string; phone?: string; email?: string }): CrmContact {
-    const record: ContactRecord = {
+  addContact(
+    accountAmojoId: string,
+    input: { name: string; phone?: string; email?: string; createdBy?: number },
+  ): StoredContact {
+    const contact: StoredContact = {
       id: this.#nextContactId++,
       accountAmojoId,
       name: input.name,
       createdAt: Math.floor(this.nowMs() / 1000),
+      createdBy: input.createdBy ?? 0,
       ...(input.phone !== undefined ? { phone: input.phone } : {}),
       ...(input.email !== undefined ? { email: input.email } : {}),
     };
-    this.#contacts.set(record.id, record);
-    this.#emit(accountAmojoId, 'contact');
-    return this.#contactView(record);
+    this.#contacts.set(contact.id, contact);
+    this.emitChange(accountAmojoId, 'contact');
+    return contact;
   }
 
   /** A contact of the account, if it exists there. */
-  contact(accountAmojoId: string, id: number): CrmContact | undefined {
-    const record = this.#contacts.get(id);
-    return record && record.accountAmojoId === accountAmojoId ? this.#contactView(record) : undefined;
+  contact(accountAmojoId: string, id: number): StoredContact | undefined {
+    const contact = this.#contacts.get(id);
+    return contact?.accountAmojoId === accountAmojoId ? contact : undefined;
   }
 
   /** Contacts of an account, oldest first. */
-  contacts(accountAmojoId: string): readonly CrmContact[] {
-    return [...this.#contacts.values()]
-      .filter((c) => c.accountAmojoId === accountAmojoId)
-      .map((c) => this.#contactView(c));
+  contacts(accountAmojoId: string): readonly StoredContact[] {
+    return [...this.#contacts.values()].filter((c) => c.accountAmojoId === accountAmojoId);
   }
 
-  /** Links a chat to a contact, moving it away from any previous contact. */
-  linkChat(accountAmojoId: string, chatId: string, contactId: number): void {
-    this.#links.set(chatId, contactId);
-    this.#emit(accountAmojoId, 'link');
+  /** Links a chat to a contact, moving it away from any previous contact (a new link id when it moves). */
+  linkChat(chatId: string, contactId: number): ChatLink {
+    const contact = this.#contacts.get(contactId);
+    if (!contact) throw new RangeError(`Contact ${contactId} does not exist`);
+    const existing = this.#links.get(chatId);
+    if (existing?.contactId === contactId) return existing;
+    const link: ChatLink = { id: this.#nextLinkId++, chatId, contactId };
+    this.#links.set(chatId, link);
+    this.emitChange(contact.accountAmojoId, 'link');
+    return link;
+  }
+
+  /** Links of an account, optionally only those matching one of the chat ids or contact ids. */
+  chatLinks(
+    accountAmojoId: string,
+    filter: { chatIds?: readonly string[]; contactIds?: readonly number[] } = {},
+  ): readonly ChatLink[] {
+    return [...this.#links.values()].filter(
+      (link) =>
+        this.#contacts.get(link.contactId)?.accountAmojoId === accountAmojoId &&
+        (filter.chatIds === undefined || filter.chatIds.includes(link.chatId)) &&
+        (filter.contactIds === undefined || filter.contactIds.includes(link.contactId)),
+    );
   }
 
   /** The contact a chat is linked to. */
   contactForChat(chatId: string): CrmContact | undefined {
-    const id = this.#links.get(chatId);
-    const record = id === undefined ? undefined : this.#contacts.get(id);
-    return record ? this.#contactView(record) : undefined;
-  }
-
-  /** Every chat<->contact link of an account. */
-  chatLinks(accountAmojoId: string): readonly { chatId: string; contactId: number }[] {
-    const out: { chatId: string; contactId: number }[] = [];
-    for (const [chatId, contactId] of this.#links) {
-      if (this.#contacts.get(contactId)?.accountAmojoId === accountAmojoId) out.push({ chatId, contactId });
-    }
-    return out;
+    const link = this.#links.get(chatId);
+    const contact = link ? this.#contacts.get(link.contactId) : undefined;
+    return contact ? this.#contactView(contact) : undefined;
   }
 
   /** All integrations' sources of that account. */
   sources(accountAmojoId: string): readonly CrmSource[] {
-    return [...this.#sources.values()].filter((s) => s.accountAmojoId === accountAmojoId).map(sourceView);
+    return this.sourceStore.all(accountAmojoId).map(sourceView);
   }
 
   /** CRM data of one account, or of every account when none is given. */
@@ -182,32 +298,40 @@ export class CrmState {
     return {
       contacts: [...this.#contacts.values()].filter(mine).map((c) => this.#contactView(c)),
       leads: [...this.#leads.values()].filter(mine).map(({ accountAmojoId: _, ...lead }) => lead),
-      sources: [...this.#sources.values()].filter(mine).map(sourceView),
+      sources: this.sourceStore.all(accountAmojoId).map(sourceView),
     };
   }
 
-  /** Subscribes to changes (used by the core to push `{type:'crm'}` live events). */
+  /** Subscribes to changes (the core turns them into `{type:'crm'}` live events). */
   on(event: 'change', listener: (e: CrmChangeEvent) => void): void {
     this.#events.on(event, listener);
   }
 
-  #emit(accountAmojoId: string, what: CrmChangeEvent['what']): void {
+  /** Emits a change event for an account. */
+  emitChange(accountAmojoId: string, what: CrmChangeEvent['what']): void {
     this.#events.emit('change', { accountAmojoId, what } satisfies CrmChangeEvent);
   }
 
-  #contactView(record: ContactRecord): CrmContact {
-    const chatIds = [...this.#links].filter(([, id]) => id === record.id).map(([chatId]) => chatId);
+  #contactView(contact: StoredContact): CrmContact {
+    const chatIds = [...this.#links.values()].filter((l) => l.contactId === contact.id).map((l) => l.chatId);
     return {
-      id: record.id,
-      name: record.name,
-      ...(record.phone !== undefined ? { phone: record.phone } : {}),
-      ...(record.email !== undefined ? { email: record.email } : {}),
+      id: contact.id,
+      name: contact.name,
+      ...(contact.phone !== undefined ? { phone: contact.phone } : {}),
+      ...(contact.email !== undefined ? { email: contact.email } : {}),
       chatIds,
     };
   }
 }
 
-function sourceView(record: SourceRecord): CrmSource {
-  const { accountAmojoId: _, ...source } = record;
-  return { ...source };
+function sourceView(source: StoredSource): CrmSource {
+  return {
+    id: source.id,
+    name: source.name,
+    external_id: source.external_id,
+    default: source.default,
+    pipeline_id: source.pipeline_id,
+    origin_code: source.origin_code,
+    clientId: source.clientId,
+  };
 }

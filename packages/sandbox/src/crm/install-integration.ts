@@ -1,0 +1,58 @@
+import { callIntegration, withoutQuery } from './call-integration.js';
+import type { CrmState } from './crm-state.js';
+
+/** amoCRM waits at most 3 s for the integration's redirect URI (spec 4.7). */
+export const INSTALL_REDIRECT_TIMEOUT_MS = 3000;
+
+/** Outcome of an install: the minted code and what the redirect URI answered. */
+export type InstallResult =
+  | {
+      readonly ok: true;
+      readonly code: string;
+      readonly redirectStatus: number | null;
+      readonly redirectError?: string;
+    }
+  | { readonly ok: false; readonly detail: string };
+
+/**
+ * Installs an integration into an account the way the widget install does (spec 4.7): enables it, mints a code valid
+ * 20 minutes and GETs the redirect URI with `code`, `referer`, `platform=1` and `from_widget=1`, once.
+ */
+export async function installIntegration(
+  crm: CrmState,
+  input: { accountAmojoId: string; clientId: string; timeoutMs?: number },
+): Promise<InstallResult> {
+  const account = crm.account(input.accountAmojoId);
+  if (!account) return { ok: false, detail: `Unknown account ${input.accountAmojoId}` };
+  const integration = crm.integration(input.clientId);
+  if (!integration) return { ok: false, detail: `Unknown integration ${input.clientId}` };
+  const user = crm.installingUser(account);
+  if (!user) return { ok: false, detail: `Account ${input.accountAmojoId} has no users to install the integration` };
+
+  crm.markInstalled(account.amojoId, integration.clientId);
+  const code = crm.oauth.mintCode(
+    { accountAmojoId: account.amojoId, accountId: account.id, clientId: integration.clientId, userId: user.id },
+    integration.redirectUri,
+  );
+  const url = new URL(integration.redirectUri);
+  url.searchParams.set('code', code);
+  url.searchParams.set('referer', `${account.subdomain}.amocrm.ru`);
+  url.searchParams.set('platform', '1');
+  url.searchParams.set('from_widget', '1');
+  const at = crm.nowMs();
+  const answer = await callIntegration(url, input.timeoutMs ?? INSTALL_REDIRECT_TIMEOUT_MS);
+  crm.recordCall({
+    kind: 'install',
+    accountAmojoId: account.amojoId,
+    clientId: integration.clientId,
+    url: withoutQuery(url),
+    at,
+    ...answer,
+  });
+  return {
+    ok: true,
+    code,
+    redirectStatus: answer.status ?? null,
+    ...(answer.error !== undefined ? { redirectError: answer.error } : {}),
+  };
+}
