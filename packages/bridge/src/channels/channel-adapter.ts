@@ -1,0 +1,184 @@
+import type { Logger } from '../log.js';
+
+/** What a messenger supports; the pipelines apply explicit fallbacks (or report -1/905) for the rest. */
+export interface ChannelCapabilities {
+  readonly text: boolean;
+  readonly picture: boolean;
+  readonly file: boolean;
+  readonly video: boolean;
+  readonly voice: boolean;
+  readonly audio: boolean;
+  readonly sticker: boolean;
+  readonly location: boolean;
+  readonly contact: boolean;
+  readonly typing: boolean;
+  readonly reactions: boolean;
+  readonly readReceipts: boolean;
+  readonly edits: boolean;
+}
+
+/** The message types a channel can carry (the Chats API's own list, spec 3.4.4). */
+export type ChannelMessageType =
+  | 'text'
+  | 'picture'
+  | 'file'
+  | 'video'
+  | 'voice'
+  | 'audio'
+  | 'sticker'
+  | 'location'
+  | 'contact';
+
+/** A channel instance as adapters see it: one configured messenger endpoint, one amoCRM source. */
+export interface ChannelInstanceRecord {
+  /** Public key of the instance (`channel_instances.key`, the `:instance` path segment of the http channel). */
+  readonly id: string;
+  /** `channel_instances.id`. */
+  readonly rowId: number;
+  readonly kind: string;
+  readonly name: string | null;
+  /** Account (`accounts.id`) the instance belongs to; null when not attached to an account. */
+  readonly accountId: number | null;
+  /** Kind-specific settings (for `http`: `url`, optional `capabilities` overrides). */
+  readonly settings: Readonly<Record<string, unknown>>;
+  /** Shared secret for signatures; never logged. */
+  readonly secret: string | null;
+}
+
+/** Content of a message in either direction, in the protocol's field names but camelCase. */
+export interface ChannelMessageContent {
+  readonly type: ChannelMessageType;
+  readonly text?: string;
+  /** Public URL of the file for media types. */
+  readonly media?: string;
+  readonly fileName?: string;
+  readonly fileSize?: number;
+  readonly mediaDuration?: number;
+  readonly location?: { readonly lon: number; readonly lat: number };
+  readonly contact?: { readonly name: string; readonly phone: string };
+}
+
+/** The customer as a messenger identifies them. */
+export interface ChannelSender {
+  /** The messenger's id of the customer, stable within the instance. */
+  readonly id: string;
+  readonly name: string;
+  readonly phone?: string;
+  readonly email?: string;
+  readonly avatar?: string;
+}
+
+/** A customer message received by an adapter. */
+export interface InboundChannelMessage {
+  readonly kind: 'message';
+  readonly instanceId: string;
+  /** The messenger's id of this event; the same id twice is one message. */
+  readonly eventId: string;
+  /** The messenger's id of the conversation (one customer chat). */
+  readonly chatKey: string;
+  readonly sender: ChannelSender;
+  readonly message: ChannelMessageContent;
+  /** When the customer sent it. */
+  readonly sentAt: Date;
+}
+
+/** The customer read a manager message; `messageId` is the id the bridge gave it when sending. */
+export interface InboundReadReceipt {
+  readonly kind: 'read';
+  readonly instanceId: string;
+  readonly messageId: string;
+}
+
+/** The customer is typing (ephemeral: dropped when stale, never retried). */
+export interface InboundTyping {
+  readonly kind: 'typing';
+  readonly instanceId: string;
+  readonly chatKey: string;
+  readonly senderId: string;
+}
+
+/** Every event an adapter hands to the bridge. */
+export type InboundChannelEvent = InboundChannelMessage | InboundReadReceipt | InboundTyping;
+
+/** What {@link ChannelContext.receive} resolves with, after the commit. */
+export interface ReceiveResult {
+  /** Our message id (`msgid`) for a message; the receipt's message id for a read receipt; empty for typing. */
+  readonly messageId: string;
+  /** True when the event had been received before (nothing new was stored). */
+  readonly duplicate: boolean;
+}
+
+/** Given to an adapter at start. */
+export interface ChannelContext {
+  readonly instance: ChannelInstanceRecord;
+  readonly log: Logger;
+  /** Stores the event and enqueues its job in one transaction; resolves after the commit. */
+  readonly receive: (event: InboundChannelEvent) => Promise<ReceiveResult>;
+}
+
+/** Where a manager message goes: the customer and their conversation as the messenger knows them. */
+export interface ChannelRecipient {
+  readonly chatKey: string;
+  /** The messenger's customer id; absent for "write first" chats that only know a phone. */
+  readonly id?: string;
+  readonly name?: string;
+  readonly phone?: string;
+  readonly email?: string;
+}
+
+/** A manager message to deliver. */
+export interface OutboundChannelMessage {
+  /** Our stable id of the message; the same on every attempt, so receivers can deduplicate. */
+  readonly messageId: string;
+  readonly recipient: ChannelRecipient;
+  readonly sender: { readonly id: string; readonly name?: string };
+  readonly message: ChannelMessageContent & {
+    readonly thumbnail?: string;
+    readonly mediaGroupId?: string;
+    readonly buttons?: readonly (readonly { readonly text: string; readonly url?: string }[])[];
+  };
+  readonly sentAt: Date;
+}
+
+/** A manager is typing. */
+export interface OutboundTyping {
+  readonly eventId: string;
+  readonly recipient: ChannelRecipient;
+  readonly senderId: string;
+  readonly expiresAt: Date;
+}
+
+/** A manager set or removed a reaction on a message. */
+export interface OutboundReaction {
+  readonly eventId: string;
+  readonly recipient: ChannelRecipient;
+  /** Our id of the message reacted to. */
+  readonly messageId: string;
+  readonly type: 'react' | 'unreact';
+  readonly emoji?: string;
+  readonly senderId: string;
+}
+
+/** Error codes of delivery_status -1 (spec 3.5). */
+export type ChannelErrorCode = 901 | 902 | 903 | 904 | 905;
+
+/** Outcome of one send: accepted, or refused with a 90x code and a human reason (retryable or not). */
+export type ChannelSendResult =
+  | { readonly ok: true; readonly channelMessageId?: string }
+  | { readonly ok: false; readonly errorCode: ChannelErrorCode; readonly reason: string; readonly retryable: boolean };
+
+/** A messenger integration: one object per channel instance. */
+export interface ChannelAdapter {
+  readonly kind: string;
+  readonly capabilities: ChannelCapabilities;
+  start(ctx: ChannelContext): Promise<void>;
+  stop(): Promise<void>;
+  send(message: OutboundChannelMessage): Promise<ChannelSendResult>;
+  /** Shows a manager typing; a `void` answer counts as accepted. */
+  typing?(event: OutboundTyping): Promise<ChannelSendResult | undefined>;
+  /** Shows a manager reaction; a `void` answer counts as accepted. */
+  react?(event: OutboundReaction): Promise<ChannelSendResult | undefined>;
+}
+
+/** Creates the adapter of one instance. */
+export type ChannelFactory = (options: { readonly instance: ChannelInstanceRecord }) => ChannelAdapter;

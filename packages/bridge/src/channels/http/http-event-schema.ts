@@ -1,0 +1,98 @@
+import { z } from 'zod';
+
+const text = (max: number) => z.string().max(max);
+const id = z.string().min(1).max(200);
+
+const messageContent = z
+  .object({
+    type: z.enum(['text', 'picture', 'file', 'video', 'voice', 'audio', 'sticker', 'location', 'contact']),
+    text: text(10_000).optional(),
+    media: z
+      .url({ protocol: /^https?$/ })
+      .max(2000)
+      .optional(),
+    fileName: text(255).optional(),
+    fileSize: z.number().int().nonnegative().optional(),
+    mediaDuration: z.number().int().nonnegative().optional(),
+    location: z.object({ lon: z.number().min(-180).max(180), lat: z.number().min(-90).max(90) }).optional(),
+    contact: z.object({ name: text(255).min(1), phone: text(50).min(1) }).optional(),
+  })
+  .superRefine((m, ctx) => {
+    // The same required fields amojo checks (spec 3.4.4), so a bad event is refused here with a 400 the customer
+    // system can act on, instead of being accepted and dead-lettered later.
+    const need = (field: keyof typeof m, why: string) => {
+      if (m[field] === undefined || m[field] === '') ctx.addIssue({ code: 'custom', path: [field], message: why });
+    };
+    if (m.type === 'text') need('text', 'required for a text message');
+    if (['picture', 'file', 'video', 'voice', 'audio', 'sticker'].includes(m.type))
+      need('media', `required for ${m.type}`);
+    if (['picture', 'file', 'video'].includes(m.type)) {
+      need('fileName', `required for ${m.type}`);
+      need('fileSize', `required for ${m.type}`);
+    }
+    if (m.type === 'location') need('location', 'required for a location message');
+    if (m.type === 'contact') need('contact', 'required for a contact message');
+  });
+
+/** A customer message posted by a customer system. */
+export const httpMessageEventSchema = z.object({
+  type: z.literal('message').optional(),
+  eventId: id,
+  chatKey: id,
+  sender: z.object({
+    id,
+    name: text(255).min(1),
+    phone: text(50).optional(),
+    email: text(255).optional(),
+    avatar: z
+      .url({ protocol: /^https?$/ })
+      .max(2000)
+      .optional(),
+  }),
+  message: messageContent,
+  /** Unix seconds (or milliseconds, told apart by size). */
+  timestamp: z.number().int().positive(),
+});
+
+/** The customer read a manager message (`messageId` as the bridge sent it). */
+export const httpReadEventSchema = z.object({ type: z.literal('read').optional(), messageId: id });
+
+/** The customer is typing. */
+export const httpTypingEventSchema = z.object({ type: z.literal('typing'), chatKey: id, sender: z.object({ id }) });
+
+/** A parsed customer event. */
+export type HttpChannelEvent =
+  | ({ readonly kind: 'message' } & z.infer<typeof httpMessageEventSchema>)
+  | ({ readonly kind: 'read' } & z.infer<typeof httpReadEventSchema>)
+  | ({ readonly kind: 'typing' } & z.infer<typeof httpTypingEventSchema>);
+
+/** Result of {@link parseHttpChannelEvent}: the event, or a message naming the bad field. */
+export type ParseHttpEventResult =
+  | { readonly ok: true; readonly event: HttpChannelEvent }
+  | { readonly ok: false; readonly message: string };
+
+/**
+ * Validates a customer event. `type` may be omitted: a body with `message` is a message, a body with only
+ * `messageId` is a read receipt.
+ */
+export function parseHttpChannelEvent(json: unknown): ParseHttpEventResult {
+  if (!json || typeof json !== 'object' || Array.isArray(json)) {
+    return { ok: false, message: 'the body must be a JSON object' };
+  }
+  const body = json as Record<string, unknown>;
+  const type = body.type ?? ('message' in body ? 'message' : 'messageId' in body ? 'read' : undefined);
+  if (type === 'message') return wrap('message', httpMessageEventSchema.safeParse(body));
+  if (type === 'read') return wrap('read', httpReadEventSchema.safeParse(body));
+  if (type === 'typing') return wrap('typing', httpTypingEventSchema.safeParse(body));
+  return { ok: false, message: 'type: expected "message", "read" or "typing"' };
+}
+
+function wrap<K extends HttpChannelEvent['kind'], T>(
+  kind: K,
+  result: { success: true; data: T } | { success: false; error: z.ZodError },
+): ParseHttpEventResult {
+  if (result.success) return { ok: true, event: { kind, ...result.data } as unknown as HttpChannelEvent };
+  const issue = result.error.issues[0];
+  const path = issue?.path.length ? issue.path.join('.') : '(body)';
+  return { ok: false, message: `${path}: ${issue?.message ?? 'invalid'}` };
+}

@@ -1,0 +1,81 @@
+import type { ChannelSendResult } from '../channel-adapter.js';
+import { webhookHeaders } from './webhook-signature.js';
+
+/** The `fetch` the http channel calls; injectable so tests and proxies need no global patching. */
+export type HttpChannelFetch = (input: string, init: RequestInit) => Promise<Response>;
+
+/** Input of {@link postChannelEvent}. */
+export interface PostChannelEventInput {
+  readonly url: string;
+  readonly secret: string;
+  /** Stable across retries of one event: it is the `webhook-id` the receiver deduplicates on. */
+  readonly eventId: string;
+  readonly body: unknown;
+  readonly fetch?: HttpChannelFetch;
+  readonly timeoutMs?: number;
+  readonly now?: Date;
+}
+
+const REFUSAL_CODES = new Set([901, 902, 903, 904, 905]);
+
+/**
+ * POSTs one signed event to a customer system and classifies the answer. 2xx: accepted. A 4xx whose JSON body has
+ * `errorCode` 901-905: a deliberate refusal, reported to amoCRM as is and never retried. Anything else (other
+ * statuses, timeouts, refused connections): retryable, so the job queue tries again with backoff until a 2xx.
+ */
+export async function postChannelEvent(input: PostChannelEventInput): Promise<ChannelSendResult> {
+  const body = JSON.stringify(input.body);
+  const headers = webhookHeaders({
+    body,
+    secret: input.secret,
+    id: input.eventId,
+    ...(input.now ? { now: input.now } : {}),
+  });
+  let response: Response;
+  try {
+    response = await (input.fetch ?? fetch)(input.url, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', 'user-agent': 'amojo-bridge', ...headers },
+      body,
+      signal: AbortSignal.timeout(input.timeoutMs ?? 10_000),
+    });
+  } catch (cause) {
+    const why = cause instanceof Error ? `${cause.name}: ${cause.message}` : 'unknown error';
+    return { ok: false, errorCode: 903, reason: `customer system unreachable (${why})`, retryable: true };
+  }
+  const text = await response.text().catch(() => '');
+  const json = parseJson(text);
+  if (response.status >= 200 && response.status < 300) {
+    const id = json && typeof json === 'object' && 'id' in json ? json.id : undefined;
+    return typeof id === 'string' && id ? { ok: true, channelMessageId: id } : { ok: true };
+  }
+  if (response.status >= 400 && response.status < 500 && response.status !== 408 && response.status !== 429) {
+    const refusal = json && typeof json === 'object' ? (json as Record<string, unknown>) : undefined;
+    const code = refusal?.errorCode;
+    if (typeof code === 'number' && REFUSAL_CODES.has(code)) {
+      const reason =
+        typeof refusal?.reason === 'string' && refusal.reason ? refusal.reason : 'refused by the customer system';
+      return {
+        ok: false,
+        errorCode: code as 901 | 902 | 903 | 904 | 905,
+        reason: reason.slice(0, 500),
+        retryable: false,
+      };
+    }
+  }
+  return {
+    ok: false,
+    errorCode: 903,
+    reason: `customer system answered HTTP ${response.status}`,
+    retryable: true,
+  };
+}
+
+function parseJson(text: string): unknown {
+  if (!text) return undefined;
+  try {
+    return JSON.parse(text);
+  } catch {
+    return undefined;
+  }
+}
