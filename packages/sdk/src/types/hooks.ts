@@ -42,18 +42,18 @@ export interface HookTemplate {
   readonly content: string;
   readonly params: readonly { readonly key: string; readonly value: string }[];
 }
-/** A quoted message inside a hook (spec 4.2). */
+/** A quoted message inside a hook (spec 4.2); only `id` is guaranteed, the rest may be missing (spec 4.1). */
 export interface HookEmbeddedMessage {
   readonly id: AmojoMsgId;
   readonly msgid?: string;
-  readonly type: string;
+  readonly type?: string;
   readonly text?: string;
   readonly media?: string;
   readonly thumbnail?: string;
   readonly file_name?: string;
   readonly file_size?: number;
-  readonly timestamp: number;
-  readonly msec_timestamp: number;
+  readonly timestamp?: number;
+  readonly msec_timestamp?: number;
   readonly sender?: HookUser;
   readonly receiver?: HookUser;
 }
@@ -62,7 +62,9 @@ export type HookMessageType = 'text' | 'file' | 'video' | 'picture' | 'voice' | 
 /** The inner `message.message` of a v2 hook. */
 export interface HookMessageContent {
   readonly id: AmojoMsgId;
-  readonly type: HookMessageType;
+  /** One of {@link HookMessageType}; an unknown type is passed through so it can be refused with delivery status 905. */
+  readonly type: HookMessageType | (string & {});
+  /** May be empty for media; `''` when amojo left it out. */
   readonly text: string;
   readonly tag?: string;
   readonly media?: string;

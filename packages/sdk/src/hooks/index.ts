@@ -1,0 +1,2 @@
+export { parseHook, parseHookBody } from './parse-hook.js';
+export type * from './parsed-hook.js';
