@@ -29,6 +29,7 @@ import { bracketQuery } from './bracket-query.js';
 import { callRest, type RestCall } from './call-rest.js';
 import { OAuthTokens } from './oauth-tokens.js';
 import { sharedRateLimiter } from './rate-limiter.js';
+import { redactingLogger } from './redact.js';
 import { parseJsonBody, type RestContext, scrubError } from './rest-context.js';
 import {
   checkBatch,
@@ -84,6 +85,7 @@ export class AmocrmClient {
       return response;
     };
     const clientSecret = options.clientSecret;
+    const secrets = () => [clientSecret, ...(this.#tokens?.knownSecrets() ?? [])];
     this.#ctx = {
       baseUrl,
       limiter,
@@ -92,7 +94,7 @@ export class AmocrmClient {
         fetch: limitedFetch,
         timeoutMs: options.timeoutMs ?? 15_000,
         retry: resolveRetryPolicy(options.retry),
-        log: options.log ?? {},
+        log: redactingLogger(options.log ?? {}, secrets),
         now,
       },
     };

@@ -22,8 +22,8 @@ export interface OAuthTokensOptions {
  */
 export class OAuthTokens {
   readonly #o: OAuthTokensOptions;
-  /** Last pair read or written, kept only to redact it from error messages. */
-  #lastSeen: TokenSet | undefined;
+  /** Recent token values, kept only to redact them from error messages and logs. */
+  readonly #recent: string[] = [];
 
   constructor(options: OAuthTokensOptions) {
     this.#o = options;
@@ -69,7 +69,7 @@ export class OAuthTokens {
 
   /** Tokens this object has seen, for redaction. */
   knownSecrets(): readonly string[] {
-    return this.#lastSeen ? [this.#lastSeen.accessToken, this.#lastSeen.refreshToken] : [];
+    return this.#recent;
   }
 
   #locked<T>(task: () => Promise<T>): Promise<T> {
@@ -90,7 +90,7 @@ export class OAuthTokens {
     // Saved before returning: the old refresh token is already dead on the server, so a pair that is used but
     // not stored would lock the account out at the next refresh.
     await this.#o.store.set(this.#o.accountKey, tokens);
-    this.#lastSeen = tokens;
+    this.#remember(tokens);
     this.#o.ctx.http.log.info?.(
       { event, accountKey: this.#o.accountKey, expiresAt: tokens.expiresAt },
       'amoCRM tokens saved',
@@ -105,8 +105,15 @@ export class OAuthTokens {
         'accountKey',
       );
     }
-    this.#lastSeen = tokens;
+    this.#remember(tokens);
     return tokens;
+  }
+
+  #remember(tokens: TokenSet): void {
+    if (this.#recent.includes(tokens.accessToken)) return;
+    // Two pairs: a server may echo the token that was just rotated away.
+    this.#recent.unshift(tokens.accessToken, tokens.refreshToken);
+    this.#recent.length = Math.min(this.#recent.length, 4);
   }
 
   #expiring(tokens: TokenSet): boolean {
