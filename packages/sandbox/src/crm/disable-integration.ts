@@ -1,5 +1,5 @@
 import { hmacHex } from '@amojo-bridge/sdk';
-import { callIntegration, withoutQuery } from './call-integration.js';
+import { callIntegration, type IntegrationCallResult, withoutQuery } from './call-integration.js';
 import type { CrmState } from './crm-state.js';
 
 /** The sandbox gives the disabled hook the same 3 s as the install redirect (the docs state no timeout for it). */
@@ -39,7 +39,7 @@ export async function disableIntegration(
   if (!integration) return { ok: false, detail: `Unknown integration ${input.clientId}` };
 
   const revokedTokens = crm.markDisabled(account.amojoId, integration.clientId);
-  let hook: { status?: number; error?: string } = {};
+  let hook: IntegrationCallResult | undefined;
   if (integration.disabledHookUrl) {
     const url = new URL(integration.disabledHookUrl);
     url.searchParams.set('account_id', String(account.id));
@@ -56,7 +56,6 @@ export async function disableIntegration(
       clientId: integration.clientId,
       url: withoutQuery(url),
       at,
-      durationMs: 0,
       ...hook,
     });
   }
@@ -64,7 +63,7 @@ export async function disableIntegration(
   return {
     ok: true,
     revokedTokens,
-    hookStatus: hook.status ?? null,
-    ...(hook.error !== undefined ? { hookError: hook.error } : {}),
+    hookStatus: hook?.status ?? null,
+    ...(hook?.error !== undefined ? { hookError: hook.error } : {}),
   };
 }
