@@ -4,6 +4,7 @@ import { ChatList } from './components/chat-list.js';
 import { ChatView } from './components/chat-view.js';
 import { CrmPanel } from './components/crm-panel.js';
 import { HookLog } from './components/hook-log.js';
+import { CloseIcon } from './components/icons.js';
 import { WriteFirstDialog, type WriteFirstValues } from './components/write-first-dialog.js';
 import { inboxReducer, initialState } from './state.js';
 import type { SandboxChatView, SandboxEvent, SandboxMessageView, SandboxUser } from './types.js';
@@ -299,7 +300,7 @@ export function App() {
         <div class="notice" role="alert">
           <span>{notice}</span>
           <button type="button" class="icon-button" aria-label="Dismiss" onClick={() => setNotice(null)}>
-            ×
+            <CloseIcon />
           </button>
         </div>
       ) : null}

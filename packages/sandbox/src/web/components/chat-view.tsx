@@ -1,6 +1,7 @@
 import { useEffect, useLayoutEffect, useRef, useState } from 'preact/hooks';
 import type { SandboxChatView, SandboxMessageView } from '../types.js';
 import { Avatar } from './avatar.js';
+import { BackIcon } from './icons.js';
 import { MessageItem } from './message-item.js';
 import { ReplyBox } from './reply-box.js';
 
@@ -38,7 +39,7 @@ export function ChatView(props: ChatViewProps) {
     <section class="chat-view" aria-label={`Chat with ${chat.client.name}`}>
       <header class="chat-header">
         <button type="button" class="icon-button back" aria-label="Back to chats" onClick={props.onBack}>
-          ←
+          <BackIcon />
         </button>
         <Avatar name={chat.client.name} src={chat.client.avatar} />
         <div class="chat-title">

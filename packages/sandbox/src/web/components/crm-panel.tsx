@@ -1,4 +1,5 @@
 import type { CrmSnapshot, SandboxChatView } from '../types.js';
+import { CloseIcon } from './icons.js';
 
 /** Props of {@link CrmPanel}. */
 export interface CrmPanelProps {
@@ -43,7 +44,7 @@ export function CrmPanel({ chat, snapshot, accountName, scopeTitle, open, onClos
       <div class="panel-head">
         <h2>Contact and lead</h2>
         <button type="button" class="icon-button close-details" aria-label="Hide contact and lead" onClick={onClose}>
-          ×
+          <CloseIcon />
         </button>
       </div>
       {snapshot === undefined ? <p class="placeholder">Loading CRM data…</p> : null}
@@ -89,8 +90,8 @@ export function CrmPanel({ chat, snapshot, accountName, scopeTitle, open, onClos
           <Field label="Account" value={accountName} />
           <Field label="Channel" value={scopeTitle} />
           <Field label="amojo chat id" value={chat.id} mono />
-          <Field label="conversation_id" value={chat.conversationId ?? 'not bound yet (write first)'} mono />
-          <Field label="Client amojo id" value={chat.client.id} mono />
+          <Field label="Conversation id" value={chat.conversationId ?? 'not bound yet (write first)'} mono />
+          <Field label="Client amojo" value={chat.client.id} mono />
           <Field label="Client id" value={chat.client.clientId} mono />
           <Field label="Phone" value={chat.client.phone} />
           <Field label="Email" value={chat.client.email} />

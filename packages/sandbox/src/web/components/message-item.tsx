@@ -1,6 +1,7 @@
 import { useState } from 'preact/hooks';
 import { formatDateTime, formatSize, formatTime } from '../format.js';
 import type { SandboxMessageView } from '../types.js';
+import { FileIcon, ReplyIcon, SmileIcon } from './icons.js';
 import { ReactionPicker } from './reaction-picker.js';
 
 /** Props of {@link MessageItem}. */
@@ -35,8 +36,8 @@ function MessageBody({ message }: { readonly message: SandboxMessageView }) {
   } else if (media) {
     attachment = (
       <a class="file" href={media} target="_blank" rel="noreferrer" download={message.fileName || true}>
-        <span class="file-icon" aria-hidden="true">
-          📄
+        <span class="file-icon">
+          <FileIcon />
         </span>
         <span class="file-name">{message.fileName || 'file'}</span>
         <span class="file-size">{formatSize(message.fileSize)}</span>
@@ -85,38 +86,74 @@ export function MessageItem({ message, reactions, manager, onReply, onReact }: M
       class={`message ${outgoing ? 'out' : 'in'} ${message.status === 'error' ? 'failed' : ''}`}
       data-message-id={message.id}
     >
-      <div class="bubble">
-        {outgoing ? (
-          <div class="author">
-            {message.author.name}
-            {message.author.kind === 'bot' ? <span class="tag">bot</span> : null}
+      <div class="bubble-row">
+        <div class="bubble">
+          {outgoing ? (
+            <div class="author">
+              {message.author.name}
+              {message.author.kind === 'bot' ? <span class="tag">bot</span> : null}
+            </div>
+          ) : null}
+          {message.replyTo ? (
+            <a
+              class="quote"
+              href={`#msg-${message.replyTo.id}`}
+              onClick={(e) => {
+                e.preventDefault();
+                document.getElementById(`msg-${message.replyTo?.id}`)?.scrollIntoView({ block: 'center' });
+              }}
+            >
+              {message.replyTo.text || 'Quoted message'}
+            </a>
+          ) : null}
+          <MessageBody message={message} />
+          {message.status === 'error' ? (
+            <div class="error-box">
+              Error {message.error?.code ?? ''}: {message.error?.text || 'the integration reported a failure'}
+            </div>
+          ) : null}
+          <div class="meta">
+            {message.silent ? <span class="tag">silent</span> : null}
+            {message.edited ? <span class="tag">edited</span> : null}
+            <time dateTime={new Date(message.createdAt).toISOString()} title={formatDateTime(message.createdAt)}>
+              {formatTime(message.createdAt)}
+            </time>
+            <DeliveryStatusLine message={message} />
           </div>
-        ) : null}
-        {message.replyTo ? (
-          <a
-            class="quote"
-            href={`#msg-${message.replyTo.id}`}
-            onClick={(e) => {
-              e.preventDefault();
-              document.getElementById(`msg-${message.replyTo?.id}`)?.scrollIntoView({ block: 'center' });
-            }}
+        </div>
+        <div class="actions">
+          <button
+            type="button"
+            class="icon-button"
+            aria-label="Reply to message"
+            title="Reply"
+            onClick={() => onReply(message)}
           >
-            {message.replyTo.text || 'Quoted message'}
-          </a>
-        ) : null}
-        <MessageBody message={message} />
-        {message.status === 'error' ? (
-          <div class="error-box" role="alert">
-            Error {message.error?.code ?? ''}: {message.error?.text || 'the integration reported a failure'}
-          </div>
-        ) : null}
-        <div class="meta">
-          {message.silent ? <span class="tag">silent</span> : null}
-          {message.edited ? <span class="tag">edited</span> : null}
-          <time dateTime={new Date(message.createdAt).toISOString()} title={formatDateTime(message.createdAt)}>
-            {formatTime(message.createdAt)}
-          </time>
-          <DeliveryStatusLine message={message} />
+            <ReplyIcon />
+          </button>
+          {reactions.length > 0 ? (
+            <button
+              type="button"
+              class="icon-button"
+              aria-label="Add reaction"
+              aria-expanded={picking}
+              title="React"
+              onClick={() => setPicking(!picking)}
+            >
+              <SmileIcon />
+            </button>
+          ) : null}
+          {picking ? (
+            <ReactionPicker
+              reactions={reactions}
+              selected={myEmoji}
+              onPick={(emoji) => {
+                setPicking(false);
+                onReact(message, emoji, myEmoji.has(emoji) ? 'unreact' : 'react');
+              }}
+              onClose={() => setPicking(false)}
+            />
+          ) : null}
         </div>
       </div>
       {grouped.size > 0 ? (
@@ -138,40 +175,6 @@ export function MessageItem({ message, reactions, manager, onReply, onReact }: M
           ))}
         </ul>
       ) : null}
-      <div class="actions">
-        <button
-          type="button"
-          class="icon-button"
-          aria-label="Reply to message"
-          title="Reply"
-          onClick={() => onReply(message)}
-        >
-          ↩
-        </button>
-        {reactions.length > 0 ? (
-          <button
-            type="button"
-            class="icon-button"
-            aria-label="Add reaction"
-            aria-expanded={picking}
-            title="React"
-            onClick={() => setPicking(!picking)}
-          >
-            ☺
-          </button>
-        ) : null}
-        {picking ? (
-          <ReactionPicker
-            reactions={reactions}
-            selected={myEmoji}
-            onPick={(emoji) => {
-              setPicking(false);
-              onReact(message, emoji, myEmoji.has(emoji) ? 'unreact' : 'react');
-            }}
-            onClose={() => setPicking(false)}
-          />
-        ) : null}
-      </div>
     </li>
   );
 }

@@ -1,6 +1,7 @@
 import { useEffect, useRef, useState } from 'preact/hooks';
 import { formatSize } from '../format.js';
 import type { SandboxMessageView } from '../types.js';
+import { AttachIcon, CloseIcon } from './icons.js';
 
 /** Props of {@link ReplyBox}. */
 export interface ReplyBoxProps {
@@ -75,7 +76,7 @@ export function ReplyBox({ chatId, replyTo, onCancelReply, onSend, onTyping, dis
           <span class="replying-label">Replying to {replyTo.author.name}:</span>
           <span class="replying-text">{replyTo.text || replyTo.fileName || replyTo.type}</span>
           <button type="button" class="icon-button" aria-label="Cancel reply" onClick={onCancelReply}>
-            ×
+            <CloseIcon />
           </button>
         </div>
       ) : null}
@@ -92,7 +93,7 @@ export function ReplyBox({ chatId, replyTo, onCancelReply, onSend, onTyping, dis
                 aria-label={`Remove ${file.name}`}
                 onClick={() => setFiles(files.filter((_, i) => i !== index))}
               >
-                ×
+                <CloseIcon />
               </button>
             </li>
           ))}
@@ -112,7 +113,7 @@ export function ReplyBox({ chatId, replyTo, onCancelReply, onSend, onTyping, dis
           disabled={disabled}
           onClick={() => fileInput.current?.click()}
         >
-          📎
+          <AttachIcon />
         </button>
         <input
           ref={fileInput}
