@@ -125,7 +125,11 @@ export function captureLog(): { log: AmocrmClientOptions['log']; lines: string[]
 }
 
 /** Default client settings against a test server; every client gets its own account key unless given one. */
-export function clientFor(server: TestServer, overrides: Partial<AmocrmClientOptions> = {}) {
+export function clientFor(
+  server: TestServer,
+  overrides: Partial<AmocrmClientOptions> = {},
+  { sharedLimiter = false }: { sharedLimiter?: boolean } = {},
+) {
   const tokenStore = overrides.tokenStore ?? new MemoryTokenStore();
   const options: AmocrmClientOptions = {
     baseUrl: server.url,
@@ -134,7 +138,8 @@ export function clientFor(server: TestServer, overrides: Partial<AmocrmClientOpt
     redirectUri: 'https://bridge.example/amocrm/install',
     tokenStore,
     accountKey: `acct-${randomUUID()}`,
-    rateLimiter: fakeClockLimiter(1000).limiter,
+    // A generous fake-clock limiter keeps tests off the process-wide 7 rps budget unless they test it.
+    ...(sharedLimiter ? {} : { rateLimiter: fakeClockLimiter(1000).limiter }),
     retry: { sleep: async () => {}, random: () => 0 },
     ...overrides,
   };

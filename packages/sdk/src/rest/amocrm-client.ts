@@ -108,18 +108,18 @@ export class AmocrmClient {
   }
 
   /** Exchanges an authorization code (install redirect or modal) for a token pair and saves it in the store. */
-  exchangeCode(code: string): Promise<TokenSet> {
+  async exchangeCode(code: string): Promise<TokenSet> {
     checkText(code, 'code');
     return this.#tokens.exchangeCode(code);
   }
 
   /** Refreshes the pair now (serialised per account; the new pair is saved before it is returned). */
-  refreshTokens(): Promise<TokenSet> {
+  async refreshTokens(): Promise<TokenSet> {
     return this.#tokens.refresh();
   }
 
   /** A valid access token, refreshed first when close to expiry; for calls the SDK does not wrap. */
-  accessToken(): Promise<string> {
+  async accessToken(): Promise<string> {
     return this.#tokens.accessToken();
   }
 
@@ -163,7 +163,7 @@ export class AmocrmClient {
   }
 
   /** `GET /api/v4/users/{id}?with=amojo_id`: one user with its amojo_id; undefined on 204. */
-  getUser(id: number): Promise<RestUser | undefined> {
+  async getUser(id: number): Promise<RestUser | undefined> {
     checkId(id, 'id');
     return this.#json<RestUser>({
       method: 'GET',
@@ -186,7 +186,7 @@ export class AmocrmClient {
   }
 
   /** `GET /api/v4/sources/{id}`: one source; undefined on 204 (none or deleted). */
-  getSource(id: number): Promise<RestSource | undefined> {
+  async getSource(id: number): Promise<RestSource | undefined> {
     checkId(id, 'id');
     return this.#json<RestSource>({ method: 'GET', path: `/api/v4/sources/${id}`, idempotent: true });
   }
@@ -271,7 +271,7 @@ export class AmocrmClient {
   }
 
   /** `GET /api/v4/contacts/{id}`: one contact; undefined on 204. */
-  getContact(id: number): Promise<RestContact | undefined> {
+  async getContact(id: number): Promise<RestContact | undefined> {
     checkId(id, 'id');
     return this.#json<RestContact>({ method: 'GET', path: `/api/v4/contacts/${id}`, idempotent: true });
   }
@@ -323,7 +323,7 @@ export class AmocrmClient {
    * `GET /oauth2/account/current/subdomain` with `X-Refresh-Token`: the account's current domain, to find it again
    * after a subdomain change. Holds the account's token lock so no refresh rotates the token mid-call.
    */
-  getSubdomain(): Promise<AccountSubdomain> {
+  async getSubdomain(): Promise<AccountSubdomain> {
     const path = '/oauth2/account/current/subdomain';
     return this.#tokens.withLock(async (tokens) => {
       try {
