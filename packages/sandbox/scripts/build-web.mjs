@@ -1,6 +1,6 @@
 // Bundles the manager inbox (src/web, Preact) into dist/web: inbox.js, inbox.css and index.html.
 // Run by `npm run build`; the browser test calls `buildWeb()` itself when the bundle is missing or stale.
-import { mkdir, readFile, writeFile } from 'node:fs/promises';
+import { mkdir, mkdtemp, readdir, readFile, rename, rm, writeFile } from 'node:fs/promises';
 import { fileURLToPath } from 'node:url';
 import { gzipSync } from 'node:zlib';
 import { build } from 'esbuild';
@@ -31,6 +31,23 @@ const INDEX_HTML = `<!doctype html>
 /** Builds the inbox bundle and returns the gzipped sizes of its files in bytes. */
 export async function buildWeb({ outDir = webOutDir, minify = true } = {}) {
   await mkdir(outDir, { recursive: true });
+  // Build beside the target and rename each file into place: a server (or a parallel test) reading dist/web never
+  // sees a half-written bundle.
+  const tempDir = await mkdtemp(`${outDir}.tmp-`);
+  try {
+    await bundle(tempDir, minify);
+    for (const name of await readdir(tempDir)) await rename(`${tempDir}/${name}`, `${outDir}/${name}`);
+  } finally {
+    await rm(tempDir, { recursive: true, force: true });
+  }
+  const sizes = {};
+  for (const name of ['inbox.js', 'inbox.css', 'index.html']) {
+    sizes[name] = gzipSync(await readFile(`${outDir}/${name}`)).length;
+  }
+  return sizes;
+}
+
+async function bundle(outDir, minify) {
   await build({
     entryPoints: { inbox: `${webSourceDir}/main.tsx` },
     outdir: outDir,
@@ -46,11 +63,6 @@ export async function buildWeb({ outDir = webOutDir, minify = true } = {}) {
     logLevel: 'warning',
   });
   await writeFile(`${outDir}/index.html`, INDEX_HTML);
-  const sizes = {};
-  for (const name of ['inbox.js', 'inbox.css', 'index.html']) {
-    sizes[name] = gzipSync(await readFile(`${outDir}/${name}`)).length;
-  }
-  return sizes;
 }
 
 if (process.argv[1] && fileURLToPath(import.meta.url) === process.argv[1]) {

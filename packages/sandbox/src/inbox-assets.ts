@@ -42,9 +42,15 @@ async function sendFile(reply: FastifyReply, dir: string, name: string): Promise
     .send(data);
 }
 
+/** Options of {@link registerInbox}. */
+export interface RegisterInboxOptions {
+  /** Folder of the built page; defaults to {@link inboxAssetsDir}. */
+  readonly assetsDir?: string;
+}
+
 /** Serves the built manager inbox page at `GET /` and `GET /inbox`, and its files under `/inbox-assets/`. */
-export async function registerInbox(app: FastifyInstance): Promise<void> {
-  const dir = inboxAssetsDir();
+export async function registerInbox(app: FastifyInstance, options: RegisterInboxOptions = {}): Promise<void> {
+  const dir = options.assetsDir ?? inboxAssetsDir();
   // The folder is looked up on every request, so building while the sandbox runs needs no restart.
   app.get('/', (_request, reply) => sendFile(reply, dir, 'index.html'));
   app.get('/inbox', (_request, reply) => sendFile(reply, dir, 'index.html'));
