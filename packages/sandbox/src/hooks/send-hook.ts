@@ -1,0 +1,134 @@
+import { randomUUID } from 'node:crypto';
+import { signHook } from '@amojo-bridge/sdk';
+import type { ChannelConfig, SandboxLogger } from '../config.js';
+import type { ScopeRecord } from '../state/records.js';
+import type { SandboxState } from '../state/sandbox-state.js';
+import type { HookLogEntry } from './hook-log.js';
+
+/** What to send: a hook body for one scope. */
+export interface HookInput {
+  readonly scope: ScopeRecord;
+  readonly channel: ChannelConfig;
+  readonly kind: HookLogEntry['kind'];
+  readonly body: unknown;
+}
+
+const USER_AGENT = 'amoCRM amoJo/1.0';
+const MAX_RECORDED_ANSWER = 4096;
+
+/** Sends hooks as amojo does (spec 4.1): one signed POST, a timeout, never retried; every attempt is logged. */
+export class HookSender {
+  private readonly closing = new AbortController();
+  private readonly pending = new Set<Promise<unknown>>();
+
+  constructor(
+    private readonly options: { readonly state: SandboxState; readonly timeoutMs: number; readonly log: SandboxLogger },
+  ) {}
+
+  /** Sends one hook (after any injected delay) and resolves with its log entry; never rejects. */
+  send(input: HookInput): Promise<HookLogEntry> {
+    const task = this.attempt(input);
+    this.pending.add(task);
+    void task.finally(() => this.pending.delete(task));
+    return task;
+  }
+
+  /** Aborts hooks in flight or waiting out a delay, and waits for them to be logged. */
+  async close(): Promise<void> {
+    this.closing.abort();
+    await Promise.allSettled([...this.pending]);
+  }
+
+  private delayFor(): number {
+    const { state } = this.options;
+    const setting = state.faults.hookDelayMs;
+    const draw = state.hookDraw();
+    if (typeof setting === 'number') return setting;
+    const [min, max] = setting;
+    return Math.round(min + draw * (max - min));
+  }
+
+  private async attempt(input: HookInput): Promise<HookLogEntry> {
+    const { state, log } = this.options;
+    const body = JSON.stringify(input.body);
+    const signature = signHook(body, input.channel.secret);
+    const url = (input.channel.hookUrl ?? '').replaceAll(':scope_id', input.scope.scopeId);
+    const base = {
+      id: randomUUID(),
+      at: state.nowMs(),
+      scopeId: input.scope.scopeId,
+      url,
+      kind: input.kind,
+      body,
+      signature,
+    };
+    // Both draws happen for every hook, so the same seed gives the same faults whatever the settings' mix.
+    const dropped = state.hookDraw() < state.faults.hookDropRate;
+    const delayedMs = this.delayFor();
+    let entry: HookLogEntry;
+    if (dropped) {
+      entry = { ...base, attempt: { durationMs: 0 }, dropped: true, delayedMs: 0 };
+    } else if (url === '') {
+      entry = {
+        ...base,
+        attempt: { error: 'the channel has no hook URL configured', durationMs: 0 },
+        dropped: false,
+        delayedMs,
+      };
+    } else {
+      if (delayedMs > 0) await this.wait(delayedMs);
+      entry = { ...base, attempt: await this.post(url, body, signature), dropped: false, delayedMs };
+    }
+    state.recordHook(entry);
+    log.info?.(
+      {
+        hookId: entry.id,
+        kind: entry.kind,
+        scopeId: entry.scopeId,
+        status: entry.attempt.status,
+        error: entry.attempt.error,
+        dropped,
+      },
+      'hook sent',
+    );
+    return entry;
+  }
+
+  private wait(ms: number): Promise<void> {
+    return new Promise((resolve) => {
+      if (this.closing.signal.aborted) return resolve();
+      const timer = setTimeout(done, ms);
+      function done() {
+        clearTimeout(timer);
+        resolve();
+      }
+      this.closing.signal.addEventListener('abort', done, { once: true });
+    });
+  }
+
+  private async post(url: string, body: string, signature: string): Promise<HookLogEntry['attempt']> {
+    const started = performance.now();
+    const durationMs = () => Math.round(performance.now() - started);
+    if (this.closing.signal.aborted) return { error: 'the sandbox closed before the hook was sent', durationMs: 0 };
+    try {
+      const response = await fetch(url, {
+        method: 'POST',
+        headers: { 'Content-Type': 'application/json', 'X-Signature': signature, 'User-Agent': USER_AGENT },
+        body,
+        redirect: 'manual',
+        signal: AbortSignal.any([AbortSignal.timeout(this.options.timeoutMs), this.closing.signal]),
+      });
+      const text = await response.text();
+      return { status: response.status, durationMs: durationMs(), responseBody: text.slice(0, MAX_RECORDED_ANSWER) };
+    } catch (error) {
+      const name = (error as Error).name;
+      const message =
+        name === 'TimeoutError'
+          ? `no answer within ${this.options.timeoutMs} ms (amojo gives up and never retries)`
+          : this.closing.signal.aborted
+            ? 'the sandbox closed while the hook was in flight'
+            : `request failed: ${(error as Error & { cause?: { code?: string } }).cause?.code ?? (error as Error).message}`;
+      return { error: message, durationMs: durationMs() };
+    }
+  }
+}

@@ -1,0 +1,103 @@
+import type { ChatRecord, MessageRecord, ParticipantRecord } from './records.js';
+
+/** A chat as the control API and the inbox see it. */
+export interface SandboxChatView {
+  readonly id: string;
+  readonly scopeId: string;
+  readonly accountId: string;
+  readonly conversationId: string | null;
+  readonly sourceExternalId: string | null;
+  readonly client: {
+    readonly id: string;
+    readonly clientId: string | null;
+    readonly name: string;
+    readonly phone?: string;
+    readonly email?: string;
+    readonly avatar?: string;
+  };
+  readonly contactId: number | null;
+  readonly leadId: number | null;
+  readonly unread: number;
+  readonly lastMessageAt: number;
+  readonly lastMessageText: string;
+  readonly typingUntil: number | null;
+}
+
+/** A message as the control API and the inbox see it. */
+export interface SandboxMessageView {
+  readonly id: string;
+  readonly clientId: string | null;
+  readonly chatId: string;
+  readonly direction: 'in' | 'out';
+  readonly author: { readonly id: string; readonly name: string; readonly kind: 'client' | 'manager' | 'bot' };
+  readonly type: string;
+  readonly text: string;
+  readonly media?: string;
+  readonly fileName?: string;
+  readonly fileSize?: number;
+  readonly thumbnail?: string;
+  readonly mediaGroupId?: string;
+  readonly replyTo: { readonly id: string; readonly text: string } | null;
+  readonly createdAt: number;
+  readonly silent: boolean;
+  readonly edited: boolean;
+  readonly status: 'sent' | 'delivered' | 'read' | 'error' | null;
+  readonly error?: { readonly code: number; readonly text: string };
+  readonly reactions: readonly { readonly emoji: string; readonly by: string; readonly byKind: 'client' | 'manager' }[];
+}
+
+/** Builds the view of a chat; `contactId` falls back to a REST contact<->chat link. */
+export function chatView(chat: ChatRecord, client: ParticipantRecord, linkedContactId: number | null): SandboxChatView {
+  return {
+    id: chat.id,
+    scopeId: chat.scopeId,
+    accountId: chat.accountId,
+    conversationId: chat.conversationId,
+    sourceExternalId: chat.sourceExternalId,
+    client: {
+      id: client.id,
+      clientId: client.clientId,
+      name: client.name,
+      ...(client.phone === undefined ? {} : { phone: client.phone }),
+      ...(client.email === undefined ? {} : { email: client.email }),
+      ...(client.avatar === undefined ? {} : { avatar: client.avatar }),
+    },
+    contactId: chat.contactId ?? linkedContactId,
+    leadId: chat.leadId,
+    unread: chat.unread,
+    lastMessageAt: chat.lastMessageAt,
+    lastMessageText: chat.lastMessageText,
+    typingUntil: chat.typingUntil,
+  };
+}
+
+/** Builds the view of a message. */
+export function messageView(message: MessageRecord, author: ParticipantRecord): SandboxMessageView {
+  return {
+    id: message.id,
+    clientId: message.clientMsgId,
+    chatId: message.chatId,
+    direction: message.direction,
+    author: { id: author.id, name: author.name, kind: author.kind },
+    type: message.type,
+    text: message.text,
+    ...(message.media === '' ? {} : { media: message.media }),
+    ...(message.fileName === '' ? {} : { fileName: message.fileName }),
+    ...(message.fileSize === 0 ? {} : { fileSize: message.fileSize }),
+    ...(message.thumbnail === '' ? {} : { thumbnail: message.thumbnail }),
+    ...(message.mediaGroupId === undefined ? {} : { mediaGroupId: message.mediaGroupId }),
+    replyTo: message.replyTo?.id ? { id: message.replyTo.id, text: message.replyTo.text ?? '' } : null,
+    createdAt: message.createdAt,
+    silent: message.silent,
+    edited: message.edited,
+    status: message.status,
+    ...(message.error === undefined ? {} : { error: message.error }),
+    reactions: message.reactions.map((r) => ({ emoji: r.emoji, by: r.by, byKind: r.byKind })),
+  };
+}
+
+/** Text shown as a chat's last message: the text, else a placeholder naming the type. */
+export function previewText(message: MessageRecord): string {
+  if (message.text !== '') return message.text;
+  return message.fileName !== '' ? `[${message.type}] ${message.fileName}` : `[${message.type}]`;
+}
