@@ -1,0 +1,66 @@
+/** Log levels accepted by `LOG_LEVEL` (pino's names plus `silent`). */
+export const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] as const;
+
+/** One of {@link LOG_LEVELS}. */
+export type LogLevel = (typeof LOG_LEVELS)[number];
+
+/** The amojo channel the bridge acts as (issued by amoCRM support at channel registration). */
+export interface ChannelConfig {
+  /** Channel id (UUID), `AMOJO_CHANNEL_ID`. */
+  readonly id: string;
+  /** Channel secret (HMAC key for request and hook signatures), `AMOJO_CHANNEL_SECRET`. Never log it. */
+  readonly secret: string;
+  /** amojo participant id of the channel bot, `AMOJO_CHANNEL_BOT_ID`. */
+  readonly botId: string | undefined;
+  /** Display name of the channel bot, `AMOJO_CHANNEL_BOT_NAME`. */
+  readonly botName: string | undefined;
+  /** Channel code such as `amo.ext.123` (a source's `origin_code`), `AMOJO_CHANNEL_CODE`. */
+  readonly code: string | undefined;
+}
+
+/** Where the HTTP server listens and how the outside world reaches it. */
+export interface HttpConfig {
+  /** `HOST`, default `0.0.0.0` (amojo must reach the hook route). */
+  readonly host: string;
+  /** `PORT`, default 8080; 0 picks a free port. */
+  readonly port: number;
+  /** `PUBLIC_URL`: the bridge's address as seen from outside (hook URL, webchat script), no trailing slash. */
+  readonly publicUrl: string | undefined;
+}
+
+/** Job queue tuning. */
+export interface QueueConfig {
+  /** `QUEUE_CONCURRENCY`: jobs (lanes) run in parallel by one process, default 8. */
+  readonly concurrency: number;
+  /** `QUEUE_POLL_INTERVAL_MS`: how often an idle worker looks for due jobs, default 1000. */
+  readonly pollIntervalMs: number;
+  /** `QUEUE_LEASE_MS`: how long a claimed job stays reserved without a lease extension, default 60000. */
+  readonly leaseMs: number;
+}
+
+/** The bridge's validated configuration, built once at start by `loadConfig`. */
+export interface BridgeConfig {
+  /** The amojo channel. */
+  readonly channel: ChannelConfig;
+  /** `AMOJO_BASE_URL`, default `https://amojo.amocrm.ru`, no trailing slash. */
+  readonly amojoBaseUrl: string;
+  /** `DATABASE_URL`: `sqlite:<path>` (default `sqlite:./data/amojo-bridge.sqlite`) or `postgres://...`. */
+  readonly databaseUrl: string;
+  /** HTTP server. */
+  readonly http: HttpConfig;
+  /** `ADMIN_TOKEN` (Bearer token of the admin API); the admin API is closed when it is unset. */
+  readonly adminToken: string | undefined;
+  /** `LOG_LEVEL`, default `info`. */
+  readonly logLevel: LogLevel;
+  /**
+   * 32-byte AES-256-GCM key for tokens and secrets at rest: `ENCRYPTION_KEY` (64 hex chars or base64), or, when
+   * unset, derived from the channel secret with HKDF (see `encryptionKeySource`).
+   */
+  readonly encryptionKey: Uint8Array;
+  /** Whether `encryptionKey` came from `ENCRYPTION_KEY` or was derived from the channel secret. */
+  readonly encryptionKeySource: 'env' | 'derived';
+  /** Job queue. */
+  readonly queue: QueueConfig;
+  /** Path of the config file that was read, if any. */
+  readonly configFile: string | undefined;
+}

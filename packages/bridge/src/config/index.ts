@@ -1,0 +1,6 @@
+export type { BridgeConfig, ChannelConfig, HttpConfig, LogLevel, QueueConfig } from './bridge-config.js';
+export { LOG_LEVELS } from './bridge-config.js';
+export type { ConfigField } from './config-fields.js';
+export { CONFIG_FIELDS } from './config-fields.js';
+export type { LoadConfigOptions } from './load-config.js';
+export { loadConfig } from './load-config.js';

@@ -1,0 +1,40 @@
+import { claimJobsPostgres } from '../store/postgres/claim-jobs.js';
+import { claimJobsSqlite } from '../store/sqlite/claim-jobs.js';
+import type { Store } from '../store/store.js';
+import { type Job, toJob } from './job.js';
+
+/** Options of {@link claimJobs}. */
+export interface ClaimJobsOptions {
+  /** Recorded in `locked_by`; completion and failure only apply while it still holds the lease. */
+  readonly workerId: string;
+  /** Only jobs of these kinds (the worker's handlers); default any kind. */
+  readonly kinds?: readonly string[] | undefined;
+  /** At most this many jobs, at most one per lane. */
+  readonly limit: number;
+  /** How long the jobs stay reserved unless the lease is extended. */
+  readonly leaseMs: number;
+  /** Claim time; default `Date.now()`. */
+  readonly now?: number | undefined;
+}
+
+/**
+ * Reserves up to `limit` runnable jobs and marks them `running` (attempts + 1). A job is runnable when it is queued
+ * and due, or running with an expired lease (its worker crashed), and no earlier job of its lane is queued,
+ * running or dead. So lanes run strictly in order, and a dead job holds its lane until `retryDeadJob` or
+ * `discardDeadJob`: later messages of a conversation never overtake one that failed for good.
+ */
+export async function claimJobs(store: Store, options: ClaimJobsOptions): Promise<Job[]> {
+  if (options.limit <= 0) return [];
+  const query = {
+    workerId: options.workerId,
+    kinds: options.kinds,
+    limit: options.limit,
+    leaseMs: options.leaseMs,
+    now: options.now ?? Date.now(),
+  };
+  const rows =
+    store.dialect === 'postgres'
+      ? await claimJobsPostgres(store.db, query)
+      : await store.transaction((trx) => claimJobsSqlite(trx, query));
+  return rows.map(toJob);
+}

@@ -1,0 +1,43 @@
+import type { Selectable } from 'kysely';
+import type { JobState, JobsTable } from '../store/database.js';
+import { fromJson } from '../store/json.js';
+
+export type { JobState } from '../store/database.js';
+
+/** A job as a worker or the admin API sees it. */
+export interface Job<Payload = unknown> {
+  readonly id: number;
+  readonly kind: string;
+  /** Jobs of one lane run strictly in id order; `null` means unordered. */
+  readonly lane: string | null;
+  readonly payload: Payload;
+  readonly state: JobState;
+  /** Attempts started so far, this one included when running. */
+  readonly attempts: number;
+  readonly maxAttempts: number;
+  readonly runAt: number;
+  readonly lockedBy: string | null;
+  readonly lockedUntil: number | null;
+  readonly lastError: string | null;
+  readonly createdAt: number;
+  readonly updatedAt: number;
+}
+
+/** Maps a `jobs` row to a {@link Job}. */
+export function toJob(row: Selectable<JobsTable>): Job {
+  return {
+    id: row.id,
+    kind: row.kind,
+    lane: row.lane,
+    payload: fromJson(row.payload),
+    state: row.state,
+    attempts: row.attempts,
+    maxAttempts: row.max_attempts,
+    runAt: row.run_at,
+    lockedBy: row.locked_by,
+    lockedUntil: row.locked_until,
+    lastError: row.last_error,
+    createdAt: row.created_at,
+    updatedAt: row.updated_at,
+  };
+}

@@ -1,0 +1,38 @@
+import type { JobState } from '../store/database.js';
+import type { Executor } from '../store/store.js';
+import { type Job, toJob } from './job.js';
+
+/** Lists jobs newest first (admin API), by state and kind, before `beforeId` for paging. */
+export async function listJobs(
+  db: Executor,
+  options: {
+    readonly limit: number;
+    readonly state?: JobState | undefined;
+    readonly kind?: string | undefined;
+    readonly lane?: string | undefined;
+    readonly beforeId?: number | undefined;
+  },
+): Promise<Job[]> {
+  let query = db.selectFrom('jobs').selectAll().orderBy('id', 'desc').limit(options.limit);
+  if (options.state !== undefined) query = query.where('state', '=', options.state);
+  if (options.kind !== undefined) query = query.where('kind', '=', options.kind);
+  if (options.lane !== undefined) query = query.where('lane', '=', options.lane);
+  if (options.beforeId !== undefined) query = query.where('id', '<', options.beforeId);
+  return (await query.execute()).map(toJob);
+}
+
+/** Finds one job by id. */
+export async function findJob(db: Executor, id: number): Promise<Job | undefined> {
+  const row = await db.selectFrom('jobs').selectAll().where('id', '=', id).executeTakeFirst();
+  return row && toJob(row);
+}
+
+/** Deletes `done` and `discarded` jobs last updated before `before`; returns how many. Keeps the table small. */
+export async function pruneJobs(db: Executor, options: { readonly before: number }): Promise<number> {
+  const result = await db
+    .deleteFrom('jobs')
+    .where('state', 'in', ['done', 'discarded'])
+    .where('updated_at', '<', options.before)
+    .executeTakeFirst();
+  return Number(result.numDeletedRows);
+}

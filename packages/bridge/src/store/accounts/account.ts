@@ -1,0 +1,41 @@
+import type { Selectable } from 'kysely';
+import type { AccountsTable } from '../database.js';
+
+/** A connected (or formerly connected) amoCRM account: one amojo scope. Tokens are read with `readAccountTokens`. */
+export interface Account {
+  readonly id: number;
+  readonly scopeId: string;
+  readonly amojoAccountId: string;
+  readonly channelId: string;
+  readonly subdomain: string | null;
+  readonly title: string | null;
+  readonly hookApiVersion: string | null;
+  readonly state: 'connected' | 'disconnected';
+  /** Whether OAuth tokens are stored (they are never part of this record). */
+  readonly hasTokens: boolean;
+  readonly tokenExpiresAt: number | null;
+  readonly connectedAt: number | null;
+  readonly disconnectedAt: number | null;
+  readonly createdAt: number;
+  readonly updatedAt: number;
+}
+
+/** Maps an `accounts` row to an {@link Account}. */
+export function toAccount(row: Selectable<AccountsTable>): Account {
+  return {
+    id: row.id,
+    scopeId: row.scope_id,
+    amojoAccountId: row.amojo_account_id,
+    channelId: row.channel_id,
+    subdomain: row.subdomain,
+    title: row.title,
+    hookApiVersion: row.hook_api_version,
+    state: row.state,
+    hasTokens: row.access_token_enc !== null,
+    tokenExpiresAt: row.token_expires_at,
+    connectedAt: row.connected_at,
+    disconnectedAt: row.disconnected_at,
+    createdAt: row.created_at,
+    updatedAt: row.updated_at,
+  };
+}

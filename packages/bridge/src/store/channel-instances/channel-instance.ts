@@ -1,0 +1,38 @@
+import type { Selectable } from 'kysely';
+import type { ChannelInstancesTable } from '../database.js';
+import { fromJson } from '../json.js';
+
+/** A configured messenger endpoint; its secret is read separately with `readChannelInstanceSecret`. */
+export interface ChannelInstance {
+  readonly id: number;
+  /** Public key used in URLs (`/channels/http/:instance`). */
+  readonly key: string;
+  /** Adapter kind: `http`, `webchat`, `telegram`... */
+  readonly kind: string;
+  readonly name: string | null;
+  readonly accountId: number | null;
+  readonly settings: Readonly<Record<string, unknown>>;
+  readonly hasSecret: boolean;
+  readonly enabled: boolean;
+  readonly createdAt: number;
+  readonly updatedAt: number;
+}
+
+/** Maps a `channel_instances` row to a {@link ChannelInstance}. */
+export function toChannelInstance(row: Selectable<ChannelInstancesTable>): ChannelInstance {
+  return {
+    id: row.id,
+    key: row.key,
+    kind: row.kind,
+    name: row.name,
+    accountId: row.account_id,
+    settings: fromJson(row.settings) as Record<string, unknown>,
+    hasSecret: row.secret_enc !== null,
+    enabled: row.enabled === 1,
+    createdAt: row.created_at,
+    updatedAt: row.updated_at,
+  };
+}
+
+/** The encryption context of an instance secret (binds the envelope to its row key). */
+export const channelSecretContext = (key: string) => `channel_instances.secret_enc#${key}`;

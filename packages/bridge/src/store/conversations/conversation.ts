@@ -1,0 +1,39 @@
+import type { Selectable } from 'kysely';
+import type { ConversationsTable } from '../database.js';
+
+/** A chat between one client and the account's managers, as known to us, to amojo and to the messenger. */
+export interface Conversation {
+  readonly id: number;
+  readonly accountId: number;
+  readonly channelInstanceId: number | null;
+  /** Our integration chat id (`conversation_id`). */
+  readonly conversationId: string;
+  /** amojo chat id, once amojo told us. */
+  readonly amojoChatId: string | null;
+  /** The messenger's chat key. */
+  readonly channelChatKey: string | null;
+  readonly sourceExternalId: string | null;
+  readonly contactId: number | null;
+  readonly phone: string | null;
+  readonly lastActivityAt: number;
+  readonly createdAt: number;
+  readonly updatedAt: number;
+}
+
+/** Maps a `conversations` row to a {@link Conversation}. */
+export function toConversation(row: Selectable<ConversationsTable>): Conversation {
+  return {
+    id: row.id,
+    accountId: row.account_id,
+    channelInstanceId: row.channel_instance_id,
+    conversationId: row.conversation_id,
+    amojoChatId: row.amojo_chat_id,
+    channelChatKey: row.channel_chat_key,
+    sourceExternalId: row.source_external_id,
+    contactId: row.contact_id,
+    phone: row.phone,
+    lastActivityAt: row.last_activity_at,
+    createdAt: row.created_at,
+    updatedAt: row.updated_at,
+  };
+}

@@ -1,0 +1,49 @@
+import type { Executor } from '../store.js';
+import { type Conversation, toConversation } from './conversation.js';
+
+/** The keys a conversation is known by. `{ accountId, phone }` finds the most recently active chat with that phone. */
+export type FindConversationBy =
+  | { readonly id: number }
+  | { readonly accountId: number; readonly conversationId: string }
+  | { readonly accountId: number; readonly amojoChatId: string }
+  | { readonly channelInstanceId: number; readonly channelChatKey: string }
+  | { readonly accountId: number; readonly phone: string };
+
+/** Finds one conversation; `undefined` when unknown. */
+export async function findConversation(db: Executor, by: FindConversationBy): Promise<Conversation | undefined> {
+  let query = db.selectFrom('conversations').selectAll();
+  if ('id' in by) query = query.where('id', '=', by.id);
+  else if ('conversationId' in by)
+    query = query.where('account_id', '=', by.accountId).where('conversation_id', '=', by.conversationId);
+  else if ('amojoChatId' in by)
+    query = query.where('account_id', '=', by.accountId).where('amojo_chat_id', '=', by.amojoChatId);
+  else if ('channelChatKey' in by)
+    query = query
+      .where('channel_instance_id', '=', by.channelInstanceId)
+      .where('channel_chat_key', '=', by.channelChatKey);
+  else
+    query = query
+      .where('account_id', '=', by.accountId)
+      .where('phone', '=', by.phone)
+      .orderBy('last_activity_at', 'desc')
+      .orderBy('id', 'desc');
+  const row = await query.executeTakeFirst();
+  return row && toConversation(row);
+}
+
+/** Conversations with an amojo chat active since `since`, most recent first: the reconciliation work list. */
+export async function listActiveConversations(
+  db: Executor,
+  options: { readonly since: number; readonly limit: number; readonly accountId?: number | undefined },
+): Promise<Conversation[]> {
+  let query = db
+    .selectFrom('conversations')
+    .selectAll()
+    .where('last_activity_at', '>=', options.since)
+    .where('amojo_chat_id', 'is not', null)
+    .orderBy('last_activity_at', 'desc')
+    .orderBy('id', 'desc')
+    .limit(options.limit);
+  if (options.accountId !== undefined) query = query.where('account_id', '=', options.accountId);
+  return (await query.execute()).map(toConversation);
+}

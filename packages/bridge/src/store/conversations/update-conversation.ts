@@ -1,0 +1,45 @@
+import type { Executor } from '../store.js';
+import { type Conversation, toConversation } from './conversation.js';
+
+/** Fields {@link updateConversation} can set; undefined ones are left alone. */
+export interface UpdateConversationInput {
+  readonly id: number;
+  /** Binds amojo's chat id (answer to the first message, or "write first" binding, spec 3.4.7). */
+  readonly amojoChatId?: string | undefined;
+  readonly channelInstanceId?: number | null | undefined;
+  readonly channelChatKey?: string | null | undefined;
+  readonly sourceExternalId?: string | null | undefined;
+  readonly contactId?: number | null | undefined;
+  readonly phone?: string | null | undefined;
+  /** Moves `last_activity_at` forward (never back). */
+  readonly activityAt?: number | undefined;
+  readonly now?: number | undefined;
+}
+
+/** Updates a conversation's ids and links; `undefined` when it does not exist. */
+export async function updateConversation(
+  db: Executor,
+  input: UpdateConversationInput,
+): Promise<Conversation | undefined> {
+  const now = input.now ?? Date.now();
+  let query = db
+    .updateTable('conversations')
+    .set({
+      updated_at: now,
+      ...(input.amojoChatId !== undefined && { amojo_chat_id: input.amojoChatId }),
+      ...(input.channelInstanceId !== undefined && { channel_instance_id: input.channelInstanceId }),
+      ...(input.channelChatKey !== undefined && { channel_chat_key: input.channelChatKey }),
+      ...(input.sourceExternalId !== undefined && { source_external_id: input.sourceExternalId }),
+      ...(input.contactId !== undefined && { contact_id: input.contactId }),
+      ...(input.phone !== undefined && { phone: input.phone }),
+    })
+    .where('id', '=', input.id);
+  if (input.activityAt !== undefined) {
+    const at = input.activityAt;
+    query = query.set((eb) => ({
+      last_activity_at: eb.case().when('last_activity_at', '<', at).then(at).else(eb.ref('last_activity_at')).end(),
+    }));
+  }
+  const row = await query.returningAll().executeTakeFirst();
+  return row && toConversation(row);
+}

@@ -1,0 +1,16 @@
+export * from './accounts/index.js';
+export * from './channel-instances/index.js';
+export * from './conversations/index.js';
+export type * from './database.js';
+export type { SecretCipherOptions } from './encrypt.js';
+export { decryptSecret, encryptSecret } from './encrypt.js';
+export * from './hooks/index.js';
+export type { Logger, LogMethod } from './logger.js';
+export * from './messages/index.js';
+export type { MigrateResult } from './migrate.js';
+export { MIGRATION_TABLE, migrate } from './migrate.js';
+export type { OpenStoreOptions } from './open-store.js';
+export { openStore } from './open-store.js';
+export * from './participants/index.js';
+export * from './sources/index.js';
+export type { Executor, JobSignal, Store, StoreDialect } from './store.js';

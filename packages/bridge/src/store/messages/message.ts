@@ -1,0 +1,46 @@
+import type { Selectable } from 'kysely';
+import type { MessageStatusName, MessagesTable } from '../database.js';
+import { fromJson } from '../json.js';
+
+/** A relayed message. */
+export interface Message {
+  readonly id: number;
+  readonly conversationRowId: number;
+  /** `in`: customer -> amoCRM; `out`: amoCRM -> customer. */
+  readonly direction: 'in' | 'out';
+  /** Our stable message id (`payload.msgid`). */
+  readonly msgid: string;
+  /** amojo's message id, once known. */
+  readonly amojoMsgid: string | null;
+  /** The messenger's message id. */
+  readonly channelMessageId: string | null;
+  readonly senderParticipantId: number | null;
+  /** `text`, `picture`, `file`, ... (spec 3.4.4). */
+  readonly type: string;
+  readonly payload: unknown;
+  readonly media: unknown;
+  readonly status: MessageStatusName;
+  readonly sentAt: number;
+  readonly createdAt: number;
+  readonly updatedAt: number;
+}
+
+/** Maps a `messages` row to a {@link Message}. */
+export function toMessage(row: Selectable<MessagesTable>): Message {
+  return {
+    id: row.id,
+    conversationRowId: row.conversation_row_id,
+    direction: row.direction,
+    msgid: row.msgid,
+    amojoMsgid: row.amojo_msgid,
+    channelMessageId: row.channel_message_id,
+    senderParticipantId: row.sender_participant_id,
+    type: row.type,
+    payload: fromJson(row.payload),
+    media: row.media === null ? null : fromJson(row.media),
+    status: row.status,
+    sentAt: row.sent_at,
+    createdAt: row.created_at,
+    updatedAt: row.updated_at,
+  };
+}

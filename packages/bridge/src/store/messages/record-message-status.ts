@@ -1,0 +1,74 @@
+import type { MessageStatusName } from '../database.js';
+import type { Executor } from '../store.js';
+
+/** One entry of a message's status history. */
+export interface MessageStatusEntry {
+  readonly id: number;
+  readonly messageId: number;
+  readonly status: MessageStatusName;
+  /** 901..905 when `failed` (spec 3.5). */
+  readonly errorCode: number | null;
+  readonly error: string | null;
+  readonly createdAt: number;
+}
+
+// Statuses only move forward: a late "delivered" after "read" (two channel callbacks racing) must not downgrade the
+// message. `failed` ranks with `sent` so a retry that succeeds after a failure is still recorded as sent.
+const RANK: Record<MessageStatusName, number> = { pending: 0, sent: 1, failed: 1, delivered: 2, read: 3 };
+
+/**
+ * Appends a status to a message's history and moves its current status forward when the new one ranks at least as
+ * high. Returns the message's current status afterwards, or `undefined` when the message does not exist.
+ */
+export async function recordMessageStatus(
+  db: Executor,
+  input: {
+    readonly messageId: number;
+    readonly status: MessageStatusName;
+    readonly errorCode?: number | undefined;
+    readonly error?: string | undefined;
+    readonly now?: number | undefined;
+  },
+): Promise<MessageStatusName | undefined> {
+  const now = input.now ?? Date.now();
+  const exists = await db.selectFrom('messages').select('id').where('id', '=', input.messageId).executeTakeFirst();
+  if (!exists) return undefined;
+  await db
+    .insertInto('message_statuses')
+    .values({
+      message_id: input.messageId,
+      status: input.status,
+      error_code: input.errorCode ?? null,
+      error: input.error ?? null,
+      created_at: now,
+    })
+    .execute();
+  // One conditional UPDATE rather than read-compare-write, so two concurrent callers cannot reorder the outcome.
+  const replaceable = (Object.keys(RANK) as MessageStatusName[]).filter((s) => RANK[s] <= RANK[input.status]);
+  await db
+    .updateTable('messages')
+    .set({ status: input.status, updated_at: now })
+    .where('id', '=', input.messageId)
+    .where('status', 'in', replaceable)
+    .execute();
+  const after = await db.selectFrom('messages').select('status').where('id', '=', input.messageId).executeTakeFirst();
+  return after?.status;
+}
+
+/** A message's status history, oldest first. */
+export async function listMessageStatuses(db: Executor, messageId: number): Promise<MessageStatusEntry[]> {
+  const rows = await db
+    .selectFrom('message_statuses')
+    .selectAll()
+    .where('message_id', '=', messageId)
+    .orderBy('id')
+    .execute();
+  return rows.map((row) => ({
+    id: row.id,
+    messageId: row.message_id,
+    status: row.status,
+    errorCode: row.error_code,
+    error: row.error,
+    createdAt: row.created_at,
+  }));
+}

@@ -1,0 +1,13 @@
+import type { Migration } from 'kysely';
+import type { StoreDialect } from '../store.js';
+import { initialMigration } from './0001-initial.js';
+
+/**
+ * Every migration, by name, in order. Static (no folder reading at run time) so bundles and `dist` work alike;
+ * forward-only: a released migration is never edited, a change is a new numbered file.
+ */
+export function listMigrations(dialect: StoreDialect): Readonly<Record<string, Migration>> {
+  return {
+    '0001-initial': initialMigration(dialect),
+  };
+}

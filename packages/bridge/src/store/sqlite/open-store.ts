@@ -1,0 +1,68 @@
+import { mkdirSync } from 'node:fs';
+import { dirname, resolve } from 'node:path';
+import SqliteDatabase from 'better-sqlite3';
+import { Kysely, SqliteDialect, sql } from 'kysely';
+import type { Database } from '../database.js';
+import { createJobSignal, registerExecutor } from '../job-signal.js';
+import type { Logger } from '../logger.js';
+import type { Executor, Store } from '../store.js';
+
+/** Options of {@link openSqliteStore}. */
+export interface OpenSqliteStoreOptions {
+  /** File path, or `:memory:`. */
+  readonly filename: string;
+  readonly log: Logger;
+}
+
+/** Opens (creating if needed) an SQLite file with the pragmas the bridge relies on. */
+export function openSqliteStore(options: OpenSqliteStoreOptions): Store {
+  const { filename, log } = options;
+  if (filename !== ':memory:') mkdirSync(dirname(resolve(filename)), { recursive: true });
+  const database = new SqliteDatabase(filename);
+  // WAL lets readers (admin API) proceed during a write. synchronous=FULL fsyncs the WAL on every commit: intake
+  // answers amojo 200 only after its commit, and amojo never resends a hook, so a commit lost to a power cut is a
+  // message lost forever. NORMAL would only lose commits on power loss (not on a process crash) but that is exactly
+  // the case FULL protects; group commit (`createCommitBatcher`) pays the fsync once per batch instead.
+  database.pragma('journal_mode = WAL');
+  database.pragma('synchronous = FULL');
+  // Another process (the CLI's `migrate`, an admin script) may briefly hold the write lock.
+  database.pragma('busy_timeout = 5000');
+  database.pragma('foreign_keys = ON');
+
+  const db = new Kysely<Database>({ dialect: new SqliteDialect({ database }) });
+  const jobSignal = createJobSignal();
+  registerExecutor(db, { signal: jobSignal });
+
+  return {
+    db,
+    dialect: 'sqlite',
+    log,
+    jobSignal,
+    async transaction<T>(fn: (trx: Executor) => Promise<T>): Promise<T> {
+      // Kysely's SQLite transactions start DEFERRED; IMMEDIATE takes the write lock at BEGIN, so a transaction that
+      // reads then writes (claiming jobs) cannot fail half-way with SQLITE_BUSY when another process writes.
+      return db.connection().execute(async (connection) => {
+        const afterCommit: (() => void)[] = [];
+        registerExecutor(connection, { signal: jobSignal, afterCommit });
+        await sql`begin immediate`.execute(connection);
+        let result: T;
+        try {
+          result = await fn(connection);
+          await sql`commit`.execute(connection);
+        } catch (error) {
+          try {
+            await sql`rollback`.execute(connection);
+          } catch (rollbackError) {
+            log.error?.({ err: rollbackError }, 'sqlite rollback failed');
+          }
+          throw error;
+        }
+        for (const callback of afterCommit) callback();
+        return result;
+      });
+    },
+    async close() {
+      await db.destroy();
+    },
+  };
+}
