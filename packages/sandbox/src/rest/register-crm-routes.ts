@@ -17,9 +17,8 @@ import { registerSourceRoutes } from './source-routes.js';
 export async function registerCrmRoutes(app: FastifyInstance, options: CrmRoutesOptions): Promise<void> {
   const { crm, onIntegrationDisabled } = options;
   await app.register(async (scope) => {
-    for (const type of ['application/json', 'application/x-www-form-urlencoded']) {
-      if (scope.hasContentTypeParser(type)) scope.removeContentTypeParser(type);
-    }
+    // Parsers inherited from the host (a raw catch-all, say) must not decide how REST bodies are read.
+    scope.removeAllContentTypeParsers();
     scope.addContentTypeParser('application/json', { parseAs: 'string' }, (_request, body, done) => {
       const text = String(body);
       if (text.trim() === '') return done(null, undefined);
@@ -48,6 +47,10 @@ export async function registerCrmRoutes(app: FastifyInstance, options: CrmRoutes
       registerAccountRoutes(api, crm);
       registerSourceRoutes(api, crm);
       registerContactRoutes(api, crm);
+      // Unknown REST paths still answer in the REST dialect (after the Bearer check, as amoCRM does).
+      api.all('/api/v4/*', async (request, reply) =>
+        sendProblem(reply, 404, `The sandbox does not emulate ${request.method} ${request.url.split('?')[0]}`),
+      );
     });
   });
 }
