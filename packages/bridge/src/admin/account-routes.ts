@@ -1,0 +1,42 @@
+import type { FastifyInstance } from 'fastify';
+import { z } from 'zod';
+import { connectAccount } from '../accounts/connect-account.js';
+import { disconnectAccount } from '../accounts/disconnect-account.js';
+import { listAccounts } from '../store/accounts/index.js';
+import type { AdminDeps } from './admin-deps.js';
+import { parseInput } from './parse-input.js';
+
+const uuid = z
+  .string()
+  .trim()
+  .regex(/^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i, 'expected an amojo account id (UUID)');
+
+const connectBody = z.object({ accountId: uuid, title: z.string().trim().min(1).max(255).optional() }).strict();
+const accountParams = z.object({ accountId: uuid });
+const listQuery = z.object({ state: z.enum(['connected', 'disconnected']).optional() });
+
+/** `GET /accounts`, `POST /accounts` (connect), `POST /accounts/:accountId/disconnect`. */
+export function registerAccountRoutes(app: FastifyInstance, deps: AdminDeps): void {
+  app.get('/accounts', async (request) => {
+    const query = parseInput(listQuery, request.query, 'query');
+    return { items: await listAccounts(deps.store.db, { state: query.state }) };
+  });
+
+  app.post('/accounts', async (request, reply) => {
+    const body = parseInput(connectBody, request.body, 'body');
+    const account = await connectAccount(deps, { accountId: body.accountId, title: body.title });
+    return reply.code(200).send({ account });
+  });
+
+  app.post('/accounts/:accountId/disconnect', async (request, reply) => {
+    const params = parseInput(accountParams, request.params, 'params');
+    const account = await disconnectAccount(deps, { accountId: params.accountId });
+    if (!account) {
+      return reply.code(404).send({
+        error: 'not_found',
+        message: `Account ${params.accountId} is not stored by this bridge (amojo was still told to disconnect it)`,
+      });
+    }
+    return { account };
+  });
+}

@@ -1,0 +1,86 @@
+import { AmojoApiError, AmojoInputError, AmojoNetworkError, AmojoTimeoutError } from '@amojo-bridge/sdk';
+import type { FastifyError, FastifyInstance } from 'fastify';
+import { BridgeError } from '../errors.js';
+import { registerAccountRoutes } from './account-routes.js';
+import type { AdminDeps } from './admin-deps.js';
+import { registerChannelInstanceRoutes } from './channel-instance-routes.js';
+import { checkAdminToken } from './check-admin-token.js';
+import { registerConversationRoutes } from './conversation-routes.js';
+import { registerHookRoutes } from './hook-routes.js';
+import { registerJobRoutes } from './job-routes.js';
+import { AdminInputError } from './parse-input.js';
+
+export type { AdminDeps } from './admin-deps.js';
+export { checkAdminToken } from './check-admin-token.js';
+export { AdminInputError, parseInput } from './parse-input.js';
+
+/** Where the admin API is mounted. */
+export const ADMIN_PREFIX = '/admin/api';
+
+/**
+ * Mounts the admin API under `/admin/api` behind `Authorization: Bearer <ADMIN_TOKEN>`. Without a configured token
+ * nothing is mounted (every admin path is a 404) and a warning is logged: an open admin API would let anyone read
+ * conversations and create channel instances.
+ */
+export async function registerAdminApi(app: FastifyInstance, deps: AdminDeps): Promise<void> {
+  const token = deps.config.adminToken;
+  if (!token) {
+    deps.log.warn({ event: 'admin_api_disabled' }, 'ADMIN_TOKEN is not set: the admin API is disabled');
+    return;
+  }
+  await app.register(
+    async (admin) => {
+      admin.addHook('onRequest', async (request, reply) => {
+        if (!checkAdminToken(request.headers.authorization, token)) {
+          request.log.warn({ event: 'admin_unauthorized', url: request.url }, 'admin API request refused');
+          return reply
+            .code(401)
+            .header('www-authenticate', 'Bearer realm="amojo-bridge admin"')
+            .send({ error: 'unauthorized', message: 'Send Authorization: Bearer <ADMIN_TOKEN>' });
+        }
+      });
+      admin.setErrorHandler(async (error, request, reply) => adminErrorReply(error, request.log, reply));
+      registerAccountRoutes(admin, deps);
+      registerChannelInstanceRoutes(admin, deps);
+      registerConversationRoutes(admin, deps);
+      registerJobRoutes(admin, deps);
+      registerHookRoutes(admin, deps);
+    },
+    { prefix: ADMIN_PREFIX },
+  );
+}
+
+type Reply = Parameters<Parameters<FastifyInstance['setErrorHandler']>[0]>[2];
+type RequestLog = Parameters<Parameters<FastifyInstance['setErrorHandler']>[0]>[1]['log'];
+
+// One mapping from failures to answers. Messages of our own errors are safe to show (they never hold secrets, see
+// STYLE.md "Errors"); anything unexpected is logged and answered with a generic 500.
+function adminErrorReply(error: unknown, log: RequestLog, reply: Reply) {
+  if (error instanceof AdminInputError) {
+    return reply.code(400).send({ error: 'invalid_input', field: error.field, message: error.message });
+  }
+  if (error instanceof AmojoApiError) {
+    log.warn({ event: 'admin_amojo_refused', status: error.status, code: error.code }, error.message);
+    return reply.code(502).send({ error: 'amojo_refused', status: error.status, message: error.message });
+  }
+  if (error instanceof AmojoInputError) {
+    return reply.code(400).send({ error: 'invalid_input', message: error.message });
+  }
+  if (error instanceof AmojoNetworkError || error instanceof AmojoTimeoutError) {
+    log.warn({ event: 'admin_amojo_unreachable', code: error.code }, error.message);
+    return reply.code(502).send({ error: 'amojo_unreachable', message: error.message });
+  }
+  if (error instanceof BridgeError) {
+    const status = error.code === 'account_unknown' ? 404 : 400;
+    return reply.code(status).send({ error: error.code, message: error.message });
+  }
+  const fastifyError = error as Partial<FastifyError>;
+  if (typeof fastifyError.statusCode === 'number' && fastifyError.statusCode < 500) {
+    // Fastify's own refusals: malformed JSON, wrong content type, body too large.
+    return reply
+      .code(fastifyError.statusCode)
+      .send({ error: fastifyError.code ?? 'bad_request', message: fastifyError.message ?? 'Bad request' });
+  }
+  log.error({ err: error, event: 'admin_failed' }, 'admin API request failed');
+  return reply.code(500).send({ error: 'internal', message: 'Internal error; see the bridge log' });
+}

@@ -1,0 +1,48 @@
+import type { FastifyInstance } from 'fastify';
+import { z } from 'zod';
+import { findJob, listJobs } from '../queue/list-jobs.js';
+import { retryDeadJob } from '../queue/retry-dead-job.js';
+import type { AdminDeps } from './admin-deps.js';
+import { pageQuery } from './pagination.js';
+import { parseInput } from './parse-input.js';
+import { jobJson } from './serialize.js';
+
+const listQuery = z.object({
+  ...pageQuery,
+  state: z.enum(['queued', 'running', 'dead', 'done', 'discarded']).default('dead'),
+  kind: z.string().min(1).optional(),
+});
+const idParams = z.object({ id: z.coerce.number().int().positive() });
+
+/** `GET /jobs?state=` (default `dead`, with `lastError`), `POST /jobs/:id/retry` for a dead job. */
+export function registerJobRoutes(app: FastifyInstance, deps: AdminDeps): void {
+  app.get('/jobs', async (request) => {
+    const query = parseInput(listQuery, request.query, 'query');
+    // One row more than asked proves that an older page exists.
+    const rows = await listJobs(deps.store.db, {
+      limit: query.limit + 1,
+      state: query.state,
+      kind: query.kind,
+      beforeId: query.before,
+    });
+    const items = rows.slice(0, query.limit);
+    const last = items.at(-1);
+    return { items: items.map(jobJson), nextBefore: rows.length > query.limit && last ? last.id : null };
+  });
+
+  app.post('/jobs/:id/retry', async (request, reply) => {
+    const { id } = parseInput(idParams, request.params, 'params');
+    const job = await findJob(deps.store.db, id);
+    if (!job) return reply.code(404).send({ error: 'not_found', message: `No job ${id}` });
+    const retried = await retryDeadJob(deps.store.db, { id, now: deps.now().getTime() });
+    if (!retried) {
+      return reply
+        .code(409)
+        .send({ error: 'not_dead', message: `Job ${id} is ${job.state}; only dead jobs can be retried` });
+    }
+    // Wake this process's workers now rather than at their next poll.
+    deps.store.jobSignal.emit();
+    deps.log.info({ event: 'job_retried', jobId: id, kind: job.kind }, 'dead job re-queued');
+    return { job: jobJson((await findJob(deps.store.db, id)) ?? job) };
+  });
+}
