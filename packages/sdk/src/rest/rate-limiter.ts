@@ -1,21 +1,26 @@
 /** Options of {@link RateLimiter}. */
 export interface RateLimiterOptions {
-  /** Requests allowed in any sliding window of one second. amoCRM allows 7 (spec 5.5). */
+  /** Requests allowed in any sliding window of `windowMs`. amoCRM allows 7 per second (spec 5.5). */
   readonly perSecond: number;
+  /**
+   * Length of the window in ms; default 1100. amoCRM counts requests when they arrive, and a request granted at the
+   * start of one second can arrive later than one granted a second after it; the extra 100 ms absorbs that jitter.
+   */
+  readonly windowMs?: number;
   /** Monotonic clock in ms; default `performance.now()`. */
   readonly now?: () => number;
   /** How to wait; default setTimeout. A fake clock's sleep must advance that clock. */
   readonly sleep?: (ms: number) => Promise<void>;
 }
 
-const WINDOW_MS = 1000;
-
 /**
- * Keeps an account to `perSecond` request starts in any sliding one-second window, in FIFO order, and can be paused
+ * Keeps an account to `perSecond` request starts in any sliding window of a little over a second, in FIFO order
+ * (callers queue, nobody is refused), and can be paused
  * (after a 429 with Retry-After) so that every caller of the account waits, not only the one that was refused.
  */
 export class RateLimiter {
   #perSecond: number;
+  readonly #windowMs: number;
   readonly #now: () => number;
   readonly #sleep: (ms: number) => Promise<void>;
   /** Start times of the last `perSecond` grants, oldest first. */
@@ -28,6 +33,7 @@ export class RateLimiter {
       throw new RangeError('RateLimiter perSecond must be a positive integer');
     }
     this.#perSecond = options.perSecond;
+    this.#windowMs = options.windowMs ?? 1100;
     this.#now = options.now ?? (() => performance.now());
     this.#sleep = options.sleep ?? ((ms) => new Promise((resolve) => setTimeout(resolve, ms)));
   }
@@ -67,7 +73,7 @@ export class RateLimiter {
     for (;;) {
       const now = this.#now();
       const full = this.#starts.length >= this.#perSecond;
-      const windowWait = full ? this.#starts[0]! + WINDOW_MS - now : 0;
+      const windowWait = full ? this.#starts[0]! + this.#windowMs - now : 0;
       const wait = Math.max(windowWait, this.#pausedUntil - now);
       if (wait <= 0) {
         this.#starts.push(now);
