@@ -31,6 +31,10 @@ export { createHttpChannelFactory, type HttpChannelOptions, httpChannelUrl } fro
 export { type HttpChannelEvent, parseHttpChannelEvent } from './http/http-event-schema.js';
 export { type HttpChannelFetch, postChannelEvent } from './http/post-channel-event.js';
 export {
+  HTTP_CHANNEL_BODY_LIMIT_BYTES,
+  registerHttpChannelRoutes,
+} from './http/register-http-channel-routes.js';
+export {
   signWebhook,
   type VerifyWebhookResult,
   verifyWebhook,

@@ -1,0 +1,124 @@
+import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
+import type { RelayDeps } from '../../pipelines/deps.js';
+import { loadChannelInstance } from '../../pipelines/load-channel-instance.js';
+import { receiveFromChannel } from '../../pipelines/receive-from-channel.js';
+import { RelayInputError } from '../../pipelines/relay-errors.js';
+import type { InboundChannelEvent } from '../channel-adapter.js';
+import { type HttpChannelEvent, parseHttpChannelEvent } from './http-event-schema.js';
+import { verifyWebhook } from './webhook-signature.js';
+
+/** Largest customer event accepted, bytes (media travel as URLs, never inline). */
+export const HTTP_CHANNEL_BODY_LIMIT_BYTES = 256 * 1024;
+
+interface EventsRoute {
+  Params: { instance: string };
+  Body: Buffer;
+}
+
+/**
+ * Registers `POST /channels/http/:instance/events`: a customer system posts customer events signed Standard-Webhooks
+ * style with the instance secret. The answer (200 with our message id) is sent only after the event is committed;
+ * the same `eventId` again stores nothing and answers the same id. Refusals say what was wrong: 401 for signatures,
+ * 400 for the body, 404 for an unknown instance or message.
+ */
+export async function registerHttpChannelRoutes(app: FastifyInstance, deps: RelayDeps): Promise<void> {
+  const log = deps.log.child({ component: 'http-channel' });
+  await app.register(async (scope) => {
+    scope.removeAllContentTypeParsers();
+    scope.addContentTypeParser('*', { parseAs: 'buffer', bodyLimit: HTTP_CHANNEL_BODY_LIMIT_BYTES }, (_r, body, done) =>
+      done(null, body),
+    );
+    scope.setErrorHandler((error: Error & { statusCode?: number; code?: string }, request, reply) => {
+      const instanceId = (request.params as { instance?: string } | undefined)?.instance;
+      if (error instanceof RelayInputError) {
+        log.warn({ instanceId, reason: error.message }, 'customer event refused');
+        return reply.code(error.statusCode).send({ error: 'refused', message: error.message });
+      }
+      if (error.statusCode === 413 || error.code === 'FST_ERR_CTP_BODY_TOO_LARGE') {
+        log.warn({ instanceId, limit: HTTP_CHANNEL_BODY_LIMIT_BYTES }, 'customer event refused: body too large');
+        return reply
+          .code(413)
+          .send({ error: 'too_large', message: `event body exceeds ${HTTP_CHANNEL_BODY_LIMIT_BYTES} bytes` });
+      }
+      if (error.statusCode && error.statusCode < 500) {
+        return reply.code(error.statusCode).send({ error: 'bad_request', message: error.message });
+      }
+      log.error({ instanceId, err: error }, 'customer event could not be stored');
+      return reply.code(503).send({ error: 'unavailable', message: 'the event was not stored; retry it' });
+    });
+    scope.post<EventsRoute>('/channels/http/:instance/events', (request, reply) =>
+      handleEvent(deps, log, request, reply),
+    );
+  });
+}
+
+async function handleEvent(
+  deps: RelayDeps,
+  log: RelayDeps['log'],
+  request: FastifyRequest<EventsRoute>,
+  reply: FastifyReply,
+): Promise<FastifyReply> {
+  const key = request.params.instance;
+  const instance = await loadChannelInstance(deps, { key });
+  if (instance?.kind !== 'http') {
+    log.warn({ instanceId: key }, 'customer event refused: unknown http channel instance');
+    return reply.code(404).send({ error: 'unknown_instance', message: `http channel instance ${key} does not exist` });
+  }
+  if (!instance.secret) {
+    return reply
+      .code(401)
+      .send({ error: 'no_secret', message: `http channel instance ${key} has no secret: set one to receive events` });
+  }
+  const raw = Buffer.isBuffer(request.body) ? request.body : Buffer.alloc(0);
+  const verified = verifyWebhook({ headers: request.headers, body: raw, secret: instance.secret, now: deps.now() });
+  if (!verified.ok) {
+    log.warn({ instanceId: key, reason: verified.reason }, 'customer event refused: signature');
+    return reply.code(401).send({ error: verified.reason, message: verified.message });
+  }
+  let json: unknown;
+  try {
+    json = JSON.parse(raw.toString('utf8'));
+  } catch {
+    log.warn({ instanceId: key, bytes: raw.length }, 'customer event refused: body is not JSON');
+    return reply.code(400).send({ error: 'invalid_json', message: 'the body is not valid JSON' });
+  }
+  const parsed = parseHttpChannelEvent(json);
+  if (!parsed.ok) {
+    log.warn({ instanceId: key, reason: parsed.message }, 'customer event refused: invalid');
+    return reply.code(400).send({ error: 'invalid_event', message: parsed.message });
+  }
+  const result = await receiveFromChannel(deps, toInboundEvent(key, parsed.event));
+  return reply.code(200).send({ id: result.messageId, duplicate: result.duplicate });
+}
+
+function toInboundEvent(instanceId: string, event: HttpChannelEvent): InboundChannelEvent {
+  switch (event.kind) {
+    case 'message': {
+      const { sender, message } = event;
+      return {
+        kind: 'message',
+        instanceId,
+        eventId: event.eventId,
+        chatKey: event.chatKey,
+        sender: {
+          id: sender.id,
+          name: sender.name,
+          ...(sender.phone ? { phone: sender.phone } : {}),
+          ...(sender.email ? { email: sender.email } : {}),
+          ...(sender.avatar ? { avatar: sender.avatar } : {}),
+        },
+        message: Object.fromEntries(
+          Object.entries(message).filter(([, v]) => v !== undefined),
+        ) as unknown as InboundMessageContent,
+        // Seconds or milliseconds: 13 digits are milliseconds until the year 33658.
+        sentAt: new Date(event.timestamp > 1e12 ? event.timestamp : event.timestamp * 1000),
+      };
+    }
+    case 'read':
+      return { kind: 'read', instanceId, messageId: event.messageId };
+    case 'typing':
+      return { kind: 'typing', instanceId, chatKey: event.chatKey, senderId: event.sender.id };
+  }
+}
+
+type InboundMessageContent = Extract<InboundChannelEvent, { kind: 'message' }>['message'];

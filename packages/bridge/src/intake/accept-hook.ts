@@ -1,0 +1,115 @@
+import { createHash } from 'node:crypto';
+import type { ParsedHook } from '@amojo-bridge/sdk';
+import { JOB_KINDS, outboundLane, typingLane } from '../pipelines/job-kinds.js';
+import { managerMessageFromHook } from '../pipelines/manager-message.js';
+import { enqueue } from '../queue/index.js';
+import { insertHookRecord } from '../store/ops/insert-hook-record.js';
+import type { Executor } from '../store/store.js';
+import type { ClassifiedHook } from './classify-hook.js';
+
+/** Input of {@link acceptHook}. */
+export interface AcceptHookInput {
+  readonly scopeId: string;
+  readonly rawBody: string;
+  readonly classified: ClassifiedHook;
+  /** Unix ms. */
+  readonly now: number;
+}
+
+/** What became of one verified hook. */
+export interface AcceptHookResult {
+  readonly hookId: number;
+  readonly kind: string;
+  readonly outcome: 'accepted' | 'duplicate' | 'rejected';
+  readonly reason?: string;
+}
+
+/**
+ * The intake transaction: stores the raw hook (deduplicated) and, when it is new, its job, in the caller's
+ * transaction (the commit batcher's), so the 200 promises exactly what is durable.
+ */
+export async function acceptHook(trx: Executor, input: AcceptHookInput): Promise<AcceptHookResult> {
+  const { classified } = input;
+  const base = { scopeId: input.scopeId, rawBody: input.rawBody, signatureOk: true, receivedAt: input.now };
+  if (!classified.ok) {
+    const stored = await insertHookRecord(trx, {
+      ...base,
+      kind: classified.kind,
+      dedupKey: null,
+      outcome: 'rejected',
+      reason: classified.reason,
+    });
+    return { hookId: stored.hookId, kind: classified.kind, outcome: 'rejected', reason: classified.reason };
+  }
+  const hook = classified.hook;
+  const stored = await insertHookRecord(trx, {
+    ...base,
+    kind: hook.kind,
+    dedupKey: dedupKeyOf(hook, input.rawBody),
+    outcome: 'accepted',
+    reason: null,
+  });
+  if (stored.duplicateOf !== undefined) return { hookId: stored.hookId, kind: hook.kind, outcome: 'duplicate' };
+  const job = jobFor(input.scopeId, hook, stored.hookId);
+  if (job) {
+    const jobId = await enqueue(trx, job);
+    await trx.updateTable('hooks').set({ job_id: jobId }).where('id', '=', stored.hookId).execute();
+  }
+  return { hookId: stored.hookId, kind: hook.kind, outcome: 'accepted' };
+}
+
+/**
+ * Messages are deduplicated by the amojo message id, the same key reconciliation uses, so a hook that arrives after
+ * its message was recovered from history is a duplicate. Typing and reactions have no id of their own: a hash of the
+ * body (which includes `time`) catches exact repeats only.
+ */
+export function dedupKeyOf(hook: ParsedHook, rawBody: string): string {
+  if (hook.kind === 'message' || hook.kind === 'comment') return hook.amojoMsgId;
+  return `${hook.kind}:${createHash('sha256').update(rawBody).digest('hex')}`;
+}
+
+function jobFor(scopeId: string, hook: ParsedHook, hookId: number) {
+  switch (hook.kind) {
+    case 'message':
+    case 'comment':
+      return {
+        kind: JOB_KINDS.deliverToChannel,
+        lane: outboundLane(hook.amojoChatId),
+        payload: managerMessageFromHook(scopeId, hook, hookId),
+        maxAttempts: 30,
+      };
+    case 'typing':
+      return {
+        kind: JOB_KINDS.typingToChannel,
+        lane: typingLane(`out:${hook.amojoChatId}`),
+        payload: {
+          scopeId,
+          amojoChatId: hook.amojoChatId,
+          conversationId: hook.conversationId ?? null,
+          amojoUserId: hook.amojoUserId,
+          expiresAtMs: hook.expiredAt * 1000,
+          hookId,
+        },
+        maxAttempts: 1,
+      };
+    case 'reaction':
+      return {
+        kind: JOB_KINDS.reactionToChannel,
+        lane: outboundLane(hook.amojoChatId),
+        payload: {
+          scopeId,
+          amojoChatId: hook.amojoChatId,
+          conversationId: hook.conversationId ?? null,
+          amojoMsgId: hook.amojoMsgId,
+          msgid: hook.msgid ?? null,
+          amojoUserId: hook.amojoUserId,
+          type: hook.type,
+          emoji: hook.emoji ?? null,
+          hookId,
+        },
+        maxAttempts: 10,
+      };
+    default:
+      return undefined;
+  }
+}

@@ -1,0 +1,96 @@
+import { verifyHook } from '@amojo-bridge/sdk';
+import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
+import type { RelayDeps } from '../pipelines/deps.js';
+import { findAccountByScope } from '../store/accounts/index.js';
+import { acceptHook } from './accept-hook.js';
+import { classifyHook } from './classify-hook.js';
+
+/** Largest hook body accepted, bytes. amojo hooks are a few KB; anything near this is not from amojo. */
+export const HOOK_BODY_LIMIT_BYTES = 1024 * 1024;
+
+/** Options of {@link registerHookIntake}. */
+export interface HookIntakeOptions {
+  /** Default {@link HOOK_BODY_LIMIT_BYTES}. */
+  readonly bodyLimit?: number;
+}
+
+interface HookRoute {
+  Params: { scope_id: string };
+  Body: Buffer;
+}
+
+/**
+ * Registers `POST /hooks/amojo/:scope_id` (spec 4.1): raw body, size limit, constant-time `X-Signature` check before
+ * parsing, scope lookup, then ONE grouped transaction storing the raw hook and its job, and only then 200. Nothing
+ * slow happens before the answer: amojo waits at most 5 s, never retries, and demotes slow integrations.
+ */
+export async function registerHookIntake(
+  app: FastifyInstance,
+  deps: RelayDeps,
+  options: HookIntakeOptions = {},
+): Promise<void> {
+  const bodyLimit = options.bodyLimit ?? HOOK_BODY_LIMIT_BYTES;
+  const log = deps.log.child({ component: 'hook-intake' });
+  await app.register(async (scope) => {
+    // Encapsulated: this parser keeps the exact bytes for these routes only (the signature covers the raw body).
+    scope.removeAllContentTypeParsers();
+    scope.addContentTypeParser('*', { parseAs: 'buffer', bodyLimit }, (_request, body, done) => done(null, body));
+    scope.setErrorHandler((error: Error & { statusCode?: number; code?: string }, request, reply) => {
+      const scopeId = (request.params as { scope_id?: string } | undefined)?.scope_id;
+      if (error.statusCode === 413 || error.code === 'FST_ERR_CTP_BODY_TOO_LARGE') {
+        deps.metrics.intakeTotal.inc({ outcome: 'too_large' });
+        log.warn({ scopeId, limit: bodyLimit, outcome: 'too_large' }, 'hook refused: body too large');
+        return reply.code(413).send({ error: 'too_large', message: `hook body exceeds ${bodyLimit} bytes` });
+      }
+      if (error.statusCode && error.statusCode < 500) {
+        log.warn({ scopeId, err: error.message }, 'hook refused');
+        return reply.code(error.statusCode).send({ error: 'bad_request', message: error.message });
+      }
+      log.error({ scopeId, err: error }, 'hook intake failed; amojo will not retry, reconciliation will recover it');
+      return reply.code(500).send({ error: 'internal', message: 'the hook could not be stored' });
+    });
+    scope.post<HookRoute>('/hooks/amojo/:scope_id', { bodyLimit }, (request, reply) =>
+      handleHook(deps, log, request, reply),
+    );
+  });
+}
+
+async function handleHook(
+  deps: RelayDeps,
+  log: RelayDeps['log'],
+  request: FastifyRequest<HookRoute>,
+  reply: FastifyReply,
+): Promise<FastifyReply> {
+  const scopeId = request.params.scope_id;
+  const raw = Buffer.isBuffer(request.body) ? request.body : Buffer.alloc(0);
+  const signature = request.headers['x-signature'];
+  const signatureText = typeof signature === 'string' ? signature : undefined;
+  if (!verifyHook(raw, signatureText, deps.config.channel.secret)) {
+    deps.metrics.intakeTotal.inc({ outcome: 'bad_signature' });
+    const reason = signatureText ? 'X-Signature does not match the body' : 'X-Signature header is missing';
+    log.warn({ scopeId, outcome: 'bad_signature', reason, bytes: raw.length }, 'hook refused: bad signature');
+    return reply.code(401).send({
+      error: 'bad_signature',
+      message: `${reason}: amojo signs the raw body with HMAC-SHA1 keyed with the channel secret (spec 4.1)`,
+    });
+  }
+  const account = await findAccountByScope(deps.store.db, scopeId);
+  if (account?.state !== 'connected') {
+    deps.metrics.intakeTotal.inc({ outcome: 'unknown_scope' });
+    const why = account ? 'is disconnected' : 'is not connected to this bridge';
+    log.warn({ scopeId, outcome: 'unknown_scope' }, `hook refused: scope ${why}`);
+    return reply.code(404).send({ error: 'unknown_scope', message: `scope ${scopeId} ${why}` });
+  }
+  const text = raw.toString('utf8');
+  const classified = classifyHook(text);
+  const result = await deps.batcher.submit((trx) =>
+    acceptHook(trx, { scopeId, rawBody: text, classified, now: deps.now().getTime() }),
+  );
+  deps.metrics.intakeTotal.inc({ outcome: result.outcome });
+  const event = { scopeId, hookId: result.hookId, kind: result.kind, outcome: result.outcome };
+  if (result.outcome === 'rejected') log.warn({ ...event, reason: result.reason }, 'hook stored as rejected');
+  else log.debug(event, 'hook accepted');
+  return reply
+    .code(200)
+    .send({ ok: true, outcome: result.outcome, ...(result.reason ? { reason: result.reason } : {}) });
+}

@@ -1,0 +1,172 @@
+import { isDuplicateMsgidError, type MessageContent, type SendMessageOptions } from '@amojo-bridge/sdk';
+import type { ChannelMessageContent } from '../channels/channel-adapter.js';
+import type { Job } from '../queue/index.js';
+import { findAccount } from '../store/accounts/index.js';
+import { findConversation, updateConversation } from '../store/conversations/index.js';
+import { findMessage, recordMessageStatus, setMessageAmojoMsgid } from '../store/messages/index.js';
+import { listParticipants, upsertParticipant } from '../store/participants/index.js';
+import type { RelayDeps } from './deps.js';
+import { amojoOutcome, jobErrorFromAmojo, PermanentJobError } from './relay-errors.js';
+
+/** Payload of a `deliver-to-amojo` job. */
+export interface DeliverToAmojoPayload {
+  readonly messageRowId: number;
+}
+
+/**
+ * Sends one stored customer message to amojo (inbound 2). Every attempt sends the msgid stored with the message; a
+ * "duplicate msgid" refusal after a retry means an earlier attempt got through, so it counts as delivered.
+ */
+export async function deliverToAmojo(deps: RelayDeps, job: Job<DeliverToAmojoPayload>): Promise<void> {
+  const db = deps.store.db;
+  const message = await findMessage(db, { id: job.payload.messageRowId });
+  if (!message) throw new PermanentJobError(`message row ${job.payload.messageRowId} does not exist`);
+  if (message.amojoMsgid || message.status !== 'pending') return;
+  const conversation = await findConversation(db, { id: message.conversationRowId });
+  if (!conversation) throw new PermanentJobError(`conversation row ${message.conversationRowId} does not exist`);
+  const account = await findAccount(db, { id: conversation.accountId });
+  if (account?.state !== 'connected') {
+    throw new PermanentJobError(`account ${conversation.accountId} is not connected; replay after reconnecting`);
+  }
+  const participants = await listParticipants(db, conversation.id);
+  const client = participants.find((p) => p.id === message.senderParticipantId);
+  if (!client?.participantId) throw new PermanentJobError(`message ${message.msgid} has no client sender`);
+  const profile = {
+    ...(client.profile.phone ? { phone: client.profile.phone } : {}),
+    ...(client.profile.email ? { email: client.profile.email } : {}),
+  };
+  const bind = await needsWriteFirstBinding(deps, conversation, client.amojoParticipantId);
+  const sender = {
+    id: client.participantId,
+    name: client.name ?? client.participantId,
+    ...(Object.keys(profile).length ? { profile } : {}),
+    ...(client.profile.avatar ? { avatar: client.profile.avatar } : {}),
+    // "Write first" binding (spec 3.4.7): the client's first answer in a chat amoCRM started carries amojo's ids.
+    ...(bind && client.amojoParticipantId ? { refId: client.amojoParticipantId } : {}),
+  };
+  const request: SendMessageOptions = {
+    msgid: message.msgid,
+    conversationId: conversation.conversationId,
+    ...(bind && conversation.amojoChatId ? { conversationRefId: conversation.amojoChatId } : {}),
+    msecTimestamp: message.sentAt,
+    ...(conversation.sourceExternalId ? { sourceExternalId: conversation.sourceExternalId } : {}),
+    sender,
+    message: toMessageContent(message.payload as ChannelMessageContent),
+  };
+
+  let amojoMsgId: string | undefined;
+  let amojoChatId = conversation.amojoChatId ?? undefined;
+  let clientAmojoId: string | undefined;
+  try {
+    const sent = await deps.amojo.sendMessage(account.scopeId, request);
+    deps.metrics.amojoCalls.inc({ method: 'sendMessage', outcome: 'ok' });
+    amojoMsgId = sent.amojoMsgId;
+    const answeredChat = sent.response.new_message.conversation_id;
+    // The reference docs show our conversation_id here, amojo's chat id elsewhere (spec 3.4.8): trust only a new id.
+    if (!amojoChatId && answeredChat && answeredChat !== conversation.conversationId) amojoChatId = answeredChat;
+    clientAmojoId = sent.response.new_message.sender_id ?? undefined;
+  } catch (error) {
+    if (!isDuplicateMsgidError(error)) {
+      deps.metrics.amojoCalls.inc({ method: 'sendMessage', outcome: amojoOutcome(error) });
+      throw jobErrorFromAmojo(error, `sending message ${message.msgid}`);
+    }
+    deps.metrics.amojoCalls.inc({ method: 'sendMessage', outcome: 'ok' });
+    deps.log.info({ msgid: message.msgid, jobId: job.id }, 'amojo already had this msgid: counted as delivered');
+  }
+  if (!amojoChatId) {
+    // A duplicate answer (or an answer without the chat id): create-chat is idempotent per conversation_id and
+    // tells us amojo's chat id, which hooks, history and delivery statuses need.
+    try {
+      const chat = await deps.amojo.createChat(account.scopeId, {
+        conversationId: conversation.conversationId,
+        user: { id: sender.id, name: sender.name, ...(sender.profile ? { profile: sender.profile } : {}) },
+        ...(conversation.sourceExternalId ? { sourceExternalId: conversation.sourceExternalId } : {}),
+      });
+      deps.metrics.amojoCalls.inc({ method: 'createChat', outcome: 'ok' });
+      amojoChatId = chat.amojoChatId;
+      clientAmojoId ??= chat.amojoUserId;
+    } catch (error) {
+      deps.metrics.amojoCalls.inc({ method: 'createChat', outcome: amojoOutcome(error) });
+      throw jobErrorFromAmojo(error, `reading the amojo chat id of ${conversation.conversationId}`);
+    }
+  }
+  const now = deps.now().getTime();
+  await deps.store.transaction(async (trx) => {
+    if (amojoMsgId) await setMessageAmojoMsgid(trx, { id: message.id, amojoMsgid: amojoMsgId, now });
+    await recordMessageStatus(trx, { messageId: message.id, status: 'sent', now });
+    await updateConversation(trx, {
+      id: conversation.id,
+      ...(amojoChatId && amojoChatId !== conversation.amojoChatId ? { amojoChatId } : {}),
+      activityAt: now,
+      now,
+    });
+    if (clientAmojoId && !client.amojoParticipantId) {
+      await upsertParticipant(trx, {
+        conversationRowId: conversation.id,
+        role: 'client',
+        participantId: client.participantId ?? undefined,
+        amojoParticipantId: clientAmojoId,
+        now,
+      });
+    }
+  });
+  deps.metrics.deliveryLatency.observe({ direction: 'inbound' }, Math.max(0, now - message.createdAt) / 1000);
+  deps.log.debug({ msgid: message.msgid, amojoMsgId, jobId: job.id }, 'customer message delivered to amojo');
+}
+
+/**
+ * A chat amoCRM started ("write first", spec 3.4.7) is known to us by amojo's chat id and the client's amojo id
+ * only; the client's first answer must carry both to bind the chat. Such conversations get a `phone:` chat key
+ * from the outbound pipeline; once one inbound message got through, the chat is bound.
+ */
+async function needsWriteFirstBinding(
+  deps: RelayDeps,
+  conversation: { readonly id: number; readonly amojoChatId: string | null; readonly channelChatKey: string | null },
+  clientAmojoId: string | null,
+): Promise<boolean> {
+  if (!conversation.amojoChatId || !clientAmojoId || !conversation.channelChatKey?.startsWith('phone:')) return false;
+  const delivered = await deps.store.db
+    .selectFrom('messages')
+    .select('id')
+    .where('conversation_row_id', '=', conversation.id)
+    .where('direction', '=', 'in')
+    .where('status', '!=', 'pending')
+    .limit(1)
+    .executeTakeFirst();
+  return !delivered;
+}
+
+/** Our channel content in the SDK's shape; validation of required fields happened at intake. */
+function toMessageContent(content: ChannelMessageContent): MessageContent {
+  const text = content.text ?? '';
+  switch (content.type) {
+    case 'text':
+      return { type: 'text', text };
+    case 'picture':
+    case 'file':
+    case 'video':
+      return {
+        type: content.type,
+        text,
+        media: content.media ?? '',
+        fileName: content.fileName ?? 'file',
+        fileSize: content.fileSize ?? 0,
+        ...(content.mediaDuration !== undefined ? { mediaDuration: content.mediaDuration } : {}),
+      };
+    case 'voice':
+    case 'audio':
+    case 'sticker':
+      return {
+        type: content.type,
+        text,
+        media: content.media ?? '',
+        ...(content.fileName ? { fileName: content.fileName } : {}),
+        ...(content.fileSize !== undefined ? { fileSize: content.fileSize } : {}),
+        ...(content.mediaDuration !== undefined ? { mediaDuration: content.mediaDuration } : {}),
+      };
+    case 'location':
+      return { type: 'location', text, location: content.location ?? { lon: 0, lat: 0 } };
+    case 'contact':
+      return { type: 'contact', text, contact: content.contact ?? { name: '', phone: '' } };
+  }
+}

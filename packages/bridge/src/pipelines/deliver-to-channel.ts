@@ -1,0 +1,161 @@
+import { randomUUID } from 'node:crypto';
+import type { ChannelSendResult } from '../channels/channel-adapter.js';
+import type { Job } from '../queue/index.js';
+import { enqueue } from '../queue/index.js';
+import { findAccountByScope } from '../store/accounts/index.js';
+import { updateConversation } from '../store/conversations/index.js';
+import { insertMessage, type Message, recordMessageStatus } from '../store/messages/index.js';
+import { upsertParticipant } from '../store/participants/index.js';
+import type { RelayDeps } from './deps.js';
+import { JOB_KINDS, statusLane } from './job-kinds.js';
+import type { ManagerMessage } from './manager-message.js';
+import { PermanentJobError, RetryableJobError } from './relay-errors.js';
+import { resolveRoute } from './resolve-route.js';
+
+/**
+ * Delivers one manager message to the customer (outbound 2): route, store the message once (by its amojo id, with a
+ * stable id of ours the customer system can deduplicate on), check the channel's capabilities, send, then record
+ * the outcome and enqueue its `report-status` in one transaction. A retryable failure throws, so the queue retries
+ * with backoff; when the attempts run out the message is reported failed instead of silently dead-lettered.
+ */
+export async function deliverToChannel(deps: RelayDeps, job: Job<ManagerMessage>): Promise<void> {
+  const m = job.payload;
+  const account = await findAccountByScope(deps.store.db, m.scopeId);
+  if (account?.state !== 'connected') {
+    throw new PermanentJobError(`scope ${m.scopeId} is not connected; replay after reconnecting`);
+  }
+  const route = await resolveRoute(deps, account, m);
+  if (!route.ok) {
+    deps.log.warn({ amojoMsgId: m.amojoMsgId, reason: route.reason }, 'manager message cannot be routed');
+    await reportFailureWithoutMessage(deps, m, route.errorCode, route.reason);
+    return;
+  }
+  const { conversation, instance, recipient } = route;
+  const now = deps.now().getTime();
+  const message = await deps.store.transaction(async (trx) => {
+    const manager = m.senderAmojoId
+      ? await upsertParticipant(trx, {
+          conversationRowId: conversation.id,
+          role: 'manager',
+          amojoParticipantId: m.senderAmojoId,
+          ...(m.senderName ? { name: m.senderName } : {}),
+          now,
+        })
+      : undefined;
+    if (m.receiver.amojoId && !recipient.id) {
+      // "Write first": remember the client's amojo id; their first answer must send it to bind the chat.
+      await upsertParticipant(trx, {
+        conversationRowId: conversation.id,
+        role: 'client',
+        amojoParticipantId: m.receiver.amojoId,
+        ...(m.receiver.name ? { name: m.receiver.name } : {}),
+        profile: { ...(m.receiver.phone ? { phone: m.receiver.phone } : {}) },
+        now,
+      });
+    }
+    const inserted = await insertMessage(trx, {
+      conversationRowId: conversation.id,
+      direction: 'out',
+      msgid: `ab-${randomUUID()}`,
+      amojoMsgid: m.amojoMsgId,
+      ...(manager ? { senderParticipantId: manager.id } : {}),
+      type: m.content.type,
+      payload: m.content,
+      sentAt: m.sentAtMs,
+      now,
+    });
+    await updateConversation(trx, { id: conversation.id, activityAt: now, now });
+    return inserted.message;
+  });
+  if (message.status !== 'pending') return; // an earlier attempt finished (crash after its commit, before completing)
+
+  const adapter = await deps.channels.adapterFor(instance);
+  const type = m.content.type;
+  let result: ChannelSendResult;
+  if (!adapter.capabilities[type]) {
+    result = {
+      ok: false,
+      errorCode: 905,
+      reason: `${type} messages are not supported by the ${adapter.kind} channel "${instance.name ?? instance.id}"`,
+      retryable: false,
+    };
+  } else {
+    result = await adapter.send({
+      messageId: message.msgid,
+      recipient,
+      sender: { id: m.senderAmojoId ?? 'amocrm', ...(m.senderName ? { name: m.senderName } : {}) },
+      message: { ...m.content },
+      sentAt: new Date(m.sentAtMs),
+    });
+  }
+  deps.metrics.channelSends.inc({
+    channel: adapter.kind,
+    outcome: result.ok ? 'ok' : result.retryable ? 'retried' : 'refused',
+  });
+  if (!result.ok && result.retryable) {
+    if (job.attempts < job.maxAttempts) {
+      throw new RetryableJobError(`sending ${message.msgid} through ${instance.id}: ${result.reason}`);
+    }
+    result = { ...result, reason: `gave up after ${job.attempts} attempts: ${result.reason}`, retryable: false };
+  }
+  await recordOutcome(deps, message, conversation.amojoChatId ?? m.amojoChatId, result);
+  if (result.ok) {
+    deps.metrics.deliveryLatency.observe(
+      { direction: 'outbound' },
+      Math.max(0, deps.now().getTime() - m.sentAtMs) / 1000,
+    );
+  }
+}
+
+async function recordOutcome(
+  deps: RelayDeps,
+  message: Message,
+  amojoChatId: string,
+  result: ChannelSendResult,
+): Promise<void> {
+  const now = deps.now().getTime();
+  await deps.store.transaction(async (trx) => {
+    if (result.ok) {
+      await recordMessageStatus(trx, { messageId: message.id, status: 'delivered', now });
+      if (result.channelMessageId) {
+        await trx
+          .updateTable('messages')
+          .set({ channel_message_id: result.channelMessageId, updated_at: now })
+          .where('id', '=', message.id)
+          .where('channel_message_id', 'is', null)
+          .execute();
+      }
+    } else {
+      await recordMessageStatus(trx, {
+        messageId: message.id,
+        status: 'failed',
+        errorCode: result.errorCode,
+        error: result.reason,
+        now,
+      });
+    }
+    await enqueue(trx, {
+      kind: JOB_KINDS.reportStatus,
+      lane: statusLane(amojoChatId),
+      payload: { messageRowId: message.id },
+      maxAttempts: 25,
+    });
+  });
+}
+
+/** A message that cannot be routed has no conversation to store it in; report the refusal straight from the hook. */
+async function reportFailureWithoutMessage(
+  deps: RelayDeps,
+  m: ManagerMessage,
+  errorCode: 901 | 902 | 903 | 904 | 905,
+  reason: string,
+): Promise<void> {
+  await deps.store.transaction(async (trx) => {
+    await enqueue(trx, {
+      kind: JOB_KINDS.reportStatus,
+      lane: statusLane(m.amojoChatId),
+      payload: { scopeId: m.scopeId, amojoMsgId: m.amojoMsgId, status: -1, errorCode, error: reason },
+      maxAttempts: 25,
+    });
+  });
+}

@@ -1,0 +1,66 @@
+import type { Job } from '../queue/index.js';
+import { deliverToAmojo } from './deliver-to-amojo.js';
+import { deliverToChannel } from './deliver-to-channel.js';
+import type { RelayDeps } from './deps.js';
+import { JOB_KINDS, type RelayJobKind } from './job-kinds.js';
+import type { ManagerMessage } from './manager-message.js';
+import { receiveFromChannel } from './receive-from-channel.js';
+import { reconcile } from './reconcile.js';
+import { reportStatus } from './report-status.js';
+import { reactionToChannel, typingToChannel } from './typing-and-reactions.js';
+
+/** A job handler as the worker runs it. */
+export type RelayJobHandler = (job: Job) => Promise<void>;
+
+/**
+ * The relay's job handlers for `createWorker({ handlers })`. Also attaches the inbound transaction to the channel
+ * registry, so adapters started from now on hand their events to {@link receiveFromChannel}.
+ */
+export function createPipelineHandlers(deps: RelayDeps): Record<RelayJobKind, RelayJobHandler> {
+  deps.channels.setReceiver((event) => receiveFromChannel(deps, event));
+  const typed =
+    <P>(run: (deps: RelayDeps, job: Job<P>) => Promise<void>): RelayJobHandler =>
+    (job) =>
+      run(deps, job as Job<P>);
+  return {
+    [JOB_KINDS.deliverToAmojo]: typed(deliverToAmojo),
+    [JOB_KINDS.deliverToChannel]: typed<ManagerMessage>(deliverToChannel),
+    [JOB_KINDS.reportStatus]: typed(reportStatus),
+    [JOB_KINDS.reconcile]: typed(reconcile),
+    [JOB_KINDS.typingToChannel]: typed(typingToChannel),
+    [JOB_KINDS.reactionToChannel]: typed(reactionToChannel),
+    // Customer typing is forwarded at once by receiveFromChannel and never queued; the kind stays registered so a
+    // job left by an older version is drained instead of blocking its lane.
+    [JOB_KINDS.typingToAmojo]: async () => undefined,
+  };
+}
+
+export { type DeliverToAmojoPayload, deliverToAmojo } from './deliver-to-amojo.js';
+export { deliverToChannel } from './deliver-to-channel.js';
+export type { RelayDeps } from './deps.js';
+export {
+  inboundLane,
+  JOB_KINDS,
+  outboundLane,
+  type RelayJobKind,
+  reconcileLane,
+  statusLane,
+  typingLane,
+} from './job-kinds.js';
+export { clientParticipantId, loadChannelInstance, senderIdOf } from './load-channel-instance.js';
+export { type ManagerMessage, managerMessageFromHistory, managerMessageFromHook } from './manager-message.js';
+export { receiveFromChannel } from './receive-from-channel.js';
+export { type ReconcilePayload, reconcile } from './reconcile.js';
+export {
+  jobErrorFromAmojo,
+  PermanentJobError,
+  RelayInputError,
+  RetryableJobError,
+} from './relay-errors.js';
+export { type ReportStatusPayload, reportStatus } from './report-status.js';
+export { type Route, resolveRoute } from './resolve-route.js';
+export {
+  type ReconciliationOptions,
+  type ReconciliationSchedule,
+  scheduleReconciliation,
+} from './schedule-reconciliation.js';

@@ -1,0 +1,33 @@
+import type { ChannelInstanceRecord } from '../channels/channel-adapter.js';
+import { findChannelInstance, readChannelInstanceSecret } from '../store/channel-instances/index.js';
+import type { RelayDeps } from './deps.js';
+
+/** Reads a channel instance with its decrypted secret, as adapters need it; `undefined` when unknown or disabled. */
+export async function loadChannelInstance(
+  deps: Pick<RelayDeps, 'store' | 'config'>,
+  by: { readonly id: number } | { readonly key: string },
+): Promise<ChannelInstanceRecord | undefined> {
+  const instance = await findChannelInstance(deps.store.db, by);
+  if (!instance?.enabled) return undefined;
+  const secret = instance.hasSecret
+    ? await readChannelInstanceSecret(deps.store.db, { key: instance.key, encryptionKey: deps.config.encryptionKey })
+    : undefined;
+  return {
+    id: instance.key,
+    rowId: instance.id,
+    kind: instance.kind,
+    name: instance.name,
+    accountId: instance.accountId,
+    settings: instance.settings,
+    secret: secret ?? null,
+  };
+}
+
+/** Our participant id of a customer: the instance key plus the messenger's id, unique across instances. */
+export const clientParticipantId = (instanceKey: string, senderId: string): string => `${instanceKey}:${senderId}`;
+
+/** The messenger's customer id back from {@link clientParticipantId}. */
+export function senderIdOf(instanceKey: string, participantId: string): string {
+  const prefix = `${instanceKey}:`;
+  return participantId.startsWith(prefix) ? participantId.slice(prefix.length) : participantId;
+}

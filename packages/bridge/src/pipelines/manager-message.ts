@@ -1,0 +1,126 @@
+import type { HistoryItem, ParsedCommentHook, ParsedMessageHook } from '@amojo-bridge/sdk';
+import type { ChannelMessageType } from '../channels/channel-adapter.js';
+
+/**
+ * A manager message as the outbound pipeline needs it, the same whether it came from a hook or was recovered from
+ * chat history by reconciliation. It is the payload of a `deliver-to-channel` job, so it is plain JSON.
+ */
+export interface ManagerMessage {
+  readonly scopeId: string;
+  /** amojo message id: the dedup key and the id for delivery_status. */
+  readonly amojoMsgId: string;
+  readonly amojoChatId: string;
+  /** Our conversation_id; absent for unbound "write first" chats. */
+  readonly conversationId?: string;
+  readonly sourceExternalId?: string;
+  /** amojo id of the manager or bot. */
+  readonly senderAmojoId?: string;
+  readonly senderName?: string;
+  readonly receiver: {
+    readonly amojoId?: string;
+    /** Our participant id of the customer. */
+    readonly clientId?: string;
+    readonly name?: string;
+    readonly phone?: string;
+    readonly email?: string;
+  };
+  /** Unix ms when the manager sent it. */
+  readonly sentAtMs: number;
+  readonly content: {
+    readonly type: ChannelMessageType;
+    readonly text: string;
+    readonly media?: string;
+    readonly thumbnail?: string;
+    readonly fileName?: string;
+    readonly fileSize?: number;
+    readonly mediaGroupId?: string;
+    readonly location?: { readonly lon: number; readonly lat: number };
+    readonly contact?: { readonly name: string; readonly phone: string };
+    readonly buttons?: readonly (readonly { readonly text: string; readonly url?: string }[])[];
+  };
+  /** Where it came from: a hook (its row id) or reconciliation. */
+  readonly origin: { readonly via: 'hook'; readonly hookId: number } | { readonly via: 'reconcile' };
+}
+
+const nonEmpty = (value: string | undefined | null): string | undefined => (value ? value : undefined);
+
+/** Builds a {@link ManagerMessage} from a parsed v2 message or comment hook. */
+export function managerMessageFromHook(
+  scopeId: string,
+  hook: ParsedMessageHook | ParsedCommentHook,
+  hookId: number,
+): ManagerMessage {
+  const m = hook.body.message;
+  const c = m.message;
+  return compact<ManagerMessage>({
+    scopeId,
+    amojoMsgId: hook.amojoMsgId,
+    amojoChatId: hook.amojoChatId,
+    conversationId: nonEmpty(hook.conversationId),
+    sourceExternalId: nonEmpty(m.source?.external_id),
+    senderAmojoId: nonEmpty(m.sender?.id),
+    senderName: nonEmpty(m.sender?.name),
+    receiver: compact<ManagerMessage['receiver']>({
+      amojoId: nonEmpty(m.receiver?.id),
+      clientId: nonEmpty(m.receiver?.client_id),
+      name: nonEmpty(m.receiver?.name),
+      phone: nonEmpty(m.receiver?.phone),
+      email: nonEmpty(m.receiver?.email),
+    }),
+    sentAtMs: m.msec_timestamp || m.timestamp * 1000,
+    content: compact<ManagerMessage['content']>({
+      type: c.type,
+      text: c.text ?? '',
+      media: nonEmpty(c.media),
+      thumbnail: nonEmpty(c.thumbnail),
+      fileName: nonEmpty(c.file_name),
+      fileSize: c.file_size ? c.file_size : undefined,
+      mediaGroupId: nonEmpty(c.media_group_id),
+      buttons: c.markup?.buttons?.length ? c.markup.buttons : undefined,
+    }),
+    origin: { via: 'hook', hookId },
+  });
+}
+
+/** Builds a {@link ManagerMessage} from an outgoing chat history item (spec 3.6). */
+export function managerMessageFromHistory(
+  scopeId: string,
+  amojoChatId: string,
+  conversationId: string | undefined,
+  item: HistoryItem,
+): ManagerMessage {
+  const c = item.message;
+  return compact<ManagerMessage>({
+    scopeId,
+    amojoMsgId: c.id,
+    amojoChatId,
+    conversationId,
+    senderAmojoId: nonEmpty(item.sender?.id),
+    senderName: nonEmpty(item.sender?.name),
+    receiver: compact<ManagerMessage['receiver']>({
+      amojoId: nonEmpty(item.receiver?.id),
+      clientId: nonEmpty(item.receiver?.client_id),
+      name: nonEmpty(item.receiver?.name),
+      phone: nonEmpty(item.receiver?.phone),
+      email: nonEmpty(item.receiver?.email),
+    }),
+    sentAtMs: item.msec_timestamp ?? item.timestamp * 1000,
+    content: compact<ManagerMessage['content']>({
+      type: c.type,
+      text: c.text ?? '',
+      media: nonEmpty(c.media),
+      thumbnail: nonEmpty(c.thumbnail),
+      fileName: nonEmpty(c.file_name),
+      fileSize: c.file_size ? c.file_size : undefined,
+      mediaGroupId: nonEmpty(c.media_group_id),
+      location: c.location,
+      contact: c.contact,
+    }),
+    origin: { via: 'reconcile' },
+  });
+}
+
+/** Drops `undefined` fields so the object satisfies `exactOptionalPropertyTypes` and serialises compactly. */
+function compact<T>(value: object): T {
+  return Object.fromEntries(Object.entries(value).filter(([, v]) => v !== undefined)) as T;
+}

@@ -1,0 +1,161 @@
+import { randomUUID } from 'node:crypto';
+import type {
+  InboundChannelEvent,
+  InboundChannelMessage,
+  InboundReadReceipt,
+  InboundTyping,
+  ReceiveResult,
+} from '../channels/channel-adapter.js';
+import { enqueue } from '../queue/index.js';
+import { findAccount } from '../store/accounts/index.js';
+import { findConversation, findOrCreateConversation, updateConversation } from '../store/conversations/index.js';
+import { findMessage, insertMessage, recordMessageStatus } from '../store/messages/index.js';
+import { upsertParticipant } from '../store/participants/index.js';
+import { listSources } from '../store/sources/index.js';
+import type { RelayDeps } from './deps.js';
+import { inboundLane, JOB_KINDS, statusLane } from './job-kinds.js';
+import { clientParticipantId, loadChannelInstance } from './load-channel-instance.js';
+import { RelayInputError } from './relay-errors.js';
+
+/**
+ * The inbound transaction (ARCHITECTURE "The life of a message", inbound 1): stores a customer event and its job
+ * in ONE grouped commit and resolves only after it, so a channel acknowledges only what is durable. The same
+ * channel event id twice stores nothing and answers the first message's id.
+ */
+export function receiveFromChannel(deps: RelayDeps, event: InboundChannelEvent): Promise<ReceiveResult> {
+  switch (event.kind) {
+    case 'message':
+      return receiveMessage(deps, event);
+    case 'read':
+      return receiveReadReceipt(deps, event);
+    case 'typing':
+      return receiveTyping(deps, event);
+  }
+}
+
+async function receiveMessage(deps: RelayDeps, event: InboundChannelMessage): Promise<ReceiveResult> {
+  const instance = await loadChannelInstance(deps, { key: event.instanceId });
+  if (!instance) throw new RelayInputError(`channel instance ${event.instanceId} does not exist`, 404);
+  if (instance.accountId === null) {
+    throw new RelayInputError(`channel instance ${event.instanceId} is not attached to an amoCRM account`, 409);
+  }
+  const account = await findAccount(deps.store.db, { id: instance.accountId });
+  if (account?.state !== 'connected') {
+    throw new RelayInputError(`the amoCRM account of channel instance ${event.instanceId} is not connected`, 409);
+  }
+  const [source] = await listSources(deps.store.db, { channelInstanceId: instance.rowId });
+  const now = deps.now().getTime();
+  const result = await deps.batcher.submit(async (trx) => {
+    const { conversation } = await findOrCreateConversation(trx, {
+      accountId: account.id,
+      channelInstanceId: instance.rowId,
+      channelChatKey: event.chatKey,
+      conversationId: `ab-c-${randomUUID()}`,
+      sourceExternalId: source?.externalId ?? null,
+      phone: event.sender.phone ?? null,
+      now,
+    });
+    const participantId = clientParticipantId(instance.id, event.sender.id);
+    // A "write first" chat knows its client only by amojo's id until the client answers: give that row our id.
+    await trx
+      .updateTable('participants')
+      .set({ participant_id: participantId, updated_at: now })
+      .where('conversation_row_id', '=', conversation.id)
+      .where('role', '=', 'client')
+      .where('participant_id', 'is', null)
+      .execute();
+    const participant = await upsertParticipant(trx, {
+      conversationRowId: conversation.id,
+      role: 'client',
+      participantId,
+      name: event.sender.name,
+      profile: {
+        ...(event.sender.phone ? { phone: event.sender.phone } : {}),
+        ...(event.sender.email ? { email: event.sender.email } : {}),
+        ...(event.sender.avatar ? { avatar: event.sender.avatar } : {}),
+      },
+      now,
+    });
+    // The msgid is chosen here, once, and stored with the job: every attempt to amojo sends this same id.
+    const inserted = await insertMessage(trx, {
+      conversationRowId: conversation.id,
+      direction: 'in',
+      msgid: `ab-${randomUUID()}`,
+      channelMessageId: event.eventId,
+      senderParticipantId: participant.id,
+      type: event.message.type,
+      payload: event.message,
+      sentAt: event.sentAt.getTime(),
+      now,
+    });
+    if (!inserted.created) return { messageId: inserted.message.msgid, duplicate: true };
+    await enqueue(trx, {
+      kind: JOB_KINDS.deliverToAmojo,
+      lane: inboundLane(conversation.id),
+      payload: { messageRowId: inserted.message.id },
+      maxAttempts: 25,
+    });
+    await updateConversation(trx, { id: conversation.id, activityAt: now, now });
+    return { messageId: inserted.message.msgid, duplicate: false };
+  });
+  deps.log.debug({ instanceId: instance.id, eventId: event.eventId, ...result }, 'customer message received');
+  return result;
+}
+
+async function receiveReadReceipt(deps: RelayDeps, event: InboundReadReceipt): Promise<ReceiveResult> {
+  const message = await findMessage(deps.store.db, { msgid: event.messageId });
+  if (message?.direction !== 'out') {
+    throw new RelayInputError(`message ${event.messageId} is not a manager message sent by this bridge`, 404);
+  }
+  const conversation = await findConversation(deps.store.db, { id: message.conversationRowId });
+  const instance = await loadChannelInstance(deps, { key: event.instanceId });
+  if (!conversation || !instance || conversation.channelInstanceId !== instance.rowId) {
+    throw new RelayInputError(
+      `message ${event.messageId} was not sent through channel instance ${event.instanceId}`,
+      404,
+    );
+  }
+  if (message.status === 'read') return { messageId: message.msgid, duplicate: true };
+  const now = deps.now().getTime();
+  await deps.batcher.submit(async (trx) => {
+    const status = await recordMessageStatus(trx, { messageId: message.id, status: 'read', now });
+    if (status === 'read' && message.amojoMsgid && conversation.amojoChatId) {
+      await enqueue(trx, {
+        kind: JOB_KINDS.reportStatus,
+        lane: statusLane(conversation.amojoChatId),
+        payload: { messageRowId: message.id },
+        maxAttempts: 25,
+      });
+    }
+  });
+  return { messageId: message.msgid, duplicate: false };
+}
+
+/**
+ * Typing is ephemeral: it is not stored and not retried. It is forwarded at once when the chat is known to amojo and
+ * dropped otherwise (a customer typing before their first message has no amoCRM chat to show it in).
+ */
+async function receiveTyping(deps: RelayDeps, event: InboundTyping): Promise<ReceiveResult> {
+  const instance = await loadChannelInstance(deps, { key: event.instanceId });
+  if (!instance) throw new RelayInputError(`channel instance ${event.instanceId} does not exist`, 404);
+  const conversation = await findConversation(deps.store.db, {
+    channelInstanceId: instance.rowId,
+    channelChatKey: event.chatKey,
+  });
+  const account = conversation && (await findAccount(deps.store.db, { id: conversation.accountId }));
+  if (!conversation?.amojoChatId || !account || account.state !== 'connected') {
+    return { messageId: '', duplicate: false };
+  }
+  const typing = deps.amojo.typing(account.scopeId, {
+    conversationId: conversation.conversationId,
+    senderId: clientParticipantId(instance.id, event.senderId),
+  });
+  typing.then(
+    () => deps.metrics.amojoCalls.inc({ method: 'typing', outcome: 'ok' }),
+    (error: unknown) => {
+      deps.metrics.amojoCalls.inc({ method: 'typing', outcome: 'error' });
+      deps.log.debug({ err: error, conversationId: conversation.conversationId }, 'typing dropped');
+    },
+  );
+  return { messageId: '', duplicate: false };
+}

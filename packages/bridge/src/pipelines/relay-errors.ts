@@ -1,0 +1,64 @@
+import { AmojoApiError, AmojoError } from '@amojo-bridge/sdk';
+import { BridgeError } from '../errors.js';
+
+/**
+ * A job failed in a way retrying cannot fix (amojo refused the request with a 4xx, the account is gone): the queue
+ * dead-letters it at once with `message` as the reason, visible in the admin API.
+ */
+export class PermanentJobError extends BridgeError {
+  override readonly name = 'PermanentJobError';
+  /** Read by the worker (`JobHandler` contract): dead-letter now, no further attempts. */
+  readonly retryable = false;
+  constructor(message: string, options?: { cause?: unknown }) {
+    super('job_permanent_failure', message, options);
+  }
+}
+
+/** A job failed for a passing reason (429, 5xx, network, a customer system down); retry after backoff. */
+export class RetryableJobError extends BridgeError {
+  override readonly name = 'RetryableJobError';
+  /** Read by the worker: try again after backoff. */
+  readonly retryable = true;
+  /** Delay the remote asked for, ms; the queue waits at least this long. */
+  readonly retryAfterMs: number | undefined;
+  constructor(message: string, options?: { cause?: unknown; retryAfterMs?: number | undefined }) {
+    super('job_retryable_failure', message, options);
+    this.retryAfterMs = options?.retryAfterMs;
+  }
+}
+
+/** Raised by `receiveFromChannel` for an event the bridge cannot take (unknown instance or message); a 4xx. */
+export class RelayInputError extends BridgeError {
+  override readonly name = 'RelayInputError';
+  /** HTTP status to answer with. */
+  readonly statusCode: number;
+  constructor(message: string, statusCode = 400) {
+    super('relay_input_invalid', message);
+    this.statusCode = statusCode;
+  }
+}
+
+/**
+ * Maps an amojo failure onto the queue's two outcomes: a 4xx other than 429 is permanent (the same request will be
+ * refused again: fix the data or the channel and replay the dead job); 429, 5xx, timeouts and network errors are
+ * retried after backoff, honouring the server's Retry-After.
+ */
+export function jobErrorFromAmojo(error: unknown, what: string): PermanentJobError | RetryableJobError {
+  if (error instanceof AmojoApiError) {
+    const detail = [error.errorType, error.description].filter(Boolean).join(': ');
+    const message = `${what}: amojo answered ${error.status}${detail ? ` (${detail})` : ''}`;
+    if (error.status >= 400 && error.status < 500 && error.status !== 429 && error.status !== 408) {
+      return new PermanentJobError(message, { cause: error });
+    }
+    return new RetryableJobError(message, { cause: error, retryAfterMs: error.retryAfterMs });
+  }
+  if (error instanceof AmojoError) return new RetryableJobError(`${what}: ${error.message}`, { cause: error });
+  if (error instanceof PermanentJobError || error instanceof RetryableJobError) return error;
+  const message = error instanceof Error ? error.message : String(error);
+  return new RetryableJobError(`${what}: ${message}`, { cause: error });
+}
+
+/** Outcome label of an amojo call for the `amojoCalls` metric. */
+export function amojoOutcome(error: unknown): 'error' | 'retried' {
+  return jobErrorFromAmojo(error, '') instanceof PermanentJobError ? 'error' : 'retried';
+}

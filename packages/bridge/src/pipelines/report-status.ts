@@ -1,0 +1,69 @@
+import type { DeliveryStatusOptions } from '@amojo-bridge/sdk';
+import type { Job } from '../queue/index.js';
+import { findAccount, findAccountByScope } from '../store/accounts/index.js';
+import { findConversation } from '../store/conversations/index.js';
+import { findMessage, listMessageStatuses } from '../store/messages/index.js';
+import type { RelayDeps } from './deps.js';
+import { amojoOutcome, jobErrorFromAmojo, PermanentJobError } from './relay-errors.js';
+
+/**
+ * Payload of a `report-status` job: a stored outbound message (its current status is reported, so a late job never
+ * moves amoCRM back from "read" to "delivered"), or a refusal of a message that could not even be stored.
+ */
+export type ReportStatusPayload =
+  | { readonly messageRowId: number }
+  | {
+      readonly scopeId: string;
+      readonly amojoMsgId: string;
+      readonly status: -1;
+      readonly errorCode: 901 | 902 | 903 | 904 | 905;
+      readonly error: string;
+    };
+
+/** Tells amojo what became of a manager message (spec 3.5): 1 delivered, 2 read, -1 with 90x and a reason. */
+export async function reportStatus(deps: RelayDeps, job: Job<ReportStatusPayload>): Promise<void> {
+  const target = await resolveTarget(deps, job.payload);
+  if (!target) return;
+  try {
+    await deps.amojo.deliveryStatus(target.scopeId, target.amojoMsgId, target.status);
+    deps.metrics.amojoCalls.inc({ method: 'deliveryStatus', outcome: 'ok' });
+  } catch (error) {
+    deps.metrics.amojoCalls.inc({ method: 'deliveryStatus', outcome: amojoOutcome(error) });
+    throw jobErrorFromAmojo(error, `reporting status of ${target.amojoMsgId}`);
+  }
+}
+
+async function resolveTarget(
+  deps: RelayDeps,
+  payload: ReportStatusPayload,
+): Promise<{ scopeId: string; amojoMsgId: string; status: DeliveryStatusOptions } | undefined> {
+  const db = deps.store.db;
+  if (!('messageRowId' in payload)) {
+    const account = await findAccountByScope(db, payload.scopeId);
+    if (account?.state !== 'connected') return undefined;
+    return {
+      scopeId: payload.scopeId,
+      amojoMsgId: payload.amojoMsgId,
+      status: { status: -1, errorCode: payload.errorCode, error: payload.error },
+    };
+  }
+  const message = await findMessage(db, { id: payload.messageRowId });
+  if (!message?.amojoMsgid) throw new PermanentJobError(`message row ${payload.messageRowId} has no amojo id`);
+  const conversation = await findConversation(db, { id: message.conversationRowId });
+  const account = conversation && (await findAccount(db, { id: conversation.accountId }));
+  if (account?.state !== 'connected') return undefined; // nobody to tell: the scope was disconnected
+  let status: DeliveryStatusOptions;
+  if (message.status === 'read') status = { status: 2 };
+  else if (message.status === 'delivered') status = { status: 1 };
+  else if (message.status === 'failed') {
+    const history = await listMessageStatuses(db, message.id);
+    const failure = history.reverse().find((entry) => entry.status === 'failed');
+    const code = failure?.errorCode;
+    status = {
+      status: -1,
+      errorCode: code === 901 || code === 902 || code === 903 || code === 904 ? code : 905,
+      error: failure?.error ?? 'the messenger refused the message',
+    };
+  } else return undefined;
+  return { scopeId: account.scopeId, amojoMsgId: message.amojoMsgid, status };
+}

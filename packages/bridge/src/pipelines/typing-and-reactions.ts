@@ -1,0 +1,99 @@
+import type { Job } from '../queue/index.js';
+import { findAccountByScope } from '../store/accounts/index.js';
+import { findMessage } from '../store/messages/index.js';
+import type { RelayDeps } from './deps.js';
+import type { ManagerMessage } from './manager-message.js';
+import { RetryableJobError } from './relay-errors.js';
+import { resolveRoute } from './resolve-route.js';
+
+/** Payload of a `typing-to-channel` job (manager typing hook, spec 4.4). */
+export interface TypingToChannelPayload {
+  readonly scopeId: string;
+  readonly amojoChatId: string;
+  readonly conversationId: string | null;
+  readonly amojoUserId: string;
+  /** Unix ms when the typing indication is over. */
+  readonly expiresAtMs: number;
+  readonly hookId: number;
+}
+
+/** Payload of a `reaction-to-channel` job (manager reaction hook, spec 4.5). */
+export interface ReactionToChannelPayload {
+  readonly scopeId: string;
+  readonly amojoChatId: string;
+  readonly conversationId: string | null;
+  readonly amojoMsgId: string;
+  readonly msgid: string | null;
+  readonly amojoUserId: string;
+  readonly type: 'react' | 'unreact';
+  readonly emoji: string | null;
+  readonly hookId: number;
+}
+
+/** A route-only stand-in for a manager message: typing and reactions use the same routing as messages. */
+function routingMessage(p: { scopeId: string; amojoChatId: string; conversationId: string | null }): ManagerMessage {
+  return {
+    scopeId: p.scopeId,
+    amojoMsgId: '',
+    amojoChatId: p.amojoChatId,
+    ...(p.conversationId ? { conversationId: p.conversationId } : {}),
+    receiver: {},
+    sentAtMs: 0,
+    content: { type: 'text', text: '' },
+    origin: { via: 'reconcile' },
+  };
+}
+
+/**
+ * Shows a manager typing in the messenger. Ephemeral: dropped when stale (the indication is already over), when
+ * the channel cannot show typing, or when the chat is unknown; one attempt only.
+ */
+export async function typingToChannel(deps: RelayDeps, job: Job<TypingToChannelPayload>): Promise<void> {
+  const p = job.payload;
+  if (deps.now().getTime() >= p.expiresAtMs) return;
+  const account = await findAccountByScope(deps.store.db, p.scopeId);
+  if (account?.state !== 'connected' || !p.conversationId) return;
+  const route = await resolveRoute(deps, account, routingMessage(p));
+  if (!route.ok) return;
+  const adapter = await deps.channels.adapterFor(route.instance);
+  if (!adapter.capabilities.typing || !adapter.typing) return;
+  const result = await adapter.typing({
+    eventId: `typing-${p.hookId}`,
+    recipient: route.recipient,
+    senderId: p.amojoUserId,
+    expiresAt: new Date(p.expiresAtMs),
+  });
+  deps.metrics.channelSends.inc({ channel: adapter.kind, outcome: !result || result.ok ? 'ok' : 'dropped' });
+}
+
+/**
+ * Shows a manager reaction in the messenger, on the message as the customer system knows it (our msgid). Runs in
+ * the chat's outbound lane, after the message it reacts to. A channel without reactions drops it (amoCRM has no
+ * delivery status for reactions to report the truth through).
+ */
+export async function reactionToChannel(deps: RelayDeps, job: Job<ReactionToChannelPayload>): Promise<void> {
+  const p = job.payload;
+  const account = await findAccountByScope(deps.store.db, p.scopeId);
+  if (account?.state !== 'connected') return;
+  const target =
+    (await findMessage(deps.store.db, { amojoMsgid: p.amojoMsgId })) ??
+    (p.msgid ? await findMessage(deps.store.db, { msgid: p.msgid }) : undefined);
+  if (!target) {
+    deps.log.info({ amojoMsgId: p.amojoMsgId }, 'reaction to a message the bridge does not know: dropped');
+    return;
+  }
+  const route = await resolveRoute(deps, account, routingMessage(p));
+  if (!route.ok) return;
+  const adapter = await deps.channels.adapterFor(route.instance);
+  if (!adapter.capabilities.reactions || !adapter.react) return;
+  const result = await adapter.react({
+    eventId: `reaction-${p.hookId}`,
+    recipient: route.recipient,
+    messageId: target.msgid,
+    type: p.type,
+    ...(p.emoji ? { emoji: p.emoji } : {}),
+    senderId: p.amojoUserId,
+  });
+  deps.metrics.channelSends.inc({ channel: adapter.kind, outcome: !result || result.ok ? 'ok' : 'retried' });
+  if (result && !result.ok && result.retryable) throw new RetryableJobError(`reaction not delivered: ${result.reason}`);
+}
