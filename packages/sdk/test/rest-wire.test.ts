@@ -66,6 +66,18 @@ describe('AmocrmClient wire format', () => {
     expect(only().query).toBe('with=amojo_id');
   });
 
+  it('iterateUsers walks every page until _page_count', async () => {
+    server.handle((req, res) => {
+      const page = Number(new URLSearchParams(req.query).get('page'));
+      const users = [{ id: page * 10, name: `U${page}`, amojo_id: null }];
+      reply(res, 200, { _page: page, _page_count: 3, _embedded: { users } });
+    });
+    const ids: number[] = [];
+    for await (const user of setup().iterateUsers({ limit: 1 })) ids.push(user.id);
+    expect(ids).toEqual([10, 20, 30]);
+    expect(server.requests.map((r) => r.query)).toEqual([1, 2, 3].map((p) => `with=amojo_id&page=${p}&limit=1`));
+  });
+
   it('getUser reads one user with amojo_id', async () => {
     const user = { id: 7, name: 'Manager', amojo_id: 'aaaaaaaa-0000-4000-8000-000000000007' };
     server.handle((_req, res) => reply(res, 200, user));

@@ -40,6 +40,7 @@ import {
   checkSourcesToCreate,
   checkSourcesToUpdate,
   checkText,
+  MAX_PAGE_LIMIT,
 } from './validate-input.js';
 
 interface Collection<K extends string, T> {
@@ -160,6 +161,17 @@ export class AmocrmClient {
       ...(answer?._total_items !== undefined ? { totalItems: answer._total_items } : {}),
       ...(answer?._links !== undefined ? { _links: answer._links } : {}),
     };
+  }
+
+  /** Every user of the account, page by page (`limit` per request, default 250); stops at the last page or a 204. */
+  async *iterateUsers(options: Pick<ListUsersOptions, 'limit'> = {}): AsyncGenerator<RestUser, void, undefined> {
+    const limit = options.limit ?? MAX_PAGE_LIMIT;
+    for (let page = 1; ; page++) {
+      const result = await this.listUsers({ page, limit });
+      yield* result.users;
+      const last = result.pageCount !== undefined ? page >= result.pageCount : result.users.length < limit;
+      if (last || result.users.length === 0) return;
+    }
   }
 
   /** `GET /api/v4/users/{id}?with=amojo_id`: one user with its amojo_id; undefined on 204. */
