@@ -1,4 +1,5 @@
 import { EventEmitter } from 'node:events';
+import { SandboxError } from '../errors.js';
 import { OAuthStore } from './oauth-store.js';
 import { DEFAULT_PIPELINE_ID, SourceStore, type StoredSource } from './source-store.js';
 import type {
@@ -258,7 +259,7 @@ export class CrmState {
   /** Links a chat to a contact, moving it away from any previous contact (a new link id when it moves). */
   linkChat(chatId: string, contactId: number): ChatLink {
     const contact = this.#contacts.get(contactId);
-    if (!contact) throw new RangeError(`Contact ${contactId} does not exist`);
+    if (!contact) throw new SandboxError(`Contact ${contactId} does not exist`, { code: 'CRM_CONTACT_NOT_FOUND' });
     const existing = this.#links.get(chatId);
     if (existing?.contactId === contactId) return existing;
     const link: ChatLink = { id: this.#nextLinkId++, chatId, contactId };

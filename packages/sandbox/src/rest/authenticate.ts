@@ -1,6 +1,7 @@
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import type { CrmState } from '../crm/crm-state.js';
 import type { OAuthGrant } from '../crm/oauth-store.js';
+import { SandboxError } from '../errors.js';
 import type { RateLimiter } from './rate-limiter.js';
 import { sendProblem } from './reply-helpers.js';
 
@@ -9,7 +10,9 @@ const grants = new WeakMap<FastifyRequest, OAuthGrant>();
 /** The installation behind the request's Bearer token (set by {@link authenticateBearer}). */
 export function grantOf(request: FastifyRequest): OAuthGrant {
   const grant = grants.get(request);
-  if (!grant) throw new Error('grantOf() called on a route without the Bearer check');
+  if (!grant) {
+    throw new SandboxError('grantOf() called on a route without the Bearer check', { code: 'CRM_NO_GRANT' });
+  }
   return grant;
 }
 
