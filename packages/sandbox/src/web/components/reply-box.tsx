@@ -130,9 +130,8 @@ export function ReplyBox({ chatId, replyTo, onCancelReply, onSend, onTyping, dis
         <textarea
           ref={textarea}
           aria-label="Message text"
-          placeholder={
-            disabled ? 'This chat cannot be answered' : 'Write a message… (Enter to send, Shift+Enter for a new line)'
-          }
+          placeholder={disabled ? 'No manager to answer as' : 'Write a message…'}
+          title="Enter sends, Shift+Enter starts a new line"
           rows={Math.min(6, Math.max(1, text.split('\n').length))}
           value={text}
           disabled={disabled}
