@@ -111,7 +111,7 @@ export function token(kind: string): string {
 }
 
 /** Captured log lines of a pino-compatible logger. */
-export function captureLog(): { log: AmocrmClientOptions['log']; lines: string[] } {
+export function captureLog(): { log: NonNullable<AmocrmClientOptions['log']>; lines: string[] } {
   const lines: string[] = [];
   const record =
     (level: string) =>
