@@ -1,0 +1,383 @@
+import { randomUUID } from 'node:crypto';
+import { createServer, type IncomingMessage, type Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { Writable } from 'node:stream';
+import {
+  type FaultSettingsInput,
+  type Sandbox,
+  type SandboxChatView,
+  type SandboxMessageView,
+  startSandbox,
+} from '@amojo-bridge/sandbox';
+import { connectAccount } from '../../src/accounts/index.js';
+import { verifyWebhook, webhookHeaders } from '../../src/channels/index.js';
+import { loadConfig } from '../../src/config/index.js';
+import { createLogger } from '../../src/log.js';
+import { type Bridge, createBridge } from '../../src/service/create-bridge.js';
+import { upsertChannelInstance } from '../../src/store/channel-instances/index.js';
+import { upsertSource } from '../../src/store/sources/index.js';
+import type { StoreDialect } from '../../src/store/store.js';
+import { createTestDatabase, type TestDatabase } from './databases.js';
+
+const CHANNEL_ID = '0b6f3a52-7c1d-4e8a-9f20-5d4c3b2a1e90';
+const CHANNEL_SECRET = 'c0ffee1234567890abcdef1234567890abcdef12';
+const ACCOUNT_ID = '9a8b7c6d-5e4f-4a3b-8c2d-1e0f9a8b7c6d';
+const MANAGER_ID = '1f2e3d4c-5b6a-4978-8a6b-5c4d3e2f1a0b';
+const SOURCE_EXTERNAL_ID = 'relay-test-source';
+
+/** One manager event as the customer system received it. */
+export interface ReceivedEvent {
+  readonly headers: Readonly<Record<string, string | string[] | undefined>>;
+  readonly body: Record<string, unknown> & { type: string; messageId?: string; chatKey?: string };
+  readonly signatureOk: boolean;
+  /** What the customer system answered. */
+  readonly status: number;
+}
+
+/** How the customer system answers; change it at run time. */
+export interface CustomerBehaviour {
+  /** Answer 503 to this many first POSTs of each event id (by `webhook-id`). */
+  failFirstAttempts: number;
+  /** Chat keys refused permanently with 422 `{errorCode: 904}`. */
+  refuseChatKeys: Set<string>;
+}
+
+/** The "customer system" behind the http channel: a real node:http server verifying our signatures. */
+export interface CustomerSystem {
+  readonly url: string;
+  readonly events: ReceivedEvent[];
+  readonly behaviour: CustomerBehaviour;
+  /** Accepted (2xx) message events, in arrival order. */
+  acceptedMessages(): ReceivedEvent[];
+  close(): Promise<void>;
+}
+
+/** Options of {@link createRelayHarness}. */
+export interface RelayHarnessOptions {
+  readonly engine: StoreDialect;
+  readonly faults?: FaultSettingsInput;
+  /** `settings.capabilities` overrides of the http instance. */
+  readonly capabilities?: Readonly<Record<string, boolean>>;
+  /** Start reconciliation with this interval instead of the service's default (60 s). */
+  readonly reconcileIntervalMs?: number;
+}
+
+/** A sandbox, a bridge wired to it through a real port, an http channel instance and its customer system. */
+export interface RelayHarness {
+  readonly engine: StoreDialect;
+  readonly sandbox: Sandbox;
+  readonly bridge: Bridge;
+  readonly customer: CustomerSystem;
+  readonly instanceKey: string;
+  readonly instanceSecret: string;
+  readonly scopeId: string;
+  /** Every log line the bridge wrote, parsed. */
+  readonly logs: Record<string, unknown>[];
+  /** POSTs a signed customer event to the bridge (signature and body overridable to test refusals). */
+  postCustomerEvent(
+    body: unknown,
+    options?: { secret?: string; now?: Date; rawBody?: string; instanceKey?: string },
+  ): Promise<{ status: number; body: Record<string, unknown> }>;
+  /** A customer text message; resolves with the bridge's answer. */
+  sendCustomerText(
+    chatKey: string,
+    text: string,
+    options?: { eventId?: string; senderName?: string; phone?: string },
+  ): Promise<{ status: number; body: Record<string, unknown> }>;
+  /** The manager sends a message through the sandbox control API. */
+  sendManagerMessage(chatId: string, input: Record<string, unknown>): Promise<{ status: number; body: unknown }>;
+  sandboxChats(): Promise<SandboxChatView[]>;
+  sandboxMessages(chatId: string): Promise<SandboxMessageView[]>;
+  /** The sandbox chat of a customer chat key (after its first message reached amojo). */
+  chatOf(chatKey: string): Promise<SandboxChatView | undefined>;
+  setFaults(faults: FaultSettingsInput): Promise<void>;
+  /** Signs and POSTs a raw hook body to the bridge's intake (for bad-input tests). */
+  postHook(
+    rawBody: string | Buffer,
+    options?: { signature?: string | null; scopeId?: string },
+  ): Promise<{ status: number; body: Record<string, unknown> }>;
+  close(): Promise<void>;
+}
+
+async function reservePort(): Promise<number> {
+  const server = createServer();
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  const { port } = server.address() as AddressInfo;
+  await new Promise<void>((resolve) => server.close(() => resolve()));
+  return port;
+}
+
+async function readBody(request: IncomingMessage): Promise<Buffer> {
+  const chunks: Buffer[] = [];
+  for await (const chunk of request) chunks.push(chunk as Buffer);
+  return Buffer.concat(chunks);
+}
+
+/** Starts the customer system; `secret` is filled in once the instance exists. */
+async function startCustomerSystem(secretRef: { secret: string }): Promise<CustomerSystem> {
+  const events: ReceivedEvent[] = [];
+  const attempts = new Map<string, number>();
+  const behaviour: CustomerBehaviour = { failFirstAttempts: 0, refuseChatKeys: new Set() };
+  const server: Server = createServer(async (request, response) => {
+    const raw = await readBody(request);
+    const verified = verifyWebhook({ headers: request.headers, body: raw, secret: secretRef.secret });
+    let body: ReceivedEvent['body'];
+    try {
+      body = JSON.parse(raw.toString('utf8'));
+    } catch {
+      body = { type: 'unparsable' };
+    }
+    const id = String(request.headers['webhook-id'] ?? '');
+    const attempt = (attempts.get(id) ?? 0) + 1;
+    attempts.set(id, attempt);
+    let status = 200;
+    let answer: unknown = { id: `cs-${id}` };
+    if (!verified.ok) {
+      status = 401;
+      answer = { error: verified.reason };
+    } else if (body.chatKey && behaviour.refuseChatKeys.has(body.chatKey)) {
+      status = 422;
+      answer = { errorCode: 904, reason: 'this customer cannot be reached any more' };
+    } else if (attempt <= behaviour.failFirstAttempts) {
+      status = 503;
+      answer = { error: 'try later' };
+    }
+    events.push({ headers: request.headers, body, signatureOk: verified.ok, status });
+    response.writeHead(status, { 'content-type': 'application/json' });
+    response.end(JSON.stringify(answer));
+  });
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  const { port } = server.address() as AddressInfo;
+  return {
+    url: `http://127.0.0.1:${port}/amojo-bridge/events`,
+    events,
+    behaviour,
+    acceptedMessages: () => events.filter((e) => e.body.type === 'message' && e.status === 200),
+    close: () =>
+      new Promise<void>((resolve) => {
+        server.closeAllConnections();
+        server.close(() => resolve());
+      }),
+  };
+}
+
+async function json(response: Response): Promise<Record<string, unknown>> {
+  const text = await response.text();
+  try {
+    return text ? (JSON.parse(text) as Record<string, unknown>) : {};
+  } catch {
+    return { text };
+  }
+}
+
+/** Starts everything on real ports and connects the account; `close()` stops it all and drops the database. */
+export async function createRelayHarness(options: RelayHarnessOptions): Promise<RelayHarness> {
+  const database: TestDatabase = await createTestDatabase(options.engine);
+  const bridgePort = await reservePort();
+  const bridgeBase = `http://127.0.0.1:${bridgePort}`;
+  const sandbox = await startSandbox({
+    channels: [
+      {
+        id: CHANNEL_ID,
+        secret: CHANNEL_SECRET,
+        name: 'Relay test channel',
+        hookUrl: `${bridgeBase}/hooks/amojo/:scope_id`,
+        hookApiVersion: 'v2',
+        writeFirst: true,
+        typingHooks: true,
+      },
+    ],
+    accounts: [
+      {
+        amojoId: ACCOUNT_ID,
+        id: 777,
+        subdomain: 'relay-test',
+        users: [{ id: 1, name: 'Manager One', amojoId: MANAGER_ID }],
+      },
+    ],
+    ...(options.faults ? { faults: options.faults } : {}),
+  });
+  const logs: Record<string, unknown>[] = [];
+  const destination = new Writable({
+    write(chunk, _encoding, callback) {
+      for (const line of String(chunk).split('\n')) {
+        if (!line.trim()) continue;
+        try {
+          logs.push(JSON.parse(line) as Record<string, unknown>);
+        } catch {
+          logs.push({ msg: line });
+        }
+      }
+      callback();
+    },
+  });
+  const log = createLogger({ level: 'info', destination });
+  const config = loadConfig({
+    env: {
+      AMOJO_CHANNEL_ID: CHANNEL_ID,
+      AMOJO_CHANNEL_SECRET: CHANNEL_SECRET,
+      AMOJO_BASE_URL: sandbox.url,
+      DATABASE_URL: database.databaseUrl,
+      HOST: '127.0.0.1',
+      PORT: String(bridgePort),
+      LOG_LEVEL: 'info',
+      QUEUE_CONCURRENCY: '8',
+      QUEUE_POLL_INTERVAL_MS: '100',
+      QUEUE_LEASE_MS: '30000',
+    },
+  });
+  const bridge = await createBridge({ config, log });
+  const secretRef = { secret: '' };
+  const customer = await startCustomerSystem(secretRef);
+  let reconciliation: { stop(): void } | undefined;
+  try {
+    await bridge.start();
+    const account = await connectAccount(bridge.deps, { accountId: ACCOUNT_ID });
+    const instanceKey = `http_test_${randomUUID().slice(0, 8)}`;
+    const instanceSecret = `secret-${randomUUID()}`;
+    secretRef.secret = instanceSecret;
+    const instance = await upsertChannelInstance(bridge.store.db, {
+      key: instanceKey,
+      kind: 'http',
+      name: 'Test customer system',
+      accountId: account.id,
+      settings: { url: customer.url, ...(options.capabilities ? { capabilities: options.capabilities } : {}) },
+      secret: instanceSecret,
+      encryptionKey: config.encryptionKey,
+      enabled: true,
+    });
+    await upsertSource(bridge.store.db, {
+      accountId: account.id,
+      externalId: SOURCE_EXTERNAL_ID,
+      channelInstanceId: instance.id,
+      isDefault: true,
+    });
+    if (options.reconcileIntervalMs) {
+      const { scheduleReconciliation } = await import('../../src/pipelines/index.js');
+      reconciliation = scheduleReconciliation(bridge.deps, { intervalMs: options.reconcileIntervalMs });
+    }
+
+    const postCustomerEvent: RelayHarness['postCustomerEvent'] = async (body, opts = {}) => {
+      const raw = opts.rawBody ?? JSON.stringify(body);
+      const headers = webhookHeaders({
+        body: raw,
+        secret: opts.secret ?? instanceSecret,
+        ...(opts.now ? { now: opts.now } : {}),
+      });
+      const response = await fetch(`${bridgeBase}/channels/http/${opts.instanceKey ?? instanceKey}/events`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json', ...headers },
+        body: raw,
+      });
+      return { status: response.status, body: await json(response) };
+    };
+    const sandboxChats = async (): Promise<SandboxChatView[]> =>
+      (await fetch(`${sandbox.url}/_sandbox/api/chats`)).json() as Promise<SandboxChatView[]>;
+    const harness: RelayHarness = {
+      engine: options.engine,
+      sandbox,
+      bridge,
+      customer,
+      instanceKey,
+      instanceSecret,
+      scopeId: account.scopeId,
+      logs,
+      postCustomerEvent,
+      sendCustomerText: (chatKey, text, opts = {}) =>
+        postCustomerEvent({
+          eventId: opts.eventId ?? randomUUID(),
+          chatKey,
+          sender: {
+            id: `customer-${chatKey}`,
+            name: opts.senderName ?? `Customer ${chatKey}`,
+            ...(opts.phone ? { phone: opts.phone } : {}),
+          },
+          message: { type: 'text', text },
+          timestamp: Math.floor(Date.now() / 1000),
+        }),
+      async sendManagerMessage(chatId, input) {
+        const response = await fetch(`${sandbox.url}/_sandbox/api/chats/${chatId}/messages`, {
+          method: 'POST',
+          headers: { 'content-type': 'application/json' },
+          body: JSON.stringify(input),
+        });
+        return { status: response.status, body: await json(response) };
+      },
+      sandboxChats,
+      async sandboxMessages(chatId) {
+        return (await fetch(`${sandbox.url}/_sandbox/api/chats/${chatId}/messages`)).json() as Promise<
+          SandboxMessageView[]
+        >;
+      },
+      async chatOf(chatKey) {
+        const conversation = await bridge.store.db
+          .selectFrom('conversations')
+          .select(['conversation_id', 'amojo_chat_id'])
+          .where('channel_chat_key', '=', chatKey)
+          .executeTakeFirst();
+        if (!conversation) return undefined;
+        return (await sandboxChats()).find((chat) => chat.conversationId === conversation.conversation_id);
+      },
+      async setFaults(faults) {
+        const response = await fetch(`${sandbox.url}/_sandbox/api/faults`, {
+          method: 'PUT',
+          headers: { 'content-type': 'application/json' },
+          body: JSON.stringify(faults),
+        });
+        if (!response.ok) throw new Error(`setting faults failed: ${response.status} ${await response.text()}`);
+      },
+      async postHook(rawBody, opts = {}) {
+        const { signHook } = await import('@amojo-bridge/sdk');
+        const signature = opts.signature === undefined ? signHook(rawBody, CHANNEL_SECRET) : opts.signature;
+        const response = await fetch(`${bridgeBase}/hooks/amojo/${opts.scopeId ?? account.scopeId}`, {
+          method: 'POST',
+          headers: { 'content-type': 'application/json', ...(signature === null ? {} : { 'x-signature': signature }) },
+          body: rawBody,
+        });
+        return { status: response.status, body: await json(response) };
+      },
+      async close() {
+        reconciliation?.stop();
+        await bridge.stop();
+        await customer.close();
+        await sandbox.close();
+        await database.drop();
+      },
+    };
+    return harness;
+  } catch (error) {
+    reconciliation?.stop();
+    await bridge.stop().catch(() => undefined);
+    await customer.close();
+    await sandbox.close();
+    await database.drop();
+    throw error;
+  }
+}
+
+/** Polls `check` until it returns a truthy value (returned) or `timeoutMs` passes (throws naming `what`). */
+export async function waitFor<T>(
+  what: string,
+  check: () => Promise<T | undefined | false | null> | T | undefined | false | null,
+  timeoutMs = 30_000,
+): Promise<T> {
+  const deadline = Date.now() + timeoutMs;
+  let last: unknown;
+  for (;;) {
+    try {
+      const value = await check();
+      if (value) return value;
+    } catch (error) {
+      last = error;
+    }
+    if (Date.now() > deadline) {
+      throw new Error(
+        `timed out after ${timeoutMs} ms waiting for ${what}${last ? ` (last error: ${String(last)})` : ''}`,
+      );
+    }
+    await new Promise((resolve) => setTimeout(resolve, 50));
+  }
+}
+
+/** The ids every test can use. */
+export const RELAY_TEST_IDS = { CHANNEL_ID, CHANNEL_SECRET, ACCOUNT_ID, MANAGER_ID, SOURCE_EXTERNAL_ID } as const;
