@@ -40,7 +40,9 @@ export async function disableIntegration(
 
   const revokedTokens = crm.markDisabled(account.amojoId, integration.clientId);
   let hook: IntegrationCallResult | undefined;
-  if (integration.disabledHookUrl) {
+  if (integration.disabledHookUrl !== undefined && !URL.canParse(integration.disabledHookUrl)) {
+    hook = { error: 'disabledHookUrl is not a valid absolute URL; no hook sent', durationMs: 0 };
+  } else if (integration.disabledHookUrl) {
     const url = new URL(integration.disabledHookUrl);
     url.searchParams.set('account_id', String(account.id));
     url.searchParams.set('client_uuid', integration.clientId);

@@ -29,6 +29,9 @@ export async function installIntegration(
   const user = crm.installingUser(account);
   if (!user) return { ok: false, detail: `Account ${input.accountAmojoId} has no users to install the integration` };
 
+  if (!URL.canParse(integration.redirectUri)) {
+    return { ok: false, detail: `Integration ${integration.clientId} has no valid absolute redirectUri` };
+  }
   crm.markInstalled(account.amojoId, integration.clientId);
   const code = crm.oauth.mintCode(
     { accountAmojoId: account.amojoId, accountId: account.id, clientId: integration.clientId, userId: user.id },
