@@ -2,7 +2,7 @@
 // through the SDK, the manager side is the page, and a real hook receiver checks what the integration would get.
 import { randomUUID } from 'node:crypto';
 import { createServer, type Server } from 'node:http';
-import type { AddressInfo } from 'node:net';
+import { type AddressInfo, connect, createServer as createTcpServer, type Socket } from 'node:net';
 import { fileURLToPath } from 'node:url';
 import { AmojoClient, verifyHook } from '@amojo-bridge/sdk';
 import { type Browser, chromium, type Page } from 'playwright-core';
@@ -14,6 +14,7 @@ const CHANNEL_ID = randomUUID();
 const CHANNEL_SECRET = randomUUID().replaceAll('-', '');
 const ACCOUNT_ID = randomUUID();
 const MANAGER_ID = randomUUID();
+const SECOND_MANAGER_ID = randomUUID();
 const CONVERSATION_ID = 'conv-maria-1';
 const CLIENT_ID = 'client-maria';
 // Set UPDATE_INBOX_SCREENSHOT=1 to refresh the committed docs/inbox.png; otherwise the screenshot goes to a temp file,
@@ -33,7 +34,8 @@ interface HookBody {
   readonly account_id: string;
   readonly message?: {
     readonly conversation: { readonly id: string; readonly client_id?: string };
-    readonly receiver: { readonly client_id?: string };
+    readonly sender: { readonly id: string };
+    readonly receiver: { readonly client_id?: string; readonly phone?: string };
     readonly message: {
       readonly id: string;
       readonly type: string;
@@ -80,6 +82,39 @@ async function waitForHook(hooks: readonly ReceivedHook[], predicate: (hook: Rec
   }
 }
 
+/** A TCP proxy in front of the sandbox whose connections the test can cut, to drop the page's event stream. */
+async function startCuttableProxy(targetPort: number) {
+  const sockets = new Set<Socket>();
+  const server = createTcpServer((client) => {
+    const upstream = connect(targetPort, '127.0.0.1');
+    for (const socket of [client, upstream]) {
+      sockets.add(socket);
+      socket.on('close', () => sockets.delete(socket));
+      socket.on('error', () => socket.destroy());
+    }
+    client.pipe(upstream).pipe(client);
+  });
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  const port = (server.address() as AddressInfo).port;
+  return {
+    url: `http://127.0.0.1:${port}`,
+    /** Stops accepting and destroys every open connection: the server is "down". */
+    async cut() {
+      const closed = new Promise<void>((resolve) => server.close(() => resolve()));
+      for (const socket of sockets) socket.destroy();
+      await closed;
+    },
+    /** Accepts connections again on the same port. */
+    async restore() {
+      await new Promise<void>((resolve) => server.listen(port, '127.0.0.1', resolve));
+    },
+    async close() {
+      for (const socket of sockets) socket.destroy();
+      if (server.listening) await new Promise<void>((resolve) => server.close(() => resolve()));
+    },
+  };
+}
+
 /** A small PNG drawn by the browser itself, so the picture the manager sends is a real image. */
 async function drawPriceList(page: Page): Promise<Buffer> {
   const dataUrl = await page.evaluate(() => {
@@ -111,6 +146,7 @@ describe('manager inbox in a browser', () => {
   let page: Page;
   let amojo: AmojoClient;
   let scopeId: string;
+  let proxy: Awaited<ReturnType<typeof startCuttableProxy>>;
   const pageErrors: string[] = [];
 
   beforeAll(async () => {
@@ -134,10 +170,14 @@ describe('manager inbox in a browser', () => {
           id: 30123456,
           subdomain: 'demo',
           name: 'Demo company',
-          users: [{ id: 1, name: 'Anna Petrova', amojoId: MANAGER_ID }],
+          users: [
+            { id: 1, name: 'Anna Petrova', amojoId: MANAGER_ID },
+            { id: 2, name: 'Boris Ivanov', amojoId: SECOND_MANAGER_ID },
+          ],
         },
       ],
     });
+    proxy = await startCuttableProxy(sandbox.port);
     amojo = new AmojoClient({
       channelId: CHANNEL_ID,
       channelSecret: CHANNEL_SECRET,
@@ -155,6 +195,7 @@ describe('manager inbox in a browser', () => {
 
   afterAll(async () => {
     await browser?.close();
+    await proxy?.close();
     await sandbox?.close();
     await new Promise<void>((resolve) => (receiver ? receiver.server.close(() => resolve()) : resolve()));
   });
@@ -314,5 +355,73 @@ describe('manager inbox in a browser', () => {
       [...document.querySelectorAll('.actions')].every((el) => getComputedStyle(el).opacity === '0'),
     );
     await page.screenshot({ path: SCREENSHOT });
+  });
+
+  it('starts a chat with "write first" as the chosen manager, logs hooks and survives a dropped event stream', async () => {
+    const page2 = await browser.newPage({ viewport: { width: 1280, height: 800 } });
+    page2.on('pageerror', (error) => pageErrors.push(error.message));
+    await page2.goto(`${proxy.url}/inbox`);
+    await page2.getByRole('status').getByText('Live').waitFor();
+
+    // The manager picker decides who writes.
+    await page2.getByLabel('Manager').selectOption({ label: 'Boris Ivanov' });
+    await page2.getByRole('button', { name: 'Write first' }).click();
+    const dialog = page2.getByRole('dialog', { name: 'Write first' });
+    await expect(dialog.getByLabel('Channel').inputValue()).resolves.toBe(scopeId);
+    await dialog.getByLabel('Phone').fill('+447700900123');
+    await dialog.getByLabel('Message').fill('Hello! Your order #1042 is ready.');
+    await dialog.getByRole('button', { name: 'Start chat' }).click();
+    await dialog.waitFor({ state: 'detached' });
+    const hook = await waitForHook(
+      receiver.hooks,
+      (h) => h.body.message?.message.text === 'Hello! Your order #1042 is ready.',
+    );
+    expect(hook.signatureValid).toBe(true);
+    // Spec 3.4.7: a chat started from amoCRM has no integration chat id yet; the phone is the receiver's.
+    expect(hook.body.message?.conversation.client_id).toBeUndefined();
+    expect(hook.body.message?.receiver.phone).toBe('+447700900123');
+    expect(hook.body.message?.sender.id).toBe(SECOND_MANAGER_ID);
+    // The new chat is open, with the message and who sent it.
+    const sent = page2.locator(`[data-message-id="${hook.body.message!.message.id}"]`);
+    await sent.getByText('Boris Ivanov').waitFor();
+    await page2.getByRole('heading', { name: '+447700900123' }).waitFor();
+
+    // The hook log lists what the receiver got, with its answer; a row opens the raw body.
+    await page2.getByRole('button', { name: /^Hook log/ }).click();
+    const log = page2.getByRole('region', { name: 'Hook log' });
+    await expect(log.locator('.hook-row').count()).resolves.toBe(receiver.hooks.length);
+    await expect(log.locator('.hook-row').first().locator('.answer').textContent()).resolves.toBe('200');
+    await log.getByRole('button', { name: 'Show message hook body' }).first().click();
+    await log.locator('pre').getByText('Hello! Your order #1042 is ready.').waitFor();
+    await page2.getByRole('button', { name: /^Chats/ }).click();
+
+    // The event stream drops; what happens meanwhile shows once it is back, without a reload.
+    await page2.evaluate(() => {
+      (window as unknown as { inboxTestMarker: string }).inboxTestMarker = 'same page';
+    });
+    await proxy.cut();
+    await page2.getByRole('status').getByText('Reconnecting…').waitFor();
+    await amojo.sendMessage(scopeId, {
+      msgid: 'in-offline-1',
+      conversationId: 'conv-kate-1',
+      sender: { id: 'client-kate', name: 'Kate Miller' },
+      message: { type: 'text', text: 'Written while the inbox was offline' },
+    });
+    await proxy.restore();
+    await page2.getByRole('status').getByText('Live').waitFor();
+    await page2.getByRole('button', { name: 'Open chat with Kate Miller, 1 unread' }).waitFor();
+    // And live events flow again on the new stream.
+    await amojo.sendMessage(scopeId, {
+      msgid: 'in-offline-2',
+      conversationId: 'conv-kate-1',
+      sender: { id: 'client-kate', name: 'Kate Miller' },
+      message: { type: 'text', text: 'Are you back?' },
+    });
+    await page2.getByRole('button', { name: 'Open chat with Kate Miller, 2 unread' }).waitFor();
+    await expect(
+      page2.evaluate(() => (window as unknown as { inboxTestMarker?: string }).inboxTestMarker),
+    ).resolves.toBe('same page');
+    expect(pageErrors).toEqual([]);
+    await page2.close();
   });
 });
