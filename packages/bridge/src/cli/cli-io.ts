@@ -1,0 +1,23 @@
+/** What the CLI talks to instead of `process`: output streams, the environment and shutdown signals. */
+export interface CliIo {
+  /** Writes to standard output (text already ends with a newline where one is meant). */
+  readonly stdout: (text: string) => void;
+  /** Writes to standard error. */
+  readonly stderr: (text: string) => void;
+  /** The environment the configuration is read from. */
+  readonly env: Readonly<Record<string, string | undefined>>;
+  /**
+   * Registers `handler` for SIGINT/SIGTERM and returns the function that removes it. Only `start` uses it; without
+   * it `start` runs until the process dies.
+   */
+  readonly onShutdownSignal?: (handler: (signal: string) => void) => () => void;
+}
+
+/** Exit codes of `amojo-bridge`. */
+export const EXIT = {
+  ok: 0,
+  /** A command failed at run time (amojo refused, database unreachable). */
+  failed: 1,
+  /** Bad usage or bad configuration: nothing was attempted. */
+  usage: 2,
+} as const;

@@ -1,0 +1,145 @@
+import { AmojoClient } from '@amojo-bridge/sdk';
+import { addHttpChannel } from '../accounts/add-http-channel.js';
+import { connectAccount } from '../accounts/connect-account.js';
+import { disconnectAccount } from '../accounts/disconnect-account.js';
+import { type BridgeConfig, loadConfig } from '../config/index.js';
+import { createLogger, type Logger } from '../log.js';
+import { createBridge } from '../service/create-bridge.js';
+import { migrate } from '../store/migrate.js';
+import { openStore } from '../store/open-store.js';
+import type { Store } from '../store/store.js';
+import { type CliIo, EXIT } from './cli-io.js';
+
+/** Options every command gets: where output goes and the `--config` file. */
+interface CommandOptions {
+  readonly io: CliIo;
+  readonly file: string | undefined;
+}
+
+// Logs of one-shot commands go to stderr so stdout carries only the answer (scripts parse it); `start` logs to
+// stdout like any service.
+function setUp(options: CommandOptions, logTo: 'stdout' | 'stderr'): { config: BridgeConfig; log: Logger } {
+  const config = loadConfig({ env: options.io.env, file: options.file });
+  const write = logTo === 'stdout' ? options.io.stdout : options.io.stderr;
+  const log = createLogger({ level: config.logLevel, destination: { write } });
+  return { config, log };
+}
+
+async function withStore<T>(config: BridgeConfig, log: Logger, fn: (store: Store) => Promise<T>): Promise<T> {
+  const store = openStore({ databaseUrl: config.databaseUrl, log: log.child({ component: 'store' }) });
+  try {
+    await migrate(store);
+    return await fn(store);
+  } finally {
+    await store.close();
+  }
+}
+
+function amojoFor(config: BridgeConfig, log: Logger): AmojoClient {
+  return new AmojoClient({
+    channelId: config.channel.id,
+    channelSecret: config.channel.secret,
+    baseUrl: config.amojoBaseUrl,
+    log: log.child({ component: 'amojo' }),
+  });
+}
+
+/** The hook URL pattern to register with amoCRM support, from `PUBLIC_URL` when set. */
+export function hookUrlOf(config: BridgeConfig, scopeId = ':scope_id'): string {
+  const base = config.http.publicUrl ?? 'https://<public address of the bridge>';
+  return `${base}/hooks/amojo/${scopeId}`;
+}
+
+/** `amojo-bridge start`: runs until SIGINT/SIGTERM, then stops gracefully. */
+export async function runStart(options: CommandOptions): Promise<void> {
+  const { config, log } = setUp(options, 'stdout');
+  const bridge = await createBridge({ config, log });
+  let url: string;
+  try {
+    url = await bridge.start();
+  } catch (error) {
+    await bridge.stop().catch(() => undefined);
+    throw error;
+  }
+  const { io } = options;
+  io.stdout(`amojo-bridge listening on ${url}\n`);
+  io.stdout(`hook URL: ${hookUrlOf(config)}\n`);
+  if (!config.http.publicUrl) io.stdout('PUBLIC_URL is not set: amojo must reach the hook URL from the internet\n');
+  const signal = await new Promise<string>((resolve) => {
+    io.onShutdownSignal?.(resolve);
+  });
+  io.stdout(`${signal}: stopping (finishing in-flight jobs)\n`);
+  await bridge.stop();
+  io.stdout('amojo-bridge stopped\n');
+}
+
+/** `amojo-bridge migrate`. */
+export async function runMigrate(options: CommandOptions): Promise<void> {
+  const { config, log } = setUp(options, 'stderr');
+  const store = openStore({ databaseUrl: config.databaseUrl, log });
+  try {
+    const { applied } = await migrate(store);
+    options.io.stdout(
+      applied.length > 0
+        ? `applied ${applied.length} migration(s): ${applied.join(', ')}\n`
+        : 'database is up to date\n',
+    );
+  } finally {
+    await store.close();
+  }
+}
+
+/** `amojo-bridge connect --account-id <amojo id> [--title]`. */
+export async function runConnect(
+  options: CommandOptions & { readonly accountId: string; readonly title: string | undefined },
+): Promise<void> {
+  const { config, log } = setUp(options, 'stderr');
+  const account = await withStore(config, log, (store) =>
+    connectAccount(
+      { store, amojo: amojoFor(config, log), config, log },
+      {
+        accountId: options.accountId,
+        title: options.title,
+      },
+    ),
+  );
+  options.io.stdout(`connected account ${account.amojoAccountId}\n`);
+  options.io.stdout(`scope_id: ${account.scopeId}\n`);
+  options.io.stdout(`hook URL to register with amoCRM support: ${hookUrlOf(config)}\n`);
+}
+
+/** `amojo-bridge disconnect --account-id <amojo id>`. */
+export async function runDisconnect(options: CommandOptions & { readonly accountId: string }): Promise<void> {
+  const { config, log } = setUp(options, 'stderr');
+  const account = await withStore(config, log, (store) =>
+    disconnectAccount({ store, amojo: amojoFor(config, log), config, log }, { accountId: options.accountId }),
+  );
+  options.io.stdout(
+    account
+      ? `disconnected account ${account.amojoAccountId} (scope_id ${account.scopeId})\n`
+      : `disconnected account ${options.accountId} in amojo (it was not stored by this bridge)\n`,
+  );
+}
+
+/** `amojo-bridge channels add-http --name --url`: prints the instance id and its secret (shown once). */
+export async function runAddHttpChannel(
+  options: CommandOptions & { readonly name: string; readonly url: string },
+): Promise<number> {
+  if (!/^https?:\/\/[^\s/]+/.test(options.url)) {
+    options.io.stderr(`--url: expected an http(s) URL, e.g. https://example.com/amojo-events\n`);
+    return EXIT.usage;
+  }
+  const { config, log } = setUp(options, 'stderr');
+  const { instance, secret } = await withStore(config, log, (store) =>
+    addHttpChannel({ store, config }, { name: options.name, url: options.url }),
+  );
+  const { io } = options;
+  io.stdout(`instance: ${instance.key}\n`);
+  io.stdout(`secret: ${secret}\n`);
+  io.stdout(`events URL: ${config.http.publicUrl ?? ''}/channels/http/${instance.key}/events\n`);
+  if (instance.accountId === null) {
+    io.stdout('note: the instance is not attached to an account (connect exactly one account first)\n');
+  }
+  io.stdout('The secret is shown only once; store it now.\n');
+  return EXIT.ok;
+}

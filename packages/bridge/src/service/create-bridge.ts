@@ -1,0 +1,190 @@
+import { AmojoClient, type Fetch } from '@amojo-bridge/sdk';
+import Fastify, { type FastifyBaseLogger, type FastifyInstance, LogController } from 'fastify';
+import { sql } from 'kysely';
+import { registerAdminApi } from '../admin/index.js';
+import { createChannelRegistry, createHttpChannelFactory, registerHttpChannelRoutes } from '../channels/index.js';
+import type { BridgeConfig } from '../config/index.js';
+import { registerHookIntake } from '../intake/index.js';
+import { createLogger, type Logger } from '../log.js';
+import { type BridgeMetrics, createMetrics } from '../metrics/index.js';
+import type { RelayDeps } from '../pipelines/deps.js';
+import { createPipelineHandlers, receiveFromChannel, scheduleReconciliation } from '../pipelines/index.js';
+import { createCommitBatcher, createWorker, queueStats } from '../queue/index.js';
+import { migrate } from '../store/migrate.js';
+import { listMigrations } from '../store/migrations/index.js';
+import { openStore } from '../store/open-store.js';
+import type { Store } from '../store/store.js';
+import { registerHealthRoutes } from './health-routes.js';
+import { toQueueStatRows } from './queue-stat-rows.js';
+
+/** Options of {@link createBridge}. */
+export interface CreateBridgeOptions {
+  readonly config: BridgeConfig;
+  /** Defaults to a pino logger at `config.logLevel` writing to stdout. */
+  readonly log?: Logger;
+  /** `fetch` for amojo calls and http channel posts; tests may inject one, production uses the global. */
+  readonly fetch?: Fetch;
+  readonly now?: () => Date;
+  /** Longest `stop()` waits for in-flight jobs before closing the database anyway, ms. Default 15 000. */
+  readonly stopTimeoutMs?: number;
+}
+
+/** A running (or ready to run) bridge: its HTTP app, store and life cycle. */
+export interface Bridge {
+  /** The Fastify app with every route registered; usable with `inject()` before `start()`. */
+  readonly app: FastifyInstance;
+  readonly store: Store;
+  readonly metrics: BridgeMetrics;
+  /** What the relay and the admin API run on. */
+  readonly deps: RelayDeps;
+  /** Listens on `config.http` and starts the worker, channels and reconciliation; resolves with the URL. */
+  start(): Promise<string>;
+  /**
+   * Graceful stop: stop accepting requests (in-flight ones finish), stop reconciliation, let in-flight jobs finish
+   * (bounded by `stopTimeoutMs`), stop channels, close the database. Safe to call twice.
+   */
+  stop(): Promise<void>;
+  /** Where the bridge listens, e.g. `http://127.0.0.1:8080`; empty before `start()`. */
+  readonly url: string;
+}
+
+/**
+ * Assembles the bridge: opens the store and migrates it, builds metrics, the amojo client, channels, the commit
+ * batcher, the hook intake, http channel routes, admin API, `/healthz`, `/readyz`, `/metrics` and the worker.
+ * Nothing listens or runs until `start()`.
+ *
+ * @example
+ * const bridge = await createBridge({ config: loadConfig({ env: process.env }) });
+ * console.log(await bridge.start());
+ */
+export async function createBridge(options: CreateBridgeOptions): Promise<Bridge> {
+  const { config } = options;
+  const log = options.log ?? createLogger({ level: config.logLevel });
+  const now = options.now ?? (() => new Date());
+  const stopTimeoutMs = options.stopTimeoutMs ?? 15_000;
+
+  const store = openStore({ databaseUrl: config.databaseUrl, log: log.child({ component: 'store' }) });
+  try {
+    await migrate(store);
+  } catch (error) {
+    await store.close().catch(() => undefined);
+    throw error;
+  }
+
+  const metrics = createMetrics();
+  metrics.collectQueue(async () => toQueueStatRows(await queueStats(store, { now: now().getTime() })));
+
+  const amojo = new AmojoClient({
+    channelId: config.channel.id,
+    channelSecret: config.channel.secret,
+    baseUrl: config.amojoBaseUrl,
+    log: log.child({ component: 'amojo' }),
+    now,
+    ...(options.fetch ? { fetch: options.fetch } : {}),
+  });
+  const channels = createChannelRegistry({
+    kinds: { http: createHttpChannelFactory({ now, ...(options.fetch ? { fetch: options.fetch } : {}) }) },
+    log,
+  });
+  const batcher = createCommitBatcher(store, { maxBatch: 64, maxWaitMs: 2 });
+  const deps: RelayDeps = { config, store, amojo, channels, metrics, log, batcher, now };
+  channels.setReceiver((event) => receiveFromChannel(deps, event));
+
+  const httpLog: FastifyBaseLogger = log.child({ component: 'http' });
+  // Per-request lines would be one or two per hook; components log typed events (hook accepted, job failed) instead.
+  const app: FastifyInstance = Fastify({
+    loggerInstance: httpLog,
+    logController: new LogController({ disableRequestLogging: true }),
+  });
+  await registerHookIntake(app, deps);
+  await registerHttpChannelRoutes(app, deps);
+  await registerAdminApi(app, deps);
+
+  const worker = createWorker({
+    store,
+    handlers: createPipelineHandlers(deps),
+    concurrency: config.queue.concurrency,
+    pollIntervalMs: config.queue.pollIntervalMs,
+    leaseMs: config.queue.leaseMs,
+    log: log.child({ component: 'worker' }),
+  });
+  let workerRunning = false;
+  const expectedMigrations = Object.keys(listMigrations(store.dialect)).length;
+  registerHealthRoutes(app, {
+    metrics,
+    checks: [
+      {
+        name: 'database',
+        check: async () => {
+          await sql`select 1`.execute(store.db);
+          return true;
+        },
+      },
+      {
+        name: 'migrations',
+        check: async () => {
+          const row = await sql<{ n: number | string }>`select count(*) as n from schema_migrations`.execute(store.db);
+          return Number(row.rows[0]?.n ?? 0) >= expectedMigrations;
+        },
+      },
+      { name: 'worker', check: async () => workerRunning },
+    ],
+  });
+
+  let url = '';
+  let reconciliation: { stop(): void | Promise<void> } | undefined;
+  let stopping: Promise<void> | undefined;
+
+  const stop = async (): Promise<void> => {
+    const started = Date.now();
+    log.info({ event: 'bridge_stopping' }, 'stopping: no new requests, finishing in-flight work');
+    // Intake first: requests already being handled finish (their commits land), new connections are refused.
+    await app.close();
+    await reconciliation?.stop();
+    workerRunning = false;
+    const drained = await withTimeout(worker.stop(), stopTimeoutMs);
+    if (!drained) {
+      log.warn({ event: 'bridge_stop_timeout', timeoutMs: stopTimeoutMs }, 'in-flight jobs did not finish in time');
+    }
+    await channels.stopAll();
+    await batcher.flush();
+    await store.close();
+    log.info({ event: 'bridge_stopped', ms: Date.now() - started }, 'stopped');
+  };
+
+  return {
+    app,
+    store,
+    metrics,
+    deps,
+    get url() {
+      return url;
+    },
+    async start() {
+      const address = await app.listen({ host: config.http.host, port: config.http.port });
+      url = address;
+      worker.start();
+      workerRunning = true;
+      reconciliation = scheduleReconciliation(deps);
+      log.info({ event: 'bridge_started', url, database: store.dialect }, 'bridge listening');
+      return url;
+    },
+    stop() {
+      stopping ??= stop();
+      return stopping;
+    },
+  };
+}
+
+// Resolves true when `work` settles within `ms`, false otherwise (the work keeps running; we stop waiting for it).
+async function withTimeout(work: Promise<unknown>, ms: number): Promise<boolean> {
+  let timer: NodeJS.Timeout | undefined;
+  const timeout = new Promise<false>((resolve) => {
+    timer = setTimeout(() => resolve(false), ms);
+  });
+  try {
+    return await Promise.race([work.then(() => true), timeout]);
+  } finally {
+    clearTimeout(timer);
+  }
+}
