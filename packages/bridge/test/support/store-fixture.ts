@@ -1,0 +1,53 @@
+import { sql } from 'kysely';
+import { migrate } from '../../src/store/migrate.js';
+import { openStore } from '../../src/store/open-store.js';
+import type { Store, StoreDialect } from '../../src/store/store.js';
+import { createTestDatabase, type TestDatabase } from './databases.js';
+
+/** A migrated store on a fresh database, with helpers to empty it between tests and to tear it down. */
+export interface StoreFixture {
+  readonly store: Store;
+  readonly database: TestDatabase;
+  /** Opens a second, independent store on the same database (another "process"). Closed by `close()`. */
+  openAnother(): Store;
+  /** Deletes every row, so each test starts empty. */
+  reset(): Promise<void>;
+  close(): Promise<void>;
+}
+
+const TABLES = [
+  'hooks',
+  'message_statuses',
+  'messages',
+  'participants',
+  'conversations',
+  'sources',
+  'channel_instances',
+  'accounts',
+  'jobs',
+] as const;
+
+/** Creates a database for `engine`, opens and migrates a store on it. */
+export async function createStoreFixture(engine: StoreDialect): Promise<StoreFixture> {
+  const database = await createTestDatabase(engine);
+  const store = openStore({ databaseUrl: database.databaseUrl });
+  await migrate(store);
+  const others: Store[] = [];
+  return {
+    store,
+    database,
+    openAnother() {
+      const other = openStore({ databaseUrl: database.databaseUrl });
+      others.push(other);
+      return other;
+    },
+    async reset() {
+      for (const table of TABLES) await sql`delete from ${sql.table(table)}`.execute(store.db);
+    },
+    async close() {
+      for (const other of others) await other.close();
+      await store.close();
+      await database.drop();
+    },
+  };
+}
