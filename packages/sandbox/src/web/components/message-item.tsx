@@ -20,11 +20,18 @@ const STATUS_TICKS = { sent: '✓', delivered: '✓✓', read: '✓✓', error: 
 
 function MessageBody({ message }: { readonly message: SandboxMessageView }) {
   const { media, type } = message;
+  // An integration may send a media URL the browser cannot load; then the picture falls back to a file link.
+  const [broken, setBroken] = useState(false);
   let attachment = null;
-  if (media && (type === 'picture' || type === 'sticker')) {
+  if (media && !broken && (type === 'picture' || type === 'sticker')) {
     attachment = (
       <a class={`media media-${type}`} href={media} target="_blank" rel="noreferrer">
-        <img src={message.thumbnail || media} alt={message.fileName || type} loading="lazy" />
+        <img
+          src={message.thumbnail || media}
+          alt={message.fileName || type}
+          loading="lazy"
+          onError={() => setBroken(true)}
+        />
       </a>
     );
   } else if (media && type === 'video') {
@@ -40,7 +47,7 @@ function MessageBody({ message }: { readonly message: SandboxMessageView }) {
           <FileIcon />
         </span>
         <span class="file-name">{message.fileName || 'file'}</span>
-        <span class="file-size">{formatSize(message.fileSize)}</span>
+        <span class="file-size">{broken ? `${type} not loadable` : formatSize(message.fileSize)}</span>
       </a>
     );
   }
