@@ -82,10 +82,3 @@ export interface CrmChangeEvent {
   readonly accountAmojoId: string;
   readonly what: 'contact' | 'lead' | 'source' | 'link' | 'token' | 'integration';
 }
-
-/** Options of the CRM REST plugin. */
-export interface CrmRoutesOptions {
-  readonly crm: import('./crm-state.js').CrmState;
-  /** Called after an integration is disabled in an account (the core disconnects its scopes). */
-  readonly onIntegrationDisabled?: (accountAmojoId: string, clientId: string) => void;
-}

@@ -1,5 +1,5 @@
 import type { FastifyError, FastifyInstance } from 'fastify';
-import type { CrmRoutesOptions } from '../crm/types.js';
+import type { CrmState } from '../crm/crm-state.js';
 import { registerAccountRoutes } from './account-routes.js';
 import { authenticateBearer } from './authenticate.js';
 import { registerContactRoutes } from './contact-routes.js';
@@ -8,6 +8,13 @@ import { registerOAuthRoutes } from './oauth-routes.js';
 import { RateLimiter } from './rate-limiter.js';
 import { sendProblem } from './reply-helpers.js';
 import { registerSourceRoutes } from './source-routes.js';
+
+/** Options of {@link registerCrmRoutes}. */
+export interface CrmRoutesOptions {
+  readonly crm: CrmState;
+  /** Called after an integration is disabled in an account (the core disconnects its channel's scope). */
+  readonly onIntegrationDisabled?: (accountAmojoId: string, clientId: string) => void;
+}
 
 /**
  * Registers the amoCRM REST v4 + OAuth routes and the CRM control routes. They live in their own encapsulated
