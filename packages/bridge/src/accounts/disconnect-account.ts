@@ -1,3 +1,4 @@
+import { BridgeError } from '../errors.js';
 import type { Account } from '../store/accounts/index.js';
 import { findAccount, setAccountState } from '../store/accounts/index.js';
 import type { AccountDeps } from './account-deps.js';
@@ -10,22 +11,22 @@ export interface DisconnectAccountInput {
 
 /**
  * Disconnects the channel from an amoCRM account (spec 3.2): amojo stops sending its hooks. The stored account is
- * kept with state `disconnected` (its conversations stay readable); resolves `undefined` when the bridge never
- * stored that account, after amojo has still been told to disconnect it.
+ * kept with state `disconnected` (its conversations stay readable). An account this bridge never stored is refused
+ * with a `BridgeError` (`account_unknown`) before amojo is called: disconnecting another deployment's account by a
+ * typo would silence its hooks.
  */
-export async function disconnectAccount(
-  deps: AccountDeps,
-  input: DisconnectAccountInput,
-): Promise<Account | undefined> {
-  await deps.amojo.disconnect({ accountId: input.accountId });
+export async function disconnectAccount(deps: AccountDeps, input: DisconnectAccountInput): Promise<Account> {
   const known = await findAccount(deps.store.db, {
     channelId: deps.config.channel.id,
     amojoAccountId: input.accountId,
   });
   if (!known) {
-    deps.log?.warn({ event: 'account_disconnected_unknown', amojoAccountId: input.accountId }, 'account not stored');
-    return undefined;
+    throw new BridgeError(
+      'account_unknown',
+      `Account ${input.accountId} is not stored by this bridge: connect it first or check the amojo id`,
+    );
   }
+  await deps.amojo.disconnect({ accountId: input.accountId });
   const account = await setAccountState(deps.store.db, {
     accountId: known.id,
     state: 'disconnected',
@@ -35,5 +36,5 @@ export async function disconnectAccount(
     { event: 'account_disconnected', accountId: known.id, scopeId: known.scopeId },
     'account disconnected',
   );
-  return account;
+  return account ?? known;
 }

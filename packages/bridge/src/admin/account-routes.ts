@@ -28,15 +28,8 @@ export function registerAccountRoutes(app: FastifyInstance, deps: AdminDeps): vo
     return reply.code(200).send({ account });
   });
 
-  app.post('/accounts/:accountId/disconnect', async (request, reply) => {
+  app.post('/accounts/:accountId/disconnect', async (request) => {
     const params = parseInput(accountParams, request.params, 'params');
-    const account = await disconnectAccount(deps, { accountId: params.accountId });
-    if (!account) {
-      return reply.code(404).send({
-        error: 'not_found',
-        message: `Account ${params.accountId} is not stored by this bridge (amojo was still told to disconnect it)`,
-      });
-    }
-    return { account };
+    return { account: await disconnectAccount(deps, { accountId: params.accountId }) };
   });
 }

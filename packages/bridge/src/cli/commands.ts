@@ -114,11 +114,7 @@ export async function runDisconnect(options: CommandOptions & { readonly account
   const account = await withStore(config, log, (store) =>
     disconnectAccount({ store, amojo: amojoFor(config, log), config, log }, { accountId: options.accountId }),
   );
-  options.io.stdout(
-    account
-      ? `disconnected account ${account.amojoAccountId} (scope_id ${account.scopeId})\n`
-      : `disconnected account ${options.accountId} in amojo (it was not stored by this bridge)\n`,
-  );
+  options.io.stdout(`disconnected account ${account.amojoAccountId} (scope_id ${account.scopeId})\n`);
 }
 
 /** `amojo-bridge channels add-http --name --url`: prints the instance id and its secret (shown once). */
