@@ -38,6 +38,7 @@ interface HookBody {
     readonly receiver: { readonly client_id?: string; readonly phone?: string };
     readonly message: {
       readonly id: string;
+      readonly reply_to?: { readonly message: { readonly id: string; readonly text: string } };
       readonly type: string;
       readonly text: string;
       readonly media: string;
@@ -139,6 +140,7 @@ async function drawPriceList(page: Page): Promise<Buffer> {
   return Buffer.from(dataUrl.replace(/^data:image\/png;base64,/, ''), 'base64');
 }
 
+// The tests share one sandbox and run in order, each continuing the story of the previous one.
 describe('manager inbox in a browser', () => {
   let receiver: Awaited<ReturnType<typeof startHookReceiver>>;
   let sandbox: Sandbox;
@@ -423,5 +425,44 @@ describe('manager inbox in a browser', () => {
     ).resolves.toBe('same page');
     expect(pageErrors).toEqual([]);
     await page2.close();
+  });
+
+  it('works at phone width: one column at a time, quoted replies, the contact drawer', async () => {
+    const phone = await browser.newPage({ viewport: { width: 390, height: 780 }, hasTouch: true, isMobile: true });
+    phone.on('pageerror', (error) => pageErrors.push(error.message));
+    await phone.goto(`${sandbox.url}/`);
+    await phone.getByRole('status').waitFor();
+    const kate = phone.getByRole('button', { name: /^Open chat with Kate Miller/ });
+    await kate.click();
+    // The list gives way to the chat.
+    await expect(kate.isVisible()).resolves.toBe(false);
+    const question = phone
+      .getByRole('list', { name: 'Messages' })
+      .getByRole('listitem')
+      .filter({ hasText: 'Are you back?' });
+    const questionId = await question.getAttribute('data-message-id');
+    await question.getByRole('button', { name: 'Reply to message' }).click();
+    await phone.getByText('Replying to Kate Miller:').waitFor();
+    await phone.getByLabel('Message text').fill('Yes, we are here.');
+    await phone.getByRole('button', { name: 'Send' }).click();
+    const hook = await waitForHook(receiver.hooks, (h) => h.body.message?.message.text === 'Yes, we are here.');
+    expect(hook.body.message?.message.reply_to?.message.id).toBe(questionId);
+    const answer = phone.locator(`[data-message-id="${hook.body.message!.message.id}"]`);
+    await answer.locator('.quote').getByText('Are you back?').waitFor();
+    await expect(phone.getByText('Replying to Kate Miller:').count()).resolves.toBe(0);
+
+    // Contact details open as a drawer and close again.
+    const drawer = phone.getByRole('complementary', { name: 'Contact and lead' });
+    await phone.getByRole('button', { name: 'Show contact and lead' }).click();
+    await drawer.getByRole('region', { name: 'Contact' }).getByText('Kate Miller').waitFor();
+    // It slides in over the chat to cover the whole width.
+    await phone.waitForFunction(() => document.querySelector('.crm-panel')?.getBoundingClientRect().left === 0);
+    await drawer.getByRole('button', { name: 'Hide contact and lead' }).click();
+    await phone.getByRole('button', { name: 'Back to chats' }).click();
+    await kate.waitFor();
+    // Nothing in the page is wider than the phone.
+    await expect(phone.evaluate(() => document.documentElement.scrollWidth)).resolves.toBeLessThanOrEqual(390);
+    expect(pageErrors).toEqual([]);
+    await phone.close();
   });
 });
