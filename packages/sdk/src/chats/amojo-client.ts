@@ -20,12 +20,12 @@ import {
 import type {
   AmojoClientOptions,
   ConnectOptions,
+  CreateChatOptions,
   DeliveryStatusOptions,
   DisconnectOptions,
   EditMessageOptions,
   HistoryOptions,
   IterateHistoryOptions,
-  ParticipantInput,
   ReactOptions,
   SendCommentOptions,
   SendMessageOptions,
@@ -109,10 +109,7 @@ export class AmojoClient {
    * Creates a chat without a message, contact or lead, or returns the existing one for `conversationId` (spec 3.3).
    * Idempotent per `conversationId`, so retried.
    */
-  async createChat(
-    scopeId: ScopeId,
-    options: { readonly conversationId: string; readonly user: ParticipantInput; readonly sourceExternalId?: string },
-  ): Promise<CreateChatResult> {
+  async createChat(scopeId: ScopeId, options: CreateChatOptions): Promise<CreateChatResult> {
     const scope = this.#scope(scopeId);
     const body = buildCreateChatBody(options);
     const r = await this.#call('POST', `${API_ROOT}/${scope}/chats`, body, true);

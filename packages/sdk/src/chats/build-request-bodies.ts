@@ -7,7 +7,14 @@ import type {
   TypingRequest,
 } from '../types/chats.js';
 import { buildParticipant } from './build-message-body.js';
-import type { ConnectOptions, DisconnectOptions, ReactOptions, TypingOptions, UnreactOptions } from './chat-options.js';
+import type {
+  ConnectOptions,
+  CreateChatOptions,
+  DisconnectOptions,
+  ReactOptions,
+  TypingOptions,
+  UnreactOptions,
+} from './chat-options.js';
 import {
   opt,
   optionalBool,
@@ -39,7 +46,7 @@ export function buildDisconnectBody(input: DisconnectOptions): DisconnectRequest
 }
 
 /** Validates create-chat input and returns its wire body (spec 3.3). */
-export function buildCreateChatBody(input: unknown): CreateChatRequest {
+export function buildCreateChatBody(input: CreateChatOptions): CreateChatRequest {
   const o = requireObject(input, 'options');
   const sourceExternalId = optionalSourceExternalId(o.sourceExternalId, 'sourceExternalId');
   return {

@@ -54,6 +54,16 @@ export interface ParticipantInput {
   readonly profileLink?: string;
 }
 
+/** Input of {@link AmojoClient.createChat} (spec 3.3). */
+export interface CreateChatOptions {
+  /** The integration's chat id; a known one returns the existing chat. */
+  readonly conversationId: ConversationId;
+  /** The client. */
+  readonly user: ParticipantInput;
+  /** Source of the chat (1-40 printable ASCII characters); its pipeline gets the lead of the first message. */
+  readonly sourceExternalId?: string;
+}
+
 /** Fields every message content may carry. */
 interface ContentBase {
   /** Text, or the caption of a media message. */
