@@ -1,7 +1,7 @@
 import { scopeIdOf } from '@amojo-bridge/sdk';
 import Fastify from 'fastify';
 import { disconnectScope } from './chats-api/connect.js';
-import { registerChatsApi } from './chats-api/register-chats-api.js';
+import { CHATS_API_PREFIX, registerChatsApi } from './chats-api/register-chats-api.js';
 import type { SandboxLogger, SandboxOptions } from './config.js';
 import { registerControlApi } from './control/register-control-api.js';
 import { UploadStore } from './control/uploads.js';
@@ -87,8 +87,10 @@ export async function startSandbox(options: SandboxOptions): Promise<Sandbox> {
   const uploads = new UploadStore();
   let baseUrl = '';
   const apiFaults = registerApiFaults(app, state);
-  await app.register(async (child) =>
-    registerChatsApi(child, { state, hooks, log, maxDateSkewSeconds: options.maxDateSkewSeconds ?? 900 }),
+  await app.register(
+    async (child) =>
+      registerChatsApi(child, { state, hooks, log, maxDateSkewSeconds: options.maxDateSkewSeconds ?? 900 }),
+    { prefix: CHATS_API_PREFIX },
   );
   await app.register(async (child) =>
     registerCrmRoutes(child, {

@@ -441,3 +441,12 @@ describe('typing and reactions (spec 3.7, 3.8)', () => {
     expect((await react({ ...base, type: 'like' })).status).toBe(400);
   });
 });
+
+describe('unknown Chats API paths', () => {
+  it('answers the amojo envelope, not a framework error', async () => {
+    const sandbox = await start();
+    const result = await signedCall(sandbox.url, { method: 'GET', path: `/v2/origin/custom/${SCOPE_ID}/nothing/here` });
+    expect(result.status).toBe(404);
+    expect(result.json).toMatchObject({ status: 0, error_code: 404, error_type: 'NOT_FOUND' });
+  });
+});

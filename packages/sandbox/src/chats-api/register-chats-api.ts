@@ -17,7 +17,8 @@ export interface ChatsApiOptions extends ChatsContext {
   readonly maxDateSkewSeconds: number;
 }
 
-const BASE = '/v2/origin/custom';
+/** Where the Chats API lives (spec 3.0); the plugin's routes are relative to it. */
+export const CHATS_API_PREFIX = '/v2/origin/custom';
 
 function notRegistered(reason: string): AmojoRequestError {
   return new AmojoRequestError(404, 'ORIGIN_NOT_REGISTERED', 'NOT_FOUND', reason);
@@ -124,34 +125,48 @@ export async function registerChatsApi(app: FastifyInstance, options: ChatsApiOp
       );
   });
 
+  app.setNotFoundHandler((request, reply) =>
+    reply
+      .code(404)
+      .type('application/json')
+      .send(
+        JSON.stringify({
+          status: 0,
+          error_code: 404,
+          error_type: 'NOT_FOUND',
+          error_description: `no Chats API method ${request.method} ${request.url.split('?')[0]}`,
+        }),
+      ),
+  );
+
   type P = { target: string };
-  app.post<{ Params: P }>(`${BASE}/:target/connect`, async (request, reply) => {
+  app.post<{ Params: P }>('/:target/connect', async (request, reply) => {
     const channel = channelById(request.params.target);
     verify(request, channel);
     return send(reply, connect(options, channel, parseJsonObject(rawBody(request))));
   });
-  app.delete<{ Params: P }>(`${BASE}/:target/disconnect`, async (request, reply) => {
+  app.delete<{ Params: P }>('/:target/disconnect', async (request, reply) => {
     const channel = channelById(request.params.target);
     verify(request, channel);
     return send(reply, disconnect(options, channel, parseJsonObject(rawBody(request))));
   });
-  app.post<{ Params: P }>(`${BASE}/:target`, async (request, reply) =>
+  app.post<{ Params: P }>('/:target', async (request, reply) =>
     send(reply, postMessage(options, scopeCall(request, request.params.target))),
   );
-  app.post<{ Params: P }>(`${BASE}/:target/chats`, async (request, reply) =>
+  app.post<{ Params: P }>('/:target/chats', async (request, reply) =>
     send(reply, createChat(options, scopeCall(request, request.params.target))),
   );
-  app.post<{ Params: P }>(`${BASE}/:target/typing`, async (request, reply) =>
+  app.post<{ Params: P }>('/:target/typing', async (request, reply) =>
     send(reply, typing(options, scopeCall(request, request.params.target))),
   );
-  app.post<{ Params: P }>(`${BASE}/:target/react`, async (request, reply) =>
+  app.post<{ Params: P }>('/:target/react', async (request, reply) =>
     send(reply, react(options, scopeCall(request, request.params.target))),
   );
-  app.post<{ Params: P & { msgid: string } }>(`${BASE}/:target/:msgid/delivery_status`, async (request, reply) =>
+  app.post<{ Params: P & { msgid: string } }>('/:target/:msgid/delivery_status', async (request, reply) =>
     send(reply, deliveryStatus(options, scopeCall(request, request.params.target), request.params.msgid)),
   );
   app.get<{ Params: P & { chatId: string }; Querystring: Record<string, string | undefined> }>(
-    `${BASE}/:target/chats/:chatId/history`,
+    '/:target/chats/:chatId/history',
     async (request, reply) => {
       const call = scopeCall(request, request.params.target);
       return send(reply, history(options, call.scope.scopeId, request.params.chatId, request.query));
