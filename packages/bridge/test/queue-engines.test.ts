@@ -321,6 +321,34 @@ describe.each(ENGINES)('queue on %s', (engine) => {
     expect((await findJob(store.db, id))?.state).toBe('done');
   });
 
+  if (engine === 'postgres') {
+    it('wakes a worker of another process through LISTEN/NOTIFY', async () => {
+      const other = fixture.openAnother();
+      let ran!: (id: number) => void;
+      const ranJob = new Promise<number>((resolve) => {
+        ran = resolve;
+      });
+      const worker = newWorker({
+        store: other,
+        // Far longer than the test timeout: only a notification can start the job in time.
+        pollIntervalMs: 3_600_000,
+        handlers: { remote: async (job) => ran(job.id) },
+      });
+      worker.start();
+      await delay(50); // let the worker's first claim find nothing
+      // The listener connects asynchronously; enqueue until one commit's NOTIFY is heard (each job is distinct).
+      let id = 0;
+      let heard: number | undefined;
+      for (let attempt = 0; attempt < 50 && heard === undefined; attempt++) {
+        id = await store.transaction((trx) => enqueue(trx, { kind: 'remote', payload: { attempt } }));
+        heard = await Promise.race([ranJob, delay(100).then(() => undefined)]);
+      }
+      expect(heard).toBeDefined();
+      await worker.stop();
+      expect(id).toBeGreaterThan(0);
+    });
+  }
+
   it('group commit: 200 concurrent submissions share few transactions, each resolved after its commit', async () => {
     const batcher = createCommitBatcher(store, { maxBatch: 50, maxWaitMs: 5 });
     const txids: string[] = [];

@@ -1,9 +1,10 @@
 import { Kysely, PostgresDialect } from 'kysely';
 import pg from 'pg';
 import type { Database } from '../database.js';
-import { createJobSignal, registerExecutor } from '../job-signal.js';
+import { registerExecutor } from '../job-signal.js';
 import type { Logger } from '../logger.js';
 import type { Executor, Store } from '../store.js';
+import { createPostgresJobSignal } from './job-notifications.js';
 
 /** Options of {@link openPostgresStore}. */
 export interface OpenPostgresStoreOptions {
@@ -38,7 +39,7 @@ export function openPostgresStore(options: OpenPostgresStoreOptions): Store {
   pool.on('error', (error) => log.error?.({ err: { message: error.message } }, 'postgres idle client error'));
 
   const db = new Kysely<Database>({ dialect: new PostgresDialect({ pool }) });
-  const jobSignal = createJobSignal();
+  const jobSignal = createPostgresJobSignal({ db, connectionString: options.connectionString, log });
   registerExecutor(db, { signal: jobSignal });
 
   return {
@@ -56,6 +57,7 @@ export function openPostgresStore(options: OpenPostgresStoreOptions): Store {
       return result;
     },
     async close() {
+      await jobSignal.close();
       await db.destroy();
     },
   };
