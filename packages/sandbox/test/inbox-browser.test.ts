@@ -4,7 +4,7 @@ import { randomUUID } from 'node:crypto';
 import { createServer, type Server } from 'node:http';
 import { type AddressInfo, connect, createServer as createTcpServer, type Socket } from 'node:net';
 import { fileURLToPath } from 'node:url';
-import { AmojoClient, verifyHook } from '@amojo-bridge/sdk';
+import { AmocrmClient, AmojoClient, MemoryTokenStore, verifyHook } from '@amojo-bridge/sdk';
 import { type Browser, chromium, type Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type Sandbox, startSandbox } from '../src/index.js';
@@ -16,6 +16,7 @@ const ACCOUNT_ID = randomUUID();
 const MANAGER_ID = randomUUID();
 const SECOND_MANAGER_ID = randomUUID();
 const CONVERSATION_ID = 'conv-maria-1';
+const INTEGRATION = { clientId: randomUUID(), clientSecret: randomUUID() };
 const CLIENT_ID = 'client-maria';
 // Set UPDATE_INBOX_SCREENSHOT=1 to refresh the committed docs/inbox.png; otherwise the screenshot goes to a temp file,
 // so running the suite leaves the tree clean (the picture shows clock times that change on every run).
@@ -33,6 +34,7 @@ interface ReceivedHook {
 interface HookBody {
   readonly account_id: string;
   readonly message?: {
+    readonly source?: { readonly external_id: string };
     readonly conversation: { readonly id: string; readonly client_id?: string };
     readonly sender: { readonly id: string };
     readonly receiver: { readonly client_id?: string; readonly phone?: string };
@@ -59,6 +61,8 @@ async function startHookReceiver(): Promise<{ url: string; hooks: ReceivedHook[]
     const chunks: Buffer[] = [];
     request.on('data', (chunk: Buffer) => chunks.push(chunk));
     request.on('end', () => {
+      // GETs are the OAuth install redirect: answered, not recorded as hooks.
+      if (request.method !== 'POST') return response.writeHead(200).end('ok');
       const raw = Buffer.concat(chunks);
       const signature = request.headers['x-signature'];
       hooks.push({
@@ -178,7 +182,27 @@ describe('manager inbox in a browser', () => {
           ],
         },
       ],
+      integrations: [{ ...INTEGRATION, redirectUri: `${receiver.url}/amocrm/install`, channelId: CHANNEL_ID }],
     });
+    // The integration installs and registers two lead sources through REST v4, as a real one would.
+    const install = await fetch(`${sandbox.url}/_sandbox/api/crm/install`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ account: ACCOUNT_ID, clientId: INTEGRATION.clientId }),
+    });
+    const { code } = (await install.json()) as { code: string };
+    const crm = new AmocrmClient({
+      baseUrl: sandbox.url,
+      ...INTEGRATION,
+      redirectUri: `${receiver.url}/amocrm/install`,
+      tokenStore: new MemoryTokenStore(),
+      accountKey: ACCOUNT_ID,
+    });
+    await crm.exchangeCode(code);
+    await crm.createSources([
+      { name: 'Website', external_id: 'website', default: true },
+      { name: 'Telegram bot', external_id: 'telegram' },
+    ]);
     proxy = await startCuttableProxy(sandbox.port);
     amojo = new AmojoClient({
       channelId: CHANNEL_ID,
@@ -345,6 +369,8 @@ describe('manager inbox in a browser', () => {
       message: { type: 'text', text: 'And until what time?' },
     });
     await page.getByRole('button', { name: 'Open chat with John Smith, 2 unread' }).waitFor();
+    // Grouped under the source's name from the CRM, not its external id.
+    await page.getByRole('navigation', { name: 'Chats' }).getByRole('heading', { name: 'Telegram bot 2' }).waitFor();
     await page.getByRole('button', { name: 'Open chat with Maria Sokolova', exact: true }).waitFor();
     await expect(
       page.evaluate(() => (window as unknown as { inboxTestMarker?: string }).inboxTestMarker),
@@ -371,6 +397,7 @@ describe('manager inbox in a browser', () => {
     const dialog = page2.getByRole('dialog', { name: 'Write first' });
     await expect(dialog.getByLabel('Channel').inputValue()).resolves.toBe(scopeId);
     await dialog.getByLabel('Phone').fill('+447700900123');
+    await dialog.getByLabel('Source').selectOption({ label: 'Website (website) — default' });
     await dialog.getByLabel('Message').fill('Hello! Your order #1042 is ready.');
     await dialog.getByRole('button', { name: 'Start chat' }).click();
     await dialog.waitFor({ state: 'detached' });
@@ -383,6 +410,7 @@ describe('manager inbox in a browser', () => {
     expect(hook.body.message?.conversation.client_id).toBeUndefined();
     expect(hook.body.message?.receiver.phone).toBe('+447700900123');
     expect(hook.body.message?.sender.id).toBe(SECOND_MANAGER_ID);
+    expect(hook.body.message?.source?.external_id).toBe('website');
     // The new chat is open, with the message and who sent it.
     const sent = page2.locator(`[data-message-id="${hook.body.message!.message.id}"]`);
     await sent.getByText('Boris Ivanov').waitFor();
@@ -443,9 +471,17 @@ describe('manager inbox in a browser', () => {
     const questionId = await question.getAttribute('data-message-id');
     await question.getByRole('button', { name: 'Reply to message' }).click();
     await phone.getByText('Replying to Kate Miller:').waitFor();
-    await phone.getByLabel('Message text').fill('Yes, we are here.');
-    await phone.getByRole('button', { name: 'Send' }).click();
-    const hook = await waitForHook(receiver.hooks, (h) => h.body.message?.message.text === 'Yes, we are here.');
+    // Shift+Enter breaks the line, Enter sends.
+    const phoneBox = phone.getByLabel('Message text');
+    await phoneBox.fill('Yes, we are here.');
+    await phoneBox.press('Shift+Enter');
+    await phoneBox.pressSequentially('Open till 9 pm.');
+    await expect(phoneBox.inputValue()).resolves.toBe('Yes, we are here.\nOpen till 9 pm.');
+    await phoneBox.press('Enter');
+    const hook = await waitForHook(
+      receiver.hooks,
+      (h) => h.body.message?.message.text === 'Yes, we are here.\nOpen till 9 pm.',
+    );
     expect(hook.body.message?.message.reply_to?.message.id).toBe(questionId);
     const answer = phone.locator(`[data-message-id="${hook.body.message!.message.id}"]`);
     await answer.locator('.quote').getByText('Are you back?').waitFor();
