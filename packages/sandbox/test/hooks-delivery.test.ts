@@ -3,6 +3,8 @@ import { verifyHook } from '@amojo-bridge/sdk';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import {
   ACCOUNT_ID,
+  BOT_ID,
+  CHANNEL_ID,
   connectScope,
   control,
   type HookReceiver,
@@ -12,6 +14,7 @@ import {
   postToScope,
   SCOPE_ID,
   SECRET,
+  signedCall,
   startHookReceiver,
   testOptions,
 } from './fixtures/helpers.js';
@@ -145,6 +148,22 @@ describe('message hooks (spec 4.1, 4.2)', () => {
     expect(attachmentReply.status).toBe(400);
   });
 
+  it('carries the manager keyboard and template, and is sent by the bot when userId is the bot id', async () => {
+    const { chatId } = await clientChat();
+    const markup = { mode: 'inline', buttons: [[{ text: 'Yes' }, { text: 'Site', url: 'https://example.com' }]] };
+    const template = { id: 7, content: 'Deal {{lead.id}}', params: [{ key: '{{lead.id}}', value: '42' }] };
+    await control(sandbox.url, 'POST', `/chats/${chatId}/messages`, {
+      text: 'Deal 42',
+      markup,
+      template,
+      userId: BOT_ID,
+    });
+    const hook = receiver.received[0]!.json.message;
+    expect(hook.message.markup).toEqual(markup);
+    expect(hook.message.template).toEqual(template);
+    expect(hook.sender).toEqual({ id: BOT_ID, name: 'Test bot' });
+  });
+
   it('records a failing answer and a timeout, and never retries', async () => {
     const { chatId } = await clientChat();
     receiver.status = 500;
@@ -265,5 +284,40 @@ describe('write first (spec 3.4.7)', () => {
     await control(sandbox.url, 'POST', `/chats/${chat.id}/messages`, { text: 'Great' });
     expect(receiver.received[1]!.json.message.conversation).toEqual({ id: chat.id, client_id: 'my-new-conv' });
     expect(receiver.received[1]!.json.message.receiver.client_id).toBe('wa-user-1');
+  });
+});
+
+describe('v1 hooks (spec 4.6)', () => {
+  it('sends the flat v1 body to a scope connected with hook_api_version v1', async () => {
+    const v1Receiver = await startHookReceiver();
+    const v1 = await startSandbox(
+      testOptions({
+        channels: [{ ...testOptions().channels[0]!, hookUrl: `${v1Receiver.url}/v1/:scope_id`, hookApiVersion: 'v1' }],
+      }),
+    );
+    try {
+      const connected = await signedCall(v1.url, {
+        method: 'POST',
+        path: `/v2/origin/custom/${CHANNEL_ID}/connect`,
+        body: { account_id: ACCOUNT_ID, hook_api_version: 'v1' },
+      });
+      expect(connected.json.hook_api_version).toBe('v1');
+      const sent = await postToScope(v1.url, SCOPE_ID, incoming('conv-v1', 'hi'));
+      await control(v1.url, 'POST', `/chats/${sent.json.new_message.conversation_id}/messages`, { text: 'old style' });
+      expect(v1Receiver.received[0]!.json).toEqual({
+        receiver: 'client-of-conv-v1',
+        conversation_id: 'conv-v1',
+        type: 'text',
+        text: 'old style',
+        media: '',
+        thumbnail: '',
+        file_name: '',
+        file_size: 0,
+        msec_timestamp: expect.any(Number),
+      });
+    } finally {
+      await v1.close();
+      await v1Receiver.close();
+    }
   });
 });
