@@ -1,7 +1,4 @@
 import { AmojoNetworkError } from '../errors/amojo-error.js';
-import { errorFromResponse } from '../errors/error-from-response.js';
-import { resolveRetryPolicy } from '../http/backoff.js';
-import type { Fetch } from '../http/client-options.js';
 import { sendRequest } from '../http/send-request.js';
 import type {
   AccountSubdomain,
@@ -25,11 +22,11 @@ import type {
   TokenSet,
 } from '../types/rest.js';
 import type { AmocrmClientOptions } from './amocrm-client-options.js';
+import { attemptSlots } from './attempt-slots.js';
 import { bracketQuery } from './bracket-query.js';
 import { callRest, type RestCall } from './call-rest.js';
+import { createRestContext } from './create-rest-context.js';
 import { OAuthTokens } from './oauth-tokens.js';
-import { sharedRateLimiter } from './rate-limiter.js';
-import { redactingLogger } from './redact.js';
 import { parseJsonBody, type RestContext, scrubError } from './rest-context.js';
 import {
   checkBatch,
@@ -70,38 +67,14 @@ export class AmocrmClient {
     checkText(options.clientSecret, 'clientSecret');
     checkText(options.redirectUri, 'redirectUri');
     checkText(options.accountKey, 'accountKey');
-    const baseUrl = options.baseUrl.replace(/\/+$/, '');
-    const limiter =
-      options.rateLimiter ?? sharedRateLimiter(baseUrl, options.accountKey, options.rateLimitPerSecond ?? 7);
-    const userFetch: Fetch = options.fetch ?? ((input, init) => fetch(input, init));
-    const now = options.now ?? (() => new Date());
-    // Every attempt's answer passes here, so a 429 pauses the whole account, not only the refused call's retry.
-    const limitedFetch: Fetch = async (input, init) => {
-      const response = await userFetch(input, init);
-      if (response.status === 429) {
-        const bodyText = await response.clone().text();
-        const error = errorFromResponse({ status: 429, retryAfter: response.headers.get('retry-after'), bodyText });
-        limiter.pause(error.retryAfterMs ?? 1000);
-      }
-      return response;
-    };
-    const clientSecret = options.clientSecret;
-    const secrets = () => [clientSecret, ...(this.#tokens?.knownSecrets() ?? [])];
-    this.#ctx = {
-      baseUrl,
-      limiter,
-      secrets: () => [clientSecret],
-      http: {
-        fetch: limitedFetch,
-        timeoutMs: options.timeoutMs ?? 15_000,
-        retry: resolveRetryPolicy(options.retry),
-        log: redactingLogger(options.log ?? {}, secrets),
-        now,
-      },
-    };
+    this.#ctx = createRestContext(options, () => this.#tokens?.knownSecrets() ?? []);
     this.#tokens = new OAuthTokens({
       ctx: this.#ctx,
-      credentials: { clientId: options.clientId, clientSecret, redirectUri: options.redirectUri },
+      credentials: {
+        clientId: options.clientId,
+        clientSecret: options.clientSecret,
+        redirectUri: options.redirectUri,
+      },
       store: options.tokenStore,
       accountKey: options.accountKey,
       refreshBeforeExpiryMs: options.refreshBeforeExpiryMs ?? 60_000,
@@ -338,13 +311,14 @@ export class AmocrmClient {
   async getSubdomain(): Promise<AccountSubdomain> {
     const path = '/oauth2/account/current/subdomain';
     return this.#tokens.withLock(async (tokens) => {
+      const slots = attemptSlots(this.#ctx.limiter);
       try {
         const response = await sendRequest(this.#ctx.http, {
           method: 'GET',
           url: `${this.#ctx.baseUrl}${path}`,
           label: path,
           headers: async () => {
-            await this.#ctx.limiter.acquire();
+            await slots.next();
             return { 'X-Refresh-Token': tokens.refreshToken, Accept: 'application/json' };
           },
           idempotent: true,
@@ -352,6 +326,8 @@ export class AmocrmClient {
         return this.#required(parseJsonBody<AccountSubdomain>(response, `GET ${path}`), `GET ${path}`);
       } catch (error) {
         throw scrubError(error, [...this.#ctx.secrets(), tokens.accessToken, tokens.refreshToken]);
+      } finally {
+        slots.done();
       }
     });
   }

@@ -1,5 +1,6 @@
 import { AmojoApiError } from '../errors/amojo-error.js';
 import { type HttpResponse, sendRequest } from '../http/send-request.js';
+import { attemptSlots } from './attempt-slots.js';
 import type { OAuthTokens } from './oauth-tokens.js';
 import { type RestContext, scrubError } from './rest-context.js';
 
@@ -17,31 +18,38 @@ export interface RestCall {
 }
 
 /**
- * Sends a Bearer-authenticated call through the account's limiter. Every attempt takes a fresh token and a limiter
- * slot. A 401 leads to one refresh (unless another caller already refreshed) and one more try; a second 401 is
+ * Sends a Bearer-authenticated call through the account's limiter. Every attempt takes a fresh token, then a limiter
+ * slot (in that order: a refresh needs a slot too, so no slot is held while waiting for one). A 401 leads to one refresh (unless another caller already refreshed) and one more try; a second 401 is
  * thrown. Retrying after 401 is safe even for creates: the server refused the request without acting on it.
  */
 export async function callRest(ctx: RestContext, tokens: OAuthTokens, call: RestCall): Promise<HttpResponse> {
   const body = call.body === undefined ? undefined : JSON.stringify(call.body);
   let used: string | undefined;
-  const send = () =>
-    sendRequest(ctx.http, {
-      method: call.method,
-      url: `${ctx.baseUrl}${call.path}${call.query ?? ''}`,
-      label: call.path,
-      headers: async () => {
-        used = await tokens.accessToken();
-        await ctx.limiter.acquire();
-        const headers: Record<string, string> = {
-          Authorization: `Bearer ${used}`,
-          Accept: 'application/hal+json, application/json',
-        };
-        if (body !== undefined) headers['Content-Type'] = 'application/json';
-        return headers;
-      },
-      ...(body !== undefined ? { body } : {}),
-      idempotent: call.idempotent,
-    });
+  const send = async () => {
+    const slots = attemptSlots(ctx.limiter);
+    try {
+      return await sendRequest(ctx.http, {
+        method: call.method,
+        url: `${ctx.baseUrl}${call.path}${call.query ?? ''}`,
+        label: call.path,
+        headers: async () => {
+          used = await tokens.accessToken();
+          await slots.next();
+          const headers: Record<string, string> = {
+            Authorization: `Bearer ${used}`,
+            Accept: 'application/hal+json, application/json',
+          };
+          if (body !== undefined) headers['Content-Type'] = 'application/json';
+          return headers;
+        },
+        ...(body !== undefined ? { body } : {}),
+        idempotent: call.idempotent,
+      });
+    } finally {
+      // Before a 401 leads to a refresh, which needs a slot of its own.
+      slots.done();
+    }
+  };
   const secrets = () => [...ctx.secrets(), ...tokens.knownSecrets()];
   try {
     return await send();

@@ -2,7 +2,7 @@ export { AmocrmClient } from './amocrm-client.js';
 export type { AmocrmClientOptions } from './amocrm-client-options.js';
 export { bracketQuery, type QueryValue } from './bracket-query.js';
 export { parseInstallRedirect } from './parse-install-redirect.js';
-export { RateLimiter, type RateLimiterOptions } from './rate-limiter.js';
+export { RateLimiter, type RateLimiterOptions, type ReleaseSlot } from './rate-limiter.js';
 export { MemoryTokenStore, type TokenStore } from './token-store.js';
 export {
   MAX_PAGE_LIMIT,

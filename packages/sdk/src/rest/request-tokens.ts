@@ -1,6 +1,7 @@
 import { AmojoNetworkError } from '../errors/amojo-error.js';
 import { sendRequest } from '../http/send-request.js';
 import type { OAuthTokenResponse, TokenSet } from '../types/rest.js';
+import { attemptSlots } from './attempt-slots.js';
 import { parseJsonBody, type RestContext, scrubError } from './rest-context.js';
 
 /** The grant-specific part of a token request body (spec 5.1). */
@@ -36,13 +37,14 @@ export async function requestTokens(
   const grantSecret = grant.grant_type === 'authorization_code' ? grant.code : grant.refresh_token;
   const secrets = [...ctx.secrets(), grantSecret];
   let response: Awaited<ReturnType<typeof sendRequest>>;
+  const slots = attemptSlots(ctx.limiter);
   try {
     response = await sendRequest(ctx.http, {
       method: 'POST',
       url: `${ctx.baseUrl}${LABEL}`,
       label: LABEL,
       headers: async () => {
-        await ctx.limiter.acquire();
+        await slots.next();
         return { 'Content-Type': 'application/json', Accept: 'application/json' };
       },
       body,
@@ -50,6 +52,8 @@ export async function requestTokens(
     });
   } catch (error) {
     throw scrubError(error, secrets);
+  } finally {
+    slots.done();
   }
   const answer = parseJsonBody<Partial<OAuthTokenResponse>>(response, `POST ${LABEL}`);
   if (

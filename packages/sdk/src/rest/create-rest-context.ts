@@ -1,0 +1,41 @@
+import { errorFromResponse } from '../errors/error-from-response.js';
+import { resolveRetryPolicy } from '../http/backoff.js';
+import type { Fetch } from '../http/client-options.js';
+import type { AmocrmClientOptions } from './amocrm-client-options.js';
+import { sharedRateLimiter } from './rate-limiter.js';
+import { redactingLogger } from './redact.js';
+import type { RestContext } from './rest-context.js';
+
+/**
+ * Builds what one {@link AmocrmClient} shares with its helpers: the account's limiter, a fetch that pauses that
+ * limiter on 429, and a logger that scrubs `knownSecrets()` (the client secret and recent tokens) from every line.
+ */
+export function createRestContext(options: AmocrmClientOptions, knownSecrets: () => readonly string[]): RestContext {
+  const baseUrl = options.baseUrl.replace(/\/+$/, '');
+  const limiter =
+    options.rateLimiter ?? sharedRateLimiter(baseUrl, options.accountKey, options.rateLimitPerSecond ?? 7);
+  const userFetch: Fetch = options.fetch ?? ((input, init) => fetch(input, init));
+  // Every attempt's answer passes here, so a 429 pauses the whole account, not only the refused call's retry.
+  const limitedFetch: Fetch = async (input, init) => {
+    const response = await userFetch(input, init);
+    if (response.status === 429) {
+      const bodyText = await response.clone().text();
+      const error = errorFromResponse({ status: 429, retryAfter: response.headers.get('retry-after'), bodyText });
+      limiter.pause(error.retryAfterMs ?? 1000);
+    }
+    return response;
+  };
+  const clientSecret = options.clientSecret;
+  return {
+    baseUrl,
+    limiter,
+    secrets: () => [clientSecret],
+    http: {
+      fetch: limitedFetch,
+      timeoutMs: options.timeoutMs ?? 15_000,
+      retry: resolveRetryPolicy(options.retry),
+      log: redactingLogger(options.log ?? {}, () => [clientSecret, ...knownSecrets()]),
+      now: options.now ?? (() => new Date()),
+    },
+  };
+}
