@@ -1,6 +1,5 @@
 import { randomUUID } from 'node:crypto';
 import type { HookMarkup, HookTemplate, MessageType } from '@amojo-bridge/sdk';
-import { newChat } from '../chats-api/create-chat.js';
 import { embedStored } from '../chats-api/read-embedded.js';
 import { type ChannelConfig, DEFAULT_REACTIONS } from '../config.js';
 import { ControlRequestError } from '../errors.js';
@@ -60,7 +59,8 @@ function chatOf(state: SandboxState, chatId: string): ChatRecord {
   return chat;
 }
 
-function connectedScope(state: SandboxState, scopeId: string): { scope: ScopeRecord; channel: ChannelConfig } {
+/** A connected scope and its channel; 404 / 409 control errors otherwise. */
+export function connectedScope(state: SandboxState, scopeId: string): { scope: ScopeRecord; channel: ChannelConfig } {
   const scope = state.scopes.get(scopeId);
   if (!scope) throw new ControlRequestError(404, `no scope ${scopeId}`);
   if (!scope.connected) {
@@ -86,7 +86,8 @@ export function actingUser(state: SandboxState, scope: ScopeRecord, userId: stri
   return state.participant(user.amojoId);
 }
 
-function text(value: unknown, name: string): string | undefined {
+/** Reads an optional string field of a control body. */
+export function text(value: unknown, name: string): string | undefined {
   if (value === undefined || value === null) return undefined;
   if (typeof value !== 'string') throw new ControlRequestError(400, `${name} must be a string`);
   return value;
@@ -291,60 +292,4 @@ export function markRead(ctx: ManagerContext, chatId: string): SandboxChatView {
   chat.unread = 0;
   ctx.state.emitChat(chat);
   return ctx.state.chatView(chat);
-}
-
-const digits = (phone: string): string => phone.replace(/\D/g, '');
-
-/**
- * The manager starts a "write first" chat by phone (spec 3.4.7): an unbound chat (reused for the same phone until the
- * integration binds it) and a hook without `conversation.client_id`.
- */
-export async function writeFirst(
-  ctx: ManagerContext,
-  input: { scopeId?: string; phone?: string; text?: string; sourceExternalId?: string; userId?: string },
-): Promise<{ chat: SandboxChatView; message: SandboxMessageView; hooks: readonly HookLogEntry[] }> {
-  const { state } = ctx;
-  if (typeof input.scopeId !== 'string') throw new ControlRequestError(400, 'scopeId is required');
-  const { scope, channel } = connectedScope(state, input.scopeId);
-  if (channel.writeFirst === false)
-    throw new ControlRequestError(409, 'the channel was not registered with "write first"');
-  const phone = text(input.phone, 'phone');
-  if (!phone || digits(phone) === '') throw new ControlRequestError(400, 'phone is required');
-  const messageText = text(input.text, 'text');
-  if (!messageText) throw new ControlRequestError(400, 'text is required');
-  const source = text(input.sourceExternalId, 'sourceExternalId');
-  if (source !== undefined && !/^[\x20-\x7e]{1,40}$/.test(source)) {
-    throw new ControlRequestError(400, 'sourceExternalId must be 1..40 printable ASCII characters');
-  }
-  const author = actingUser(state, scope, input.userId);
-  let chat = [...state.chats.values()].find(
-    (c) =>
-      c.scopeId === scope.scopeId &&
-      c.conversationId === null &&
-      digits(state.participant(c.clientParticipantId).phone ?? '') === digits(phone),
-  );
-  if (!chat) {
-    const client: ParticipantRecord = {
-      id: randomUUID(),
-      kind: 'client',
-      scopeId: scope.scopeId,
-      clientId: null,
-      name: phone,
-      phone,
-    };
-    state.putParticipant(scope.scopeId, client);
-    chat = newChat(state, scope, null, client, source);
-    // The manager starts from a lead card, so the CRM side has a contact and a lead for this phone already.
-    const { contactId, leadId } = state.crm.createContactAndLead({
-      accountAmojoId: scope.accountId,
-      chatId: chat.id,
-      name: phone,
-      phone,
-      ...(source === undefined ? {} : { sourceExternalId: source }),
-    });
-    chat.contactId = contactId;
-    chat.leadId = leadId;
-  }
-  const result = await sendManagerMessage(ctx, chat.id, { text: messageText, userId: author.id });
-  return { chat: state.chatView(chat), message: result.messages[0]!, hooks: result.hooks };
 }

@@ -9,9 +9,9 @@ import {
   managerTyping,
   markRead,
   sendManagerMessage,
-  writeFirst,
 } from './manager-actions.js';
 import { MAX_UPLOAD_BYTES, type UploadStore } from './uploads.js';
+import { writeFirst } from './write-first.js';
 
 /** Options of {@link registerControlApi}. */
 export interface ControlApiOptions extends ManagerContext {
