@@ -1,6 +1,14 @@
 import { AmocrmClient, AmojoApiError, AmojoInputError, MemoryTokenStore, type TokenSet } from '@amojo-bridge/sdk';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { captureLog, clientFor, reply, startServer, type TestServer, token } from './rest-test-server.js';
+import {
+  captureLog,
+  clientFor,
+  fakeClockLimiter,
+  reply,
+  startServer,
+  type TestServer,
+  token,
+} from './rest-test-server.js';
 
 const CLIENT_SECRET = 'client-secret-that-must-stay-hidden';
 
@@ -185,6 +193,21 @@ describe('AmocrmClient OAuth', () => {
     expect(state.refreshCount).toBe(1);
     const current = await store.get(options.accountKey);
     expect(state.apiBearers).toEqual([first.accessToken, current!.accessToken]);
+  });
+
+  it('with a one-slot limiter, expiry and 401 refreshes still complete (no call holds a slot a refresh needs)', async () => {
+    let clock = Date.parse('2026-01-01T00:00:00Z');
+    const state = oauthState(server, { expiresIn: 3600 });
+    const { limiter } = fakeClockLimiter(1);
+    const { client } = clientFor(server, { rateLimiter: limiter, now: () => new Date(clock) });
+    const first = await client.exchangeCode('code-from-install-redirect');
+    clock += 7200_000;
+    await Promise.all([client.getAccount(), client.getAccount(), client.getAccount()]);
+    expect(state.refreshCount).toBe(1);
+    for (const access of state.liveAccess) state.liveAccess.delete(access);
+    await Promise.all([client.getAccount(), client.getAccount()]);
+    expect(state.refreshCount).toBe(2);
+    expect(state.usedRefresh[0]).toBe(first.refreshToken);
   });
 
   it('a second 401 after the refresh is thrown, with no token in the message or the log', async () => {

@@ -19,8 +19,9 @@ export interface RestCall {
 
 /**
  * Sends a Bearer-authenticated call through the account's limiter. Every attempt takes a fresh token, then a limiter
- * slot (in that order: a refresh needs a slot too, so no slot is held while waiting for one). A 401 leads to one refresh (unless another caller already refreshed) and one more try; a second 401 is
- * thrown. Retrying after 401 is safe even for creates: the server refused the request without acting on it.
+ * slot, in that order: a refresh needs a slot too, so no slot is held while waiting for a token. A 401 leads to one
+ * refresh (unless another caller already refreshed) and one more try; a second 401 is thrown. Retrying after a 401
+ * is safe even for creates: the server refused the request without acting on it.
  */
 export async function callRest(ctx: RestContext, tokens: OAuthTokens, call: RestCall): Promise<HttpResponse> {
   const body = call.body === undefined ? undefined : JSON.stringify(call.body);
@@ -33,6 +34,8 @@ export async function callRest(ctx: RestContext, tokens: OAuthTokens, call: Rest
         url: `${ctx.baseUrl}${call.path}${call.query ?? ''}`,
         label: call.path,
         headers: async () => {
+          // The previous attempt's answer is in: free its slot before a refresh may need one.
+          slots.done();
           used = await tokens.accessToken();
           await slots.next();
           const headers: Record<string, string> = {
