@@ -245,7 +245,7 @@ describe('manager inbox in a browser', () => {
     const chatButton = page.getByRole('button', { name: /^Open chat with Maria Sokolova/ });
     await chatButton.waitFor();
     await expect(chatButton.textContent()).resolves.toContain('Hello! Do you deliver to Kazan?');
-    await expect(chatButton.getAttribute('aria-label')).resolves.toContain('1 unread');
+    await expect.poll(() => chatButton.getAttribute('aria-label')).toContain('1 unread');
     await chatButton.click();
     const messages = page.getByRole('list', { name: 'Messages' });
     await messages.getByText('Hello! Do you deliver to Kazan?').waitFor();
@@ -276,7 +276,8 @@ describe('manager inbox in a browser', () => {
     expect(replyHook.body.message?.receiver.client_id).toBe(CLIENT_ID);
     expect(replyHook.body.message?.message.type).toBe('text');
     expect(typingHook.body.action?.typing?.conversation.id).toBe(replyHook.body.message?.conversation.id);
-    await expect(box.inputValue()).resolves.toBe('');
+    // The hook can arrive before the page has the answer to its send; the box clears once it has.
+    await expect.poll(() => box.inputValue()).toBe('');
     const replyId = replyHook.body.message!.message.id;
     const reply = page.locator(`[data-message-id="${replyId}"]`);
     await reply.locator('[data-status="sent"]').waitFor();
@@ -284,7 +285,7 @@ describe('manager inbox in a browser', () => {
     // 3. A delivery status sent through the SDK shows in the page: 2 = read.
     await amojo.deliveryStatus(scopeId, replyId, { status: 2 });
     await reply.locator('[data-status="read"]').waitFor();
-    await expect(reply.locator('.status').textContent()).resolves.toContain('Read');
+    await expect.poll(() => reply.locator('.status').textContent()).toContain('Read');
 
     // The file button: a picture uploaded from the page reaches the integration as a picture hook with a working URL.
     const png = await drawPriceList(page);
@@ -325,7 +326,10 @@ describe('manager inbox in a browser', () => {
       user: { id: CLIENT_ID },
       emoji: '👍',
     });
-    await reply.getByRole('list', { name: 'Reactions' }).getByText('👍').waitFor();
+    await reply
+      .getByRole('list', { name: 'Reactions' })
+      .getByRole('button', { name: 'Reaction 👍 by Maria Sokolova' })
+      .waitFor();
     const thanks = await amojo.sendMessage(scopeId, {
       msgid: 'in-3',
       conversationId: CONVERSATION_ID,
@@ -419,8 +423,8 @@ describe('manager inbox in a browser', () => {
     // The hook log lists what the receiver got, with its answer; a row opens the raw body.
     await page2.getByRole('button', { name: /^Hook log/ }).click();
     const log = page2.getByRole('region', { name: 'Hook log' });
-    await expect(log.locator('.hook-row').count()).resolves.toBe(receiver.hooks.length);
-    await expect(log.locator('.hook-row').first().locator('.answer').textContent()).resolves.toBe('200');
+    await expect.poll(() => log.locator('.hook-row').count()).toBe(receiver.hooks.length);
+    await expect.poll(() => log.locator('.hook-row').first().locator('.answer').textContent()).toBe('200');
     await log.getByRole('button', { name: 'Show message hook body' }).first().click();
     await log.locator('pre').getByText('Hello! Your order #1042 is ready.').waitFor();
     await page2.getByRole('button', { name: /^Chats/ }).click();
@@ -463,7 +467,7 @@ describe('manager inbox in a browser', () => {
     const kate = phone.getByRole('button', { name: /^Open chat with Kate Miller/ });
     await kate.click();
     // The list gives way to the chat.
-    await expect(kate.isVisible()).resolves.toBe(false);
+    await expect.poll(() => kate.isVisible()).toBe(false);
     const question = phone
       .getByRole('list', { name: 'Messages' })
       .getByRole('listitem')
@@ -485,7 +489,7 @@ describe('manager inbox in a browser', () => {
     expect(hook.body.message?.message.reply_to?.message.id).toBe(questionId);
     const answer = phone.locator(`[data-message-id="${hook.body.message!.message.id}"]`);
     await answer.locator('.quote').getByText('Are you back?').waitFor();
-    await expect(phone.getByText('Replying to Kate Miller:').count()).resolves.toBe(0);
+    await expect.poll(() => phone.getByText('Replying to Kate Miller:').count()).toBe(0);
 
     // Contact details open as a drawer and close again.
     const drawer = phone.getByRole('complementary', { name: 'Contact and lead' });

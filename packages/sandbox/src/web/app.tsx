@@ -322,6 +322,11 @@ export function App() {
                 messages={state.messages[selected.id]}
                 reactions={reactionsOf(selected.scopeId)}
                 manager={selectedManager ?? manager}
+                nameOf={(id) =>
+                  id === selected.client.id
+                    ? selected.client.name
+                    : (accountOf(selected.accountId)?.users.find((u) => u.amojoId === id)?.name ?? id)
+                }
                 scopeTitle={scopeOf(selected.scopeId)?.title ?? null}
                 typing={isTyping(selected)}
                 onBack={() => select(null)}

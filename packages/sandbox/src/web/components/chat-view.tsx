@@ -12,6 +12,8 @@ export interface ChatViewProps {
   readonly messages: readonly SandboxMessageView[] | undefined;
   readonly reactions: readonly string[];
   readonly manager: { readonly id: string; readonly name: string } | null;
+  /** Display name of a participant id. */
+  readonly nameOf: (participantId: string) => string;
   readonly scopeTitle: string | null;
   readonly typing: boolean;
   readonly onBack: () => void;
@@ -70,6 +72,7 @@ export function ChatView(props: ChatViewProps) {
             message={message}
             reactions={props.reactions}
             manager={manager}
+            nameOf={props.nameOf}
             onReply={setReplyTo}
             onReact={props.onReact}
           />

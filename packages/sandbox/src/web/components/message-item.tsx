@@ -11,6 +11,8 @@ export interface MessageItemProps {
   readonly reactions: readonly string[];
   /** Amojo id and name of the manager acting in the page, to tell their own reactions apart. */
   readonly manager: { readonly id: string; readonly name: string } | null;
+  /** Display name of a participant id (reactions carry ids). */
+  readonly nameOf: (participantId: string) => string;
   readonly onReply: (message: SandboxMessageView) => void;
   readonly onReact: (message: SandboxMessageView, emoji: string, type: 'react' | 'unreact') => void;
 }
@@ -72,7 +74,7 @@ function DeliveryStatusLine({ message }: { readonly message: SandboxMessageView 
 }
 
 /** One message bubble: content, quote, reactions, delivery status and the reply/react actions. */
-export function MessageItem({ message, reactions, manager, onReply, onReact }: MessageItemProps) {
+export function MessageItem({ message, reactions, manager, nameOf, onReply, onReact }: MessageItemProps) {
   const [picking, setPicking] = useState(false);
   const outgoing = message.direction === 'out';
   const isMine = (by: string, byKind: string) =>
@@ -82,7 +84,7 @@ export function MessageItem({ message, reactions, manager, onReply, onReact }: M
     const g = grouped.get(r.emoji) ?? { count: 0, mine: false, by: [] };
     g.count += 1;
     g.mine ||= isMine(r.by, r.byKind);
-    g.by.push(r.by);
+    g.by.push(nameOf(r.by));
     grouped.set(r.emoji, g);
   }
   const myEmoji = new Set([...grouped].filter(([, g]) => g.mine).map(([emoji]) => emoji));
