@@ -43,3 +43,4 @@ export {
   type WebhookHeaders,
   webhookHeaders,
 } from './http/webhook-signature.js';
+export * from './webchat/index.js';

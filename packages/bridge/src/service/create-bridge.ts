@@ -2,7 +2,14 @@ import { AmojoClient, type Fetch } from '@amojo-bridge/sdk';
 import Fastify, { type FastifyBaseLogger, type FastifyInstance, LogController } from 'fastify';
 import { sql } from 'kysely';
 import { registerAdminApi } from '../admin/index.js';
-import { createChannelRegistry, createHttpChannelFactory, registerHttpChannelRoutes } from '../channels/index.js';
+import {
+  createChannelRegistry,
+  createHttpChannelFactory,
+  createWebchatChannelFactory,
+  createWebchatHub,
+  registerHttpChannelRoutes,
+  registerWebchatRoutes,
+} from '../channels/index.js';
 import type { BridgeConfig } from '../config/index.js';
 import { registerHookIntake } from '../intake/index.js';
 import { createLogger, type Logger } from '../log.js';
@@ -82,8 +89,13 @@ export async function createBridge(options: CreateBridgeOptions): Promise<Bridge
     now,
     ...(options.fetch ? { fetch: options.fetch } : {}),
   });
+  // Webchat: the adapters push to the visitor sockets the webchat routes hold, through one hub.
+  const webchatHub = createWebchatHub();
   const channels = createChannelRegistry({
-    kinds: { http: createHttpChannelFactory({ now, ...(options.fetch ? { fetch: options.fetch } : {}) }) },
+    kinds: {
+      http: createHttpChannelFactory({ now, ...(options.fetch ? { fetch: options.fetch } : {}) }),
+      webchat: createWebchatChannelFactory({ hub: webchatHub, store, now }),
+    },
     log,
   });
   const batcher = createCommitBatcher(store, { maxBatch: 64, maxWaitMs: 2 });
@@ -98,6 +110,7 @@ export async function createBridge(options: CreateBridgeOptions): Promise<Bridge
   });
   await registerHookIntake(app, deps);
   await registerHttpChannelRoutes(app, deps);
+  await registerWebchatRoutes(app, { deps, hub: webchatHub });
   await registerAdminApi(app, deps);
 
   const worker = createWorker({

@@ -1,6 +1,7 @@
 import type { Migration } from 'kysely';
 import type { StoreDialect } from '../store.js';
 import { initialMigration } from './0001-initial.js';
+import { webchatMigration } from './0002-webchat.js';
 
 /**
  * Every migration, by name, in order. Static (no folder reading at run time) so bundles and `dist` work alike;
@@ -9,5 +10,6 @@ import { initialMigration } from './0001-initial.js';
 export function listMigrations(dialect: StoreDialect): Readonly<Record<string, Migration>> {
   return {
     '0001-initial': initialMigration(dialect),
+    '0002-webchat': webchatMigration(dialect),
   };
 }

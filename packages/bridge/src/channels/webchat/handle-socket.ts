@@ -1,0 +1,299 @@
+import { randomBytes } from 'node:crypto';
+import type { WebSocket } from '@fastify/websocket';
+import { receiveFromChannel } from '../../pipelines/receive-from-channel.js';
+import { RelayInputError } from '../../pipelines/relay-errors.js';
+import { findConversation } from '../../store/conversations/index.js';
+import { findMessage } from '../../store/messages/index.js';
+import type { ChannelMessageContent, InboundChannelMessage } from '../channel-adapter.js';
+import { isInlinePicture } from './sniff-mime.js';
+import { checkProfile, parseClientFrame } from './socket-frames.js';
+import { signVisitorToken } from './visitor-token.js';
+import { loadWebchatHistory } from './webchat-history.js';
+import type { WebchatConnection } from './webchat-hub.js';
+import type { WebchatClientFrame, WebchatErrorCode, WebchatServerFrame } from './webchat-protocol.js';
+import { checkVisitorToken, type LoadedWebchatInstance, type WebchatServerContext } from './webchat-server-context.js';
+import { findWebchatUpload, findWebchatVisitor, saveWebchatVisitor, type WebchatVisitor } from './webchat-store.js';
+import { toWireMessage } from './wire-message.js';
+
+/** Largest frame a widget may send, bytes (a text message is at most 10 000 characters). */
+export const WEBCHAT_MAX_FRAME_BYTES = 64 * 1024;
+
+/** What a socket knows about where it came from. */
+export interface WebchatSocketInput {
+  readonly socket: WebSocket;
+  readonly loaded: LoadedWebchatInstance;
+  /** The client's address, for the rate limit of new sessions. */
+  readonly ip: string;
+  /** Base of public file URLs: PUBLIC_URL, or the address the visitor reached the bridge at. */
+  readonly publicBase: string;
+}
+
+type Send<F extends WebchatClientFrame['type']> = Extract<WebchatClientFrame, { type: F }>;
+
+/**
+ * Serves one visitor socket. Frames are handled one at a time in arrival order, so a visitor's messages are
+ * stored in the order they were sent. Every frame after `start` carries the visitor token, which is verified each
+ * time and must name the visitor this socket was opened for; the conversation is always the token's own.
+ */
+export function handleWebchatSocket(ctx: WebchatServerContext, input: WebchatSocketInput): void {
+  const { socket, loaded } = input;
+  const { deps, hub } = ctx;
+  const instanceKey = loaded.instance.id;
+  const log = deps.log.child({ component: 'webchat', instanceId: instanceKey });
+  let visitor: WebchatVisitor | undefined;
+  let leave: (() => void) | undefined;
+  let chain: Promise<void> = Promise.resolve();
+
+  const connection: WebchatConnection = {
+    send(frame) {
+      if (socket.readyState === socket.OPEN) socket.send(JSON.stringify(frame));
+    },
+  };
+  const reply = (frame: WebchatServerFrame) => connection.send(frame);
+  const fail = (code: WebchatErrorCode, message: string, extra: { clientId?: string; retryAfterMs?: number } = {}) =>
+    reply({ type: 'error', code, message, ...extra });
+
+  const issueToken = () =>
+    signVisitorToken(
+      {
+        instance: instanceKey,
+        visitor: visitor?.visitorId ?? '',
+        exp: Math.floor(deps.now().getTime() / 1000 + loaded.settings.tokenTtlDays * 86_400),
+      },
+      loaded.tokenKey,
+    );
+
+  const bind = (next: WebchatVisitor) => {
+    visitor = next;
+    leave?.();
+    leave = hub.join(instanceKey, next.visitorId, connection);
+  };
+
+  /** Verifies the frame's token; answers the error and returns false when it is not this socket's visitor. */
+  const authorised = (token: string, clientId?: string): boolean => {
+    const checked = checkVisitorToken(deps, loaded, token);
+    const extra = clientId ? { clientId } : {};
+    if (!checked.ok) {
+      log.info({ reason: checked.reason }, 'webchat frame refused: token');
+      if (checked.reason === 'expired') fail('token_expired', 'the visitor token has expired', extra);
+      else fail('token_invalid', 'the visitor token is not valid for this chat', extra);
+      return false;
+    }
+    if (!visitor) {
+      fail('not_started', 'send "hello" with the token first', extra);
+      return false;
+    }
+    if (checked.payload.visitor !== visitor.visitorId) {
+      fail('token_mismatch', 'the token belongs to another visitor than this connection', extra);
+      return false;
+    }
+    return true;
+  };
+
+  const handlers = {
+    async start(frame: Send<'start'>) {
+      const limited = ctx.limiter.take(`start:${instanceKey}:${input.ip}`, { perMinute: 10, burst: 5 });
+      if (!limited.ok) return fail('rate_limited', 'too many new chats from this address', limited);
+      const checked = checkProfile(frame.profile, loaded.settings.form);
+      if (!checked.ok) return fail('invalid_profile', checked.message);
+      const visitorId = `v_${randomBytes(16).toString('base64url')}`;
+      await saveWebchatVisitor(deps.store.db, {
+        instanceRowId: loaded.instance.rowId,
+        visitorId,
+        profile: checked.profile,
+        now: deps.now().getTime(),
+      });
+      bind({ visitorId, ...checked.profile });
+      log.info({ event: 'webchat_visitor_started', visitorId }, 'webchat visitor started a chat');
+      reply({ type: 'session', token: issueToken(), visitorId });
+    },
+
+    async hello(frame: Send<'hello'>) {
+      const checked = checkVisitorToken(deps, loaded, frame.token);
+      if (!checked.ok) {
+        log.info({ reason: checked.reason }, 'webchat hello refused: token');
+        return checked.reason === 'expired'
+          ? fail('token_expired', 'the visitor token has expired')
+          : fail('token_invalid', 'the visitor token is not valid for this chat');
+      }
+      if (visitor && visitor.visitorId !== checked.payload.visitor) {
+        return fail('token_mismatch', 'the token belongs to another visitor than this connection');
+      }
+      const found = await findWebchatVisitor(deps.store.db, {
+        instanceRowId: loaded.instance.rowId,
+        visitorId: checked.payload.visitor,
+      });
+      if (!found) return fail('token_invalid', 'this chat no longer exists');
+      bind(found);
+      const messages = await loadWebchatHistory(deps.store.db, {
+        instanceRowId: loaded.instance.rowId,
+        visitorId: found.visitorId,
+      });
+      const { visitorId, ...profile } = found;
+      reply({ type: 'ready', token: issueToken(), visitorId, profile, messages });
+    },
+
+    async send(frame: Send<'send'>) {
+      if (!authorised(frame.token, frame.clientId) || !visitor) return;
+      const limited = ctx.limiter.take(`send:${instanceKey}:${visitor.visitorId}`, {
+        perMinute: loaded.settings.rateLimit.messagesPerMinute,
+      });
+      if (!limited.ok) {
+        return fail('rate_limited', 'too many messages: wait a little', { clientId: frame.clientId, ...limited });
+      }
+      const content = await messageContent(frame);
+      if (!content.ok) return fail(content.code, content.message, { clientId: frame.clientId });
+      const now = deps.now().getTime();
+      // A message typed offline keeps the time it was written, within a day (amoCRM sorts by it).
+      const sentAt = frame.sentAt && frame.sentAt <= now && frame.sentAt > now - 86_400_000 ? frame.sentAt : now;
+      const event: InboundChannelMessage = {
+        kind: 'message',
+        instanceId: instanceKey,
+        eventId: frame.clientId,
+        chatKey: visitor.visitorId,
+        sender: {
+          id: visitor.visitorId,
+          name: visitor.name ?? `Website visitor ${visitor.visitorId.slice(2, 8)}`,
+          ...(visitor.phone ? { phone: visitor.phone } : {}),
+          ...(visitor.email ? { email: visitor.email } : {}),
+        },
+        message: content.message,
+        sentAt: new Date(sentAt),
+      };
+      let result: { messageId: string; duplicate: boolean };
+      try {
+        result = await receiveFromChannel(deps, event);
+      } catch (error) {
+        const why = error instanceof RelayInputError ? error.message : 'the message was not stored';
+        log.warn({ err: error, clientId: frame.clientId }, 'webchat message not stored');
+        return fail('unavailable', `${why}; it stays in the outbox and is sent again`, {
+          clientId: frame.clientId,
+          retryAfterMs: 5_000,
+        });
+      }
+      reply({ type: 'ack', clientId: frame.clientId, id: result.messageId, duplicate: result.duplicate });
+      if (!result.duplicate) {
+        const message = toWireMessage({
+          id: result.messageId,
+          clientId: frame.clientId,
+          direction: 'in',
+          content: content.message,
+          sentAt,
+        });
+        hub.publish(instanceKey, visitor.visitorId, { type: 'message', message }, connection);
+      }
+    },
+
+    async typing(frame: Send<'typing'>) {
+      if (!authorised(frame.token) || !visitor) return;
+      // amojo shows typing for a few seconds per event; one every two seconds is plenty (spec 3.7).
+      if (!ctx.limiter.take(`typing:${instanceKey}:${visitor.visitorId}`, { perMinute: 30, burst: 1 }).ok) return;
+      await receiveFromChannel(deps, {
+        kind: 'typing',
+        instanceId: instanceKey,
+        chatKey: visitor.visitorId,
+        senderId: visitor.visitorId,
+      });
+    },
+
+    async read(frame: Send<'read'>) {
+      if (!authorised(frame.token) || !visitor) return;
+      const conversation = await findConversation(deps.store.db, {
+        channelInstanceId: loaded.instance.rowId,
+        channelChatKey: visitor.visitorId,
+      });
+      const read: string[] = [];
+      for (const id of new Set(frame.ids)) {
+        const message = await findMessage(deps.store.db, { msgid: id });
+        // Only manager messages of the visitor's own conversation: anything else is answered as unknown.
+        if (!conversation || message?.direction !== 'out' || message.conversationRowId !== conversation.id) {
+          fail('unknown_message', `message ${id} is not in this chat`);
+          continue;
+        }
+        await receiveFromChannel(deps, { kind: 'read', instanceId: instanceKey, messageId: id });
+        read.push(id);
+      }
+      if (read.length > 0) hub.publish(instanceKey, visitor.visitorId, { type: 'read', ids: read });
+    },
+
+    async ping() {
+      reply({ type: 'pong' });
+    },
+  };
+
+  const messageContent = async (
+    frame: Send<'send'>,
+  ): Promise<
+    | { ok: true; message: ChannelMessageContent }
+    | { ok: false; code: 'invalid_message' | 'unknown_upload'; message: string }
+  > => {
+    const text = frame.text?.trim() ?? '';
+    if (frame.uploadId === undefined) {
+      if (!text) return { ok: false, code: 'invalid_message', message: 'a message needs text or an uploadId' };
+      return { ok: true, message: { type: 'text', text } };
+    }
+    const upload = await findWebchatUpload(deps.store.db, { id: frame.uploadId });
+    if (!upload || upload.instanceRowId !== loaded.instance.rowId || upload.visitorId !== visitor?.visitorId) {
+      return { ok: false, code: 'unknown_upload', message: `upload ${frame.uploadId} is not one of this visitor's` };
+    }
+    return {
+      ok: true,
+      message: {
+        type: isInlinePicture(upload.mimeType) ? 'picture' : 'file',
+        text,
+        media: webchatFileUrl(input.publicBase, upload.fileKey, upload.fileName),
+        fileName: upload.fileName,
+        fileSize: upload.size,
+      },
+    };
+  };
+
+  const handle = async (data: string) => {
+    const parsed = parseClientFrame(data);
+    if (!parsed.ok) return fail('bad_frame', parsed.message);
+    const frame = parsed.frame;
+    try {
+      switch (frame.type) {
+        case 'start':
+          return await handlers.start(frame);
+        case 'hello':
+          return await handlers.hello(frame);
+        case 'send':
+          return await handlers.send(frame);
+        case 'typing':
+          return await handlers.typing(frame);
+        case 'read':
+          return await handlers.read(frame);
+        case 'ping':
+          return await handlers.ping();
+      }
+    } catch (error) {
+      log.error({ err: error, frame: frame.type }, 'webchat frame failed');
+      fail('unavailable', 'the bridge could not handle this; try again');
+    }
+  };
+
+  socket.on('message', (data: Buffer, isBinary: boolean) => {
+    if (isBinary) return fail('bad_frame', 'frames are JSON text');
+    const text = data.toString('utf8');
+    chain = chain.then(() => handle(text));
+  });
+  socket.on('close', () => {
+    leave?.();
+    leave = undefined;
+  });
+  socket.on('error', (error: Error) => log.debug({ err: error }, 'webchat socket error'));
+  reply({
+    type: 'config',
+    config: {
+      title: loaded.settings.title,
+      form: loaded.settings.form,
+      uploads: loaded.settings.uploads,
+    },
+  });
+}
+
+/** The public URL of an uploaded file: unguessable key, then the file name for people and amoCRM to read. */
+export function webchatFileUrl(publicBase: string, fileKey: string, fileName: string): string {
+  return `${publicBase}/webchat/files/${fileKey}/${encodeURIComponent(fileName)}`;
+}

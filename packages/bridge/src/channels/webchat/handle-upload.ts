@@ -1,0 +1,98 @@
+import { randomBytes } from 'node:crypto';
+import type { FastifyReply, FastifyRequest } from 'fastify';
+import { webchatFileUrl } from './handle-socket.js';
+import { contentMatchesType } from './sniff-mime.js';
+import type { LoadedWebchatInstance, WebchatServerContext } from './webchat-server-context.js';
+import { checkVisitorToken } from './webchat-server-context.js';
+import { mimeTypeAllowed } from './webchat-settings.js';
+import { insertWebchatUpload } from './webchat-store.js';
+
+/** A file name safe to store and show: no path, no control characters, at most 200 characters. */
+export function cleanFileName(raw: string | undefined): string {
+  let name = raw ?? '';
+  try {
+    name = decodeURIComponent(name);
+  } catch {
+    // A header that is not percent-encoded is used as it is.
+  }
+  // biome-ignore lint/suspicious/noControlCharactersInRegex: removing control characters is the point.
+  name = (name.split(/[\\/]/).pop() ?? '').replace(/[\u0000-\u001f\u007f"]/g, '').trim();
+  if (!name || name === '.' || name === '..') return 'file';
+  return name.length > 200 ? name.slice(name.length - 200) : name;
+}
+
+/**
+ * Stores one upload: the raw body is the file, `content-type` its type, `x-file-name` its name (percent-encoded),
+ * `authorization: Bearer <visitor token>`. Type and size are checked against the instance's limits, and pictures
+ * against their real bytes. Answers 201 `{ uploadId, url, fileName, size, mimeType }`; the widget then sends a
+ * message naming `uploadId`.
+ */
+export async function handleWebchatUpload(
+  ctx: WebchatServerContext,
+  loaded: LoadedWebchatInstance,
+  request: FastifyRequest,
+  reply: FastifyReply,
+  publicBase: string,
+): Promise<FastifyReply> {
+  const { deps } = ctx;
+  const auth = request.headers.authorization;
+  const checked = checkVisitorToken(deps, loaded, auth?.startsWith('Bearer ') ? auth.slice(7).trim() : undefined);
+  if (!checked.ok) {
+    const expired = checked.reason === 'expired';
+    return reply.code(401).send({
+      error: expired ? 'token_expired' : 'token_invalid',
+      message: expired ? 'the visitor token has expired' : 'a valid visitor token is required (Authorization: Bearer)',
+    });
+  }
+  const visitorId = checked.payload.visitor;
+  const limited = ctx.limiter.take(`upload:${loaded.instance.id}:${visitorId}`, {
+    perMinute: loaded.settings.rateLimit.uploadsPerMinute,
+  });
+  if (!limited.ok) {
+    return reply
+      .code(429)
+      .header('retry-after', String(Math.ceil(limited.retryAfterMs / 1000)))
+      .send({ error: 'rate_limited', message: 'too many uploads: wait a little' });
+  }
+  const mimeType = (request.headers['content-type'] ?? '').split(';')[0]?.trim().toLowerCase() ?? '';
+  if (!mimeType || !mimeTypeAllowed(loaded.settings.uploads.mimeTypes, mimeType)) {
+    return reply
+      .code(415)
+      .send({ error: 'type_not_allowed', message: `files of type "${mimeType || 'unknown'}" are not accepted` });
+  }
+  const body = Buffer.isBuffer(request.body) ? request.body : Buffer.alloc(0);
+  if (body.length === 0) return reply.code(400).send({ error: 'empty', message: 'the file is empty' });
+  if (body.length > loaded.settings.uploads.maxBytes) return tooLarge(reply, loaded.settings.uploads.maxBytes);
+  if (!contentMatchesType(mimeType, body)) {
+    return reply.code(415).send({ error: 'type_mismatch', message: `the file's content is not ${mimeType}` });
+  }
+  const fileName = cleanFileName(request.headers['x-file-name'] as string | undefined);
+  const upload = await insertWebchatUpload(deps.store.db, {
+    instanceRowId: loaded.instance.rowId,
+    visitorId,
+    fileKey: randomBytes(32).toString('base64url'),
+    fileName,
+    mimeType,
+    size: body.length,
+    data: body,
+    now: deps.now().getTime(),
+  });
+  deps.log.info(
+    { event: 'webchat_upload_stored', instanceId: loaded.instance.id, visitorId, size: upload.size, mimeType },
+    'webchat upload stored',
+  );
+  return reply.code(201).send({
+    uploadId: upload.id,
+    url: webchatFileUrl(publicBase, upload.fileKey, upload.fileName),
+    fileName: upload.fileName,
+    size: upload.size,
+    mimeType: upload.mimeType,
+  });
+}
+
+/** The 413 answer naming the limit. */
+export function tooLarge(reply: FastifyReply, maxBytes: number): FastifyReply {
+  return reply
+    .code(413)
+    .send({ error: 'too_large', message: `files up to ${Math.floor(maxBytes / 1024)} KB are accepted` });
+}

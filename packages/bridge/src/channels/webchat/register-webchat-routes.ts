@@ -1,0 +1,213 @@
+import websocket from '@fastify/websocket';
+import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
+import type { RelayDeps } from '../../pipelines/deps.js';
+import { listChannelInstances } from '../../store/channel-instances/index.js';
+import { originAllowed, originOf } from './check-origin.js';
+import { renderWebchatDemoPage } from './demo-page.js';
+import { handleWebchatSocket, WEBCHAT_MAX_FRAME_BYTES } from './handle-socket.js';
+import { handleWebchatUpload, tooLarge } from './handle-upload.js';
+import { createRateLimiter, type RateLimiter } from './rate-limiter.js';
+import { isInlinePicture } from './sniff-mime.js';
+import { readWebchatBundle, webchatAssetsDir } from './webchat-assets.js';
+import type { WebchatHub } from './webchat-hub.js';
+import {
+  type LoadedWebchatInstance,
+  loadWebchatInstance,
+  type WebchatServerContext,
+} from './webchat-server-context.js';
+import { WEBCHAT_MAX_UPLOAD_BYTES } from './webchat-settings.js';
+import { findWebchatUpload, readWebchatUploadData } from './webchat-store.js';
+
+/** Options of {@link registerWebchatRoutes}. */
+export interface RegisterWebchatRoutesOptions {
+  readonly deps: RelayDeps;
+  /** The hub the webchat adapters publish to. */
+  readonly hub: WebchatHub;
+  /** Folder of the built `webchat.js`; defaults to `dist/webchat` of this package. */
+  readonly assetsDir?: string;
+  readonly limiter?: RateLimiter;
+}
+
+interface InstanceParams {
+  Params: { instance: string };
+}
+
+/**
+ * Registers the webchat routes on the bridge's server:
+ * - `GET /webchat.js`: the widget;
+ * - `GET /webchat/demo?instance=&lang=`: a demo shop page embedding it (first webchat instance by default);
+ * - `GET /webchat/:instance/socket`: the visitor WebSocket (Origin checked on the upgrade);
+ * - `POST /webchat/:instance/uploads` (+ CORS preflight): file uploads (Origin and token checked);
+ * - `GET /webchat/files/:key/:name`: uploaded files by their unguessable key.
+ */
+export async function registerWebchatRoutes(
+  app: FastifyInstance,
+  options: RegisterWebchatRoutesOptions,
+): Promise<void> {
+  const { deps, hub } = options;
+  const ctx: WebchatServerContext = { deps, hub, limiter: options.limiter ?? createRateLimiter() };
+  const assetsDir = options.assetsDir ?? webchatAssetsDir();
+  const log = deps.log.child({ component: 'webchat' });
+  const publicBase = (request: FastifyRequest): string =>
+    deps.config.http.publicUrl ?? `${request.protocol}://${request.host}`;
+  const allowed = (request: FastifyRequest, loaded: LoadedWebchatInstance): string | undefined => {
+    const origin = request.headers.origin;
+    const ownOrigins = [originOf(deps.config.http.publicUrl), `${request.protocol}://${request.host}`].filter(
+      (o): o is string => Boolean(o),
+    );
+    return originAllowed({ origin, allowedOrigins: loaded.settings.allowedOrigins, ownOrigins }) ? origin : undefined;
+  };
+  const loadedOf = new WeakMap<FastifyRequest, { loaded: LoadedWebchatInstance; origin: string }>();
+
+  /** Loads the instance and checks the Origin; answers 404/403 itself and returns undefined then. */
+  const admit = async (
+    request: FastifyRequest<InstanceParams>,
+    reply: FastifyReply,
+  ): Promise<{ loaded: LoadedWebchatInstance; origin: string } | undefined> => {
+    const loaded = await loadWebchatInstance(deps, request.params.instance);
+    if (!loaded) {
+      await reply.code(404).send({ error: 'unknown_instance', message: 'no such webchat' });
+      return undefined;
+    }
+    const origin = allowed(request, loaded);
+    if (!origin) {
+      log.warn({ instanceId: loaded.instance.id, origin: request.headers.origin ?? null }, 'webchat origin refused');
+      await reply
+        .code(403)
+        .send({ error: 'origin_not_allowed', message: 'this website is not allowed to use this chat' });
+      return undefined;
+    }
+    const admitted = { loaded, origin };
+    loadedOf.set(request, admitted);
+    return admitted;
+  };
+
+  await app.register(async (scope) => {
+    await scope.register(websocket, { options: { maxPayload: WEBCHAT_MAX_FRAME_BYTES } });
+    scope.removeAllContentTypeParsers();
+    scope.addContentTypeParser('*', { parseAs: 'buffer', bodyLimit: WEBCHAT_MAX_UPLOAD_BYTES }, (_r, body, done) =>
+      done(null, body),
+    );
+    scope.setErrorHandler((error: Error & { statusCode?: number; code?: string }, request, reply) => {
+      if (error.statusCode === 413 || error.code === 'FST_ERR_CTP_BODY_TOO_LARGE') {
+        return tooLarge(reply, loadedOf.get(request)?.loaded.settings.uploads.maxBytes ?? WEBCHAT_MAX_UPLOAD_BYTES);
+      }
+      if (error.statusCode && error.statusCode < 500) {
+        return reply.code(error.statusCode).send({ error: 'bad_request', message: error.message });
+      }
+      log.error({ err: error }, 'webchat request failed');
+      return reply.code(503).send({ error: 'unavailable', message: 'try again' });
+    });
+
+    scope.get('/webchat.js', async (_request, reply) => {
+      const bundle = await readWebchatBundle(assetsDir);
+      if (!bundle) {
+        return reply
+          .code(503)
+          .type('text/javascript; charset=utf-8')
+          .send(
+            'console.error("amojo-bridge: the webchat widget is not built; run `npm run build` in packages/bridge");',
+          );
+      }
+      return reply
+        .header('cache-control', 'public, max-age=300')
+        .header('cross-origin-resource-policy', 'cross-origin')
+        .type('text/javascript; charset=utf-8')
+        .send(bundle);
+    });
+
+    scope.get<{ Querystring: { instance?: string; lang?: string } }>('/webchat/demo', async (request, reply) => {
+      let key = request.query.instance;
+      if (!key) {
+        const instances = await listChannelInstances(deps.store.db, {});
+        key = instances.find((i) => i.kind === 'webchat' && i.enabled)?.key;
+      }
+      const loaded = key ? await loadWebchatInstance(deps, key) : undefined;
+      if (!loaded) {
+        return reply
+          .code(404)
+          .type('text/plain; charset=utf-8')
+          .send('No webchat instance: create one (addWebchatChannel) and open /webchat/demo?instance=<key>.');
+      }
+      return reply.type('text/html; charset=utf-8').send(
+        renderWebchatDemoPage({
+          scriptUrl: `${publicBase(request)}/webchat.js`,
+          instanceKey: loaded.instance.id,
+          lang: request.query.lang === 'ru' ? 'ru' : 'en',
+        }),
+      );
+    });
+
+    scope.get<InstanceParams>(
+      '/webchat/:instance/socket',
+      {
+        websocket: true,
+        preValidation: async (request, reply) => {
+          await admit(request, reply);
+        },
+      },
+      (socket, request) => {
+        const admitted = loadedOf.get(request);
+        if (!admitted) return socket.close(1008, 'not admitted');
+        handleWebchatSocket(ctx, { socket, loaded: admitted.loaded, ip: request.ip, publicBase: publicBase(request) });
+      },
+    );
+
+    const cors = (reply: FastifyReply, origin: string) =>
+      reply.header('access-control-allow-origin', origin).header('vary', 'Origin');
+
+    scope.options<InstanceParams>('/webchat/:instance/uploads', async (request, reply) => {
+      const admitted = await admit(request, reply);
+      if (!admitted) return reply;
+      return cors(reply, admitted.origin)
+        .header('access-control-allow-methods', 'POST')
+        .header('access-control-allow-headers', 'authorization, content-type, x-file-name')
+        .header('access-control-max-age', '600')
+        .code(204)
+        .send();
+    });
+
+    scope.post<InstanceParams>(
+      '/webchat/:instance/uploads',
+      {
+        // Before the body is read: a wrong origin or a declared size over the instance's limit costs no upload.
+        onRequest: async (request, reply) => {
+          const admitted = await admit(request, reply);
+          if (!admitted) return;
+          cors(reply, admitted.origin);
+          const declared = Number(request.headers['content-length'] ?? 0);
+          if (declared > admitted.loaded.settings.uploads.maxBytes) {
+            await tooLarge(reply, admitted.loaded.settings.uploads.maxBytes);
+          }
+        },
+      },
+      async (request, reply) => {
+        const admitted = loadedOf.get(request);
+        if (!admitted) return reply.code(403).send({ error: 'origin_not_allowed' });
+        return handleWebchatUpload(ctx, admitted.loaded, request, reply, publicBase(request));
+      },
+    );
+
+    scope.get<{ Params: { key: string; name: string } }>('/webchat/files/:key/:name', async (request, reply) => {
+      const { key } = request.params;
+      const upload = /^[A-Za-z0-9_-]{43}$/.test(key)
+        ? await findWebchatUpload(deps.store.db, { fileKey: key })
+        : undefined;
+      const data = upload && (await readWebchatUploadData(deps.store.db, key));
+      if (!upload || !data) return reply.code(404).send({ error: 'not_found', message: 'no such file' });
+      const inline = isInlinePicture(upload.mimeType);
+      return reply
+        .header('content-type', upload.mimeType)
+        .header('content-length', String(data.length))
+        .header('x-content-type-options', 'nosniff')
+        .header('content-security-policy', "default-src 'none'; sandbox")
+        .header('cross-origin-resource-policy', 'cross-origin')
+        .header('cache-control', 'private, max-age=31536000, immutable')
+        .header(
+          'content-disposition',
+          `${inline ? 'inline' : 'attachment'}; filename*=UTF-8''${encodeURIComponent(upload.fileName)}`,
+        )
+        .send(data);
+    });
+  });
+}

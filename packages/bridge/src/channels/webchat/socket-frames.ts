@@ -1,0 +1,78 @@
+import { z } from 'zod';
+import type { WebchatClientFrame } from './webchat-protocol.js';
+
+const token = z.string().min(1).max(1000);
+const optionalText = (max: number) =>
+  z
+    .string()
+    .max(max)
+    .transform((s) => s.trim())
+    .optional();
+
+const frameSchema = z.discriminatedUnion('type', [
+  z.object({
+    type: z.literal('start'),
+    profile: z.object({ name: optionalText(100), phone: optionalText(40), email: optionalText(200) }).default({}),
+  }),
+  z.object({ type: z.literal('hello'), token }),
+  z.object({
+    type: z.literal('send'),
+    token,
+    clientId: z.string().regex(/^[A-Za-z0-9_-]{8,100}$/),
+    text: z.string().max(10_000).optional(),
+    uploadId: z.number().int().positive().optional(),
+    sentAt: z.number().int().positive().optional(),
+  }),
+  z.object({ type: z.literal('typing'), token }),
+  z.object({ type: z.literal('read'), token, ids: z.array(z.string().min(1).max(200)).min(1).max(200) }),
+  z.object({ type: z.literal('ping') }),
+]);
+
+/** Result of {@link parseClientFrame}. */
+export type ParseClientFrameResult =
+  | { readonly ok: true; readonly frame: WebchatClientFrame }
+  | { readonly ok: false; readonly message: string };
+
+/** Parses one text frame from a widget; the message names what was wrong. */
+export function parseClientFrame(data: string): ParseClientFrameResult {
+  let json: unknown;
+  try {
+    json = JSON.parse(data);
+  } catch {
+    return { ok: false, message: 'the frame is not JSON' };
+  }
+  const parsed = frameSchema.safeParse(json);
+  if (parsed.success) return { ok: true, frame: parsed.data as WebchatClientFrame };
+  const issue = parsed.error.issues[0];
+  return { ok: false, message: `${issue?.path.join('.') || '(frame)'}: ${issue?.message ?? 'invalid'}` };
+}
+
+const PHONE = /^\+?[0-9][0-9 ()-]{4,30}$/;
+const EMAIL = /^[^\s@]+@[^\s@]+\.[^\s@]+$/;
+
+/** Checks a pre-chat profile against the instance's form: required fields present, phone and email well formed. */
+export function checkProfile(
+  profile: {
+    readonly name?: string | undefined;
+    readonly phone?: string | undefined;
+    readonly email?: string | undefined;
+  },
+  form: {
+    readonly name: { readonly ask: boolean; readonly required: boolean };
+    readonly phone: { readonly ask: boolean; readonly required: boolean };
+    readonly email: { readonly ask: boolean; readonly required: boolean };
+  },
+): { ok: true; profile: { name?: string; phone?: string; email?: string } } | { ok: false; message: string } {
+  const result: { name?: string; phone?: string; email?: string } = {};
+  for (const key of ['name', 'phone', 'email'] as const) {
+    const value = profile[key]?.trim();
+    if (!form[key].ask || !value) {
+      if (form[key].required) return { ok: false, message: `${key} is required` };
+      continue;
+    }
+    if (key === 'phone' && !PHONE.test(value)) return { ok: false, message: 'phone must be a phone number' };
+    if (key === 'email' && !EMAIL.test(value)) return { ok: false, message: 'email must be an e-mail address' };
+    result[key] = value;
+  }
+  return { ok: true, profile: result };
+}

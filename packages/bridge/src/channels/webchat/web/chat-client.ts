@@ -1,0 +1,369 @@
+import type {
+  WebchatClientFrame,
+  WebchatServerFrame,
+  WebchatWireConfig,
+  WebchatWireMessage,
+  WebchatWireProfile,
+} from '../webchat-protocol.js';
+
+/** A message typed (or a file uploaded) but not yet confirmed by the bridge; kept in localStorage. */
+export interface OutboxItem {
+  readonly clientId: string;
+  readonly text: string;
+  readonly uploadId?: number;
+  readonly type: string;
+  readonly media?: string;
+  readonly fileName?: string;
+  readonly fileSize?: number;
+  readonly sentAt: number;
+}
+
+/** What the UI renders. */
+export interface ChatState {
+  readonly connection: 'connecting' | 'online' | 'offline';
+  readonly config: WebchatWireConfig | null;
+  /** True once the visitor has a session (token); false shows the pre-chat form. */
+  readonly started: boolean;
+  readonly messages: readonly WebchatWireMessage[];
+  readonly outbox: readonly OutboxItem[];
+  readonly managerTypingUntil: number;
+  readonly error: string | null;
+}
+
+/** Options of {@link ChatClient}. */
+export interface ChatClientOptions {
+  /** `https://bridge.example` */
+  readonly baseUrl: string;
+  readonly instance: string;
+}
+
+const newId = (): string =>
+  `c${Date.now().toString(36)}${Array.from(crypto.getRandomValues(new Uint8Array(10)), (b) => b.toString(36)).join('')}`.slice(
+    0,
+    40,
+  );
+
+/**
+ * The widget's connection: one WebSocket with reconnection (backoff, and at once when the browser is back online),
+ * the visitor token in localStorage, and a localStorage outbox sent in order, one message at a time, each with its
+ * client id so the bridge stores it once however many times it is sent (reconnects, several tabs).
+ */
+export class ChatClient {
+  state: ChatState = {
+    connection: 'connecting',
+    config: null,
+    started: false,
+    messages: [],
+    outbox: [],
+    managerTypingUntil: 0,
+    error: null,
+  };
+  private socket: WebSocket | null = null;
+  private listeners = new Set<() => void>();
+  private retries = 0;
+  private retryTimer: ReturnType<typeof setTimeout> | undefined;
+  private inFlight: string | null = null;
+  private ready = false;
+  private pendingStart: WebchatWireProfile | null = null;
+  private lastTyping = 0;
+  private readonly tokenKey: string;
+  private readonly outboxKey: string;
+
+  constructor(private readonly options: ChatClientOptions) {
+    this.tokenKey = `amojo-webchat:${options.instance}:token`;
+    this.outboxKey = `amojo-webchat:${options.instance}:outbox`;
+    this.state = { ...this.state, started: Boolean(this.token()), outbox: this.readOutbox() };
+    addEventListener('online', () => this.reconnectNow());
+    addEventListener('offline', () => this.drop());
+    addEventListener('storage', (event) => {
+      if (event.key === this.outboxKey) this.update({ outbox: this.readOutbox() });
+      if (event.key === this.tokenKey && event.newValue && !this.ready) this.reconnectNow();
+    });
+  }
+
+  subscribe(listener: () => void): () => void {
+    this.listeners.add(listener);
+    return () => this.listeners.delete(listener);
+  }
+
+  connect(): void {
+    clearTimeout(this.retryTimer);
+    if (this.socket) return;
+    if (!navigator.onLine) {
+      this.update({ connection: 'offline' });
+      return;
+    }
+    const url = `${this.options.baseUrl.replace(/^http/, 'ws')}/webchat/${encodeURIComponent(this.options.instance)}/socket`;
+    const socket = new WebSocket(url);
+    this.socket = socket;
+    this.update({ connection: 'connecting' });
+    socket.onopen = () => {
+      this.retries = 0;
+      const token = this.token();
+      if (token) this.send({ type: 'hello', token });
+      else if (this.pendingStart) this.send({ type: 'start', profile: this.pendingStart });
+    };
+    socket.onmessage = (event) => {
+      try {
+        this.onFrame(JSON.parse(String(event.data)) as WebchatServerFrame);
+      } catch {
+        // A frame we cannot read is skipped; the next history load repairs the view.
+      }
+    };
+    socket.onclose = () => {
+      if (this.socket !== socket) return;
+      this.socket = null;
+      this.ready = false;
+      this.inFlight = null;
+      this.update({ connection: navigator.onLine ? 'connecting' : 'offline' });
+      if (!navigator.onLine) return;
+      const delay = Math.min(15_000, 500 * 2 ** this.retries++) * (0.75 + Math.random() * 0.5);
+      this.retryTimer = setTimeout(() => this.connect(), delay);
+    };
+  }
+
+  /** Starts a session with the pre-chat form's answers. */
+  start(profile: WebchatWireProfile): void {
+    this.pendingStart = profile;
+    if (this.socket?.readyState === WebSocket.OPEN) this.send({ type: 'start', profile });
+    else this.connect();
+  }
+
+  /** Queues a text message; it is sent now or when the connection is back. */
+  sendText(text: string): void {
+    const trimmed = text.trim();
+    if (!trimmed) return;
+    this.enqueue({ clientId: newId(), text: trimmed, type: 'text', sentAt: Date.now() });
+  }
+
+  /** Uploads a file, then queues the message naming it. Resolves with an error text, or null. */
+  async sendFile(file: File, text: string): Promise<'too_large' | 'bad_type' | 'failed' | null> {
+    const config = this.state.config;
+    const token = this.token();
+    if (!config || !token) return 'failed';
+    if (file.size > config.uploads.maxBytes) return 'too_large';
+    const type = (file.type || 'application/octet-stream').toLowerCase();
+    const allowed = config.uploads.mimeTypes.some(
+      (t) => t === type || (t.endsWith('/*') && type.startsWith(t.slice(0, -1))),
+    );
+    if (!allowed) return 'bad_type';
+    try {
+      const response = await fetch(
+        `${this.options.baseUrl}/webchat/${encodeURIComponent(this.options.instance)}/uploads`,
+        {
+          method: 'POST',
+          headers: {
+            authorization: `Bearer ${token}`,
+            'content-type': type,
+            'x-file-name': encodeURIComponent(file.name),
+          },
+          body: file,
+        },
+      );
+      if (response.status === 413) return 'too_large';
+      if (response.status === 415) return 'bad_type';
+      if (!response.ok) return 'failed';
+      const upload = (await response.json()) as {
+        uploadId: number;
+        url: string;
+        fileName: string;
+        size: number;
+        mimeType: string;
+      };
+      this.enqueue({
+        clientId: newId(),
+        text: text.trim(),
+        uploadId: upload.uploadId,
+        type: upload.mimeType.startsWith('image/') ? 'picture' : 'file',
+        media: upload.url,
+        fileName: upload.fileName,
+        fileSize: upload.size,
+        sentAt: Date.now(),
+      });
+      return null;
+    } catch {
+      return 'failed';
+    }
+  }
+
+  /** Tells the bridge the visitor is typing (at most every two seconds). */
+  typing(): void {
+    const token = this.token();
+    if (!token || !this.ready || Date.now() - this.lastTyping < 2000) return;
+    this.lastTyping = Date.now();
+    this.send({ type: 'typing', token });
+  }
+
+  /** Reports manager messages as read (the panel is open and the page visible). */
+  markRead(): void {
+    const token = this.token();
+    const ids = this.state.messages.filter((m) => m.direction === 'out' && !m.read).map((m) => m.id);
+    if (!token || !this.ready || ids.length === 0) return;
+    this.send({ type: 'read', token, ids });
+    this.update({ messages: this.state.messages.map((m) => (ids.includes(m.id) ? { ...m, read: true } : m)) });
+  }
+
+  private onFrame(frame: WebchatServerFrame): void {
+    switch (frame.type) {
+      case 'config':
+        this.update({ config: frame.config });
+        return;
+      case 'session':
+        localStorage.setItem(this.tokenKey, frame.token);
+        this.pendingStart = null;
+        this.ready = true;
+        this.update({ started: true, connection: 'online', messages: [], error: null });
+        this.flush();
+        return;
+      case 'ready': {
+        localStorage.setItem(this.tokenKey, frame.token);
+        this.ready = true;
+        const known = new Set(frame.messages.map((m) => m.clientId).filter(Boolean));
+        this.writeOutbox(this.readOutbox().filter((item) => !known.has(item.clientId)));
+        this.update({ started: true, connection: 'online', messages: frame.messages, error: null });
+        this.flush();
+        return;
+      }
+      case 'ack': {
+        const item = this.readOutbox().find((o) => o.clientId === frame.clientId);
+        this.writeOutbox(this.readOutbox().filter((o) => o.clientId !== frame.clientId));
+        if (item && !this.state.messages.some((m) => m.id === frame.id)) {
+          this.addMessage({
+            id: frame.id,
+            clientId: item.clientId,
+            direction: 'in',
+            type: item.type,
+            text: item.text,
+            ...(item.media ? { media: item.media } : {}),
+            ...(item.fileName ? { fileName: item.fileName } : {}),
+            ...(item.fileSize !== undefined ? { fileSize: item.fileSize } : {}),
+            sentAt: item.sentAt,
+          });
+        }
+        if (this.inFlight === frame.clientId) this.inFlight = null;
+        this.flush();
+        return;
+      }
+      case 'message':
+        if (frame.message.clientId) {
+          this.writeOutbox(this.readOutbox().filter((o) => o.clientId !== frame.message.clientId));
+        }
+        this.addMessage(frame.message);
+        if (frame.message.direction === 'out') this.update({ managerTypingUntil: 0 });
+        return;
+      case 'typing':
+        this.update({ managerTypingUntil: Date.now() + Math.min(10_000, Math.max(1000, frame.until - Date.now())) });
+        setTimeout(() => this.update({}), Math.min(10_000, Math.max(1000, frame.until - Date.now())) + 50);
+        return;
+      case 'reaction':
+        this.update({
+          messages: this.state.messages.map((m) => (m.id === frame.id ? { ...m, reactions: frame.reactions } : m)),
+        });
+        return;
+      case 'read':
+        this.update({
+          messages: this.state.messages.map((m) => (frame.ids.includes(m.id) ? { ...m, read: true } : m)),
+        });
+        return;
+      case 'pong':
+        return;
+      case 'error':
+        this.onError(frame);
+        return;
+    }
+  }
+
+  private onError(frame: Extract<WebchatServerFrame, { type: 'error' }>): void {
+    if (frame.code === 'token_invalid' || frame.code === 'token_expired') {
+      // The session is gone (expired, or the chat was removed): start over with the form.
+      localStorage.removeItem(this.tokenKey);
+      this.ready = false;
+      this.inFlight = null;
+      this.update({ started: false, messages: [] });
+      return;
+    }
+    if (frame.clientId && (frame.code === 'invalid_message' || frame.code === 'unknown_upload')) {
+      this.writeOutbox(this.readOutbox().filter((o) => o.clientId !== frame.clientId));
+    }
+    if (frame.clientId && this.inFlight === frame.clientId) {
+      this.inFlight = null;
+      if (frame.retryAfterMs) {
+        setTimeout(() => this.flush(), frame.retryAfterMs);
+        return;
+      }
+      this.flush();
+    }
+    if (frame.code === 'invalid_profile') this.update({ error: frame.message });
+  }
+
+  private enqueue(item: OutboxItem): void {
+    this.writeOutbox([...this.readOutbox(), item]);
+    this.flush();
+  }
+
+  /** Sends the first unconfirmed outbox message; the next goes when its ack arrives, so order is kept. */
+  private flush(): void {
+    const token = this.token();
+    if (!token || !this.ready || this.inFlight) return;
+    const next = this.readOutbox()[0];
+    if (!next) return;
+    this.inFlight = next.clientId;
+    this.send({
+      type: 'send',
+      token,
+      clientId: next.clientId,
+      text: next.text,
+      ...(next.uploadId !== undefined ? { uploadId: next.uploadId } : {}),
+      sentAt: next.sentAt,
+    });
+  }
+
+  private addMessage(message: WebchatWireMessage): void {
+    if (this.state.messages.some((m) => m.id === message.id)) return;
+    this.update({ messages: [...this.state.messages, message] });
+  }
+
+  private send(frame: WebchatClientFrame): void {
+    if (this.socket?.readyState === WebSocket.OPEN) this.socket.send(JSON.stringify(frame));
+  }
+
+  /** Forgets the socket at once (the network is gone; its close may take long) and waits for 'online'. */
+  private drop(): void {
+    const socket = this.socket;
+    this.socket = null;
+    this.ready = false;
+    this.inFlight = null;
+    clearTimeout(this.retryTimer);
+    this.update({ connection: 'offline' });
+    socket?.close();
+  }
+
+  private reconnectNow(): void {
+    this.retries = 0;
+    if (!this.socket) this.connect();
+  }
+
+  private token(): string | null {
+    return localStorage.getItem(this.tokenKey);
+  }
+
+  private readOutbox(): OutboxItem[] {
+    try {
+      const parsed = JSON.parse(localStorage.getItem(this.outboxKey) ?? '[]') as unknown;
+      return Array.isArray(parsed) ? (parsed as OutboxItem[]) : [];
+    } catch {
+      return [];
+    }
+  }
+
+  private writeOutbox(items: readonly OutboxItem[]): void {
+    if (items.length === 0) localStorage.removeItem(this.outboxKey);
+    else localStorage.setItem(this.outboxKey, JSON.stringify(items));
+    this.update({ outbox: items });
+  }
+
+  private update(patch: Partial<ChatState>): void {
+    this.state = { ...this.state, ...patch };
+    for (const listener of this.listeners) listener();
+  }
+}

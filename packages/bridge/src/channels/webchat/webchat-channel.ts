@@ -1,0 +1,102 @@
+import { findMessage } from '../../store/messages/index.js';
+import type { Store } from '../../store/store.js';
+import type {
+  ChannelAdapter,
+  ChannelCapabilities,
+  ChannelFactory,
+  ChannelInstanceRecord,
+  ChannelSendResult,
+  OutboundChannelMessage,
+  OutboundReaction,
+  OutboundTyping,
+} from '../channel-adapter.js';
+import type { WebchatHub } from './webchat-hub.js';
+import { listWebchatReactions, setWebchatReaction } from './webchat-store.js';
+import { toWireMessage } from './wire-message.js';
+
+/** What the widget can show: every Chats API type (media by URL, location as a map link), no edits. */
+export const WEBCHAT_CAPABILITIES: ChannelCapabilities = {
+  text: true,
+  picture: true,
+  file: true,
+  video: true,
+  voice: true,
+  audio: true,
+  sticker: true,
+  location: true,
+  contact: true,
+  typing: true,
+  reactions: true,
+  readReceipts: true,
+  edits: false,
+};
+
+/** Options of {@link createWebchatChannelFactory}. */
+export interface WebchatChannelOptions {
+  /** Where open visitor sockets are; the same hub the socket routes use. */
+  readonly hub: WebchatHub;
+  readonly store: Store;
+  readonly now?: () => Date;
+}
+
+/**
+ * The `webchat` channel: the bridge itself is the messenger server. A manager message is already stored by the
+ * outbound pipeline, so "delivered" means stored where the visitor's widget reads it; it is pushed at once to the
+ * visitor's open tabs, and a visitor who is away gets it from the history when the widget connects again.
+ */
+export function createWebchatChannelFactory(options: WebchatChannelOptions): ChannelFactory {
+  return ({ instance }) => createWebchatChannel(instance, options);
+}
+
+function createWebchatChannel(instance: ChannelInstanceRecord, options: WebchatChannelOptions): ChannelAdapter {
+  const now = options.now ?? (() => new Date());
+  const visitorOf = (chatKey: string): string | undefined => (chatKey.startsWith('phone:') ? undefined : chatKey);
+  const notAVisitor: ChannelSendResult = {
+    ok: false,
+    errorCode: 904,
+    reason: 'a website visitor cannot be written to first: they have no chat until they open the widget',
+    retryable: false,
+  };
+  return {
+    kind: 'webchat',
+    capabilities: WEBCHAT_CAPABILITIES,
+    async start() {},
+    async stop() {},
+    async send(message: OutboundChannelMessage): Promise<ChannelSendResult> {
+      const visitorId = visitorOf(message.recipient.chatKey);
+      if (!visitorId) return notAVisitor;
+      options.hub.publish(instance.id, visitorId, {
+        type: 'message',
+        message: toWireMessage({
+          id: message.messageId,
+          direction: 'out',
+          content: message.message,
+          author: message.sender.name ?? null,
+          sentAt: message.sentAt.getTime(),
+        }),
+      });
+      return { ok: true };
+    },
+    async typing(event: OutboundTyping) {
+      const visitorId = visitorOf(event.recipient.chatKey);
+      if (!visitorId) return notAVisitor;
+      options.hub.publish(instance.id, visitorId, { type: 'typing', until: event.expiresAt.getTime() });
+      return { ok: true };
+    },
+    async react(event: OutboundReaction) {
+      const visitorId = visitorOf(event.recipient.chatKey);
+      if (!visitorId) return notAVisitor;
+      const message = await findMessage(options.store.db, { msgid: event.messageId });
+      if (!message) return { ok: true };
+      await setWebchatReaction(options.store.db, {
+        messageRowId: message.id,
+        senderId: event.senderId,
+        emoji: event.type === 'react' ? (event.emoji ?? null) : null,
+        now: now().getTime(),
+      });
+      const reactions = (await listWebchatReactions(options.store.db, [message.id])).get(message.id) ?? [];
+      options.hub.publish(instance.id, visitorId, { type: 'reaction', id: message.msgid, reactions });
+      return { ok: true };
+    },
+  };
+}

@@ -1,0 +1,106 @@
+/**
+ * The JSON frames of the webchat socket, shared by the server and the widget (types only, so the widget bundle
+ * carries none of the server). Every frame a visitor sends after `start` carries its token, checked each time.
+ */
+
+/** A message as the widget shows it. */
+export interface WebchatWireMessage {
+  /** Our msgid. */
+  readonly id: string;
+  /** The widget's own id of a visitor message (its outbox id); absent on manager messages. */
+  readonly clientId?: string;
+  /** `in`: the visitor wrote it; `out`: a manager did. */
+  readonly direction: 'in' | 'out';
+  readonly type: string;
+  readonly text: string;
+  readonly media?: string;
+  readonly fileName?: string;
+  readonly fileSize?: number;
+  /** The manager's name on manager messages. */
+  readonly author?: string;
+  /** Unix ms. */
+  readonly sentAt: number;
+  /** For manager messages: whether the visitor has read it. */
+  readonly read?: boolean;
+  readonly reactions?: readonly string[];
+}
+
+/** One pre-chat form field as the widget needs it. */
+export interface WebchatWireFormField {
+  readonly ask: boolean;
+  readonly required: boolean;
+}
+
+/** What the server tells a socket when it opens. */
+export interface WebchatWireConfig {
+  readonly title: string | null;
+  readonly form: {
+    readonly name: WebchatWireFormField;
+    readonly phone: WebchatWireFormField;
+    readonly email: WebchatWireFormField;
+  };
+  readonly uploads: { readonly maxBytes: number; readonly mimeTypes: readonly string[] };
+}
+
+/** A visitor's profile as sent in `start`. */
+export interface WebchatWireProfile {
+  readonly name?: string;
+  readonly phone?: string;
+  readonly email?: string;
+}
+
+/** Frames the widget sends. */
+export type WebchatClientFrame =
+  | { readonly type: 'start'; readonly profile: WebchatWireProfile }
+  | { readonly type: 'hello'; readonly token: string }
+  | {
+      readonly type: 'send';
+      readonly token: string;
+      readonly clientId: string;
+      readonly text?: string;
+      readonly uploadId?: number;
+      readonly sentAt?: number;
+    }
+  | { readonly type: 'typing'; readonly token: string }
+  | { readonly type: 'read'; readonly token: string; readonly ids: readonly string[] }
+  | { readonly type: 'ping' };
+
+/** Error codes the server sends; the token ones make the widget start over with the form. */
+export type WebchatErrorCode =
+  | 'bad_frame'
+  | 'token_invalid'
+  | 'token_expired'
+  | 'token_mismatch'
+  | 'not_started'
+  | 'rate_limited'
+  | 'invalid_profile'
+  | 'invalid_message'
+  | 'unknown_upload'
+  | 'unknown_message'
+  | 'unavailable';
+
+/** Frames the server sends. */
+export type WebchatServerFrame =
+  | { readonly type: 'config'; readonly config: WebchatWireConfig }
+  | { readonly type: 'session'; readonly token: string; readonly visitorId: string }
+  | {
+      readonly type: 'ready';
+      /** The same session with a renewed expiry: the widget stores it. */
+      readonly token: string;
+      readonly visitorId: string;
+      readonly profile: WebchatWireProfile;
+      readonly messages: readonly WebchatWireMessage[];
+    }
+  | { readonly type: 'ack'; readonly clientId: string; readonly id: string; readonly duplicate: boolean }
+  | { readonly type: 'message'; readonly message: WebchatWireMessage }
+  | { readonly type: 'typing'; readonly name?: string; readonly until: number }
+  | { readonly type: 'reaction'; readonly id: string; readonly reactions: readonly string[] }
+  | { readonly type: 'read'; readonly ids: readonly string[] }
+  | { readonly type: 'pong' }
+  | {
+      readonly type: 'error';
+      readonly code: WebchatErrorCode;
+      readonly message: string;
+      readonly clientId?: string;
+      readonly retryAfterMs?: number;
+    };
