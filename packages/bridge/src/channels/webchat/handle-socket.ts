@@ -92,8 +92,11 @@ export function handleWebchatSocket(ctx: WebchatServerContext, input: WebchatSoc
 
   const handlers = {
     async start(frame: Send<'start'>) {
-      const limited = ctx.limiter.take(`start:${instanceKey}:${input.ip}`, { perMinute: 10, burst: 5 });
-      if (!limited.ok) return fail('rate_limited', 'too many new chats from this address', limited);
+      // Per address, generous enough for an office behind one NAT, tight enough to stop filling the visitors table.
+      const limited = ctx.limiter.take(`start:${instanceKey}:${input.ip}`, { perMinute: 20, burst: 10 });
+      if (!limited.ok) {
+        return fail('rate_limited', 'too many new chats from this address', { retryAfterMs: limited.retryAfterMs });
+      }
       const checked = checkProfile(frame.profile, loaded.settings.form);
       if (!checked.ok) return fail('invalid_profile', checked.message);
       const visitorId = `v_${randomBytes(16).toString('base64url')}`;
@@ -139,7 +142,10 @@ export function handleWebchatSocket(ctx: WebchatServerContext, input: WebchatSoc
         perMinute: loaded.settings.rateLimit.messagesPerMinute,
       });
       if (!limited.ok) {
-        return fail('rate_limited', 'too many messages: wait a little', { clientId: frame.clientId, ...limited });
+        return fail('rate_limited', 'too many messages: wait a little', {
+          clientId: frame.clientId,
+          retryAfterMs: limited.retryAfterMs,
+        });
       }
       const content = await messageContent(frame);
       if (!content.ok) return fail(content.code, content.message, { clientId: frame.clientId });
