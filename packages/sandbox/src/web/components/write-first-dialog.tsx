@@ -61,9 +61,17 @@ export function WriteFirstDialog({ config, crm, loadCrm, onSubmit, onClose }: Wr
       <div class="dialog" role="dialog" aria-modal="true" aria-labelledby="write-first-title">
         <h2 id="write-first-title">Write first</h2>
         {scopes.length === 0 ? (
-          <p class="muted">
-            No connected channel allows writing first. Enable write-first on a channel and connect it.
-          </p>
+          <>
+            <p class="muted">
+              No connected channel allows writing first: the integration must connect a channel with write-first enabled
+              to this account first.
+            </p>
+            <div class="dialog-buttons">
+              <button type="button" class="ghost" onClick={onClose}>
+                Close
+              </button>
+            </div>
+          </>
         ) : (
           <form
             onSubmit={async (e) => {
