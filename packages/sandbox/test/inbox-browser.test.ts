@@ -78,13 +78,15 @@ async function startHookReceiver(): Promise<{ url: string; hooks: ReceivedHook[]
   return { url: `http://127.0.0.1:${(server.address() as AddressInfo).port}`, hooks, server };
 }
 
-/** Waits until a hook matching `predicate` arrived (the test's timeout bounds the wait). */
+/** Waits for a hook matching `predicate`; gives up with a list of what did arrive, to make a failure readable. */
 async function waitForHook(hooks: readonly ReceivedHook[], predicate: (hook: ReceivedHook) => boolean) {
-  for (;;) {
+  const giveUpAt = Date.now() + 20_000;
+  while (Date.now() < giveUpAt) {
     const found = hooks.find(predicate);
     if (found) return found;
     await new Promise((resolve) => setTimeout(resolve, 25));
   }
+  throw new Error(`the expected hook did not arrive; the receiver got: ${hooks.map((h) => h.raw).join('\n')}`);
 }
 
 /** A TCP proxy in front of the sandbox whose connections the test can cut, to drop the page's event stream. */
@@ -144,7 +146,8 @@ async function drawPriceList(page: Page): Promise<Buffer> {
   return Buffer.from(dataUrl.replace(/^data:image\/png;base64,/, ''), 'base64');
 }
 
-// The tests share one sandbox and run in order, each continuing the story of the previous one.
+// The tests share one sandbox and run in order, each continuing the story of the previous one. Each is a long browser
+// flow, so it gets more than the default 30 s on a busy machine (a limit, not a timing assertion).
 describe('manager inbox in a browser', () => {
   let receiver: Awaited<ReturnType<typeof startHookReceiver>>;
   let sandbox: Sandbox;
@@ -387,7 +390,7 @@ describe('manager inbox in a browser', () => {
       [...document.querySelectorAll('.actions')].every((el) => getComputedStyle(el).opacity === '0'),
     );
     await page.screenshot({ path: SCREENSHOT });
-  });
+  }, 90_000);
 
   it('starts a chat with "write first" as the chosen manager, logs hooks and survives a dropped event stream', async () => {
     const page2 = await browser.newPage({ viewport: { width: 1280, height: 800 } });
@@ -457,7 +460,7 @@ describe('manager inbox in a browser', () => {
     ).resolves.toBe('same page');
     expect(pageErrors).toEqual([]);
     await page2.close();
-  });
+  }, 90_000);
 
   it('works at phone width: one column at a time, quoted replies, the contact drawer', async () => {
     const phone = await browser.newPage({ viewport: { width: 390, height: 780 }, hasTouch: true, isMobile: true });
@@ -504,5 +507,5 @@ describe('manager inbox in a browser', () => {
     await expect(phone.evaluate(() => document.documentElement.scrollWidth)).resolves.toBeLessThanOrEqual(390);
     expect(pageErrors).toEqual([]);
     await phone.close();
-  });
+  }, 90_000);
 });
