@@ -18,7 +18,9 @@ const MAX_RECORDED_ANSWER = 4096;
 
 /** Sends hooks as amojo does (spec 4.1): one signed POST, a timeout, never retried; every attempt is logged. */
 export class HookSender {
-  private readonly closing = new AbortController();
+  private closed = false;
+  // One controller per hook in flight or waiting: no listener piles up on a shared signal.
+  private readonly inFlight = new Set<AbortController>();
   private readonly pending = new Set<Promise<unknown>>();
 
   constructor(
@@ -35,7 +37,8 @@ export class HookSender {
 
   /** Aborts hooks in flight or waiting out a delay, and waits for them to be logged. */
   async close(): Promise<void> {
-    this.closing.abort();
+    this.closed = true;
+    for (const controller of this.inFlight) controller.abort();
     await Promise.allSettled([...this.pending]);
   }
 
@@ -76,8 +79,19 @@ export class HookSender {
         delayedMs,
       };
     } else {
-      if (delayedMs > 0) await this.wait(delayedMs);
-      entry = { ...base, attempt: await this.post(url, body, signature), dropped: false, delayedMs };
+      const controller = new AbortController();
+      this.inFlight.add(controller);
+      try {
+        if (delayedMs > 0) await this.wait(delayedMs, controller.signal);
+        entry = {
+          ...base,
+          attempt: await this.post(url, body, signature, controller.signal),
+          dropped: false,
+          delayedMs,
+        };
+      } finally {
+        this.inFlight.delete(controller);
+      }
     }
     state.recordHook(entry);
     log.info?.(
@@ -94,29 +108,35 @@ export class HookSender {
     return entry;
   }
 
-  private wait(ms: number): Promise<void> {
+  private wait(ms: number, signal: AbortSignal): Promise<void> {
     return new Promise((resolve) => {
-      if (this.closing.signal.aborted) return resolve();
-      const timer = setTimeout(done, ms);
-      function done() {
+      if (this.closed) return resolve();
+      const done = () => {
         clearTimeout(timer);
+        signal.removeEventListener('abort', done);
         resolve();
-      }
-      this.closing.signal.addEventListener('abort', done, { once: true });
+      };
+      const timer = setTimeout(done, ms);
+      signal.addEventListener('abort', done, { once: true });
     });
   }
 
-  private async post(url: string, body: string, signature: string): Promise<HookLogEntry['attempt']> {
+  private async post(
+    url: string,
+    body: string,
+    signature: string,
+    closing: AbortSignal,
+  ): Promise<HookLogEntry['attempt']> {
     const started = performance.now();
     const durationMs = () => Math.round(performance.now() - started);
-    if (this.closing.signal.aborted) return { error: 'the sandbox closed before the hook was sent', durationMs: 0 };
+    if (this.closed) return { error: 'the sandbox closed before the hook was sent', durationMs: 0 };
     try {
       const response = await fetch(url, {
         method: 'POST',
         headers: { 'Content-Type': 'application/json', 'X-Signature': signature, 'User-Agent': USER_AGENT },
         body,
         redirect: 'manual',
-        signal: AbortSignal.any([AbortSignal.timeout(this.options.timeoutMs), this.closing.signal]),
+        signal: AbortSignal.any([AbortSignal.timeout(this.options.timeoutMs), closing]),
       });
       const text = await response.text();
       return { status: response.status, durationMs: durationMs(), responseBody: text.slice(0, MAX_RECORDED_ANSWER) };
@@ -125,7 +145,7 @@ export class HookSender {
       const message =
         name === 'TimeoutError'
           ? `no answer within ${this.options.timeoutMs} ms (amojo gives up and never retries)`
-          : this.closing.signal.aborted
+          : closing.aborted
             ? 'the sandbox closed while the hook was in flight'
             : `request failed: ${(error as Error & { cause?: { code?: string } }).cause?.code ?? (error as Error).message}`;
       return { error: message, durationMs: durationMs() };
