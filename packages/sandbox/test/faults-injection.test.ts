@@ -146,4 +146,18 @@ describe('hook fault injection', () => {
     }
     expect(r.received).toHaveLength(6);
   });
+
+  it('close() ends a hook still waiting out its delay, and logs it as not sent', async () => {
+    const r = await receiver();
+    const sandbox = await start({ hookUrl: `${r.url}/h/:scope_id`, faults: { hookDelayMs: 600_000 } });
+    await connectScope(sandbox.url);
+    const chatId = (await postToScope(sandbox.url, SCOPE_ID, incoming('conv-z', 'hi'))).json.new_message
+      .conversation_id;
+    const pending = control(sandbox.url, 'POST', `/chats/${chatId}/messages`, { text: 'late' }).catch((e: Error) => e);
+    while (sandbox.state.messages.size < 2) await new Promise((resolve) => setTimeout(resolve, 10));
+    await sandbox.close();
+    await pending;
+    expect(r.received).toHaveLength(0);
+    expect(sandbox.state.hooks()[0]!.attempt.error).toContain('closed');
+  });
 });
