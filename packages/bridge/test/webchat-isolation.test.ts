@@ -87,7 +87,11 @@ describe.each(ENGINES)('webchat isolation and limits (%s)', (engine) => {
     expect(await mismatch).toMatchObject({ code: 'token_mismatch' });
 
     // A forged token (signed with another key) and an expired one (signed with the right key) are refused.
-    const forgedKey = visitorTokenKey({ instanceKey: h.instanceKey, instanceSecret: 'guess', encryptionKey: new Uint8Array(32) });
+    const forgedKey = visitorTokenKey({
+      instanceKey: h.instanceKey,
+      instanceSecret: 'guess',
+      encryptionKey: new Uint8Array(32),
+    });
     const forged = signVisitorToken(
       { instance: h.instanceKey, visitor: first.visitorId, exp: Math.floor(Date.now() / 1000) + 3600 },
       forgedKey,
@@ -136,7 +140,12 @@ describe.each(ENGINES)('webchat isolation and limits (%s)', (engine) => {
     expect(noToken.status).toBe(401);
     const uploaded = await fetch(`${h.bridgeUrl}/webchat/${h.instanceKey}/uploads`, {
       method: 'POST',
-      headers: { origin: SHOP, 'content-type': 'image/png', authorization: `Bearer ${first.token}`, 'x-file-name': 'dot.png' },
+      headers: {
+        origin: SHOP,
+        'content-type': 'image/png',
+        authorization: `Bearer ${first.token}`,
+        'x-file-name': 'dot.png',
+      },
       body: PNG,
     });
     expect(uploaded.status).toBe(201);

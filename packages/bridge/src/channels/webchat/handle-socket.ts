@@ -193,7 +193,7 @@ export function handleWebchatSocket(ctx: WebchatServerContext, input: WebchatSoc
     async typing(frame: Send<'typing'>) {
       if (!authorised(frame.token) || !visitor) return;
       // amojo shows typing for a few seconds per event; one every two seconds is plenty (spec 3.7).
-      if (!ctx.limiter.take(`typing:${instanceKey}:${visitor.visitorId}`, { perMinute: 30, burst: 1 }).ok) return;
+      if (!ctx.limiter.take(`typing:${instanceKey}:${visitor.visitorId}`, { perMinute: 30, burst: 3 }).ok) return;
       await receiveFromChannel(deps, {
         kind: 'typing',
         instanceId: instanceKey,

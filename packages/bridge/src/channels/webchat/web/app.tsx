@@ -127,7 +127,12 @@ function PrechatForm({ client, state, t }: { client: ChatClient; state: ChatStat
       else if (value && key === 'email' && !/^[^\s@]+@[^\s@]+\.[^\s@]+$/.test(value)) found[key] = t.invalidEmail;
     }
     setErrors(found);
-    if (Object.keys(found).length > 0) return;
+    const firstInvalid = fields.find((key) => found[key]);
+    if (firstInvalid) {
+      // Focus goes to the first field to fix, so a keyboard user types straight into it.
+      (event.currentTarget as HTMLFormElement).querySelector<HTMLInputElement>(`#webchat-${firstInvalid}`)?.focus();
+      return;
+    }
     client.start(Object.fromEntries(fields.filter((k) => values[k].trim()).map((k) => [k, values[k].trim()])));
   };
   const labels = { name: t.name, phone: t.phone, email: t.email };

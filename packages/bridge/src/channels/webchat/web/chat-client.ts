@@ -133,6 +133,8 @@ export class ChatClient {
   sendText(text: string): void {
     const trimmed = text.trim();
     if (!trimmed) return;
+    // A message ends the typing burst: the next keystroke is news to the manager, not a repeat.
+    this.lastTyping = 0;
     this.enqueue({ clientId: newId(), text: trimmed, type: 'text', sentAt: Date.now() });
   }
 
