@@ -211,7 +211,7 @@ export async function createRelayHarness(options: RelayHarnessOptions): Promise<
       callback();
     },
   });
-  const log = createLogger({ level: 'info', destination });
+  const log = createLogger({ level: (process.env.RELAY_LOG_LEVEL ?? 'info') as 'info', destination });
   const config = loadConfig({
     env: {
       AMOJO_CHANNEL_ID: CHANNEL_ID,
@@ -221,7 +221,9 @@ export async function createRelayHarness(options: RelayHarnessOptions): Promise<
       HOST: '127.0.0.1',
       PORT: String(bridgePort),
       LOG_LEVEL: 'info',
-      QUEUE_CONCURRENCY: '8',
+      // More slots than the tests ever have runnable lanes: the worker's loop spins without yielding when every
+      // slot is busy and a wake-up is pending (reported to the queue's owner); the relay tests must not depend on it.
+      QUEUE_CONCURRENCY: '32',
       QUEUE_POLL_INTERVAL_MS: '100',
       QUEUE_LEASE_MS: '30000',
     },
