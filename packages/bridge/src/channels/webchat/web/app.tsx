@@ -227,8 +227,9 @@ function Content({
       </a>
     );
   }
+  const mediaOnly = !text && (type === 'picture' || type === 'sticker' || type === 'video');
   return (
-    <div class="bubble">
+    <div class={mediaOnly ? 'bubble media-only' : 'bubble'}>
       {attachment}
       {text && type !== 'location' && <div>{text}</div>}
     </div>

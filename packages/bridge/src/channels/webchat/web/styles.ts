@@ -28,6 +28,8 @@ button, input, textarea { font: inherit; color: inherit; }
 .out .bubble { background: #fff; border: 1px solid #e1e6ee; border-bottom-left-radius: 4px; }
 .bubble img, .bubble video { display: block; max-width: 100%; max-height: 240px; border-radius: 10px; margin: 2px 0; }
 .bubble a { color: inherit; }
+.bubble.media-only { padding: 0; background: transparent; border: 0; }
+.bubble.media-only img, .bubble.media-only video { margin: 0; border: 1px solid #e1e6ee; }
 .file { display: flex; align-items: center; gap: 8px; text-decoration: none; }
 .file .size { opacity: .75; font-size: 12px; }
 .meta { font-size: 11px; color: #6b7a8b; padding: 0 4px; }
