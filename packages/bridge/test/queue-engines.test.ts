@@ -182,6 +182,48 @@ describe.each(ENGINES)('queue on %s', (engine) => {
     );
   });
 
+  it('never runs two jobs of one lane at once, even if a lower id is queued behind a running higher one', async () => {
+    const lower = await add({ lane: 'l' });
+    const higher = await add({ lane: 'l' });
+    await store.db
+      .updateTable('jobs')
+      .set({ state: 'running', attempts: 1, locked_by: 'other', locked_until: T0 + 60_000 })
+      .where('id', '=', higher)
+      .execute();
+    expect(await claimJobs(store, { workerId: 'w', limit: 5, leaseMs: 1000, now: T0 })).toEqual([]);
+    await store.db.updateTable('jobs').set({ state: 'done' }).where('id', '=', higher).execute();
+    expect((await claimJobs(store, { workerId: 'w', limit: 5, leaseMs: 1000, now: T0 })).map((j) => j.id)).toEqual([
+      lower,
+    ]);
+  });
+
+  if (engine === 'postgres') {
+    it('serialises enqueuers of one lane so ids follow commit order', async () => {
+      let release!: () => void;
+      const gate = new Promise<void>((resolve) => {
+        release = resolve;
+      });
+      let firstId = 0;
+      const first = store.transaction(async (trx) => {
+        firstId = await enqueue(trx, { kind: 'test', lane: 'l', payload: { n: 1 } });
+        await gate;
+      });
+      while (firstId === 0) await delay(5);
+      const second = store.transaction((trx) => enqueue(trx, { kind: 'test', lane: 'l', payload: { n: 2 } }));
+      const unrelated = await store.transaction((trx) => enqueue(trx, { kind: 'test', lane: 'other', payload: {} }));
+      // The second enqueuer of lane l waits for the first commit; another lane does not.
+      await delay(100);
+      const visible = await claimJobs(store, { workerId: 'w', limit: 5, leaseMs: 1000 });
+      expect(visible.map((job) => job.id)).toEqual([unrelated]);
+      release();
+      await first;
+      const secondId = await second;
+      expect(secondId).toBeGreaterThan(firstId);
+      const next = await claimJobs(store, { workerId: 'w', limit: 5, leaseMs: 1000 });
+      expect(next.map((job) => job.id)).toEqual([firstId]);
+    });
+  }
+
   it("makes a crashed worker's job claimable once its lease expires, and fences the late finisher", async () => {
     await add({ lane: 'l' });
     await add({ lane: 'l' });

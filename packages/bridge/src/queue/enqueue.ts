@@ -1,3 +1,4 @@
+import { PostgresAdapter, sql } from 'kysely';
 import { afterCommit } from '../store/job-signal.js';
 import { toJson } from '../store/json.js';
 import type { Executor } from '../store/store.js';
@@ -17,6 +18,9 @@ export interface EnqueueInput {
   readonly now?: number | undefined;
 }
 
+// First key of the two-key advisory lock space (which never overlaps the one-key space Kysely's migrator uses).
+const LANE_LOCK_NAMESPACE = 0x616d6a62; // "amjb"
+
 /** Attempts before a job is dead-lettered when `maxAttempts` is not given. */
 export const DEFAULT_MAX_ATTEMPTS = 25;
 
@@ -35,6 +39,13 @@ export async function enqueue(trx: Executor, input: EnqueueInput): Promise<numbe
   const maxAttempts = input.maxAttempts ?? DEFAULT_MAX_ATTEMPTS;
   if (!Number.isInteger(maxAttempts) || maxAttempts < 1) {
     throw new RangeError(`enqueue: maxAttempts must be a positive integer, got ${maxAttempts}`);
+  }
+  if (input.lane && trx.getExecutor().adapter instanceof PostgresAdapter) {
+    // Lanes run in id order, so ids within a lane must follow commit order. Two transactions enqueueing into one
+    // lane (two bridge processes, or intake and a handler) could otherwise commit ids 11 then 10, and 10 would run
+    // after 11. The lock makes the second enqueuer wait for the first commit, so it draws the larger id. Held until
+    // the transaction ends; SQLite needs none, its writers are serialised already.
+    await sql`select pg_advisory_xact_lock(${LANE_LOCK_NAMESPACE}, hashtext(${input.lane}))`.execute(trx);
   }
   const row = await trx
     .insertInto('jobs')

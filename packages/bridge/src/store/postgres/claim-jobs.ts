@@ -16,7 +16,9 @@ import type { Executor } from '../store.js';
  * - The `NOT EXISTS` makes only a lane's head claimable: the lowest id of the lane still `queued`, `running` or
  *   `dead`. A running head (even one claimed a moment ago by another process) therefore hides the rest of its lane,
  *   and one claim never returns two jobs of one lane. `dead` blocks too: a dead-lettered message must be retried or
- *   discarded by an operator before later messages of that conversation overtake it.
+ *   discarded by an operator before later messages of that conversation overtake it. Any running job of the lane
+ *   blocks as well, whatever its id: should a lower id ever commit after a higher one was claimed, the two still
+ *   never run at once (`enqueue` takes a per-lane advisory lock so that this does not happen in the first place).
  * - `running` rows whose lease ended belong to a crashed worker and are claimable again (at-least-once).
  * - The partial indexes `jobs_queued` and `jobs_lane_blocking` (migration 0001) keep both scans on the live rows
  *   only, however many `done` rows accumulate.
@@ -42,10 +44,13 @@ export async function claimJobsPostgres(db: Executor, query: ClaimJobsQuery): Pr
         )
         ${kindFilter}
         and (j.lane is null or not exists (
-          select 1 from jobs earlier
-          where earlier.lane = j.lane
-            and earlier.id < j.id
-            and earlier.state in ('queued', 'running', 'dead')
+          select 1 from jobs other
+          where other.lane = j.lane
+            and other.id <> j.id
+            and (
+              (other.id < j.id and other.state in ('queued', 'running', 'dead'))
+              or other.state = 'running'
+            )
         ))
       order by j.id
       limit ${limit}

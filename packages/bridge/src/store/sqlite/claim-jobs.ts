@@ -34,10 +34,13 @@ export async function claimJobsSqlite(db: Executor, query: ClaimJobsQuery): Prom
         )
         ${kindFilter}
         and (j.lane is null or not exists (
-          select 1 from jobs earlier
-          where earlier.lane = j.lane
-            and earlier.id < j.id
-            and earlier.state in ('queued', 'running', 'dead')
+          select 1 from jobs other
+          where other.lane = j.lane
+            and other.id <> j.id
+            and (
+              (other.id < j.id and other.state in ('queued', 'running', 'dead'))
+              or other.state = 'running'
+            )
         ))
       order by j.id
       limit ${limit}
