@@ -90,6 +90,18 @@ describe('AmocrmClient error mapping and retries', () => {
     expect(sleeps).toEqual([]);
   });
 
+  it('a stored token echoed back without "Bearer" is redacted from the error', async () => {
+    server.handle((req, res) =>
+      reply(res, 403, { title: 'Forbidden', detail: `token ${String(req.headers.authorization).slice(7)} blocked` }),
+    );
+    const { client } = setup();
+    const error = (await client.getAccount().catch((e) => e)) as AmojoApiError;
+    expect(error.status).toBe(403);
+    expect(error.message).toContain('token [redacted] blocked');
+    expect(JSON.stringify(error.body)).not.toContain(ACCESS);
+    expect(error.description).not.toContain(ACCESS);
+  });
+
   it('500 on a GET is retried with backoff (retries + 1 attempts), then thrown', async () => {
     server.handle((_req, res) => reply(res, 500, { title: 'Internal Server Error', status: 500 }));
     const { client, sleeps } = setup();
