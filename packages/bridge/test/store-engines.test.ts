@@ -25,6 +25,7 @@ import {
   upsertParticipant,
   upsertSource,
 } from '../src/store/index.js';
+import { listMigrations } from '../src/store/migrations/index.js';
 import { ENGINES } from './support/databases.js';
 import { createStoreFixture, type StoreFixture } from './support/store-fixture.js';
 
@@ -60,7 +61,8 @@ describe.each(ENGINES)('store on %s', (engine) => {
     const recorded = await sql<{ name: string }>`select name from schema_migrations order by name`.execute(
       fixture.store.db,
     );
-    expect(recorded.rows.map((row) => row.name)).toEqual(['0001-initial']);
+    expect(recorded.rows.map((row) => row.name)).toEqual(Object.keys(listMigrations(engine)));
+    expect(recorded.rows[0]?.name).toBe('0001-initial');
   });
 
   it('rolls an enqueued job back with the caller transaction and commits it with the data', async () => {

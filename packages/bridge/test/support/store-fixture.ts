@@ -1,5 +1,5 @@
 import { sql } from 'kysely';
-import { migrate } from '../../src/store/migrate.js';
+import { MIGRATION_TABLE, migrate } from '../../src/store/migrate.js';
 import { openStore } from '../../src/store/open-store.js';
 import type { Store, StoreDialect } from '../../src/store/store.js';
 import { createTestDatabase, type TestDatabase } from './databases.js';
@@ -14,18 +14,6 @@ export interface StoreFixture {
   reset(): Promise<void>;
   close(): Promise<void>;
 }
-
-const TABLES = [
-  'hooks',
-  'message_statuses',
-  'messages',
-  'participants',
-  'conversations',
-  'sources',
-  'channel_instances',
-  'accounts',
-  'jobs',
-] as const;
 
 /** Creates a database for `engine`, opens and migrates a store on it. */
 export async function createStoreFixture(engine: StoreDialect): Promise<StoreFixture> {
@@ -42,7 +30,21 @@ export async function createStoreFixture(engine: StoreDialect): Promise<StoreFix
       return other;
     },
     async reset() {
-      for (const table of TABLES) await sql`delete from ${sql.table(table)}`.execute(store.db);
+      // Every table but the migration records, including tables later migrations add.
+      const tables = (await store.db.introspection.getTables())
+        .map((table) => table.name)
+        .filter((name) => !name.startsWith(MIGRATION_TABLE));
+      if (engine === 'postgres') {
+        await sql`truncate ${sql.join(tables.map((name) => sql.table(name)))} cascade`.execute(store.db);
+        return;
+      }
+      // One connection, outside any transaction: the pragma applies to the deletes that follow.
+      await sql`pragma foreign_keys = off`.execute(store.db);
+      try {
+        for (const name of tables) await sql`delete from ${sql.table(name)}`.execute(store.db);
+      } finally {
+        await sql`pragma foreign_keys = on`.execute(store.db);
+      }
     },
     async close() {
       for (const other of others) await other.close();
