@@ -24,6 +24,8 @@ const CHANNEL_SECRET = 'c0ffee1234567890abcdef1234567890abcdef12';
 const ACCOUNT_ID = '9a8b7c6d-5e4f-4a3b-8c2d-1e0f9a8b7c6d';
 const MANAGER_ID = '1f2e3d4c-5b6a-4978-8a6b-5c4d3e2f1a0b';
 const SOURCE_EXTERNAL_ID = 'relay-test-source';
+/** Bearer token of the harness bridge's admin API. */
+export const RELAY_ADMIN_TOKEN = 'relay-test-admin-token-0123456789';
 
 /** One manager event as the customer system received it. */
 export interface ReceivedEvent {
@@ -221,6 +223,7 @@ export async function createRelayHarness(options: RelayHarnessOptions): Promise<
       HOST: '127.0.0.1',
       PORT: String(bridgePort),
       LOG_LEVEL: 'info',
+      ADMIN_TOKEN: RELAY_ADMIN_TOKEN,
       // More slots than the tests ever have runnable lanes: the worker's loop spins without yielding when every
       // slot is busy and a wake-up is pending (reported to the queue's owner); the relay tests must not depend on it.
       QUEUE_CONCURRENCY: '32',
