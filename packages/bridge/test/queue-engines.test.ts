@@ -246,6 +246,33 @@ describe.each(ENGINES)('queue on %s', (engine) => {
     expect(dead?.lastError).toMatch(/lease expired/);
   });
 
+  it('at worker start, requeues jobs of a killed process at once on SQLite, and waits for the lease on PostgreSQL', async () => {
+    const id = await enqueue(store.db, { kind: 'orphan', lane: 'l', payload: {} });
+    const [orphan] = await claimJobs(store, { workerId: 'killed-process', limit: 1, leaseMs: 3_600_000 });
+    expect(orphan?.id).toBe(id);
+    let ran = 0;
+    const worker = newWorker({
+      store,
+      pollIntervalMs: 3_600_000,
+      handlers: {
+        orphan: async () => {
+          ran++;
+        },
+      },
+    });
+    worker.start();
+    if (engine === 'sqlite') {
+      for (let i = 0; i < 500 && (await findJob(store.db, id))?.state !== 'done'; i++) await delay(10);
+      expect(await findJob(store.db, id)).toMatchObject({ state: 'done', attempts: 2 });
+      expect(ran).toBe(1);
+    } else {
+      await delay(100);
+      expect(await findJob(store.db, id)).toMatchObject({ state: 'running', lockedBy: 'killed-process' });
+      expect(ran).toBe(0);
+    }
+    await worker.stop();
+  });
+
   it('backs off with jitter and honours retryAfterMs', async () => {
     await add({ lane: 'l' });
     const [job] = await claimJobs(store, { workerId: 'w', limit: 1, leaseMs: 1000, now: T0 });

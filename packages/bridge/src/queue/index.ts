@@ -14,6 +14,7 @@ export type { Job, JobState } from './job.js';
 export { findJob, listJobs, pruneJobs } from './list-jobs.js';
 export type { QueueKindStats } from './queue-stats.js';
 export { queueStats } from './queue-stats.js';
+export { releaseOrphanedJobs } from './release-orphaned-jobs.js';
 export { discardDeadJob, retryDeadJob } from './retry-dead-job.js';
 export type { JobContext, JobHandler, Worker, WorkerOptions } from './worker.js';
 export { createWorker, runningWorkerCount } from './worker.js';

@@ -8,6 +8,7 @@ import { completeJob } from './complete-job.js';
 import { extendLease } from './extend-lease.js';
 import { describeError, failJob } from './fail-job.js';
 import type { Job } from './job.js';
+import { releaseOrphanedJobs } from './release-orphaned-jobs.js';
 
 /** What a handler gets besides its job. */
 export interface JobContext {
@@ -40,6 +41,12 @@ export interface WorkerOptions {
   readonly workerId?: string | undefined;
   /** Backoff tuning for failed attempts. */
   readonly backoff?: Omit<RetryDelayOptions, 'attempt' | 'retryAfterMs'> | undefined;
+  /**
+   * At start, requeue running jobs held by no worker of this process instead of waiting for their leases: they were
+   * left by a process that was killed. Default true on SQLite (one process owns the file), false on PostgreSQL
+   * (other live processes hold jobs there; their crashed jobs come back when the lease expires).
+   */
+  readonly releaseOrphanedJobsOnStart?: boolean | undefined;
 }
 
 /** A queue worker. */
@@ -197,7 +204,18 @@ export function createWorker(options: WorkerOptions): Worker {
     return promise;
   }
 
+  async function releaseOrphans(): Promise<void> {
+    try {
+      const liveWorkerIds = [...activeWorkers].map((w) => w.workerId);
+      const released = await releaseOrphanedJobs(store.db, { liveWorkerIds });
+      if (released > 0) log.warn?.({ event: 'jobs_released_after_crash', workerId, released });
+    } catch (error) {
+      log.error?.({ event: 'job_release_failed', workerId, error: describeError(error) });
+    }
+  }
+
   async function loop(): Promise<void> {
+    if (options.releaseOrphanedJobsOnStart ?? store.dialect === 'sqlite') await releaseOrphans();
     while (state === 'running') {
       const free = concurrency - inFlight.size;
       if (free > 0) {
@@ -205,6 +223,11 @@ export function createWorker(options: WorkerOptions): Worker {
         for (const job of jobs) track(job);
         // A full batch suggests more are waiting: claim again at once (the next pass sleeps if slots are full).
         if (jobs.length === free && state === 'running') continue;
+      } else {
+        // Every slot is busy, so only a finishing job can make room, and it wakes the loop. A wake pending from an
+        // enqueue must not make `sleep` return at once: the loop would spin on resolved promises, starve the event
+        // loop, and the running jobs could never finish.
+        wakePending = false;
       }
       await sleep(pollIntervalMs);
     }
