@@ -78,7 +78,7 @@ export interface RelayHarness {
   /** POSTs a signed customer event to the bridge (signature and body overridable to test refusals). */
   postCustomerEvent(
     body: unknown,
-    options?: { secret?: string; now?: Date; rawBody?: string; instanceKey?: string },
+    options?: { secret?: string; now?: Date; rawBody?: string; signOver?: string; instanceKey?: string },
   ): Promise<{ status: number; body: Record<string, unknown> }>;
   /** A customer text message; resolves with the bridge's answer. */
   sendCustomerText(
@@ -265,7 +265,7 @@ export async function createRelayHarness(options: RelayHarnessOptions): Promise<
     const postCustomerEvent: RelayHarness['postCustomerEvent'] = async (body, opts = {}) => {
       const raw = opts.rawBody ?? JSON.stringify(body);
       const headers = webhookHeaders({
-        body: raw,
+        body: opts.signOver ?? raw,
         secret: opts.secret ?? instanceSecret,
         ...(opts.now ? { now: opts.now } : {}),
       });
