@@ -164,6 +164,9 @@ describe('control API', () => {
     const empty = await control(sandbox.url, 'POST', `/chats/${chatId}/messages`, {});
     expect(empty.status).toBe(400);
     expect(empty.json.error).toContain('text');
+    const noMedia = await control(sandbox.url, 'POST', `/chats/${chatId}/messages`, { text: 'x', type: 'picture' });
+    expect(noMedia.status).toBe(400);
+    expect(noMedia.json.error).toContain('media');
     const badUser = await control(sandbox.url, 'POST', `/chats/${chatId}/messages`, { text: 'x', userId: 'nobody' });
     expect(badUser.status).toBe(400);
     expect((await control(sandbox.url, 'POST', '/chats/nope/messages', { text: 'x' })).status).toBe(404);

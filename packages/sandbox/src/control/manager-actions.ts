@@ -119,6 +119,9 @@ function readAttachments(input: ManagerMessageInput): ManagerAttachment[] {
       { media: input.media, fileName: input.fileName ?? '', fileSize: Number(input.fileSize ?? 0), type: mediaType },
     ];
   }
+  if (input.type !== undefined && input.type !== 'text') {
+    throw new ControlRequestError(400, `media (a URL, e.g. from /uploads) is required for type ${input.type}`);
+  }
   return [];
 }
 
