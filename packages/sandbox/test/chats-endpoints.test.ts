@@ -333,6 +333,10 @@ describe('delivery status (spec 3.5)', () => {
     const view = (await control(sandbox.url, 'GET', `/chats/${sandbox.state.messages.get(id)!.chatId}/messages`))
       .json[1];
     expect(view).toMatchObject({ status: 'error', error: { code: 904 } });
+    const incomingId = [...sandbox.state.messages.values()].find((m) => m.direction === 'in')!.id;
+    const onIncoming = await status(sandbox, incomingId, { status_code: 1 });
+    expect(onIncoming.status).toBe(400);
+    expect(onIncoming.json.error_description).toContain('outgoing');
     const missing = await status(sandbox, '00000000-0000-4000-8000-000000000000', { status_code: 1 });
     expect(missing.status).toBe(404);
   });

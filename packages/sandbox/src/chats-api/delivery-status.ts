@@ -44,6 +44,12 @@ export function deliveryStatus(ctx: ChatsContext, call: ScopeCall, amojoMsgId: s
   if (!message || message.scopeId !== call.scope.scopeId) {
     throw new AmojoRequestError(404, 'MESSAGE_NOT_FOUND', `no message ${amojoMsgId} in this scope`);
   }
+  if (message.direction === 'in') {
+    // Statuses describe delivery to the client of messages sent from amoCRM (spec 3.5); a client's own message has none.
+    throw invalidRequest(
+      `message ${amojoMsgId} is an incoming client message: delivery statuses apply to outgoing messages`,
+    );
+  }
   applyStatus(message, call.body, field, '');
   ctx.state.emitMessage(message);
   return { status: 200 };
