@@ -337,7 +337,7 @@ export async function createRelayHarness(options: RelayHarnessOptions): Promise<
         const response = await fetch(`${bridgeBase}/hooks/amojo/${opts.scopeId ?? account.scopeId}`, {
           method: 'POST',
           headers: { 'content-type': 'application/json', ...(signature === null ? {} : { 'x-signature': signature }) },
-          body: rawBody,
+          body: typeof rawBody === 'string' ? rawBody : new Uint8Array(rawBody),
         });
         return { status: response.status, body: await json(response) };
       },

@@ -10,11 +10,11 @@ import { createHmac, randomUUID, timingSafeEqual } from 'node:crypto';
 export const WEBHOOK_TOLERANCE_SECONDS = 300;
 
 /** The three headers of a signed webhook. */
-export interface WebhookHeaders {
+export type WebhookHeaders = {
   readonly 'webhook-id': string;
   readonly 'webhook-timestamp': string;
   readonly 'webhook-signature': string;
-}
+};
 
 /** Input of {@link signWebhook}. */
 export interface SignWebhookInput {
