@@ -224,9 +224,8 @@ export async function createRelayHarness(options: RelayHarnessOptions): Promise<
       PORT: String(bridgePort),
       LOG_LEVEL: 'info',
       ADMIN_TOKEN: RELAY_ADMIN_TOKEN,
-      // More slots than the tests ever have runnable lanes: the worker's loop spins without yielding when every
-      // slot is busy and a wake-up is pending (reported to the queue's owner); the relay tests must not depend on it.
-      QUEUE_CONCURRENCY: '32',
+      // Fewer slots than the fault tests have runnable lanes, so the worker runs saturated as in production.
+      QUEUE_CONCURRENCY: '8',
       QUEUE_POLL_INTERVAL_MS: '100',
       QUEUE_LEASE_MS: '30000',
     },
