@@ -29,9 +29,6 @@ export function createPipelineHandlers(deps: RelayDeps): Record<RelayJobKind, Re
     [JOB_KINDS.reconcile]: typed(reconcile),
     [JOB_KINDS.typingToChannel]: typed(typingToChannel),
     [JOB_KINDS.reactionToChannel]: typed(reactionToChannel),
-    // Customer typing is forwarded at once by receiveFromChannel and never queued; the kind stays registered so a
-    // job left by an older version is drained instead of blocking its lane.
-    [JOB_KINDS.typingToAmojo]: async () => undefined,
   };
 }
 

@@ -1,10 +1,12 @@
-/** Job kinds run by the relay's handlers (see `createPipelineHandlers`). */
+/**
+ * Job kinds run by the relay's handlers (see `createPipelineHandlers`). Customer typing has no job: it is forwarded
+ * to amojo at once and dropped on failure (ephemeral).
+ */
 export const JOB_KINDS = {
   deliverToAmojo: 'deliver-to-amojo',
   deliverToChannel: 'deliver-to-channel',
   reportStatus: 'report-status',
   reconcile: 'reconcile',
-  typingToAmojo: 'typing-to-amojo',
   typingToChannel: 'typing-to-channel',
   reactionToChannel: 'reaction-to-channel',
 } as const;
