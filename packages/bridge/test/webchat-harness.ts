@@ -75,6 +75,8 @@ export async function createWebchatHarness(options: {
 /** A socket client speaking the widget protocol, recording every frame. */
 export interface TestSocket {
   readonly frames: WebchatServerFrame[];
+  /** Resolves with the close code once the socket is closed (by either side). */
+  readonly closed: Promise<number>;
   send(frame: unknown): void;
   /** Resolves with the first frame from now on matching `type` and `predicate`. */
   next<T extends WebchatServerFrame['type']>(
@@ -107,6 +109,7 @@ export function openSocket(bridgeUrl: string, instanceKey: string, origin: strin
         }
       }
     });
+    const closed = new Promise<number>((done) => ws.once('close', (code) => done(code)));
     ws.on('unexpected-response', (_request, response) => reject(new Error(`upgrade refused: ${response.statusCode}`)));
     ws.on('error', reject);
     const next: TestSocket['next'] = (type, predicate) =>
@@ -126,6 +129,7 @@ export function openSocket(bridgeUrl: string, instanceKey: string, origin: strin
     ws.on('open', () =>
       resolve({
         frames,
+        closed,
         send: (frame) => ws.send(JSON.stringify(frame)),
         next,
         find: (type, predicate) => {

@@ -212,4 +212,12 @@ describe.each(ENGINES)('webchat isolation and limits (%s)', (engine) => {
     expect(errors.slice(0, 10)).toEqual(Array(10).fill('ack'));
     expect(errors.slice(10)).toContain('rate_limited');
   });
+
+  it('closes a socket that floods frames', async () => {
+    const socket = await openSocket(h.bridgeUrl, h.instanceKey, SHOP);
+    for (let i = 0; i < 100; i++) socket.send({ type: 'ping' });
+    // Past the burst of 60 frames the bridge closes the socket (1008, policy) instead of answering.
+    expect(await socket.closed).toBe(1008);
+    expect(socket.frames.filter((f) => f.type === 'pong').length).toBeLessThanOrEqual(60);
+  });
 });

@@ -5,6 +5,7 @@ import { registerAdminApi } from '../admin/index.js';
 import {
   createChannelRegistry,
   createHttpChannelFactory,
+  createPostgresWebchatHub,
   createWebchatChannelFactory,
   createWebchatHub,
   registerHttpChannelRoutes,
@@ -89,8 +90,16 @@ export async function createBridge(options: CreateBridgeOptions): Promise<Bridge
     now,
     ...(options.fetch ? { fetch: options.fetch } : {}),
   });
-  // Webchat: the adapters push to the visitor sockets the webchat routes hold, through one hub.
-  const webchatHub = createWebchatHub();
+  // Webchat: the adapters push to the visitor sockets the webchat routes hold, through one hub; on PostgreSQL the hub
+  // also reaches sockets held by other bridge processes (LISTEN/NOTIFY). The routes close it with the server.
+  const webchatHub =
+    store.dialect === 'postgres'
+      ? createPostgresWebchatHub({
+          db: store.db,
+          connectionString: config.databaseUrl,
+          log: log.child({ component: 'webchat' }),
+        })
+      : createWebchatHub();
   const channels = createChannelRegistry({
     kinds: {
       http: createHttpChannelFactory({ now, ...(options.fetch ? { fetch: options.fetch } : {}) }),

@@ -43,6 +43,7 @@ export function handleWebchatSocket(ctx: WebchatServerContext, input: WebchatSoc
   let visitor: WebchatVisitor | undefined;
   let leave: (() => void) | undefined;
   let chain: Promise<void> = Promise.resolve();
+  const connectionId = randomBytes(8).toString('hex');
 
   const connection: WebchatConnection = {
     send(frame) {
@@ -280,6 +281,16 @@ export function handleWebchatSocket(ctx: WebchatServerContext, input: WebchatSoc
   };
 
   socket.on('message', (data: Buffer, isBinary: boolean) => {
+    // Any frame counts, so a flood of pings or bad tokens cannot keep the process busy: past the limit, the socket
+    // is closed (the widget reconnects after a backoff).
+    if (!ctx.limiter.take(`frames:${connectionId}`, { perMinute: 240, burst: 60 }).ok) {
+      log.warn(
+        { event: 'webchat_socket_flood', visitorId: visitor?.visitorId },
+        'webchat socket closed: too many frames',
+      );
+      socket.close(1008, 'too many frames');
+      return;
+    }
     if (isBinary) return fail('bad_frame', 'frames are JSON text');
     const text = data.toString('utf8');
     chain = chain.then(() => handle(text));

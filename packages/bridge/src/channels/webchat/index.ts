@@ -2,6 +2,7 @@ export { type AddedWebchatChannel, type AddWebchatChannelInput, addWebchatChanne
 export { originAllowed } from './check-origin.js';
 export { renderWebchatDemoPage, type WebchatDemoPageInput } from './demo-page.js';
 export { WEBCHAT_MAX_FRAME_BYTES, webchatFileUrl } from './handle-socket.js';
+export { createPostgresWebchatHub, type PostgresWebchatHub, WEBCHAT_CHANNEL } from './postgres-webchat-hub.js';
 export { createRateLimiter, type RateLimiter, type RateLimitResult } from './rate-limiter.js';
 export { type RegisterWebchatRoutesOptions, registerWebchatRoutes } from './register-webchat-routes.js';
 export {

@@ -83,6 +83,9 @@ export async function registerWebchatRoutes(
   };
 
   await app.register(async (scope) => {
+    scope.addHook('onClose', async () => {
+      await hub.close?.();
+    });
     await scope.register(websocket, { options: { maxPayload: WEBCHAT_MAX_FRAME_BYTES } });
     scope.removeAllContentTypeParsers();
     scope.addContentTypeParser('*', { parseAs: 'buffer', bodyLimit: WEBCHAT_MAX_UPLOAD_BYTES }, (_r, body, done) =>
@@ -142,8 +145,9 @@ export async function registerWebchatRoutes(
       '/webchat/:instance/socket',
       {
         websocket: true,
+        // A refused upgrade is answered with a plain HTTP 403/404; returning the reply stops the route there.
         preValidation: async (request, reply) => {
-          await admit(request, reply);
+          if (!(await admit(request, reply))) return reply;
         },
       },
       (socket, request) => {
@@ -173,11 +177,11 @@ export async function registerWebchatRoutes(
         // Before the body is read: a wrong origin or a declared size over the instance's limit costs no upload.
         onRequest: async (request, reply) => {
           const admitted = await admit(request, reply);
-          if (!admitted) return;
+          if (!admitted) return reply;
           cors(reply, admitted.origin);
           const declared = Number(request.headers['content-length'] ?? 0);
           if (declared > admitted.loaded.settings.uploads.maxBytes) {
-            await tooLarge(reply, admitted.loaded.settings.uploads.maxBytes);
+            return tooLarge(reply, admitted.loaded.settings.uploads.maxBytes);
           }
         },
       },

@@ -7,8 +7,8 @@ export interface WebchatConnection {
 
 /**
  * Open visitor sockets by instance and visitor, so the adapter (manager messages, typing, reactions) and the socket
- * handler (a visitor's own message shown in their other tabs) reach every tab of one visitor. In-process only: with
- * several bridge processes a visitor's other tabs on another process see new events on their next reconnect.
+ * handler (a visitor's own message shown in their other tabs) reach every tab of one visitor. This one is
+ * in-process; `createPostgresWebchatHub` extends it to every process sharing a PostgreSQL database.
  */
 export interface WebchatHub {
   /** Registers a socket for a visitor; returns the function that unregisters it. */
@@ -17,6 +17,8 @@ export interface WebchatHub {
   publish(instanceKey: string, visitorId: string, frame: WebchatServerFrame, skip?: WebchatConnection): number;
   /** Number of open sockets of a visitor. */
   count(instanceKey: string, visitorId: string): number;
+  /** Releases what the hub holds beyond memory (a database listener); called when the server closes. */
+  close?(): Promise<void>;
 }
 
 /** Creates an empty hub. */

@@ -97,6 +97,8 @@ export type WebchatServerFrame =
   | { readonly type: 'reaction'; readonly id: string; readonly reactions: readonly string[] }
   | { readonly type: 'read'; readonly ids: readonly string[] }
   | { readonly type: 'pong' }
+  /** Something changed that did not fit a notification: send "hello" again to reload the history. */
+  | { readonly type: 'resync' }
   | {
       readonly type: 'error';
       readonly code: WebchatErrorCode;

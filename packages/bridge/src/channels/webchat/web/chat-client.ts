@@ -269,6 +269,11 @@ export class ChatClient {
         return;
       case 'pong':
         return;
+      case 'resync': {
+        const token = this.token();
+        if (token) this.send({ type: 'hello', token });
+        return;
+      }
       case 'error':
         this.onError(frame);
         return;
