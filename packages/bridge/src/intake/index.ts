@@ -1,7 +1,6 @@
 import { verifyHook } from '@amojo-bridge/sdk';
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import type { RelayDeps } from '../pipelines/deps.js';
-import { findAccountByScope } from '../store/accounts/index.js';
 import { acceptHook } from './accept-hook.js';
 import { classifyHook } from './classify-hook.js';
 
@@ -74,18 +73,16 @@ async function handleHook(
       message: `${reason}: amojo signs the raw body with HMAC-SHA1 keyed with the channel secret (spec 4.1)`,
     });
   }
-  const account = await findAccountByScope(deps.store.db, scopeId);
-  if (account?.state !== 'connected') {
-    deps.metrics.intakeTotal.inc({ outcome: 'unknown_scope' });
-    const why = account ? 'is disconnected' : 'is not connected to this bridge';
-    log.warn({ scopeId, outcome: 'unknown_scope' }, `hook refused: scope ${why}`);
-    return reply.code(404).send({ error: 'unknown_scope', message: `scope ${scopeId} ${why}` });
-  }
   const text = raw.toString('utf8');
   const classified = classifyHook(text);
   const result = await deps.batcher.submit((trx) =>
     acceptHook(trx, { scopeId, rawBody: text, classified, now: deps.now().getTime() }),
   );
+  if (result.outcome === 'unknown_scope') {
+    deps.metrics.intakeTotal.inc({ outcome: 'unknown_scope' });
+    log.warn({ scopeId, outcome: 'unknown_scope', reason: result.reason }, 'hook refused: unknown scope');
+    return reply.code(404).send({ error: 'unknown_scope', message: result.reason });
+  }
   deps.metrics.intakeTotal.inc({ outcome: result.outcome });
   const event = { scopeId, hookId: result.hookId, kind: result.kind, outcome: result.outcome };
   if (result.outcome === 'rejected') log.warn({ ...event, reason: result.reason }, 'hook stored as rejected');
