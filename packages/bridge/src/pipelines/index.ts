@@ -46,7 +46,7 @@ export {
 } from './job-kinds.js';
 export { clientParticipantId, loadChannelInstance, senderIdOf } from './load-channel-instance.js';
 export { type ManagerMessage, managerMessageFromHistory, managerMessageFromHook } from './manager-message.js';
-export { receiveFromChannel } from './receive-from-channel.js';
+export { type ReceiveOptions, receiveFromChannel } from './receive-from-channel.js';
 export { type ReconcilePayload, reconcile } from './reconcile.js';
 export {
   jobErrorFromAmojo,

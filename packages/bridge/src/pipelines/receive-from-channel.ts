@@ -1,5 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import type {
+  ChannelInstanceRecord,
   InboundChannelEvent,
   InboundChannelMessage,
   InboundReadReceipt,
@@ -22,10 +23,14 @@ import { RelayInputError } from './relay-errors.js';
  * in ONE grouped commit and resolves only after it, so a channel acknowledges only what is durable. The same
  * channel event id twice stores nothing and answers the first message's id.
  */
-export function receiveFromChannel(deps: RelayDeps, event: InboundChannelEvent): Promise<ReceiveResult> {
+export function receiveFromChannel(
+  deps: RelayDeps,
+  event: InboundChannelEvent,
+  options: ReceiveOptions = {},
+): Promise<ReceiveResult> {
   switch (event.kind) {
     case 'message':
-      return receiveMessage(deps, event);
+      return receiveMessage(deps, event, options);
     case 'read':
       return receiveReadReceipt(deps, event);
     case 'typing':
@@ -33,8 +38,21 @@ export function receiveFromChannel(deps: RelayDeps, event: InboundChannelEvent):
   }
 }
 
-async function receiveMessage(deps: RelayDeps, event: InboundChannelMessage): Promise<ReceiveResult> {
-  const instance = await loadChannelInstance(deps, { key: event.instanceId });
+/** Options of {@link receiveFromChannel}. */
+export interface ReceiveOptions {
+  /** The event's channel instance when the caller already loaded it (to verify a signature), saving a read. */
+  readonly instance?: ChannelInstanceRecord;
+}
+
+async function receiveMessage(
+  deps: RelayDeps,
+  event: InboundChannelMessage,
+  options: ReceiveOptions,
+): Promise<ReceiveResult> {
+  const instance =
+    options.instance?.id === event.instanceId
+      ? options.instance
+      : await loadChannelInstance(deps, { key: event.instanceId });
   if (!instance) throw new RelayInputError(`channel instance ${event.instanceId} does not exist`, 404);
   if (instance.accountId === null) {
     throw new RelayInputError(`channel instance ${event.instanceId} is not attached to an amoCRM account`, 409);

@@ -87,7 +87,7 @@ async function handleEvent(
     log.warn({ instanceId: key, reason: parsed.message }, 'customer event refused: invalid');
     return reply.code(400).send({ error: 'invalid_event', message: parsed.message });
   }
-  const result = await receiveFromChannel(deps, toInboundEvent(key, parsed.event));
+  const result = await receiveFromChannel(deps, toInboundEvent(key, parsed.event), { instance });
   return reply.code(200).send({ id: result.messageId, duplicate: result.duplicate });
 }
 
