@@ -77,7 +77,11 @@ export class ChatClient {
     addEventListener('offline', () => this.drop());
     addEventListener('storage', (event) => {
       if (event.key === this.outboxKey) this.update({ outbox: this.readOutbox() });
-      if (event.key === this.tokenKey && event.newValue && !this.ready) this.reconnectNow();
+      // Another tab started the chat: this one joins the same conversation.
+      if (event.key === this.tokenKey && event.newValue && !this.ready) {
+        if (this.socket?.readyState === WebSocket.OPEN) this.send({ type: 'hello', token: event.newValue });
+        else this.reconnectNow();
+      }
     });
   }
 
