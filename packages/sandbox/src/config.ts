@@ -55,6 +55,11 @@ export interface SandboxOptions {
   /** Clock; default `() => new Date()`. */
   readonly now?: () => Date;
   readonly log?: SandboxLogger;
+  /**
+   * JSON file the sandbox loads at start and saves after changes and on close (chats, messages, scopes, CRM data,
+   * tokens, uploads; upload bytes in `<file>.uploads/`). Absent: everything stays in memory.
+   */
+  readonly stateFile?: string;
   /** Passed to the CRM state. */
   readonly accessTokenTtlSeconds?: number;
   readonly refreshTokenTtlSeconds?: number;

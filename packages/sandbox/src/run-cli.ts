@@ -5,6 +5,9 @@ import { type ChannelConfig, defaultDemoConfig, type SandboxOptions } from './co
 import { type FaultSettingsInput, normalizeFaults } from './faults/fault-settings.js';
 import { type Sandbox, startSandbox } from './start-sandbox.js';
 
+/** The CLI's port when `--port` is not given: fixed, so the printed URLs stay the same from run to run. */
+export const DEFAULT_CLI_PORT = 4080;
+
 /** Where the CLI writes. */
 export interface CliIo {
   readonly stdout: { write(text: string): unknown };
@@ -23,7 +26,7 @@ A local amoCRM Chats API (amojo) + REST v4 emulator with a manager inbox.
 With no options it starts a demo setup and prints every id, secret and URL you need.
 
 Options:
-  --port <n>                 port to listen on (default 0 = any free port)
+  --port <n>                 port to listen on (default 4080; 0 = any free port)
   --host <host>              host to listen on (default 127.0.0.1)
   --channel-id <uuid>        channel id (default: the demo channel's)
   --channel-secret <secret>  channel secret used for request and hook signatures
@@ -31,6 +34,7 @@ Options:
   --account-id <uuid>        account amojo id
   --hook-url <url>           hook URL with the literal :scope_id marker
   --max-date-skew <seconds>  allowed Date header skew (default 900, as amojo)
+  --state-file <file.json>   keep chats, messages, CRM data and uploads in this file across restarts
   --config <file.json>       full configuration, same shape as startSandbox() options; flags override it
   --hook-drop-rate <0..1>    share of hooks dropped (logged, never sent)
   --hook-delay-ms <n|min-max> delay before each hook
@@ -97,6 +101,8 @@ async function buildOptions(values: Values): Promise<SandboxOptions> {
     (n) => Number.isInteger(n) && n >= 0 && n <= 65535,
     'an integer 0..65535',
   );
+  const stateFile = str('state-file');
+  if (stateFile !== undefined && stateFile.trim() === '') throw new CliUsageError('--state-file must not be empty');
   const skew = numberFlag(
     'max-date-skew',
     str('max-date-skew'),
@@ -154,7 +160,8 @@ async function buildOptions(values: Values): Promise<SandboxOptions> {
     accounts,
     integrations,
     faults,
-    ...(port === undefined ? {} : { port }),
+    port: port ?? base.port ?? DEFAULT_CLI_PORT,
+    ...(stateFile === undefined ? {} : { stateFile }),
     ...(str('host') === undefined ? {} : { host: str('host')! }),
     ...(skew === undefined ? {} : { maxDateSkewSeconds: skew }),
   };
@@ -208,6 +215,7 @@ export async function runCli(argv: readonly string[], io: CliIo): Promise<CliRes
         'hook-url': { type: 'string' },
         'max-date-skew': { type: 'string' },
         config: { type: 'string' },
+        'state-file': { type: 'string' },
         'hook-drop-rate': { type: 'string' },
         'hook-delay-ms': { type: 'string' },
         'api-failure-rate': { type: 'string' },
@@ -239,10 +247,14 @@ export async function runCli(argv: readonly string[], io: CliIo): Promise<CliRes
   try {
     sandbox = await startSandbox({ ...options, log });
   } catch (error) {
-    io.stderr.write(`amojo-sandbox: could not start: ${(error as Error).message}\n`);
+    const code = (error as NodeJS.ErrnoException).code;
+    const hint =
+      code === 'EADDRINUSE' ? ` (port ${options.port} is busy: pass --port <n>, or --port 0 for any free port)` : '';
+    io.stderr.write(`amojo-sandbox: could not start: ${(error as Error).message}${hint}\n`);
     return { exitCode: 1 };
   }
   io.stdout.write(describe(sandbox, options));
+  if (options.stateFile !== undefined) io.stdout.write(`State kept in ${options.stateFile}\n\n`);
   sandbox.state.onScopeChange((scope) => {
     io.stdout.write(
       scope.connected

@@ -10,6 +10,7 @@ import { SandboxError } from './errors.js';
 import { registerApiFaults } from './faults/register-api-faults.js';
 import { HookSender } from './hooks/send-hook.js';
 import { registerInbox } from './inbox-assets.js';
+import { createStatePersister, type StatePersister } from './state/persist-state.js';
 import { SandboxState } from './state/sandbox-state.js';
 
 /** A running sandbox. */
@@ -85,6 +86,11 @@ export async function startSandbox(options: SandboxOptions): Promise<Sandbox> {
   const app = Fastify({ logger: false, forceCloseConnections: true });
   const hooks = new HookSender({ state, timeoutMs: options.hookTimeoutMs ?? 5000, log });
   const uploads = new UploadStore();
+  let persister: StatePersister | undefined;
+  if (options.stateFile !== undefined) {
+    persister = createStatePersister({ file: options.stateFile, state, crm, uploads, log });
+    await persister.load();
+  }
   let baseUrl = '';
   const apiFaults = registerApiFaults(app, state);
   await app.register(
@@ -111,7 +117,17 @@ export async function startSandbox(options: SandboxOptions): Promise<Sandbox> {
   uploads.register(app);
 
   const host = options.host ?? '127.0.0.1';
-  await app.listen({ port: options.port ?? 0, host });
+  try {
+    await app.listen({ port: options.port ?? 0, host });
+  } catch (error) {
+    // A busy port must not leave timers or streams behind: the caller reports the error and may exit at once.
+    apiFaults.close();
+    control.close();
+    await hooks.close();
+    await app.close();
+    throw error;
+  }
+  persister?.watch();
   const address = app.server.address();
   const port = typeof address === 'object' && address ? address.port : (options.port ?? 0);
   baseUrl = `http://${host.includes(':') ? `[${host}]` : host}:${port}`;
@@ -128,6 +144,8 @@ export async function startSandbox(options: SandboxOptions): Promise<Sandbox> {
         control.close();
         await hooks.close();
         await app.close();
+        // After the server is closed nothing changes any more: this save is the last word.
+        await persister?.close();
       })();
       return closed;
     },

@@ -44,9 +44,12 @@ describe('runCli', () => {
       '--hook-delay-ms',
       '--api-failure-rate',
       '--api-hang-rate',
+      '--state-file',
     ]) {
       expect(out.stdout).toContain(flag);
     }
+    // A fixed default port, so `npx amojo-sandbox` prints the same URLs every time.
+    expect(out.stdout).toContain('default 4080; 0 = any free port');
   });
 
   it.each([
@@ -108,6 +111,8 @@ describe('runCli', () => {
     const { out, io } = capture();
     const result = await runCli(
       [
+        '--port',
+        '0',
         '--config',
         file,
         '--channel-id',

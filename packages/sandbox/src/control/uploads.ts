@@ -3,7 +3,7 @@ import type { FastifyInstance } from 'fastify';
 import { ControlRequestError } from '../errors.js';
 
 /** A file uploaded through the control API, kept in memory. */
-interface StoredUpload {
+export interface StoredUpload {
   readonly fileName: string;
   readonly mimeType: string;
   readonly data: Buffer;
@@ -36,6 +36,16 @@ export class UploadStore {
       fileSize: data.length,
       type: mimeType.startsWith('image/') ? ('picture' as const) : ('file' as const),
     };
+  }
+
+  /** Every stored file by id, for persisting. */
+  entries(): IterableIterator<[string, StoredUpload]> {
+    return this.files.entries();
+  }
+
+  /** Puts back a persisted file under its id (its URL stays valid). */
+  restore(id: string, upload: StoredUpload): void {
+    this.files.set(id, upload);
   }
 
   /** Serves stored files; unknown ids (or a wrong name) get 404. */

@@ -1,6 +1,6 @@
 import { EventEmitter } from 'node:events';
 import { SandboxError } from '../errors.js';
-import { OAuthStore } from './oauth-store.js';
+import { OAuthStore, type OAuthStoreData } from './oauth-store.js';
 import { DEFAULT_PIPELINE_ID, SourceStore, type StoredSource } from './source-store.js';
 import type {
   CrmAccountConfig,
@@ -52,6 +52,18 @@ export interface IntegrationCall {
 
 interface StoredLead extends CrmLead {
   readonly accountAmojoId: string;
+}
+
+/** Everything a {@link CrmState} holds beyond its configuration, as plain JSON (for the sandbox's state file). */
+export interface CrmStateData {
+  readonly installed: readonly string[];
+  readonly contacts: readonly StoredContact[];
+  readonly leads: readonly (CrmLead & { readonly accountAmojoId: string })[];
+  readonly links: readonly ChatLink[];
+  readonly calls: readonly IntegrationCall[];
+  readonly nextIds: { readonly contact: number; readonly lead: number; readonly link: number };
+  readonly oauth: OAuthStoreData;
+  readonly sources: ReturnType<SourceStore['exportData']>;
 }
 
 const DEFAULT_ACCESS_TTL_SECONDS = 86_400;
@@ -311,6 +323,38 @@ export class CrmState {
   /** Emits a change event for an account. */
   emitChange(accountAmojoId: string, what: CrmChangeEvent['what']): void {
     this.#events.emit('change', { accountAmojoId, what } satisfies CrmChangeEvent);
+  }
+
+  /** Contacts, leads, links, installations, sources and tokens, for persisting. */
+  exportData(): CrmStateData {
+    return {
+      installed: [...this.#installed],
+      contacts: [...this.#contacts.values()],
+      leads: [...this.#leads.values()],
+      links: [...this.#links.values()],
+      calls: [...this.#calls],
+      nextIds: { contact: this.#nextContactId, lead: this.#nextLeadId, link: this.#nextLinkId },
+      oauth: this.oauth.exportData(),
+      sources: this.sourceStore.exportData(),
+    };
+  }
+
+  /** Replaces the CRM data with persisted data (the configuration stays as constructed). */
+  importData(data: CrmStateData): void {
+    this.#installed.clear();
+    for (const key of data.installed) this.#installed.add(key);
+    this.#contacts.clear();
+    for (const contact of data.contacts) this.#contacts.set(contact.id, contact);
+    this.#leads.clear();
+    for (const lead of data.leads) this.#leads.set(lead.id, lead);
+    this.#links.clear();
+    for (const link of data.links) this.#links.set(link.chatId, link);
+    this.#calls.splice(0, this.#calls.length, ...data.calls);
+    this.#nextContactId = data.nextIds.contact;
+    this.#nextLeadId = data.nextIds.lead;
+    this.#nextLinkId = data.nextIds.link;
+    this.oauth.importData(data.oauth);
+    this.sourceStore.importData(data.sources);
   }
 
   #contactView(contact: StoredContact): CrmContact {

@@ -51,6 +51,16 @@ export interface OAuthStoreOptions {
   readonly refreshTokenTtlSeconds: number;
 }
 
+/** Every code and token of an {@link OAuthStore}, as plain JSON (for the sandbox's state file). */
+export interface OAuthStoreData {
+  readonly codes: readonly (readonly [
+    string,
+    OAuthGrant & { redirectUri: string; expiresAt: number; used: boolean },
+  ])[];
+  readonly access: readonly (readonly [string, OAuthGrant & { expiresAt: number; revoked: boolean }])[];
+  readonly refresh: readonly (readonly [string, OAuthGrant & { expiresAt: number; revoked: boolean; used: boolean }])[];
+}
+
 /** Authorization codes, access tokens and single-use refresh tokens of every installation. */
 export class OAuthStore {
   readonly #codes = new Map<string, CodeRecord>();
@@ -130,6 +140,24 @@ export class OAuthStore {
       if (record.accountAmojoId === accountAmojoId && record.clientId === clientId) record.used = true;
     }
     return count;
+  }
+
+  /** Every code and token, for persisting. */
+  exportData(): OAuthStoreData {
+    const copy = <T extends object>(map: Map<string, T>) => [...map].map(([k, v]) => [k, { ...v }] as const);
+    return { codes: copy(this.#codes), access: copy(this.#access), refresh: copy(this.#refresh) };
+  }
+
+  /** Replaces every code and token with persisted ones. */
+  importData(data: OAuthStoreData): void {
+    for (const [map, entries] of [
+      [this.#codes, data.codes],
+      [this.#access, data.access],
+      [this.#refresh, data.refresh],
+    ] as const) {
+      map.clear();
+      for (const [k, v] of entries) (map as Map<string, object>).set(k, { ...v });
+    }
   }
 
   #issue(grant: OAuthGrant, apiDomain: string): TokenPair {

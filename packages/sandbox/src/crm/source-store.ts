@@ -221,6 +221,18 @@ export class SourceStore {
     return source;
   }
 
+  /** Every source and the next id, for persisting. */
+  exportData(): { readonly sources: readonly StoredSource[]; readonly nextId: number } {
+    return { sources: [...this.#sources.values()], nextId: this.#nextId };
+  }
+
+  /** Replaces every source with persisted ones. */
+  importData(data: { readonly sources: readonly StoredSource[]; readonly nextId: number }): void {
+    this.#sources.clear();
+    for (const source of data.sources) this.#sources.set(source.id, source);
+    this.#nextId = data.nextId;
+  }
+
   #own(owner: SourceOwner): StoredSource[] {
     return [...this.#sources.values()].filter((s) => isOwnedBy(s, owner));
   }

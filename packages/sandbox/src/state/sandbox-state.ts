@@ -42,6 +42,16 @@ export interface SandboxConfigView {
   }[];
 }
 
+/** What {@link SandboxState.exportData} returns and the state file holds. */
+export interface SandboxStateData {
+  readonly scopes: readonly ScopeRecord[];
+  readonly clients: readonly ParticipantRecord[];
+  readonly chats: readonly ChatRecord[];
+  readonly messages: readonly MessageRecord[];
+  /** Raw msgid index entries (a renamed message keeps its old msgid taken). */
+  readonly msgids: readonly (readonly [string, string])[];
+}
+
 const key = (a: string, b: string): string => `${a}\n${b}`;
 // Hooks and API calls draw from separate streams, so the faults one of them sees do not depend on the other's traffic.
 const API_STREAM = 0x9e3779b9;
@@ -270,6 +280,27 @@ export class SandboxState {
         hookApiVersion: s.hookApiVersion,
       })),
     };
+  }
+
+  /** Scopes, clients, chats, messages and msgid index as plain JSON (the state file; managers and bots come from config). */
+  exportData(): SandboxStateData {
+    return {
+      scopes: [...this.scopes.values()],
+      clients: [...this.participants.values()].filter((p) => p.kind === 'client'),
+      chats: [...this.chats.values()],
+      messages: [...this.messages.values()],
+      msgids: [...this.msgidIndex],
+    };
+  }
+
+  /** Loads persisted data into an empty state, rebuilding the indexes. */
+  importData(data: SandboxStateData): void {
+    for (const scope of data.scopes) this.scopes.set(scope.scopeId, { ...scope });
+    for (const client of data.clients) this.putParticipant(client.scopeId ?? '', { ...client });
+    // A typing indicator does not survive a restart.
+    for (const chat of data.chats) this.putChat({ ...chat, typingUntil: null });
+    for (const message of data.messages) this.addMessage({ ...message, reactions: [...message.reactions] });
+    for (const [k, id] of data.msgids) this.msgidIndex.set(k, id);
   }
 
   private accountIds: readonly string[] = [];
