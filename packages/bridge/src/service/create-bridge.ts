@@ -16,7 +16,13 @@ import { registerHookIntake } from '../intake/index.js';
 import { createLogger, type Logger } from '../log.js';
 import { type BridgeMetrics, createMetrics } from '../metrics/index.js';
 import type { RelayDeps } from '../pipelines/deps.js';
-import { createPipelineHandlers, receiveFromChannel, scheduleReconciliation } from '../pipelines/index.js';
+import {
+  createPipelineHandlers,
+  type ReconciliationSchedule,
+  receiveFromChannel,
+  scheduleReconciliation,
+} from '../pipelines/index.js';
+import { JOB_KINDS } from '../pipelines/job-kinds.js';
 import { createCommitBatcher, createWorker, queueStats } from '../queue/index.js';
 import { migrate } from '../store/migrate.js';
 import { listMigrations } from '../store/migrations/index.js';
@@ -35,6 +41,11 @@ export interface CreateBridgeOptions {
   readonly now?: () => Date;
   /** Longest `stop()` waits for in-flight jobs before closing the database anyway, ms. Default 15 000. */
   readonly stopTimeoutMs?: number;
+  /**
+   * Longest `start()` waits for the first reconciliation round before listening, ms. Default 10 000; 0 listens at
+   * once. See `start()` for why it waits.
+   */
+  readonly startReconcileTimeoutMs?: number;
 }
 
 /** A running (or ready to run) bridge: its HTTP app, store and life cycle. */
@@ -45,7 +56,11 @@ export interface Bridge {
   readonly metrics: BridgeMetrics;
   /** What the relay and the admin API run on. */
   readonly deps: RelayDeps;
-  /** Listens on `config.http` and starts the worker, channels and reconciliation; resolves with the URL. */
+  /**
+   * Starts the worker and reconciliation, waits (bounded) for the first reconciliation round to finish, then listens
+   * on `config.http`; resolves with the URL. Waiting first keeps order after downtime: manager messages whose hooks
+   * were lost while the bridge was down are queued before any hook that arrives after the restart.
+   */
   start(): Promise<string>;
   /**
    * Graceful stop: stop accepting requests (in-flight ones finish), stop reconciliation, let in-flight jobs finish
@@ -70,6 +85,7 @@ export async function createBridge(options: CreateBridgeOptions): Promise<Bridge
   const log = options.log ?? createLogger({ level: config.logLevel });
   const now = options.now ?? (() => new Date());
   const stopTimeoutMs = options.stopTimeoutMs ?? 15_000;
+  const startReconcileTimeoutMs = options.startReconcileTimeoutMs ?? 10_000;
 
   const store = openStore({ databaseUrl: config.databaseUrl, log: log.child({ component: 'store' }) });
   try {
@@ -154,7 +170,7 @@ export async function createBridge(options: CreateBridgeOptions): Promise<Bridge
   });
 
   let url = '';
-  let reconciliation: { stop(): void | Promise<void> } | undefined;
+  let reconciliation: ReconciliationSchedule | undefined;
   let stopping: Promise<void> | undefined;
 
   const stop = async (): Promise<void> => {
@@ -183,11 +199,24 @@ export async function createBridge(options: CreateBridgeOptions): Promise<Bridge
       return url;
     },
     async start() {
-      const address = await app.listen({ host: config.http.host, port: config.http.port });
-      url = address;
       worker.start();
       workerRunning = true;
       reconciliation = scheduleReconciliation(deps);
+      if (startReconcileTimeoutMs > 0) {
+        const waiting = { cancelled: false };
+        const caughtUp = await withTimeout(
+          catchUpBeforeListening(reconciliation, store, now, waiting),
+          startReconcileTimeoutMs,
+        );
+        waiting.cancelled = true;
+        if (!caughtUp) {
+          log.warn(
+            { event: 'start_reconcile_timeout', timeoutMs: startReconcileTimeoutMs },
+            'listening before the first reconciliation round finished: recovered messages may follow newer ones',
+          );
+        }
+      }
+      url = await app.listen({ host: config.http.host, port: config.http.port });
       log.info({ event: 'bridge_started', url, database: store.dialect }, 'bridge listening');
       return url;
     },
@@ -196,6 +225,29 @@ export async function createBridge(options: CreateBridgeOptions): Promise<Bridge
       return stopping;
     },
   };
+}
+
+// The first reconciliation round: enqueue it, then wait until no due reconcile job is queued or running. Those jobs
+// enqueue the recovered deliveries into the conversations' lanes, ahead of hooks that arrive once we listen.
+async function catchUpBeforeListening(
+  reconciliation: ReconciliationSchedule,
+  store: Store,
+  now: () => Date,
+  waiting: { readonly cancelled: boolean },
+): Promise<void> {
+  await reconciliation.runNow();
+  while (!waiting.cancelled) {
+    const pending = await store.db
+      .selectFrom('jobs')
+      .select('id')
+      .where('kind', '=', JOB_KINDS.reconcile)
+      .where('state', 'in', ['queued', 'running'])
+      .where('run_at', '<=', now().getTime())
+      .limit(1)
+      .executeTakeFirst();
+    if (!pending) return;
+    await new Promise((resolve) => setTimeout(resolve, 50));
+  }
 }
 
 // Resolves true when `work` settles within `ms`, false otherwise (the work keeps running; we stop waiting for it).

@@ -1,0 +1,92 @@
+import { randomUUID } from 'node:crypto';
+import { createServer } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { DEMO } from '@amojo-bridge/sandbox';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { addHttpChannel, connectAccount } from '../src/accounts/index.js';
+import { webhookHeaders } from '../src/channels/index.js';
+import type { Bridge } from '../src/service/create-bridge.js';
+import { bridgeFor, createServiceWorld, type ServiceWorld, waitFor } from './service-harness.js';
+import { ENGINES } from './support/databases.js';
+
+describe.each(ENGINES)('restart after downtime on %s', (engine) => {
+  let world: ServiceWorld;
+  let bridge: Bridge | undefined;
+  const received: string[] = [];
+  const server = createServer((request, response) => {
+    const chunks: Buffer[] = [];
+    request.on('data', (chunk: Buffer) => chunks.push(chunk));
+    request.on('end', () => {
+      const body = JSON.parse(Buffer.concat(chunks).toString('utf8')) as { type: string; message?: { text?: string } };
+      if (body.type === 'message') received.push(body.message?.text ?? '');
+      response.writeHead(200, { 'content-type': 'application/json' }).end('{}');
+    });
+  });
+
+  beforeAll(async () => {
+    world = await createServiceWorld(engine);
+    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  });
+  afterAll(async () => {
+    await bridge?.stop();
+    server.closeAllConnections();
+    await new Promise((resolve) => server.close(resolve));
+    await world?.close();
+  });
+
+  it('queues manager messages whose hooks were lost while down before it listens again, so order is kept', async () => {
+    bridge = await bridgeFor(world);
+    await bridge.start();
+    await connectAccount(bridge.deps, { accountId: DEMO.accountAmojoId });
+    const url = `http://127.0.0.1:${(server.address() as AddressInfo).port}/events`;
+    const { instance, secret } = await addHttpChannel(bridge.deps, { name: 'restart', url });
+    const event = JSON.stringify({
+      eventId: randomUUID(),
+      chatKey: 'restart-chat',
+      sender: { id: 'c1', name: 'Client' },
+      message: { type: 'text', text: 'hi' },
+      timestamp: Math.floor(Date.now() / 1000),
+    });
+    const posted = await fetch(`${bridge.url}/channels/http/${instance.key}/events`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', ...webhookHeaders({ body: event, secret }) },
+      body: event,
+    });
+    expect(posted.status).toBe(200);
+    const db = bridge.store.db;
+    const chatId = await waitFor(async () => {
+      const row = await db.selectFrom('conversations').select('amojo_chat_id').executeTakeFirst();
+      return row?.amojo_chat_id ?? undefined;
+    });
+    await bridge.stop();
+
+    // Down: the manager writes three messages; their hooks find nobody listening and amojo never resends them.
+    const sendManager = (text: string) =>
+      fetch(`${world.sandbox.url}/_sandbox/api/chats/${chatId}/messages`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json' },
+        body: JSON.stringify({ text }),
+      });
+    for (const text of ['while down 1', 'while down 2', 'while down 3'])
+      expect((await sendManager(text)).status).toBe(200);
+
+    bridge = await bridgeFor(world);
+    await bridge.start();
+    // When start() resolves the recovered messages are already queued, ahead of any hook from now on.
+    const queued = await bridge.store.db
+      .selectFrom('jobs')
+      .select(['id', 'payload'])
+      .where('kind', '=', 'deliver-to-channel')
+      .orderBy('id')
+      .execute();
+    expect(queued.map((job) => (JSON.parse(job.payload) as { content: { text: string } }).content.text)).toEqual([
+      'while down 1',
+      'while down 2',
+      'while down 3',
+    ]);
+
+    expect((await sendManager('after restart')).status).toBe(200);
+    await waitFor(() => received.length >= 4);
+    expect(received).toEqual(['while down 1', 'while down 2', 'while down 3', 'after restart']);
+  });
+});
