@@ -1,9 +1,9 @@
 import { randomBytes } from 'node:crypto';
 import { hostname } from 'node:os';
 import type { Logger } from '../store/logger.js';
-import type { Store } from '../store/store.js';
+import type { Executor, Store } from '../store/store.js';
 import type { RetryDelayOptions } from './backoff.js';
-import { claimJobs } from './claim-jobs.js';
+import { claimJobsIn } from './claim-jobs.js';
 import { completeJob } from './complete-job.js';
 import { extendLease } from './extend-lease.js';
 import { describeError, failJob } from './fail-job.js';
@@ -56,10 +56,18 @@ export interface Worker {
   readonly running: boolean;
   /** Starts claiming and running jobs in the background. */
   start(): void;
-  /** Stops claiming, waits for in-flight jobs to finish, then resolves. Idempotent. */
+  /** Stops claiming, waits for in-flight jobs to finish and be recorded, then resolves. Idempotent. */
   stop(): Promise<void>;
-  /** Claims once (up to `concurrency` jobs, one per lane), runs them, resolves how many ran. For tests and tools. */
+  /** Claims once (up to `concurrency` jobs, one per lane), runs and records them, resolves how many ran. For tests. */
   runOnce(): Promise<number>;
+}
+
+/** A finished attempt waiting to be written. */
+interface Settlement {
+  readonly job: Job;
+  readonly failure?: { readonly error: unknown };
+  /** Stops the lease renewal once the outcome is written. */
+  readonly release: () => void;
 }
 
 const activeWorkers = new Set<Worker>();
@@ -71,6 +79,11 @@ export function runningWorkerCount(): number {
 
 /**
  * Creates a worker that runs lanes in parallel (up to `concurrency`) and the jobs of one lane in order.
+ *
+ * Outcomes are written in the same transaction as the next claim ("settle and claim"): a lane's next job becomes
+ * claimable exactly when its predecessor is marked done, and a busy worker pays one commit (one fsync) per cycle
+ * rather than two per job. Measured on SQLite (synchronous=FULL) with no-op handlers this took the worker from
+ * about 100 to several hundred jobs per second.
  *
  * @example
  * const worker = createWorker({ store, handlers: { 'deliver-to-amojo': deliver }, concurrency: 8, log });
@@ -88,7 +101,10 @@ export function createWorker(options: WorkerOptions): Worker {
   const kinds = Object.keys(handlers);
   if (!Number.isInteger(concurrency) || concurrency < 1) throw new RangeError('createWorker: concurrency must be >= 1');
 
-  const inFlight = new Set<Promise<void>>();
+  /** Handlers running now. */
+  const running = new Set<Promise<void>>();
+  /** Finished attempts not yet written. */
+  const settled: Settlement[] = [];
   let state: 'idle' | 'running' | 'stopping' = 'idle';
   let loopDone: Promise<void> = Promise.resolve();
   let stopping: Promise<void> | undefined;
@@ -113,20 +129,57 @@ export function createWorker(options: WorkerOptions): Worker {
       wakeSleeper = done;
     });
 
-  async function claim(limit: number): Promise<Job[]> {
+  /** Writes finished attempts and claims up to `limit` new jobs, in one transaction. */
+  async function settleAndClaim(limit: number): Promise<Job[]> {
     wakePending = false;
+    const batch = settled.splice(0);
+    if (batch.length === 0 && limit <= 0) return [];
     try {
-      return await claimJobs(store, { workerId, kinds, limit, leaseMs });
+      const claimed = await store.transaction(async (trx) => {
+        for (const settlement of batch) await settle(trx, settlement);
+        return claimJobsIn(trx, store.dialect, { workerId, kinds, limit, leaseMs });
+      });
+      for (const settlement of batch) settlement.release();
+      return claimed;
     } catch (error) {
-      log.error?.({ event: 'job_claim_failed', workerId, error: describeError(error) }, 'claiming jobs failed');
+      // Nothing was written: keep the outcomes (their leases are still renewed) and try again next cycle.
+      settled.unshift(...batch);
+      log.error?.({ event: 'job_settle_or_claim_failed', workerId, error: describeError(error) });
+      await sleep(Math.min(pollIntervalMs, 1000));
       return [];
     }
   }
 
-  async function runJob(job: Job): Promise<void> {
-    const handler = handlers[job.kind];
+  async function settle(trx: Executor, { job, failure }: Settlement): Promise<void> {
+    if (!failure) {
+      const held = await completeJob(trx, job);
+      if (held) log.debug?.({ event: 'job_completed', workerId, jobId: job.id, kind: job.kind });
+      else log.warn?.({ event: 'job_completed_after_lease_lost', workerId, jobId: job.id, kind: job.kind });
+      return;
+    }
+    const hints = failure.error as { retryAfterMs?: unknown; retryable?: unknown } | null;
+    const retryAfterMs = typeof hints?.retryAfterMs === 'number' ? hints.retryAfterMs : undefined;
+    const result = await failJob(trx, job, failure.error, {
+      retryAfterMs,
+      retryable: hints?.retryable !== false,
+      backoff: options.backoff,
+    });
+    const fields = {
+      workerId,
+      jobId: job.id,
+      kind: job.kind,
+      lane: job.lane,
+      attempt: job.attempts,
+      error: describeError(failure.error),
+    };
+    if (!result) log.warn?.({ event: 'job_failed_after_lease_lost', ...fields });
+    else if (result.state === 'dead') log.error?.({ event: 'job_dead', ...fields }, 'job dead-lettered');
+    else log.warn?.({ event: 'job_failed', ...fields, retryAt: result.runAt });
+  }
+
+  function runJob(job: Job): Promise<void> {
     const controller = new AbortController();
-    let finished = false;
+    let released = false;
     log.debug?.({
       event: 'job_claimed',
       workerId,
@@ -135,12 +188,13 @@ export function createWorker(options: WorkerOptions): Worker {
       lane: job.lane,
       attempt: job.attempts,
     });
-    // Keep the lease alive while the handler runs, so a slow job is not taken over by another worker.
+    // Keep the lease alive while the handler runs and until its outcome is written, so a slow job is not taken
+    // over by another worker.
     const renew = setInterval(
       () => {
         extendLease(store.db, job, { leaseMs }).then(
           (held) => {
-            if (!held && !finished) {
+            if (!held && !released) {
               log.warn?.({ event: 'job_lease_lost', workerId, jobId: job.id, kind: job.kind });
               controller.abort();
             }
@@ -151,56 +205,24 @@ export function createWorker(options: WorkerOptions): Worker {
       },
       Math.max(Math.floor(leaseMs / 3), 10),
     );
-    try {
-      if (!handler) throw new Error(`no handler for job kind ${job.kind}`);
-      let failure: unknown;
-      let failed = false;
-      try {
-        await handler(job, { workerId, store, log, signal: controller.signal });
-      } catch (error) {
-        failed = true;
-        failure = error;
-      }
-      finished = true;
-      if (!failed) {
-        const held = await completeJob(store.db, job);
-        if (held) log.debug?.({ event: 'job_completed', workerId, jobId: job.id, kind: job.kind });
-        else log.warn?.({ event: 'job_completed_after_lease_lost', workerId, jobId: job.id, kind: job.kind });
-        return;
-      }
-      const hints = failure as { retryAfterMs?: unknown; retryable?: unknown } | null;
-      const retryAfterMs = typeof hints?.retryAfterMs === 'number' ? hints.retryAfterMs : undefined;
-      const result = await failJob(store.db, job, failure, {
-        retryAfterMs,
-        retryable: hints?.retryable !== false,
-        backoff: options.backoff,
-      });
-      const fields = {
-        workerId,
-        jobId: job.id,
-        kind: job.kind,
-        lane: job.lane,
-        attempt: job.attempts,
-        error: describeError(failure),
-      };
-      if (!result) log.warn?.({ event: 'job_failed_after_lease_lost', ...fields });
-      else if (result.state === 'dead') log.error?.({ event: 'job_dead', ...fields }, 'job dead-lettered');
-      else log.warn?.({ event: 'job_failed', ...fields, retryAt: result.runAt });
-    } catch (error) {
-      // The database refused completion or failure: the lease will expire and the job run again (at-least-once).
-      log.error?.({ event: 'job_settle_failed', workerId, jobId: job.id, error: describeError(error) });
-    } finally {
-      finished = true;
+    const release = () => {
+      released = true;
       clearInterval(renew);
-    }
-  }
-
-  function track(job: Job): Promise<void> {
-    const promise = runJob(job).finally(() => {
-      inFlight.delete(promise);
+    };
+    const handler = handlers[job.kind];
+    const promise = (async () => {
+      try {
+        if (!handler) throw new Error(`no handler for job kind ${job.kind}`);
+        await handler(job, { workerId, store, log, signal: controller.signal });
+        settled.push({ job, release });
+      } catch (error) {
+        settled.push({ job, failure: { error }, release });
+      }
+    })().finally(() => {
+      running.delete(promise);
       wake();
     });
-    inFlight.add(promise);
+    running.add(promise);
     return promise;
   }
 
@@ -216,19 +238,22 @@ export function createWorker(options: WorkerOptions): Worker {
 
   async function loop(): Promise<void> {
     if (options.releaseOrphanedJobsOnStart ?? store.dialect === 'sqlite') await releaseOrphans();
-    while (state === 'running') {
-      const free = concurrency - inFlight.size;
-      if (free > 0) {
-        const jobs = await claim(free);
-        for (const job of jobs) track(job);
+    // After stop() the loop keeps going until every running handler finished and its outcome is written.
+    const finished = () => state !== 'running' && running.size === 0 && settled.length === 0;
+    while (!finished()) {
+      const free = state === 'running' ? concurrency - running.size : 0;
+      if (free > 0 || settled.length > 0) {
+        const jobs = await settleAndClaim(free);
+        for (const job of jobs) runJob(job);
         // A full batch suggests more are waiting: claim again at once (the next pass sleeps if slots are full).
-        if (jobs.length === free && state === 'running') continue;
-      } else {
-        // Every slot is busy, so only a finishing job can make room, and it wakes the loop. A wake pending from an
-        // enqueue must not make `sleep` return at once: the loop would spin on resolved promises, starve the event
-        // loop, and the running jobs could never finish.
-        wakePending = false;
+        if (free > 0 && jobs.length === free && state === 'running') continue;
+        // Outcomes that arrived meanwhile are written now; after stop() the last settlement ends the loop.
+        if (settled.length > 0 || finished()) continue;
       }
+      // Every slot busy and nothing to settle: only a finishing job makes room, and it wakes the loop. A wake left
+      // pending by an enqueue must not make `sleep` return at once, or the loop spins on resolved promises, starves
+      // the event loop, and the running jobs never finish (test/queue-worker-saturated.test.ts).
+      if (free <= 0 && settled.length === 0) wakePending = false;
       await sleep(pollIntervalMs);
     }
   }
@@ -247,13 +272,12 @@ export function createWorker(options: WorkerOptions): Worker {
       log.info?.({ event: 'worker_started', workerId, concurrency, kinds });
     },
     stop() {
-      if (state === 'idle') return stopping ?? Promise.resolve();
       if (stopping) return stopping;
+      if (state === 'idle') return Promise.resolve();
       state = 'stopping';
       wake();
       stopping = (async () => {
         await loopDone;
-        await Promise.all([...inFlight]);
         unsubscribe?.();
         state = 'idle';
         activeWorkers.delete(worker);
@@ -263,8 +287,9 @@ export function createWorker(options: WorkerOptions): Worker {
       return stopping;
     },
     async runOnce() {
-      const jobs = await claim(concurrency);
-      await Promise.all(jobs.map((job) => track(job)));
+      const jobs = await settleAndClaim(concurrency);
+      await Promise.all(jobs.map((job) => runJob(job)));
+      for (let tries = 0; settled.length > 0 && tries < 10; tries++) await settleAndClaim(0);
       return jobs.length;
     },
   };
