@@ -170,13 +170,16 @@ inbox as a new chat with its contact and lead. Answer there (text, pictures, rea
 Press Ctrl-C to stop.
 `);
 
-  let stopping = false;
+  let stoppingSince = 0;
   const stop = async (signal) => {
-    if (stopping) {
+    if (stoppingSince > 0) {
+      // One Ctrl-C can arrive twice (from the terminal and forwarded by a wrapper such as npm): only a later one
+      // means "do not wait".
+      if (Date.now() - stoppingSince < 2000) return;
       process.stderr.write('Second signal: exiting without waiting.\n');
       process.exit(1);
     }
-    stopping = true;
+    stoppingSince = Date.now();
     print(`\n${signal}: stopping the bridge and the sandbox ...`);
     let code = 0;
     try {
