@@ -4,7 +4,8 @@
 //   --engines=sqlite,postgres     which stores (default both)
 //   --runs=N                      runs per figure (default 5 for intake, 3 for each relay rate)
 //   --profile                     also take one CPU profile per figure (kept out of the recorded runs)
-//   --no-write                    print the results only
+//   --no-write                    print the report only
+//   --results=FILE                write the results JSON to FILE only (for before/after comparisons)
 import { execFileSync } from 'node:child_process';
 import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -171,7 +172,10 @@ const svg = latencyChart({
   series,
 });
 const report = renderReport(results, { notesFile: join(ROOT, 'bench', 'NOTES.md'), chartPath });
-if (args['no-write']) {
+if (typeof args.results === 'string') {
+  writeFileSync(args.results, `${JSON.stringify(results, null, 2)}\n`);
+  say(`wrote ${args.results}`);
+} else if (args['no-write']) {
   console.log(report);
 } else {
   writeFileSync(resultsFile, `${JSON.stringify(results, null, 2)}\n`);
