@@ -116,5 +116,8 @@ describe.each(ENGINES)('createBridge on %s', (engine) => {
       expect(text).toContain(`# TYPE ${name}`);
     }
     expect(text).toContain('amojo_bridge_queue_depth{kind="metrics-probe",state="dead"} 1');
+    // The connect test above called amojo twice and disconnect once.
+    expect(text).toContain('amojo_bridge_amojo_calls_total{method="connect",outcome="ok"} 2');
+    expect(text).toContain('amojo_bridge_amojo_calls_total{method="disconnect",outcome="ok"} 1');
   });
 });

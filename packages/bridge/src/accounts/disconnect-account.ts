@@ -26,7 +26,13 @@ export async function disconnectAccount(deps: AccountDeps, input: DisconnectAcco
       `Account ${input.accountId} is not stored by this bridge: connect it first or check the amojo id`,
     );
   }
-  await deps.amojo.disconnect({ accountId: input.accountId });
+  try {
+    await deps.amojo.disconnect({ accountId: input.accountId });
+    deps.metrics?.amojoCalls.inc({ method: 'disconnect', outcome: 'ok' });
+  } catch (error) {
+    deps.metrics?.amojoCalls.inc({ method: 'disconnect', outcome: 'error' });
+    throw error;
+  }
   const account = await setAccountState(deps.store.db, {
     accountId: known.id,
     state: 'disconnected',
