@@ -205,7 +205,7 @@ export async function createBridge(options: CreateBridgeOptions): Promise<Bridge
       if (startReconcileTimeoutMs > 0) {
         const waiting = { cancelled: false };
         const caughtUp = await withTimeout(
-          catchUpBeforeListening(reconciliation, store, now, waiting),
+          catchUpBeforeListening({ reconciliation, store, now, workerId: worker.workerId, waiting }),
           startReconcileTimeoutMs,
         );
         waiting.cancelled = true;
@@ -227,22 +227,31 @@ export async function createBridge(options: CreateBridgeOptions): Promise<Bridge
   };
 }
 
-// The first reconciliation round: enqueue it, then wait until no due reconcile job is queued or running. Those jobs
-// enqueue the recovered deliveries into the conversations' lanes, ahead of hooks that arrive once we listen.
-async function catchUpBeforeListening(
-  reconciliation: ReconciliationSchedule,
-  store: Store,
-  now: () => Date,
-  waiting: { readonly cancelled: boolean },
-): Promise<void> {
-  await reconciliation.runNow();
+// The first reconciliation round: enqueue it, then wait until no due reconcile job is queued or running here. Those
+// jobs enqueue the recovered deliveries into the conversations' lanes, ahead of hooks that arrive once we listen.
+// Reconcile jobs running under another worker id (a crashed process whose lease has not expired, or another
+// instance on the same PostgreSQL) are not waited for: they finish on their own, and waiting for a lease would keep
+// the hook intake closed.
+async function catchUpBeforeListening(input: {
+  readonly reconciliation: ReconciliationSchedule;
+  readonly store: Store;
+  readonly now: () => Date;
+  readonly workerId: string;
+  readonly waiting: { readonly cancelled: boolean };
+}): Promise<void> {
+  const { store, waiting } = input;
+  await input.reconciliation.runNow();
   while (!waiting.cancelled) {
     const pending = await store.db
       .selectFrom('jobs')
       .select('id')
       .where('kind', '=', JOB_KINDS.reconcile)
-      .where('state', 'in', ['queued', 'running'])
-      .where('run_at', '<=', now().getTime())
+      .where((eb) =>
+        eb.or([
+          eb.and([eb('state', '=', 'queued'), eb('run_at', '<=', input.now().getTime())]),
+          eb.and([eb('state', '=', 'running'), eb('locked_by', '=', input.workerId)]),
+        ]),
+      )
       .limit(1)
       .executeTakeFirst();
     if (!pending) return;
