@@ -71,4 +71,28 @@ describe.each(ENGINES)('lost hooks are recovered by reconciliation (%s)', (engin
     );
     await h.setFaults({ hookDropRate: 0 });
   }, 180_000);
+
+  it('delivers a message whose hook was lost before the next one of the same chat (order kept)', async () => {
+    await h.sendCustomerText('gap-chat', 'hello');
+    const chat = await waitFor('the chat', () => h.chatOf('gap-chat'));
+    await h.setFaults({ hookDropRate: 1 });
+    const lost = await h.sendManagerMessage(chat.id, { text: 'gap: sent while the hook was lost' });
+    expect((lost.body as { hooks: { dropped: boolean }[] }).hooks[0]?.dropped).toBe(true);
+    await h.setFaults({ hookDropRate: 0 });
+    await h.sendManagerMessage(chat.id, { text: 'gap: the next one' });
+    const arrived = await waitFor('both messages at the customer system', () => {
+      const texts = h.customer
+        .acceptedMessages()
+        .filter((e) => e.body.chatKey === 'gap-chat')
+        .map((e) => (e.body.message as { text: string }).text);
+      return texts.length >= 2 ? texts : undefined;
+    });
+    expect(arrived).toEqual(['gap: sent while the hook was lost', 'gap: the next one']);
+    const recovered = await h.bridge.store.db
+      .selectFrom('hooks')
+      .select('reason')
+      .where('reason', 'like', '%before a later message%')
+      .execute();
+    expect(recovered.length).toBeGreaterThanOrEqual(1);
+  });
 });

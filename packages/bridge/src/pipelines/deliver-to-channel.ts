@@ -2,11 +2,12 @@ import { randomUUID } from 'node:crypto';
 import type { ChannelSendResult } from '../channels/channel-adapter.js';
 import type { Job } from '../queue/index.js';
 import { enqueue } from '../queue/index.js';
-import { findAccountByScope } from '../store/accounts/index.js';
+import { type Account, findAccountByScope } from '../store/accounts/index.js';
 import { updateConversation } from '../store/conversations/index.js';
 import { insertMessage, type Message, recordMessageStatus } from '../store/messages/index.js';
 import { upsertParticipant } from '../store/participants/index.js';
 import type { RelayDeps } from './deps.js';
+import { findUndeliveredEarlierMessages } from './find-undelivered-earlier-messages.js';
 import { JOB_KINDS, statusLane } from './job-kinds.js';
 import type { ManagerMessage } from './manager-message.js';
 import { PermanentJobError, RetryableJobError } from './relay-errors.js';
@@ -18,12 +19,46 @@ import { resolveRoute } from './resolve-route.js';
  * the outcome and enqueue its `report-status` in one transaction. A retryable failure throws, so the queue retries
  * with backoff; when the attempts run out the message is reported failed instead of silently dead-lettered.
  */
-export async function deliverToChannel(deps: RelayDeps, job: Job<ManagerMessage>): Promise<void> {
+export async function deliverToChannel(
+  deps: RelayDeps,
+  job: Job<ManagerMessage>,
+  gaps?: OutboundGapCheck,
+): Promise<void> {
   const m = job.payload;
   const account = await findAccountByScope(deps.store.db, m.scopeId);
   if (account?.state !== 'connected') {
     throw new PermanentJobError(`scope ${m.scopeId} is not connected; replay after reconnecting`);
   }
+  if (gaps && m.origin.via === 'hook' && !gaps.checkedChats.has(m.amojoChatId)) {
+    // The first hook of a chat this process delivers: manager messages sent while the bridge was down never came as
+    // hooks and may be older than this one (even when this hook was stored by the process that crashed). Deliver
+    // them first, so a restart does not reorder the chat.
+    for (const earlier of await findUndeliveredEarlierMessages(deps, account, m)) {
+      await deliverManagerMessage(deps, account, earlier, { lastAttempt: false, jobId: job.id });
+    }
+    // A chat costs one history read per process start; the bound keeps a long-running process's memory flat.
+    if (gaps.checkedChats.size >= 100_000) gaps.checkedChats.clear();
+    gaps.checkedChats.add(m.amojoChatId);
+  }
+  await deliverManagerMessage(deps, account, m, { lastAttempt: job.attempts >= job.maxAttempts, jobId: job.id });
+}
+
+/** Per-process memory of which chats were checked for missed manager messages since the worker started. */
+export interface OutboundGapCheck {
+  /** amojo chat ids already checked by this process. */
+  readonly checkedChats: Set<string>;
+}
+
+/**
+ * Delivers one manager message, from a job or recovered inline; idempotent by the amojo message id. Throws
+ * {@link RetryableJobError} for a passing failure unless `lastAttempt`, when the message is reported failed.
+ */
+async function deliverManagerMessage(
+  deps: RelayDeps,
+  account: Account,
+  m: ManagerMessage,
+  attempt: { readonly lastAttempt: boolean; readonly jobId: number },
+): Promise<void> {
   const route = await resolveRoute(deps, account, m);
   if (!route.ok) {
     deps.log.warn({ amojoMsgId: m.amojoMsgId, reason: route.reason }, 'manager message cannot be routed');
@@ -93,10 +128,14 @@ export async function deliverToChannel(deps: RelayDeps, job: Job<ManagerMessage>
     outcome: result.ok ? 'ok' : result.retryable ? 'retried' : 'refused',
   });
   if (!result.ok && result.retryable) {
-    if (job.attempts < job.maxAttempts) {
+    if (!attempt.lastAttempt) {
       throw new RetryableJobError(`sending ${message.msgid} through ${instance.id}: ${result.reason}`);
     }
-    result = { ...result, reason: `gave up after ${job.attempts} attempts: ${result.reason}`, retryable: false };
+    result = {
+      ...result,
+      reason: `gave up after the last attempt (job ${attempt.jobId}): ${result.reason}`,
+      retryable: false,
+    };
   }
   await recordOutcome(deps, message, conversation.amojoChatId ?? m.amojoChatId, result);
   if (result.ok) {

@@ -18,13 +18,14 @@ export type RelayJobHandler = (job: Job) => Promise<void>;
  */
 export function createPipelineHandlers(deps: RelayDeps): Record<RelayJobKind, RelayJobHandler> {
   deps.channels.setReceiver((event) => receiveFromChannel(deps, event));
+  const gaps = { checkedChats: new Set<string>() };
   const typed =
     <P>(run: (deps: RelayDeps, job: Job<P>) => Promise<void>): RelayJobHandler =>
     (job) =>
       run(deps, job as Job<P>);
   return {
     [JOB_KINDS.deliverToAmojo]: typed(deliverToAmojo),
-    [JOB_KINDS.deliverToChannel]: typed<ManagerMessage>(deliverToChannel),
+    [JOB_KINDS.deliverToChannel]: typed<ManagerMessage>((d, job) => deliverToChannel(d, job, gaps)),
     [JOB_KINDS.reportStatus]: typed(reportStatus),
     [JOB_KINDS.reconcile]: typed(reconcile),
     [JOB_KINDS.typingToChannel]: typed(typingToChannel),
@@ -33,7 +34,7 @@ export function createPipelineHandlers(deps: RelayDeps): Record<RelayJobKind, Re
 }
 
 export { type DeliverToAmojoPayload, deliverToAmojo } from './deliver-to-amojo.js';
-export { deliverToChannel } from './deliver-to-channel.js';
+export { deliverToChannel, type OutboundGapCheck } from './deliver-to-channel.js';
 export type { RelayDeps } from './deps.js';
 export {
   inboundLane,
