@@ -6,6 +6,7 @@
 //   --profile                     also take one CPU profile per figure (kept out of the recorded runs)
 //   --no-write                    print the report only
 //   --results=FILE                write the results JSON to FILE only (for before/after comparisons)
+//   --report-only                 re-render BENCHMARKS.md from bench/results.json and bench/NOTES.md
 import { execFileSync } from 'node:child_process';
 import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -24,6 +25,19 @@ const only = new Set(String(args.only ?? 'intake,relay,webchat').split(','));
 const engines = String(args.engines ?? 'sqlite,postgres').split(',');
 const profile = Boolean(args.profile);
 const say = (line) => console.log(`[bench ${new Date().toISOString().slice(11, 19)}] ${line}`);
+
+// `--report-only`: render BENCHMARKS.md again from bench/results.json (after editing bench/NOTES.md), measure nothing.
+if (args['report-only']) {
+  const { renderReport } = await import('./lib/report.mjs');
+  const results = JSON.parse(readFileSync(join(ROOT, 'bench', 'results.json'), 'utf8'));
+  const report = renderReport(results, {
+    notesFile: join(ROOT, 'bench', 'NOTES.md'),
+    chartPath: 'docs/relay-latency.svg',
+  });
+  writeFileSync(join(ROOT, 'BENCHMARKS.md'), report);
+  say('wrote BENCHMARKS.md from bench/results.json');
+  process.exit(0);
+}
 
 // Build first: the bench imports the built packages (dist), and `tsc -b` only rebuilds what is stale.
 say('building (tsc -b)');
@@ -161,7 +175,10 @@ const series = [];
 for (const r of Object.values(results.relay)) {
   for (const direction of ['inbound', 'outbound']) {
     const d = r[direction];
-    const points = (key) => [...d.fixed.map((f) => [f.rate, f[key].median]), ...d.steps.map((s) => [s.rate, s[key]])];
+    const points = (key) => [
+      ...d.fixed.filter((f) => !f.skipped).map((f) => [f.rate, f[key].median]),
+      ...d.steps.map((s) => [s.rate, s[key]]),
+    ];
     series.push({ label: `${r.engine} ${direction} p50`, points: points('p50Ms') });
     series.push({ label: `${r.engine} ${direction} p99`, points: points('p99Ms'), dashed: true });
   }

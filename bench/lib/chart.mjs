@@ -55,7 +55,8 @@ export function latencyChart({ title, subtitle, series }) {
     `<text transform="translate(16 ${M.top + ph / 2}) rotate(-90)" text-anchor="middle">latency (log scale)</text>`,
   );
   series.forEach((s, i) => {
-    const color = COLORS[i % COLORS.length];
+    // p50 and p99 of one series share a colour; p99 is dashed.
+    const color = COLORS[Math.floor(i / 2) % COLORS.length];
     const pts = s.points
       .filter(([x, y]) => Number.isFinite(x) && Number.isFinite(y) && y > 0)
       .sort((a, b) => a[0] - b[0]);

@@ -41,6 +41,8 @@ export function renderReport(results, { notesFile, chartPath }) {
       'nothing is delivered while intake is measured (every accepted hook stays queued: the count is checked). The bare',
       'route is Fastify with the same raw-body parser answering 200, measured in the same runs, alternating order.',
       '',
+      `PostgreSQL: ${results.postgres === 'throwaway' ? 'a throwaway local cluster started by the bench (default settings: fsync and synchronous_commit on)' : `the server at ${results.postgres ?? 'n/a'}`}; SQLite: a file in the temporary folder (WAL, synchronous=FULL).`,
+      '',
       '| engine | bridge req/s | bare Fastify req/s | ratio | bridge p50 / p99 ms | bare p50 / p99 ms | hooks queued |',
       '| --- | --- | --- | --- | --- | --- | --- |',
     );
@@ -80,6 +82,10 @@ export function renderReport(results, { notesFile, chartPath }) {
           '| --- | --- | --- | --- | --- | --- |',
         );
         for (const f of d.fixed) {
+          if (f.skipped) {
+            push(`| ${f.rate} | not tried: two lower rates were already overloaded | | | | |`);
+            continue;
+          }
           push(
             `| ${f.rate} | ${mmm(f.throughput)} | ${mmm(f.p50Ms, 1)} | ${mmm(f.p99Ms, 1)} | ${fmt(f.peakQueue.median)} | ${f.sustainedRuns}/${f.runs} |`,
           );
