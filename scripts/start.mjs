@@ -79,11 +79,9 @@ async function main() {
   if (!ensureBuilt(root, print)) process.exit(1);
   const dist = (path) => import(pathToFileURL(join(root, path)).href);
   const { DEMO, defaultDemoConfig, startSandbox } = await dist('packages/sandbox/dist/index.js');
-  const { connectAccount, createBridge, createLogger, loadConfig, BridgeConfigError } = await dist(
+  const { addWebchatChannel, connectAccount, createBridge, createLogger, loadConfig, BridgeConfigError } = await dist(
     'packages/bridge/dist/index.js',
   );
-  // Not re-exported by the package's index (yet): taken from the built channels folder.
-  const { addWebchatChannel } = await dist('packages/bridge/dist/channels/webchat/index.js');
 
   mkdirSync(dataDir, { recursive: true });
   const sandboxPort = portFrom('SANDBOX_PORT', 4080) || (await freePort());

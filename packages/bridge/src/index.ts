@@ -1,5 +1,5 @@
-// The package's public face: the service, its building blocks for embedding and scripting, and the http channel's
-// signing helpers for customer systems written in TypeScript.
+// The package's public face: the service, its building blocks for embedding and scripting (the webchat channel's
+// set-up among them), and the http channel's signing helpers for customer systems written in TypeScript.
 export {
   type AccountDeps,
   type AddedHttpChannel,
@@ -22,6 +22,14 @@ export {
   WEBHOOK_TOLERANCE_SECONDS,
   webhookHeaders,
 } from './channels/index.js';
+export {
+  type AddedWebchatChannel,
+  type AddWebchatChannelInput,
+  addWebchatChannel,
+  renderWebchatDemoPage,
+  type WebchatDemoPageInput,
+  type WebchatSettings,
+} from './channels/webchat/index.js';
 export { type CliIo, EXIT, runCli } from './cli/index.js';
 export { type BridgeConfig, type LoadConfigOptions, loadConfig } from './config/index.js';
 export { BridgeConfigError, type BridgeConfigIssue, BridgeError } from './errors.js';
