@@ -5,42 +5,17 @@ import { type FaultSettings, normalizeFaults } from '../faults/fault-settings.js
 import { createRandom, type Random } from '../faults/prng.js';
 import type { HookLogEntry } from '../hooks/hook-log.js';
 import type { ChatRecord, MessageRecord, ParticipantRecord, ScopeRecord } from './records.js';
-import { chatView, messageView, type SandboxChatView, type SandboxMessageView } from './views.js';
+import {
+  chatView,
+  messageView,
+  type SandboxChatView,
+  type SandboxConfigView,
+  type SandboxEvent,
+  type SandboxMessageView,
+} from './views.js';
 
-/** A live event of the control API's SSE stream. */
-export type SandboxEvent =
-  | { readonly type: 'chat'; readonly chat: SandboxChatView }
-  | { readonly type: 'message'; readonly message: SandboxMessageView }
-  | { readonly type: 'typing'; readonly chatId: string; readonly until: number }
-  | { readonly type: 'hook'; readonly hook: HookLogEntry }
-  | { readonly type: 'crm'; readonly accountAmojoId: string };
-
-/** What `GET /_sandbox/api/config` answers. */
-export interface SandboxConfigView {
-  readonly accounts: readonly {
-    readonly amojoId: string;
-    readonly id: number;
-    readonly subdomain: string;
-    readonly name: string;
-    readonly users: readonly { readonly id: number; readonly name: string; readonly amojoId: string | null }[];
-  }[];
-  readonly channels: readonly {
-    readonly id: string;
-    readonly name: string;
-    readonly code: string;
-    readonly reactions: readonly string[];
-    readonly writeFirst: boolean;
-    readonly hookUrl: string;
-  }[];
-  readonly scopes: readonly {
-    readonly scopeId: string;
-    readonly channelId: string;
-    readonly accountId: string;
-    readonly title: string;
-    readonly connected: boolean;
-    readonly hookApiVersion: 'v1' | 'v2';
-  }[];
-}
+// Defined beside the other views so the inbox page can import them without this module's Node imports.
+export type { SandboxConfigView, SandboxEvent } from './views.js';
 
 /** What {@link SandboxState.exportData} returns and the state file holds. */
 export interface SandboxStateData {

@@ -1,3 +1,4 @@
+import type { HookLogEntry } from '../hooks/hook-log.js';
 import type { ChatRecord, MessageRecord, ParticipantRecord } from './records.js';
 
 /** A chat as the control API and the inbox see it. */
@@ -44,6 +45,41 @@ export interface SandboxMessageView {
   readonly status: 'sent' | 'delivered' | 'read' | 'error' | null;
   readonly error?: { readonly code: number; readonly text: string };
   readonly reactions: readonly { readonly emoji: string; readonly by: string; readonly byKind: 'client' | 'manager' }[];
+}
+
+/** A live event of the control API's SSE stream. */
+export type SandboxEvent =
+  | { readonly type: 'chat'; readonly chat: SandboxChatView }
+  | { readonly type: 'message'; readonly message: SandboxMessageView }
+  | { readonly type: 'typing'; readonly chatId: string; readonly until: number }
+  | { readonly type: 'hook'; readonly hook: HookLogEntry }
+  | { readonly type: 'crm'; readonly accountAmojoId: string };
+
+/** What `GET /_sandbox/api/config` answers. */
+export interface SandboxConfigView {
+  readonly accounts: readonly {
+    readonly amojoId: string;
+    readonly id: number;
+    readonly subdomain: string;
+    readonly name: string;
+    readonly users: readonly { readonly id: number; readonly name: string; readonly amojoId: string | null }[];
+  }[];
+  readonly channels: readonly {
+    readonly id: string;
+    readonly name: string;
+    readonly code: string;
+    readonly reactions: readonly string[];
+    readonly writeFirst: boolean;
+    readonly hookUrl: string;
+  }[];
+  readonly scopes: readonly {
+    readonly scopeId: string;
+    readonly channelId: string;
+    readonly accountId: string;
+    readonly title: string;
+    readonly connected: boolean;
+    readonly hookApiVersion: 'v1' | 'v2';
+  }[];
 }
 
 /** Builds the view of a chat; `contactId` falls back to a REST contact<->chat link. */

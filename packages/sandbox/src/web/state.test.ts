@@ -37,6 +37,7 @@ const message = (id: string, createdAt: number, patch: Partial<SandboxMessageVie
 const hook = (id: string, at: number): HookLogEntry => ({
   id,
   at,
+  scopeId: 'scope',
   url: 'http://integration/hook',
   kind: 'message',
   body: '{}',
