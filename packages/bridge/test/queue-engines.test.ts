@@ -16,7 +16,7 @@ import {
   runningWorkerCount,
   type Worker,
 } from '../src/queue/index.js';
-import { insertHook } from '../src/store/index.js';
+import { insertHookRecord } from '../src/store/ops/insert-hook-record.js';
 import type { Store } from '../src/store/store.js';
 import { ENGINES } from './support/databases.js';
 import { createStoreFixture, type StoreFixture } from './support/store-fixture.js';
@@ -428,14 +428,17 @@ describe.each(ENGINES)('queue on %s', (engine) => {
             const row = await sql<{ txid: string }>`select txid_current()::text as txid`.execute(trx);
             txids.push(row.rows[0]!.txid);
           }
-          const { hook } = await insertHook(trx, {
+          const { hookId } = await insertHookRecord(trx, {
             scopeId: 's',
             kind: 'message',
             rawBody: `{"i":${i}}`,
             signatureOk: true,
             dedupKey: `k-${i}`,
+            outcome: 'accepted',
+            reason: null,
+            receivedAt: T0,
           });
-          return enqueue(trx, { kind: 'deliver', lane: `c-${i % 7}`, payload: { hookId: hook.id } });
+          return enqueue(trx, { kind: 'deliver', lane: `c-${i % 7}`, payload: { hookId } });
         }),
       ),
     );
@@ -459,12 +462,15 @@ describe.each(ENGINES)('queue on %s', (engine) => {
     const outcomes = await Promise.allSettled(
       Array.from({ length: 50 }, (_, i) =>
         batcher.submit(async (trx) => {
-          await insertHook(trx, {
+          await insertHookRecord(trx, {
             scopeId: 's',
             kind: 'message',
             rawBody: `{"i":${i}}`,
             signatureOk: true,
             dedupKey: `k-${i}`,
+            outcome: 'accepted',
+            reason: null,
+            receivedAt: T0,
           });
           if (i === 17) throw bad;
           return i;

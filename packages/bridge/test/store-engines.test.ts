@@ -8,7 +8,6 @@ import {
   findMessage,
   findOrCreateConversation,
   findSource,
-  insertHook,
   insertMessage,
   listHooks,
   listMessageStatuses,
@@ -26,6 +25,7 @@ import {
   upsertSource,
 } from '../src/store/index.js';
 import { listMigrations } from '../src/store/migrations/index.js';
+import { insertHookRecord } from '../src/store/ops/insert-hook-record.js';
 import { ENGINES } from './support/databases.js';
 import { createStoreFixture, type StoreFixture } from './support/store-fixture.js';
 
@@ -168,25 +168,34 @@ describe.each(ENGINES)('store on %s', (engine) => {
   });
 
   it('deduplicates hooks by key and still logs every delivery', async () => {
-    const base = { scopeId: SCOPE, kind: 'message', rawBody: '{"a":1}', signatureOk: true };
-    const first = await insertHook(fixture.store.db, { ...base, dedupKey: 'amojo-msg-1' });
-    const second = await insertHook(fixture.store.db, { ...base, dedupKey: 'amojo-msg-1' });
-    const other = await insertHook(fixture.store.db, { ...base, dedupKey: 'amojo-msg-2' });
-    expect(first.outcome).toBe('accepted');
-    expect(second.outcome).toBe('duplicate');
-    expect(second.hook.duplicateOf).toBe(first.hook.id);
-    expect(other.outcome).toBe('accepted');
-    // Default key: the body hash.
-    const typing1 = await insertHook(fixture.store.db, { ...base, kind: 'typing', rawBody: '{"t":1}' });
-    const typing2 = await insertHook(fixture.store.db, { ...base, kind: 'typing', rawBody: '{"t":1}' });
-    expect([typing1.outcome, typing2.outcome]).toEqual(['accepted', 'duplicate']);
-    const rejected = await insertHook(fixture.store.db, {
+    const base = {
+      scopeId: SCOPE,
+      kind: 'message',
+      rawBody: '{"a":1}',
+      signatureOk: true,
+      outcome: 'accepted',
+      reason: null,
+      receivedAt: 1_800_000_000_000,
+    } as const;
+    const first = await insertHookRecord(fixture.store.db, { ...base, dedupKey: 'amojo-msg-1' });
+    const second = await insertHookRecord(fixture.store.db, { ...base, dedupKey: 'amojo-msg-1' });
+    const other = await insertHookRecord(fixture.store.db, { ...base, dedupKey: 'amojo-msg-2' });
+    expect(first.duplicateOf).toBeUndefined();
+    expect(second.duplicateOf).toBe(first.hookId);
+    expect(other.duplicateOf).toBeUndefined();
+    // A body-hash key, as the intake gives typing hooks.
+    const typing = { ...base, kind: 'typing', rawBody: '{"t":1}', dedupKey: 'typing:hash-of-body' };
+    const typing1 = await insertHookRecord(fixture.store.db, typing);
+    const typing2 = await insertHookRecord(fixture.store.db, typing);
+    expect([typing1.duplicateOf, typing2.duplicateOf]).toEqual([undefined, typing1.hookId]);
+    const rejected = await insertHookRecord(fixture.store.db, {
       ...base,
       rawBody: '{"trunc',
+      dedupKey: null,
       outcome: 'rejected',
       reason: 'body is not JSON',
     });
-    expect(rejected.outcome).toBe('rejected');
+    expect(rejected.duplicateOf).toBeUndefined();
     const log = await listHooks(fixture.store.db, { limit: 10 });
     expect(log.map((hook) => hook.outcome)).toEqual([
       'rejected',
@@ -200,9 +209,9 @@ describe.each(ENGINES)('store on %s', (engine) => {
 
     // Concurrent deliveries of one hook: exactly one is accepted.
     const racers = await Promise.all(
-      Array.from({ length: 10 }, () => insertHook(fixture.store.db, { ...base, dedupKey: 'amojo-msg-race' })),
+      Array.from({ length: 10 }, () => insertHookRecord(fixture.store.db, { ...base, dedupKey: 'amojo-msg-race' })),
     );
-    expect(racers.filter((r) => r.outcome === 'accepted')).toHaveLength(1);
+    expect(racers.filter((r) => r.duplicateOf === undefined)).toHaveLength(1);
   });
 
   it('creates a conversation once per chat key, even concurrently, and binds amojo ids', async () => {
