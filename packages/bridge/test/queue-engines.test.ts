@@ -17,11 +17,24 @@ import {
   type Worker,
 } from '../src/queue/index.js';
 import { insertHookRecord } from '../src/store/ops/insert-hook-record.js';
-import type { Store } from '../src/store/store.js';
+import type { Executor, Store } from '../src/store/store.js';
 import { ENGINES } from './support/databases.js';
 import { createStoreFixture, type StoreFixture } from './support/store-fixture.js';
 
 const T0 = 1_800_000_000_000;
+
+/** Logs hook number `i` (its own dedup key) as the intake would, inside the caller's transaction. */
+const insertTestHook = (trx: Executor, i: number) =>
+  insertHookRecord(trx, {
+    scopeId: 's',
+    kind: 'message',
+    rawBody: `{"i":${i}}`,
+    signatureOk: true,
+    dedupKey: `k-${i}`,
+    outcome: 'accepted',
+    reason: null,
+    receivedAt: T0,
+  });
 
 describe.each(ENGINES)('queue on %s', (engine) => {
   let fixture: StoreFixture;
@@ -428,16 +441,7 @@ describe.each(ENGINES)('queue on %s', (engine) => {
             const row = await sql<{ txid: string }>`select txid_current()::text as txid`.execute(trx);
             txids.push(row.rows[0]!.txid);
           }
-          const { hookId } = await insertHookRecord(trx, {
-            scopeId: 's',
-            kind: 'message',
-            rawBody: `{"i":${i}}`,
-            signatureOk: true,
-            dedupKey: `k-${i}`,
-            outcome: 'accepted',
-            reason: null,
-            receivedAt: T0,
-          });
+          const { hookId } = await insertTestHook(trx, i);
           return enqueue(trx, { kind: 'deliver', lane: `c-${i % 7}`, payload: { hookId } });
         }),
       ),
@@ -462,16 +466,7 @@ describe.each(ENGINES)('queue on %s', (engine) => {
     const outcomes = await Promise.allSettled(
       Array.from({ length: 50 }, (_, i) =>
         batcher.submit(async (trx) => {
-          await insertHookRecord(trx, {
-            scopeId: 's',
-            kind: 'message',
-            rawBody: `{"i":${i}}`,
-            signatureOk: true,
-            dedupKey: `k-${i}`,
-            outcome: 'accepted',
-            reason: null,
-            receivedAt: T0,
-          });
+          await insertTestHook(trx, i);
           if (i === 17) throw bad;
           return i;
         }),
