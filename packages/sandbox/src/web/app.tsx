@@ -220,7 +220,7 @@ export function App() {
       input = { ...common, text, attachments };
     }
     const result = await api.send(chat.id, input);
-    for (const message of result?.messages ?? []) onEvent({ type: 'message', message });
+    if (result?.messages) dispatch({ type: 'sent', messages: result.messages });
   };
 
   const writeFirst = async (values: WriteFirstValues) => {
@@ -228,7 +228,7 @@ export function App() {
     const userId = managerFor(scope?.accountId)?.amojoId;
     const result = await api.writeFirst({ ...values, ...(userId ? { userId } : {}) });
     onEvent({ type: 'chat', chat: result.chat });
-    if (result.message) onEvent({ type: 'message', message: result.message });
+    if (result.message) dispatch({ type: 'sent', messages: [result.message] });
     setWriteFirstOpen(false);
     select(result.chat.id);
   };

@@ -85,6 +85,25 @@ describe('inboxReducer', () => {
     expect(state.messages.c1?.map((m) => m.id)).toEqual(['m1', 'm2', 'live']);
   });
 
+  it('a send answer shows a new message but never rolls back a status the event stream already brought', () => {
+    // The stream brought the manager message and then its "read" status before the send answer (status "sent") arrived.
+    let state = inboxReducer(initialState, {
+      type: 'event',
+      event: { type: 'message', message: message('out', 10, { direction: 'out', status: 'read' }) },
+    });
+    state = inboxReducer(state, {
+      type: 'sent',
+      messages: [
+        message('out', 10, { direction: 'out', status: 'sent' }),
+        message('new', 11, { direction: 'out', status: 'sent' }),
+      ],
+    });
+    expect(state.messages.c1?.map((m) => [m.id, m.status])).toEqual([
+      ['out', 'read'],
+      ['new', 'sent'],
+    ]);
+  });
+
   it('keeps the hook log newest first and bounded', () => {
     let state = initialState;
     for (let i = 0; i < HOOK_LOG_LIMIT + 5; i++) {

@@ -31,7 +31,9 @@ export type InboxAction =
   | { readonly type: 'messages'; readonly chatId: string; readonly messages: readonly SandboxMessageView[] }
   | { readonly type: 'hooks'; readonly hooks: readonly HookLogEntry[] }
   | { readonly type: 'crm'; readonly accountAmojoId: string; readonly snapshot: CrmSnapshot | null }
-  | { readonly type: 'event'; readonly event: SandboxEvent };
+  | { readonly type: 'event'; readonly event: SandboxEvent }
+  /** Messages from the answer of our own send: shown at once, but never over what the live stream already said. */
+  | { readonly type: 'sent'; readonly messages: readonly SandboxMessageView[] };
 
 /** The state before anything loaded. */
 export const initialState: InboxState = { config: null, chats: {}, messages: {}, hooks: [], crm: {}, typing: {} };
@@ -100,6 +102,17 @@ export function inboxReducer(state: InboxState, action: InboxAction): InboxState
       return { ...state, crm: { ...state.crm, [action.accountAmojoId]: action.snapshot } };
     case 'event':
       return applyEvent(state, action.event);
+    case 'sent': {
+      // The send answer is a snapshot taken when the hooks were answered; by the time it arrives the event stream may
+      // already have brought newer statuses (delivered, read), which the snapshot must not roll back.
+      let messages = state.messages;
+      for (const message of action.messages) {
+        const list = messages[message.chatId] ?? [];
+        if (list.some((m) => m.id === message.id)) continue;
+        messages = { ...messages, [message.chatId]: upsertMessage(list, message) };
+      }
+      return messages === state.messages ? state : { ...state, messages };
+    }
   }
 }
 
