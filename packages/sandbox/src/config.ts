@@ -16,7 +16,7 @@ export interface ChannelConfig {
   readonly code?: string;
   readonly name: string;
   readonly bot?: ChannelBotConfig;
-  /** Hook URL with the literal `:scope_id` marker, e.g. `http://127.0.0.1:3000/hooks/amojo/:scope_id`. */
+  /** Hook URL with the literal `:scope_id` marker, e.g. `http://127.0.0.1:8080/hooks/amojo/:scope_id`. */
   readonly hookUrl?: string;
   /** The hook version the channel's URL is registered for; default `v2`. */
   readonly hookApiVersion?: 'v1' | 'v2';
@@ -81,7 +81,7 @@ export const DEMO = {
   managerAmojoIds: ['a41f7c2e-9d3b-4a86-b5e0-7c2d9f1e8b43', 'c92e5a1d-7f4b-4c03-8e69-2a5d1b7f0c86'],
   clientId: '5c0e8a3f-1b7d-4e92-a6c4-9f2d8b1e7a05',
   clientSecret: 'Sx9vQ2mLr7TfW4kZp1NcJ8hYb3GdA6uE5oRiK0aV',
-  redirectUri: 'http://127.0.0.1:3000/amocrm/oauth/callback',
+  redirectUri: 'http://127.0.0.1:8080/amocrm/oauth/callback',
 } as const;
 
 /** A demo setup: one channel, one account with two managers, one OAuth integration. */
@@ -94,7 +94,7 @@ export function defaultDemoConfig(overrides: { hookUrl?: string } = {}): Sandbox
         code: DEMO.channelCode,
         name: 'Sandbox demo channel',
         bot: { id: DEMO.botId, client_id: 'sandbox-demo-bot', name: 'Demo bot' },
-        hookUrl: overrides.hookUrl ?? 'http://127.0.0.1:3000/hooks/amojo/:scope_id',
+        hookUrl: overrides.hookUrl ?? 'http://127.0.0.1:8080/hooks/amojo/:scope_id',
         hookApiVersion: 'v2',
         reactions: DEFAULT_REACTIONS,
         writeFirst: true,
