@@ -88,6 +88,8 @@ export interface MessageRecord {
   readonly chatId: string;
   readonly scopeId: string;
   readonly direction: 'in' | 'out';
+  /** Raised on every emitted change, so a reader can tell which of two views of this message is newer. */
+  rev?: number;
   readonly senderId: string;
   readonly receiverId: string | null;
   /** Who put the message into amojo: the integration through the Chats API, or a manager in the sandbox. */

@@ -201,6 +201,9 @@ export class SandboxState {
 
   /** Emits the current view of a message. */
   emitMessage(message: MessageRecord): void {
+    // Every change of a message goes through here; the revision lets the inbox drop a stale view (a send answer or a
+    // fetched list) that reaches it after the event of a newer change.
+    message.rev = (message.rev ?? 0) + 1;
     this.emit({ type: 'message', message: this.messageView(message) });
   }
 

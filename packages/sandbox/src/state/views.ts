@@ -45,6 +45,8 @@ export interface SandboxMessageView {
   readonly status: 'sent' | 'delivered' | 'read' | 'error' | null;
   readonly error?: { readonly code: number; readonly text: string };
   readonly reactions: readonly { readonly emoji: string; readonly by: string; readonly byKind: 'client' | 'manager' }[];
+  /** Revision: grows with every change of the message, so a page keeps the newest of two views it received. */
+  readonly rev: number;
 }
 
 /** A live event of the control API's SSE stream. */
@@ -129,6 +131,7 @@ export function messageView(message: MessageRecord, author: ParticipantRecord): 
     status: message.status,
     ...(message.error === undefined ? {} : { error: message.error }),
     reactions: message.reactions.map((r) => ({ emoji: r.emoji, by: r.by, byKind: r.byKind })),
+    rev: message.rev ?? 0,
   };
 }
 

@@ -31,6 +31,7 @@ const message = (id: string, createdAt: number, patch: Partial<SandboxMessageVie
   edited: false,
   status: null,
   reactions: [],
+  rev: 1,
   ...patch,
 });
 
@@ -70,7 +71,7 @@ describe('inboxReducer', () => {
     state = inboxReducer(state, { type: 'event', event: { type: 'message', message: message('m1', 10) } });
     state = inboxReducer(state, {
       type: 'event',
-      event: { type: 'message', message: message('m2', 20, { status: 'read' }) },
+      event: { type: 'message', message: message('m2', 20, { status: 'read', rev: 2 }) },
     });
     expect(state.messages.c1?.map((m) => [m.id, m.status])).toEqual([
       ['m1', null],
@@ -89,7 +90,7 @@ describe('inboxReducer', () => {
     // The stream brought the manager message and then its "read" status before the send answer (status "sent") arrived.
     let state = inboxReducer(initialState, {
       type: 'event',
-      event: { type: 'message', message: message('out', 10, { direction: 'out', status: 'read' }) },
+      event: { type: 'message', message: message('out', 10, { direction: 'out', status: 'read', rev: 3 }) },
     });
     state = inboxReducer(state, {
       type: 'sent',
@@ -101,6 +102,22 @@ describe('inboxReducer', () => {
     expect(state.messages.c1?.map((m) => [m.id, m.status])).toEqual([
       ['out', 'read'],
       ['new', 'sent'],
+    ]);
+  });
+
+  it('a fetched list that raced a live event keeps the newer revision of each message', () => {
+    let state = inboxReducer(initialState, {
+      type: 'event',
+      event: { type: 'message', message: message('m1', 10, { direction: 'out', status: 'read', rev: 3 }) },
+    });
+    state = inboxReducer(state, {
+      type: 'messages',
+      chatId: 'c1',
+      messages: [message('m1', 10, { direction: 'out', status: 'delivered', rev: 2 }), message('m0', 5, { rev: 4 })],
+    });
+    expect(state.messages.c1?.map((m) => [m.id, m.status])).toEqual([
+      ['m0', null],
+      ['m1', 'read'],
     ]);
   });
 

@@ -45,6 +45,8 @@ function byCreatedAt(a: SandboxMessageView, b: SandboxMessageView): number {
 function upsertMessage(list: readonly SandboxMessageView[], message: SandboxMessageView): SandboxMessageView[] {
   const index = list.findIndex((m) => m.id === message.id);
   if (index === -1) return [...list, message].sort(byCreatedAt);
+  // A view older than the one shown (a send answer or a fetch that raced a live event) must not roll it back.
+  if (list[index]!.rev > message.rev) return list as SandboxMessageView[];
   const next = list.slice();
   next[index] = message;
   return next;
@@ -84,10 +86,17 @@ export function inboxReducer(state: InboxState, action: InboxAction): InboxState
       return { ...state, chats: Object.fromEntries(action.chats.map((chat) => [chat.id, chat])) };
     case 'messages': {
       // A fetched list is the truth at the time it was read; live messages that came after it are kept.
-      const fetched = action.messages.slice().sort(byCreatedAt);
+      const live = new Map((state.messages[action.chatId] ?? []).map((m) => [m.id, m]));
+      // Per message, the newest revision wins: a live event can overtake the fetch it raced.
+      const fetched = action.messages
+        .map((m) => {
+          const seen = live.get(m.id);
+          return seen && seen.rev > m.rev ? seen : m;
+        })
+        .sort(byCreatedAt);
       const known = new Set(fetched.map((m) => m.id));
       const latest = fetched.at(-1)?.createdAt ?? 0;
-      const newer = (state.messages[action.chatId] ?? []).filter((m) => !known.has(m.id) && m.createdAt >= latest);
+      const newer = [...live.values()].filter((m) => !known.has(m.id) && m.createdAt >= latest);
       return { ...state, messages: { ...state.messages, [action.chatId]: [...fetched, ...newer].sort(byCreatedAt) } };
     }
     case 'hooks':
@@ -104,14 +113,12 @@ export function inboxReducer(state: InboxState, action: InboxAction): InboxState
       return applyEvent(state, action.event);
     case 'sent': {
       // The send answer is a snapshot taken when the hooks were answered; by the time it arrives the event stream may
-      // already have brought newer statuses (delivered, read), which the snapshot must not roll back.
+      // already have brought newer statuses (delivered, read): upsertMessage keeps those (higher revision).
       let messages = state.messages;
       for (const message of action.messages) {
-        const list = messages[message.chatId] ?? [];
-        if (list.some((m) => m.id === message.id)) continue;
-        messages = { ...messages, [message.chatId]: upsertMessage(list, message) };
+        messages = { ...messages, [message.chatId]: upsertMessage(messages[message.chatId] ?? [], message) };
       }
-      return messages === state.messages ? state : { ...state, messages };
+      return { ...state, messages };
     }
   }
 }
