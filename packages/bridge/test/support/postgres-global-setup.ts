@@ -1,5 +1,5 @@
 import { execFileSync } from 'node:child_process';
-import { chownSync, existsSync, mkdtempSync, rmSync } from 'node:fs';
+import { chownSync, existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -32,7 +32,6 @@ export default async function setup(project: TestProject): Promise<() => Promise
         'or point PG_BIN at its bin folder.',
     );
   }
-  const dir = mkdtempSync(join(tmpdir(), 'amojo-bridge-pg-'));
   const asRoot = process.getuid?.() === 0;
   // PostgreSQL refuses to run as root: run the cluster as the `postgres` system user when we are root.
   const run = (command: string, args: string[]) => {
@@ -43,6 +42,10 @@ export default async function setup(project: TestProject): Promise<() => Promise
       execFileSync(command, args, { stdio: 'pipe' });
     }
   };
+  removeAbandonedClusters(run);
+  const dir = mkdtempSync(join(tmpdir(), CLUSTER_PREFIX));
+  // Whose cluster this is: a later run removes it if this process died without its teardown (a killed test run).
+  writeFileSync(join(dir, OWNER_FILE), String(process.pid));
   if (asRoot) {
     const uid = Number(execFileSync('id', ['-u', 'postgres']).toString().trim());
     const gid = Number(execFileSync('id', ['-g', 'postgres']).toString().trim());
@@ -63,6 +66,41 @@ export default async function setup(project: TestProject): Promise<() => Promise
       rmSync(dir, { recursive: true, force: true });
     }
   };
+}
+
+const CLUSTER_PREFIX = 'amojo-bridge-pg-';
+const OWNER_FILE = 'owner.pid';
+
+function isAlive(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch (error) {
+    return (error as NodeJS.ErrnoException).code === 'EPERM';
+  }
+}
+
+// A test run killed before its teardown (Ctrl-C twice, a CI timeout) leaves its cluster running; stop and remove the
+// clusters whose owner process is gone, so killed runs do not pile up servers.
+function removeAbandonedClusters(run: (command: string, args: string[]) => void): void {
+  for (const name of readdirSync(tmpdir())) {
+    if (!name.startsWith(CLUSTER_PREFIX)) continue;
+    const dir = join(tmpdir(), name);
+    let owner: number;
+    try {
+      owner = Number(readFileSync(join(dir, OWNER_FILE), 'utf8'));
+    } catch {
+      continue; // not ours, or written by an older version: leave it alone
+    }
+    if (!Number.isInteger(owner) || owner <= 0 || isAlive(owner)) continue;
+    try {
+      if (existsSync(join(dir, 'data', 'postmaster.pid')))
+        run(join(PG_BIN, 'pg_ctl'), ['-D', join(dir, 'data'), '-m', 'immediate', 'stop']);
+    } catch {
+      // already stopped
+    }
+    rmSync(dir, { recursive: true, force: true });
+  }
 }
 
 function freePort(): Promise<number> {
