@@ -38,6 +38,18 @@ export interface QueueConfig {
   readonly leaseMs: number;
 }
 
+/** Retention of finished rows and how often the maintenance task removes what is past it. */
+export interface MaintenanceConfig {
+  /** `MAINTENANCE_INTERVAL_MS`: time between two maintenance rounds, default 600000 (10 minutes). */
+  readonly intervalMs: number;
+  /** `JOB_RETENTION_HOURS`: `done` and `discarded` jobs are deleted this long after they finished, default 72. */
+  readonly jobRetentionHours: number;
+  /** `HOOK_RETENTION_DAYS`: hook log rows whose job is gone or finished are deleted after this long, default 30. */
+  readonly hookRetentionDays: number;
+  /** `UPLOAD_RETENTION_DAYS`: webchat uploads no message of this period references are deleted, default 90. */
+  readonly uploadRetentionDays: number;
+}
+
 /** The bridge's validated configuration, built once at start by `loadConfig`. */
 export interface BridgeConfig {
   /** The amojo channel. */
@@ -61,6 +73,8 @@ export interface BridgeConfig {
   readonly encryptionKeySource: 'env' | 'derived';
   /** Job queue. */
   readonly queue: QueueConfig;
+  /** Retention and the maintenance task. */
+  readonly maintenance: MaintenanceConfig;
   /** Path of the config file that was read, if any. */
   readonly configFile: string | undefined;
 }

@@ -145,4 +145,32 @@ export const CONFIG_FIELDS: readonly ConfigField[] = [
     expected: 'an integer number of milliseconds between 1000 and 86400000',
     default: 60_000,
   },
+  {
+    env: 'JOB_RETENTION_HOURS',
+    key: 'jobRetentionHours',
+    schema: integer(1, 87_600),
+    expected: 'an integer number of hours between 1 and 87600',
+    default: 72,
+  },
+  {
+    env: 'HOOK_RETENTION_DAYS',
+    key: 'hookRetentionDays',
+    schema: integer(1, 3650),
+    expected: 'an integer number of days between 1 and 3650',
+    default: 30,
+  },
+  {
+    env: 'UPLOAD_RETENTION_DAYS',
+    key: 'uploadRetentionDays',
+    schema: integer(1, 3650),
+    expected: 'an integer number of days between 1 and 3650',
+    default: 90,
+  },
+  {
+    env: 'MAINTENANCE_INTERVAL_MS',
+    key: 'maintenanceIntervalMs',
+    schema: integer(1000, 86_400_000),
+    expected: 'an integer number of milliseconds between 1000 and 86400000',
+    default: 600_000,
+  },
 ];

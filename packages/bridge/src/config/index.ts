@@ -1,4 +1,11 @@
-export type { BridgeConfig, ChannelConfig, HttpConfig, LogLevel, QueueConfig } from './bridge-config.js';
+export type {
+  BridgeConfig,
+  ChannelConfig,
+  HttpConfig,
+  LogLevel,
+  MaintenanceConfig,
+  QueueConfig,
+} from './bridge-config.js';
 export { LOG_LEVELS } from './bridge-config.js';
 export type { ConfigField } from './config-fields.js';
 export { CONFIG_FIELDS } from './config-fields.js';

@@ -91,6 +91,12 @@ export function loadConfig(options: LoadConfigOptions): BridgeConfig {
       pollIntervalMs: values.queuePollIntervalMs as number,
       leaseMs: values.queueLeaseMs as number,
     },
+    maintenance: {
+      intervalMs: values.maintenanceIntervalMs as number,
+      jobRetentionHours: values.jobRetentionHours as number,
+      hookRetentionDays: values.hookRetentionDays as number,
+      uploadRetentionDays: values.uploadRetentionDays as number,
+    },
     configFile,
   };
 }

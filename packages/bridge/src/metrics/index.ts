@@ -30,6 +30,8 @@ export interface BridgeMetrics {
   readonly channelSends: Counter<'channel' | 'outcome'>;
   readonly queueDepth: Gauge<'kind' | 'state'>;
   readonly queueAge: Gauge<'kind' | 'state'>;
+  /** Rows the maintenance task deleted, by table (`jobs`, `hooks`, `webchat_uploads`). */
+  readonly prunedRows: Counter<'table'>;
   /** Makes the queue gauges read `read()` at scrape time; calling it again replaces the reader. */
   collectQueue(read: QueueStatsReader): void;
   /** The Prometheus text exposition of every instrument. */
@@ -111,6 +113,13 @@ export function createMetrics(options: CreateMetricsOptions = {}): BridgeMetrics
     },
   });
 
+  const prunedRows = new Counter({
+    name: `${prefix}pruned_rows_total`,
+    help: 'Rows deleted by the maintenance task once past their retention, by table',
+    labelNames: ['table'] as const,
+    registers: [registry],
+  });
+
   return {
     registry,
     intakeTotal,
@@ -119,6 +128,7 @@ export function createMetrics(options: CreateMetricsOptions = {}): BridgeMetrics
     channelSends,
     queueDepth,
     queueAge,
+    prunedRows,
     collectQueue(read) {
       reader = read;
     },

@@ -29,6 +29,7 @@ import { listMigrations } from '../store/migrations/index.js';
 import { openStore } from '../store/open-store.js';
 import type { Store } from '../store/store.js';
 import { registerHealthRoutes } from './health-routes.js';
+import { createMaintenance, type Maintenance } from './maintenance.js';
 import { toQueueStatRows } from './queue-stat-rows.js';
 
 /** Options of {@link createBridge}. */
@@ -56,15 +57,18 @@ export interface Bridge {
   readonly metrics: BridgeMetrics;
   /** What the relay and the admin API run on. */
   readonly deps: RelayDeps;
+  /** Pruning of finished jobs, the old hook log and unreferenced webchat uploads; scheduled by `start()`. */
+  readonly maintenance: Maintenance;
   /**
-   * Starts the worker and reconciliation, waits (bounded) for the first reconciliation round to finish, then listens
-   * on `config.http`; resolves with the URL. Waiting first keeps order after downtime: manager messages whose hooks
-   * were lost while the bridge was down are queued before any hook that arrives after the restart.
+   * Starts the worker, reconciliation and the maintenance schedule, waits (bounded) for the first reconciliation
+   * round to finish, then listens on `config.http`; resolves with the URL. Waiting first keeps order after downtime:
+   * manager messages whose hooks were lost while the bridge was down are queued before any hook that arrives after
+   * the restart.
    */
   start(): Promise<string>;
   /**
-   * Graceful stop: stop accepting requests (in-flight ones finish), stop reconciliation, let in-flight jobs finish
-   * (bounded by `stopTimeoutMs`), stop channels, close the database. Safe to call twice.
+   * Graceful stop: stop accepting requests (in-flight ones finish), stop reconciliation and maintenance, let
+   * in-flight jobs finish (bounded by `stopTimeoutMs`), stop channels, close the database. Safe to call twice.
    */
   stop(): Promise<void>;
   /** Where the bridge listens, e.g. `http://127.0.0.1:8080`; empty before `start()`. */
@@ -147,6 +151,13 @@ export async function createBridge(options: CreateBridgeOptions): Promise<Bridge
     log: log.child({ component: 'worker' }),
   });
   let workerRunning = false;
+  const maintenance = createMaintenance({
+    db: store.db,
+    log: log.child({ component: 'maintenance' }),
+    metrics,
+    now,
+    ...config.maintenance,
+  });
   const expectedMigrations = Object.keys(listMigrations(store.dialect)).length;
   registerHealthRoutes(app, {
     metrics,
@@ -179,6 +190,7 @@ export async function createBridge(options: CreateBridgeOptions): Promise<Bridge
     // Intake first: requests already being handled finish (their commits land), new connections are refused.
     await app.close();
     await reconciliation?.stop();
+    await maintenance.stop();
     workerRunning = false;
     const drained = await withTimeout(worker.stop(), stopTimeoutMs);
     if (!drained) {
@@ -195,6 +207,7 @@ export async function createBridge(options: CreateBridgeOptions): Promise<Bridge
     store,
     metrics,
     deps,
+    maintenance,
     get url() {
       return url;
     },
@@ -202,6 +215,7 @@ export async function createBridge(options: CreateBridgeOptions): Promise<Bridge
       worker.start();
       workerRunning = true;
       reconciliation = scheduleReconciliation(deps);
+      maintenance.start();
       if (startReconcileTimeoutMs > 0) {
         const waiting = { cancelled: false };
         const caughtUp = await withTimeout(
