@@ -71,6 +71,8 @@ export function createMaintenance(options: MaintenanceOptions): Maintenance {
       if (result.deleted > 0) metrics?.prunedRows.inc({ table }, result.deleted);
       // Stopping ends the round between batches: what is left goes at the next start.
       if (!result.more || stopped) return total;
+      // Let requests and jobs waiting on the event loop (and, on SQLite, on the one connection) run between batches.
+      await new Promise((resolve) => setImmediate(resolve));
     }
   };
 
