@@ -2,6 +2,7 @@ import type { Migration } from 'kysely';
 import type { StoreDialect } from '../store.js';
 import { initialMigration } from './0001-initial.js';
 import { webchatMigration } from './0002-webchat.js';
+import { hookReferencesMigration } from './0003-hook-references.js';
 
 /**
  * Every migration, by name, in order. Static (no folder reading at run time) so bundles and `dist` work alike;
@@ -11,5 +12,6 @@ export function listMigrations(dialect: StoreDialect): Readonly<Record<string, M
   return {
     '0001-initial': initialMigration(dialect),
     '0002-webchat': webchatMigration(dialect),
+    '0003-hook-references': hookReferencesMigration(),
   };
 }
