@@ -1,6 +1,6 @@
 import type { Job } from '../queue/index.js';
 import { deliverToAmojo } from './deliver-to-amojo.js';
-import { deliverToChannel } from './deliver-to-channel.js';
+import { deliverToChannel, type OutboundGapCheck } from './deliver-to-channel.js';
 import type { RelayDeps } from './deps.js';
 import { JOB_KINDS, type RelayJobKind } from './job-kinds.js';
 import type { ManagerMessage } from './manager-message.js';
@@ -16,9 +16,12 @@ export type RelayJobHandler = (job: Job) => Promise<void>;
  * The relay's job handlers for `createWorker({ handlers })`. Also attaches the inbound transaction to the channel
  * registry, so adapters started from now on hand their events to {@link receiveFromChannel}.
  */
-export function createPipelineHandlers(deps: RelayDeps): Record<RelayJobKind, RelayJobHandler> {
+export function createPipelineHandlers(
+  deps: RelayDeps,
+  options: { readonly gaps?: OutboundGapCheck } = {},
+): Record<RelayJobKind, RelayJobHandler> {
   deps.channels.setReceiver((event) => receiveFromChannel(deps, event));
-  const gaps = { checkedChats: new Set<string>() };
+  const gaps = options.gaps ?? { checkedChats: new Set<string>() };
   const typed =
     <P>(run: (deps: RelayDeps, job: Job<P>) => Promise<void>): RelayJobHandler =>
     (job) =>

@@ -18,6 +18,7 @@ import { type BridgeMetrics, createMetrics } from '../metrics/index.js';
 import type { RelayDeps } from '../pipelines/deps.js';
 import {
   createPipelineHandlers,
+  type OutboundGapCheck,
   type ReconciliationSchedule,
   receiveFromChannel,
   scheduleReconciliation,
@@ -142,9 +143,11 @@ export async function createBridge(options: CreateBridgeOptions): Promise<Bridge
   await registerWebchatRoutes(app, { deps, hub: webchatHub });
   await registerAdminApi(app, deps);
 
+  // Which chats the outbound gap check has read since this process could last lose a hook (see start()).
+  const gaps: OutboundGapCheck = { checkedChats: new Set<string>() };
   const worker = createWorker({
     store,
-    handlers: createPipelineHandlers(deps),
+    handlers: createPipelineHandlers(deps, { gaps }),
     concurrency: config.queue.concurrency,
     pollIntervalMs: config.queue.pollIntervalMs,
     leaseMs: config.queue.leaseMs,
@@ -231,6 +234,11 @@ export async function createBridge(options: CreateBridgeOptions): Promise<Bridge
         }
       }
       url = await app.listen({ host: config.http.host, port: config.http.port });
+      // Until now hooks were refused (amojo never resends them), while the worker was already delivering jobs left
+      // by the previous process, and marking their chats as gap-checked. A message lost in that window is older than
+      // any hook from now on: forget the marks, so the next hook of each chat reads the history again and delivers
+      // such a message first (the crash test saw 26-29 arrive after 30-31 without this).
+      gaps.checkedChats.clear();
       log.info({ event: 'bridge_started', url, database: store.dialect }, 'bridge listening');
       return url;
     },
