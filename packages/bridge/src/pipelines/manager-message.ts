@@ -60,13 +60,7 @@ export function managerMessageFromHook(
     sourceExternalId: nonEmpty(m.source?.external_id),
     senderAmojoId: nonEmpty(m.sender?.id),
     senderName: nonEmpty(m.sender?.name),
-    receiver: compact<ManagerMessage['receiver']>({
-      amojoId: nonEmpty(m.receiver?.id),
-      clientId: nonEmpty(m.receiver?.client_id),
-      name: nonEmpty(m.receiver?.name),
-      phone: nonEmpty(m.receiver?.phone),
-      email: nonEmpty(m.receiver?.email),
-    }),
+    receiver: receiverOf(m.receiver),
     sentAtMs: m.msec_timestamp || m.timestamp * 1000,
     content: compact<ManagerMessage['content']>({
       type: c.type,
@@ -79,6 +73,27 @@ export function managerMessageFromHook(
       buttons: c.markup?.buttons?.length ? c.markup.buttons : undefined,
     }),
     origin: { via: 'hook', hookId },
+  });
+}
+
+// Hooks and history describe the customer with the same fields (id, client_id, name, phone, email; spec 3.6, 4.2).
+function receiverOf(
+  user:
+    | {
+        readonly id?: string;
+        readonly client_id?: string;
+        readonly name?: string;
+        readonly phone?: string;
+        readonly email?: string;
+      }
+    | undefined,
+): ManagerMessage['receiver'] {
+  return compact<ManagerMessage['receiver']>({
+    amojoId: nonEmpty(user?.id),
+    clientId: nonEmpty(user?.client_id),
+    name: nonEmpty(user?.name),
+    phone: nonEmpty(user?.phone),
+    email: nonEmpty(user?.email),
   });
 }
 
@@ -97,13 +112,7 @@ export function managerMessageFromHistory(
     conversationId,
     senderAmojoId: nonEmpty(item.sender?.id),
     senderName: nonEmpty(item.sender?.name),
-    receiver: compact<ManagerMessage['receiver']>({
-      amojoId: nonEmpty(item.receiver?.id),
-      clientId: nonEmpty(item.receiver?.client_id),
-      name: nonEmpty(item.receiver?.name),
-      phone: nonEmpty(item.receiver?.phone),
-      email: nonEmpty(item.receiver?.email),
-    }),
+    receiver: receiverOf(item.receiver),
     sentAtMs: item.msec_timestamp ?? item.timestamp * 1000,
     content: compact<ManagerMessage['content']>({
       type: c.type,
