@@ -168,6 +168,8 @@ export interface OutboundReaction {
   readonly recipient: ChannelRecipient;
   /** Our id of the message reacted to. */
   readonly messageId: string;
+  /** The messenger's id of that message (a customer message's `eventId`, or what `send` answered), when known. */
+  readonly channelMessageId?: string;
   readonly type: 'react' | 'unreact';
   readonly emoji?: string;
   readonly senderId: string;

@@ -35,13 +35,27 @@ export async function editToAmojo(deps: RelayDeps, job: Job<EditToAmojoPayload>)
   if (message.status === 'failed' || message.status === 'pending') {
     throw new PermanentJobError(`message ${message.msgid} never reached amoCRM (status ${message.status}): not edited`);
   }
-  const payload = message.payload as { type?: string };
+  // amojo replaces the content: the original's type and media with the new text (a caption for media).
+  const original = message.payload as {
+    type?: string;
+    media?: string;
+    fileName?: string;
+    fileSize?: number;
+    mediaDuration?: number;
+  };
   try {
     await deps.amojo.editMessage(account.scopeId, {
       msgid: message.msgid,
       conversationId: conversation.conversationId,
       msecTimestamp: job.payload.editedAtMs,
-      message: { type: (payload.type ?? 'text') as 'text', text: job.payload.text },
+      message: {
+        type: (original.type ?? 'text') as 'text',
+        text: job.payload.text,
+        ...(original.media ? { media: original.media } : {}),
+        ...(original.fileName ? { fileName: original.fileName } : {}),
+        ...(original.fileSize !== undefined ? { fileSize: original.fileSize } : {}),
+        ...(original.mediaDuration !== undefined ? { mediaDuration: original.mediaDuration } : {}),
+      },
     });
     deps.metrics.amojoCalls.inc({ method: 'editMessage', outcome: 'ok' });
   } catch (error) {
