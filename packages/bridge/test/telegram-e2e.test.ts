@@ -233,6 +233,13 @@ describe.each(CASES)('telegram channel end to end ($engine, $mode)', ({ engine, 
         (m) => m.id === answer!.id && m.reactions.some((r) => r.emoji === '👍' && r.byKind === 'client'),
       ),
     );
+    // Telegram's ❤ is amoCRM's ❤️ (with the variation selector); the new emoji replaces the old one.
+    dan.react(delivered.message_id, ['❤']);
+    await waitFor('the customer ❤️ in the sandbox', async () =>
+      (await h.sandboxMessages(chat.id)).find(
+        (m) => m.id === answer!.id && m.reactions.length === 1 && m.reactions[0]!.emoji === '❤️',
+      ),
+    );
     dan.react(delivered.message_id, []);
     await waitFor('the reaction removed in the sandbox', async () =>
       (await h.sandboxMessages(chat.id)).find((m) => m.id === answer!.id && m.reactions.length === 0),

@@ -4,7 +4,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { OutboundChannelMessage } from '../src/channels/channel-adapter.js';
 import { escapeHtml } from '../src/channels/telegram/escape-html.js';
 import { mapOutbound, splitText } from '../src/channels/telegram/map-outbound.js';
-import { reactionParam, telegramReactionEmoji } from '../src/channels/telegram/map-reaction.js';
+import { amojoReactionEmoji, reactionParam, telegramReactionEmoji } from '../src/channels/telegram/map-reaction.js';
 import { mapSendError } from '../src/channels/telegram/map-send-error.js';
 import { mapUpdate } from '../src/channels/telegram/map-update.js';
 import { botIdOfToken, chatIdOfKey, telegramChatKey } from '../src/channels/telegram/telegram-chat-key.js';
@@ -180,6 +180,8 @@ describe('Telegram mapping', () => {
     expect(reactionParam('react', '👍')).toEqual([{ type: 'emoji', emoji: '👍' }]);
     expect(reactionParam('unreact', undefined)).toEqual([]);
     expect(reactionParam('react', '🦖')).toBeUndefined();
+    expect(amojoReactionEmoji('❤')).toBe('❤️');
+    expect(amojoReactionEmoji('👍')).toBe('👍');
   });
 
   it('maps Telegram refusals: 403 blocked -> 901, chat not found -> 904, 429 retry_after, 5xx retried, other 905', async () => {

@@ -1,6 +1,7 @@
 import type { Update } from '@grammyjs/types';
 import type { ChannelInstanceRecord, InboundChannelEvent } from '../channel-adapter.js';
 import { ChannelEventRefusedError, type ChannelRuntime } from '../channel-plugin.js';
+import { amojoReactionEmoji } from './map-reaction.js';
 import { mapUpdate } from './map-update.js';
 import { registerTelegramFile, telegramFileUrl } from './telegram-files.js';
 import type { TelegramSettings } from './telegram-settings.js';
@@ -62,7 +63,7 @@ async function eventsOf(
     senderId: mapped.senderId,
     messageEventId: mapped.channelMessageId,
     type,
-    emoji,
+    emoji: amojoReactionEmoji(emoji),
   });
   // Removals first: amoCRM keeps one reaction per person and message, so a replaced emoji ends as the new one.
   return [...mapped.removed.map((e) => change('unreact', e)), ...mapped.added.map((e) => change('react', e))];

@@ -1,6 +1,11 @@
 export { escapeHtml } from './escape-html.js';
 export { mapOutbound, splitText, type TelegramSend } from './map-outbound.js';
-export { reactionParam, TELEGRAM_REACTION_EMOJI, telegramReactionEmoji } from './map-reaction.js';
+export {
+  amojoReactionEmoji,
+  reactionParam,
+  TELEGRAM_REACTION_EMOJI,
+  telegramReactionEmoji,
+} from './map-reaction.js';
 export { mapSendError, type TelegramSendFailure } from './map-send-error.js';
 export { ALLOWED_UPDATES, contentOf, displayNameOf, mapUpdate } from './map-update.js';
 export { createTelegramAdapter, telegramWebhookUrl } from './telegram-adapter.js';

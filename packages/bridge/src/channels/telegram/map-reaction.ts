@@ -22,3 +22,19 @@ export function reactionParam(type: 'react' | 'unreact', emoji: string | undefin
   const allowed = emoji ? telegramReactionEmoji(emoji) : undefined;
   return allowed ? [{ type: 'emoji', emoji: allowed }] : undefined;
 }
+
+// Telegram writes these without the emoji variation selector (U+FE0F) that amoCRM's reaction lists carry.
+const WITH_VARIATION_SELECTOR: Readonly<Record<string, string>> = {
+  '❤': '❤️',
+  '❤‍🔥': '❤️‍🔥',
+  '☃': '☃️',
+  '✍': '✍️',
+  '🕊': '🕊️',
+  '🤷‍♂': '🤷‍♂️',
+  '🤷‍♀': '🤷‍♀️',
+};
+
+/** The amoCRM form of a customer's Telegram reaction (❤ -> ❤️). */
+export function amojoReactionEmoji(emoji: string): string {
+  return WITH_VARIATION_SELECTOR[emoji] ?? emoji;
+}
