@@ -111,7 +111,8 @@ describe.each(CASES)('telegram crash: SIGKILL during 200 messages each way ($eng
       customers.map(async (customer, i) => {
         for (let seq = 1; seq < PER_CONVERSATION; seq++) {
           customer.send({ text: `c:${i}:${seq}` });
-          await sleep(random() * 500);
+          // ~15 s of traffic per chat, so every kill (a restart takes seconds) lands while messages flow.
+          await sleep(random() * 1500);
         }
       }),
     );
@@ -127,7 +128,7 @@ describe.each(CASES)('telegram crash: SIGKILL during 200 messages each way ($eng
           });
           if (response.status !== 200) managerFailures++;
           await response.arrayBuffer();
-          await sleep(random() * 500);
+          await sleep(random() * 1500);
         }
       }),
     );
@@ -225,7 +226,7 @@ describe.each(CASES)('telegram crash: SIGKILL during 200 messages each way ($eng
     // SIGKILL, whose outcome the killed process never committed, is sent again after the restart (at-least-once).
     // Each kill can repeat at most the sends in flight: one per queue slot (QUEUE_CONCURRENCY, 8 here).
     expect(report.outbound.duplicates).toBeLessThanOrEqual(kills * 8);
-    expect(killedWhilePumping).toBeGreaterThanOrEqual(1);
+    expect(killedWhilePumping).toBeGreaterThanOrEqual(2);
     expect(await bridge.stop()).toBe(0);
   });
 });
