@@ -101,4 +101,40 @@ describe.each(ENGINES)('amojo-bridge channels add telegram, then start (%s)', (e
     expect(answer.status).toBe(200);
     await waitFor('the answer at the customer', () => ann.received().find((m) => m.text === 'Yes, 10 to 16'));
   });
+
+  it('adds a webhook-mode bot (the running bridge sets the webhook) and removing it deletes the webhook', async () => {
+    const bot = emulator.addBot({ username: 'hooked_bot' });
+    const added = await run(
+      [
+        'channels',
+        'add',
+        'telegram',
+        '--name',
+        'Hooked',
+        '--set',
+        `token=${bot.token}`,
+        '--set',
+        `apiRoot=${emulator.apiRoot}`,
+        '--set',
+        'mode=webhook',
+      ],
+      world.env,
+    );
+    expect(added.code).toBe(0);
+    const key = /instance: (\S+)/.exec(added.stdout)?.[1];
+    expect(key).toBeTruthy();
+    expect(added.stdout).toContain(`${world.env.PUBLIC_URL}/channels/telegram/${key}/webhook`);
+    // The running bridge picks the instance up (its re-sync) and sets the webhook with the secret token.
+    await waitFor('the webhook at Telegram', () => bot.webhook, 60_000);
+    expect(bot.webhook).toMatchObject({
+      url: `${world.env.PUBLIC_URL}/channels/telegram/${key}/webhook`,
+      maxConnections: 1,
+    });
+    expect(bot.webhook?.secretToken).toMatch(/^[A-Za-z0-9_-]{43}$/);
+    bot.customer({ firstName: 'Hook' }).send({ text: 'via webhook' });
+    await waitFor('the webhook update confirmed', () => bot.webhookDeliveries.some((d) => d.status === 200));
+    const removed = await run(['channels', 'remove', key!], world.env);
+    expect(removed.code).toBe(0);
+    expect(bot.webhook).toBeUndefined();
+  });
 });

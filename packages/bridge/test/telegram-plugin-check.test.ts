@@ -55,7 +55,7 @@ describe('telegram plugin: settings and the getMe check', () => {
     expect(JSON.stringify(result)).not.toContain(bot.token);
   });
 
-  it('refuses a token Telegram does not know, and webhook mode without an https PUBLIC_URL', async () => {
+  it('refuses a token Telegram does not know, and webhook mode without a PUBLIC_URL (https for Telegram)', async () => {
     const unknown = await telegramChannelPlugin.check!(
       candidate({ token: `123456:${'x'.repeat(35)}` }),
       context(),
@@ -63,11 +63,28 @@ describe('telegram plugin: settings and the getMe check', () => {
     expect(unknown).toBeInstanceOf(ChannelSettingsError);
     expect(unknown).toMatchObject({ field: 'token', message: expect.stringMatching(/does not know this token/) });
     const bot = emulator.addBot();
-    const webhook = await telegramChannelPlugin.check!(
-      candidate({ token: bot.token, mode: 'webhook' }),
-      context('http://bridge.example'),
-    ).catch((e: unknown) => e);
+    // Telegram itself delivers webhooks over https only.
+    const viaTelegram = {
+      key: 'tg_1',
+      name: 'Support bot',
+      settings: telegramSettingsSchema.parse({ token: bot.token, mode: 'webhook' }),
+      creating: true,
+    };
+    const webhook = await telegramChannelPlugin.check!(viaTelegram, context('http://bridge.example')).catch(
+      (e: unknown) => e,
+    );
     expect(webhook).toMatchObject({ field: 'mode', message: expect.stringMatching(/public https URL/) });
+    // An own Bot API server (here the emulator) may take http, but a public URL is still needed.
+    const noUrl = await telegramChannelPlugin.check!(candidate({ token: bot.token, mode: 'webhook' }), context()).catch(
+      (e: unknown) => e,
+    );
+    expect(noUrl).toMatchObject({ field: 'mode', message: expect.stringMatching(/set PUBLIC_URL/) });
+    expect(
+      await telegramChannelPlugin.check!(
+        candidate({ token: bot.token, mode: 'webhook' }),
+        context('http://127.0.0.1:1'),
+      ),
+    ).toMatchObject({ settings: { botId: bot.id } });
     expect(
       await telegramChannelPlugin.check!(
         candidate({ token: bot.token, mode: 'webhook' }),

@@ -3,7 +3,7 @@ import { ChannelSettingsError, defineChannelPlugin } from '../channel-plugin.js'
 import { registerTelegramRoutes } from './register-telegram-routes.js';
 import { createTelegramAdapter, telegramWebhookUrl } from './telegram-adapter.js';
 import { telegramApi } from './telegram-api.js';
-import { telegramSettingsSchema } from './telegram-settings.js';
+import { TELEGRAM_API_ROOT, telegramSettingsSchema } from './telegram-settings.js';
 
 /** The `telegram` channel: one bot per instance, on grammY, by webhook or long polling. */
 export const telegramChannelPlugin = defineChannelPlugin({
@@ -18,10 +18,12 @@ export const telegramChannelPlugin = defineChannelPlugin({
   instanceSecret: 'internal',
   async check(candidate, context) {
     const { settings } = candidate;
-    if (settings.mode === 'webhook' && !context.publicUrl?.startsWith('https://')) {
+    // Telegram delivers webhooks over https only; an own Bot API server in --local mode also takes http.
+    const needsHttps = settings.apiRoot.replace(/\/+$/, '') === TELEGRAM_API_ROOT;
+    if (settings.mode === 'webhook' && !(needsHttps ? context.publicUrl?.startsWith('https://') : context.publicUrl)) {
       throw new ChannelSettingsError(
         'mode',
-        "webhook mode needs the bridge's public https URL: set PUBLIC_URL=https://... or use mode=polling",
+        `webhook mode needs the bridge's public ${needsHttps ? 'https ' : ''}URL: set PUBLIC_URL or use mode=polling`,
       );
     }
     let me: Awaited<ReturnType<ReturnType<typeof telegramApi>['getMe']>>;
