@@ -66,7 +66,10 @@ describe.each(CASES)('telegram channel end to end ($engine, $mode)', ({ engine, 
     expect(served.status).toBe(200);
     expect(served.headers.get('content-type')).toBe('image/jpeg');
     expect(Buffer.from(await served.arrayBuffer())).toEqual(photo);
-    expect(Buffer.from(await (await fetch(messages[2]!.media!)).arrayBuffer())).toEqual(pdf);
+    const document = await fetch(messages[2]!.media!);
+    expect(document.headers.get('content-disposition')).toBe("attachment; filename*=UTF-8''invoice.pdf");
+    expect(document.headers.get('content-security-policy')).toBe("default-src 'none'; sandbox");
+    expect(Buffer.from(await document.arrayBuffer())).toEqual(pdf);
     // Served again from the bridge's store: Telegram is asked once per file.
     const getFileCalls = h.bot.callsOf('getFile').length;
     expect(Buffer.from(await (await fetch(messages[1]!.media!)).arrayBuffer())).toEqual(photo);

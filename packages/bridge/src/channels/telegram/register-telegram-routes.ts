@@ -84,11 +84,19 @@ export function registerTelegramRoutes(app: FastifyInstance, runtime: ChannelRun
       }
       await storeTelegramFileData(runtime.store.db, { fileKey: file.fileKey, data, now: runtime.now().getTime() });
     }
-    return reply
-      .code(200)
-      .header('content-type', file.mimeType)
-      .header('x-content-type-options', 'nosniff')
-      .header('cache-control', 'private, max-age=31536000, immutable')
-      .send(data);
+    return (
+      reply
+        .code(200)
+        .header('content-type', file.mimeType)
+        .header('x-content-type-options', 'nosniff')
+        // A customer chooses a document's type: never let one run as a page on the bridge's origin.
+        .header('content-security-policy', "default-src 'none'; sandbox")
+        .header(
+          'content-disposition',
+          `${/^(image|audio|video)\//.test(file.mimeType) ? 'inline' : 'attachment'}; filename*=UTF-8''${encodeURIComponent(file.fileName)}`,
+        )
+        .header('cache-control', 'private, max-age=31536000, immutable')
+        .send(data)
+    );
   });
 }
