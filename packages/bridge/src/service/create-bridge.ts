@@ -3,6 +3,12 @@ import Fastify, { type FastifyBaseLogger, type FastifyInstance, LogController } 
 import { sql } from 'kysely';
 import { registerAdminApi } from '../admin/index.js';
 import {
+  type AmocrmDeps,
+  registerAmocrmRoutes,
+  scheduleTokenRefresh,
+  type TokenRefreshSchedule,
+} from '../amocrm/index.js';
+import {
   createChannelRegistry,
   createHttpChannelFactory,
   createPostgresWebchatHub,
@@ -141,7 +147,9 @@ export async function createBridge(options: CreateBridgeOptions): Promise<Bridge
   await registerHookIntake(app, deps);
   await registerHttpChannelRoutes(app, deps);
   await registerWebchatRoutes(app, { deps, hub: webchatHub });
-  await registerAdminApi(app, deps);
+  const amocrmDeps: AmocrmDeps | undefined = config.amocrm ? { ...deps, fetch: options.fetch } : undefined;
+  if (amocrmDeps) await registerAmocrmRoutes(app, amocrmDeps);
+  await registerAdminApi(app, deps, { amocrm: amocrmDeps });
 
   // Which chats the outbound gap check has read since this process could last lose a hook (see start()).
   const gaps: OutboundGapCheck = { checkedChats: new Set<string>() };
@@ -185,6 +193,7 @@ export async function createBridge(options: CreateBridgeOptions): Promise<Bridge
 
   let url = '';
   let reconciliation: ReconciliationSchedule | undefined;
+  let tokenRefresh: TokenRefreshSchedule | undefined;
   let stopping: Promise<void> | undefined;
 
   const stop = async (): Promise<void> => {
@@ -193,6 +202,7 @@ export async function createBridge(options: CreateBridgeOptions): Promise<Bridge
     // Intake first: requests already being handled finish (their commits land), new connections are refused.
     await app.close();
     await reconciliation?.stop();
+    await tokenRefresh?.stop();
     await maintenance.stop();
     workerRunning = false;
     const drained = await withTimeout(worker.stop(), stopTimeoutMs);
@@ -218,6 +228,7 @@ export async function createBridge(options: CreateBridgeOptions): Promise<Bridge
       worker.start();
       workerRunning = true;
       reconciliation = scheduleReconciliation(deps);
+      if (amocrmDeps) tokenRefresh = scheduleTokenRefresh(amocrmDeps);
       maintenance.start();
       if (startReconcileTimeoutMs > 0) {
         const waiting = { cancelled: false };
