@@ -6,3 +6,5 @@ export { REFRESH_BEFORE_EXPIRY_MS, restClientForAccount } from './rest-client-fo
 export { scheduleTokenRefresh, type TokenRefreshSchedule } from './schedule-token-refresh.js';
 export { MAX_ACTIVE_SOURCES, SOURCES_PER_REQUEST, type SourceSyncResult, syncAccountSources } from './sync-sources.js';
 export { withAccountTokenLock } from './token-lock.js';
+export { type CustomerIdentity, findMatchingContact } from './find-matching-contact.js';
+export { linkNewChatToContact, type NewChatCustomer } from './link-new-chat.js';
