@@ -1,6 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
+import type { SandboxChatView } from '@amojo-bridge/sandbox';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { addHttpChannel } from '../src/accounts/index.js';
 import { restClientForAccount } from '../src/amocrm/index.js';
@@ -79,7 +80,7 @@ describe.each(ENGINES)('amoCRM sources per instance and contact linking (%s)', (
     });
     expect(response.status).toBeLessThan(300);
   };
-  const chats = async () => (await h.control('GET', '/chats')).body as Record<string, any>[];
+  const chats = async () => (await h.control('GET', '/chats')).body as SandboxChatView[];
   const chatOf = async (chatKey: string) => {
     const row = await h.bridge.store.db
       .selectFrom('conversations')

@@ -43,7 +43,12 @@ export async function linkNewChatToContact(
     if (!match) return undefined;
     if (match.candidates > 1) {
       deps.log.info(
-        { event: 'amocrm_contact_ambiguous', conversationId: conversation.conversationId, candidates: match.candidates, contactId: match.contact.id },
+        {
+          event: 'amocrm_contact_ambiguous',
+          conversationId: conversation.conversationId,
+          candidates: match.candidates,
+          contactId: match.contact.id,
+        },
         'several contacts match; linking the oldest',
       );
     }
@@ -53,7 +58,12 @@ export async function linkNewChatToContact(
         id: customer.id,
         name: customer.name,
         ...(customer.phone || customer.email
-          ? { profile: { ...(customer.phone ? { phone: customer.phone } : {}), ...(customer.email ? { email: customer.email } : {}) } }
+          ? {
+              profile: {
+                ...(customer.phone ? { phone: customer.phone } : {}),
+                ...(customer.email ? { email: customer.email } : {}),
+              },
+            }
           : {}),
       },
       ...(conversation.sourceExternalId ? { sourceExternalId: conversation.sourceExternalId } : {}),
