@@ -8,3 +8,7 @@ export { REFRESH_BEFORE_EXPIRY_MS, restClientForAccount } from './rest-client-fo
 export { scheduleTokenRefresh, type TokenRefreshSchedule } from './schedule-token-refresh.js';
 export { MAX_ACTIVE_SOURCES, SOURCES_PER_REQUEST, type SourceSyncResult, syncAccountSources } from './sync-sources.js';
 export { withAccountTokenLock } from './token-lock.js';
+export { verifyWidgetToken, type WidgetTokenClaims } from './verify-widget-token.js';
+export { buildWidgetArchive } from './widget/build-widget-archive.js';
+export { SCRIPT_MESSAGE_KEYS, widgetFiles } from './widget/widget-files.js';
+export { type WidgetConnectAnswer, widgetConnect } from './widget-connect.js';

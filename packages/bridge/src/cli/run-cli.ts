@@ -3,6 +3,7 @@ import { BridgeConfigError } from '../errors.js';
 import { type CliIo, EXIT } from './cli-io.js';
 import { runAddHttpChannel, runConnect, runDisconnect, runMigrate, runStart } from './commands.js';
 import { packageVersion } from './package-version.js';
+import { runWidgetBuild } from './widget-build.js';
 
 // Thrown by actions to end with an exit code after printing their own message.
 class CliExit extends Error {
@@ -96,6 +97,18 @@ function buildProgram(io: CliIo): Command {
     .option(...configOption)
     .action(async (options: { name: string; url: string; config?: string }) => {
       const code = await runAddHttpChannel({ file: options.config, io, name: options.name, url: options.url });
+      if (code !== EXIT.ok) throw new CliExit(code);
+    });
+
+  const widget = configure(program.command('widget')).description('the amoCRM widget archive');
+  widget.helpCommand(true);
+  configure(widget.command('build'))
+    .description('write the widget archive to upload into the amoCRM integration (manifest, i18n, logos, script.js)')
+    .option('--out <file>', 'where to write the archive', 'widget.zip')
+    .option('--bridge-url <url>', 'public URL of the bridge the widget posts to (default PUBLIC_URL)')
+    .option('--code <code>', 'widget code (default AMOCRM_WIDGET_CODE or amojo_bridge)')
+    .action((options: { out: string; bridgeUrl?: string; code?: string }) => {
+      const code = runWidgetBuild({ io, out: options.out, bridgeUrl: options.bridgeUrl, code: options.code });
       if (code !== EXIT.ok) throw new CliExit(code);
     });
 
