@@ -1,48 +1,21 @@
-import { randomUUID } from 'node:crypto';
-import { createServer, type Server } from 'node:http';
-import type { AddressInfo } from 'node:net';
 import type { SandboxChatView } from '@amojo-bridge/sandbox';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { addHttpChannel } from '../src/accounts/index.js';
 import { restClientForAccount } from '../src/amocrm/index.js';
-import { webhookHeaders } from '../src/channels/index.js';
 import { findAccount } from '../src/store/accounts/index.js';
 import { AMOCRM_IDS, type AmocrmHarness, createAmocrmHarness } from './support/amocrm-harness.js';
 import { ENGINES } from './support/databases.js';
+import { type EventReceiver, postCustomerText, startEventReceiver } from './support/http-customers.js';
 import { waitFor } from './support/relay-harness.js';
-
-interface Receiver {
-  readonly url: string;
-  readonly events: Record<string, unknown>[];
-  close(): Promise<void>;
-}
-
-// A customer system behind one http instance: records every manager event it receives.
-async function startReceiver(): Promise<Receiver> {
-  const events: Record<string, unknown>[] = [];
-  const server: Server = createServer(async (request, response) => {
-    const chunks: Buffer[] = [];
-    for await (const chunk of request) chunks.push(chunk as Buffer);
-    events.push(JSON.parse(Buffer.concat(chunks).toString('utf8')) as Record<string, unknown>);
-    response.writeHead(200, { 'content-type': 'application/json' });
-    response.end(JSON.stringify({ id: `r-${randomUUID()}` }));
-  });
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  return {
-    url: `http://127.0.0.1:${(server.address() as AddressInfo).port}/events`,
-    events,
-    close: () => new Promise<void>((resolve) => server.close(() => resolve())),
-  };
-}
 
 describe.each(ENGINES)('amoCRM sources per instance and contact linking (%s)', (engine) => {
   let h: AmocrmHarness;
-  const receivers: Receiver[] = [];
+  const receivers: EventReceiver[] = [];
   const instances: { key: string; secret: string }[] = [];
   beforeAll(async () => {
     h = await createAmocrmHarness({ engine });
     for (const name of ['Website', 'Telegram bot']) {
-      const receiver = await startReceiver();
+      const receiver = await startEventReceiver();
       receivers.push(receiver);
       const { instance, secret } = await addHttpChannel(h.bridge.deps, { name, url: receiver.url });
       instances.push({ key: instance.key, secret });
@@ -63,23 +36,14 @@ describe.each(ENGINES)('amoCRM sources per instance and contact linking (%s)', (
       channelId: AMOCRM_IDS.channelId,
       amojoAccountId: AMOCRM_IDS.accountAmojoId,
     }))!;
-  const post = async (index: number, chatKey: string, text: string, phone?: string) => {
-    const body = JSON.stringify({
-      type: 'message',
-      eventId: randomUUID(),
+  const post = (index: number, chatKey: string, text: string, phone?: string) =>
+    postCustomerText({
+      bridgeUrl: h.bridgeUrl,
+      instance: instances[index]!,
       chatKey,
-      sender: { id: `c-${chatKey}`, name: `Customer ${chatKey}`, ...(phone ? { phone } : {}) },
-      message: { type: 'text', text },
-      timestamp: Math.floor(Date.now() / 1000),
+      text,
+      ...(phone ? { phone } : {}),
     });
-    const instance = instances[index]!;
-    const response = await fetch(`${h.bridgeUrl}/channels/http/${instance.key}/events`, {
-      method: 'POST',
-      headers: { 'content-type': 'application/json', ...webhookHeaders({ body, secret: instance.secret }) },
-      body,
-    });
-    expect(response.status).toBeLessThan(300);
-  };
   const chats = async () => (await h.control('GET', '/chats')).body as SandboxChatView[];
   const chatOf = async (chatKey: string) => {
     const row = await h.bridge.store.db
