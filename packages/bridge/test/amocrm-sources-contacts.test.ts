@@ -159,4 +159,24 @@ describe.each(ENGINES)('amoCRM sources per instance and contact linking (%s)', (
       expect.objectContaining({ external_id: instances[0]!.key, name: 'Website (new name)', default: true }),
     ]);
   });
+
+  it('creates, renames and deletes the source with the instance through instance management (admin API)', async () => {
+    const sourcesNow = async () => (await crm()).sources as { external_id: string; name: string; default: boolean }[];
+    const created = await h.admin('POST', '/channel-instances', {
+      kind: 'http',
+      name: 'Shop #2',
+      accountId: AMOCRM_IDS.accountAmojoId,
+      settings: { url: receivers[0]!.url },
+    });
+    expect(created.status, JSON.stringify(created.body)).toBe(201);
+    expect(created.body.problems).toEqual([]);
+    const key = created.body.instance.key as string;
+    expect((await sourcesNow()).find((s) => s.external_id === key)).toMatchObject({ name: 'Shop #2', default: false });
+    const renamed = await h.admin('PATCH', `/channel-instances/${key}`, { name: 'Shop number two' });
+    expect(renamed.body.problems).toEqual([]);
+    expect((await sourcesNow()).find((s) => s.external_id === key)?.name).toBe('Shop number two');
+    const removed = await h.admin('DELETE', `/channel-instances/${key}`);
+    expect(removed.status).toBe(204);
+    expect((await sourcesNow()).some((s) => s.external_id === key)).toBe(false);
+  });
 });

@@ -6,6 +6,7 @@ export { linkNewChatToContact, type NewChatCustomer } from './link-new-chat.js';
 export { registerAmocrmRoutes } from './register-amocrm-routes.js';
 export { REFRESH_BEFORE_EXPIRY_MS, restClientForAccount } from './rest-client-for-account.js';
 export { scheduleTokenRefresh, type TokenRefreshSchedule } from './schedule-token-refresh.js';
+export { sourceSyncListeners } from './source-sync-listeners.js';
 export { MAX_ACTIVE_SOURCES, SOURCES_PER_REQUEST, type SourceSyncResult, syncAccountSources } from './sync-sources.js';
 export { withAccountTokenLock } from './token-lock.js';
 export { verifyWidgetToken, type WidgetTokenClaims } from './verify-widget-token.js';
