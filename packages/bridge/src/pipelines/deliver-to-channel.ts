@@ -140,9 +140,8 @@ async function deliverManagerMessage(
   });
   if (!result.ok && result.retryable) {
     if (!attempt.lastAttempt) {
-      const retryAfterMs = (result as { retryAfterMs?: number }).retryAfterMs;
       throw new RetryableJobError(`sending ${message.msgid} through ${instance.id}: ${result.reason}`, {
-        retryAfterMs,
+        retryAfterMs: result.retryAfterMs,
       });
     }
     result = {
