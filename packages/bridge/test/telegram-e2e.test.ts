@@ -200,19 +200,26 @@ describe.each(CASES)('telegram channel end to end ($engine, $mode)', ({ engine, 
     }
   });
 
-  it('relays typing and reactions both ways', async () => {
+  it('relays typing and reactions both ways', { timeout: 90_000 }, async () => {
     const dan = h.customer({ firstName: 'Dan' });
     const question = dan.send({ text: 'question' });
     const chat = await waitFor('the chat in the sandbox', () => h.chatOf(dan));
     const [customerMessage] = await inbound(chat.id, 1);
     const before = h.bot.callsOf('sendChatAction').length;
-    const typing = await fetch(`${h.sandbox.url}/_sandbox/api/chats/${chat.id}/typing`, {
-      method: 'POST',
-      headers: { 'content-type': 'application/json' },
-      body: '{}',
-    });
-    expect(typing.status).toBe(200);
-    await waitFor('sendChatAction', () => h.bot.callsOf('sendChatAction').length > before);
+    // Typing is ephemeral: a typing job the queue reaches after the indication expired is dropped by design, which
+    // a loaded machine can cause. The manager types again then (the sandbox sends one typing hook per 5 s).
+    for (let attempt = 0; h.bot.callsOf('sendChatAction').length === before; attempt++) {
+      const typing = await fetch(`${h.sandbox.url}/_sandbox/api/chats/${chat.id}/typing`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json' },
+        body: '{}',
+      });
+      expect(typing.status).toBe(200);
+      const shown = await waitFor('sendChatAction', () => h.bot.callsOf('sendChatAction').length > before, 6_000).catch(
+        () => false,
+      );
+      if (!shown && attempt >= 4) throw new Error('manager typing never reached Telegram in 5 tries');
+    }
     expect(h.bot.callsOf('sendChatAction').at(-1)!.params).toMatchObject({ chat_id: dan.chatId, action: 'typing' });
 
     // Manager reaction on the customer's message -> setMessageReaction on that Telegram message.
