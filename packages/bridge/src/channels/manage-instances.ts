@@ -66,8 +66,8 @@ export interface ManageInstancesDeps {
   /** The kinds; `channelPlugins` by default. */
   readonly plugins?: Readonly<Record<string, AnyChannelPlugin>>;
   readonly listeners?: InstanceLifecycleListeners;
-  /** In a running bridge: its adapters, so a removed or disabled instance stops at once. */
-  readonly channels?: { forget(instanceKey: string): Promise<void> };
+  /** In a running bridge: its adapters, so a change takes effect at once (a removed or disabled instance stops). */
+  readonly channels?: { reload(instanceKey: string): Promise<void> };
 }
 
 /** Input of {@link createChannelInstance}. */
@@ -162,6 +162,7 @@ export async function createChannelInstance(
     { event: 'channel_instance_created', key, kind: plugin.kind, accountId: accountRowId },
     'channel instance created',
   );
+  await deps.channels?.reload(key);
   const problems = await announce(deps, 'onInstanceCreated', { instance });
   return {
     instance,
@@ -233,7 +234,7 @@ export async function updateChannelInstance(
     enabled: input.enabled,
     now: nowOf(deps),
   });
-  if (!stored.enabled) await deps.channels?.forget(key);
+  await deps.channels?.reload(key);
   const previous = toManagedInstance(plugin, existing);
   const instance = toManagedInstance(plugin, stored);
   deps.log.info({ event: 'channel_instance_updated', key, kind: existing.kind }, 'channel instance updated');
@@ -256,7 +257,7 @@ export async function removeChannelInstance(deps: ManageInstancesDeps, key: stri
     .executeTakeFirst();
   const conversations = Number(counted?.n ?? 0);
   await deleteChannelInstance(deps.store.db, { key });
-  await deps.channels?.forget(key);
+  await deps.channels?.reload(key);
   const instance = toManagedInstance(plugin, existing);
   deps.log.info(
     { event: 'channel_instance_removed', key, kind: existing.kind, conversations },
