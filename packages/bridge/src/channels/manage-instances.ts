@@ -1,5 +1,5 @@
 import { randomBytes } from 'node:crypto';
-import type { HttpConfig } from '../config/bridge-config.js';
+import type { BridgeConfig, HttpConfig } from '../config/bridge-config.js';
 import { bridgeUrlOf } from '../config/bridge-url.js';
 import { BridgeError } from '../errors.js';
 import type { Logger } from '../log.js';
@@ -50,6 +50,17 @@ export interface InstanceLifecycleListeners {
   ) => Promise<void> | void;
   readonly onInstanceRemoved?: (event: InstanceLifecycleEvent) => Promise<void> | void;
 }
+
+/**
+ * Builds the lifecycle listeners of one process from what it opened. The one place to plug them in for the whole
+ * product is `runCli(argv, io, { instanceListeners })` in `src/cli.ts`: the `channels` commands and `start` (its
+ * admin API) both use it; embedding code passes it to `createBridge({ instanceListeners })`.
+ */
+export type InstanceListenersFactory = (input: {
+  readonly store: Store;
+  readonly config: BridgeConfig;
+  readonly log: Logger;
+}) => InstanceLifecycleListeners;
 
 /** What instance management needs; `RelayDeps` (plus listeners) satisfies it. */
 export interface ManageInstancesDeps {

@@ -5,34 +5,23 @@ import type { JsonSchemaNode } from '../channels/manage/settings-schema.js';
 import {
   createChannelInstance,
   getManagedInstance,
-  type InstanceLifecycleListeners,
+  type InstanceListenersFactory,
   type InstanceWithInfo,
   listManagedInstances,
   type ManageInstancesDeps,
   removeChannelInstance,
   updateChannelInstance,
 } from '../channels/manage-instances.js';
-import { type BridgeConfig, bridgeUrlOf } from '../config/index.js';
-import type { Logger } from '../log.js';
+import { bridgeUrlOf } from '../config/index.js';
 import { listAccounts } from '../store/accounts/index.js';
 import type { Store } from '../store/store.js';
 import { type CliIo, EXIT } from './cli-io.js';
 import { type CommandOptions, setUp, withStore } from './commands.js';
 import { SettingsOptionError, settingsFromOptions } from './parse-settings-options.js';
 
-/**
- * The lifecycle listeners of instance changes made from the CLI; the same ones a bridge gets through
- * `createBridge({ instanceListeners })`. Replaceable for embedding (and tests) through `runCli`'s callers.
- */
-export type ListenersFor = (input: {
-  readonly store: Store;
-  readonly config: BridgeConfig;
-  readonly log: Logger;
-}) => InstanceLifecycleListeners;
-
 /** Options of the channel commands. */
 export interface ChannelCommandOptions extends CommandOptions {
-  readonly listenersFor?: ListenersFor | undefined;
+  readonly listenersFor?: InstanceListenersFactory | undefined;
 }
 
 async function withManagement<T>(

@@ -1,8 +1,8 @@
 import { Command, CommanderError } from 'commander';
 import { channelPlugins } from '../channels/channel-plugins.js';
+import type { InstanceListenersFactory } from '../channels/manage-instances.js';
 import { BridgeConfigError } from '../errors.js';
 import {
-  type ListenersFor,
   runAddChannel,
   runAddHttpChannel,
   runListChannels,
@@ -23,7 +23,8 @@ class CliExit extends Error {
 
 /** Options of {@link runCli} for embedding: what runs after the `channels` commands change an instance. */
 export interface RunCliOptions {
-  readonly instanceListeners?: ListenersFor;
+  /** Run after `channels` commands and the admin API of `start` change an instance (`manage-instances.ts`). */
+  readonly instanceListeners?: InstanceListenersFactory;
 }
 
 const collect = (value: string, previous: string[]): string[] => [...previous, value];
@@ -78,7 +79,7 @@ function buildProgram(io: CliIo, cliOptions: RunCliOptions): Command {
     .description('start the bridge: migrate the database, serve hooks, channels, admin API and metrics')
     .option(...configOption)
     .action(async (options: { config?: string }) => {
-      await runStart({ file: options.config, io });
+      await runStart({ file: options.config, io, listenersFor });
     });
 
   configure(program.command('migrate'))

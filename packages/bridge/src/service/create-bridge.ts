@@ -3,7 +3,7 @@ import Fastify, { type FastifyBaseLogger, type FastifyInstance, LogController } 
 import { sql } from 'kysely';
 import { registerAdminApi } from '../admin/index.js';
 import { channelPlugins, createChannelRegistry } from '../channels/index.js';
-import type { InstanceLifecycleListeners } from '../channels/manage-instances.js';
+import type { InstanceListenersFactory } from '../channels/manage-instances.js';
 import { type BridgeConfig, bridgeUrlOf } from '../config/index.js';
 import { registerHookIntake } from '../intake/index.js';
 import { createLogger, type Logger } from '../log.js';
@@ -45,7 +45,7 @@ export interface CreateBridgeOptions {
    * Run after the admin API creates, updates or removes a channel instance (`channels/manage-instances.ts`), e.g. to
    * keep the account's amoCRM sources in step. The CLI's `channels` commands take the same listeners.
    */
-  readonly instanceListeners?: InstanceLifecycleListeners;
+  readonly instanceListeners?: InstanceListenersFactory;
   /**
    * How often the bridge re-reads the channel instances, ms: adapters of instances created, changed or removed by
    * another process (the CLI) start or stop within this time. Default 30 000; 0 turns it off.
@@ -142,7 +142,7 @@ export async function createBridge(options: CreateBridgeOptions): Promise<Bridge
   await registerAdminApi(app, {
     ...deps,
     ...(options.fetch ? { fetch: options.fetch } : {}),
-    ...(options.instanceListeners ? { listeners: options.instanceListeners } : {}),
+    ...(options.instanceListeners ? { listeners: options.instanceListeners({ store, config, log }) } : {}),
   });
 
   // Which chats the outbound gap check has read since this process could last lose a hook (see start()).
