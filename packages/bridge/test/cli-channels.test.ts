@@ -82,6 +82,14 @@ describe.each(ENGINES)('amojo-bridge channels against a database (%s)', (engine)
     ]);
     expect(listed.stdout).not.toContain(secret);
     expect(listed.stderr).not.toContain(secret);
+
+    const before = (await settingsOf('crm')).secretEnc;
+    const rotated = await run(['channels', 'update', 'crm', '--rotate-secret'], world.env);
+    expect(rotated.code).toBe(0);
+    const newSecret = /secret: (\S+)/.exec(rotated.stdout)?.[1];
+    expect(newSecret).toMatch(/^[A-Za-z0-9_-]{43}$/);
+    expect(newSecret).not.toBe(secret);
+    expect((await settingsOf('crm')).secretEnc).not.toBe(before);
   });
 
   it('refuses a bad kind, an unknown setting and a bad value with exit 2, saving nothing', async () => {

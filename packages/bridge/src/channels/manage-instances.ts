@@ -121,6 +121,16 @@ export interface UpdateChannelInstanceInput {
   /** A JSON Merge Patch over the settings (`null` removes a key; secret settings given in clear text replace). */
   readonly settings?: Readonly<Record<string, unknown>> | undefined;
   readonly enabled?: boolean | undefined;
+  /**
+   * Replaces the instance secret with a new random one (a leaked http signing key; visitors of a webchat then start
+   * new chats, their tokens no longer verify). Returned once for kinds that show it.
+   */
+  readonly rotateSecret?: boolean | undefined;
+}
+
+/** What {@link updateChannelInstance} answers: a rotated secret only for kinds that show it once. */
+export interface UpdatedChannelInstance extends InstanceChangeResult {
+  readonly secret?: string;
 }
 
 /** What {@link removeChannelInstance} answers. */
@@ -203,9 +213,13 @@ export async function updateChannelInstance(
   deps: ManageInstancesDeps,
   key: string,
   input: UpdateChannelInstanceInput,
-): Promise<InstanceChangeResult> {
+): Promise<UpdatedChannelInstance> {
   const existing = await mustFind(deps, key);
   const plugin = pluginFor(deps, existing.kind);
+  if (input.rotateSecret && plugin.instanceSecret === 'none') {
+    throw new InstanceInputError('rotateSecret', `rotateSecret: a ${plugin.kind} instance has no secret`);
+  }
+  const secret = input.rotateSecret ? randomBytes(32).toString('base64url') : undefined;
   const name = input.name === undefined ? undefined : checkName(input.name);
   const accountRowId =
     input.accountId === undefined
@@ -243,14 +257,24 @@ export async function updateChannelInstance(
     accountId: accountRowId,
     settings: sealed,
     enabled: input.enabled,
+    ...(secret ? { secret, encryptionKey: deps.config.encryptionKey } : {}),
     now: nowOf(deps),
   });
   await deps.channels?.reload(key);
   const previous = toManagedInstance(plugin, existing);
   const instance = toManagedInstance(plugin, stored);
-  deps.log.info({ event: 'channel_instance_updated', key, kind: existing.kind }, 'channel instance updated');
+  deps.log.info(
+    { event: 'channel_instance_updated', key, kind: existing.kind, secretRotated: Boolean(secret) },
+    'channel instance updated',
+  );
   const problems = await announce(deps, 'onInstanceUpdated', { instance, previous });
-  return { instance, connectionInfo: await connectionInfoOf(deps, plugin, stored), notes, problems };
+  return {
+    instance,
+    connectionInfo: await connectionInfoOf(deps, plugin, stored),
+    notes,
+    problems,
+    ...(secret && plugin.instanceSecret === 'shown-once' ? { secret } : {}),
+  };
 }
 
 /**

@@ -165,6 +165,7 @@ export async function runUpdateChannel(
     readonly sets: readonly string[];
     readonly unsets: readonly string[];
     readonly enabled?: boolean | undefined;
+    readonly rotateSecret?: boolean | undefined;
   },
 ): Promise<number> {
   const { io } = options;
@@ -184,10 +185,13 @@ export async function runUpdateChannel(
         accountId: options.detach ? null : options.accountId,
         settings,
         enabled: options.enabled,
+        rotateSecret: options.rotateSecret,
       });
       printInstance(io, updated, await amojoIdsOf(deps.store), bridgeUrlOf(deps.config.http));
+      if (updated.secret) io.stdout(`secret: ${updated.secret}\n`);
       for (const note of updated.notes) io.stdout(`note: ${note}\n`);
       for (const problem of updated.problems) io.stderr(`warning: ${problem}\n`);
+      if (updated.secret) io.stdout('The new secret is shown only once; store it now.\n');
       return EXIT.ok;
     });
   } catch (error) {

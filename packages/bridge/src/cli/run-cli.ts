@@ -178,6 +178,7 @@ function buildProgram(io: CliIo, cliOptions: RunCliOptions): Command {
     .option('--unset <key>', 'remove a setting (back to its default), repeatable', collect, [])
     .option('--enable', 'serve it again')
     .option('--disable', 'stop serving it (kept with its conversations)')
+    .option('--rotate-secret', 'replace the instance secret (printed once for http)')
     .option(...configOption)
     .action(
       async (
@@ -190,6 +191,7 @@ function buildProgram(io: CliIo, cliOptions: RunCliOptions): Command {
           unset: string[];
           enable?: boolean;
           disable?: boolean;
+          rotateSecret?: boolean;
           config?: string;
         },
       ) => {
@@ -208,6 +210,7 @@ function buildProgram(io: CliIo, cliOptions: RunCliOptions): Command {
           sets: options.set,
           unsets: options.unset,
           enabled: options.enable ? true : options.disable ? false : undefined,
+          rotateSecret: options.rotateSecret,
         });
         if (code !== EXIT.ok) throw new CliExit(code);
       },
