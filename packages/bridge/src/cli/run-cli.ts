@@ -1,5 +1,8 @@
+import { AmojoClient } from '@amojo-bridge/sdk';
 import { Command, CommanderError } from 'commander';
+import { sourceSyncListeners } from '../amocrm/source-sync-listeners.js';
 import { channelPlugins } from '../channels/channel-plugins.js';
+import { combineInstanceListeners } from '../channels/combine-instance-listeners.js';
 import type { InstanceListenersFactory } from '../channels/manage-instances.js';
 import { BridgeConfigError } from '../errors.js';
 import {
@@ -13,6 +16,7 @@ import {
 import { type CliIo, EXIT } from './cli-io.js';
 import { runConnect, runDisconnect, runMigrate, runStart } from './commands.js';
 import { packageVersion } from './package-version.js';
+import { runWidgetBuild } from './widget-build.js';
 
 // Thrown by actions to end with an exit code after printing their own message.
 class CliExit extends Error {
@@ -58,8 +62,28 @@ export async function runCli(argv: readonly string[], io: CliIo, options: RunCli
   }
 }
 
+// From the CLI too, sources follow instances when the amoCRM integration is configured (see sourceSyncListeners).
+const amocrmSourceListeners: InstanceListenersFactory = ({ store, config, log }) =>
+  config.amocrm
+    ? sourceSyncListeners({
+        store,
+        config,
+        log,
+        now: () => new Date(),
+        amojo: new AmojoClient({
+          channelId: config.channel.id,
+          channelSecret: config.channel.secret,
+          baseUrl: config.amojoBaseUrl,
+        }),
+      })
+    : {};
+
 function buildProgram(io: CliIo, cliOptions: RunCliOptions): Command {
-  const listenersFor = cliOptions.instanceListeners;
+  // The channels commands: sources follow instances, then the caller's listeners. `start` gets only the caller's:
+  // createBridge adds the source sync of its own admin API itself.
+  const extra = cliOptions.instanceListeners;
+  const listenersFor: InstanceListenersFactory = (input) =>
+    combineInstanceListeners(amocrmSourceListeners(input), extra?.(input)) ?? {};
   const configOption = ['--config <file>', 'JSON config file (environment variables override its values)'] as const;
   const program = new Command('amojo-bridge')
     .description('Durable, ordered, idempotent relay between messengers and amoCRM chats (amojo)')
@@ -79,7 +103,7 @@ function buildProgram(io: CliIo, cliOptions: RunCliOptions): Command {
     .description('start the bridge: migrate the database, serve hooks, channels, admin API and metrics')
     .option(...configOption)
     .action(async (options: { config?: string }) => {
-      await runStart({ file: options.config, io, listenersFor });
+      await runStart({ file: options.config, io, listenersFor: extra });
     });
 
   configure(program.command('migrate'))
@@ -236,6 +260,18 @@ function buildProgram(io: CliIo, cliOptions: RunCliOptions): Command {
         name: options.name,
         url: options.url,
       });
+      if (code !== EXIT.ok) throw new CliExit(code);
+    });
+
+  const widget = configure(program.command('widget')).description('the amoCRM widget archive');
+  widget.helpCommand(true);
+  configure(widget.command('build'))
+    .description('write the widget archive to upload into the amoCRM integration (manifest, i18n, logos, script.js)')
+    .option('--out <file>', 'where to write the archive', 'widget.zip')
+    .option('--bridge-url <url>', 'public URL of the bridge the widget posts to (default PUBLIC_URL)')
+    .option('--code <code>', 'widget code (default AMOCRM_WIDGET_CODE or amojo_bridge)')
+    .action((options: { out: string; bridgeUrl?: string; code?: string }) => {
+      const code = runWidgetBuild({ io, out: options.out, bridgeUrl: options.bridgeUrl, code: options.code });
       if (code !== EXIT.ok) throw new CliExit(code);
     });
 

@@ -2,6 +2,14 @@ import { AmojoClient, type Fetch } from '@amojo-bridge/sdk';
 import Fastify, { type FastifyBaseLogger, type FastifyInstance, LogController } from 'fastify';
 import { sql } from 'kysely';
 import { registerAdminApi } from '../admin/index.js';
+import {
+  type AmocrmDeps,
+  registerAmocrmRoutes,
+  scheduleTokenRefresh,
+  sourceSyncListeners,
+  type TokenRefreshSchedule,
+} from '../amocrm/index.js';
+import { combineInstanceListeners } from '../channels/combine-instance-listeners.js';
 import { channelPlugins, createChannelRegistry } from '../channels/index.js';
 import type { InstanceListenersFactory } from '../channels/manage-instances.js';
 import { type BridgeConfig, bridgeUrlOf } from '../config/index.js';
@@ -139,11 +147,22 @@ export async function createBridge(options: CreateBridgeOptions): Promise<Bridge
   });
   await registerHookIntake(app, deps);
   await channels.registerRoutes(app);
-  await registerAdminApi(app, {
-    ...deps,
-    ...(options.fetch ? { fetch: options.fetch } : {}),
-    ...(options.instanceListeners ? { listeners: options.instanceListeners({ store, config, log }) } : {}),
-  });
+  const amocrmDeps: AmocrmDeps | undefined = config.amocrm ? { ...deps, fetch: options.fetch } : undefined;
+  if (amocrmDeps) await registerAmocrmRoutes(app, amocrmDeps);
+  // Sources follow instances: every instance change made through the admin API syncs the account's amoCRM sources.
+  const listeners = combineInstanceListeners(
+    amocrmDeps ? sourceSyncListeners(amocrmDeps) : undefined,
+    options.instanceListeners?.({ store, config, log }),
+  );
+  await registerAdminApi(
+    app,
+    {
+      ...deps,
+      ...(options.fetch ? { fetch: options.fetch } : {}),
+      ...(listeners ? { listeners } : {}),
+    },
+    { amocrm: amocrmDeps },
+  );
 
   // Which chats the outbound gap check has read since this process could last lose a hook (see start()).
   const gaps: OutboundGapCheck = { checkedChats: new Set<string>() };
@@ -190,6 +209,7 @@ export async function createBridge(options: CreateBridgeOptions): Promise<Bridge
   let url = '';
   let channelSync: NodeJS.Timeout | undefined;
   let reconciliation: ReconciliationSchedule | undefined;
+  let tokenRefresh: TokenRefreshSchedule | undefined;
   let stopping: Promise<void> | undefined;
 
   const stop = async (): Promise<void> => {
@@ -199,6 +219,7 @@ export async function createBridge(options: CreateBridgeOptions): Promise<Bridge
     // Intake first: requests already being handled finish (their commits land), new connections are refused.
     await app.close();
     await reconciliation?.stop();
+    await tokenRefresh?.stop();
     await maintenance.stop();
     workerRunning = false;
     const drained = await withTimeout(worker.stop(), stopTimeoutMs);
@@ -231,6 +252,7 @@ export async function createBridge(options: CreateBridgeOptions): Promise<Bridge
       worker.start();
       workerRunning = true;
       reconciliation = scheduleReconciliation(deps);
+      if (amocrmDeps) tokenRefresh = scheduleTokenRefresh(amocrmDeps);
       maintenance.start();
       if (startReconcileTimeoutMs > 0) {
         const waiting = { cancelled: false };
