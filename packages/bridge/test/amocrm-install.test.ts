@@ -110,12 +110,16 @@ describe.each(ENGINES)('amoCRM OAuth install, refresh and disable (%s)', (engine
         return crm!.accessToken();
       }),
     );
-    expect(new Set(tokens).size).toBe(1);
+    // What the token side logged, to make a failure readable (events and ids only; tokens are never logged).
+    const trail = JSON.stringify(
+      h.logs.filter((l) => String(l.event ?? '').includes('token') || String(l.event ?? '').startsWith('amocrm_')),
+    );
+    expect(new Set(tokens).size, trail).toBe(1);
     const refreshed = h.logs.filter((l) => l.event === 'amocrm_tokens_refreshed').length;
-    expect(refreshed).toBe(1);
+    expect(refreshed, trail).toBe(1);
     const after = await account();
-    expect(after.oauthState).toBe('ok');
-    expect(after.tokenExpiresAt).toBeGreaterThan(Date.now() + 3_600_000);
+    expect(after.oauthState, trail).toBe('ok');
+    expect(after.tokenExpiresAt, trail).toBeGreaterThan(Date.now() + 3_600_000);
     const rawAfter = await h.bridge.store.db
       .selectFrom('accounts')
       .select('refresh_token_enc')
