@@ -94,7 +94,7 @@ describe.each(ENGINES)('amoCRM OAuth install, refresh and disable (%s)', (engine
     expect(page).not.toContain('def50200stale');
   });
 
-  it('serialises concurrent refreshes (two bridges on PostgreSQL): one refresh, every caller gets its pair', async () => {
+  it('serialises 12 concurrent refreshes (two bridges on PostgreSQL): one refresh, every caller gets its pair', async () => {
     // Make the stored access token look nearly expired, so every client refreshes before its next call.
     const acc = await account();
     await h.bridge.store.db
@@ -105,7 +105,7 @@ describe.each(ENGINES)('amoCRM OAuth install, refresh and disable (%s)', (engine
     const before = await h.bridge.store.db.selectFrom('accounts').select('refresh_token_enc').executeTakeFirstOrThrow();
     const second = engine === 'postgres' ? await h.startSecondBridge() : h.bridge;
     const tokens = await Promise.all(
-      Array.from({ length: 6 }, async (_, i) => {
+      Array.from({ length: 12 }, async (_, i) => {
         const crm = await restClientForAccount((i % 2 ? second : h.bridge).deps, acc.id);
         return crm!.accessToken();
       }),

@@ -7,6 +7,8 @@ export interface AccountTokens {
   readonly refreshToken: string;
   /** When the access token expires, ms since the epoch. */
   readonly expiresAt: number;
+  /** When this pair was saved, ms since the epoch (read only; unknown for pairs saved before migration 0005). */
+  readonly savedAt?: number | undefined;
 }
 
 // Each envelope is bound to its column and row, so swapping ciphertexts between accounts fails to decrypt.
@@ -29,6 +31,7 @@ export async function saveAccountTokens(
       access_token_enc: encryptSecret(tokens.accessToken, { key, context: context('access_token_enc', accountId) }),
       refresh_token_enc: encryptSecret(tokens.refreshToken, { key, context: context('refresh_token_enc', accountId) }),
       token_expires_at: tokens.expiresAt,
+      tokens_saved_at: input.now ?? Date.now(),
       updated_at: input.now ?? Date.now(),
     })
     .where('id', '=', accountId)
@@ -44,7 +47,7 @@ export async function readAccountTokens(
   const { accountId, encryptionKey: key } = input;
   const row = await db
     .selectFrom('accounts')
-    .select(['access_token_enc', 'refresh_token_enc', 'token_expires_at'])
+    .select(['access_token_enc', 'refresh_token_enc', 'token_expires_at', 'tokens_saved_at'])
     .where('id', '=', accountId)
     .executeTakeFirst();
   if (!row?.access_token_enc || !row.refresh_token_enc) return undefined;
@@ -52,6 +55,7 @@ export async function readAccountTokens(
     accessToken: decryptSecret(row.access_token_enc, { key, context: context('access_token_enc', accountId) }),
     refreshToken: decryptSecret(row.refresh_token_enc, { key, context: context('refresh_token_enc', accountId) }),
     expiresAt: row.token_expires_at ?? 0,
+    ...(row.tokens_saved_at !== null ? { savedAt: Number(row.tokens_saved_at) } : {}),
   };
 }
 
