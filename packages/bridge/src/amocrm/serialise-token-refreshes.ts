@@ -1,5 +1,5 @@
 import type { Fetch } from '@amojo-bridge/sdk';
-import { readAccountTokens, saveAccountTokens, setAccountOAuth } from '../store/accounts/index.js';
+import { readAccountTokens, readTokensSavedAt, saveAccountTokens, setAccountOAuth } from '../store/accounts/index.js';
 import type { AmocrmDeps } from './amocrm-deps.js';
 import { describeOAuthRefusal } from './describe-oauth-refusal.js';
 import { withAccountTokenLock } from './token-lock.js';
@@ -32,7 +32,8 @@ export function serialiseTokenRefreshes(deps: AmocrmDeps, accountRowId: number, 
       // The SDK reads the pair twice before it refreshes (is it stale? then: which refresh token?); a holder may
       // rotate it in between, so a request can carry the NEW refresh token right after a rotation. Rotating again
       // then is pointless (the pair is seconds old) and would race other readers: answer the stored pair.
-      const justRotated = fresh && stored.savedAt !== undefined && nowMs - stored.savedAt < JUST_ROTATED_MS;
+      const savedAt = fresh ? await readTokensSavedAt(deps.store.db, { accountId: accountRowId }) : undefined;
+      const justRotated = savedAt !== undefined && nowMs - savedAt < JUST_ROTATED_MS;
       if (stored && fresh && (stored.refreshToken !== refreshToken || justRotated)) {
         deps.log.debug({ event: 'amocrm_refresh_skipped', accountId: accountRowId }, 'another holder refreshed');
         return tokenResponse(stored, nowMs);

@@ -7,8 +7,6 @@ export interface AccountTokens {
   readonly refreshToken: string;
   /** When the access token expires, ms since the epoch. */
   readonly expiresAt: number;
-  /** When this pair was saved, ms since the epoch (read only; unknown for pairs saved before migration 0005). */
-  readonly savedAt?: number | undefined;
 }
 
 // Each envelope is bound to its column and row, so swapping ciphertexts between accounts fails to decrypt.
@@ -47,7 +45,7 @@ export async function readAccountTokens(
   const { accountId, encryptionKey: key } = input;
   const row = await db
     .selectFrom('accounts')
-    .select(['access_token_enc', 'refresh_token_enc', 'token_expires_at', 'tokens_saved_at'])
+    .select(['access_token_enc', 'refresh_token_enc', 'token_expires_at'])
     .where('id', '=', accountId)
     .executeTakeFirst();
   if (!row?.access_token_enc || !row.refresh_token_enc) return undefined;
@@ -55,8 +53,20 @@ export async function readAccountTokens(
     accessToken: decryptSecret(row.access_token_enc, { key, context: context('access_token_enc', accountId) }),
     refreshToken: decryptSecret(row.refresh_token_enc, { key, context: context('refresh_token_enc', accountId) }),
     expiresAt: row.token_expires_at ?? 0,
-    ...(row.tokens_saved_at !== null ? { savedAt: Number(row.tokens_saved_at) } : {}),
   };
+}
+
+/** When the account's current pair was saved (ms since the epoch); `undefined` when unknown or none is stored. */
+export async function readTokensSavedAt(
+  db: Executor,
+  input: { readonly accountId: number },
+): Promise<number | undefined> {
+  const row = await db
+    .selectFrom('accounts')
+    .select('tokens_saved_at')
+    .where('id', '=', input.accountId)
+    .executeTakeFirst();
+  return row?.tokens_saved_at === null || row?.tokens_saved_at === undefined ? undefined : Number(row.tokens_saved_at);
 }
 
 /** Removes an account's tokens (disconnect, revoked grant). */
