@@ -69,7 +69,7 @@ export interface Bridge {
   readonly metrics: BridgeMetrics;
   /** What the relay and the admin API run on. */
   readonly deps: RelayDeps;
-  /** Pruning of finished jobs, the old hook log and unreferenced webchat uploads; scheduled by `start()`. */
+  /** Pruning of finished jobs, the old hook log and unreferenced visitor uploads; scheduled by `start()`. */
   readonly maintenance: Maintenance;
   /**
    * Starts the worker, reconciliation and the maintenance schedule, waits (bounded) for the first reconciliation
