@@ -7,8 +7,6 @@ import { type Kysely, type Migration, sql } from 'kysely';
  * - `accounts.amocrm_base_url`: the REST host the tokens belong to (`https://<referer>`), fixed at install.
  * - `accounts.oauth_state`: `none` (no tokens, connected by hand), `ok`, `needs_reinstall` (a refresh failed for
  *   good: only a new install brings tokens again), `revoked` (the integration was disabled).
- * - `accounts.tokens_saved_at`: when the current token pair was saved; a refresh request that arrives right after
- *   another process rotated the pair is answered with that pair instead of rotating it again.
  * - `channel_instances.link_contacts`: `off` | `phone` | `phone_or_email`, whether a new chat of the instance is
  *   linked to an existing amoCRM contact.
  * - `amocrm_widget_tokens`: the `jti` of every widget token (amoCRM's one-time JWT) the bridge accepted, until it
@@ -26,7 +24,6 @@ export function amocrmMigration(): Migration {
         )
         .execute();
       await db.schema.alterTable('accounts').addColumn('oauth_error', 'text').execute();
-      await db.schema.alterTable('accounts').addColumn('tokens_saved_at', 'bigint').execute();
       await db.schema.createIndex('accounts_amocrm_account').on('accounts').column('amocrm_account_id').execute();
       await db.schema
         .alterTable('channel_instances')
