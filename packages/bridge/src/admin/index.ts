@@ -32,7 +32,11 @@ export async function registerAdminApi(app: FastifyInstance, deps: AdminDeps): P
     async (admin) => {
       admin.addHook('onRequest', async (request, reply) => {
         if (!checkAdminToken(request.headers.authorization, token)) {
-          request.log.warn({ event: 'admin_unauthorized', url: request.url }, 'admin API request refused');
+          // The route pattern, never the URL: a token pasted into a query string must not reach the log.
+          request.log.warn(
+            { event: 'admin_unauthorized', method: request.method, route: request.routeOptions.url ?? null },
+            'admin API request refused',
+          );
           return reply
             .code(401)
             .header('www-authenticate', 'Bearer realm="amojo-bridge admin"')

@@ -1,4 +1,5 @@
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
+import { findNulByte, nulByteRefusal } from '../../find-nul-byte.js';
 import type { RelayDeps } from '../../pipelines/deps.js';
 import { loadChannelInstance } from '../../pipelines/load-channel-instance.js';
 import { receiveFromChannel } from '../../pipelines/receive-from-channel.js';
@@ -81,6 +82,25 @@ async function handleEvent(
   } catch {
     log.warn({ instanceId: key, bytes: raw.length }, 'customer event refused: body is not JSON');
     return reply.code(400).send({ error: 'invalid_json', message: 'the body is not valid JSON' });
+  }
+  // Our own events to the customer system are signed with the same secret and say `direction: "outbound"`; one
+  // replayed here (a typing event would parse) is refused, so a signature only ever counts in its own direction.
+  if (
+    json &&
+    typeof json === 'object' &&
+    'direction' in json &&
+    (json as { direction?: unknown }).direction !== 'inbound'
+  ) {
+    log.warn({ instanceId: key }, 'customer event refused: an outbound event sent back');
+    return reply.code(401).send({
+      error: 'wrong_direction',
+      message: 'this is an event the bridge sent (direction "outbound"); post customer events only',
+    });
+  }
+  const nulAt = findNulByte(raw, json);
+  if (nulAt) {
+    log.warn({ instanceId: key, path: nulAt }, 'customer event refused: NUL character');
+    return reply.code(400).send(nulByteRefusal(nulAt));
   }
   const parsed = parseHttpChannelEvent(json);
   if (!parsed.ok) {
