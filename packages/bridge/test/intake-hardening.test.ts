@@ -5,7 +5,13 @@ import { randomUUID } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { upsertAccount } from '../src/store/accounts/index.js';
 import { ENGINES } from './support/databases.js';
-import { createRelayHarness, RELAY_TEST_IDS, type RelayHarness, waitFor } from './support/relay-harness.js';
+import {
+  createRelayHarness,
+  RELAY_ADMIN_TOKEN,
+  RELAY_TEST_IDS,
+  type RelayHarness,
+  waitFor,
+} from './support/relay-harness.js';
 
 const OTHER_ACCOUNT_ID = '3c2b1a09-8f7e-4d6c-9b5a-4f3e2d1c0b9a';
 const OTHER_SCOPE_ID = `${RELAY_TEST_IDS.CHANNEL_ID}_${OTHER_ACCOUNT_ID}`;
@@ -133,6 +139,16 @@ describe.each(ENGINES)('intake hardening (%s)', (engine) => {
     });
     expect(replayed.status).toBe(401);
     expect(await replayed.json()).toMatchObject({ error: 'wrong_direction' });
+  });
+
+  it('refuses NUL characters in admin API input with a 400 naming the field', async () => {
+    const answer = await fetch(`${h.bridge.url}/admin/api/accounts`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', authorization: `Bearer ${RELAY_ADMIN_TOKEN}` },
+      body: JSON.stringify({ accountId: RELAY_TEST_IDS.ACCOUNT_ID, title: 'Shop \u0000' }),
+    });
+    expect(answer.status).toBe(400);
+    expect(await answer.json()).toMatchObject({ error: 'invalid_input', field: 'body.title' });
   });
 
   it('never logs the query string of an admin route', async () => {

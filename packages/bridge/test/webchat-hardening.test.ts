@@ -157,6 +157,23 @@ describe.each(ENGINES)('webchat hardening (%s)', (engine) => {
     }
   });
 
+  it('refuses a frame with a NUL character the same way on both engines, and stores nothing', async () => {
+    const visitor = await startVisitor(h);
+    sockets.push(visitor.socket);
+    const clientId = `c-${randomUUID()}`;
+    const refused = visitor.socket.next('error');
+    visitor.socket.send({ type: 'send', token: visitor.token, clientId, text: 'nul \u0000 here' });
+    expect(await refused).toMatchObject({ code: 'bad_frame' });
+    expect((await refused).message).toMatch(/NUL/);
+    // The socket still works.
+    const ok = `c-${randomUUID()}`;
+    const ack = visitor.socket.next('ack', (f) => f.clientId === ok);
+    visitor.socket.send({ type: 'send', token: visitor.token, clientId: ok, text: 'clean' });
+    await ack;
+    // Frames are handled in order: the refused one was never acknowledged (nothing stored).
+    expect(visitor.socket.frames.some((f) => f.type === 'ack' && f.clientId === clientId)).toBe(false);
+  });
+
   it('logs an oversize anonymous frame at warn, without a stack trace', async () => {
     const before = h.relay.logs.length;
     const ws = new WebSocket(`${h.bridgeUrl.replace(/^http/, 'ws')}/webchat/${h.instanceKey}/socket`, {
