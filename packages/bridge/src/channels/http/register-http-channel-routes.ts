@@ -24,11 +24,11 @@ interface EventsRoute {
  */
 export async function registerHttpChannelRoutes(app: FastifyInstance, deps: RelayDeps): Promise<void> {
   const log = deps.log.child({ component: 'http-channel' });
+  // CHANNEL_BODY_LIMIT_BYTES (config.limits) when set; the default is the same.
+  const bodyLimit = deps.config.limits?.channelBodyLimitBytes ?? HTTP_CHANNEL_BODY_LIMIT_BYTES;
   await app.register(async (scope) => {
     scope.removeAllContentTypeParsers();
-    scope.addContentTypeParser('*', { parseAs: 'buffer', bodyLimit: HTTP_CHANNEL_BODY_LIMIT_BYTES }, (_r, body, done) =>
-      done(null, body),
-    );
+    scope.addContentTypeParser('*', { parseAs: 'buffer', bodyLimit }, (_r, body, done) => done(null, body));
     scope.setErrorHandler((error: Error & { statusCode?: number; code?: string }, request, reply) => {
       const instanceId = (request.params as { instance?: string } | undefined)?.instance;
       if (error instanceof RelayInputError) {
@@ -36,10 +36,8 @@ export async function registerHttpChannelRoutes(app: FastifyInstance, deps: Rela
         return reply.code(error.statusCode).send({ error: 'refused', message: error.message });
       }
       if (error.statusCode === 413 || error.code === 'FST_ERR_CTP_BODY_TOO_LARGE') {
-        log.warn({ instanceId, limit: HTTP_CHANNEL_BODY_LIMIT_BYTES }, 'customer event refused: body too large');
-        return reply
-          .code(413)
-          .send({ error: 'too_large', message: `event body exceeds ${HTTP_CHANNEL_BODY_LIMIT_BYTES} bytes` });
+        log.warn({ instanceId, limit: bodyLimit }, 'customer event refused: body too large');
+        return reply.code(413).send({ error: 'too_large', message: `event body exceeds ${bodyLimit} bytes` });
       }
       if (error.statusCode && error.statusCode < 500) {
         return reply.code(error.statusCode).send({ error: 'bad_request', message: error.message });
@@ -47,7 +45,7 @@ export async function registerHttpChannelRoutes(app: FastifyInstance, deps: Rela
       log.error({ instanceId, err: error }, 'customer event could not be stored');
       return reply.code(503).send({ error: 'unavailable', message: 'the event was not stored; retry it' });
     });
-    scope.post<EventsRoute>('/channels/http/:instance/events', (request, reply) =>
+    scope.post<EventsRoute>('/channels/http/:instance/events', { bodyLimit }, (request, reply) =>
       handleEvent(deps, log, request, reply),
     );
   });
