@@ -178,6 +178,20 @@ export async function createBridge(options: CreateBridgeOptions): Promise<Bridge
         },
       },
       {
+        // Reads can succeed while writes fail (disk full, a read-only file or replica): overwrite one row, so the
+        // load balancer stops sending hooks that could not be stored.
+        name: 'database_write',
+        check: async () => {
+          const writtenAt = now().getTime();
+          await store.db
+            .insertInto('write_probes')
+            .values({ probe_id: 'readyz', written_at: writtenAt })
+            .onConflict((oc) => oc.column('probe_id').doUpdateSet({ written_at: writtenAt }))
+            .execute();
+          return true;
+        },
+      },
+      {
         name: 'migrations',
         check: async () => {
           const row = await sql<{ n: number | string }>`select count(*) as n from schema_migrations`.execute(store.db);
