@@ -12,6 +12,7 @@ import {
   registerWebchatRoutes,
 } from '../channels/index.js';
 import type { BridgeConfig } from '../config/index.js';
+import { registerImportFileRoutes } from '../import/index.js';
 import { registerHookIntake } from '../intake/index.js';
 import { createLogger, type Logger } from '../log.js';
 import { type BridgeMetrics, createMetrics } from '../metrics/index.js';
@@ -142,6 +143,7 @@ export async function createBridge(options: CreateBridgeOptions): Promise<Bridge
   await registerHttpChannelRoutes(app, deps);
   await registerWebchatRoutes(app, { deps, hub: webchatHub });
   await registerAdminApi(app, deps);
+  registerImportFileRoutes(app, deps);
 
   // Which chats the outbound gap check has read since this process could last lose a hook (see start()).
   const gaps: OutboundGapCheck = { checkedChats: new Set<string>() };
