@@ -1,6 +1,7 @@
 import { AmojoApiError, AmojoInputError, AmojoNetworkError, AmojoTimeoutError } from '@amojo-bridge/sdk';
 import type { FastifyError, FastifyInstance } from 'fastify';
 import { BridgeError } from '../errors.js';
+import { registerImportAdminRoutes } from '../import/register-import-admin-routes.js';
 import { registerAccountRoutes } from './account-routes.js';
 import type { AdminDeps } from './admin-deps.js';
 import { registerChannelInstanceRoutes } from './channel-instance-routes.js';
@@ -45,6 +46,7 @@ export async function registerAdminApi(app: FastifyInstance, deps: AdminDeps): P
       registerConversationRoutes(admin, deps);
       registerJobRoutes(admin, deps);
       registerHookRoutes(admin, deps);
+      await registerImportAdminRoutes(admin, deps);
     },
     { prefix: ADMIN_PREFIX },
   );
