@@ -6,6 +6,7 @@ import { registerAccountRoutes } from './account-routes.js';
 import type { AdminDeps } from './admin-deps.js';
 import { registerChannelInstanceRoutes } from './channel-instance-routes.js';
 import { checkAdminToken } from './check-admin-token.js';
+import { registerConversationHistoryRoutes } from './conversation-history-routes.js';
 import { registerConversationRoutes } from './conversation-routes.js';
 import { registerHookRoutes } from './hook-routes.js';
 import { registerJobRoutes } from './job-routes.js';
@@ -44,6 +45,7 @@ export async function registerAdminApi(app: FastifyInstance, deps: AdminDeps): P
       registerAccountRoutes(admin, deps);
       registerChannelInstanceRoutes(admin, deps);
       registerConversationRoutes(admin, deps);
+      registerConversationHistoryRoutes(admin, deps);
       registerJobRoutes(admin, deps);
       registerHookRoutes(admin, deps);
       await registerImportAdminRoutes(admin, deps);
