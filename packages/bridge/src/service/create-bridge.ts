@@ -2,15 +2,7 @@ import { AmojoClient, type Fetch } from '@amojo-bridge/sdk';
 import Fastify, { type FastifyBaseLogger, type FastifyInstance, LogController } from 'fastify';
 import { sql } from 'kysely';
 import { registerAdminApi } from '../admin/index.js';
-import {
-  createChannelRegistry,
-  createHttpChannelFactory,
-  createPostgresWebchatHub,
-  createWebchatChannelFactory,
-  createWebchatHub,
-  registerHttpChannelRoutes,
-  registerWebchatRoutes,
-} from '../channels/index.js';
+import { channelPlugins, createChannelRegistry } from '../channels/index.js';
 import type { BridgeConfig } from '../config/index.js';
 import { registerImportFileRoutes } from '../import/index.js';
 import { registerHookIntake } from '../intake/index.js';
@@ -79,7 +71,7 @@ export interface Bridge {
 
 /**
  * Assembles the bridge: opens the store and migrates it, builds metrics, the amojo client, channels, the commit
- * batcher, the hook intake, http channel routes, admin API, `/healthz`, `/readyz`, `/metrics` and the worker.
+ * batcher, the hook intake, every channel plugin's routes, admin API, `/healthz`, `/readyz`, `/metrics` and the worker.
  * Nothing listens or runs until `start()`.
  *
  * @example
@@ -112,26 +104,21 @@ export async function createBridge(options: CreateBridgeOptions): Promise<Bridge
     now,
     ...(options.fetch ? { fetch: options.fetch } : {}),
   });
-  // Webchat: the adapters push to the visitor sockets the webchat routes hold, through one hub; on PostgreSQL the hub
-  // also reaches sockets held by other bridge processes (LISTEN/NOTIFY). The routes close it with the server.
-  const webchatHub =
-    store.dialect === 'postgres'
-      ? createPostgresWebchatHub({
-          db: store.db,
-          connectionString: config.databaseUrl,
-          log: log.child({ component: 'webchat' }),
-        })
-      : createWebchatHub();
+  // Every channel kind comes from the plugin registry; each gets one runtime whose `receive` is the inbound
+  // transaction below.
   const channels = createChannelRegistry({
-    kinds: {
-      http: createHttpChannelFactory({ now, ...(options.fetch ? { fetch: options.fetch } : {}) }),
-      webchat: createWebchatChannelFactory({ hub: webchatHub, store, now }),
-    },
+    plugins: channelPlugins,
+    store,
+    databaseUrl: config.databaseUrl,
+    encryptionKey: config.encryptionKey,
     log,
+    now,
+    fetch: options.fetch ?? ((input, init) => fetch(input, init)),
+    publicUrl: config.http.publicUrl,
+    bridgeUrl: bridgeUrlOf(config),
   });
   const batcher = createCommitBatcher(store, { maxBatch: 64, maxWaitMs: 2 });
   const deps: RelayDeps = { config, store, amojo, channels, metrics, log, batcher, now };
-  channels.setReceiver((event) => receiveFromChannel(deps, event));
 
   const httpLog: FastifyBaseLogger = log.child({ component: 'http' });
   // Per-request lines would be one or two per hook; components log typed events (hook accepted, job failed) instead.
@@ -140,8 +127,7 @@ export async function createBridge(options: CreateBridgeOptions): Promise<Bridge
     logController: new LogController({ disableRequestLogging: true }),
   });
   await registerHookIntake(app, deps);
-  await registerHttpChannelRoutes(app, deps);
-  await registerWebchatRoutes(app, { deps, hub: webchatHub });
+  await channels.registerRoutes(app);
   await registerAdminApi(app, deps);
   registerImportFileRoutes(app, deps);
 
@@ -155,6 +141,8 @@ export async function createBridge(options: CreateBridgeOptions): Promise<Bridge
     leaseMs: config.queue.leaseMs,
     log: log.child({ component: 'worker' }),
   });
+  // After the handlers (which attach a receiver of their own): this one also passes the instance a channel loaded.
+  channels.setReceiver((event, receiveOptions) => receiveFromChannel(deps, event, receiveOptions));
   let workerRunning = false;
   const maintenance = createMaintenance({
     db: store.db,
@@ -217,6 +205,7 @@ export async function createBridge(options: CreateBridgeOptions): Promise<Bridge
       return url;
     },
     async start() {
+      await channels.startAll();
       worker.start();
       workerRunning = true;
       reconciliation = scheduleReconciliation(deps);
@@ -281,6 +270,13 @@ async function catchUpBeforeListening(input: {
     if (!pending) return;
     await new Promise((resolve) => setTimeout(resolve, 50));
   }
+}
+
+/** Base of URLs shown to people: PUBLIC_URL, else the listening address (a wildcard host as 127.0.0.1). */
+export function bridgeUrlOf(config: Pick<BridgeConfig, 'http'>): string {
+  if (config.http.publicUrl) return config.http.publicUrl.replace(/\/+$/, '');
+  const host = ['0.0.0.0', '::', ''].includes(config.http.host) ? '127.0.0.1' : config.http.host;
+  return `http://${host.includes(':') ? `[${host}]` : host}:${config.http.port}`;
 }
 
 // Resolves true when `work` settles within `ms`, false otherwise (the work keeps running; we stop waiting for it).
