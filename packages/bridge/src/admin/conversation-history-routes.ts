@@ -1,6 +1,7 @@
 import type { HistoryItem } from '@amojo-bridge/sdk';
 import type { FastifyInstance } from 'fastify';
 import { z } from 'zod';
+import { isImportedMsgid } from '../import/imported-msgid.js';
 import { findAccount } from '../store/accounts/index.js';
 import { findConversation } from '../store/conversations/index.js';
 import { findHistoryMessages } from '../store/ops/find-history-messages.js';
@@ -64,7 +65,7 @@ export function registerConversationHistoryRoutes(app: FastifyInstance, deps: Ad
     const matched = new Set<number>();
     const item = (knownTo: KnownTo, amojo: HistoryItem | undefined, bridge: MessageWithStatuses | undefined) => ({
       knownTo,
-      imported: (bridge?.msgid ?? amojo?.message.client_id ?? '').startsWith('ab-i-'),
+      imported: isImportedMsgid(bridge?.msgid ?? amojo?.message.client_id),
       amojo: amojo ? amojoJson(amojo) : null,
       bridge: bridge ? messageJson(bridge) : null,
     });

@@ -2,6 +2,7 @@ import { createHash } from 'node:crypto';
 import type { MessageContent, ParticipantInput, SendMessageOptions } from '@amojo-bridge/sdk';
 import { clientParticipantId } from '../pipelines/load-channel-instance.js';
 import type { ImportMessage } from './import-message.js';
+import { IMPORTED_MSGID_PREFIX } from './imported-msgid.js';
 import type { ManagerMap } from './manager-map.js';
 
 /** The msgid of an imported message: derived from the source, so every run and every retry sends the same one. */
@@ -10,7 +11,7 @@ export function importMsgid(instanceKey: string, message: Pick<ImportMessage, 'c
     .update(`${instanceKey}\n${message.chatKey}\n${message.messageKey}`)
     .digest('base64url')
     .slice(0, 32);
-  return `ab-i-${digest}`;
+  return `${IMPORTED_MSGID_PREFIX}${digest}`;
 }
 
 /** Who an outgoing message is sent as, or why it cannot be. */

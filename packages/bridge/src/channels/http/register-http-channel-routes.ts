@@ -95,12 +95,16 @@ async function handleEvent(
 function toInboundEvent(instanceId: string, event: HttpChannelEvent): InboundChannelEvent {
   switch (event.kind) {
     case 'message': {
-      const { sender, message } = event;
+      const { message } = event;
+      const outgoing = event.direction === 'outgoing';
+      // The schema guarantees `recipient` for outgoing and `sender` otherwise; the customer is always `sender` here.
+      const sender = (outgoing ? event.recipient : event.sender)!;
       return {
         kind: 'message',
         instanceId,
         eventId: event.eventId,
         chatKey: event.chatKey,
+        ...(outgoing ? { outgoing: { userAmojoId: event.senderUserId, name: event.senderName } } : {}),
         sender: {
           id: sender.id,
           name: sender.name,
