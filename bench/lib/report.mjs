@@ -142,6 +142,11 @@ export function renderReport(results, { notesFile, chartPath }) {
       'chats interleaved, a third manager messages, a seventh bot messages) into the sandbox in the bench process, SIGKILLed',
       'once half of the messages are in the sandbox, then run again on the same file to the end. msg/s is end to end',
       '(the scan pass, one read of the file, included); RSS is sampled every 200 ms from /proc.',
+      ...(results.importRun
+        ? [
+            `Measured separately: commit ${results.importRun.commit}, ${String(results.importRun.date).slice(0, 16)}Z, load average ${fmt(results.importRun.loadDuringRun?.median, 1)} (median) on ${results.importRun.machine?.cores ?? '?'} cores.`,
+          ]
+        : []),
       '',
       '| engine | messages / chats | run 1: msg/s, peak RSS (at 25% / 50%) | resume: first new message after | resume: msg/s, peak RSS (at 75%) | resent, refused as duplicates | in sandbox / distinct msgids |',
       '| --- | --- | --- | --- | --- | --- | --- |',
