@@ -251,7 +251,8 @@ export interface ChannelPlugin<Schema extends z.ZodObject = z.ZodObject> {
   /**
    * What the person needs to connect the other side, shown after create and in `channels list`: labelled values,
    * e.g. `{ eventsUrl }` for http or `{ snippet }` (the script tag) for webchat. Pure (no I/O, no secrets); the
-   * admin API returns it as is, the CLI prints `label: value` lines.
+   * admin API returns it as is, the CLI prints `label: value` lines. A value starting with `/` is a path on the
+   * bridge's public address (the CLI shows it after `bridgeUrl`).
    */
   connectionInfo?(
     instance: ChannelInstanceRecord<z.output<Schema>>,

@@ -70,8 +70,12 @@ export interface ChannelRegistry {
   registerRoutes(app: FastifyInstance): Promise<void>;
   /** The started adapter of an instance; a changed instance record (settings, secret, account) gets a fresh one. */
   adapterFor(instance: ChannelInstanceRecord): Promise<RunningChannel>;
-  /** Starts an adapter for every enabled instance of every kind (bridge start); failures are logged. */
-  startAll(): Promise<void>;
+  /**
+   * Brings the adapters in step with the database: starts one for every enabled instance of every kind (new or
+   * changed ones included) and stops those of instances removed or disabled since. Run at bridge start and then
+   * periodically, so changes made by another process (the CLI) take effect; failures are logged.
+   */
+  sync(): Promise<void>;
   /** Stops the adapter of a removed or disabled instance, if one runs here. */
   forget(instanceKey: string): Promise<void>;
   /** Stops every started adapter, then releases what the runtimes hold (`onClose`). */
@@ -188,11 +192,17 @@ export function createChannelRegistry(options: ChannelRegistryOptions): ChannelR
       }
     },
     adapterFor,
-    async startAll() {
+    async sync() {
+      const present = new Set<string>();
       for (const kind of owned.keys()) {
         const records = await listInstanceRecords(source, kind);
+        for (const record of records) present.add(record.id);
         await Promise.all(records.map((record) => adapterFor(record).catch(() => undefined)));
-        options.log.debug({ kind, instances: records.length }, 'channel adapters started');
+      }
+      for (const [key, entry] of [...started.entries()]) {
+        if (present.has(key) || started.get(key) !== entry) continue;
+        started.delete(key);
+        await stopOne(entry, key);
       }
     },
     async forget(instanceKey) {

@@ -2,8 +2,17 @@ import { AmojoClient, type Fetch } from '@amojo-bridge/sdk';
 import Fastify, { type FastifyBaseLogger, type FastifyInstance, LogController } from 'fastify';
 import { sql } from 'kysely';
 import { registerAdminApi } from '../admin/index.js';
+import {
+  type AmocrmDeps,
+  registerAmocrmRoutes,
+  scheduleTokenRefresh,
+  sourceSyncListeners,
+  type TokenRefreshSchedule,
+} from '../amocrm/index.js';
+import { combineInstanceListeners } from '../channels/combine-instance-listeners.js';
 import { channelPlugins, createChannelRegistry } from '../channels/index.js';
-import type { BridgeConfig } from '../config/index.js';
+import type { InstanceLifecycleListeners } from '../channels/manage-instances.js';
+import { type BridgeConfig, bridgeUrlOf } from '../config/index.js';
 import { registerImportFileRoutes } from '../import/index.js';
 import { registerHookIntake } from '../intake/index.js';
 import { createLogger, type Logger } from '../log.js';
@@ -41,6 +50,16 @@ export interface CreateBridgeOptions {
    * once. See `start()` for why it waits.
    */
   readonly startReconcileTimeoutMs?: number;
+  /**
+   * Run after the admin API creates, updates or removes a channel instance (`channels/manage-instances.ts`), e.g. to
+   * keep the account's amoCRM sources in step. The CLI's `channels` commands take the same listeners.
+   */
+  readonly instanceListeners?: InstanceLifecycleListeners;
+  /**
+   * How often the bridge re-reads the channel instances, ms: adapters of instances created, changed or removed by
+   * another process (the CLI) start or stop within this time. Default 30 000; 0 turns it off.
+   */
+  readonly channelSyncIntervalMs?: number;
 }
 
 /** A running (or ready to run) bridge: its HTTP app, store and life cycle. */
@@ -51,7 +70,7 @@ export interface Bridge {
   readonly metrics: BridgeMetrics;
   /** What the relay and the admin API run on. */
   readonly deps: RelayDeps;
-  /** Pruning of finished jobs, the old hook log and unreferenced webchat uploads; scheduled by `start()`. */
+  /** Pruning of finished jobs, the old hook log and unreferenced visitor uploads; scheduled by `start()`. */
   readonly maintenance: Maintenance;
   /**
    * Starts the worker, reconciliation and the maintenance schedule, waits (bounded) for the first reconciliation
@@ -84,6 +103,7 @@ export async function createBridge(options: CreateBridgeOptions): Promise<Bridge
   const now = options.now ?? (() => new Date());
   const stopTimeoutMs = options.stopTimeoutMs ?? 15_000;
   const startReconcileTimeoutMs = options.startReconcileTimeoutMs ?? 10_000;
+  const channelSyncIntervalMs = options.channelSyncIntervalMs ?? 30_000;
 
   const store = openStore({ databaseUrl: config.databaseUrl, log: log.child({ component: 'store' }) });
   try {
@@ -115,7 +135,7 @@ export async function createBridge(options: CreateBridgeOptions): Promise<Bridge
     now,
     fetch: options.fetch ?? ((input, init) => fetch(input, init)),
     publicUrl: config.http.publicUrl,
-    bridgeUrl: bridgeUrlOf(config),
+    bridgeUrl: bridgeUrlOf(config.http),
   });
   const batcher = createCommitBatcher(store, { maxBatch: 64, maxWaitMs: 2 });
   const deps: RelayDeps = { config, store, amojo, channels, metrics, log, batcher, now };
@@ -128,7 +148,22 @@ export async function createBridge(options: CreateBridgeOptions): Promise<Bridge
   });
   await registerHookIntake(app, deps);
   await channels.registerRoutes(app);
-  await registerAdminApi(app, deps);
+  const amocrmDeps: AmocrmDeps | undefined = config.amocrm ? { ...deps, fetch: options.fetch } : undefined;
+  if (amocrmDeps) await registerAmocrmRoutes(app, amocrmDeps);
+  // Sources follow instances: every instance change made through the admin API syncs the account's amoCRM sources.
+  const listeners = combineInstanceListeners(
+    amocrmDeps ? sourceSyncListeners(amocrmDeps) : undefined,
+    options.instanceListeners,
+  );
+  await registerAdminApi(
+    app,
+    {
+      ...deps,
+      ...(options.fetch ? { fetch: options.fetch } : {}),
+      ...(listeners ? { listeners } : {}),
+    },
+    { amocrm: amocrmDeps },
+  );
   registerImportFileRoutes(app, deps);
 
   // Which chats the outbound gap check has read since this process could last lose a hook (see start()).
@@ -174,15 +209,19 @@ export async function createBridge(options: CreateBridgeOptions): Promise<Bridge
   });
 
   let url = '';
+  let channelSync: NodeJS.Timeout | undefined;
   let reconciliation: ReconciliationSchedule | undefined;
+  let tokenRefresh: TokenRefreshSchedule | undefined;
   let stopping: Promise<void> | undefined;
 
   const stop = async (): Promise<void> => {
     const started = Date.now();
+    clearInterval(channelSync);
     log.info({ event: 'bridge_stopping' }, 'stopping: no new requests, finishing in-flight work');
     // Intake first: requests already being handled finish (their commits land), new connections are refused.
     await app.close();
     await reconciliation?.stop();
+    await tokenRefresh?.stop();
     await maintenance.stop();
     workerRunning = false;
     const drained = await withTimeout(worker.stop(), stopTimeoutMs);
@@ -205,10 +244,17 @@ export async function createBridge(options: CreateBridgeOptions): Promise<Bridge
       return url;
     },
     async start() {
-      await channels.startAll();
+      await channels.sync();
+      if (channelSyncIntervalMs > 0) {
+        channelSync = setInterval(() => {
+          channels.sync().catch((error: unknown) => log.warn({ err: error }, 'channel instances not re-read'));
+        }, channelSyncIntervalMs);
+        channelSync.unref();
+      }
       worker.start();
       workerRunning = true;
       reconciliation = scheduleReconciliation(deps);
+      if (amocrmDeps) tokenRefresh = scheduleTokenRefresh(amocrmDeps);
       maintenance.start();
       if (startReconcileTimeoutMs > 0) {
         const waiting = { cancelled: false };
@@ -270,13 +316,6 @@ async function catchUpBeforeListening(input: {
     if (!pending) return;
     await new Promise((resolve) => setTimeout(resolve, 50));
   }
-}
-
-/** Base of URLs shown to people: PUBLIC_URL, else the listening address (a wildcard host as 127.0.0.1). */
-export function bridgeUrlOf(config: Pick<BridgeConfig, 'http'>): string {
-  if (config.http.publicUrl) return config.http.publicUrl.replace(/\/+$/, '');
-  const host = ['0.0.0.0', '::', ''].includes(config.http.host) ? '127.0.0.1' : config.http.host;
-  return `http://${host.includes(':') ? `[${host}]` : host}:${config.http.port}`;
 }
 
 // Resolves true when `work` settles within `ms`, false otherwise (the work keeps running; we stop waiting for it).

@@ -13,9 +13,8 @@ export const httpChannelPlugin = defineChannelPlugin({
   settings: httpSettingsSchema,
   secretSettings: [],
   instanceSecret: 'shown-once',
-  connectionInfo: (instance, context) => ({
-    eventsUrl: `${context.publicUrl ?? ''}/channels/http/${instance.id}/events`,
-  }),
+  // A path: the customer system posts to it on the bridge's public address.
+  connectionInfo: (instance) => ({ eventsUrl: `/channels/http/${instance.id}/events` }),
   createAdapter: (instance, runtime) => createHttpAdapter(instance, runtime),
   routes: (app, runtime) => registerHttpChannelRoutes(app, runtime),
 });
