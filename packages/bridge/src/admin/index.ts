@@ -55,7 +55,7 @@ export async function registerAdminApi(
       registerJobRoutes(admin, deps);
       registerHookRoutes(admin, deps);
       if (options.amocrm) registerAmocrmAdminRoutes(admin, options.amocrm);
-      await registerImportAdminRoutes(admin, deps);
+      await registerImportAdminRoutes(admin, deps, options.amocrm);
     },
     { prefix: ADMIN_PREFIX },
   );

@@ -1,6 +1,7 @@
 import { writeFile } from 'node:fs/promises';
 import { AmojoClient } from '@amojo-bridge/sdk';
 import { loadConfig } from '../config/index.js';
+import { accountUsersVia } from '../import/account-users.js';
 import {
   formatSummary,
   IMPORT_FORMATS,
@@ -100,6 +101,8 @@ export async function runImportCommand(options: ImportCommandOptions): Promise<n
         publicUrl: config.http.publicUrl,
         log,
         now: () => new Date(),
+        // Managers the map file lacks are matched by name among the account's users when it has OAuth tokens.
+        accountUsers: accountUsersVia({ config, store, amojo, log, now: () => new Date() }),
       },
       {
         source,

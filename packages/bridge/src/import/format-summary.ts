@@ -18,6 +18,11 @@ export function formatSummary(s: ImportSummary): string {
     lines.push(
       `  warning: ${s.outOfOrder} message(s) are older than the message before them in their chat (sent in file order)`,
     );
+  if (s.matchedByName.length > 0)
+    lines.push(`  managers matched to amoCRM users by name: ${s.matchedByName.slice(0, 10).join(', ')}`);
+  if (s.nameMatching === 'no-tokens') {
+    lines.push('  note: the bridge holds no OAuth tokens of this account: managers were matched by the map file only');
+  }
   if (s.unmappedManagers.length > 0) {
     lines.push(
       `  sent as the channel bot (not in the map file): ${s.unmappedManagers.slice(0, 10).join(', ')}${s.unmappedManagers.length > 10 ? ', ...' : ''}`,

@@ -9,6 +9,8 @@ import type { FastifyInstance } from 'fastify';
 import { z } from 'zod';
 import type { AdminDeps } from '../admin/admin-deps.js';
 import { AdminInputError, parseInput } from '../admin/parse-input.js';
+import type { AmocrmDeps } from '../amocrm/amocrm-deps.js';
+import { accountUsersVia } from './account-users.js';
 import { formatSummary } from './format-summary.js';
 import { ImportJobs, type LiveImport, rateOf } from './import-jobs.js';
 import { IMPORT_FORMATS, type ImportFormat } from './import-message.js';
@@ -77,7 +79,11 @@ function runJson(run: ImportRun, jobs: ImportJobs, now: number) {
  * `GET /imports/:id/report` pages its report; `GET /imports` lists runs. Uploading a file that was already (or
  * partly) imported continues that run.
  */
-export async function registerImportAdminRoutes(app: FastifyInstance, deps: AdminDeps): Promise<void> {
+export async function registerImportAdminRoutes(
+  app: FastifyInstance,
+  deps: AdminDeps,
+  amocrm?: AmocrmDeps | undefined,
+): Promise<void> {
   const jobs = new ImportJobs();
   await app.register(multipart, { limits: { fileSize: MAX_IMPORT_UPLOAD_BYTES, files: 1, fields: 10 } });
   // Stopping the bridge stops its imports at the next message (marks saved); uploading the file again continues.
@@ -133,6 +139,7 @@ export async function registerImportAdminRoutes(app: FastifyInstance, deps: Admi
         publicUrl: deps.config.http.publicUrl,
         log: deps.log,
         now: deps.now,
+        ...(amocrm ? { accountUsers: accountUsersVia(amocrm) } : {}),
       };
       const cleanup = async () => {
         source.close();

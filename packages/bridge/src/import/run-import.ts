@@ -13,6 +13,7 @@ import { findConversation, findOrCreateConversation, updateConversation } from '
 import { upsertParticipant } from '../store/participants/index.js';
 import { listSources } from '../store/sources/index.js';
 import type { Store } from '../store/store.js';
+import { type AccountUsers, nameKey, usersByName } from './account-users.js';
 import {
   buildImportRequest,
   type ChannelBot,
@@ -45,6 +46,8 @@ export interface ImportDeps {
   readonly publicUrl: string | undefined;
   readonly log: Logger;
   readonly now: () => Date;
+  /** The account's users for matching managers by name (needs its OAuth tokens); absent: the map file only. */
+  readonly accountUsers?: AccountUsers | undefined;
 }
 
 /** Progress, reported at most every `progressIntervalMs`. */
@@ -93,6 +96,10 @@ export interface ImportSummary {
   readonly outOfOrder: number;
   /** Messages more than 24 h older than their chat's newest one: amoCRM's card does not show them. */
   readonly olderThanCardWindow: number;
+  /** Manager names matched to amoCRM users by name through the account's REST API. */
+  readonly matchedByName: readonly string[];
+  /** Why names could not be matched through the REST API (no OAuth tokens), when there were names to match. */
+  readonly nameMatching: 'used' | 'no-tokens' | 'not-needed';
   /** Manager names sent as the bot because the map file does not list them. */
   readonly unmappedManagers: readonly string[];
   /** Chats whose newest message is outgoing: amoCRM creates an unsorted lead only for an incoming one. */
@@ -215,6 +222,30 @@ export async function runImport(deps: ImportDeps, options: ImportOptions): Promi
   const baseSent = run?.sent ?? 0;
   const baseDuplicates = run?.duplicates ?? 0;
   const unmapped = new Set<string>();
+  // Managers: the map file first; names it lacks are looked up once among the account's users (OAuth tokens).
+  const managers = new Map(options.managers);
+  const matchedByName = new Set<string>();
+  let nameMatching: ImportSummary['nameMatching'] = 'not-needed';
+  let users: Promise<ReadonlyMap<string, { name: string; amojoId: string }> | null> | undefined;
+  const resolveByName = async (message: ImportMessage) => {
+    const name = message.manager?.name;
+    if (message.direction !== 'out-manager' || message.manager?.amojoId || !name || managers.has(name)) return;
+    if (!deps.accountUsers) return;
+    users ??= deps.accountUsers(account.id).then(
+      (list) => (list ? usersByName(list) : null),
+      (error: unknown) => {
+        deps.log.warn({ err: error }, 'reading the account users failed: managers matched by the map file only');
+        return null;
+      },
+    );
+    const byName = await users;
+    nameMatching = byName ? 'used' : 'no-tokens';
+    const user = byName?.get(nameKey(name));
+    if (user) {
+      managers.set(name, { amojoId: user.amojoId, name: user.name });
+      matchedByName.add(name);
+    }
+  };
   const sendReport: ImportReportLine[] = [];
   const publicUrl = deps.publicUrl;
 
@@ -348,7 +379,8 @@ export async function runImport(deps: ImportDeps, options: ImportOptions): Promi
     if (message.sentAt < chat.newestAt - DAY_MS) counters.older++;
     let author: ParticipantInput | undefined;
     if (message.direction !== 'in') {
-      const resolved = outgoingAuthor(message, options.managers, deps.bot);
+      await resolveByName(message);
+      const resolved = outgoingAuthor(message, managers, deps.bot);
       if ('error' in resolved) return fail(chat, message, msgid, 'error', resolved.error);
       if (resolved.unmapped) unmapped.add(resolved.unmapped);
       author = resolved.sender;
@@ -459,6 +491,8 @@ export async function runImport(deps: ImportDeps, options: ImportOptions): Promi
     outOfOrder,
     olderThanCardWindow: counters.older,
     unmappedManagers: [...unmapped],
+    matchedByName: [...matchedByName],
+    nameMatching,
     chatsEndingOutgoing,
     report,
   };
