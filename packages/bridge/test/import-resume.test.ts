@@ -64,7 +64,7 @@ describe.each(ENGINES)('import resumed after SIGKILL on %s', (engine) => {
     rmSync(dir, { recursive: true, force: true });
   });
 
-  it('sends each message exactly once across a SIGKILL and a resume', async () => {
+  it('sends each message exactly once across a SIGKILL and a resume', { timeout: 240_000 }, async () => {
     const countInSandbox = async () => {
       let n = 0;
       for (const chat of await h.sandboxChats()) n += (await h.sandboxMessages(chat.id)).length;
