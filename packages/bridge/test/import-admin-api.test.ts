@@ -24,7 +24,7 @@ const get = async (h: RelayHarness, path: string) =>
 describe.each(ENGINES)('import through the admin API on %s', (engine) => {
   let h: RelayHarness;
   beforeAll(async () => {
-    h = await createRelayHarness({ engine, bot: true, publicUrl: true });
+    h = await createRelayHarness({ engine, bot: true });
   });
   afterAll(async () => {
     await h?.close();

@@ -49,7 +49,7 @@ function expectSilentButNewest(messages: readonly SandboxMessageView[]): void {
 describe.each(ENGINES)('amojo-bridge import on %s', (engine) => {
   let h: RelayHarness;
   beforeAll(async () => {
-    h = await createRelayHarness({ engine, bot: true, publicUrl: true });
+    h = await createRelayHarness({ engine, bot: true });
   });
   afterAll(async () => {
     await h?.close();

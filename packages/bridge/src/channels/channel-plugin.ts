@@ -28,8 +28,10 @@ import type {
  *   3. running: every inbound event goes through `runtime.receive(event)`; the outbound pipelines call the
  *      adapter's `send` and whichever optional methods it has; when an instance's settings, secret or account
  *      change, or it is removed or disabled, the old adapter's `stop()` is awaited and (unless removed) a new one is
- *      created from the new record;
- *   4. stop (`bridge.stop()`): every adapter's `stop()`, then the `runtime.onClose` callbacks, then the server.
+ *      created from the new record: at once when the change is made through this process's admin API, otherwise
+ *      at the adapter's next use or the bridge's next re-read of the instances (every 30 s);
+ *   4. stop (`bridge.stop()`): the server stops taking requests (routes' in-flight requests finish), in-flight jobs
+ *      finish, then every adapter's `stop()`, then the `runtime.onClose` callbacks.
  *
  * Management (CLI `amojo-bridge channels ...`, admin API `/admin/api/channel-instances`, dashboard) runs in the same
  * process or in another one (the CLI), with a `ChannelManagementContext` only: no inbound port, no adapters.
@@ -114,6 +116,11 @@ export interface ChannelRuntime<Settings = Readonly<Record<string, unknown>>> ex
   readonly store: Store;
   /** The database URL the store was opened with (e.g. for a PostgreSQL LISTEN connection of the channel's own). */
   readonly databaseUrl: string;
+  /**
+   * `CHANNEL_BODY_LIMIT_BYTES`: the largest request body a channel's inbound routes should read (webchat uploads
+   * have their instance's own limit). Undefined where a runtime is built by hand (tests): use the channel default.
+   */
+  readonly bodyLimitBytes?: number | undefined;
   /** Registers a release (close a listener, a pool) run once when the bridge stops, after every adapter stopped. */
   onClose(release: () => Promise<void> | void): void;
 }

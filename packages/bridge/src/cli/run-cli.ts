@@ -2,9 +2,10 @@ import { AmojoClient } from '@amojo-bridge/sdk';
 import { Command, CommanderError } from 'commander';
 import { sourceSyncListeners } from '../amocrm/source-sync-listeners.js';
 import { channelPlugins } from '../channels/channel-plugins.js';
+import { combineInstanceListeners } from '../channels/combine-instance-listeners.js';
+import type { InstanceListenersFactory } from '../channels/manage-instances.js';
 import { BridgeConfigError } from '../errors.js';
 import {
-  type ListenersFor,
   runAddChannel,
   runAddHttpChannel,
   runListChannels,
@@ -13,7 +14,7 @@ import {
   runUpdateChannel,
 } from './channel-commands.js';
 import { type CliIo, EXIT } from './cli-io.js';
-import { runConnect, runDisconnect, runMigrate, runStart } from './commands.js';
+import { runConnect, runDiscardJob, runDisconnect, runMigrate, runStart } from './commands.js';
 import { runImportCommand } from './import-command.js';
 import { packageVersion } from './package-version.js';
 import { runWidgetBuild } from './widget-build.js';
@@ -27,7 +28,8 @@ class CliExit extends Error {
 
 /** Options of {@link runCli} for embedding: what runs after the `channels` commands change an instance. */
 export interface RunCliOptions {
-  readonly instanceListeners?: ListenersFor;
+  /** Run after `channels` commands and the admin API of `start` change an instance (`manage-instances.ts`). */
+  readonly instanceListeners?: InstanceListenersFactory;
 }
 
 const collect = (value: string, previous: string[]): string[] => [...previous, value];
@@ -62,7 +64,7 @@ export async function runCli(argv: readonly string[], io: CliIo, options: RunCli
 }
 
 // From the CLI too, sources follow instances when the amoCRM integration is configured (see sourceSyncListeners).
-const amocrmSourceListeners: ListenersFor = ({ store, config, log }) =>
+const amocrmSourceListeners: InstanceListenersFactory = ({ store, config, log }) =>
   config.amocrm
     ? sourceSyncListeners({
         store,
@@ -78,7 +80,11 @@ const amocrmSourceListeners: ListenersFor = ({ store, config, log }) =>
     : {};
 
 function buildProgram(io: CliIo, cliOptions: RunCliOptions): Command {
-  const listenersFor = cliOptions.instanceListeners ?? amocrmSourceListeners;
+  // The channels commands: sources follow instances, then the caller's listeners. `start` gets only the caller's:
+  // createBridge adds the source sync of its own admin API itself.
+  const extra = cliOptions.instanceListeners;
+  const listenersFor: InstanceListenersFactory = (input) =>
+    combineInstanceListeners(amocrmSourceListeners(input), extra?.(input)) ?? {};
   const configOption = ['--config <file>', 'JSON config file (environment variables override its values)'] as const;
   const program = new Command('amojo-bridge')
     .description('Durable, ordered, idempotent relay between messengers and amoCRM chats (amojo)')
@@ -98,7 +104,7 @@ function buildProgram(io: CliIo, cliOptions: RunCliOptions): Command {
     .description('start the bridge: migrate the database, serve hooks, channels, admin API and metrics')
     .option(...configOption)
     .action(async (options: { config?: string }) => {
-      await runStart({ file: options.config, io });
+      await runStart({ file: options.config, io, listenersFor: extra });
     });
 
   configure(program.command('migrate'))
@@ -197,6 +203,7 @@ function buildProgram(io: CliIo, cliOptions: RunCliOptions): Command {
     .option('--unset <key>', 'remove a setting (back to its default), repeatable', collect, [])
     .option('--enable', 'serve it again')
     .option('--disable', 'stop serving it (kept with its conversations)')
+    .option('--rotate-secret', 'replace the instance secret (printed once for http)')
     .option(...configOption)
     .action(
       async (
@@ -209,6 +216,7 @@ function buildProgram(io: CliIo, cliOptions: RunCliOptions): Command {
           unset: string[];
           enable?: boolean;
           disable?: boolean;
+          rotateSecret?: boolean;
           config?: string;
         },
       ) => {
@@ -227,6 +235,7 @@ function buildProgram(io: CliIo, cliOptions: RunCliOptions): Command {
           sets: options.set,
           unsets: options.unset,
           enabled: options.enable ? true : options.disable ? false : undefined,
+          rotateSecret: options.rotateSecret,
         });
         if (code !== EXIT.ok) throw new CliExit(code);
       },
@@ -264,6 +273,26 @@ function buildProgram(io: CliIo, cliOptions: RunCliOptions): Command {
     .option('--code <code>', 'widget code (default AMOCRM_WIDGET_CODE or amojo_bridge)')
     .action((options: { out: string; bridgeUrl?: string; code?: string }) => {
       const code = runWidgetBuild({ io, out: options.out, bridgeUrl: options.bridgeUrl, code: options.code });
+      if (code !== EXIT.ok) throw new CliExit(code);
+    });
+
+  const jobs = configure(program.command('jobs')).description('manage the job queue');
+  jobs.helpCommand(true);
+  configure(jobs.command('discard'))
+    .description('give up on a dead job: its conversation moves on; a manager message shows as failed in amoCRM')
+    .argument('<id>', 'the job id (GET /admin/api/jobs?state=dead)')
+    .option('--reason <text>', 'shown to the manager in amoCRM with the failure (up to 200 characters)')
+    .option(...configOption)
+    .action(async (id: string, options: { reason?: string; config?: string }) => {
+      if (!/^[1-9]\d{0,15}$/.test(id)) {
+        io.stderr('<id>: expected a positive integer job id\n');
+        throw new CliExit(EXIT.usage);
+      }
+      if (options.reason !== undefined && (options.reason.trim() === '' || options.reason.length > 200)) {
+        io.stderr('--reason: expected 1 to 200 characters\n');
+        throw new CliExit(EXIT.usage);
+      }
+      const code = await runDiscardJob({ file: options.config, io, id: Number(id), reason: options.reason });
       if (code !== EXIT.ok) throw new CliExit(code);
     });
 

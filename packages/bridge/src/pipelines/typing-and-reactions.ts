@@ -90,10 +90,13 @@ export async function reactionToChannel(deps: RelayDeps, job: Job<ReactionToChan
     eventId: `reaction-${p.hookId}`,
     recipient: route.recipient,
     messageId: target.msgid,
+    ...(target.channelMessageId ? { channelMessageId: target.channelMessageId } : {}),
     type: p.type,
     ...(p.emoji ? { emoji: p.emoji } : {}),
     senderId: p.amojoUserId,
   });
   deps.metrics.channelSends.inc({ channel: adapter.kind, outcome: !result || result.ok ? 'ok' : 'retried' });
-  if (result && !result.ok && result.retryable) throw new RetryableJobError(`reaction not delivered: ${result.reason}`);
+  if (result && !result.ok && result.retryable) {
+    throw new RetryableJobError(`reaction not delivered: ${result.reason}`, { retryAfterMs: result.retryAfterMs });
+  }
 }

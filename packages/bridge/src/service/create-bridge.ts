@@ -11,7 +11,7 @@ import {
 } from '../amocrm/index.js';
 import { combineInstanceListeners } from '../channels/combine-instance-listeners.js';
 import { channelPlugins, createChannelRegistry } from '../channels/index.js';
-import type { InstanceLifecycleListeners } from '../channels/manage-instances.js';
+import type { InstanceListenersFactory } from '../channels/manage-instances.js';
 import { type BridgeConfig, bridgeUrlOf } from '../config/index.js';
 import { registerImportFileRoutes } from '../import/index.js';
 import { registerHookIntake } from '../intake/index.js';
@@ -54,7 +54,7 @@ export interface CreateBridgeOptions {
    * Run after the admin API creates, updates or removes a channel instance (`channels/manage-instances.ts`), e.g. to
    * keep the account's amoCRM sources in step. The CLI's `channels` commands take the same listeners.
    */
-  readonly instanceListeners?: InstanceLifecycleListeners;
+  readonly instanceListeners?: InstanceListenersFactory;
   /**
    * How often the bridge re-reads the channel instances, ms: adapters of instances created, changed or removed by
    * another process (the CLI) start or stop within this time. Default 30 000; 0 turns it off.
@@ -136,24 +136,30 @@ export async function createBridge(options: CreateBridgeOptions): Promise<Bridge
     fetch: options.fetch ?? ((input, init) => fetch(input, init)),
     publicUrl: config.http.publicUrl,
     bridgeUrl: bridgeUrlOf(config.http),
+    bodyLimitBytes: config.limits.channelBodyLimitBytes,
   });
   const batcher = createCommitBatcher(store, { maxBatch: 64, maxWaitMs: 2 });
   const deps: RelayDeps = { config, store, amojo, channels, metrics, log, batcher, now };
 
   const httpLog: FastifyBaseLogger = log.child({ component: 'http' });
   // Per-request lines would be one or two per hook; components log typed events (hook accepted, job failed) instead.
+  // Without timeouts a client that stalls mid-body holds its connection (and what was read of the body) forever.
   const app: FastifyInstance = Fastify({
     loggerInstance: httpLog,
     logController: new LogController({ disableRequestLogging: true }),
+    requestTimeout: config.limits.requestTimeoutMs,
+    connectionTimeout: config.limits.connectionTimeoutMs,
+    keepAliveTimeout: config.limits.keepAliveTimeoutMs,
+    bodyLimit: config.limits.adminBodyLimitBytes,
   });
-  await registerHookIntake(app, deps);
+  await registerHookIntake(app, deps, { bodyLimit: config.limits.hookBodyLimitBytes });
   await channels.registerRoutes(app);
   const amocrmDeps: AmocrmDeps | undefined = config.amocrm ? { ...deps, fetch: options.fetch } : undefined;
   if (amocrmDeps) await registerAmocrmRoutes(app, amocrmDeps);
   // Sources follow instances: every instance change made through the admin API syncs the account's amoCRM sources.
   const listeners = combineInstanceListeners(
     amocrmDeps ? sourceSyncListeners(amocrmDeps) : undefined,
-    options.instanceListeners,
+    options.instanceListeners?.({ store, config, log }),
   );
   await registerAdminApi(
     app,
@@ -194,6 +200,20 @@ export async function createBridge(options: CreateBridgeOptions): Promise<Bridge
         name: 'database',
         check: async () => {
           await sql`select 1`.execute(store.db);
+          return true;
+        },
+      },
+      {
+        // Reads can succeed while writes fail (disk full, a read-only file or replica): overwrite one row, so the
+        // load balancer stops sending hooks that could not be stored.
+        name: 'database_write',
+        check: async () => {
+          const writtenAt = now().getTime();
+          await store.db
+            .insertInto('write_probes')
+            .values({ probe_id: 'readyz', written_at: writtenAt })
+            .onConflict((oc) => oc.column('probe_id').doUpdateSet({ written_at: writtenAt }))
+            .execute();
           return true;
         },
       },

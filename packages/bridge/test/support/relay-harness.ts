@@ -41,6 +41,8 @@ export interface ReceivedEvent {
 export interface CustomerBehaviour {
   /** Answer 503 to this many first POSTs of each event id (by `webhook-id`). */
   failFirstAttempts: number;
+  /** `Retry-After` (seconds) sent with those failures; none when undefined. */
+  retryAfterSeconds?: number | undefined;
   /** Chat keys refused permanently with 422 `{errorCode: 904}`. */
   refuseChatKeys: Set<string>;
 }
@@ -63,10 +65,10 @@ export interface RelayHarnessOptions {
   readonly capabilities?: Readonly<Record<string, boolean>>;
   /** Register a channel bot with the sandbox channel and `AMOJO_CHANNEL_BOT_ID` (imports sent as the bot). */
   readonly bot?: boolean;
-  /** Set `PUBLIC_URL` to the bridge's address (media the bridge serves to amojo). */
-  readonly publicUrl?: boolean;
   /** Start reconciliation with this interval instead of the service's default (60 s). */
   readonly reconcileIntervalMs?: number;
+  /** Extra environment for the bridge's config (an empty string unsets a variable the harness sets). */
+  readonly env?: Readonly<Record<string, string>>;
 }
 
 /** A sandbox, a bridge wired to it through a real port, an http channel instance and its customer system. */
@@ -150,11 +152,15 @@ async function startCustomerSystem(secretRef: { secret: string }): Promise<Custo
       status = 422;
       answer = { errorCode: 904, reason: 'this customer cannot be reached any more' };
     } else if (attempt <= behaviour.failFirstAttempts) {
-      status = 503;
+      status = behaviour.retryAfterSeconds === undefined ? 503 : 429;
       answer = { error: 'try later' };
     }
     events.push({ headers: request.headers, body, signatureOk: verified.ok, status });
-    response.writeHead(status, { 'content-type': 'application/json' });
+    const retryAfter =
+      status === 429 && behaviour.retryAfterSeconds !== undefined
+        ? { 'retry-after': String(behaviour.retryAfterSeconds) }
+        : {};
+    response.writeHead(status, { 'content-type': 'application/json', ...retryAfter });
     response.end(JSON.stringify(answer));
   });
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
@@ -238,7 +244,8 @@ export async function createRelayHarness(options: RelayHarnessOptions): Promise<
     QUEUE_POLL_INTERVAL_MS: '100',
     QUEUE_LEASE_MS: '30000',
     ...(options.bot ? { AMOJO_CHANNEL_BOT_ID: BOT_ID, AMOJO_CHANNEL_BOT_NAME: 'Relay bot' } : {}),
-    ...(options.publicUrl ? { PUBLIC_URL: bridgeBase } : {}),
+    PUBLIC_URL: bridgeBase,
+    ...options.env,
   };
   const config = loadConfig({ env });
   const bridge = await createBridge({ config, log });

@@ -53,7 +53,8 @@ const person = z.object({
 export const httpMessageEventSchema = z
   .object({
     type: z.literal('message').optional(),
-    direction: z.enum(['incoming', 'outgoing']).optional(),
+    /** `inbound` (or `incoming`, or absent): the customer's; `outgoing`: the business's, mirrored. */
+    direction: z.enum(['inbound', 'incoming', 'outgoing']).optional(),
     eventId: id,
     chatKey: id,
     sender: person.optional(),
