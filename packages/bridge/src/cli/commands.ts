@@ -53,7 +53,7 @@ export function hookUrlOf(config: BridgeConfig, scopeId = ':scope_id'): string {
 /** `amojo-bridge start`: runs until SIGINT/SIGTERM, then stops gracefully. */
 export async function runStart(options: CommandOptions): Promise<void> {
   const { config, log } = setUp(options, 'stdout');
-  const bridge = await createBridge({ config, log });
+  const bridge = await createBridge({ config, log, owner: 'amojo-bridge start' });
   let url: string;
   try {
     url = await bridge.start();

@@ -1,5 +1,6 @@
 import { Command, CommanderError } from 'commander';
 import { BridgeConfigError } from '../errors.js';
+import { DataLockedError } from '../store/sqlite/owner-lock.js';
 import { type CliIo, EXIT } from './cli-io.js';
 import { runAddHttpChannel, runConnect, runDisconnect, runMigrate, runStart } from './commands.js';
 import { packageVersion } from './package-version.js';
@@ -30,7 +31,7 @@ export async function runCli(argv: readonly string[], io: CliIo): Promise<number
       if (error.code === 'commander.helpDisplayed' || error.code === 'commander.version') return EXIT.ok;
       return EXIT.usage;
     }
-    if (error instanceof BridgeConfigError) {
+    if (error instanceof BridgeConfigError || error instanceof DataLockedError) {
       io.stderr(`${error.message}\n`);
       return EXIT.usage;
     }

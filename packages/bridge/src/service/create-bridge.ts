@@ -48,6 +48,8 @@ export interface CreateBridgeOptions {
    * once. See `start()` for why it waits.
    */
   readonly startReconcileTimeoutMs?: number;
+  /** What this process is, recorded in the SQLite lock file (`<file>.lock`); default `amojo-bridge`. */
+  readonly owner?: string;
 }
 
 /** A running (or ready to run) bridge: its HTTP app, store and life cycle. */
@@ -92,7 +94,12 @@ export async function createBridge(options: CreateBridgeOptions): Promise<Bridge
   const stopTimeoutMs = options.stopTimeoutMs ?? 15_000;
   const startReconcileTimeoutMs = options.startReconcileTimeoutMs ?? 10_000;
 
-  const store = openStore({ databaseUrl: config.databaseUrl, log: log.child({ component: 'store' }) });
+  // On SQLite the service owns its file: a second bridge (or demo) on it is refused, naming the holder's pid.
+  const store = openStore({
+    databaseUrl: config.databaseUrl,
+    log: log.child({ component: 'store' }),
+    owner: options.owner ?? 'amojo-bridge',
+  });
   try {
     await migrate(store);
   } catch (error) {
