@@ -169,7 +169,7 @@ amojo-bridge demo is running.
 Open both side by side. On the shop page click the chat button, give a name, and write: the message appears in the
 inbox as a new chat with its contact and lead. Answer there (text, pictures, reactions); the visitor sees it at once.
 
-  Admin API   ${publicUrl}/admin/api/accounts   (Bearer token in ${shown(tokenFile)})
+  Admin       ${publicUrl}/admin   (dashboard and /admin/api; Bearer token in ${shown(tokenFile)})
   Data        ${shown(dataDir)}/  (bridge: amojo-bridge.sqlite, sandbox: sandbox-state.json); delete it to start over
   Logs        warnings only; LOG_LEVEL=info npm start for more
 

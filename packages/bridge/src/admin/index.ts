@@ -6,12 +6,15 @@ import type { AdminDeps } from './admin-deps.js';
 import { registerChannelInstanceRoutes } from './channel-instance-routes.js';
 import { checkAdminToken } from './check-admin-token.js';
 import { registerConversationRoutes } from './conversation-routes.js';
+import { registerDashboard } from './dashboard-routes.js';
+import { type AdminHealthSource, registerHealthRoute } from './health-route.js';
 import { registerHookRoutes } from './hook-routes.js';
 import { registerJobRoutes } from './job-routes.js';
 import { AdminInputError } from './parse-input.js';
 
 export type { AdminDeps } from './admin-deps.js';
 export { checkAdminToken } from './check-admin-token.js';
+export type { AdminHealthSource } from './health-route.js';
 export { AdminInputError, parseInput } from './parse-input.js';
 
 /** Where the admin API is mounted. */
@@ -22,7 +25,12 @@ export const ADMIN_PREFIX = '/admin/api';
  * nothing is mounted (every admin path is a 404) and a warning is logged: an open admin API would let anyone read
  * conversations and create channel instances.
  */
-export async function registerAdminApi(app: FastifyInstance, deps: AdminDeps): Promise<void> {
+export async function registerAdminApi(
+  app: FastifyInstance,
+  deps: AdminDeps,
+  options: { readonly health?: AdminHealthSource } = {},
+): Promise<void> {
+  await registerDashboard(app, { enabled: Boolean(deps.config.adminToken) });
   const token = deps.config.adminToken;
   if (!token) {
     deps.log.warn({ event: 'admin_api_disabled' }, 'ADMIN_TOKEN is not set: the admin API is disabled');
@@ -45,6 +53,7 @@ export async function registerAdminApi(app: FastifyInstance, deps: AdminDeps): P
       registerConversationRoutes(admin, deps);
       registerJobRoutes(admin, deps);
       registerHookRoutes(admin, deps);
+      if (options.health) registerHealthRoute(admin, deps, options.health);
     },
     { prefix: ADMIN_PREFIX },
   );

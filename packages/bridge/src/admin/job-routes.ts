@@ -1,7 +1,7 @@
 import type { FastifyInstance } from 'fastify';
 import { z } from 'zod';
 import { findJob, listJobs } from '../queue/list-jobs.js';
-import { retryDeadJob } from '../queue/retry-dead-job.js';
+import { discardDeadJob, retryDeadJob } from '../queue/retry-dead-job.js';
 import type { AdminDeps } from './admin-deps.js';
 import { pageQuery } from './pagination.js';
 import { parseInput } from './parse-input.js';
@@ -11,10 +11,12 @@ const listQuery = z.object({
   ...pageQuery,
   state: z.enum(['queued', 'running', 'dead', 'done', 'discarded']).default('dead'),
   kind: z.string().min(1).optional(),
+  /** One conversation's jobs: `in:<conversation id>`, `out:<amojo chat id>`, `status:<amojo chat id>`. */
+  lane: z.string().min(1).max(300).optional(),
 });
 const idParams = z.object({ id: z.coerce.number().int().positive() });
 
-/** `GET /jobs?state=` (default `dead`, with `lastError`), `POST /jobs/:id/retry` for a dead job. */
+/** `GET /jobs?state=` (default `dead`, with `lastError`), `POST /jobs/:id/retry` and `/discard` for a dead job. */
 export function registerJobRoutes(app: FastifyInstance, deps: AdminDeps): void {
   app.get('/jobs', async (request) => {
     const query = parseInput(listQuery, request.query, 'query');
@@ -23,6 +25,7 @@ export function registerJobRoutes(app: FastifyInstance, deps: AdminDeps): void {
       limit: query.limit + 1,
       state: query.state,
       kind: query.kind,
+      lane: query.lane,
       beforeId: query.before,
     });
     const items = rows.slice(0, query.limit);
@@ -43,6 +46,22 @@ export function registerJobRoutes(app: FastifyInstance, deps: AdminDeps): void {
     // Wake this process's workers now rather than at their next poll.
     deps.store.jobSignal.emit();
     deps.log.info({ event: 'job_retried', jobId: id, kind: job.kind }, 'dead job re-queued');
+    return { job: jobJson((await findJob(deps.store.db, id)) ?? job) };
+  });
+
+  app.post('/jobs/:id/discard', async (request, reply) => {
+    const { id } = parseInput(idParams, request.params, 'params');
+    const job = await findJob(deps.store.db, id);
+    if (!job) return reply.code(404).send({ error: 'not_found', message: `No job ${id}` });
+    const discarded = await discardDeadJob(deps.store.db, { id, now: deps.now().getTime() });
+    if (!discarded) {
+      return reply
+        .code(409)
+        .send({ error: 'not_dead', message: `Job ${id} is ${job.state}; only dead jobs can be discarded` });
+    }
+    // Its lane is free again: the conversation's next job may run now.
+    deps.store.jobSignal.emit();
+    deps.log.info({ event: 'job_discarded', jobId: id, kind: job.kind }, 'dead job discarded');
     return { job: jobJson((await findJob(deps.store.db, id)) ?? job) };
   });
 }

@@ -29,7 +29,7 @@ import { migrate } from '../store/migrate.js';
 import { listMigrations } from '../store/migrations/index.js';
 import { openStore } from '../store/open-store.js';
 import type { Store } from '../store/store.js';
-import { registerHealthRoutes } from './health-routes.js';
+import { type ReadinessCheck, registerHealthRoutes, runReadinessChecks } from './health-routes.js';
 import { createMaintenance, type Maintenance } from './maintenance.js';
 import { toQueueStatRows } from './queue-stat-rows.js';
 
@@ -148,7 +148,8 @@ export async function createBridge(options: CreateBridgeOptions): Promise<Bridge
   await registerHookIntake(app, deps);
   await registerHttpChannelRoutes(app, deps);
   await registerWebchatRoutes(app, { deps, hub: webchatHub });
-  await registerAdminApi(app, deps);
+  // The dashboard's health summary reads the same checks and instruments as /readyz and /metrics (defined below).
+  await registerAdminApi(app, deps, { health: { readiness: () => runReadinessChecks(readinessChecks), metrics } });
 
   // Which chats the outbound gap check has read since this process could last lose a hook (see start()).
   const gaps: OutboundGapCheck = { checkedChats: new Set<string>() };
@@ -169,26 +170,24 @@ export async function createBridge(options: CreateBridgeOptions): Promise<Bridge
     ...config.maintenance,
   });
   const expectedMigrations = Object.keys(listMigrations(store.dialect)).length;
-  registerHealthRoutes(app, {
-    metrics,
-    checks: [
-      {
-        name: 'database',
-        check: async () => {
-          await sql`select 1`.execute(store.db);
-          return true;
-        },
+  const readinessChecks: ReadinessCheck[] = [
+    {
+      name: 'database',
+      check: async () => {
+        await sql`select 1`.execute(store.db);
+        return true;
       },
-      {
-        name: 'migrations',
-        check: async () => {
-          const row = await sql<{ n: number | string }>`select count(*) as n from schema_migrations`.execute(store.db);
-          return Number(row.rows[0]?.n ?? 0) >= expectedMigrations;
-        },
+    },
+    {
+      name: 'migrations',
+      check: async () => {
+        const row = await sql<{ n: number | string }>`select count(*) as n from schema_migrations`.execute(store.db);
+        return Number(row.rows[0]?.n ?? 0) >= expectedMigrations;
       },
-      { name: 'worker', check: async () => workerRunning },
-    ],
-  });
+    },
+    { name: 'worker', check: async () => workerRunning },
+  ];
+  registerHealthRoutes(app, { metrics, checks: readinessChecks });
 
   let url = '';
   let reconciliation: ReconciliationSchedule | undefined;
