@@ -76,8 +76,8 @@ describe.each(ENGINES)('admin API: discard, health and the dashboard page (%s)',
     expect(page.statusCode).toBe(200);
     expect(page.headers['content-type']).toContain('text/html');
     expect(page.body).toContain('/admin/assets/admin.js');
-    const escape = await h.bridge.app.inject({ method: 'GET', url: '/admin/assets/..%2Fadmin%2Findex.html' });
-    expect(escape.statusCode).toBe(404);
+    const outside = await h.bridge.app.inject({ method: 'GET', url: '/admin/assets/..%2Fadmin%2Findex.html' });
+    expect(outside.statusCode).toBe(404);
     const health = await h.bridge.app.inject({ method: 'GET', url: '/admin/api/health' });
     expect(health.statusCode).toBe(401);
   });
