@@ -4,6 +4,7 @@ import { connectAccount } from '../accounts/connect-account.js';
 import { disconnectAccount } from '../accounts/disconnect-account.js';
 import { type BridgeConfig, loadConfig } from '../config/index.js';
 import { createLogger, type Logger } from '../log.js';
+import { discardJob } from '../pipelines/discard-job.js';
 import { createBridge } from '../service/create-bridge.js';
 import { migrate } from '../store/migrate.js';
 import { openStore } from '../store/open-store.js';
@@ -137,5 +138,28 @@ export async function runAddHttpChannel(
     io.stdout('note: the instance is not attached to an account (connect exactly one account first)\n');
   }
   io.stdout('The secret is shown only once; store it now.\n');
+  return EXIT.ok;
+}
+
+/**
+ * `amojo-bridge jobs discard <id> [--reason]`: gives up on a dead job (see `discardJob`); a running bridge picks up
+ * the conversation's next job at its next poll. Exit 1 when the job is unknown or not dead.
+ */
+export async function runDiscardJob(
+  options: CommandOptions & { readonly id: number; readonly reason?: string | undefined },
+): Promise<number> {
+  const { config, log } = setUp(options, 'stderr');
+  const result = await withStore(config, log, (store) =>
+    discardJob(store, { id: options.id, reason: options.reason, now: Date.now() }),
+  );
+  if (result.outcome === 'not_found') {
+    options.io.stderr(`amojo-bridge: no job ${options.id}\n`);
+    return EXIT.failed;
+  }
+  if (result.outcome === 'not_dead') {
+    options.io.stderr(`amojo-bridge: job ${options.id} is ${result.state}; only dead jobs can be discarded\n`);
+    return EXIT.failed;
+  }
+  options.io.stdout(`job ${options.id} discarded (${result.job.kind})\n`);
   return EXIT.ok;
 }

@@ -141,11 +141,16 @@ export async function createBridge(options: CreateBridgeOptions): Promise<Bridge
 
   const httpLog: FastifyBaseLogger = log.child({ component: 'http' });
   // Per-request lines would be one or two per hook; components log typed events (hook accepted, job failed) instead.
+  // Without timeouts a client that stalls mid-body holds its connection (and what was read of the body) forever.
   const app: FastifyInstance = Fastify({
     loggerInstance: httpLog,
     logController: new LogController({ disableRequestLogging: true }),
+    requestTimeout: config.limits.requestTimeoutMs,
+    connectionTimeout: config.limits.connectionTimeoutMs,
+    keepAliveTimeout: config.limits.keepAliveTimeoutMs,
+    bodyLimit: config.limits.adminBodyLimitBytes,
   });
-  await registerHookIntake(app, deps);
+  await registerHookIntake(app, deps, { bodyLimit: config.limits.hookBodyLimitBytes });
   await registerHttpChannelRoutes(app, deps);
   await registerWebchatRoutes(app, { deps, hub: webchatHub });
   // The dashboard's health summary reads the same checks and instruments as /readyz and /metrics (defined below).

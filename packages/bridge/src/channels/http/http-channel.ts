@@ -50,7 +50,8 @@ function createHttpChannel(instance: ChannelInstanceRecord, options: HttpChannel
       url,
       secret: instance.secret,
       eventId,
-      body,
+      // Binds the signature to its direction: the inbound route refuses a body saying "outbound".
+      body: { direction: 'outbound', ...(body as Record<string, unknown>) },
       ...(options.fetch ? { fetch: options.fetch } : {}),
       ...(options.timeoutMs ? { timeoutMs: options.timeoutMs } : {}),
       ...(options.now ? { now: options.now() } : {}),
