@@ -40,6 +40,8 @@ export interface WebchatWireConfig {
     readonly email: WebchatWireFormField;
   };
   readonly uploads: { readonly maxBytes: number; readonly mimeTypes: readonly string[] };
+  /** What the server accepts: characters of one message's text, and bytes of one frame (larger closes the socket). */
+  readonly limits?: { readonly textMaxLength: number; readonly frameMaxBytes: number };
 }
 
 /** A visitor's profile as sent in `start`. */

@@ -98,7 +98,7 @@ function Panel({ client, state, t, onClose }: { client: ChatClient; state: ChatS
         </div>
       ) : (
         <>
-          <Messages state={state} t={t} />
+          <Messages client={client} state={state} t={t} />
           <Composer client={client} state={state} t={t} />
         </>
       )}
@@ -172,7 +172,7 @@ function PrechatForm({ client, state, t }: { client: ChatClient; state: ChatStat
   );
 }
 
-function Messages({ state, t }: { state: ChatState; t: Texts }) {
+function Messages({ client, state, t }: { client: ChatClient; state: ChatState; t: Texts }) {
   const list = useRef<HTMLDivElement>(null);
   const acked = new Set(state.messages.map((m) => m.clientId).filter(Boolean));
   const pending = state.outbox.filter((o) => !acked.has(o.clientId));
@@ -188,7 +188,13 @@ function Messages({ state, t }: { state: ChatState; t: Texts }) {
           <MessageItem key={m.id} message={m} t={t} />
         ))}
         {pending.map((o) => (
-          <PendingItem key={o.clientId} item={o} t={t} online={state.connection === 'online'} />
+          <PendingItem
+            key={o.clientId}
+            item={o}
+            t={t}
+            online={state.connection === 'online'}
+            onRemove={() => client.remove(o.clientId)}
+          />
         ))}
       </div>
       {typing && <div class="typing">{t.typing}</div>}
@@ -257,7 +263,33 @@ function MessageItem({ message, t }: { message: WebchatWireMessage; t: Texts }) 
   );
 }
 
-function PendingItem({ item, t, online }: { item: OutboxItem; t: Texts; online: boolean }) {
+function PendingItem({
+  item,
+  t,
+  online,
+  onRemove,
+}: {
+  item: OutboxItem;
+  t: Texts;
+  online: boolean;
+  onRemove: () => void;
+}) {
+  if (item.failed) {
+    const reason = item.failed === 'too_large' ? t.tooLargeMessage : item.failed;
+    // A long text is shown cut: the point is which message failed and why, not all 10,000 characters again.
+    const shown = item.text.length > 300 ? { ...item, text: `${item.text.slice(0, 300)}…` } : item;
+    return (
+      <div class="msg in failed" data-client-id={item.clientId} data-failed="true">
+        <Content message={shown} />
+        <span class="meta failed-note" role="alert">
+          {t.notSent}: {reason}
+        </span>
+        <button type="button" class="link-button" aria-label={t.removeMessage} onClick={onRemove}>
+          {t.remove}
+        </button>
+      </div>
+    );
+  }
   return (
     <div class="msg in" data-client-id={item.clientId} data-pending="true">
       <Content message={item} />
@@ -273,11 +305,21 @@ function Composer({ client, state, t }: { client: ChatClient; state: ChatState; 
   const fileInput = useRef<HTMLInputElement>(null);
   useEffect(() => box.current?.focus(), []);
   const form = state.config?.form;
+  const max = client.limits.textMaxLength;
+  const length = text.trim().length;
+  const over = length - max;
+  const [refusal, setRefusal] = useState<string | null>(null);
   const send = () => {
-    if (!text.trim()) return;
+    if (!text.trim() || over > 0) return;
     // An instance that asks nothing starts the session with the first message.
     if (!state.started && form && !form.name.ask && !form.phone.ask && !form.email.ask) client.start({});
-    client.sendText(text);
+    const refused = client.sendText(text);
+    if (refused) {
+      // Nothing was queued: the text stays in the box for the visitor to shorten or split.
+      setRefusal(refused === 'too_long' ? t.tooLong(over) : t.tooLargeMessage);
+      return;
+    }
+    setRefusal(null);
     setText('');
     box.current?.focus();
   };
@@ -298,6 +340,17 @@ function Composer({ client, state, t }: { client: ChatClient; state: ChatState; 
         <div class="alert" role="alert">
           {notice}
         </div>
+      )}
+      {over > 0 ? (
+        <div class="alert" role="alert" id="webchat-limit">
+          {t.tooLong(over)}
+        </div>
+      ) : (
+        refusal && (
+          <div class="alert" role="alert" id="webchat-limit">
+            {refusal}
+          </div>
+        )
       )}
       <div class="composer">
         <input
@@ -327,8 +380,11 @@ function Composer({ client, state, t }: { client: ChatClient; state: ChatState; 
           rows={1}
           placeholder={t.placeholder}
           value={text}
+          aria-invalid={over > 0 ? true : undefined}
+          aria-describedby={length > max * 0.8 ? 'webchat-counter' : undefined}
           onInput={(event) => {
             setText((event.target as HTMLTextAreaElement).value);
+            setRefusal(null);
             client.typing();
           }}
           onKeyDown={(event) => {
@@ -338,10 +394,15 @@ function Composer({ client, state, t }: { client: ChatClient; state: ChatState; 
             }
           }}
         />
-        <button type="button" class="send" aria-label={t.send} disabled={!text.trim()} onClick={send}>
+        <button type="button" class="send" aria-label={t.send} disabled={!text.trim() || over > 0} onClick={send}>
           <SendIcon />
         </button>
       </div>
+      {length > max * 0.8 && (
+        <div class={`counter${over > 0 ? ' over' : ''}`} id="webchat-counter">
+          {t.characters(length, max)}
+        </div>
+      )}
     </>
   );
 }
