@@ -10,6 +10,8 @@ export interface AdminDeps {
     readonly channel: { readonly id: string };
     readonly encryptionKey: Uint8Array;
     readonly adminToken: string | undefined;
+    /** `PUBLIC_URL`: makes the URLs the admin API hands out absolute. */
+    readonly http?: { readonly publicUrl: string | undefined };
   };
   readonly log: Logger;
   readonly now: () => Date;

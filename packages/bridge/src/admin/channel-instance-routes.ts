@@ -31,7 +31,8 @@ export function registerChannelInstanceRoutes(app: FastifyInstance, deps: AdminD
     return reply.code(201).send({
       instance,
       secret,
-      eventsUrl: `/channels/http/${instance.key}/events`,
+      // Absolute with PUBLIC_URL (what the customer system needs to call); a path without it.
+      eventsUrl: `${deps.config.http?.publicUrl ?? ''}/channels/http/${instance.key}/events`,
       note: 'The secret is shown only once; store it now.',
     });
   });
