@@ -1,4 +1,9 @@
 import { afterAll, describe, expect, it } from 'vitest';
+import {
+  httpOutboundMessageSchema,
+  httpOutboundReactionSchema,
+  httpOutboundTypingSchema,
+} from '../src/channels/http/http-outbound-schema.js';
 import { ENGINES } from './support/databases.js';
 import { createRelayHarness, type RelayHarness, waitFor } from './support/relay-harness.js';
 
@@ -33,10 +38,18 @@ describe.each(ENGINES)('webhook-id of typing and reaction events (%s)', (engine)
       const list = h.customer.events.filter((e) => e.body.type === 'reaction');
       return list.length >= 2 ? list : undefined;
     });
+    // Every event the bridge sent has exactly the fields the README's generated tables list (strict schemas).
+    expect((await h.sendManagerMessage(chat.id, { text: 'Manager here' })).status).toBe(200);
+    const message = await waitFor('the manager message', () =>
+      h.customer.events.find((e) => e.body.type === 'message'),
+    );
+    httpOutboundMessageSchema.parse(message.body);
+    httpOutboundTypingSchema.parse(typed.body);
+    for (const reaction of reactions) httpOutboundReactionSchema.parse(reaction.body);
     return [typed, ...reactions].map((event) => String(event.headers['webhook-id']));
   }
 
-  it('are derived from the hook, unique per event and never repeat after a database reset', async () => {
+  it('are derived from the hook, unique per event and never repeat after a database reset; bodies match the documented schemas', async () => {
     const first = await idsFromFreshDatabase();
     const second = await idsFromFreshDatabase(); // a new database: hook row ids start at 1 again
     expect(first[0]).toMatch(/^typing-[0-9a-f]{32}$/);
