@@ -126,7 +126,8 @@ export function App() {
     for (const chat of [...chats].sort((a, b) => (b.lastMessageAt ?? 0) - (a.lastMessageAt ?? 0))) {
       const phone = chat.client.phone;
       if (!phone) continue;
-      const list = (byScope[chat.scopeId] ??= []);
+      const list = byScope[chat.scopeId] ?? [];
+      byScope[chat.scopeId] = list;
       if (!list.includes(phone)) list.push(phone);
     }
     return byScope;
