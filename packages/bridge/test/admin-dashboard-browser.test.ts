@@ -151,6 +151,11 @@ describe.each(ENGINES)('the admin dashboard in a browser (%s)', (engine) => {
       .executeTakeFirstOrThrow();
     expect(created.kind).toBe('http');
     expect(JSON.parse(created.settings).url).toBe(`${h.customer.url}/shop`);
+    // Edit it from the same generated form: the name changes, the stored settings stay.
+    await page.getByRole('button', { name: 'Edit Shop backend' }).click();
+    await page.getByLabel('Name').fill('Shop backend (EU)');
+    await page.getByRole('button', { name: 'Save' }).click();
+    await page.getByRole('rowheader', { name: 'Shop backend (EU)' }).waitFor();
     await page.screenshot({ path: shot('admin-channels.png'), fullPage: true });
 
     // A dead job: amoCRM disconnected the channel behind the bridge's back, so delivering to amojo is refused.

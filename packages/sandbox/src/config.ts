@@ -51,6 +51,11 @@ export interface SandboxOptions {
   readonly maxDateSkewSeconds?: number;
   /** How long a hook may take before it counts as failed; default 5000 ms like amojo. */
   readonly hookTimeoutMs?: number;
+  /**
+   * Append `\n` to every hook body, not covered by `X-Signature`, as real amojo deliveries do (spec 4.1); default
+   * true. Set false only to reproduce the documentation's examples byte for byte.
+   */
+  readonly hookTrailingNewline?: boolean;
   readonly faults?: FaultSettingsInput;
   /** Clock; default `() => new Date()`. */
   readonly now?: () => Date;

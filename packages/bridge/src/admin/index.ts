@@ -1,9 +1,11 @@
 import { AmojoApiError, AmojoInputError, AmojoNetworkError, AmojoTimeoutError } from '@amojo-bridge/sdk';
 import type { FastifyError, FastifyInstance } from 'fastify';
+import type { AmocrmDeps } from '../amocrm/amocrm-deps.js';
 import { BridgeError } from '../errors.js';
 import { findNulByte } from '../find-nul-byte.js';
 import { registerAccountRoutes } from './account-routes.js';
 import type { AdminDeps } from './admin-deps.js';
+import { registerAmocrmAdminRoutes } from './amocrm-routes.js';
 import { registerChannelInstanceRoutes } from './channel-instance-routes.js';
 import { checkAdminToken } from './check-admin-token.js';
 import { registerConversationRoutes } from './conversation-routes.js';
@@ -29,7 +31,7 @@ export const ADMIN_PREFIX = '/admin/api';
 export async function registerAdminApi(
   app: FastifyInstance,
   deps: AdminDeps,
-  options: { readonly health?: AdminHealthSource } = {},
+  options: { readonly amocrm?: AmocrmDeps | undefined; readonly health?: AdminHealthSource } = {},
 ): Promise<void> {
   await registerDashboard(app, { enabled: Boolean(deps.config.adminToken) });
   const token = deps.config.adminToken;
@@ -69,6 +71,7 @@ export async function registerAdminApi(
       registerConversationRoutes(admin, deps);
       registerJobRoutes(admin, deps);
       registerHookRoutes(admin, deps);
+      if (options.amocrm) registerAmocrmAdminRoutes(admin, options.amocrm);
       if (options.health) registerHealthRoute(admin, deps, options.health);
     },
     { prefix: ADMIN_PREFIX },
@@ -82,6 +85,9 @@ type RequestLog = Parameters<Parameters<FastifyInstance['setErrorHandler']>[0]>[
 // STYLE.md "Errors"); anything unexpected is logged and answered with a generic 500.
 function adminErrorReply(error: unknown, log: RequestLog, reply: Reply) {
   if (error instanceof AdminInputError) {
+    if (error.status === 404) return reply.code(404).send({ error: 'not_found', message: error.message });
+    if (error.status === 409)
+      return reply.code(409).send({ error: 'conflict', field: error.field, message: error.message });
     return reply.code(400).send({ error: 'invalid_input', field: error.field, message: error.message });
   }
   if (error instanceof AmojoApiError) {
@@ -96,7 +102,12 @@ function adminErrorReply(error: unknown, log: RequestLog, reply: Reply) {
     return reply.code(502).send({ error: 'amojo_unreachable', message: error.message });
   }
   if (error instanceof BridgeError) {
-    const status = error.code === 'account_unknown' ? 404 : 400;
+    const status =
+      error.code === 'account_unknown' || error.code === 'instance_unknown'
+        ? 404
+        : error.code === 'amocrm_no_tokens'
+          ? 409
+          : 400;
     return reply.code(status).send({ error: error.code, message: error.message });
   }
   const fastifyError = error as Partial<FastifyError>;

@@ -42,7 +42,11 @@ export async function admitWebchatUpload(
   const refuse = (status: number, body: Record<string, string>) =>
     reply.code(status).header('connection', 'close').send(body);
   const auth = request.headers.authorization;
-  const checked = checkVisitorToken(ctx.deps, loaded, auth?.startsWith('Bearer ') ? auth.slice(7).trim() : undefined);
+  const checked = checkVisitorToken(
+    ctx.runtime,
+    loaded,
+    auth?.startsWith('Bearer ') ? auth.slice(7).trim() : undefined,
+  );
   if (!checked.ok) {
     const expired = checked.reason === 'expired';
     await refuse(401, {
@@ -126,7 +130,7 @@ export async function handleWebchatUpload(
   reply: FastifyReply,
   publicBase: string,
 ): Promise<FastifyReply> {
-  const { deps } = ctx;
+  const { runtime } = ctx;
   const { visitorId, mimeType } = admitted;
   const body = Buffer.isBuffer(request.body) ? request.body : Buffer.alloc(0);
   if (body.length === 0) return reply.code(400).send({ error: 'empty', message: 'the file is empty' });
@@ -135,7 +139,7 @@ export async function handleWebchatUpload(
     return reply.code(415).send({ error: 'type_mismatch', message: `the file's content is not ${mimeType}` });
   }
   const fileName = cleanFileName(request.headers['x-file-name'] as string | undefined);
-  const upload = await insertWebchatUpload(deps.store.db, {
+  const upload = await insertWebchatUpload(runtime.store.db, {
     instanceRowId: loaded.instance.rowId,
     visitorId,
     fileKey: randomBytes(32).toString('base64url'),
@@ -143,9 +147,9 @@ export async function handleWebchatUpload(
     mimeType,
     size: body.length,
     data: body,
-    now: deps.now().getTime(),
+    now: runtime.now().getTime(),
   });
-  deps.log.info(
+  runtime.log.info(
     { event: 'webchat_upload_stored', instanceId: loaded.instance.id, visitorId, size: upload.size, mimeType },
     'webchat upload stored',
   );

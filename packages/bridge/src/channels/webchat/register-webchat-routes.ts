@@ -1,7 +1,5 @@
 import websocket from '@fastify/websocket';
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
-import type { RelayDeps } from '../../pipelines/deps.js';
-import { listChannelInstances } from '../../store/channel-instances/index.js';
 import { originAllowed, originOf } from './check-origin.js';
 import { renderWebchatDemoPage } from './demo-page.js';
 import { handleWebchatSocket, WEBCHAT_MAX_FRAME_BYTES } from './handle-socket.js';
@@ -19,6 +17,7 @@ import type { WebchatHub } from './webchat-hub.js';
 import {
   type LoadedWebchatInstance,
   loadWebchatInstance,
+  type WebchatRuntime,
   type WebchatServerContext,
 } from './webchat-server-context.js';
 import { WEBCHAT_MAX_UPLOAD_BYTES } from './webchat-settings.js';
@@ -26,7 +25,7 @@ import { findWebchatUpload, readWebchatUploadData } from './webchat-store.js';
 
 /** Options of {@link registerWebchatRoutes}. */
 export interface RegisterWebchatRoutesOptions {
-  readonly deps: RelayDeps;
+  readonly runtime: WebchatRuntime;
   /** The hub the webchat adapters publish to. */
   readonly hub: WebchatHub;
   /** Folder of the built `webchat.js`; defaults to `dist/webchat` of this package. */
@@ -54,11 +53,11 @@ export async function registerWebchatRoutes(
   app: FastifyInstance,
   options: RegisterWebchatRoutesOptions,
 ): Promise<void> {
-  const { deps, hub } = options;
-  const ctx: WebchatServerContext = { deps, hub, limiter: options.limiter ?? createRateLimiter() };
+  const { runtime, hub } = options;
+  const ctx: WebchatServerContext = { runtime, hub, limiter: options.limiter ?? createRateLimiter() };
   const assetsDir = options.assetsDir ?? webchatAssetsDir();
-  const log = deps.log.child({ component: 'webchat' });
-  const publicUrl = deps.config.http.publicUrl;
+  const log = runtime.log.child({ component: 'webchat' });
+  const publicUrl = runtime.publicUrl;
   if (!publicUrl) {
     log.warn(
       { event: 'webchat_public_url_missing' },
@@ -89,7 +88,7 @@ export async function registerWebchatRoutes(
       await noPublicUrl(reply);
       return undefined;
     }
-    const loaded = await loadWebchatInstance(deps, request.params.instance);
+    const loaded = await loadWebchatInstance(runtime, request.params.instance);
     if (!loaded) {
       await reply
         .code(404)
@@ -112,9 +111,6 @@ export async function registerWebchatRoutes(
   };
 
   await app.register(async (scope) => {
-    scope.addHook('onClose', async () => {
-      await hub.close?.();
-    });
     await scope.register(websocket, {
       options: { maxPayload: WEBCHAT_MAX_FRAME_BYTES },
       // ws fails a socket whose frame is over maxPayload (close 1009): anyone can do that, so it is a warning
@@ -171,17 +167,17 @@ export async function registerWebchatRoutes(
 
     scope.get<{ Querystring: { instance?: string; lang?: string } }>('/webchat/demo', async (request, reply) => {
       let key = request.query.instance;
-      if (!key) {
-        const instances = await listChannelInstances(deps.store.db, {});
-        key = instances.find((i) => i.kind === 'webchat' && i.enabled)?.key;
-      }
+      if (!key) key = (await runtime.listInstances())[0]?.id;
       if (!publicUrl) return noPublicUrl(reply);
-      const loaded = key ? await loadWebchatInstance(deps, key) : undefined;
+      const loaded = key ? await loadWebchatInstance(runtime, key) : undefined;
       if (!loaded) {
         return reply
           .code(404)
           .type('text/plain; charset=utf-8')
-          .send('No webchat instance: create one (addWebchatChannel) and open /webchat/demo?instance=<key>.');
+          .send(
+            'No webchat instance: create one (amojo-bridge channels add webchat --name <name>) and open ' +
+              '/webchat/demo?instance=<key>.',
+          );
       }
       return reply.type('text/html; charset=utf-8').send(
         renderWebchatDemoPage({
@@ -247,9 +243,9 @@ export async function registerWebchatRoutes(
     scope.get<{ Params: { key: string } }>('/webchat/files/:key/*', async (request, reply) => {
       const { key } = request.params;
       const upload = /^[A-Za-z0-9_-]{43}$/.test(key)
-        ? await findWebchatUpload(deps.store.db, { fileKey: key })
+        ? await findWebchatUpload(runtime.store.db, { fileKey: key })
         : undefined;
-      const data = upload && (await readWebchatUploadData(deps.store.db, key));
+      const data = upload && (await readWebchatUploadData(runtime.store.db, key));
       if (!upload || !data) return reply.code(404).send({ error: 'not_found', message: 'no such file' });
       const inline = isInlinePicture(upload.mimeType);
       return reply
