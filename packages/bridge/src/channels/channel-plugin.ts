@@ -114,6 +114,11 @@ export interface ChannelRuntime<Settings = Readonly<Record<string, unknown>>> ex
   readonly store: Store;
   /** The database URL the store was opened with (e.g. for a PostgreSQL LISTEN connection of the channel's own). */
   readonly databaseUrl: string;
+  /**
+   * `CHANNEL_BODY_LIMIT_BYTES`: the largest body a channel's inbound route should accept (a plugin may use a lower
+   * limit of its own; uploads have their instance's). Undefined when the service sets none.
+   */
+  readonly channelBodyLimitBytes?: number | undefined;
   /** Registers a release (close a listener, a pool) run once when the bridge stops, after every adapter stopped. */
   onClose(release: () => Promise<void> | void): void;
 }

@@ -15,6 +15,7 @@ export interface CreateChannelRuntimeInput {
   readonly fetch: ChannelFetch;
   readonly publicUrl: string | undefined;
   readonly bridgeUrl: string;
+  readonly channelBodyLimitBytes?: number | undefined;
   /** The inbound transaction (the service passes the pipelines' `receiveFromChannel`). */
   readonly receive: ChannelRuntime['receive'];
 }
@@ -46,6 +47,7 @@ export function createChannelRuntime(input: CreateChannelRuntimeInput): OwnedCha
     bridgeUrl: input.bridgeUrl,
     store: input.store,
     databaseUrl: input.databaseUrl,
+    channelBodyLimitBytes: input.channelBodyLimitBytes,
     receive: input.receive,
     findInstance: async (key) => open(await findInstanceRecord(source, key)),
     async listInstances() {

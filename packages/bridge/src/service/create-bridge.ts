@@ -142,6 +142,7 @@ export async function createBridge(options: CreateBridgeOptions): Promise<Bridge
     fetch: options.fetch ?? ((input, init) => fetch(input, init)),
     publicUrl: config.http.publicUrl,
     bridgeUrl: bridgeUrlOf(config.http),
+    channelBodyLimitBytes: config.limits.channelBodyLimitBytes,
   });
   const batcher = createCommitBatcher(store, { maxBatch: 64, maxWaitMs: 2 });
   const deps: RelayDeps = { config, store, amojo, channels, metrics, log, batcher, now };

@@ -25,8 +25,8 @@ export async function registerHttpChannelRoutes(
   runtime: ChannelRuntime<HttpSettings>,
 ): Promise<void> {
   const log = runtime.log.child({ component: 'http-channel' });
-  // Plugins get no bridge config: CHANNEL_BODY_LIMIT_BYTES is not reachable here after the plugin move (merge note).
-  const bodyLimit = HTTP_CHANNEL_BODY_LIMIT_BYTES;
+  // CHANNEL_BODY_LIMIT_BYTES (config.limits, handed over by the runtime) when set; the default is the same.
+  const bodyLimit = runtime.channelBodyLimitBytes ?? HTTP_CHANNEL_BODY_LIMIT_BYTES;
   await app.register(async (scope) => {
     scope.removeAllContentTypeParsers();
     scope.addContentTypeParser('*', { parseAs: 'buffer', bodyLimit }, (_r, body, done) => done(null, body));
