@@ -307,6 +307,11 @@ export function handleWebchatSocket(ctx: WebchatServerContext, input: WebchatSoc
       form: loaded.settings.form,
       uploads: loaded.settings.uploads,
       limits: { textMaxLength: WEBCHAT_MAX_TEXT_LENGTH, frameMaxBytes: WEBCHAT_MAX_FRAME_BYTES },
+      brandColor: loaded.settings.brandColor,
+      greeting: loaded.settings.greeting,
+      position: loaded.settings.position,
+      titles: loaded.settings.titles,
+      consent: loaded.settings.consent,
     },
   });
 }

@@ -7,6 +7,8 @@ import { formatSize, type Texts } from './i18n.js';
 export interface AppProps {
   readonly client: ChatClient;
   readonly t: Texts;
+  /** Two-letter language of the visitor (picks the instance's localized title). */
+  readonly lang?: string;
 }
 
 function useChatState(client: ChatClient): ChatState {
@@ -18,7 +20,7 @@ function useChatState(client: ChatClient): ChatState {
 const time = (ms: number) => new Date(ms).toLocaleTimeString([], { hour: '2-digit', minute: '2-digit' });
 
 /** The launcher button and, when open, the chat panel. */
-export function App({ client, t }: AppProps) {
+export function App({ client, t, lang = 'en' }: AppProps) {
   const state = useChatState(client);
   const [open, setOpen] = useState(false);
   const launcher = useRef<HTMLButtonElement>(null);
@@ -50,9 +52,16 @@ export function App({ client, t }: AppProps) {
     element.addEventListener('keydown', onKey);
     return () => element.removeEventListener('keydown', onKey);
   }, [open]);
+  const config = state.config;
+  // The instance's colour: a custom property the stylesheet reads (validated server-side as #rrggbb with AA contrast).
+  const brand = config?.brandColor && /^#[0-9a-fA-F]{6}$/.test(config.brandColor) ? config.brandColor : null;
   return (
-    <div class={`root${open ? ' open' : ''}`} ref={root}>
-      {open && <Panel client={client} state={state} t={t} onClose={close} />}
+    <div
+      class={`root${open ? ' open' : ''}${config?.position === 'left' ? ' left' : ''}`}
+      ref={root}
+      style={brand ? `--brand: ${brand}` : undefined}
+    >
+      {open && <Panel client={client} state={state} t={t} lang={lang} onClose={close} />}
       <button
         ref={launcher}
         type="button"
@@ -72,12 +81,26 @@ export function App({ client, t }: AppProps) {
   );
 }
 
-function Panel({ client, state, t, onClose }: { client: ChatClient; state: ChatState; t: Texts; onClose: () => void }) {
-  const title = state.config?.title ?? t.title;
+function Panel({
+  client,
+  state,
+  t,
+  lang,
+  onClose,
+}: {
+  client: ChatClient;
+  state: ChatState;
+  t: Texts;
+  lang: string;
+  onClose: () => void;
+}) {
+  const title = state.config?.titles?.[lang] ?? state.config?.title ?? t.title;
   const status =
     state.connection === 'online' ? t.online : state.connection === 'connecting' ? t.connecting : t.offline;
   const form = state.config?.form;
-  const asksAnything = form ? form.name.ask || form.phone.ask || form.email.ask : true;
+  const asksAnything = form
+    ? form.name.ask || form.phone.ask || form.email.ask || Boolean(state.config?.consent)
+    : true;
   return (
     <section class="panel" role="dialog" aria-modal="false" aria-label={title}>
       <header class="head">
@@ -113,6 +136,8 @@ function PrechatForm({ client, state, t }: { client: ChatClient; state: ChatStat
     email: { ask: false, required: false },
   };
   const [values, setValues] = useState({ name: '', phone: '', email: '' });
+  const consent = state.config?.consent ?? null;
+  const [agreed, setAgreed] = useState(false);
   const [errors, setErrors] = useState<Record<string, string>>({});
   const first = useRef<HTMLInputElement>(null);
   useEffect(() => first.current?.focus(), []);
@@ -126,8 +151,9 @@ function PrechatForm({ client, state, t }: { client: ChatClient; state: ChatStat
       else if (value && key === 'phone' && !/^\+?[0-9][0-9 ()-]{4,30}$/.test(value)) found[key] = t.invalidPhone;
       else if (value && key === 'email' && !/^[^\s@]+@[^\s@]+\.[^\s@]+$/.test(value)) found[key] = t.invalidEmail;
     }
+    if (consent && !agreed) found.consent = t.consentRequired;
     setErrors(found);
-    const firstInvalid = fields.find((key) => found[key]);
+    const firstInvalid = [...fields, 'consent' as const].find((key) => found[key]);
     if (firstInvalid) {
       // Focus goes to the first field to fix, so a keyboard user types straight into it.
       (event.currentTarget as HTMLFormElement).querySelector<HTMLInputElement>(`#webchat-${firstInvalid}`)?.focus();
@@ -164,6 +190,31 @@ function PrechatForm({ client, state, t }: { client: ChatClient; state: ChatStat
           )}
         </div>
       ))}
+      {consent && (
+        <div class="field consent">
+          <label>
+            <input
+              id="webchat-consent"
+              type="checkbox"
+              checked={agreed}
+              aria-invalid={errors.consent ? true : undefined}
+              aria-describedby={errors.consent ? 'webchat-consent-error' : undefined}
+              onChange={(event) => setAgreed((event.target as HTMLInputElement).checked)}
+            />{' '}
+            {consent.text}
+          </label>
+          {consent.url && (
+            <a href={consent.url} target="_blank" rel="noopener noreferrer">
+              {t.consentLink}
+            </a>
+          )}
+          {errors.consent && (
+            <span class="err" id="webchat-consent-error">
+              {errors.consent}
+            </span>
+          )}
+        </div>
+      )}
       {state.error && <div class="err">{state.error}</div>}
       <button type="submit" class="primary">
         {t.start}
@@ -182,7 +233,9 @@ function Messages({ client, state, t }: { client: ChatClient; state: ChatState; 
   }, [state.messages.length, pending.length, typing]);
   return (
     <div class="body" ref={list}>
-      {state.messages.length === 0 && pending.length === 0 && <div class="empty">{t.empty}</div>}
+      {state.messages.length === 0 && pending.length === 0 && (
+        <div class="empty">{state.config?.greeting ?? t.empty}</div>
+      )}
       <div role="log" aria-live="polite" aria-label={t.messages} style="display:flex;flex-direction:column;gap:8px">
         {state.messages.map((m) => (
           <MessageItem key={m.id} message={m} t={t} />

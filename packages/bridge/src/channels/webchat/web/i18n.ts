@@ -42,6 +42,8 @@ const TEXTS = {
     remove: 'Remove',
     removeMessage: 'Remove the message that was not sent',
     characters: (n: number, max: number) => `${n.toLocaleString('en')} / ${max.toLocaleString('en')} characters`,
+    consentRequired: 'Please tick the box to continue',
+    consentLink: 'Read the terms',
   },
   ru: {
     open: 'Открыть чат',
@@ -85,6 +87,8 @@ const TEXTS = {
     remove: 'Удалить',
     removeMessage: 'Удалить неотправленное сообщение',
     characters: (n: number, max: number) => `${n.toLocaleString('ru')} / ${max.toLocaleString('ru')} символов`,
+    consentRequired: 'Отметьте согласие, чтобы продолжить',
+    consentLink: 'Условия',
   },
 } as const;
 
