@@ -225,6 +225,8 @@ function send(req) {
 }
 
 // ---- run ---------------------------------------------------------------------------------------------------
+// The commit the bridge under test was built from (read before the run: HEAD may move while it runs).
+const commit = execFileSync('git', ['rev-parse', '--short', 'HEAD'], { cwd: ROOT }).toString().trim();
 const started = Date.now();
 const rssStart = (await server.stats()).rss;
 const counts = { sent: 0, status: {}, fiveXx: 0, forgeriesAccepted: 0, transportErrors: 0, crashed: false };
@@ -279,7 +281,8 @@ try {
   counts.crashed = true;
 }
 const summary = {
-  commit: execFileSync('git', ['rev-parse', '--short', 'HEAD'], { cwd: ROOT }).toString().trim(),
+  commit,
+  seed: SEED,
   date: new Date().toISOString(),
   requested: COUNT,
   sent: counts.sent,

@@ -35,7 +35,12 @@ describe.each(ENGINES)('admin API: discard, health and the dashboard page (%s)',
     expect(health.statusCode).toBe(200);
     const body = health.json();
     expect(body.ready).toBe(true);
-    expect(body.checks.map((c: { name: string }) => c.name)).toEqual(['database', 'migrations', 'worker']);
+    expect(body.checks.map((c: { name: string }) => c.name)).toEqual([
+      'database',
+      'database_write',
+      'migrations',
+      'worker',
+    ]);
     expect(body.queue.find((row: { kind: string }) => row.kind === 'deliver-to-amojo')).toMatchObject({ dead: 1 });
     expect(body.totals.amojoCalls.ok).toBeGreaterThan(0);
     expect(typeof body.oldestDueAgeMs).toBe('number');

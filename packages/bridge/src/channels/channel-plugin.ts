@@ -115,10 +115,10 @@ export interface ChannelRuntime<Settings = Readonly<Record<string, unknown>>> ex
   /** The database URL the store was opened with (e.g. for a PostgreSQL LISTEN connection of the channel's own). */
   readonly databaseUrl: string;
   /**
-   * `CHANNEL_BODY_LIMIT_BYTES`: the largest body a channel's inbound route should accept (a plugin may use a lower
-   * limit of its own; uploads have their instance's). Undefined when the service sets none.
+   * `CHANNEL_BODY_LIMIT_BYTES`: the largest request body a channel's inbound routes should read (webchat uploads
+   * have their instance's own limit). Undefined where a runtime is built by hand (tests): use the channel default.
    */
-  readonly channelBodyLimitBytes?: number | undefined;
+  readonly bodyLimitBytes?: number | undefined;
   /** Registers a release (close a listener, a pool) run once when the bridge stops, after every adapter stopped. */
   onClose(release: () => Promise<void> | void): void;
 }

@@ -142,7 +142,7 @@ export async function createBridge(options: CreateBridgeOptions): Promise<Bridge
     fetch: options.fetch ?? ((input, init) => fetch(input, init)),
     publicUrl: config.http.publicUrl,
     bridgeUrl: bridgeUrlOf(config.http),
-    channelBodyLimitBytes: config.limits.channelBodyLimitBytes,
+    bodyLimitBytes: config.limits.channelBodyLimitBytes,
   });
   const batcher = createCommitBatcher(store, { maxBatch: 64, maxWaitMs: 2 });
   const deps: RelayDeps = { config, store, amojo, channels, metrics, log, batcher, now };
@@ -204,6 +204,20 @@ export async function createBridge(options: CreateBridgeOptions): Promise<Bridge
       name: 'database',
       check: async () => {
         await sql`select 1`.execute(store.db);
+        return true;
+      },
+    },
+    {
+      // Reads can succeed while writes fail (disk full, a read-only file or replica): overwrite one row, so the
+      // load balancer stops sending hooks that could not be stored.
+      name: 'database_write',
+      check: async () => {
+        const writtenAt = now().getTime();
+        await store.db
+          .insertInto('write_probes')
+          .values({ probe_id: 'readyz', written_at: writtenAt })
+          .onConflict((oc) => oc.column('probe_id').doUpdateSet({ written_at: writtenAt }))
+          .execute();
         return true;
       },
     },

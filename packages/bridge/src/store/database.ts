@@ -195,7 +195,7 @@ export interface AmocrmWidgetTokensTable {
 }
 
 /** The whole schema, as Kysely sees it. */
-/** `write_probes`: the `/readyz` write check, one row per process (migration 0006). */
+/** `write_probes`: the `/readyz` write check overwrites its one row (migration 0006). */
 export interface WriteProbesTable {
   readonly probe_id: string;
   readonly written_at: number;

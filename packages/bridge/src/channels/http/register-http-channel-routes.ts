@@ -25,8 +25,8 @@ export async function registerHttpChannelRoutes(
   runtime: ChannelRuntime<HttpSettings>,
 ): Promise<void> {
   const log = runtime.log.child({ component: 'http-channel' });
-  // CHANNEL_BODY_LIMIT_BYTES (config.limits, handed over by the runtime) when set; the default is the same.
-  const bodyLimit = runtime.channelBodyLimitBytes ?? HTTP_CHANNEL_BODY_LIMIT_BYTES;
+  // CHANNEL_BODY_LIMIT_BYTES (config.limits), passed to every channel's runtime.
+  const bodyLimit = runtime.bodyLimitBytes ?? HTTP_CHANNEL_BODY_LIMIT_BYTES;
   await app.register(async (scope) => {
     scope.removeAllContentTypeParsers();
     scope.addContentTypeParser('*', { parseAs: 'buffer', bodyLimit }, (_r, body, done) => done(null, body));
