@@ -104,6 +104,37 @@ describe.each(ENGINES)('admin API: channel kinds and instances (%s)', (engine) =
     expect((await call('GET', `/channel-instances/${key}`)).statusCode).toBe(404);
   });
 
+  it('rotates an http secret, showing the new one once: the old one no longer signs', async () => {
+    const created = await call('POST', '/channel-instances', {
+      kind: 'http',
+      name: 'rotating',
+      settings: { url: h.customer.url },
+    });
+    expect(created.statusCode).toBe(201);
+    const { instance, secret: oldSecret } = created.json();
+    const rotated = await call('PATCH', `/channel-instances/${instance.key}`, { rotateSecret: true });
+    expect(rotated.statusCode).toBe(200);
+    const newSecret = rotated.json().secret as string;
+    expect(newSecret).toMatch(/^[A-Za-z0-9_-]{43}$/);
+    expect(newSecret).not.toBe(oldSecret);
+    expect((await call('GET', `/channel-instances/${instance.key}`)).body).not.toContain(newSecret);
+    const event = (eventId: string) => ({
+      eventId,
+      chatKey: 'chat-rotated',
+      sender: { id: 'c-1', name: 'Rotating Rita' },
+      message: { type: 'text', text: 'hello' },
+      timestamp: Math.floor(Date.now() / 1000),
+    });
+    const withOld = await h.postCustomerEvent(event('e-old'), { secret: oldSecret, instanceKey: instance.key });
+    expect(withOld.status).toBe(401);
+    const withNew = await h.postCustomerEvent(event('e-new'), { secret: newSecret, instanceKey: instance.key });
+    expect(withNew.status).toBe(200);
+    const webchat = await call('POST', '/channel-instances', { kind: 'webchat', name: 'w' });
+    const internal = await call('PATCH', `/channel-instances/${webchat.json().instance.key}`, { rotateSecret: true });
+    expect(internal.statusCode).toBe(200);
+    expect(internal.json()).not.toHaveProperty('secret');
+  });
+
   it('refuses manager answers with 902 after the chat lost its instance, and the DELETE answer says so', async () => {
     await h.sendCustomerText('chat-orphaned', 'hello before the removal');
     const chat = await waitFor('the chat in the sandbox', () => h.chatOf('chat-orphaned'));

@@ -130,6 +130,22 @@ describe.each(ENGINES)('amoCRM sources per instance and contact linking (%s)', (
     expect(Number(row.contact_id)).toBe(existing!.id);
   });
 
+  it('links an ambiguous phone (two contacts) to the oldest contact, and logs the ambiguity', async () => {
+    const rest = (await restClientForAccount(h.bridge.deps, await account()))!;
+    const phone = (value: string) => [{ field_code: 'PHONE', values: [{ value }] }];
+    const [older] = await rest.createContacts([
+      { name: 'Ivan (first)', custom_fields_values: phone('+7 902 111-22-33') },
+    ]);
+    const [newer] = await rest.createContacts([
+      { name: 'Ivan (dup)', custom_fields_values: phone('8 (902) 111 22 33') },
+    ]);
+    expect(newer!.id).toBeGreaterThan(older!.id);
+    await post(0, 'web-ivan', 'Ivan writes', '+79021112233');
+    const chat = await waitFor('ivan chat', () => chatOf('web-ivan'));
+    expect(chat.contactId).toBe(older!.id);
+    expect(h.logs.some((l) => l.event === 'amocrm_contact_ambiguous' && l.candidates === 2)).toBe(true);
+  });
+
   it('leaves an unknown phone (and an instance with linking off) to the usual new contact and lead', async () => {
     const before = await crm();
     await post(0, 'web-new', 'New customer here', '+79990001122');

@@ -145,6 +145,22 @@ describe.each(ENGINES)('channel registry (%s)', (engine) => {
     await registry.stopAll();
   });
 
+  it('applies a change made through management in this process at once', async () => {
+    const registry = registryOf();
+    const inProcess = { ...deps, channels: registry };
+    await createChannelInstance(inProcess, { kind: 'probe', name: 'a', key: 'a', settings: { token: SECRET } });
+    expect(log).toEqual(['create a token=decrypted']);
+    await updateChannelInstance(inProcess, 'a', { settings: { typing: true } });
+    expect(log).toEqual(['create a token=decrypted', 'stop a', 'create a token=decrypted']);
+    await updateChannelInstance(inProcess, 'a', { enabled: false });
+    expect(log.at(-1)).toBe('stop a');
+    await updateChannelInstance(inProcess, 'a', { enabled: true });
+    expect(log.at(-1)).toBe('create a token=decrypted');
+    await removeChannelInstance(inProcess, 'a');
+    expect(log.at(-1)).toBe('stop a');
+    await registry.stopAll();
+  });
+
   it('hands inbound events to the receiver and turns its refusals into ChannelEventRefusedError', async () => {
     const registry = registryOf();
     const runtime = registry.runtimeOf('probe')!;

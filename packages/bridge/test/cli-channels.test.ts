@@ -1,23 +1,27 @@
 // `amojo-bridge channels ...` manages every kind from the plugins' schemas: --set typed by the schema, secrets shown
 // once, bad input refused with exit 2 naming the setting, removal saying what happens to the conversations.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { type CliIo, runCli } from '../src/cli/index.js';
+import { type CliIo, type RunCliOptions, runCli } from '../src/cli/index.js';
 import { openStore } from '../src/store/open-store.js';
 import { createServiceWorld, type ServiceWorld } from './service-harness.js';
 import { ENGINES } from './support/databases.js';
 
-async function run(argv: string[], env: CliIo['env']) {
+async function run(argv: string[], env: CliIo['env'], options: RunCliOptions = {}) {
   let stdout = '';
   let stderr = '';
-  const code = await runCli(argv, {
-    stdout: (text) => {
-      stdout += text;
+  const code = await runCli(
+    argv,
+    {
+      stdout: (text) => {
+        stdout += text;
+      },
+      stderr: (text) => {
+        stderr += text;
+      },
+      env,
     },
-    stderr: (text) => {
-      stderr += text;
-    },
-    env,
-  });
+    options,
+  );
   return { code, stdout, stderr };
 }
 
@@ -78,6 +82,14 @@ describe.each(ENGINES)('amojo-bridge channels against a database (%s)', (engine)
     ]);
     expect(listed.stdout).not.toContain(secret);
     expect(listed.stderr).not.toContain(secret);
+
+    const before = (await settingsOf('crm')).secretEnc;
+    const rotated = await run(['channels', 'update', 'crm', '--rotate-secret'], world.env);
+    expect(rotated.code).toBe(0);
+    const newSecret = /secret: (\S+)/.exec(rotated.stdout)?.[1];
+    expect(newSecret).toMatch(/^[A-Za-z0-9_-]{43}$/);
+    expect(newSecret).not.toBe(secret);
+    expect((await settingsOf('crm')).secretEnc).not.toBe(before);
   });
 
   it('refuses a bad kind, an unknown setting and a bad value with exit 2, saving nothing', async () => {
@@ -146,12 +158,28 @@ describe.each(ENGINES)('amojo-bridge channels against a database (%s)', (engine)
     expect(unknown.stderr).toMatch(/No channel instance nope/);
   });
 
-  it('removes an instance', async () => {
-    const removed = await run(['channels', 'remove', 'site'], world.env);
+  it('removes an instance, telling the lifecycle listeners', async () => {
+    const seen: string[] = [];
+    const listeners: RunCliOptions = {
+      instanceListeners: () => ({
+        onInstanceRemoved: ({ instance }) => {
+          seen.push(`removed ${instance.kind} ${instance.key}`);
+        },
+        onInstanceCreated: () => {
+          throw new Error('the amoCRM source could not be created');
+        },
+      }),
+    };
+    const removed = await run(['channels', 'remove', 'site'], world.env, listeners);
+    expect(seen).toEqual(['removed webchat site']);
     expect(removed.code).toBe(0);
     expect(removed.stdout).toContain('removed webchat instance site');
     const again = await run(['channels', 'remove', 'site'], world.env);
     expect(again.code).toBe(1);
     expect(again.stderr).toMatch(/No channel instance site/);
+    // A failing listener does not undo the change; the person is told.
+    const added = await run(['channels', 'add', 'webchat', '--name', 'x', '--key', 'x'], world.env, listeners);
+    expect(added.code).toBe(0);
+    expect(added.stderr).toContain('warning: onInstanceCreated failed: the amoCRM source could not be created');
   });
 });

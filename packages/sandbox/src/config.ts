@@ -90,7 +90,9 @@ export const DEMO = {
 } as const;
 
 /** A demo setup: one channel, one account with two managers, one OAuth integration. */
-export function defaultDemoConfig(overrides: { hookUrl?: string } = {}): SandboxOptions {
+export function defaultDemoConfig(
+  overrides: { hookUrl?: string; redirectUri?: string; disabledHookUrl?: string } = {},
+): SandboxOptions {
   return {
     channels: [
       {
@@ -128,7 +130,8 @@ export function defaultDemoConfig(overrides: { hookUrl?: string } = {}): Sandbox
       {
         clientId: DEMO.clientId,
         clientSecret: DEMO.clientSecret,
-        redirectUri: DEMO.redirectUri,
+        redirectUri: overrides.redirectUri ?? DEMO.redirectUri,
+        ...(overrides.disabledHookUrl ? { disabledHookUrl: overrides.disabledHookUrl } : {}),
         channelId: DEMO.channelId,
         multipleSources: true,
       },

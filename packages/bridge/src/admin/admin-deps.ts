@@ -21,8 +21,8 @@ export interface AdminDeps {
   readonly plugins?: Readonly<Record<string, AnyChannelPlugin>>;
   /** Run after an instance is created, updated or removed (see `channels/manage-instances.ts`). */
   readonly listeners?: InstanceLifecycleListeners;
-  /** The running bridge's adapters, so a removed or disabled instance stops at once. */
-  readonly channels?: { forget(instanceKey: string): Promise<void> };
+  /** The running bridge's adapters, so a change takes effect at once (a removed or disabled instance stops). */
+  readonly channels?: { reload(instanceKey: string): Promise<void> };
   /** `fetch` for channel checks (the global one by default). */
   readonly fetch?: ChannelFetch;
 }

@@ -33,6 +33,7 @@ const updateBody = z
     accountId: accountId.nullable().optional(),
     settings: settings.optional(),
     enabled: z.boolean().optional(),
+    rotateSecret: z.literal(true).optional(),
   })
   .strict();
 const keyParams = z.object({ key: z.string().min(1).max(200) });
@@ -43,7 +44,7 @@ const listQuery = z.object({ kind: kind.optional() }).strict();
  * - `GET /channel-kinds`: each plugin's kind, settings as JSON Schema and its secret fields (the dashboard's forms);
  * - `GET /channel-instances[?kind=]`, `GET /channel-instances/:key`;
  * - `POST /channel-instances` `{ kind, name, accountId?, key?, settings }`: 201, the instance secret shown once;
- * - `PATCH /channel-instances/:key` `{ name?, accountId?, settings? (merge patch), enabled? }`;
+ * - `PATCH /channel-instances/:key` `{ name?, accountId?, settings? (merge patch), enabled?, rotateSecret? }`;
  * - `DELETE /channel-instances/:key`: 204, or 200 with a note when conversations lose their messenger (902).
  * Secret settings are never returned; a bad field is a 400 naming it.
  */
@@ -97,6 +98,7 @@ export function registerChannelInstanceRoutes(app: FastifyInstance, deps: AdminD
     const updated = await withFields(() => updateChannelInstance(manage, params.key, body));
     return {
       instance: updated.instance,
+      ...(updated.secret ? { secret: updated.secret, note: 'The new secret is shown only once; store it now.' } : {}),
       connectionInfo: updated.connectionInfo,
       notes: updated.notes,
       problems: updated.problems,

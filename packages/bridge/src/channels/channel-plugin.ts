@@ -28,8 +28,10 @@ import type {
  *   3. running: every inbound event goes through `runtime.receive(event)`; the outbound pipelines call the
  *      adapter's `send` and whichever optional methods it has; when an instance's settings, secret or account
  *      change, or it is removed or disabled, the old adapter's `stop()` is awaited and (unless removed) a new one is
- *      created from the new record;
- *   4. stop (`bridge.stop()`): every adapter's `stop()`, then the `runtime.onClose` callbacks, then the server.
+ *      created from the new record: at once when the change is made through this process's admin API, otherwise
+ *      at the adapter's next use or the bridge's next re-read of the instances (every 30 s);
+ *   4. stop (`bridge.stop()`): the server stops taking requests (routes' in-flight requests finish), in-flight jobs
+ *      finish, then every adapter's `stop()`, then the `runtime.onClose` callbacks.
  *
  * Management (CLI `amojo-bridge channels ...`, admin API `/admin/api/channel-instances`, dashboard) runs in the same
  * process or in another one (the CLI), with a `ChannelManagementContext` only: no inbound port, no adapters.

@@ -21,7 +21,7 @@ import {
   type ChannelRuntime,
 } from './channel-plugin.js';
 import { createChannelRuntime, type OwnedChannelRuntime } from './create-channel-runtime.js';
-import { listInstanceRecords, openInstanceRecord } from './read-instance-record.js';
+import { findInstanceRecord, listInstanceRecords, openInstanceRecord } from './read-instance-record.js';
 
 /** What the pipelines may send to a started instance, derived from its adapter (its methods are its capabilities). */
 export interface ChannelCapabilities extends Readonly<Record<ChannelMessageType, boolean>> {
@@ -80,6 +80,11 @@ export interface ChannelRegistry {
   sync(): Promise<void>;
   /** Stops the adapter of a removed or disabled instance, if one runs here. */
   forget(instanceKey: string): Promise<void>;
+  /**
+   * Re-reads one instance after a change made in this process (the admin API): a changed one gets a fresh adapter
+   * at once, a removed or disabled one is stopped. Failures to start are logged, as at start.
+   */
+  reload(instanceKey: string): Promise<void>;
   /** Stops every started adapter, then releases what the runtimes hold (`onClose`). */
   stopAll(): Promise<void>;
 }
@@ -211,6 +216,16 @@ export function createChannelRegistry(options: ChannelRegistryOptions): ChannelR
       const entry = started.get(instanceKey);
       started.delete(instanceKey);
       await stopOne(entry, instanceKey);
+    },
+    async reload(instanceKey) {
+      const record = await findInstanceRecord(source, instanceKey);
+      if (!record || !owned.has(record.kind)) {
+        const entry = started.get(instanceKey);
+        started.delete(instanceKey);
+        await stopOne(entry, instanceKey);
+        return;
+      }
+      await adapterFor(record).catch(() => undefined);
     },
     async stopAll() {
       const all = [...started.entries()];

@@ -1,5 +1,5 @@
 import { randomBytes } from 'node:crypto';
-import type { HttpConfig } from '../config/bridge-config.js';
+import type { BridgeConfig, HttpConfig } from '../config/bridge-config.js';
 import { bridgeUrlOf } from '../config/bridge-url.js';
 import { BridgeError } from '../errors.js';
 import type { Logger } from '../log.js';
@@ -51,6 +51,17 @@ export interface InstanceLifecycleListeners {
   readonly onInstanceRemoved?: (event: InstanceLifecycleEvent) => Promise<void> | void;
 }
 
+/**
+ * Builds the lifecycle listeners of one process from what it opened. The one place to plug them in for the whole
+ * product is `runCli(argv, io, { instanceListeners })` in `src/cli.ts`: the `channels` commands and `start` (its
+ * admin API) both use it; embedding code passes it to `createBridge({ instanceListeners })`.
+ */
+export type InstanceListenersFactory = (input: {
+  readonly store: Store;
+  readonly config: BridgeConfig;
+  readonly log: Logger;
+}) => InstanceLifecycleListeners;
+
 /** What instance management needs; `RelayDeps` (plus listeners) satisfies it. */
 export interface ManageInstancesDeps {
   readonly store: Store;
@@ -66,8 +77,8 @@ export interface ManageInstancesDeps {
   /** The kinds; `channelPlugins` by default. */
   readonly plugins?: Readonly<Record<string, AnyChannelPlugin>>;
   readonly listeners?: InstanceLifecycleListeners;
-  /** In a running bridge: its adapters, so a removed or disabled instance stops at once. */
-  readonly channels?: { forget(instanceKey: string): Promise<void> };
+  /** In a running bridge: its adapters, so a change takes effect at once (a removed or disabled instance stops). */
+  readonly channels?: { reload(instanceKey: string): Promise<void> };
 }
 
 /** Input of {@link createChannelInstance}. */
@@ -110,6 +121,16 @@ export interface UpdateChannelInstanceInput {
   /** A JSON Merge Patch over the settings (`null` removes a key; secret settings given in clear text replace). */
   readonly settings?: Readonly<Record<string, unknown>> | undefined;
   readonly enabled?: boolean | undefined;
+  /**
+   * Replaces the instance secret with a new random one (a leaked http signing key; visitors of a webchat then start
+   * new chats, their tokens no longer verify). Returned once for kinds that show it.
+   */
+  readonly rotateSecret?: boolean | undefined;
+}
+
+/** What {@link updateChannelInstance} answers: a rotated secret only for kinds that show it once. */
+export interface UpdatedChannelInstance extends InstanceChangeResult {
+  readonly secret?: string;
 }
 
 /** What {@link removeChannelInstance} answers. */
@@ -162,6 +183,7 @@ export async function createChannelInstance(
     { event: 'channel_instance_created', key, kind: plugin.kind, accountId: accountRowId },
     'channel instance created',
   );
+  await deps.channels?.reload(key);
   const problems = await announce(deps, 'onInstanceCreated', { instance });
   return {
     instance,
@@ -191,9 +213,13 @@ export async function updateChannelInstance(
   deps: ManageInstancesDeps,
   key: string,
   input: UpdateChannelInstanceInput,
-): Promise<InstanceChangeResult> {
+): Promise<UpdatedChannelInstance> {
   const existing = await mustFind(deps, key);
   const plugin = pluginFor(deps, existing.kind);
+  if (input.rotateSecret && plugin.instanceSecret === 'none') {
+    throw new InstanceInputError('rotateSecret', `rotateSecret: a ${plugin.kind} instance has no secret`);
+  }
+  const secret = input.rotateSecret ? randomBytes(32).toString('base64url') : undefined;
   const name = input.name === undefined ? undefined : checkName(input.name);
   const accountRowId =
     input.accountId === undefined
@@ -231,14 +257,24 @@ export async function updateChannelInstance(
     accountId: accountRowId,
     settings: sealed,
     enabled: input.enabled,
+    ...(secret ? { secret, encryptionKey: deps.config.encryptionKey } : {}),
     now: nowOf(deps),
   });
-  if (!stored.enabled) await deps.channels?.forget(key);
+  await deps.channels?.reload(key);
   const previous = toManagedInstance(plugin, existing);
   const instance = toManagedInstance(plugin, stored);
-  deps.log.info({ event: 'channel_instance_updated', key, kind: existing.kind }, 'channel instance updated');
+  deps.log.info(
+    { event: 'channel_instance_updated', key, kind: existing.kind, secretRotated: Boolean(secret) },
+    'channel instance updated',
+  );
   const problems = await announce(deps, 'onInstanceUpdated', { instance, previous });
-  return { instance, connectionInfo: await connectionInfoOf(deps, plugin, stored), notes, problems };
+  return {
+    instance,
+    connectionInfo: await connectionInfoOf(deps, plugin, stored),
+    notes,
+    problems,
+    ...(secret && plugin.instanceSecret === 'shown-once' ? { secret } : {}),
+  };
 }
 
 /**
@@ -256,7 +292,7 @@ export async function removeChannelInstance(deps: ManageInstancesDeps, key: stri
     .executeTakeFirst();
   const conversations = Number(counted?.n ?? 0);
   await deleteChannelInstance(deps.store.db, { key });
-  await deps.channels?.forget(key);
+  await deps.channels?.reload(key);
   const instance = toManagedInstance(plugin, existing);
   deps.log.info(
     { event: 'channel_instance_removed', key, kind: existing.kind, conversations },

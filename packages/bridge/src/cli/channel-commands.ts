@@ -5,34 +5,23 @@ import type { JsonSchemaNode } from '../channels/manage/settings-schema.js';
 import {
   createChannelInstance,
   getManagedInstance,
-  type InstanceLifecycleListeners,
+  type InstanceListenersFactory,
   type InstanceWithInfo,
   listManagedInstances,
   type ManageInstancesDeps,
   removeChannelInstance,
   updateChannelInstance,
 } from '../channels/manage-instances.js';
-import { type BridgeConfig, bridgeUrlOf } from '../config/index.js';
-import type { Logger } from '../log.js';
+import { bridgeUrlOf } from '../config/index.js';
 import { listAccounts } from '../store/accounts/index.js';
 import type { Store } from '../store/store.js';
 import { type CliIo, EXIT } from './cli-io.js';
 import { type CommandOptions, setUp, withStore } from './commands.js';
 import { SettingsOptionError, settingsFromOptions } from './parse-settings-options.js';
 
-/**
- * The lifecycle listeners of instance changes made from the CLI; the same ones a bridge gets through
- * `createBridge({ instanceListeners })`. Replaceable for embedding (and tests) through `runCli`'s callers.
- */
-export type ListenersFor = (input: {
-  readonly store: Store;
-  readonly config: BridgeConfig;
-  readonly log: Logger;
-}) => InstanceLifecycleListeners;
-
 /** Options of the channel commands. */
 export interface ChannelCommandOptions extends CommandOptions {
-  readonly listenersFor?: ListenersFor | undefined;
+  readonly listenersFor?: InstanceListenersFactory | undefined;
 }
 
 async function withManagement<T>(
@@ -176,6 +165,7 @@ export async function runUpdateChannel(
     readonly sets: readonly string[];
     readonly unsets: readonly string[];
     readonly enabled?: boolean | undefined;
+    readonly rotateSecret?: boolean | undefined;
   },
 ): Promise<number> {
   const { io } = options;
@@ -195,10 +185,13 @@ export async function runUpdateChannel(
         accountId: options.detach ? null : options.accountId,
         settings,
         enabled: options.enabled,
+        rotateSecret: options.rotateSecret,
       });
       printInstance(io, updated, await amojoIdsOf(deps.store), bridgeUrlOf(deps.config.http));
+      if (updated.secret) io.stdout(`secret: ${updated.secret}\n`);
       for (const note of updated.notes) io.stdout(`note: ${note}\n`);
       for (const problem of updated.problems) io.stderr(`warning: ${problem}\n`);
+      if (updated.secret) io.stdout('The new secret is shown only once; store it now.\n');
       return EXIT.ok;
     });
   } catch (error) {

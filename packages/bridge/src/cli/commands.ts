@@ -1,6 +1,7 @@
 import { AmojoClient } from '@amojo-bridge/sdk';
 import { connectAccount } from '../accounts/connect-account.js';
 import { disconnectAccount } from '../accounts/disconnect-account.js';
+import type { InstanceListenersFactory } from '../channels/manage-instances.js';
 import { type BridgeConfig, loadConfig } from '../config/index.js';
 import { createLogger, type Logger } from '../log.js';
 import { discardJob } from '../pipelines/discard-job.js';
@@ -51,9 +52,16 @@ export function hookUrlOf(config: BridgeConfig, scopeId = ':scope_id'): string {
 }
 
 /** `amojo-bridge start`: runs until SIGINT/SIGTERM, then stops gracefully. */
-export async function runStart(options: CommandOptions): Promise<void> {
+export async function runStart(
+  options: CommandOptions & { readonly listenersFor?: InstanceListenersFactory | undefined },
+): Promise<void> {
   const { config, log } = setUp(options, 'stdout');
-  const bridge = await createBridge({ config, log, owner: 'amojo-bridge start' });
+  const bridge = await createBridge({
+    config,
+    log,
+    owner: 'amojo-bridge start',
+    ...(options.listenersFor ? { instanceListeners: options.listenersFor } : {}),
+  });
   let url: string;
   try {
     url = await bridge.start();

@@ -2,10 +2,11 @@ import { AmojoClient } from '@amojo-bridge/sdk';
 import { Command, CommanderError } from 'commander';
 import { sourceSyncListeners } from '../amocrm/source-sync-listeners.js';
 import { channelPlugins } from '../channels/channel-plugins.js';
+import { combineInstanceListeners } from '../channels/combine-instance-listeners.js';
+import type { InstanceListenersFactory } from '../channels/manage-instances.js';
 import { BridgeConfigError } from '../errors.js';
 import { DataLockedError } from '../store/sqlite/owner-lock.js';
 import {
-  type ListenersFor,
   runAddChannel,
   runAddHttpChannel,
   runListChannels,
@@ -27,7 +28,8 @@ class CliExit extends Error {
 
 /** Options of {@link runCli} for embedding: what runs after the `channels` commands change an instance. */
 export interface RunCliOptions {
-  readonly instanceListeners?: ListenersFor;
+  /** Run after `channels` commands and the admin API of `start` change an instance (`manage-instances.ts`). */
+  readonly instanceListeners?: InstanceListenersFactory;
 }
 
 const collect = (value: string, previous: string[]): string[] => [...previous, value];
@@ -62,7 +64,7 @@ export async function runCli(argv: readonly string[], io: CliIo, options: RunCli
 }
 
 // From the CLI too, sources follow instances when the amoCRM integration is configured (see sourceSyncListeners).
-const amocrmSourceListeners: ListenersFor = ({ store, config, log }) =>
+const amocrmSourceListeners: InstanceListenersFactory = ({ store, config, log }) =>
   config.amocrm
     ? sourceSyncListeners({
         store,
@@ -78,7 +80,11 @@ const amocrmSourceListeners: ListenersFor = ({ store, config, log }) =>
     : {};
 
 function buildProgram(io: CliIo, cliOptions: RunCliOptions): Command {
-  const listenersFor = cliOptions.instanceListeners ?? amocrmSourceListeners;
+  // The channels commands: sources follow instances, then the caller's listeners. `start` gets only the caller's:
+  // createBridge adds the source sync of its own admin API itself.
+  const extra = cliOptions.instanceListeners;
+  const listenersFor: InstanceListenersFactory = (input) =>
+    combineInstanceListeners(amocrmSourceListeners(input), extra?.(input)) ?? {};
   const configOption = ['--config <file>', 'JSON config file (environment variables override its values)'] as const;
   const program = new Command('amojo-bridge')
     .description('Durable, ordered, idempotent relay between messengers and amoCRM chats (amojo)')
@@ -98,7 +104,7 @@ function buildProgram(io: CliIo, cliOptions: RunCliOptions): Command {
     .description('start the bridge: migrate the database, serve hooks, channels, admin API and metrics')
     .option(...configOption)
     .action(async (options: { config?: string }) => {
-      await runStart({ file: options.config, io });
+      await runStart({ file: options.config, io, listenersFor: extra });
     });
 
   configure(program.command('migrate'))
@@ -197,6 +203,7 @@ function buildProgram(io: CliIo, cliOptions: RunCliOptions): Command {
     .option('--unset <key>', 'remove a setting (back to its default), repeatable', collect, [])
     .option('--enable', 'serve it again')
     .option('--disable', 'stop serving it (kept with its conversations)')
+    .option('--rotate-secret', 'replace the instance secret (printed once for http)')
     .option(...configOption)
     .action(
       async (
@@ -209,6 +216,7 @@ function buildProgram(io: CliIo, cliOptions: RunCliOptions): Command {
           unset: string[];
           enable?: boolean;
           disable?: boolean;
+          rotateSecret?: boolean;
           config?: string;
         },
       ) => {
@@ -227,6 +235,7 @@ function buildProgram(io: CliIo, cliOptions: RunCliOptions): Command {
           sets: options.set,
           unsets: options.unset,
           enabled: options.enable ? true : options.disable ? false : undefined,
+          rotateSecret: options.rotateSecret,
         });
         if (code !== EXIT.ok) throw new CliExit(code);
       },

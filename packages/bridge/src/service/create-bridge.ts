@@ -11,7 +11,7 @@ import {
 } from '../amocrm/index.js';
 import { combineInstanceListeners } from '../channels/combine-instance-listeners.js';
 import { channelPlugins, createChannelRegistry } from '../channels/index.js';
-import type { InstanceLifecycleListeners } from '../channels/manage-instances.js';
+import type { InstanceListenersFactory } from '../channels/manage-instances.js';
 import { type BridgeConfig, bridgeUrlOf } from '../config/index.js';
 import { registerHookIntake } from '../intake/index.js';
 import { createLogger, type Logger } from '../log.js';
@@ -55,7 +55,7 @@ export interface CreateBridgeOptions {
    * Run after the admin API creates, updates or removes a channel instance (`channels/manage-instances.ts`), e.g. to
    * keep the account's amoCRM sources in step. The CLI's `channels` commands take the same listeners.
    */
-  readonly instanceListeners?: InstanceLifecycleListeners;
+  readonly instanceListeners?: InstanceListenersFactory;
   /**
    * How often the bridge re-reads the channel instances, ms: adapters of instances created, changed or removed by
    * another process (the CLI) start or stop within this time. Default 30 000; 0 turns it off.
@@ -165,7 +165,7 @@ export async function createBridge(options: CreateBridgeOptions): Promise<Bridge
   // Sources follow instances: every instance change made through the admin API syncs the account's amoCRM sources.
   const listeners = combineInstanceListeners(
     amocrmDeps ? sourceSyncListeners(amocrmDeps) : undefined,
-    options.instanceListeners,
+    options.instanceListeners?.({ store, config, log }),
   );
   await registerAdminApi(
     app,
