@@ -94,6 +94,7 @@ export async function reactionToChannel(deps: RelayDeps, job: Job<ReactionToChan
     eventId: p.eventId ?? `reaction-${p.hookId}`,
     recipient: route.recipient,
     messageId: target.msgid,
+    ...(target.channelMessageId ? { channelMessageId: target.channelMessageId } : {}),
     type: p.type,
     ...(p.emoji ? { emoji: p.emoji } : {}),
     senderId: p.amojoUserId,
