@@ -18,6 +18,7 @@ export function listMigrations(dialect: StoreDialect): Readonly<Record<string, M
     '0002-webchat': webchatMigration(dialect),
     '0003-hook-references': hookReferencesMigration(),
     '0005-amocrm': amocrmMigration(),
+    // Sorts after '0005-amocrm' (a prefix sorts first) and before any 0006.
     '0005-amocrm-tokens-saved-at': amocrmTokensSavedAtMigration(),
     '0006-scoped-dedup-and-write-probe': scopedDedupAndWriteProbeMigration(),
     '0011-channel-events-and-telegram-files': channelEventsAndTelegramFilesMigration(dialect),
