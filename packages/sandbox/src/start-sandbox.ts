@@ -10,6 +10,7 @@ import { SandboxError } from './errors.js';
 import { registerApiFaults } from './faults/register-api-faults.js';
 import { HookSender } from './hooks/send-hook.js';
 import { registerInbox } from './inbox-assets.js';
+import { acquireLockFile } from './state/lock-file.js';
 import { createStatePersister, type StatePersister } from './state/persist-state.js';
 import { SandboxState } from './state/sandbox-state.js';
 
@@ -92,9 +93,27 @@ export async function startSandbox(options: SandboxOptions): Promise<Sandbox> {
   });
   const uploads = new UploadStore();
   let persister: StatePersister | undefined;
+  let releaseStateFile = (): void => {};
   if (options.stateFile !== undefined) {
+    // Only the owner of a state file reads and writes it: a second sandbox on the same file would save its stale
+    // copy over the first one's newer state when it stops.
+    const lock = acquireLockFile(`${options.stateFile}.lock`, 'amojo-sandbox');
+    if (lock.held) {
+      const { holder } = lock;
+      throw new SandboxError(
+        `the state file ${options.stateFile} is in use by process ${holder.pid} (${holder.command}, since ` +
+          `${holder.startedAt}): stop that process first, or give this sandbox another --state-file`,
+        { code: 'STATE_FILE_LOCKED' },
+      );
+    }
+    releaseStateFile = lock.release;
     persister = createStatePersister({ file: options.stateFile, state, crm, uploads, log });
-    await persister.load();
+    try {
+      await persister.load();
+    } catch (error) {
+      releaseStateFile();
+      throw error;
+    }
   }
   let baseUrl = '';
   const apiFaults = registerApiFaults(app, state);
@@ -130,6 +149,7 @@ export async function startSandbox(options: SandboxOptions): Promise<Sandbox> {
     control.close();
     await hooks.close();
     await app.close();
+    releaseStateFile();
     throw error;
   }
   persister?.watch();
@@ -150,7 +170,11 @@ export async function startSandbox(options: SandboxOptions): Promise<Sandbox> {
         await hooks.close();
         await app.close();
         // After the server is closed nothing changes any more: this save is the last word.
-        await persister?.close();
+        try {
+          await persister?.close();
+        } finally {
+          releaseStateFile();
+        }
       })();
       return closed;
     },

@@ -5,6 +5,7 @@ import { channelPlugins } from '../channels/channel-plugins.js';
 import { combineInstanceListeners } from '../channels/combine-instance-listeners.js';
 import type { InstanceListenersFactory } from '../channels/manage-instances.js';
 import { BridgeConfigError } from '../errors.js';
+import { DataLockedError } from '../store/sqlite/owner-lock.js';
 import {
   runAddChannel,
   runAddHttpChannel,
@@ -53,7 +54,7 @@ export async function runCli(argv: readonly string[], io: CliIo, options: RunCli
       if (error.code === 'commander.helpDisplayed' || error.code === 'commander.version') return EXIT.ok;
       return EXIT.usage;
     }
-    if (error instanceof BridgeConfigError) {
+    if (error instanceof BridgeConfigError || error instanceof DataLockedError) {
       io.stderr(`${error.message}\n`);
       return EXIT.usage;
     }

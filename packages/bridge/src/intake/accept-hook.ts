@@ -69,7 +69,7 @@ export async function acceptHook(trx: Executor, input: AcceptHookInput): Promise
     reason: null,
   });
   if (stored.duplicateOf !== undefined) return { hookId: stored.hookId, kind: hook.kind, outcome: 'duplicate' };
-  const job = jobFor(input.scopeId, hook, stored.hookId);
+  const job = jobFor(input.scopeId, hook, stored.hookId, input.rawBody);
   if (job) {
     const jobId = await enqueue(trx, job);
     await trx.updateTable('hooks').set({ job_id: jobId }).where('id', '=', stored.hookId).execute();
@@ -87,7 +87,13 @@ export function dedupKeyOf(hook: ParsedHook, rawBody: string): string {
   return `${hook.kind}:${createHash('sha256').update(rawBody).digest('hex')}`;
 }
 
-function jobFor(scopeId: string, hook: ParsedHook, hookId: number) {
+// The `webhook-id` of a typing or reaction event sent to a customer system: derived from the hook itself (its scope
+// and raw bytes, which carry amojo's timestamps), so it is the same on every retry and never repeats for another
+// event, even after the database is reset and hook row ids start over.
+const eventIdOf = (kind: string, scopeId: string, rawBody: string): string =>
+  `${kind}-${createHash('sha256').update(scopeId).update('\n').update(rawBody).digest('hex').slice(0, 32)}`;
+
+function jobFor(scopeId: string, hook: ParsedHook, hookId: number, rawBody: string) {
   switch (hook.kind) {
     case 'message':
     case 'comment':
@@ -108,6 +114,7 @@ function jobFor(scopeId: string, hook: ParsedHook, hookId: number) {
           amojoUserId: hook.amojoUserId,
           expiresAtMs: hook.expiredAt * 1000,
           hookId,
+          eventId: eventIdOf('typing', scopeId, rawBody),
         },
         maxAttempts: 1,
       };
@@ -125,6 +132,7 @@ function jobFor(scopeId: string, hook: ParsedHook, hookId: number) {
           type: hook.type,
           emoji: hook.emoji ?? null,
           hookId,
+          eventId: eventIdOf('reaction', scopeId, rawBody),
         },
         maxAttempts: 10,
       };

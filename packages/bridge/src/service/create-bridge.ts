@@ -31,7 +31,7 @@ import { migrate } from '../store/migrate.js';
 import { listMigrations } from '../store/migrations/index.js';
 import { openStore } from '../store/open-store.js';
 import type { Store } from '../store/store.js';
-import { registerHealthRoutes } from './health-routes.js';
+import { type ReadinessCheck, registerHealthRoutes, runReadinessChecks } from './health-routes.js';
 import { createMaintenance, type Maintenance } from './maintenance.js';
 import { toQueueStatRows } from './queue-stat-rows.js';
 
@@ -50,6 +50,8 @@ export interface CreateBridgeOptions {
    * once. See `start()` for why it waits.
    */
   readonly startReconcileTimeoutMs?: number;
+  /** What this process is, recorded in the SQLite lock file (`<file>.lock`); default `amojo-bridge`. */
+  readonly owner?: string;
   /**
    * Run after the admin API creates, updates or removes a channel instance (`channels/manage-instances.ts`), e.g. to
    * keep the account's amoCRM sources in step. The CLI's `channels` commands take the same listeners.
@@ -105,7 +107,12 @@ export async function createBridge(options: CreateBridgeOptions): Promise<Bridge
   const startReconcileTimeoutMs = options.startReconcileTimeoutMs ?? 10_000;
   const channelSyncIntervalMs = options.channelSyncIntervalMs ?? 30_000;
 
-  const store = openStore({ databaseUrl: config.databaseUrl, log: log.child({ component: 'store' }) });
+  // On SQLite the service owns its file: a second bridge (or demo) on it is refused, naming the holder's pid.
+  const store = openStore({
+    databaseUrl: config.databaseUrl,
+    log: log.child({ component: 'store' }),
+    owner: options.owner ?? 'amojo-bridge',
+  });
   try {
     await migrate(store);
   } catch (error) {
@@ -168,7 +175,8 @@ export async function createBridge(options: CreateBridgeOptions): Promise<Bridge
       ...(options.fetch ? { fetch: options.fetch } : {}),
       ...(listeners ? { listeners } : {}),
     },
-    { amocrm: amocrmDeps },
+    // The dashboard's health summary reads the same checks and instruments as /readyz and /metrics (defined below).
+    { amocrm: amocrmDeps, health: { readiness: () => runReadinessChecks(readinessChecks), metrics } },
   );
   registerImportFileRoutes(app, deps);
 
@@ -193,40 +201,38 @@ export async function createBridge(options: CreateBridgeOptions): Promise<Bridge
     ...config.maintenance,
   });
   const expectedMigrations = Object.keys(listMigrations(store.dialect)).length;
-  registerHealthRoutes(app, {
-    metrics,
-    checks: [
-      {
-        name: 'database',
-        check: async () => {
-          await sql`select 1`.execute(store.db);
-          return true;
-        },
+  const readinessChecks: ReadinessCheck[] = [
+    {
+      name: 'database',
+      check: async () => {
+        await sql`select 1`.execute(store.db);
+        return true;
       },
-      {
-        // Reads can succeed while writes fail (disk full, a read-only file or replica): overwrite one row, so the
-        // load balancer stops sending hooks that could not be stored.
-        name: 'database_write',
-        check: async () => {
-          const writtenAt = now().getTime();
-          await store.db
-            .insertInto('write_probes')
-            .values({ probe_id: 'readyz', written_at: writtenAt })
-            .onConflict((oc) => oc.column('probe_id').doUpdateSet({ written_at: writtenAt }))
-            .execute();
-          return true;
-        },
+    },
+    {
+      // Reads can succeed while writes fail (disk full, a read-only file or replica): overwrite one row, so the
+      // load balancer stops sending hooks that could not be stored.
+      name: 'database_write',
+      check: async () => {
+        const writtenAt = now().getTime();
+        await store.db
+          .insertInto('write_probes')
+          .values({ probe_id: 'readyz', written_at: writtenAt })
+          .onConflict((oc) => oc.column('probe_id').doUpdateSet({ written_at: writtenAt }))
+          .execute();
+        return true;
       },
-      {
-        name: 'migrations',
-        check: async () => {
-          const row = await sql<{ n: number | string }>`select count(*) as n from schema_migrations`.execute(store.db);
-          return Number(row.rows[0]?.n ?? 0) >= expectedMigrations;
-        },
+    },
+    {
+      name: 'migrations',
+      check: async () => {
+        const row = await sql<{ n: number | string }>`select count(*) as n from schema_migrations`.execute(store.db);
+        return Number(row.rows[0]?.n ?? 0) >= expectedMigrations;
       },
-      { name: 'worker', check: async () => workerRunning },
-    ],
-  });
+    },
+    { name: 'worker', check: async () => workerRunning },
+  ];
+  registerHealthRoutes(app, { metrics, checks: readinessChecks });
 
   let url = '';
   let channelSync: NodeJS.Timeout | undefined;

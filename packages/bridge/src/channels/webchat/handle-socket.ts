@@ -5,7 +5,7 @@ import { findMessage } from '../../store/messages/index.js';
 import type { ChannelMessageContent, InboundChannelMessage } from '../channel-adapter.js';
 import { ChannelEventRefusedError } from '../channel-plugin.js';
 import { isInlinePicture } from './sniff-mime.js';
-import { checkProfile, parseClientFrame } from './socket-frames.js';
+import { checkProfile, parseClientFrame, WEBCHAT_MAX_TEXT_LENGTH } from './socket-frames.js';
 import { signVisitorToken } from './visitor-token.js';
 import { loadWebchatHistoryPage, WEBCHAT_EARLIER_LIMIT } from './webchat-history.js';
 import type { WebchatConnection } from './webchat-hub.js';
@@ -268,7 +268,7 @@ export function handleWebchatSocket(ctx: WebchatServerContext, input: WebchatSoc
 
   const handle = async (data: string) => {
     const parsed = parseClientFrame(data);
-    if (!parsed.ok) return fail('bad_frame', parsed.message);
+    if (!parsed.ok) return fail('bad_frame', parsed.message, parsed.clientId ? { clientId: parsed.clientId } : {});
     const frame = parsed.frame;
     try {
       switch (frame.type) {
@@ -319,6 +319,12 @@ export function handleWebchatSocket(ctx: WebchatServerContext, input: WebchatSoc
       title: loaded.settings.title,
       form: loaded.settings.form,
       uploads: loaded.settings.uploads,
+      limits: { textMaxLength: WEBCHAT_MAX_TEXT_LENGTH, frameMaxBytes: WEBCHAT_MAX_FRAME_BYTES },
+      brandColor: loaded.settings.brandColor,
+      greeting: loaded.settings.greeting,
+      position: loaded.settings.position,
+      titles: loaded.settings.titles,
+      consent: loaded.settings.consent,
     },
   });
 }

@@ -40,6 +40,14 @@ export interface WebchatWireConfig {
     readonly email: WebchatWireFormField;
   };
   readonly uploads: { readonly maxBytes: number; readonly mimeTypes: readonly string[] };
+  /** What the server accepts: characters of one message's text, and bytes of one frame (larger closes the socket). */
+  readonly limits?: { readonly textMaxLength: number; readonly frameMaxBytes: number };
+  /** Per-instance look and words (absent from older bridges: the widget's defaults apply). */
+  readonly brandColor?: string | null;
+  readonly greeting?: string | null;
+  readonly position?: 'right' | 'left';
+  readonly titles?: Readonly<Record<string, string>>;
+  readonly consent?: { readonly text: string; readonly url: string | null } | null;
 }
 
 /** A visitor's profile as sent in `start`. */
