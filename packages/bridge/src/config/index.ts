@@ -5,6 +5,7 @@ export type {
   LogLevel,
   MaintenanceConfig,
   QueueConfig,
+  RecoveryConfig,
 } from './bridge-config.js';
 export { LOG_LEVELS } from './bridge-config.js';
 export type { ConfigField } from './config-fields.js';

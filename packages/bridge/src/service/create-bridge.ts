@@ -17,13 +17,11 @@ import { createLogger, type Logger } from '../log.js';
 import { type BridgeMetrics, createMetrics } from '../metrics/index.js';
 import type { RelayDeps } from '../pipelines/deps.js';
 import {
+  createOutboundRecovery,
   createPipelineHandlers,
-  type OutboundGapCheck,
-  type ReconciliationSchedule,
+  type OutboundRecoveryOptions,
   receiveFromChannel,
-  scheduleReconciliation,
 } from '../pipelines/index.js';
-import { JOB_KINDS } from '../pipelines/job-kinds.js';
 import { createCommitBatcher, createWorker, queueStats } from '../queue/index.js';
 import { migrate } from '../store/migrate.js';
 import { listMigrations } from '../store/migrations/index.js';
@@ -44,10 +42,15 @@ export interface CreateBridgeOptions {
   /** Longest `stop()` waits for in-flight jobs before closing the database anyway, ms. Default 15 000. */
   readonly stopTimeoutMs?: number;
   /**
-   * Longest `start()` waits for the first reconciliation round before listening, ms. Default 10 000; 0 listens at
+   * Longest `start()` waits for outbound recovery's start-up catch-up before listening, ms. Default 10 000; 0 listens at
    * once. See `start()` for why it waits.
    */
   readonly startReconcileTimeoutMs?: number;
+  /**
+   * Overrides of outbound recovery (defaults from `config.recovery`). `restClientFor` gives the account's REST
+   * client for the event feed; the default uses the OAuth tokens stored for the account (see `rest-client-for-account`).
+   */
+  readonly recovery?: OutboundRecoveryOptions;
 }
 
 /** A running (or ready to run) bridge: its HTTP app, store and life cycle. */
@@ -61,14 +64,14 @@ export interface Bridge {
   /** Pruning of finished jobs, the old hook log and unreferenced webchat uploads; scheduled by `start()`. */
   readonly maintenance: Maintenance;
   /**
-   * Starts the worker, reconciliation and the maintenance schedule, waits (bounded) for the first reconciliation
-   * round to finish, then listens on `config.http`; resolves with the URL. Waiting first keeps order after downtime:
-   * manager messages whose hooks were lost while the bridge was down are queued before any hook that arrives after
-   * the restart.
+   * Starts the worker and the maintenance schedule, runs outbound recovery's start-up catch-up (bounded by
+   * `startReconcileTimeoutMs`), starts its rounds, then listens on `config.http`; resolves with the URL. Waiting
+   * first keeps order after downtime: manager messages whose hooks were lost while the bridge was down are queued
+   * before any hook that arrives after the restart.
    */
   start(): Promise<string>;
   /**
-   * Graceful stop: stop accepting requests (in-flight ones finish), stop reconciliation and maintenance, let
+   * Graceful stop: stop accepting requests (in-flight ones finish), stop recovery rounds and maintenance, let
    * in-flight jobs finish (bounded by `stopTimeoutMs`), stop channels, close the database. Safe to call twice.
    */
   stop(): Promise<void>;
@@ -143,11 +146,15 @@ export async function createBridge(options: CreateBridgeOptions): Promise<Bridge
   await registerWebchatRoutes(app, { deps, hub: webchatHub });
   await registerAdminApi(app, deps);
 
-  // Which chats the outbound gap check has read since this process could last lose a hook (see start()).
-  const gaps: OutboundGapCheck = { checkedChats: new Set<string>() };
+  const recovery = createOutboundRecovery(deps, {
+    intervalMs: config.recovery.intervalMs,
+    scanChatsPerRound: config.recovery.scanChatsPerRound,
+    catchUpChats: config.recovery.catchUpChats,
+    ...options.recovery,
+  });
   const worker = createWorker({
     store,
-    handlers: createPipelineHandlers(deps, { gaps }),
+    handlers: createPipelineHandlers(deps, { recovery }),
     concurrency: config.queue.concurrency,
     pollIntervalMs: config.queue.pollIntervalMs,
     leaseMs: config.queue.leaseMs,
@@ -184,7 +191,6 @@ export async function createBridge(options: CreateBridgeOptions): Promise<Bridge
   });
 
   let url = '';
-  let reconciliation: ReconciliationSchedule | undefined;
   let stopping: Promise<void> | undefined;
 
   const stop = async (): Promise<void> => {
@@ -192,7 +198,7 @@ export async function createBridge(options: CreateBridgeOptions): Promise<Bridge
     log.info({ event: 'bridge_stopping' }, 'stopping: no new requests, finishing in-flight work');
     // Intake first: requests already being handled finish (their commits land), new connections are refused.
     await app.close();
-    await reconciliation?.stop();
+    await recovery.stop();
     await maintenance.stop();
     workerRunning = false;
     const drained = await withTimeout(worker.stop(), stopTimeoutMs);
@@ -217,28 +223,25 @@ export async function createBridge(options: CreateBridgeOptions): Promise<Bridge
     async start() {
       worker.start();
       workerRunning = true;
-      reconciliation = scheduleReconciliation(deps);
       maintenance.start();
       if (startReconcileTimeoutMs > 0) {
-        const waiting = { cancelled: false };
+        // Guarantee (c) of outbound recovery: messages whose hooks were lost while the bridge was down are queued
+        // before any hook that arrives once it listens (the order check keeps order even past the timeout).
+        let cancelled = false;
         const caughtUp = await withTimeout(
-          catchUpBeforeListening({ reconciliation, store, now, workerId: worker.workerId, waiting }),
+          recovery.catchUp({ workerId: worker.workerId, cancelled: () => cancelled }),
           startReconcileTimeoutMs,
         );
-        waiting.cancelled = true;
+        cancelled = true;
         if (!caughtUp) {
           log.warn(
             { event: 'start_reconcile_timeout', timeoutMs: startReconcileTimeoutMs },
-            'listening before the first reconciliation round finished: recovered messages may follow newer ones',
+            'listening before the start-up recovery finished: recovered messages may follow newer ones',
           );
         }
       }
+      recovery.start();
       url = await app.listen({ host: config.http.host, port: config.http.port });
-      // Until now hooks were refused (amojo never resends them), while the worker was already delivering jobs left
-      // by the previous process, and marking their chats as gap-checked. A message lost in that window is older than
-      // any hook from now on: forget the marks, so the next hook of each chat reads the history again and delivers
-      // such a message first (the crash test saw 26-29 arrive after 30-31 without this).
-      gaps.checkedChats.clear();
       log.info({ event: 'bridge_started', url, database: store.dialect }, 'bridge listening');
       return url;
     },
@@ -247,38 +250,6 @@ export async function createBridge(options: CreateBridgeOptions): Promise<Bridge
       return stopping;
     },
   };
-}
-
-// The first reconciliation round: enqueue it, then wait until no due reconcile job is queued or running here. Those
-// jobs enqueue the recovered deliveries into the conversations' lanes, ahead of hooks that arrive once we listen.
-// Reconcile jobs running under another worker id (a crashed process whose lease has not expired, or another
-// instance on the same PostgreSQL) are not waited for: they finish on their own, and waiting for a lease would keep
-// the hook intake closed.
-async function catchUpBeforeListening(input: {
-  readonly reconciliation: ReconciliationSchedule;
-  readonly store: Store;
-  readonly now: () => Date;
-  readonly workerId: string;
-  readonly waiting: { readonly cancelled: boolean };
-}): Promise<void> {
-  const { store, waiting } = input;
-  await input.reconciliation.runNow();
-  while (!waiting.cancelled) {
-    const pending = await store.db
-      .selectFrom('jobs')
-      .select('id')
-      .where('kind', '=', JOB_KINDS.reconcile)
-      .where((eb) =>
-        eb.or([
-          eb.and([eb('state', '=', 'queued'), eb('run_at', '<=', input.now().getTime())]),
-          eb.and([eb('state', '=', 'running'), eb('locked_by', '=', input.workerId)]),
-        ]),
-      )
-      .limit(1)
-      .executeTakeFirst();
-    if (!pending) return;
-    await new Promise((resolve) => setTimeout(resolve, 50));
-  }
 }
 
 // Resolves true when `work` settles within `ms`, false otherwise (the work keeps running; we stop waiting for it).

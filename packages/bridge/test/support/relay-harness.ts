@@ -13,6 +13,7 @@ import { connectAccount } from '../../src/accounts/index.js';
 import { verifyWebhook, webhookHeaders } from '../../src/channels/index.js';
 import { loadConfig } from '../../src/config/index.js';
 import { createLogger } from '../../src/log.js';
+import type { OutboundRecoveryOptions } from '../../src/pipelines/index.js';
 import { type Bridge, createBridge } from '../../src/service/create-bridge.js';
 import { upsertChannelInstance } from '../../src/store/channel-instances/index.js';
 import { upsertSource } from '../../src/store/sources/index.js';
@@ -60,8 +61,12 @@ export interface RelayHarnessOptions {
   readonly faults?: FaultSettingsInput;
   /** `settings.capabilities` overrides of the http instance. */
   readonly capabilities?: Readonly<Record<string, boolean>>;
-  /** Start reconciliation with this interval instead of the service's default (60 s). */
+  /** Run outbound recovery rounds with this interval instead of the service's default (60 s). */
   readonly reconcileIntervalMs?: number;
+  /** Other outbound recovery options (scan budget, REST client of an account). */
+  readonly recovery?: OutboundRecoveryOptions;
+  /** Environment overrides of the bridge's configuration. */
+  readonly env?: Readonly<Record<string, string>>;
 }
 
 /** A sandbox, a bridge wired to it through a real port, an http channel instance and its customer system. */
@@ -228,12 +233,19 @@ export async function createRelayHarness(options: RelayHarnessOptions): Promise<
       QUEUE_CONCURRENCY: '8',
       QUEUE_POLL_INTERVAL_MS: '100',
       QUEUE_LEASE_MS: '30000',
+      ...options.env,
     },
   });
-  const bridge = await createBridge({ config, log });
+  const bridge = await createBridge({
+    config,
+    log,
+    recovery: {
+      ...(options.reconcileIntervalMs ? { intervalMs: options.reconcileIntervalMs } : {}),
+      ...options.recovery,
+    },
+  });
   const secretRef = { secret: '' };
   const customer = await startCustomerSystem(secretRef);
-  let reconciliation: { stop(): void } | undefined;
   try {
     await bridge.start();
     const account = await connectAccount(bridge.deps, { accountId: ACCOUNT_ID });
@@ -256,10 +268,6 @@ export async function createRelayHarness(options: RelayHarnessOptions): Promise<
       channelInstanceId: instance.id,
       isDefault: true,
     });
-    if (options.reconcileIntervalMs) {
-      const { scheduleReconciliation } = await import('../../src/pipelines/index.js');
-      reconciliation = scheduleReconciliation(bridge.deps, { intervalMs: options.reconcileIntervalMs });
-    }
 
     const postCustomerEvent: RelayHarness['postCustomerEvent'] = async (body, opts = {}) => {
       const raw = opts.rawBody ?? JSON.stringify(body);
@@ -341,7 +349,6 @@ export async function createRelayHarness(options: RelayHarnessOptions): Promise<
         return { status: response.status, body: await json(response) };
       },
       async close() {
-        reconciliation?.stop();
         await bridge.stop();
         await customer.close();
         await sandbox.close();
@@ -350,7 +357,6 @@ export async function createRelayHarness(options: RelayHarnessOptions): Promise<
     };
     return harness;
   } catch (error) {
-    reconciliation?.stop();
     await bridge.stop().catch(() => undefined);
     await customer.close();
     await sandbox.close();

@@ -1,0 +1,73 @@
+import type { HistoryItem } from '@amojo-bridge/sdk';
+import type { Job } from '../../queue/index.js';
+import { findAccount } from '../../store/accounts/index.js';
+import { findConversation } from '../../store/conversations/index.js';
+import type { RelayDeps } from '../deps.js';
+import { managerMessageFromHistory } from '../manager-message.js';
+import { jobErrorFromAmojo } from '../relay-errors.js';
+import { HISTORY_PAGE_SIZE, type RecentPages, readHistoryPage } from './history-page.js';
+import { findKnownMessages, isManagerMessage } from './known-messages.js';
+import { RECOVERY_REASONS, recordRecoveredMessage } from './record-recovered-message.js';
+import { markChatsChecked } from './recovery-state.js';
+
+/** Payload of a `reconcile` job: check one conversation's chat for manager messages that never came as hooks. */
+export interface CheckChatPayload {
+  readonly conversationRowId: number;
+}
+
+/** History pages one check reads at most, newest first (a downtime with more manager messages needs more checks). */
+const MAX_PAGES = 4;
+
+/**
+ * The `reconcile` job: read the chat's newest history and queue, oldest first, every manager message the bridge has
+ * neither as a message, nor in the hook log, nor as its own. Reading goes on to older pages only while a page holds
+ * nothing known, since a known manager message means everything older was seen before. The hook log's unique dedup
+ * key makes a late real hook, or a concurrent check, a harmless duplicate.
+ */
+export async function checkChat(deps: RelayDeps, pages: RecentPages, job: Job<CheckChatPayload>): Promise<void> {
+  const db = deps.store.db;
+  const conversation = await findConversation(db, { id: job.payload.conversationRowId });
+  if (!conversation?.amojoChatId) return;
+  const account = await findAccount(db, { id: conversation.accountId });
+  if (account?.state !== 'connected') return;
+  const amojoChatId = conversation.amojoChatId;
+
+  const missed: HistoryItem[] = [];
+  for (let p = 0; p < MAX_PAGES; p++) {
+    let page: Awaited<ReturnType<typeof readHistoryPage>>;
+    try {
+      page = await readHistoryPage(deps, { scopeId: account.scopeId, amojoChatId, offset: p * HISTORY_PAGE_SIZE });
+    } catch (error) {
+      throw jobErrorFromAmojo(error, `reading history of chat ${amojoChatId}`);
+    }
+    if (p === 0) pages.remember(page);
+    const managerItems = page.items.filter(isManagerMessage);
+    const known = await findKnownMessages(db, managerItems);
+    let sawKnown = false;
+    for (const item of managerItems) {
+      const isOurs = Boolean(item.message.client_id && known.ours.has(item.message.client_id));
+      if (isOurs || known.statusOf.has(item.message.id) || known.hooked.has(item.message.id)) {
+        sawKnown = true;
+        continue;
+      }
+      missed.push(item);
+    }
+    if (sawKnown || page.items.length < HISTORY_PAGE_SIZE) break;
+  }
+
+  let recovered = 0;
+  // Collected newest first; queued oldest first so the lane delivers them in the chat's order.
+  for (const item of missed.reverse()) {
+    const message = managerMessageFromHistory(account.scopeId, amojoChatId, conversation.conversationId, item);
+    if (await recordRecoveredMessage(deps, { item, message, reason: RECOVERY_REASONS.checked, enqueue: true })) {
+      recovered++;
+    }
+  }
+  await markChatsChecked(db, { conversationRowIds: [conversation.id], now: deps.now().getTime() });
+  if (recovered > 0) {
+    deps.log.info(
+      { event: 'recovery_check_recovered', amojoChatId, recovered, jobId: job.id },
+      'recovery check queued manager messages whose hooks never arrived',
+    );
+  }
+}
