@@ -1,4 +1,5 @@
 export type {
+  AmocrmConfig,
   BridgeConfig,
   ChannelConfig,
   HttpConfig,

@@ -3,6 +3,13 @@ import Fastify, { type FastifyBaseLogger, type FastifyInstance, LogController } 
 import { sql } from 'kysely';
 import { registerAdminApi } from '../admin/index.js';
 import {
+  type AmocrmDeps,
+  registerAmocrmRoutes,
+  restClientForAccount,
+  scheduleTokenRefresh,
+  type TokenRefreshSchedule,
+} from '../amocrm/index.js';
+import {
   createChannelRegistry,
   createHttpChannelFactory,
   createPostgresWebchatHub,
@@ -48,7 +55,8 @@ export interface CreateBridgeOptions {
   readonly startReconcileTimeoutMs?: number;
   /**
    * Overrides of outbound recovery (defaults from `config.recovery`). `restClientFor` gives the account's REST
-   * client for the event feed; the default uses the OAuth tokens stored for the account (see `rest-client-for-account`).
+   * client for the event feed; the default is `amocrm/rest-client-for-account.ts` when the amoCRM integration is
+   * configured (`AMOCRM_CLIENT_ID`), else none (every account is scanned).
    */
   readonly recovery?: OutboundRecoveryOptions;
 }
@@ -144,12 +152,16 @@ export async function createBridge(options: CreateBridgeOptions): Promise<Bridge
   await registerHookIntake(app, deps);
   await registerHttpChannelRoutes(app, deps);
   await registerWebchatRoutes(app, { deps, hub: webchatHub });
-  await registerAdminApi(app, deps);
+  const amocrmDeps: AmocrmDeps | undefined = config.amocrm ? { ...deps, fetch: options.fetch } : undefined;
+  if (amocrmDeps) await registerAmocrmRoutes(app, amocrmDeps);
+  await registerAdminApi(app, deps, { amocrm: amocrmDeps });
 
+  // Accounts with working OAuth tokens are recovered through their event feed; the others are scanned.
   const recovery = createOutboundRecovery(deps, {
     intervalMs: config.recovery.intervalMs,
     scanChatsPerRound: config.recovery.scanChatsPerRound,
     catchUpChats: config.recovery.catchUpChats,
+    ...(amocrmDeps ? { restClientFor: (account) => restClientForAccount(amocrmDeps, account) } : {}),
     ...options.recovery,
   });
   const worker = createWorker({
@@ -191,6 +203,7 @@ export async function createBridge(options: CreateBridgeOptions): Promise<Bridge
   });
 
   let url = '';
+  let tokenRefresh: TokenRefreshSchedule | undefined;
   let stopping: Promise<void> | undefined;
 
   const stop = async (): Promise<void> => {
@@ -199,6 +212,7 @@ export async function createBridge(options: CreateBridgeOptions): Promise<Bridge
     // Intake first: requests already being handled finish (their commits land), new connections are refused.
     await app.close();
     await recovery.stop();
+    await tokenRefresh?.stop();
     await maintenance.stop();
     workerRunning = false;
     const drained = await withTimeout(worker.stop(), stopTimeoutMs);
@@ -223,6 +237,7 @@ export async function createBridge(options: CreateBridgeOptions): Promise<Bridge
     async start() {
       worker.start();
       workerRunning = true;
+      if (amocrmDeps) tokenRefresh = scheduleTokenRefresh(amocrmDeps);
       maintenance.start();
       if (startReconcileTimeoutMs > 0) {
         // Guarantee (c) of outbound recovery: messages whose hooks were lost while the bridge was down are queued

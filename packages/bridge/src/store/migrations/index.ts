@@ -3,6 +3,7 @@ import type { StoreDialect } from '../store.js';
 import { initialMigration } from './0001-initial.js';
 import { webchatMigration } from './0002-webchat.js';
 import { hookReferencesMigration } from './0003-hook-references.js';
+import { amocrmMigration } from './0005-amocrm.js';
 import { outboundRecoveryMigration } from './0007-outbound-recovery.js';
 
 /**
@@ -14,6 +15,7 @@ export function listMigrations(dialect: StoreDialect): Readonly<Record<string, M
     '0001-initial': initialMigration(dialect),
     '0002-webchat': webchatMigration(dialect),
     '0003-hook-references': hookReferencesMigration(),
+    '0005-amocrm': amocrmMigration(),
     '0007-outbound-recovery': outboundRecoveryMigration(),
   };
 }
