@@ -25,6 +25,10 @@ const CHANNEL_SECRET = 'c0ffee1234567890abcdef1234567890abcdef12';
 const ACCOUNT_ID = '9a8b7c6d-5e4f-4a3b-8c2d-1e0f9a8b7c6d';
 const MANAGER_ID = '1f2e3d4c-5b6a-4978-8a6b-5c4d3e2f1a0b';
 const SOURCE_EXTERNAL_ID = 'relay-test-source';
+const OAUTH_CLIENT_ID = '4c1d2e3f-5a6b-4c7d-8e9f-0a1b2c3d4e5f';
+const OAUTH_CLIENT_SECRET = 'relay-test-oauth-secret';
+// Nothing listens there: the install's redirect fails, the code is taken from the sandbox's answer instead.
+const OAUTH_REDIRECT = 'http://127.0.0.1:9/amocrm/oauth/callback';
 /** Bearer token of the harness bridge's admin API. */
 export const RELAY_ADMIN_TOKEN = 'relay-test-admin-token-0123456789';
 
@@ -67,6 +71,11 @@ export interface RelayHarnessOptions {
   readonly recovery?: OutboundRecoveryOptions;
   /** Environment overrides of the bridge's configuration. */
   readonly env?: Readonly<Record<string, string>>;
+  /**
+   * Configure an amoCRM OAuth integration in the sandbox and the bridge (`AMOCRM_*`, REST calls to the sandbox), so
+   * `giveAccountTokens()` can put the account's tokens into the store.
+   */
+  readonly oauth?: boolean;
 }
 
 /** A sandbox, a bridge wired to it through a real port, an http channel instance and its customer system. */
@@ -98,6 +107,10 @@ export interface RelayHarness {
   /** The sandbox chat of a customer chat key (after its first message reached amojo). */
   chatOf(chatKey: string): Promise<SandboxChatView | undefined>;
   setFaults(faults: FaultSettingsInput): Promise<void>;
+  /** Installs the OAuth integration in the sandbox account and stores the tokens in the bridge (needs `oauth`). */
+  giveAccountTokens(): Promise<void>;
+  /** The sandbox's request counts (`GET /_sandbox/api/requests`), keyed `"<METHOD> <route>"`. */
+  requestCounts(): Promise<Record<string, number>>;
   /** Signs and POSTs a raw hook body to the bridge's intake (for bad-input tests). */
   postHook(
     rawBody: string | Buffer,
@@ -203,6 +216,11 @@ export async function createRelayHarness(options: RelayHarnessOptions): Promise<
       },
     ],
     ...(options.faults ? { faults: options.faults } : {}),
+    ...(options.oauth
+      ? {
+          integrations: [{ clientId: OAUTH_CLIENT_ID, clientSecret: OAUTH_CLIENT_SECRET, redirectUri: OAUTH_REDIRECT }],
+        }
+      : {}),
   });
   const logs: Record<string, unknown>[] = [];
   const destination = new Writable({
@@ -233,6 +251,14 @@ export async function createRelayHarness(options: RelayHarnessOptions): Promise<
       QUEUE_CONCURRENCY: '8',
       QUEUE_POLL_INTERVAL_MS: '100',
       QUEUE_LEASE_MS: '30000',
+      ...(options.oauth
+        ? {
+            AMOCRM_CLIENT_ID: OAUTH_CLIENT_ID,
+            AMOCRM_CLIENT_SECRET: OAUTH_CLIENT_SECRET,
+            AMOCRM_REDIRECT_URI: OAUTH_REDIRECT,
+            AMOCRM_BASE_URL: sandbox.url,
+          }
+        : {}),
       ...options.env,
     },
   });
@@ -337,6 +363,39 @@ export async function createRelayHarness(options: RelayHarnessOptions): Promise<
           body: JSON.stringify(faults),
         });
         if (!response.ok) throw new Error(`setting faults failed: ${response.status} ${await response.text()}`);
+      },
+      async giveAccountTokens() {
+        if (!options.oauth) throw new Error('giveAccountTokens() needs createRelayHarness({ oauth: true })');
+        const installed = await fetch(`${sandbox.url}/_sandbox/api/crm/install`, {
+          method: 'POST',
+          headers: { 'content-type': 'application/json' },
+          body: JSON.stringify({ account: ACCOUNT_ID, clientId: OAUTH_CLIENT_ID }),
+        });
+        const { code } = (await installed.json()) as { code: string };
+        const { AmocrmClient, MemoryTokenStore } = await import('@amojo-bridge/sdk');
+        const tokens = await new AmocrmClient({
+          baseUrl: sandbox.url,
+          clientId: OAUTH_CLIENT_ID,
+          clientSecret: OAUTH_CLIENT_SECRET,
+          redirectUri: OAUTH_REDIRECT,
+          tokenStore: new MemoryTokenStore(),
+          accountKey: ACCOUNT_ID,
+        }).exchangeCode(code);
+        const { saveAccountTokens } = await import('../../src/store/accounts/index.js');
+        await saveAccountTokens(bridge.store.db, {
+          accountId: account.id,
+          tokens: { accessToken: tokens.accessToken, refreshToken: tokens.refreshToken, expiresAt: tokens.expiresAt },
+          encryptionKey: config.encryptionKey,
+        });
+        await bridge.store.db
+          .updateTable('accounts')
+          .set({ oauth_state: 'ok', amocrm_base_url: sandbox.url })
+          .where('id', '=', account.id)
+          .execute();
+      },
+      async requestCounts() {
+        const answer = await fetch(`${sandbox.url}/_sandbox/api/requests`);
+        return ((await answer.json()) as { total: Record<string, number> }).total;
       },
       async postHook(rawBody, opts = {}) {
         const { signHook } = await import('@amojo-bridge/sdk');
