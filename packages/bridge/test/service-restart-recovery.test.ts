@@ -34,7 +34,7 @@ describe.each(ENGINES)('restart after downtime on %s', (engine) => {
     await world?.close();
   });
 
-  it('queues manager messages whose hooks were lost while down before it listens again, so order is kept', async () => {
+  it('queues a check of the chat before it listens again and delivers the messages lost while down first', async () => {
     bridge = await bridgeFor(world);
     await bridge.start();
     await connectAccount(bridge.deps, { accountId: DEMO.accountAmojoId });
@@ -72,18 +72,14 @@ describe.each(ENGINES)('restart after downtime on %s', (engine) => {
 
     bridge = await bridgeFor(world);
     await bridge.start();
-    // When start() resolves the recovered messages are already queued, ahead of any hook from now on.
-    const queued = await bridge.store.db
+    // When start() resolves a check of the chat is already queued (outbound recovery's catch-up), and whatever the
+    // check and the next hook race to, the order check delivers the three lost messages first.
+    const checks = await bridge.store.db
       .selectFrom('jobs')
-      .select(['id', 'payload'])
-      .where('kind', '=', 'deliver-to-channel')
-      .orderBy('id')
+      .select(['payload'])
+      .where('kind', '=', 'reconcile')
       .execute();
-    expect(queued.map((job) => (JSON.parse(job.payload) as { content: { text: string } }).content.text)).toEqual([
-      'while down 1',
-      'while down 2',
-      'while down 3',
-    ]);
+    expect(checks.length).toBeGreaterThanOrEqual(1);
 
     expect((await sendManager('after restart')).status).toBe(200);
     await waitFor(() => received.length >= 4);

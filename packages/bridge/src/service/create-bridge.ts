@@ -242,12 +242,12 @@ export async function createBridge(options: CreateBridgeOptions): Promise<Bridge
       if (startReconcileTimeoutMs > 0) {
         // Guarantee (c) of outbound recovery: messages whose hooks were lost while the bridge was down are queued
         // before any hook that arrives once it listens (the order check keeps order even past the timeout).
-        let cancelled = false;
         const caughtUp = await withTimeout(
-          recovery.catchUp({ workerId: worker.workerId, cancelled: () => cancelled }),
+          recovery.catchUp().catch((error: unknown) => {
+            log.error({ err: error, event: 'start_recovery_failed' }, 'start-up recovery failed; listening anyway');
+          }),
           startReconcileTimeoutMs,
         );
-        cancelled = true;
         if (!caughtUp) {
           log.warn(
             { event: 'start_reconcile_timeout', timeoutMs: startReconcileTimeoutMs },

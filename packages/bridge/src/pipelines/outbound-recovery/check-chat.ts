@@ -1,8 +1,9 @@
 import type { HistoryItem } from '@amojo-bridge/sdk';
-import type { Job } from '../../queue/index.js';
+import { enqueue, type Job } from '../../queue/index.js';
 import { findAccount } from '../../store/accounts/index.js';
 import { findConversation } from '../../store/conversations/index.js';
 import type { RelayDeps } from '../deps.js';
+import { JOB_KINDS, reconcileLane } from '../job-kinds.js';
 import { managerMessageFromHistory } from '../manager-message.js';
 import { jobErrorFromAmojo } from '../relay-errors.js';
 import { HISTORY_PAGE_SIZE, type RecentPages, readHistoryPage } from './history-page.js';
@@ -13,7 +14,15 @@ import { markChatsChecked } from './recovery-state.js';
 /** Payload of a `reconcile` job: check one conversation's chat for manager messages that never came as hooks. */
 export interface CheckChatPayload {
   readonly conversationRowId: number;
+  /** How many checks of this chat in a row could not read its history (0 or absent: none). */
+  readonly failures?: number;
 }
+
+/** Longest wait before a check whose history read failed runs again, ms. */
+const MAX_RETRY_DELAY_MS = 5 * 60_000;
+
+/** Attempts of a check job (they fail only on database errors; history failures re-queue the check). */
+export const CHECK_MAX_ATTEMPTS = 10;
 
 /** History pages one check reads at most, newest first (a downtime with more manager messages needs more checks). */
 const MAX_PAGES = 4;
@@ -38,7 +47,32 @@ export async function checkChat(deps: RelayDeps, pages: RecentPages, job: Job<Ch
     try {
       page = await readHistoryPage(deps, { scopeId: account.scopeId, amojoChatId, offset: p * HISTORY_PAGE_SIZE });
     } catch (error) {
-      throw jobErrorFromAmojo(error, `reading history of chat ${amojoChatId}`);
+      // Not a job failure: a dead check would block its lane, and with it every later check of the chat. The next
+      // check is queued behind this one instead, with backoff, for as long as amojo's history stays unreadable.
+      const failures = (job.payload.failures ?? 0) + 1;
+      const delayMs = Math.min(MAX_RETRY_DELAY_MS, 1000 * 2 ** Math.min(failures, 16));
+      const now = deps.now().getTime();
+      await deps.store.transaction((trx) =>
+        enqueue(trx, {
+          kind: JOB_KINDS.reconcile,
+          lane: reconcileLane(amojoChatId),
+          payload: { conversationRowId: conversation.id, failures } satisfies CheckChatPayload,
+          maxAttempts: CHECK_MAX_ATTEMPTS,
+          runAt: now + delayMs,
+          now,
+        }),
+      );
+      deps.log.warn(
+        {
+          err: jobErrorFromAmojo(error, 'history'),
+          amojoChatId,
+          failures,
+          retryInMs: delayMs,
+          event: 'check_deferred',
+        },
+        'recovery check could not read the chat history; checking again later',
+      );
+      return;
     }
     if (p === 0) pages.remember(page);
     const managerItems = page.items.filter(isManagerMessage);

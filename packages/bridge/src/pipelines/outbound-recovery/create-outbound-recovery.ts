@@ -2,7 +2,6 @@ import type { AmocrmClient } from '@amojo-bridge/sdk';
 import type { Job } from '../../queue/index.js';
 import { type Account, listAccounts } from '../../store/accounts/index.js';
 import type { RelayDeps } from '../deps.js';
-import { JOB_KINDS } from '../job-kinds.js';
 import type { ManagerMessage } from '../manager-message.js';
 import { type CheckChatPayload, checkChat } from './check-chat.js';
 import { earlierUndelivered } from './deliver-in-order.js';
@@ -57,10 +56,11 @@ export interface OutboundRecovery {
   runRound(): Promise<RecoveryRound>;
   /**
    * (c) Before listening after a start: one feed read per account with tokens (covering the downtime from the stored
-   * position), checks of the most recently active chats of the others, then waits until this process's checks are
-   * done, so recovered messages are queued ahead of any hook that arrives once the bridge listens.
+   * position) and checks queued for the most recently active chats of the others. It does not wait for the checks
+   * to run: the order check of (a) already puts a recovered message before any later hook of its chat, and every
+   * second spent not listening is a second in which amojo's hooks are lost.
    */
-  catchUp(input: { readonly workerId: string; readonly cancelled: () => boolean }): Promise<RecoveryRound>;
+  catchUp(): Promise<RecoveryRound>;
   /** Runs {@link OutboundRecovery.runRound} every `intervalMs` from now on. */
   start(): void;
   /** Stops the timer; a round in progress finishes. */
@@ -165,32 +165,12 @@ export function createOutboundRecovery(deps: RelayDeps, options: OutboundRecover
     earlierUndelivered: (input) => earlierUndelivered(deps, pages, input),
     checkChat: (job) => checkChat(deps, pages, job),
     runRound,
-    async catchUp({ workerId, cancelled }) {
-      const round = await pass({
+    catchUp() {
+      return pass({
         minGapMs: 0,
         scanFor: (accountIds, now) =>
           listRecentlyActiveChats(deps.store.db, { accountIds, since: now - 24 * 60 * 60 * 1000, limit: catchUpChats }),
       });
-      // Checks running under another worker id (a crashed process whose lease has not expired, or another bridge on
-      // the same PostgreSQL) are not waited for: they finish on their own, and waiting for a lease would keep the
-      // hook intake closed.
-      while (!cancelled()) {
-        const pending = await deps.store.db
-          .selectFrom('jobs')
-          .select('id')
-          .where('kind', '=', JOB_KINDS.reconcile)
-          .where((eb) =>
-            eb.or([
-              eb.and([eb('state', '=', 'queued'), eb('run_at', '<=', deps.now().getTime())]),
-              eb.and([eb('state', '=', 'running'), eb('locked_by', '=', workerId)]),
-            ]),
-          )
-          .limit(1)
-          .executeTakeFirst();
-        if (!pending) break;
-        await new Promise((resolve) => setTimeout(resolve, 50));
-      }
-      return round;
     },
     start() {
       if (timer) return;

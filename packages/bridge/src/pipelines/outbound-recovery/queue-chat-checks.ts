@@ -1,6 +1,7 @@
 import { enqueue } from '../../queue/index.js';
 import type { RelayDeps } from '../deps.js';
 import { JOB_KINDS, reconcileLane } from '../job-kinds.js';
+import { CHECK_MAX_ATTEMPTS } from './check-chat.js';
 import type { ChatToCheck } from './recovery-state.js';
 
 /**
@@ -34,7 +35,7 @@ export async function queueChatChecks(deps: RelayDeps, chats: readonly ChatToChe
           kind: JOB_KINDS.reconcile,
           lane,
           payload: { conversationRowId: chat.conversationRowId },
-          maxAttempts: 5,
+          maxAttempts: CHECK_MAX_ATTEMPTS,
           now,
         });
         n++;
