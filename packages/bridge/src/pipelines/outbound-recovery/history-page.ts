@@ -12,6 +12,8 @@ export interface HistoryPage {
   readonly ids: ReadonlySet<string>;
   /** Unix ms when it was read. */
   readonly readAt: number;
+  /** Whether the oldest item is the chat's first message (the page was shorter than asked). */
+  readonly reachesStart: boolean;
 }
 
 /** Reads one history page (`offset` messages from the newest); counts the call. Throws the SDK's error. */
@@ -30,6 +32,7 @@ export async function readHistoryPage(
       items,
       ids: new Set(items.map((item) => item.message.id)),
       readAt: deps.now().getTime(),
+      reachesStart: items.length < HISTORY_PAGE_SIZE,
     };
   } catch (error) {
     deps.metrics.amojoCalls.inc({ method: 'getHistory', outcome: amojoOutcome(error) });
@@ -40,10 +43,23 @@ export async function readHistoryPage(
 /** Unix ms of a history item. */
 export const sentAtOf = (item: HistoryItem): number => item.msec_timestamp ?? item.timestamp * 1000;
 
+/** Joins consecutive pages (newest first) into one window. */
+export function joinPages(pages: readonly HistoryPage[]): HistoryPage {
+  const items = pages.flatMap((page) => page.items);
+  return {
+    amojoChatId: pages[0]?.amojoChatId ?? '',
+    items,
+    ids: new Set(items.map((item) => item.message.id)),
+    readAt: pages[0]?.readAt ?? 0,
+    reachesStart: pages.at(-1)?.reachesStart ?? true,
+  };
+}
+
 /**
- * The newest page of each chat read recently by this process, so the deliveries of one lane batch share one read:
- * a message that is on the cached page had every earlier message of that page visible when it was read. Bounded
- * (least recently used out): a page is only useful while its chat's batch is being delivered.
+ * The newest history window (one or more pages) of each chat read recently by this process, so the deliveries of
+ * one lane batch share one read: a message that is in the cached window had every earlier message of that window
+ * visible when it was read. Bounded (least recently used out): a window is only useful while its chat's batch is
+ * being delivered.
  */
 export class RecentPages {
   readonly #pages = new Map<string, HistoryPage>();
