@@ -205,3 +205,41 @@ describe.each(ENGINES)('outbound recovery with tokens: event feed (%s)', (engine
     expect(scanned.length).toBeLessThanOrEqual(2);
   }, 400_000);
 });
+
+describe.each(ENGINES)('outbound recovery: a check never dies (%s)', (engine) => {
+  let h: RelayHarness;
+  beforeAll(async () => {
+    h = await createRelayHarness({ engine, recovery: { intervalMs: 600_000, scanChatsPerRound: 50 } });
+  }, 60_000);
+  afterAll(async () => {
+    await h?.close();
+  });
+
+  it('while history cannot be read the check re-queues itself instead of failing, then recovers', async () => {
+    await h.sendCustomerText('never-dies', 'hello');
+    const chat = await waitFor('the chat', () => h.chatOf('never-dies'));
+    await sendWithDroppedHook(h, chat.id, 'lost while amojo fails');
+    await h.setFaults({ apiFailureRate: 1, apiFailureStatuses: [503], retryAfterSeconds: 0 });
+    const bridge = h.bridge;
+    // A round by hand (the schedule is 10 minutes apart here).
+    const { createOutboundRecovery } = await import('../src/pipelines/index.js');
+    await createOutboundRecovery(bridge.deps, { intervalMs: 1 }).runRound();
+    const deferred = await waitFor('a deferred check', async () => {
+      const rows = await bridge.store.db
+        .selectFrom('jobs')
+        .select(['state', 'payload'])
+        .where('kind', '=', 'reconcile')
+        .execute();
+      return rows.find((row) => (JSON.parse(row.payload) as { failures?: number }).failures !== undefined);
+    });
+    expect(deferred.state).toBe('queued');
+    const dead = await bridge.store.db.selectFrom('jobs').select('id').where('state', '=', 'dead').execute();
+    expect(dead).toEqual([]);
+    await h.setFaults({});
+    await waitFor(
+      'the lost message at the customer system',
+      () => receivedTexts(h, 'never-dies').includes('lost while amojo fails'),
+      60_000,
+    );
+  }, 120_000);
+});

@@ -11,7 +11,9 @@ import { queueChatChecks } from './queue-chat-checks.js';
 import {
   type ChatToCheck,
   claimOldestCheckedChats,
+  countWaitingChecks,
   listRecentlyActiveChats,
+  saveEventsReadUntil,
   takeAccountTurn,
 } from './recovery-state.js';
 
@@ -95,11 +97,14 @@ export function createOutboundRecovery(deps: RelayDeps, options: OutboundRecover
   // One pass over the connected accounts. `scanFor` picks the chats of accounts without a feed.
   const pass = async (input: {
     readonly minGapMs: number;
-    readonly scanFor: (accountIds: readonly number[], now: number) => Promise<ChatToCheck[]>;
+    /** Most checks waiting at once after the scan (backpressure: checks share the worker with deliveries). */
+    readonly budget: number;
+    readonly scanFor: (accountIds: readonly number[], now: number, room: number) => Promise<ChatToCheck[]>;
   }): Promise<RecoveryRound> => {
     const now = deps.now().getTime();
     const accounts = await listAccounts(deps.store.db, { state: 'connected' });
     const toCheck = new Map<number, ChatToCheck>();
+    const feedPositions: { accountId: number; seconds: number }[] = [];
     const scanAccounts: number[] = [];
     let feedAccounts = 0;
     for (const account of accounts) {
@@ -111,13 +116,14 @@ export function createOutboundRecovery(deps: RelayDeps, options: OutboundRecover
         continue;
       }
       try {
-        const ids = await pollEventFeed(deps, {
+        const { conversationRowIds: ids, readUntil } = await pollEventFeed(deps, {
           account,
           client,
           eventsReadUntil: turn.eventsReadUntil,
           talks,
           options: feed,
         });
+        if (readUntil !== null) feedPositions.push({ accountId: account.id, seconds: readUntil });
         feedAccounts++;
         const chats = await deps.store.db
           .selectFrom('conversations')
@@ -135,21 +141,27 @@ export function createOutboundRecovery(deps: RelayDeps, options: OutboundRecover
         scanAccounts.push(account.id);
       }
     }
-    for (const chat of await input.scanFor(scanAccounts, now)) toCheck.set(chat.conversationRowId, chat);
-    const checksQueued = await queueChatChecks(deps, [...toCheck.values()]);
+    // Feed checks first (they name chats with a lost message); the scan fills what is left of the budget.
+    const feedChecks = await queueChatChecks(deps, [...toCheck.values()]);
+    for (const position of feedPositions) await saveEventsReadUntil(deps.store.db, position);
+    const room = input.budget - (await countWaitingChecks(deps.store.db));
+    const scanned = room > 0 ? await input.scanFor(scanAccounts, now, room) : [];
+    const checksQueued = feedChecks + (await queueChatChecks(deps, scanned));
     return { feedAccounts, scannedAccounts: scanAccounts.length, checksQueued };
   };
 
   const runRound = (): Promise<RecoveryRound> => {
     running ??= pass({
       minGapMs: Math.floor(intervalMs / 2),
-      scanFor: async (accountIds, now) => {
+      budget: scanChatsPerRound * 2,
+      scanFor: async (accountIds, now, room) => {
         const chats: ChatToCheck[] = [];
         // The budget is per account, so one large account never starves the others.
+        const perAccount = Math.max(1, Math.min(scanChatsPerRound, Math.floor(room / Math.max(1, accountIds.length))));
         for (const accountId of accountIds) {
           chats.push(
             ...(await deps.store.transaction((trx) =>
-              claimOldestCheckedChats(trx, { accountIds: [accountId], limit: scanChatsPerRound, now }),
+              claimOldestCheckedChats(trx, { accountIds: [accountId], limit: perAccount, now }),
             )),
           );
         }
@@ -168,8 +180,13 @@ export function createOutboundRecovery(deps: RelayDeps, options: OutboundRecover
     catchUp() {
       return pass({
         minGapMs: 0,
-        scanFor: (accountIds, now) =>
-          listRecentlyActiveChats(deps.store.db, { accountIds, since: now - 24 * 60 * 60 * 1000, limit: catchUpChats }),
+        budget: catchUpChats,
+        scanFor: (accountIds, now, room) =>
+          listRecentlyActiveChats(deps.store.db, {
+            accountIds,
+            since: now - 24 * 60 * 60 * 1000,
+            limit: Math.min(room, catchUpChats),
+          }),
       });
     },
     start() {

@@ -1,7 +1,6 @@
 import type { AmocrmClient } from '@amojo-bridge/sdk';
 import type { Account } from '../../store/accounts/index.js';
 import type { RelayDeps } from '../deps.js';
-import { saveEventsReadUntil } from './recovery-state.js';
 
 /** How the feed of one account is read; see {@link pollEventFeed}. */
 export interface EventFeedOptions {
@@ -23,7 +22,8 @@ const TALK_CACHE_MAX = 50_000;
  * account per interval (more pages only when more than 100 manager messages were sent in it) finds every manager
  * message since the stored position; the ones the bridge has neither as a message nor in the hook log are mapped to
  * their chat through the talk (`GET /api/v4/talks/{id}`, cached) and that chat gets a check. The cost follows the
- * number of manager messages, never the number of quiet chats. Resolves the conversations to check.
+ * number of manager messages, never the number of quiet chats. Resolves the conversations to check and the position
+ * to store once their checks are queued (stored before, a crash in between would skip those messages for good).
  */
 export async function pollEventFeed(
   deps: RelayDeps,
@@ -34,7 +34,7 @@ export async function pollEventFeed(
     readonly talks: TalkChats;
     readonly options: EventFeedOptions;
   },
-): Promise<number[]> {
+): Promise<{ readonly conversationRowIds: readonly number[]; readonly readUntil: number | null }> {
   const { account, client, options } = input;
   const nowSeconds = Math.floor(deps.now().getTime() / 1000);
   const to = nowSeconds - options.graceSeconds;
@@ -42,7 +42,7 @@ export async function pollEventFeed(
     0,
     (input.eventsReadUntil ?? nowSeconds - options.firstLookbackSeconds) - options.overlapSeconds,
   );
-  if (to < from) return [];
+  if (to < from) return { conversationRowIds: [], readUntil: null };
 
   const messageTalks = new Map<string, number>();
   for (let page = 1; ; page++) {
@@ -95,7 +95,6 @@ export async function pollEventFeed(
     // A talk of another channel of the account (or a "write first" chat never bound): not ours to deliver.
     if (conversation) conversations.add(conversation.id);
   }
-  await saveEventsReadUntil(db, { accountId: account.id, seconds: to });
   if (unknownTalks.size > 0) {
     deps.log.info(
       {
@@ -109,5 +108,5 @@ export async function pollEventFeed(
       'event feed names manager messages the bridge never received',
     );
   }
-  return [...conversations];
+  return { conversationRowIds: [...conversations], readUntil: to };
 }

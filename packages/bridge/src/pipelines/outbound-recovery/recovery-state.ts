@@ -100,3 +100,14 @@ export async function saveEventsReadUntil(
     .where('account_id', '=', input.accountId)
     .execute();
 }
+
+/** Checks (`reconcile` jobs) queued or running, in every process. */
+export async function countWaitingChecks(db: Executor): Promise<number> {
+  const row = await db
+    .selectFrom('jobs')
+    .select((eb) => eb.fn.countAll<number | string>().as('n'))
+    .where('kind', '=', 'reconcile')
+    .where('state', 'in', ['queued', 'running'])
+    .executeTakeFirstOrThrow();
+  return Number(row.n);
+}
