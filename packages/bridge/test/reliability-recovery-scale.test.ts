@@ -215,17 +215,35 @@ describe.each(ENGINES)('outbound recovery: a check never dies (%s)', (engine) =>
     await h?.close();
   });
 
-  it('while history cannot be read the check re-queues itself instead of failing, then recovers', async () => {
+  it('while history cannot be read no check dies or marks its chat; once it can, the lost message arrives', async () => {
     await h.sendCustomerText('never-dies', 'hello');
     const chat = await waitFor('the chat', () => h.chatOf('never-dies'));
     await sendWithDroppedHook(h, chat.id, 'lost while amojo fails');
     await h.setFaults({ apiFailureRate: 1, apiFailureStatuses: [503], retryAfterSeconds: 0 });
-    const bridge = h.bridge;
-    // A round by hand (the schedule is 10 minutes apart here).
-    const { createOutboundRecovery } = await import('../src/pipelines/index.js');
-    await createOutboundRecovery(bridge.deps, { intervalMs: 1 }).runRound();
+    const { deps, store } = h.bridge;
+    const { createOutboundRecovery, JOB_KINDS, reconcileLane } = await import('../src/pipelines/index.js');
+    const { enqueue } = await import('../src/queue/index.js');
+    const recovery = createOutboundRecovery(deps, { intervalMs: 1 });
+    // The scan (no tokens): the round reads nothing and leaves the chat unchecked, so it stays first in line.
+    const scanRound = await recovery.runRound();
+    expect(scanRound).toMatchObject({ scannedAccounts: 1, chatsScanned: 0 });
+    expect(await store.db.selectFrom('recovery_chats').select('conversation_row_id').execute()).toEqual([]);
+    // A durable check (what the event feed queues): it re-queues itself with backoff instead of failing.
+    const conversation = await store.db
+      .selectFrom('conversations')
+      .select('id')
+      .where('channel_chat_key', '=', 'never-dies')
+      .executeTakeFirstOrThrow();
+    await store.transaction((trx) =>
+      enqueue(trx, {
+        kind: JOB_KINDS.reconcile,
+        lane: reconcileLane(chat.id),
+        payload: { conversationRowId: conversation.id },
+        maxAttempts: 10,
+      }),
+    );
     const deferred = await waitFor('a deferred check', async () => {
-      const rows = await bridge.store.db
+      const rows = await store.db
         .selectFrom('jobs')
         .select(['state', 'payload'])
         .where('kind', '=', 'reconcile')
@@ -233,13 +251,13 @@ describe.each(ENGINES)('outbound recovery: a check never dies (%s)', (engine) =>
       return rows.find((row) => (JSON.parse(row.payload) as { failures?: number }).failures !== undefined);
     });
     expect(deferred.state).toBe('queued');
-    const dead = await bridge.store.db.selectFrom('jobs').select('id').where('state', '=', 'dead').execute();
-    expect(dead).toEqual([]);
+    expect(await store.db.selectFrom('jobs').select('id').where('state', '=', 'dead').execute()).toEqual([]);
     await h.setFaults({});
     await waitFor(
       'the lost message at the customer system',
       () => receivedTexts(h, 'never-dies').includes('lost while amojo fails'),
       60_000,
     );
+    expect(receivedTexts(h, 'never-dies')).toEqual(['lost while amojo fails']);
   }, 120_000);
 });

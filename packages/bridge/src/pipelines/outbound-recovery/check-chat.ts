@@ -27,18 +27,29 @@ export const CHECK_MAX_ATTEMPTS = 10;
 /** History pages one check reads at most, newest first (a downtime with more manager messages needs more checks). */
 const MAX_PAGES = 4;
 
+/** Outcome of {@link checkConversation}. */
+export type CheckOutcome =
+  | { readonly kind: 'checked'; readonly recovered: number }
+  | { readonly kind: 'skipped' }
+  | { readonly kind: 'unreadable'; readonly amojoChatId: string; readonly error: unknown };
+
 /**
- * The `reconcile` job: read the chat's newest history and queue, oldest first, every manager message the bridge has
- * neither as a message, nor in the hook log, nor as its own. Reading goes on to older pages only while a page holds
- * nothing known, since a known manager message means everything older was seen before. The hook log's unique dedup
- * key makes a late real hook, or a concurrent check, a harmless duplicate.
+ * One chat's check: read the newest history and queue, oldest first, every manager message the bridge has neither
+ * as a message, nor in the hook log, nor as its own. Reading goes on to older pages only while a page holds nothing
+ * known, since a known manager message means everything older was seen by that message's order check. The hook
+ * log's unique dedup key makes a late real hook, or a concurrent check, a harmless duplicate. The chat is marked
+ * checked only when its history was read.
  */
-export async function checkChat(deps: RelayDeps, pages: RecentPages, job: Job<CheckChatPayload>): Promise<void> {
+export async function checkConversation(
+  deps: RelayDeps,
+  pages: RecentPages,
+  conversationRowId: number,
+): Promise<CheckOutcome> {
   const db = deps.store.db;
-  const conversation = await findConversation(db, { id: job.payload.conversationRowId });
-  if (!conversation?.amojoChatId) return;
+  const conversation = await findConversation(db, { id: conversationRowId });
+  if (!conversation?.amojoChatId) return { kind: 'skipped' };
   const account = await findAccount(db, { id: conversation.accountId });
-  if (account?.state !== 'connected') return;
+  if (account?.state !== 'connected') return { kind: 'skipped' };
   const amojoChatId = conversation.amojoChatId;
 
   const missed: HistoryItem[] = [];
@@ -47,32 +58,7 @@ export async function checkChat(deps: RelayDeps, pages: RecentPages, job: Job<Ch
     try {
       page = await readHistoryPage(deps, { scopeId: account.scopeId, amojoChatId, offset: p * HISTORY_PAGE_SIZE });
     } catch (error) {
-      // Not a job failure: a dead check would block its lane, and with it every later check of the chat. The next
-      // check is queued behind this one instead, with backoff, for as long as amojo's history stays unreadable.
-      const failures = (job.payload.failures ?? 0) + 1;
-      const delayMs = Math.min(MAX_RETRY_DELAY_MS, 1000 * 2 ** Math.min(failures, 16));
-      const now = deps.now().getTime();
-      await deps.store.transaction((trx) =>
-        enqueue(trx, {
-          kind: JOB_KINDS.reconcile,
-          lane: reconcileLane(amojoChatId),
-          payload: { conversationRowId: conversation.id, failures } satisfies CheckChatPayload,
-          maxAttempts: CHECK_MAX_ATTEMPTS,
-          runAt: now + delayMs,
-          now,
-        }),
-      );
-      deps.log.warn(
-        {
-          err: jobErrorFromAmojo(error, 'history'),
-          amojoChatId,
-          failures,
-          retryInMs: delayMs,
-          event: 'check_deferred',
-        },
-        'recovery check could not read the chat history; checking again later',
-      );
-      return;
+      return { kind: 'unreadable', amojoChatId, error };
     }
     if (p === 0) pages.remember(page);
     const managerItems = page.items.filter(isManagerMessage);
@@ -100,8 +86,43 @@ export async function checkChat(deps: RelayDeps, pages: RecentPages, job: Job<Ch
   await markChatsChecked(db, { conversationRowIds: [conversation.id], now: deps.now().getTime() });
   if (recovered > 0) {
     deps.log.info(
-      { event: 'recovery_check_recovered', amojoChatId, recovered, jobId: job.id },
+      { event: 'recovery_check_recovered', amojoChatId, recovered },
       'recovery check queued manager messages whose hooks never arrived',
     );
   }
+  return { kind: 'checked', recovered };
+}
+
+/**
+ * The `reconcile` job: {@link checkConversation} for a chat the event feed named (durable, since the feed position
+ * has moved past it). When history cannot be read it is not a job failure: a dead check would block its lane, and
+ * with it every later check of the chat. The next check is queued behind this one instead, with backoff, for as
+ * long as amojo's history stays unreadable.
+ */
+export async function checkChat(deps: RelayDeps, pages: RecentPages, job: Job<CheckChatPayload>): Promise<void> {
+  const outcome = await checkConversation(deps, pages, job.payload.conversationRowId);
+  if (outcome.kind !== 'unreadable') return;
+  const failures = (job.payload.failures ?? 0) + 1;
+  const delayMs = Math.min(MAX_RETRY_DELAY_MS, 1000 * 2 ** Math.min(failures, 16));
+  const now = deps.now().getTime();
+  await deps.store.transaction((trx) =>
+    enqueue(trx, {
+      kind: JOB_KINDS.reconcile,
+      lane: reconcileLane(outcome.amojoChatId),
+      payload: { conversationRowId: job.payload.conversationRowId, failures } satisfies CheckChatPayload,
+      maxAttempts: CHECK_MAX_ATTEMPTS,
+      runAt: now + delayMs,
+      now,
+    }),
+  );
+  deps.log.warn(
+    {
+      err: jobErrorFromAmojo(outcome.error, 'history'),
+      amojoChatId: outcome.amojoChatId,
+      failures,
+      retryInMs: delayMs,
+      event: 'check_deferred',
+    },
+    'recovery check could not read the chat history; checking again later',
+  );
 }

@@ -23,14 +23,14 @@ export interface ChatToCheck {
 }
 
 /**
- * The `limit` conversations of these accounts whose history was read longest ago (never read first), marked as
- * checked now in the same statement sequence, so the next round moves on even when a check fails (its job retries).
- * Sorting by `coalesce(checked_at, 0)` cannot use the index; measured it costs a few ms per 10,000 conversations,
- * once per interval, which is cheaper than keeping a row per conversation up to date at every conversation insert.
+ * The `limit` conversations of these accounts whose history was read longest ago (never read first). Not marked
+ * here: a check marks its chat when it has read the history, so a chat whose check failed or was cut short by a
+ * crash is first again in the next round. Sorting by `coalesce(checked_at, 0)` cannot use the index; it is one sort
+ * of the conversation ids per interval, cheaper than keeping a row per conversation at every conversation insert.
  */
-export async function claimOldestCheckedChats(
+export async function listOldestCheckedChats(
   db: Executor,
-  input: { readonly accountIds: readonly number[]; readonly limit: number; readonly now: number },
+  input: { readonly accountIds: readonly number[]; readonly limit: number },
 ): Promise<ChatToCheck[]> {
   if (input.accountIds.length === 0 || input.limit <= 0) return [];
   const rows = await db
@@ -43,7 +43,6 @@ export async function claimOldestCheckedChats(
     .orderBy('c.id')
     .limit(input.limit)
     .execute();
-  await markChatsChecked(db, { conversationRowIds: rows.map((row) => row.id), now: input.now });
   return rows.map((row) => ({ conversationRowId: row.id, amojoChatId: row.amojo_chat_id ?? '' }));
 }
 
@@ -99,15 +98,4 @@ export async function saveEventsReadUntil(
     .set({ events_read_until: input.seconds })
     .where('account_id', '=', input.accountId)
     .execute();
-}
-
-/** Checks (`reconcile` jobs) queued or running, in every process. */
-export async function countWaitingChecks(db: Executor): Promise<number> {
-  const row = await db
-    .selectFrom('jobs')
-    .select((eb) => eb.fn.countAll<number | string>().as('n'))
-    .where('kind', '=', 'reconcile')
-    .where('state', 'in', ['queued', 'running'])
-    .executeTakeFirstOrThrow();
-  return Number(row.n);
 }
