@@ -64,6 +64,9 @@ type RequestLog = Parameters<Parameters<FastifyInstance['setErrorHandler']>[0]>[
 // STYLE.md "Errors"); anything unexpected is logged and answered with a generic 500.
 function adminErrorReply(error: unknown, log: RequestLog, reply: Reply) {
   if (error instanceof AdminInputError) {
+    if (error.status === 404) return reply.code(404).send({ error: 'not_found', message: error.message });
+    if (error.status === 409)
+      return reply.code(409).send({ error: 'conflict', field: error.field, message: error.message });
     return reply.code(400).send({ error: 'invalid_input', field: error.field, message: error.message });
   }
   if (error instanceof AmojoApiError) {

@@ -4,11 +4,13 @@ import type { AmocrmDeps } from './amocrm-deps.js';
 import { handleDisabledHook } from './disable-account.js';
 import { installAccount } from './install-account.js';
 import { type ResultLine, renderResultPage } from './result-page.js';
+import { widgetConnect } from './widget-connect.js';
 
 /**
  * The amoCRM routes of the bridge, registered only when the integration is configured:
  * - `GET /amocrm/oauth/callback`: the Redirect URI (install from the marketplace, the widget or an OAuth button);
  *   answers the person with a plain result page;
+ * - `POST /amocrm/widget/connect`: the widget's settings, proven by amoCRM's one-time JWT (`X-Auth-Token`);
  * - `GET /amocrm/disabled`: the "integration disabled" hook.
  */
 export async function registerAmocrmRoutes(app: FastifyInstance, deps: AmocrmDeps): Promise<void> {
@@ -67,6 +69,18 @@ export async function registerAmocrmRoutes(app: FastifyInstance, deps: AmocrmDep
             ? 'The channel works; fix the source problems above and run the sync again (admin API).'
             : 'You can close this page. New chats appear in amoCRM under their source.',
       });
+    });
+
+    scope.post('/amocrm/widget/connect', async (request, reply) => {
+      const header = request.headers['x-auth-token'];
+      const answer = await widgetConnect(deps, {
+        token: Array.isArray(header) ? header[0] : header,
+        body: request.body,
+      });
+      if (answer.status === 401) {
+        deps.log.warn({ event: 'amocrm_widget_refused', reason: answer.body.message }, 'widget token refused');
+      }
+      return reply.code(answer.status).send(answer.body);
     });
 
     scope.get('/amocrm/disabled', async (request, reply) => {

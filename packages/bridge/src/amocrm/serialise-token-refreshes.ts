@@ -1,16 +1,20 @@
 import type { Fetch } from '@amojo-bridge/sdk';
-import { readAccountTokens, saveAccountTokens, setAccountOAuth } from '../store/accounts/index.js';
+import { readAccountTokens, readTokensSavedAt, saveAccountTokens, setAccountOAuth } from '../store/accounts/index.js';
 import type { AmocrmDeps } from './amocrm-deps.js';
 import { describeOAuthRefusal } from './describe-oauth-refusal.js';
 import { withAccountTokenLock } from './token-lock.js';
+
+/** A pair saved this recently is not rotated again by a refresh request that carries it (see below). */
+const JUST_ROTATED_MS = 30_000;
 
 /**
  * Wraps `fetch` so every refresh-token request of one account runs under the account's token lock (see
  * `token-lock.ts`) and its answer is saved, encrypted, before the lock is released. Refresh tokens are single-use
  * (spec 5.1): without this, two processes that both see an expiring token both refresh, the second with a dead
  * token, and the account is locked out. Inside the lock:
- * - the stored refresh token already differs from the one in the request and the stored access token is fresh:
- *   another holder refreshed meanwhile; its pair is answered as if amoCRM had sent it, and no request is made;
+ * - the stored refresh token already differs from the one in the request and the stored access token is fresh, or
+ *   the stored pair was saved less than 30 s ago: another holder refreshed meanwhile; its pair is answered as if
+ *   amoCRM had sent it, and no request is made;
  * - amoCRM answers a pair: it is saved and the account's `oauth_state` is `ok`;
  * - amoCRM refuses (400/401: used, expired or revoked refresh token): the account becomes `needs_reinstall`, which
  *   stops every later REST call for it (`restClientForAccount` answers null) instead of retrying for ever;
@@ -24,7 +28,13 @@ export function serialiseTokenRefreshes(deps: AmocrmDeps, accountRowId: number, 
       const key = deps.config.encryptionKey;
       const stored = await readAccountTokens(deps.store.db, { accountId: accountRowId, encryptionKey: key });
       const nowMs = deps.now().getTime();
-      if (stored && stored.refreshToken !== refreshToken && stored.expiresAt - nowMs > 60_000) {
+      const fresh = stored !== undefined && stored.expiresAt - nowMs > 60_000;
+      // The SDK reads the pair twice before it refreshes (is it stale? then: which refresh token?); a holder may
+      // rotate it in between, so a request can carry the NEW refresh token right after a rotation. Rotating again
+      // then is pointless (the pair is seconds old) and would race other readers: answer the stored pair.
+      const savedAt = fresh ? await readTokensSavedAt(deps.store.db, { accountId: accountRowId }) : undefined;
+      const justRotated = savedAt !== undefined && nowMs - savedAt < JUST_ROTATED_MS;
+      if (stored && fresh && (stored.refreshToken !== refreshToken || justRotated)) {
         deps.log.debug({ event: 'amocrm_refresh_skipped', accountId: accountRowId }, 'another holder refreshed');
         return tokenResponse(stored, nowMs);
       }

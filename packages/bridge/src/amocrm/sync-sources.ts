@@ -23,7 +23,7 @@ export interface SourceSyncResult {
 
 /**
  * Makes the account's amoCRM sources match its channel instances (extension 2): one source per instance with
- * `external_id` = the instance key and the instance's name; a source whose instance is gone is deleted; exactly
+ * `external_id` = the instance key (or the external id the instance's source already has) and the instance's name; a source whose instance is gone is deleted; exactly
  * one of ours is the default (kept if set, else the oldest instance's), so chats amoCRM cannot attribute land on a
  * known instance. Conversations of an instance that were created before its source existed are tagged with it, so
  * their next messages carry `source.external_id` (stage 2 of the guide's migration to multiple sources).
@@ -39,21 +39,27 @@ export async function syncAccountSources(deps: AmocrmDeps, account: Account): Pr
   }
   const db = deps.store.db;
   const problems: string[] = [];
-  const instances = (await listChannelInstances(db, { accountId: account.id })).filter((instance) => {
-    if (EXTERNAL_ID.test(instance.key)) return true;
-    problems.push(
-      `channel instance ${JSON.stringify(instance.key)} cannot be a source: its key must be 1..40 printable ASCII characters`,
-    );
-    return false;
-  });
   const local = await listSources(db, { accountId: account.id });
-  const remote = await listRemote(crm, [
-    ...new Set([...instances.map((i) => i.key), ...local.map((s) => s.externalId)]),
-  ]);
+  // An instance keeps the external id of a source it already has (set at creation, e.g. `webchat-<key>`), so chats
+  // tagged with it stay tagged; otherwise its source's external id is the instance key.
+  const externalIdOf = new Map<number, string>();
+  const instances = (await listChannelInstances(db, { accountId: account.id })).filter((instance) => {
+    const externalId = local.find((s) => s.channelInstanceId === instance.id)?.externalId ?? instance.key;
+    if (!EXTERNAL_ID.test(externalId)) {
+      problems.push(
+        `channel instance ${JSON.stringify(instance.key)} cannot be a source: its key must be 1..40 printable ASCII characters`,
+      );
+      return false;
+    }
+    externalIdOf.set(instance.id, externalId);
+    return true;
+  });
+  const idOf = (instance: ChannelInstance): string => externalIdOf.get(instance.id) ?? instance.key;
+  const remote = await listRemote(crm, [...new Set([...instances.map(idOf), ...local.map((s) => s.externalId)])]);
   const wantedDefault = chooseDefault(instances, local);
 
   const created: string[] = [];
-  const missing = instances.filter((instance) => !remote.has(instance.key));
+  const missing = instances.filter((instance) => !remote.has(idOf(instance)));
   const room = MAX_ACTIVE_SOURCES - remote.size;
   if (missing.length > room) {
     problems.push(
@@ -67,7 +73,7 @@ export async function syncAccountSources(deps: AmocrmDeps, account: Account): Pr
       const answer = await crm.createSources(
         batch.map((instance) => ({
           name: sourceName(instance),
-          external_id: instance.key,
+          external_id: idOf(instance),
           ...(instance.id === wantedDefault?.id ? { default: true } : {}),
           ...(deps.config.channel.code ? { origin_code: deps.config.channel.code } : {}),
         })),
@@ -77,13 +83,13 @@ export async function syncAccountSources(deps: AmocrmDeps, account: Account): Pr
         created.push(source.external_id);
       }
     } catch (error) {
-      problems.push(`creating sources ${batch.map((b) => b.key).join(', ')} failed: ${reasonOf(error)}`);
+      problems.push(`creating sources ${batch.map(idOf).join(', ')} failed: ${reasonOf(error)}`);
     }
   }
 
   const renamed: string[] = [];
   const updates = instances.flatMap((instance) => {
-    const source = remote.get(instance.key);
+    const source = remote.get(idOf(instance));
     if (!source) return [];
     const name = sourceName(instance);
     const makeDefault = instance.id === wantedDefault?.id && !source.default;
@@ -105,19 +111,23 @@ export async function syncAccountSources(deps: AmocrmDeps, account: Account): Pr
   const now = deps.now().getTime();
   const deleted: string[] = [];
   const liveIds = new Set(instances.map((i) => i.id));
-  const orphans = local.filter((s) => s.channelInstanceId === null || !liveIds.has(s.channelInstanceId));
+  const wanted = new Set(instances.map(idOf));
+  const orphans = local.filter(
+    (s) => s.channelInstanceId === null || !liveIds.has(s.channelInstanceId) || !wanted.has(s.externalId),
+  );
   await deleteOrphans(crm, orphans, remote, deleted, problems);
   let defaultExternalId: string | null = null;
   await deps.store.transaction(async (trx) => {
     for (const orphan of orphans) if (deleted.includes(orphan.externalId)) await deleteSource(trx, { id: orphan.id });
     for (const instance of instances) {
-      const source = remote.get(instance.key);
+      const externalId = idOf(instance);
+      const source = remote.get(externalId);
       if (!source) continue;
       const isDefault = instance.id === wantedDefault?.id;
-      if (isDefault) defaultExternalId = instance.key;
+      if (isDefault) defaultExternalId = externalId;
       await upsertSource(trx, {
         accountId: account.id,
-        externalId: instance.key,
+        externalId,
         channelInstanceId: instance.id,
         name: source.name,
         amocrmSourceId: source.id,
@@ -126,7 +136,7 @@ export async function syncAccountSources(deps: AmocrmDeps, account: Account): Pr
       });
       await trx
         .updateTable('conversations')
-        .set({ source_external_id: instance.key, updated_at: now })
+        .set({ source_external_id: externalId, updated_at: now })
         .where('channel_instance_id', '=', instance.id)
         .where('source_external_id', 'is', null)
         .execute();

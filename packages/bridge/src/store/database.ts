@@ -29,6 +29,8 @@ export interface AccountsTable {
   readonly oauth_state: Generated<OAuthState>;
   /** Why the tokens stopped working (no token text in it). */
   readonly oauth_error: string | null;
+  /** When the current token pair was saved (migration 0005). */
+  readonly tokens_saved_at: number | null;
   readonly connected_at: number | null;
   readonly disconnected_at: number | null;
   readonly created_at: number;

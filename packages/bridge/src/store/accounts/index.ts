@@ -1,6 +1,6 @@
 export type { Account } from './account.js';
 export type { AccountTokens } from './account-tokens.js';
-export { clearAccountTokens, readAccountTokens, saveAccountTokens } from './account-tokens.js';
+export { clearAccountTokens, readAccountTokens, readTokensSavedAt, saveAccountTokens } from './account-tokens.js';
 export type { FindAccountBy } from './find-account.js';
 export { findAccount, findAccountByScope, listAccounts } from './find-account.js';
 export { type SetAccountOAuthInput, setAccountOAuth } from './set-account-oauth.js';

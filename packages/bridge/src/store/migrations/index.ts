@@ -4,6 +4,7 @@ import { initialMigration } from './0001-initial.js';
 import { webchatMigration } from './0002-webchat.js';
 import { hookReferencesMigration } from './0003-hook-references.js';
 import { amocrmMigration } from './0005-amocrm.js';
+import { amocrmTokensSavedAtMigration } from './0005-amocrm-tokens-saved-at.js';
 import { outboundRecoveryMigration } from './0007-outbound-recovery.js';
 
 /**
@@ -16,6 +17,8 @@ export function listMigrations(dialect: StoreDialect): Readonly<Record<string, M
     '0002-webchat': webchatMigration(dialect),
     '0003-hook-references': hookReferencesMigration(),
     '0005-amocrm': amocrmMigration(),
+    // Sorts after '0005-amocrm' (a prefix sorts first) and before any 0006.
+    '0005-amocrm-tokens-saved-at': amocrmTokensSavedAtMigration(),
     '0007-outbound-recovery': outboundRecoveryMigration(),
   };
 }
