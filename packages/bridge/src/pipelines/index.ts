@@ -2,6 +2,7 @@ import type { Job } from '../queue/index.js';
 import { deliverToAmojo } from './deliver-to-amojo.js';
 import { deliverToChannel } from './deliver-to-channel.js';
 import type { RelayDeps } from './deps.js';
+import { editToAmojo, reactionToAmojo } from './edit-or-reaction-to-amojo.js';
 import { JOB_KINDS, type RelayJobKind } from './job-kinds.js';
 import type { ManagerMessage } from './manager-message.js';
 import type { CheckChatPayload, OutboundRecovery } from './outbound-recovery/index.js';
@@ -34,6 +35,8 @@ export function createPipelineHandlers(
     [JOB_KINDS.reconcile]: (job) => recovery.checkChat(job as Job<CheckChatPayload>),
     [JOB_KINDS.typingToChannel]: typed(typingToChannel),
     [JOB_KINDS.reactionToChannel]: typed(reactionToChannel),
+    [JOB_KINDS.editToAmojo]: typed(editToAmojo),
+    [JOB_KINDS.reactionToAmojo]: typed(reactionToAmojo),
   };
 }
 
@@ -61,6 +64,12 @@ export {
   type RecoveryRound,
   type RestClientForAccount,
 } from './outbound-recovery/index.js';
+export {
+  type EditToAmojoPayload,
+  findChannelMessage,
+  type ReactionToAmojoPayload,
+  receiveEditOrReaction,
+} from './receive-edit-or-reaction.js';
 export { type ReceiveOptions, receiveFromChannel } from './receive-from-channel.js';
 export {
   jobErrorFromAmojo,

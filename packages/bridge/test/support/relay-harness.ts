@@ -71,7 +71,7 @@ export interface RelayHarnessOptions {
   readonly reconcileIntervalMs?: number;
   /** Other outbound recovery options (scan budget, REST client of an account). */
   readonly recovery?: OutboundRecoveryOptions;
-  /** Environment overrides of the bridge's configuration. */
+  /** Extra environment for the bridge's config (an empty string unsets a variable the harness sets). */
   readonly env?: Readonly<Record<string, string>>;
   /**
    * Configure an amoCRM OAuth integration in the sandbox and the bridge (`AMOCRM_*`, REST calls to the sandbox), so
@@ -257,6 +257,7 @@ export async function createRelayHarness(options: RelayHarnessOptions): Promise<
       QUEUE_CONCURRENCY: '8',
       QUEUE_POLL_INTERVAL_MS: '100',
       QUEUE_LEASE_MS: '30000',
+      PUBLIC_URL: bridgeBase,
       ...(options.oauth
         ? {
             AMOCRM_CLIENT_ID: OAUTH_CLIENT_ID,

@@ -62,7 +62,7 @@ export async function checkConversation(
     }
     if (p === 0) pages.remember(page);
     const managerItems = page.items.filter(isManagerMessage);
-    const known = await findKnownMessages(db, managerItems);
+    const known = await findKnownMessages(db, account.scopeId, managerItems);
     let sawKnown = false;
     for (const item of managerItems) {
       const isOurs = Boolean(item.message.client_id && known.ours.has(item.message.client_id));

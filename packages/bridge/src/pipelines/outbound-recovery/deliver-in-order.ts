@@ -103,7 +103,7 @@ async function olderThan(deps: RelayDeps, window: HistoryPage, m: ManagerMessage
   const candidates = (
     at >= 0 ? window.items.slice(at + 1) : window.items.filter((item) => sentAtOf(item) <= m.sentAtMs)
   ).filter((item) => isManagerMessage(item) && item.message.id !== m.amojoMsgId);
-  const known = await findKnownMessages(deps.store.db, candidates);
+  const known = await findKnownMessages(deps.store.db, m.scopeId, candidates);
   const settledAt = candidates.findIndex((item) => {
     const status = known.statusOf.get(item.message.id);
     return status !== undefined && status !== 'pending';

@@ -1,4 +1,5 @@
 import type { HistoryItem } from '@amojo-bridge/sdk';
+import { scopedDedupKey } from '../../store/ops/insert-hook-record.js';
 import type { Executor } from '../../store/store.js';
 
 /** What the bridge knows of the manager messages on a history page. */
@@ -15,24 +16,36 @@ export interface KnownMessages {
 export const isManagerMessage = (item: HistoryItem): boolean => Boolean(item.receiver);
 
 /**
- * Looks up, in three queries whatever the page size, which manager messages of `items` the bridge has: as a stored
- * message, as a hook log row, or as its own message (the item's `client_id` is one of our msgids).
+ * Looks up, in three queries whatever the page size, which manager messages of `items` (of chats in `scopeId`) the
+ * bridge has: as a stored message, as a hook log row (keyed per scope), or as its own message (the item's `client_id` is one of our msgids).
  */
-export async function findKnownMessages(db: Executor, items: readonly HistoryItem[]): Promise<KnownMessages> {
+export async function findKnownMessages(
+  db: Executor,
+  scopeId: string,
+  items: readonly HistoryItem[],
+): Promise<KnownMessages> {
   const managerItems = items.filter(isManagerMessage);
   const ids = managerItems.map((item) => item.message.id);
   const clientIds = managerItems.map((item) => item.message.client_id).filter((id): id is string => Boolean(id));
   if (ids.length === 0) return { statusOf: new Map(), hooked: new Set(), ours: new Set() };
   const [messages, hooks, ours] = await Promise.all([
     db.selectFrom('messages').select(['amojo_msgid', 'status']).where('amojo_msgid', 'in', ids).execute(),
-    db.selectFrom('hooks').select('dedup_key').where('dedup_key', 'in', ids).execute(),
+    db
+      .selectFrom('hooks')
+      .select('dedup_key')
+      .where(
+        'dedup_key',
+        'in',
+        ids.map((id) => scopedDedupKey(scopeId, id)),
+      )
+      .execute(),
     clientIds.length > 0
       ? db.selectFrom('messages').select('msgid').where('msgid', 'in', clientIds).execute()
       : Promise.resolve([]),
   ]);
   return {
     statusOf: new Map(messages.map((row) => [row.amojo_msgid ?? '', row.status])),
-    hooked: new Set(hooks.map((row) => row.dedup_key ?? '')),
+    hooked: new Set(hooks.map((row) => (row.dedup_key ?? '').slice(scopeId.length + 1))),
     ours: new Set(ours.map((row) => row.msgid)),
   };
 }

@@ -1,5 +1,6 @@
 import type { AmocrmClient } from '@amojo-bridge/sdk';
 import type { Account } from '../../store/accounts/index.js';
+import { scopedDedupKey } from '../../store/ops/insert-hook-record.js';
 import type { RelayDeps } from '../deps.js';
 
 /** How the feed of one account is read; see {@link pollEventFeed}. */
@@ -70,9 +71,20 @@ export async function pollEventFeed(
     const chunk = ids.slice(i, i + 500);
     const [messages, hooks] = await Promise.all([
       db.selectFrom('messages').select('amojo_msgid').where('amojo_msgid', 'in', chunk).execute(),
-      db.selectFrom('hooks').select('dedup_key').where('dedup_key', 'in', chunk).execute(),
+      db
+        .selectFrom('hooks')
+        .select('dedup_key')
+        .where(
+          'dedup_key',
+          'in',
+          chunk.map((id) => scopedDedupKey(account.scopeId, id)),
+        )
+        .execute(),
     ]);
-    const known = new Set([...messages.map((r) => r.amojo_msgid), ...hooks.map((r) => r.dedup_key)]);
+    const known = new Set([
+      ...messages.map((r) => r.amojo_msgid),
+      ...hooks.map((r) => (r.dedup_key ?? '').slice(account.scopeId.length + 1)),
+    ]);
     for (const id of chunk) if (!known.has(id)) unknownTalks.add(messageTalks.get(id)!);
   }
 
