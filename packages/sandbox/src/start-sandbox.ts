@@ -12,6 +12,7 @@ import { HookSender } from './hooks/send-hook.js';
 import { registerInbox } from './inbox-assets.js';
 import { acquireLockFile } from './state/lock-file.js';
 import { createStatePersister, type StatePersister } from './state/persist-state.js';
+import { RequestLog } from './state/request-log.js';
 import { SandboxState } from './state/sandbox-state.js';
 
 /** A running sandbox. */
@@ -20,6 +21,8 @@ export interface Sandbox {
   readonly url: string;
   readonly port: number;
   readonly state: SandboxState;
+  /** Counts of the requests answered, by route and status (also `GET /_sandbox/api/requests`). */
+  readonly requests: RequestLog;
   /** Stops the server, ends event streams, aborts hooks in flight. */
   close(): Promise<void>;
 }
@@ -85,6 +88,8 @@ export async function startSandbox(options: SandboxOptions): Promise<Sandbox> {
   }
 
   const app = Fastify({ logger: false, forceCloseConnections: true });
+  const requests = new RequestLog(() => now().getTime());
+  requests.attach(app);
   const hooks = new HookSender({
     state,
     timeoutMs: options.hookTimeoutMs ?? 5000,
@@ -125,6 +130,7 @@ export async function startSandbox(options: SandboxOptions): Promise<Sandbox> {
   await app.register(async (child) =>
     registerCrmRoutes(child, {
       crm,
+      state,
       onIntegrationDisabled: (accountAmojoId, clientId) => {
         const integration = options.integrations?.find((i) => i.clientId === clientId);
         // An integration names its channel; without one, every channel of the sandbox is that integration's.
@@ -135,7 +141,7 @@ export async function startSandbox(options: SandboxOptions): Promise<Sandbox> {
   );
   let control: { close(): void } = { close() {} };
   await app.register(async (child) => {
-    control = await registerControlApi(child, { state, hooks, uploads, baseUrl: () => baseUrl });
+    control = await registerControlApi(child, { state, hooks, uploads, requests, baseUrl: () => baseUrl });
   });
   await app.register(async (child) => registerInbox(child));
   uploads.register(app);
@@ -163,6 +169,7 @@ export async function startSandbox(options: SandboxOptions): Promise<Sandbox> {
     url: baseUrl,
     port,
     state,
+    requests,
     close() {
       closed ??= (async () => {
         apiFaults.close();
