@@ -1,6 +1,7 @@
 import type { AnyChannelPlugin } from './channel-plugin.js';
 import { httpChannelPlugin } from './http/http-plugin.js';
 import { webchatChannelPlugin } from './webchat/webchat-plugin.js';
+import { whatsappChannelPlugin } from './whatsapp/whatsapp-plugin.js';
 
 /**
  * Every channel kind this bridge runs, by kind. Adding a channel is one folder under `channels/` and one entry
@@ -10,6 +11,7 @@ import { webchatChannelPlugin } from './webchat/webchat-plugin.js';
 export const channelPlugins = {
   http: httpChannelPlugin,
   webchat: webchatChannelPlugin,
+  whatsapp: whatsappChannelPlugin,
 } as const satisfies Readonly<Record<string, AnyChannelPlugin>>;
 
 /** A kind of {@link channelPlugins}. */

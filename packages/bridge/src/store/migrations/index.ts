@@ -5,6 +5,7 @@ import { webchatMigration } from './0002-webchat.js';
 import { hookReferencesMigration } from './0003-hook-references.js';
 import { amocrmMigration } from './0005-amocrm.js';
 import { amocrmTokensSavedAtMigration } from './0005-amocrm-tokens-saved-at.js';
+import { whatsappWindowsMigration } from './0012-whatsapp-windows.js';
 
 /**
  * Every migration, by name, in order. Static (no folder reading at run time) so bundles and `dist` work alike;
@@ -18,5 +19,6 @@ export function listMigrations(dialect: StoreDialect): Readonly<Record<string, M
     '0005-amocrm': amocrmMigration(),
     // Sorts after '0005-amocrm' (a prefix sorts first) and before any 0006.
     '0005-amocrm-tokens-saved-at': amocrmTokensSavedAtMigration(),
+    '0012-whatsapp-windows': whatsappWindowsMigration(dialect),
   };
 }

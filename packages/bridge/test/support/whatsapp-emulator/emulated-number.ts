@@ -167,6 +167,9 @@ export class EmulatedNumber {
           status,
           timestamp: this.#timestamp(),
           recipient_id: sent.to,
+          ...(typeof sent.body.biz_opaque_callback_data === 'string'
+            ? { biz_opaque_callback_data: sent.body.biz_opaque_callback_data }
+            : {}),
           ...(error ? { errors: [error] } : {}),
         },
       ],

@@ -42,6 +42,11 @@ export function validateSend(number: EmulatedNumber, body: Record<string, unknow
   if (!isObject(content) && !(type === 'contacts' && Array.isArray(content))) {
     throw graphErrors.missingParameter(`The parameter ${type} is required.`);
   }
+  if (body.biz_opaque_callback_data !== undefined) {
+    if (typeof body.biz_opaque_callback_data !== 'string' || body.biz_opaque_callback_data.length > 512) {
+      throw graphErrors.invalidValue('biz_opaque_callback_data must be a string of at most 512 characters.');
+    }
+  }
   if (body.context !== undefined) {
     if (!isObject(body.context) || !nonEmptyString(body.context.message_id)) {
       throw graphErrors.invalidParameter('context.message_id must be a message id.');
@@ -138,6 +143,11 @@ function checkTemplate(number: EmulatedNumber, template: Record<string, unknown>
     if (!isObject(parameter) || parameter.type !== 'text' || !nonEmptyString(parameter.text)) {
       throw graphErrors.invalidParameter(
         'Template body parameters must be { type: "text", text } with non-empty text.',
+      );
+    }
+    if (/[\n\t]| {5,}/.test(parameter.text as string)) {
+      throw graphErrors.invalidValue(
+        'Param text cannot have new-line/tab characters or more than 4 consecutive spaces',
       );
     }
   }

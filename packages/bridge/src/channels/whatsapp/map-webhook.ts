@@ -1,0 +1,218 @@
+import type { ChannelMessageContent, InboundChannelMessage, InboundReadReceipt } from '../channel-adapter.js';
+
+/*
+ * Meta's `messages` webhook, as far as the channel reads it:
+ * { object: 'whatsapp_business_account', entry: [{ id: WABA, changes: [{ field: 'messages', value: {
+ *     metadata: { phone_number_id, display_phone_number }, contacts: [{ wa_id, profile: { name } }],
+ *     messages: [{ from, id, timestamp, type, <type>: {...}, context? }],
+ *     statuses: [{ id, status, timestamp, recipient_id, biz_opaque_callback_data?, errors? }] } }] }] }
+ */
+
+type Json = Readonly<Record<string, unknown>>;
+
+const isObject = (value: unknown): value is Json =>
+  typeof value === 'object' && value !== null && !Array.isArray(value);
+const str = (value: unknown): string | undefined => (typeof value === 'string' && value !== '' ? value : undefined);
+const list = (value: unknown): unknown[] => (Array.isArray(value) ? value : []);
+
+/** One thing a webhook batch asks of the bridge, in the order Meta listed them. */
+export type WebhookItem =
+  | { readonly kind: 'message'; readonly waId: string; readonly event: InboundChannelMessage }
+  | { readonly kind: 'read'; readonly event: InboundReadReceipt }
+  /** Something the bridge cannot pass on (a reaction, a failed status...): logged, with what it was. */
+  | { readonly kind: 'skipped'; readonly what: string; readonly detail: Json };
+
+/** Where a customer's media is re-served by the bridge. */
+export type MediaUrlOf = (mediaId: string, fileName: string) => string;
+
+/** Why a webhook body cannot be read at all (answered 400: Meta's own payloads always pass). */
+export class WebhookShapeError extends Error {
+  override readonly name = 'WebhookShapeError';
+}
+
+const EXTENSION_OF: Readonly<Record<string, string>> = {
+  'image/jpeg': 'jpg',
+  'image/png': 'png',
+  'image/webp': 'webp',
+  'video/mp4': 'mp4',
+  'video/3gpp': '3gp',
+  'audio/ogg': 'ogg',
+  'audio/mpeg': 'mp3',
+  'audio/mp4': 'm4a',
+  'audio/aac': 'aac',
+  'application/pdf': 'pdf',
+};
+
+function fileNameOf(type: string, media: Json): string {
+  const given = str(media.filename);
+  if (given) return given.replace(/[/\\]/g, '_');
+  const mime = (str(media.mime_type) ?? '').split(';')[0]!.trim();
+  return `${type}.${EXTENSION_OF[mime] ?? 'bin'}`;
+}
+
+function contentOf(message: Json, mediaUrlOf: MediaUrlOf): ChannelMessageContent[] | string {
+  const type = str(message.type) ?? 'unknown';
+  const body = message[type];
+  switch (type) {
+    case 'text':
+      return isObject(body) && str(body.body) ? [{ type: 'text', text: body.body as string }] : 'text without body';
+    case 'image':
+    case 'video':
+    case 'document':
+    case 'audio':
+    case 'sticker': {
+      if (!isObject(body) || !str(body.id)) return `${type} without media id`;
+      const fileName = fileNameOf(type, body);
+      const kind =
+        type === 'image'
+          ? 'picture'
+          : type === 'document'
+            ? 'file'
+            : type === 'audio'
+              ? body.voice === true
+                ? 'voice'
+                : 'audio'
+              : type;
+      const caption = str(body.caption);
+      return [
+        {
+          type: kind as ChannelMessageContent['type'],
+          media: mediaUrlOf(body.id as string, fileName),
+          fileName,
+          ...(caption ? { text: caption } : {}),
+        },
+      ];
+    }
+    case 'location': {
+      if (!isObject(body) || typeof body.latitude !== 'number' || typeof body.longitude !== 'number') {
+        return 'location without coordinates';
+      }
+      const label = [str(body.name), str(body.address)].filter(Boolean).join(', ');
+      return [
+        { type: 'location', location: { lat: body.latitude, lon: body.longitude }, ...(label ? { text: label } : {}) },
+      ];
+    }
+    case 'contacts': {
+      const contacts = list(message.contacts).filter(isObject);
+      const mapped = contacts.flatMap((contact): ChannelMessageContent[] => {
+        const name = isObject(contact.name)
+          ? (str(contact.name.formatted_name) ?? str(contact.name.first_name))
+          : undefined;
+        const phone = list(contact.phones)
+          .filter(isObject)
+          .map((p) => str(p.phone) ?? str(p.wa_id))[0];
+        return name && phone ? [{ type: 'contact', contact: { name, phone } }] : [];
+      });
+      return mapped.length > 0 ? mapped : 'contacts without a name and phone';
+    }
+    case 'interactive': {
+      if (!isObject(body)) return 'interactive without body';
+      const reply = body[str(body.type) ?? ''];
+      const title = isObject(reply) ? str(reply.title) : undefined;
+      return title ? [{ type: 'text', text: title }] : 'interactive reply without title';
+    }
+    case 'button': {
+      // A quick-reply button of a template.
+      const text = isObject(body) ? (str(body.text) ?? str(body.payload)) : undefined;
+      return text ? [{ type: 'text', text }] : 'button without text';
+    }
+    default:
+      return `message type ${type}`;
+  }
+}
+
+/**
+ * Reads a verified webhook body into items: customer messages (one per contact card for `contacts`), read statuses
+ * of messages the bridge sent (by `biz_opaque_callback_data`, which carries the bridge's message id), and the rest
+ * as skipped with the reason.
+ */
+export function mapWebhook(input: {
+  readonly body: unknown;
+  readonly instanceKey: string;
+  readonly phoneNumberId: string;
+  readonly mediaUrlOf: MediaUrlOf;
+}): WebhookItem[] {
+  const { body } = input;
+  if (!isObject(body) || body.object !== 'whatsapp_business_account' || !Array.isArray(body.entry)) {
+    throw new WebhookShapeError('object: expected "whatsapp_business_account" with an entry array');
+  }
+  const items: WebhookItem[] = [];
+  for (const entry of list(body.entry).filter(isObject)) {
+    for (const change of list(entry.changes).filter(isObject)) {
+      const value = change.value;
+      if (change.field !== 'messages' || !isObject(value)) {
+        items.push({ kind: 'skipped', what: `change of field ${String(change.field)}`, detail: {} });
+        continue;
+      }
+      const metadata = isObject(value.metadata) ? value.metadata : {};
+      if (str(metadata.phone_number_id) !== input.phoneNumberId) {
+        items.push({
+          kind: 'skipped',
+          what: 'change for another phone number id',
+          detail: { phoneNumberId: String(metadata.phone_number_id) },
+        });
+        continue;
+      }
+      const names = new Map(
+        list(value.contacts)
+          .filter(isObject)
+          .map((c) => [str(c.wa_id), isObject(c.profile) ? str(c.profile.name) : undefined] as const),
+      );
+      for (const message of list(value.messages).filter(isObject)) {
+        const from = str(message.from);
+        const id = str(message.id);
+        if (!from || !id) {
+          items.push({ kind: 'skipped', what: 'message without from or id', detail: {} });
+          continue;
+        }
+        if (message.type === 'reaction' || message.type === 'system' || message.type === 'ephemeral') {
+          items.push({ kind: 'skipped', what: `${String(message.type)} message`, detail: { id } });
+          continue;
+        }
+        const contents = contentOf(message, input.mediaUrlOf);
+        const seconds = Number(message.timestamp);
+        const sentAt = new Date(Number.isFinite(seconds) && seconds > 0 ? seconds * 1000 : Date.now());
+        const sender = { id: from, name: names.get(from) ?? `+${from}`, phone: `+${from}` };
+        const shown: ChannelMessageContent[] =
+          typeof contents === 'string'
+            ? [{ type: 'text', text: `(a WhatsApp ${contents} that the bridge cannot show)` }]
+            : contents;
+        shown.forEach((content, index) => {
+          items.push({
+            kind: 'message',
+            waId: from,
+            event: {
+              kind: 'message',
+              instanceId: input.instanceKey,
+              // Meta's wamid: a redelivered webhook carries the same one, so `receive` stores it once.
+              eventId: index === 0 ? id : `${id}#${index}`,
+              chatKey: from,
+              sender,
+              message: content,
+              sentAt,
+            },
+          });
+        });
+      }
+      for (const status of list(value.statuses).filter(isObject)) {
+        const ourId = str(status.biz_opaque_callback_data);
+        if (status.status === 'read' && ourId) {
+          items.push({ kind: 'read', event: { kind: 'read', instanceId: input.instanceKey, messageId: ourId } });
+        } else {
+          items.push({
+            kind: 'skipped',
+            what: `status ${String(status.status)}`,
+            detail: {
+              wamid: String(status.id),
+              ...(ourId ? { messageId: ourId } : {}),
+              errors: list(status.errors)
+                .filter(isObject)
+                .map((e) => `${String(e.code)} ${String(e.title ?? e.message ?? '')}`),
+            },
+          });
+        }
+      }
+    }
+  }
+  return items;
+}
