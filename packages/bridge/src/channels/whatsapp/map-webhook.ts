@@ -17,13 +17,23 @@ const list = (value: unknown): unknown[] => (Array.isArray(value) ? value : []);
 
 /** One thing a webhook batch asks of the bridge, in the order Meta listed them. */
 export type WebhookItem =
-  | { readonly kind: 'message'; readonly waId: string; readonly event: InboundChannelMessage }
-  | { readonly kind: 'read'; readonly event: InboundReadReceipt }
+  | {
+      readonly kind: 'message';
+      readonly phoneNumberId: string;
+      readonly waId: string;
+      readonly event: InboundChannelMessage;
+    }
+  | { readonly kind: 'read'; readonly phoneNumberId: string; readonly event: InboundReadReceipt }
   /** Something the bridge cannot pass on (a reaction, a failed status...): logged, with what it was. */
   | { readonly kind: 'skipped'; readonly what: string; readonly detail: Json };
 
 /** Where a customer's media is re-served by the bridge. */
 export type MediaUrlOf = (mediaId: string, fileName: string) => string;
+
+/** The instance of a business phone number id the webhook may deliver to, or undefined. */
+export type InstanceOfNumber = (
+  phoneNumberId: string,
+) => { readonly instanceKey: string; readonly mediaUrlOf: MediaUrlOf } | undefined;
 
 /** Why a webhook body cannot be read at all (answered 400: Meta's own payloads always pass). */
 export class WebhookShapeError extends Error {
@@ -122,16 +132,12 @@ function contentOf(message: Json, mediaUrlOf: MediaUrlOf): ChannelMessageContent
 }
 
 /**
- * Reads a verified webhook body into items: customer messages (one per contact card for `contacts`), read statuses
+ * Reads a verified webhook body into items, each for the instance of its change's `metadata.phone_number_id` (one
+ * Meta app has one callback URL for all its numbers): customer messages (one per contact card for `contacts`), read statuses
  * of messages the bridge sent (by `biz_opaque_callback_data`, which carries the bridge's message id), and the rest
  * as skipped with the reason.
  */
-export function mapWebhook(input: {
-  readonly body: unknown;
-  readonly instanceKey: string;
-  readonly phoneNumberId: string;
-  readonly mediaUrlOf: MediaUrlOf;
-}): WebhookItem[] {
+export function mapWebhook(input: { readonly body: unknown; readonly instanceOf: InstanceOfNumber }): WebhookItem[] {
   const { body } = input;
   if (!isObject(body) || body.object !== 'whatsapp_business_account' || !Array.isArray(body.entry)) {
     throw new WebhookShapeError('object: expected "whatsapp_business_account" with an entry array');
@@ -145,14 +151,17 @@ export function mapWebhook(input: {
         continue;
       }
       const metadata = isObject(value.metadata) ? value.metadata : {};
-      if (str(metadata.phone_number_id) !== input.phoneNumberId) {
+      const phoneNumberId = str(metadata.phone_number_id) ?? '';
+      const target = input.instanceOf(phoneNumberId);
+      if (!target) {
         items.push({
           kind: 'skipped',
-          what: 'change for another phone number id',
-          detail: { phoneNumberId: String(metadata.phone_number_id) },
+          what: 'change for a phone number id without an instance',
+          detail: { phoneNumberId },
         });
         continue;
       }
+      const { instanceKey } = target;
       const names = new Map(
         list(value.contacts)
           .filter(isObject)
@@ -169,7 +178,7 @@ export function mapWebhook(input: {
           items.push({ kind: 'skipped', what: `${String(message.type)} message`, detail: { id } });
           continue;
         }
-        const contents = contentOf(message, input.mediaUrlOf);
+        const contents = contentOf(message, target.mediaUrlOf);
         const seconds = Number(message.timestamp);
         const sentAt = new Date(Number.isFinite(seconds) && seconds > 0 ? seconds * 1000 : Date.now());
         const sender = { id: from, name: names.get(from) ?? `+${from}`, phone: `+${from}` };
@@ -180,10 +189,11 @@ export function mapWebhook(input: {
         shown.forEach((content, index) => {
           items.push({
             kind: 'message',
+            phoneNumberId,
             waId: from,
             event: {
               kind: 'message',
-              instanceId: input.instanceKey,
+              instanceId: instanceKey,
               // Meta's wamid: a redelivered webhook carries the same one, so `receive` stores it once.
               eventId: index === 0 ? id : `${id}#${index}`,
               chatKey: from,
@@ -197,7 +207,11 @@ export function mapWebhook(input: {
       for (const status of list(value.statuses).filter(isObject)) {
         const ourId = str(status.biz_opaque_callback_data);
         if (status.status === 'read' && ourId) {
-          items.push({ kind: 'read', event: { kind: 'read', instanceId: input.instanceKey, messageId: ourId } });
+          items.push({
+            kind: 'read',
+            phoneNumberId,
+            event: { kind: 'read', instanceId: instanceKey, messageId: ourId },
+          });
         } else {
           items.push({
             kind: 'skipped',

@@ -74,15 +74,26 @@ export function registerWhatsAppRoutes(app: FastifyInstance, runtime: ChannelRun
             'X-Hub-Signature-256 is missing or does not match: it must be the HMAC-SHA256 of the raw body with the app secret (check appSecret)',
         });
       }
+      // One Meta app sends every number's changes to the one callback it has: a change goes to the instance of its
+      // phone number id among the instances of the same app (same app secret, which just proved the signature).
+      const sameApp = (await runtime.listInstances()).filter(
+        (i) => i.settings.appSecret === instance.settings.appSecret,
+      );
+      const byNumber = new Map(sameApp.map((i) => [i.settings.phoneNumberId, i]));
+      const base = runtime.publicUrl ?? runtime.bridgeUrl;
       let items: ReturnType<typeof mapWebhook>;
       try {
-        const secret = instance.secret ?? '';
-        const base = runtime.publicUrl ?? runtime.bridgeUrl;
         items = mapWebhook({
           body: JSON.parse(raw.toString('utf8')),
-          instanceKey: instance.id,
-          phoneNumberId: instance.settings.phoneNumberId,
-          mediaUrlOf: (mediaId, fileName) => `${base}${mediaPath(secret, instance.id, mediaId, fileName)}`,
+          instanceOf: (phoneNumberId) => {
+            const target = byNumber.get(phoneNumberId);
+            if (!target) return undefined;
+            return {
+              instanceKey: target.id,
+              mediaUrlOf: (mediaId, fileName) =>
+                `${base}${mediaPath(target.secret ?? '', target.id, mediaId, fileName)}`,
+            };
+          },
         });
       } catch (error) {
         const message = error instanceof WebhookShapeError ? error.message : 'body: not valid JSON';
@@ -97,19 +108,20 @@ export function registerWhatsAppRoutes(app: FastifyInstance, runtime: ChannelRun
             );
             continue;
           }
+          const target = byNumber.get(item.phoneNumberId)!;
           try {
-            await runtime.receive(item.event, { instance });
+            await runtime.receive(item.event, { instance: target });
           } catch (error) {
             // A read status of a message this bridge does not know can never be taken: log, do not fail the batch.
             if (item.kind === 'read' && hasStatusCode(error)) {
-              request.log.info({ instance: instance.id, reason: error.message }, 'whatsapp read status not taken');
+              request.log.info({ instance: target.id, reason: error.message }, 'whatsapp read status not taken');
               continue;
             }
             throw error;
           }
           if (item.kind === 'message') {
             await recordCustomerMessage(runtime.store.db, {
-              instanceRowId: instance.rowId,
+              instanceRowId: target.rowId,
               waId: item.waId,
               at: item.event.sentAt.getTime(),
             });
@@ -138,7 +150,14 @@ export function registerWhatsAppRoutes(app: FastifyInstance, runtime: ChannelRun
           params.mediaId,
         );
         const length = response.headers.get('content-length');
-        reply.code(200).type(mimeType).header('cache-control', 'private, max-age=86400');
+        // Served as a download in a sandbox: a customer's file must never run as a page of the bridge's origin.
+        reply
+          .code(200)
+          .type(mimeType)
+          .header('cache-control', 'private, max-age=86400')
+          .header('content-disposition', `attachment; filename*=UTF-8''${encodeURIComponent(params.name)}`)
+          .header('content-security-policy', "default-src 'none'; sandbox")
+          .header('x-content-type-options', 'nosniff');
         if (length) reply.header('content-length', length);
         return reply.send(Readable.fromWeb(response.body as NodeReadableStream<Uint8Array>));
       } catch (error) {
