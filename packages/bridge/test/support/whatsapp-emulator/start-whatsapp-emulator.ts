@@ -96,8 +96,10 @@ export async function startWhatsAppEmulator(options: WhatsAppEmulatorOptions = {
     }
     if (!parts[0] || !VERSION.test(parts[0])) throw graphErrors.unknownPath();
     const business = authenticate(request);
-    const injected = business.takeFailure();
-    if (injected) throw injected;
+    if (request.method !== 'POST') {
+      const injected = business.takeFailure();
+      if (injected) throw injected;
+    }
     const [, objectId, edge] = parts;
     if (!objectId || parts.length > 3) throw graphErrors.unknownPath();
     if (request.method === 'GET' && edge === undefined) {
@@ -139,6 +141,8 @@ export async function startWhatsAppEmulator(options: WhatsAppEmulatorOptions = {
       const call = { path: url.pathname, body, status: 0 };
       business.calls.push(call);
       try {
+        const injected = business.takeFailure();
+        if (injected) throw injected;
         if (body.status === 'read') {
           if (body.messaging_product !== 'whatsapp' || typeof body.message_id !== 'string') {
             throw graphErrors.missingParameter('The parameters messaging_product and message_id are required.');
