@@ -1,5 +1,6 @@
 import type { AnyChannelPlugin } from './channel-plugin.js';
 import { httpChannelPlugin } from './http/http-plugin.js';
+import { telegramChannelPlugin } from './telegram/telegram-plugin.js';
 import { webchatChannelPlugin } from './webchat/webchat-plugin.js';
 import { whatsappChannelPlugin } from './whatsapp/whatsapp-plugin.js';
 
@@ -11,6 +12,7 @@ import { whatsappChannelPlugin } from './whatsapp/whatsapp-plugin.js';
 export const channelPlugins = {
   http: httpChannelPlugin,
   webchat: webchatChannelPlugin,
+  telegram: telegramChannelPlugin,
   whatsapp: whatsappChannelPlugin,
 } as const satisfies Readonly<Record<string, AnyChannelPlugin>>;
 

@@ -5,6 +5,8 @@ import { webchatMigration } from './0002-webchat.js';
 import { hookReferencesMigration } from './0003-hook-references.js';
 import { amocrmMigration } from './0005-amocrm.js';
 import { amocrmTokensSavedAtMigration } from './0005-amocrm-tokens-saved-at.js';
+import { scopedDedupAndWriteProbeMigration } from './0006-scoped-dedup-and-write-probe.js';
+import { channelEventsAndTelegramFilesMigration } from './0011-channel-events-and-telegram-files.js';
 import { whatsappWindowsMigration } from './0012-whatsapp-windows.js';
 
 /**
@@ -17,8 +19,9 @@ export function listMigrations(dialect: StoreDialect): Readonly<Record<string, M
     '0002-webchat': webchatMigration(dialect),
     '0003-hook-references': hookReferencesMigration(),
     '0005-amocrm': amocrmMigration(),
-    // Sorts after '0005-amocrm' (a prefix sorts first) and before any 0006.
     '0005-amocrm-tokens-saved-at': amocrmTokensSavedAtMigration(),
+    '0006-scoped-dedup-and-write-probe': scopedDedupAndWriteProbeMigration(),
+    '0011-channel-events-and-telegram-files': channelEventsAndTelegramFilesMigration(dialect),
     '0012-whatsapp-windows': whatsappWindowsMigration(dialect),
   };
 }

@@ -6,7 +6,10 @@ export interface InsertHookRecordInput {
   readonly kind: string;
   readonly rawBody: string;
   readonly signatureOk: boolean;
-  /** amojo message id or a body hash; null for rejected hooks (they are never deduplicated). */
+  /**
+   * amojo message id or a body hash; null for rejected hooks (they are never deduplicated). Stored prefixed with the
+   * scope (`<scope_id>|<key>`): deduplication is per scope, so one scope's hooks never suppress another's.
+   */
   readonly dedupKey: string | null;
   readonly outcome: 'accepted' | 'rejected';
   readonly reason: string | null;
@@ -35,9 +38,10 @@ export async function insertHookRecord(db: Executor, input: InsertHookRecordInpu
     received_at: input.receivedAt,
   };
   if (input.dedupKey !== null) {
+    const dedupKey = scopedDedupKey(input.scopeId, input.dedupKey);
     const row = await db
       .insertInto('hooks')
-      .values({ ...values, dedup_key: input.dedupKey, outcome: input.outcome })
+      .values({ ...values, dedup_key: dedupKey, outcome: input.outcome })
       .onConflict((oc) => oc.column('dedup_key').doNothing())
       .returning('id')
       .executeTakeFirst();
@@ -45,7 +49,7 @@ export async function insertHookRecord(db: Executor, input: InsertHookRecordInpu
     const original = await db
       .selectFrom('hooks')
       .select('id')
-      .where('dedup_key', '=', input.dedupKey)
+      .where('dedup_key', '=', dedupKey)
       .executeTakeFirstOrThrow();
     const duplicate = await db
       .insertInto('hooks')
@@ -60,4 +64,9 @@ export async function insertHookRecord(db: Executor, input: InsertHookRecordInpu
     .returning('id')
     .executeTakeFirstOrThrow();
   return { hookId: row.id };
+}
+
+/** The stored form of a dedup key: scope id, `|`, key (migration 0006 rewrote older rows the same way). */
+export function scopedDedupKey(scopeId: string, dedupKey: string): string {
+  return `${scopeId}|${dedupKey}`;
 }
