@@ -232,4 +232,36 @@ describe.each(ENGINES)('whatsapp channel end to end (%s)', (engine) => {
     );
     expect(attempts.map((c) => c.status)).toEqual([400, 200]);
   });
+
+  it('replies and reactions both ways: context.id <-> reply_to, reactions <-> amojo react', async () => {
+    const gus = h.sales.number.customer('79161260000', 'Gus');
+    const question = gus.send({ type: 'text', body: 'what is the price?' });
+    const chat = await waitFor('chat', () => h.chatOf(h.sales, gus.waId));
+    const [customerMessage] = await inbound(chat.id, 1);
+    const [answer] = await h.sendManagerMessage(chat.id, { text: '100 EUR', replyToId: customerMessage!.id });
+    await statusOf(chat.id, answer!.id, 'delivered');
+    expect(gus.received.at(-1)).toMatchObject({ text: { body: '100 EUR' }, context: { message_id: question } });
+    // The customer quotes the manager's answer (by the wamid it was sent as) and reacts to it.
+    const answerWamid = h.sales.number.sent.at(-1)!.id;
+    gus.send({ type: 'text', body: 'too much' }, { replyTo: answerWamid });
+    const quoting = await waitFor('the quoting message', async () =>
+      (await h.sandboxMessages(chat.id)).find((m) => m.text === 'too much'),
+    );
+    expect(quoting.replyTo?.id).toBe(answer!.id);
+    gus.send({ type: 'reaction', messageId: answerWamid, emoji: '👍' });
+    await waitFor('the customer reaction in the sandbox', async () =>
+      (await h.sandboxMessages(chat.id)).find((m) => m.id === answer!.id && m.reactions.some((r) => r.emoji === '👍')),
+    );
+    // The manager reacts on the customer's question: a WhatsApp reaction on its wamid.
+    const react = await fetch(`${h.sandbox.url}/_sandbox/api/messages/${customerMessage!.id}/reactions`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ type: 'react', emoji: '❤️' }),
+    });
+    expect(react.status).toBe(200);
+    const reaction = await waitFor('the manager reaction at the customer', () =>
+      gus.received.find((b) => b.type === 'reaction'),
+    );
+    expect(reaction).toMatchObject({ reaction: { message_id: question } });
+  });
 });

@@ -1,4 +1,9 @@
-import type { ChannelMessageContent, InboundChannelMessage, InboundReadReceipt } from '../channel-adapter.js';
+import type {
+  ChannelMessageContent,
+  InboundChannelMessage,
+  InboundReaction,
+  InboundReadReceipt,
+} from '../channel-adapter.js';
 
 /*
  * Meta's `messages` webhook, as far as the channel reads it:
@@ -24,6 +29,7 @@ export type WebhookItem =
       readonly event: InboundChannelMessage;
     }
   | { readonly kind: 'read'; readonly phoneNumberId: string; readonly event: InboundReadReceipt }
+  | { readonly kind: 'reaction'; readonly phoneNumberId: string; readonly event: InboundReaction }
   /** Something the bridge cannot pass on (a reaction, a failed status...): logged, with what it was. */
   | { readonly kind: 'skipped'; readonly what: string; readonly detail: Json };
 
@@ -174,7 +180,32 @@ export function mapWebhook(input: { readonly body: unknown; readonly instanceOf:
           items.push({ kind: 'skipped', what: 'message without from or id', detail: {} });
           continue;
         }
-        if (message.type === 'reaction' || message.type === 'system' || message.type === 'ephemeral') {
+        if (message.type === 'reaction') {
+          const reaction = isObject(message.reaction) ? message.reaction : {};
+          const target = str(reaction.message_id);
+          if (!target) {
+            items.push({ kind: 'skipped', what: 'reaction without message_id', detail: { id } });
+            continue;
+          }
+          // An empty emoji is WhatsApp's "reaction removed".
+          const emoji = typeof reaction.emoji === 'string' ? reaction.emoji : '';
+          items.push({
+            kind: 'reaction',
+            phoneNumberId,
+            event: {
+              kind: 'reaction',
+              instanceId: instanceKey,
+              eventId: id,
+              chatKey: from,
+              senderId: from,
+              messageEventId: target,
+              type: emoji ? 'react' : 'unreact',
+              emoji,
+            },
+          });
+          continue;
+        }
+        if (message.type === 'system' || message.type === 'ephemeral') {
           items.push({ kind: 'skipped', what: `${String(message.type)} message`, detail: { id } });
           continue;
         }
@@ -200,6 +231,10 @@ export function mapWebhook(input: { readonly body: unknown; readonly instanceOf:
               sender,
               message: content,
               sentAt,
+              // A quote (`context.id`): a customer message's wamid or the wamid a manager message was sent as.
+              ...(index === 0 && isObject(message.context) && str(message.context.id)
+                ? { replyToEventId: message.context.id as string }
+                : {}),
             },
           });
         });

@@ -112,9 +112,12 @@ export function registerWhatsAppRoutes(app: FastifyInstance, runtime: ChannelRun
           try {
             await runtime.receive(item.event, { instance: target });
           } catch (error) {
-            // A read status of a message this bridge does not know can never be taken: log, do not fail the batch.
-            if (item.kind === 'read' && hasStatusCode(error)) {
-              request.log.info({ instance: target.id, reason: error.message }, 'whatsapp read status not taken');
+            // A read status or reaction on a message this bridge does not know can never be taken: log, do not fail the batch.
+            if ((item.kind === 'read' || item.kind === 'reaction') && hasStatusCode(error)) {
+              request.log.info(
+                { instance: target.id, what: item.kind, reason: error.message },
+                'whatsapp event not taken',
+              );
               continue;
             }
             throw error;

@@ -45,6 +45,23 @@ export function createWhatsAppAdapter(
   const { templateName, templateLanguage } = instance.settings;
   return {
     messageTypes: MESSAGE_TYPES,
+    async react(event): Promise<ChannelSendResult> {
+      const to = waIdOf(event.recipient);
+      if (!to || !event.channelMessageId) {
+        return { ok: false, errorCode: 905, reason: 'the message has no WhatsApp id to react to', retryable: false };
+      }
+      try {
+        // An empty emoji removes the reaction.
+        await api.sendMessage({
+          to,
+          type: 'reaction',
+          reaction: { message_id: event.channelMessageId, emoji: event.type === 'react' ? (event.emoji ?? '') : '' },
+        });
+        return { ok: true };
+      } catch (error) {
+        return mapSendError(error);
+      }
+    },
     async send(message): Promise<ChannelSendResult> {
       const to = waIdOf(message.recipient);
       if (!to) {
@@ -57,7 +74,13 @@ export function createWhatsAppAdapter(
       try {
         if (open) {
           let wamid = '';
-          for (const body of mapOutbound(message.message)) wamid = await api.sendMessage({ ...tag, ...body });
+          // A quote of a message WhatsApp knows (its wamid) is sent as `context`; on the first body only.
+          const context = message.replyTo?.channelMessageId
+            ? { context: { message_id: message.replyTo.channelMessageId } }
+            : {};
+          for (const [index, body] of mapOutbound(message.message).entries()) {
+            wamid = await api.sendMessage({ ...tag, ...(index === 0 ? context : {}), ...body });
+          }
           return { ok: true, channelMessageId: wamid };
         }
         if (!templateName) {
