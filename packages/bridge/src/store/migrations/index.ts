@@ -9,6 +9,7 @@ import { scopedDedupAndWriteProbeMigration } from './0006-scoped-dedup-and-write
 import { outboundRecoveryMigration } from './0007-outbound-recovery.js';
 import { importMigration } from './0010-import.js';
 import { channelEventsAndTelegramFilesMigration } from './0011-channel-events-and-telegram-files.js';
+import { whatsappWindowsMigration } from './0012-whatsapp-windows.js';
 
 /**
  * Every migration, by name, in order. Static (no folder reading at run time) so bundles and `dist` work alike;
@@ -26,5 +27,6 @@ export function listMigrations(dialect: StoreDialect): Readonly<Record<string, M
     '0007-outbound-recovery': outboundRecoveryMigration(),
     '0010-import': importMigration(dialect),
     '0011-channel-events-and-telegram-files': channelEventsAndTelegramFilesMigration(dialect),
+    '0012-whatsapp-windows': whatsappWindowsMigration(dialect),
   };
 }
