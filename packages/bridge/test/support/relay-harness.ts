@@ -251,33 +251,32 @@ export async function createRelayHarness(options: RelayHarnessOptions): Promise<
     },
   });
   const log = createLogger({ level: (process.env.RELAY_LOG_LEVEL ?? 'info') as 'info', destination });
-  const config = loadConfig({
-    env: {
-      AMOJO_CHANNEL_ID: CHANNEL_ID,
-      AMOJO_CHANNEL_SECRET: CHANNEL_SECRET,
-      AMOJO_BASE_URL: sandbox.url,
-      DATABASE_URL: database.databaseUrl,
-      HOST: '127.0.0.1',
-      PORT: String(bridgePort),
-      LOG_LEVEL: 'info',
-      ADMIN_TOKEN: RELAY_ADMIN_TOKEN,
-      // Fewer slots than the fault tests have runnable lanes, so the worker runs saturated as in production.
-      QUEUE_CONCURRENCY: '8',
-      QUEUE_POLL_INTERVAL_MS: '100',
-      QUEUE_LEASE_MS: '30000',
-      ...(options.bot ? { AMOJO_CHANNEL_BOT_ID: BOT_ID, AMOJO_CHANNEL_BOT_NAME: 'Relay bot' } : {}),
-      PUBLIC_URL: bridgeBase,
-      ...(options.oauth
-        ? {
-            AMOCRM_CLIENT_ID: OAUTH_CLIENT_ID,
-            AMOCRM_CLIENT_SECRET: OAUTH_CLIENT_SECRET,
-            AMOCRM_REDIRECT_URI: OAUTH_REDIRECT,
-            AMOCRM_BASE_URL: sandbox.url,
-          }
-        : {}),
-      ...options.env,
-    },
-  });
+  const env: Record<string, string> = {
+    AMOJO_CHANNEL_ID: CHANNEL_ID,
+    AMOJO_CHANNEL_SECRET: CHANNEL_SECRET,
+    AMOJO_BASE_URL: sandbox.url,
+    DATABASE_URL: database.databaseUrl,
+    HOST: '127.0.0.1',
+    PORT: String(bridgePort),
+    LOG_LEVEL: 'info',
+    ADMIN_TOKEN: RELAY_ADMIN_TOKEN,
+    // Fewer slots than the fault tests have runnable lanes, so the worker runs saturated as in production.
+    QUEUE_CONCURRENCY: '8',
+    QUEUE_POLL_INTERVAL_MS: '100',
+    QUEUE_LEASE_MS: '30000',
+    ...(options.bot ? { AMOJO_CHANNEL_BOT_ID: BOT_ID, AMOJO_CHANNEL_BOT_NAME: 'Relay bot' } : {}),
+    PUBLIC_URL: bridgeBase,
+    ...(options.oauth
+      ? {
+          AMOCRM_CLIENT_ID: OAUTH_CLIENT_ID,
+          AMOCRM_CLIENT_SECRET: OAUTH_CLIENT_SECRET,
+          AMOCRM_REDIRECT_URI: OAUTH_REDIRECT,
+          AMOCRM_BASE_URL: sandbox.url,
+        }
+      : {}),
+    ...options.env,
+  };
+  const config = loadConfig({ env });
   const bridge = await createBridge({
     config,
     log,
