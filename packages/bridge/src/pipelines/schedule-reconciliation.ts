@@ -1,4 +1,4 @@
-import { enqueue } from '../queue/index.js';
+import { enqueue, laneHasWaitingJob } from '../queue/index.js';
 import { listActiveConversations } from '../store/conversations/index.js';
 import type { RelayDeps } from './deps.js';
 import { JOB_KINDS, reconcileLane } from './job-kinds.js';
@@ -41,14 +41,7 @@ export function scheduleReconciliation(deps: RelayDeps, options: ReconciliationO
       for (const conversation of conversations) {
         if (!conversation.amojoChatId) continue;
         const lane = reconcileLane(conversation.amojoChatId);
-        const waiting = await trx
-          .selectFrom('jobs')
-          .select('id')
-          .where('lane', '=', lane)
-          .where('state', 'in', ['queued', 'running'])
-          .limit(1)
-          .executeTakeFirst();
-        if (waiting) continue;
+        if (await laneHasWaitingJob(trx, lane)) continue;
         await enqueue(trx, {
           kind: JOB_KINDS.reconcile,
           lane,

@@ -24,7 +24,7 @@ import {
   scheduleReconciliation,
 } from '../pipelines/index.js';
 import { JOB_KINDS } from '../pipelines/job-kinds.js';
-import { createCommitBatcher, createWorker, queueStats } from '../queue/index.js';
+import { createCommitBatcher, createWorker, kindHasPendingJob, queueStats } from '../queue/index.js';
 import { migrate } from '../store/migrate.js';
 import { listMigrations } from '../store/migrations/index.js';
 import { openStore } from '../store/open-store.js';
@@ -264,18 +264,11 @@ async function catchUpBeforeListening(input: {
   const { store, waiting } = input;
   await input.reconciliation.runNow();
   while (!waiting.cancelled) {
-    const pending = await store.db
-      .selectFrom('jobs')
-      .select('id')
-      .where('kind', '=', JOB_KINDS.reconcile)
-      .where((eb) =>
-        eb.or([
-          eb.and([eb('state', '=', 'queued'), eb('run_at', '<=', input.now().getTime())]),
-          eb.and([eb('state', '=', 'running'), eb('locked_by', '=', input.workerId)]),
-        ]),
-      )
-      .limit(1)
-      .executeTakeFirst();
+    const pending = await kindHasPendingJob(store.db, {
+      kind: JOB_KINDS.reconcile,
+      now: input.now().getTime(),
+      workerId: input.workerId,
+    });
     if (!pending) return;
     await new Promise((resolve) => setTimeout(resolve, 50));
   }

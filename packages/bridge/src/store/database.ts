@@ -171,6 +171,8 @@ export interface JobsTable {
   readonly last_error: string | null;
   readonly created_at: number;
   readonly updated_at: number;
+  /** 1 for the first live job of its lane and for jobs without a lane (maintained by queue/, migration 0008). */
+  readonly lane_head: Generated<number>;
 }
 
 /** The whole schema, as Kysely sees it. */

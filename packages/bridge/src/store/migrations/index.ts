@@ -3,6 +3,7 @@ import type { StoreDialect } from '../store.js';
 import { initialMigration } from './0001-initial.js';
 import { webchatMigration } from './0002-webchat.js';
 import { hookReferencesMigration } from './0003-hook-references.js';
+import { queueLaneHeadsMigration } from './0008-queue-lane-heads.js';
 
 /**
  * Every migration, by name, in order. Static (no folder reading at run time) so bundles and `dist` work alike;
@@ -13,5 +14,6 @@ export function listMigrations(dialect: StoreDialect): Readonly<Record<string, M
     '0001-initial': initialMigration(dialect),
     '0002-webchat': webchatMigration(dialect),
     '0003-hook-references': hookReferencesMigration(),
+    '0008-queue-lane-heads': queueLaneHeadsMigration(),
   };
 }

@@ -1,0 +1,17 @@
+import type { Executor, StoreDialect } from '../../store/store.js';
+import { LIVE_STATES } from './predicates.js';
+import { runStatement, statement } from './statement.js';
+
+// After a lane's head finished (done or discarded), the lane's lowest live job is its new head. On PostgreSQL this
+// runs as its own statement after the one that finished the head, so its snapshot sees every job an enqueuer
+// committed meanwhile: an enqueuer that saw the old head still live (see `enqueue-jobs.ts`) left its job unflagged,
+// and this is what flags it.
+const PROMOTE_NEXT = statement(`
+  update jobs set lane_head = 1
+  where id = (select id from jobs where lane = ? and state in ${LIVE_STATES} order by id limit 1) and lane_head = 0
+`);
+
+/** Flags the new head of `lane` after its head finished; a no-op when the lane is empty or already has one. */
+export async function promoteLaneHead(db: Executor, lane: string, dialect?: StoreDialect): Promise<void> {
+  await runStatement(db, PROMOTE_NEXT, [lane], dialect);
+}
