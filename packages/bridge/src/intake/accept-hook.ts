@@ -78,7 +78,8 @@ export function dedupKeyOf(hook: ParsedHook, rawBody: string): string {
   return `${hook.kind}:${createHash('sha256').update(rawBody).digest('hex')}`;
 }
 
-function jobFor(scopeId: string, hook: ParsedHook, hookId: number) {
+/** The job a new hook needs (kind, lane, payload with its hook id), or undefined when it needs none. */
+export function jobFor(scopeId: string, hook: ParsedHook, hookId: number) {
   switch (hook.kind) {
     case 'message':
     case 'comment':
