@@ -2,6 +2,7 @@
 // size (5,000 vs 20,000 queued) or on lanes (none vs 50). The jobs are enqueued first (in transactions of 500),
 // then one worker drains them; jobs/s counts from the worker's start to the last job done.
 import { setTimeout as sleep } from 'node:timers/promises';
+import { CompiledQuery } from 'kysely';
 import { createWorker, enqueue } from '../../packages/bridge/dist/queue/index.js';
 import { migrate } from '../../packages/bridge/dist/store/migrate.js';
 import { openStore } from '../../packages/bridge/dist/store/open-store.js';
@@ -19,6 +20,13 @@ export async function drainQueue({ databaseUrl, jobs, lanes, concurrency }) {
         }
       });
     }
+    const bytes =
+      store.dialect === 'postgres'
+        ? Number(
+            (await store.db.executeQuery(CompiledQuery.raw("select pg_total_relation_size('jobs') as b", []))).rows[0]
+              .b,
+          )
+        : undefined;
     let done = 0;
     const rssBefore = process.memoryUsage().rss;
     const worker = createWorker({
@@ -41,12 +49,14 @@ export async function drainQueue({ databaseUrl, jobs, lanes, concurrency }) {
     const ms = performance.now() - started;
     const cpu = process.cpuUsage(cpu0);
     return {
+      system: 'amojo-bridge',
       jobs,
       lanes,
       concurrency,
       done,
       jobsPerSec: Math.round((done / ms) * 1000),
       cpuUsPerJob: Math.round((cpu.user + cpu.system) / Math.max(1, done)),
+      ...(bytes === undefined ? {} : { bytesPer1000: Math.round((bytes / jobs) * 1000) }),
       rssGrowthMiB: Math.round(((process.memoryUsage().rss - rssBefore) / 2 ** 20) * 10) / 10,
       load,
     };
