@@ -5,6 +5,7 @@ import { managerMessageFromHook } from '../pipelines/manager-message.js';
 import { enqueue } from '../queue/index.js';
 import { findAccountByScope } from '../store/accounts/index.js';
 import { insertHookRecord } from '../store/ops/insert-hook-record.js';
+import { runStatement, statement } from '../store/statement.js';
 import type { Executor } from '../store/store.js';
 import type { ClassifiedHook } from './classify-hook.js';
 
@@ -63,10 +64,12 @@ export async function acceptHook(trx: Executor, input: AcceptHookInput): Promise
   const job = jobFor(input.scopeId, hook, stored.hookId);
   if (job) {
     const jobId = await enqueue(trx, job);
-    await trx.updateTable('hooks').set({ job_id: jobId }).where('id', '=', stored.hookId).execute();
+    await runStatement(trx, LINK_JOB, [jobId, stored.hookId]);
   }
   return { hookId: stored.hookId, kind: hook.kind, outcome: 'accepted' };
 }
+
+const LINK_JOB = statement('update hooks set job_id = ? where id = ?');
 
 /**
  * Messages are deduplicated by the amojo message id, the same key reconciliation uses, so a hook that arrives after

@@ -1,8 +1,8 @@
 import { LANE_LOCK_NAMESPACE } from '../queue/sql/enqueue-job.js';
 import { LIVE_STATES } from '../queue/sql/predicates.js';
-import { runStatement, statement } from '../queue/sql/statement.js';
 import { afterCommit } from '../store/job-signal.js';
 import { toJson } from '../store/json.js';
+import { runStatement, statement } from '../store/statement.js';
 import type { Executor } from '../store/store.js';
 import { type AcceptHookInput, type AcceptHookResult, dedupKeyOf, jobFor } from './accept-hook.js';
 

@@ -1,8 +1,8 @@
+import { dialectOf } from '../store/statement.js';
 import type { Executor } from '../store/store.js';
 import type { Job } from './job.js';
 import { promoteLaneHead } from './sql/lane-head.js';
 import { completeJobSql } from './sql/settle-job.js';
-import { dialectOf } from './sql/statement.js';
 
 /**
  * Marks a claimed job done and flags the next job of its lane as runnable. Applies only while this claim still holds

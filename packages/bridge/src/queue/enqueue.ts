@@ -1,8 +1,8 @@
 import { afterCommit } from '../store/job-signal.js';
 import { toJson } from '../store/json.js';
+import { dialectOf } from '../store/statement.js';
 import type { Executor } from '../store/store.js';
 import { insertJobSql } from './sql/enqueue-job.js';
-import { dialectOf } from './sql/statement.js';
 
 /** What to run, in which lane, and when. */
 export interface EnqueueInput {

@@ -1,5 +1,5 @@
+import { runStatement, statement } from '../store/statement.js';
 import type { Executor } from '../store/store.js';
-import { runStatement, statement } from './sql/statement.js';
 
 const LANE_HAS_WAITING = statement(
   `select 1 as found from jobs where lane = ? and state in ('queued', 'running') limit 1`,

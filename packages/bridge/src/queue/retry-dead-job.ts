@@ -1,6 +1,6 @@
+import { affectedRows, runStatement, statement } from '../store/statement.js';
 import type { Executor } from '../store/store.js';
 import { promoteLaneHead } from './sql/lane-head.js';
-import { affectedRows, runStatement, statement } from './sql/statement.js';
 
 const RETRY_DEAD = statement(`
   update jobs set state = 'queued', attempts = 0, run_at = ?, updated_at = ? where id = ? and state = 'dead'

@@ -1,8 +1,8 @@
 import type { Selectable } from 'kysely';
 import type { JobsTable } from '../../store/database.js';
+import { runStatement, type Statement, statement } from '../../store/statement.js';
 import type { Executor, StoreDialect } from '../../store/store.js';
 import { LANE_HEAD, LEASE_EXPIRED } from './predicates.js';
-import { runStatement, type Statement, statement } from './statement.js';
 
 /** Message stored on a job whose lease expired on its last allowed attempt. */
 export const LEASE_EXHAUSTED_ERROR = 'lease expired on the last attempt: the worker crashed or stalled';

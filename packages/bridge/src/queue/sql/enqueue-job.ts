@@ -1,6 +1,6 @@
+import { runStatement, statement } from '../../store/statement.js';
 import type { Executor, StoreDialect } from '../../store/store.js';
 import { LIVE_STATES } from './predicates.js';
-import { runStatement, statement } from './statement.js';
 
 /** One row for {@link insertJobSql}. */
 export interface JobRow {

@@ -1,6 +1,6 @@
+import { runStatement, statement } from '../../store/statement.js';
 import type { Executor, StoreDialect } from '../../store/store.js';
 import { LIVE_STATES } from './predicates.js';
-import { runStatement, statement } from './statement.js';
 
 // After a lane's head finished (done or discarded), the lane's lowest live job is its new head. On PostgreSQL this
 // runs as its own statement after the one that finished the head, so its snapshot sees every job an enqueuer

@@ -1,6 +1,6 @@
+import { affectedRows, runStatement, statement } from '../../store/statement.js';
 import type { Executor, StoreDialect } from '../../store/store.js';
 import { HOLDS_CLAIM } from './predicates.js';
-import { affectedRows, runStatement, statement } from './statement.js';
 
 /** The claim a statement must still hold: the job's id, the worker that claimed it and that attempt. */
 export interface HeldClaim {

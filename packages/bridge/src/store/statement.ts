@@ -1,5 +1,5 @@
 import { CompiledQuery, PostgresAdapter, type QueryResult } from 'kysely';
-import type { Executor, StoreDialect } from '../../store/store.js';
+import type { Executor, StoreDialect } from './store.js';
 
 /**
  * One SQL statement written once with `?` placeholders, held in the text each engine wants (PostgreSQL: `$1..$n`).
