@@ -6,7 +6,6 @@ import { loadNow } from './machine.mjs';
 import { logPath, startServer } from './processes.mjs';
 import { quantile, round, summarize } from './stats.mjs';
 
-const CHATS = 50;
 // The load driver sends over node:http with keep-alive (the SDK's transport): the global fetch cost ~0.8 ms of CPU
 // per message on this machine, enough to make the bench, not the bridge, the bottleneck near 2,000 msg/s.
 const driver = createNodeTransport({ maxSocketsPerHost: 64 });
@@ -114,6 +113,8 @@ function queueGrew({ backlog, sendWindowMs, drainMs, lost, rate }) {
  */
 export async function benchRelay(options) {
   const { engine, sandbox, ids, port, databaseUrl, rates, runs, duration, outDir, say, profileFile } = options;
+  // Conversations the messages are spread over (each gets a warm-up message each way first).
+  const CHATS = options.chats ?? 50;
   const sent = new Map();
   const arrived = new Map();
   const receiver = await startReceiver((text, at) => {
@@ -129,7 +130,7 @@ export async function benchRelay(options) {
   const bridge = await startServer({
     mode: 'bridge',
     worker: true,
-    logFile: logPath(outDir, `relay-bridge-${engine}`),
+    logFile: logPath(outDir, `relay-bridge-${engine}-${CHATS}`),
     env: {
       AMOJO_CHANNEL_ID: ids.channelId,
       AMOJO_CHANNEL_SECRET: ids.channelSecret,
@@ -174,7 +175,7 @@ export async function benchRelay(options) {
 
     // Every chat gets its first message (conversation, contact, amojo chat) before anything is timed.
     await Promise.all(chatKeys.map((key) => postCustomer(`bench-in:warm:${key}`, key)));
-    const deadline = now() + 30_000;
+    const deadline = now() + 30_000 + CHATS * 20;
     while (chatKeys.some((key) => !arrived.has(`bench-in:warm:${key}`)) && now() < deadline) await sleep(20);
     const chatIds = sandbox.state.listChats().map((chat) => chat.id);
     if (chatIds.length < CHATS) throw new Error(`only ${chatIds.length} of ${CHATS} warm-up chats reached the sandbox`);

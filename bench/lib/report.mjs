@@ -80,7 +80,7 @@ export function renderReport(results, { notesFile, chartPath }) {
       for (const direction of ['inbound', 'outbound']) {
         const d = r[direction];
         push(
-          `### ${r.engine}, ${direction}: highest sustained rate ${d.maxSustainedRate ? `${d.maxSustainedRate} msg/s` : 'below the lowest rate tried'}`,
+          `### ${r.engine}${r.chats === 50 ? '' : `, ${r.chats} conversations`}, ${direction}: highest sustained rate ${d.maxSustainedRate ? `${d.maxSustainedRate} msg/s` : 'below the lowest rate tried'}`,
           '',
           '| offered msg/s | delivered msg/s | p50 ms | p99 ms | peak queued jobs | sustained runs | CPU ms/msg bridge / bench |',
           '| --- | --- | --- | --- | --- | --- | --- |',

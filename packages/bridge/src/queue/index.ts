@@ -4,7 +4,7 @@ export type { ClaimJobsOptions } from './claim-jobs.js';
 export { claimJobs } from './claim-jobs.js';
 export type { CommitBatcher, CommitBatcherOptions, CommitBatcherStats } from './commit-batcher.js';
 export { createCommitBatcher } from './commit-batcher.js';
-export { completeJob } from './complete-job.js';
+export { completeJob, completeJobs } from './complete-job.js';
 export type { EnqueueInput } from './enqueue.js';
 export { DEFAULT_MAX_ATTEMPTS, enqueue } from './enqueue.js';
 export { extendLease } from './extend-lease.js';

@@ -15,3 +15,21 @@ const PROMOTE_NEXT = statement(`
 export async function promoteLaneHead(db: Executor, lane: string, dialect?: StoreDialect): Promise<void> {
   await runStatement(db, PROMOTE_NEXT, [lane], dialect);
 }
+
+const PROMOTE_NEXT_MANY_POSTGRES = statement(`
+  update jobs set lane_head = 1
+  where id in (
+    select (select o.id from jobs o where o.lane = l.lane and o.state in ${LIVE_STATES} order by o.id limit 1)
+    from unnest(?::text[]) as l(lane)
+  ) and lane_head = 0
+`);
+
+/** {@link promoteLaneHead} for several lanes: one statement on PostgreSQL. */
+export async function promoteLaneHeads(db: Executor, lanes: readonly string[], dialect: StoreDialect): Promise<void> {
+  if (lanes.length === 0) return;
+  if (dialect === 'postgres') {
+    await runStatement(db, PROMOTE_NEXT_MANY_POSTGRES, [lanes], dialect);
+    return;
+  }
+  for (const lane of lanes) await promoteLaneHead(db, lane, dialect);
+}

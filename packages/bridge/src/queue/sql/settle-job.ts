@@ -13,6 +13,15 @@ const COMPLETE = statement(`
   update jobs set state = 'done', locked_by = null, locked_until = null, updated_at = ? where id = ? and ${HOLDS_CLAIM}
 `);
 
+// Many completions in one statement (PostgreSQL): the worker settles every finished job of a cycle at once. The
+// claim-holder test is the same as HOLDS_CLAIM, per row of the input.
+const COMPLETE_MANY_POSTGRES = statement(`
+  update jobs set state = 'done', locked_by = null, locked_until = null, updated_at = ?
+  from unnest(?::bigint[], ?::text[], ?::int[]) as c(id, locked_by, attempts)
+  where jobs.id = c.id and jobs.state = 'running' and jobs.locked_by = c.locked_by and jobs.attempts = c.attempts
+  returning jobs.id, jobs.lane
+`);
+
 const FAIL = statement(`
   update jobs set state = ?, run_at = ?, locked_by = null, locked_until = null, last_error = ?, updated_at = ?
   where id = ? and ${HOLDS_CLAIM}
@@ -29,6 +38,33 @@ export async function completeJobSql(
 ): Promise<boolean> {
   const result = await runStatement(db, COMPLETE, [now, claim.id, claim.lockedBy, claim.attempts], dialect);
   return affectedRows(result) > 0;
+}
+
+/**
+ * Marks many held jobs done; resolves the ids still held (and so completed now) with their lanes. PostgreSQL: one
+ * statement; SQLite: one statement per job (function calls there, no round trips).
+ */
+export async function completeJobsSql(
+  db: Executor,
+  claims: readonly (HeldClaim & { readonly lane: string | null })[],
+  now: number,
+  dialect: StoreDialect,
+): Promise<{ id: number; lane: string | null }[]> {
+  if (claims.length === 0) return [];
+  if (dialect === 'postgres') {
+    const result = await runStatement<{ id: number; lane: string | null }>(
+      db,
+      COMPLETE_MANY_POSTGRES,
+      [now, claims.map((c) => c.id), claims.map((c) => c.lockedBy), claims.map((c) => c.attempts)],
+      dialect,
+    );
+    return result.rows.map((r) => ({ id: Number(r.id), lane: r.lane }));
+  }
+  const done: { id: number; lane: string | null }[] = [];
+  for (const claim of claims) {
+    if (await completeJobSql(db, claim, now, dialect)) done.push({ id: claim.id, lane: claim.lane });
+  }
+  return done;
 }
 
 /** Requeues (`queued`, at `runAt`) or dead-letters a held job; false when the claim was lost. */
