@@ -175,10 +175,12 @@ export async function benchRelay(options) {
 
     // Every chat gets its first message (conversation, contact, amojo chat) before anything is timed.
     await Promise.all(chatKeys.map((key) => postCustomer(`bench-in:warm:${key}`, key)));
-    const deadline = now() + 30_000 + CHATS * 20;
+    // Each warm-up phase gets its own deadline, longer with more conversations (a loaded machine relays slowly).
+    let deadline = now() + 30_000 + CHATS * 60;
     while (chatKeys.some((key) => !arrived.has(`bench-in:warm:${key}`)) && now() < deadline) await sleep(20);
     const chatIds = sandbox.state.listChats().map((chat) => chat.id);
     if (chatIds.length < CHATS) throw new Error(`only ${chatIds.length} of ${CHATS} warm-up chats reached the sandbox`);
+    deadline = now() + 30_000 + CHATS * 60;
     await Promise.all(chatIds.map((id) => postManager(`bench-out:warm:${id}`, id)));
     while (chatIds.some((id) => !arrived.has(`bench-out:warm:${id}`)) && now() < deadline) await sleep(20);
     const warmMissing = chatIds.filter((id) => !arrived.has(`bench-out:warm:${id}`)).length;
