@@ -91,7 +91,12 @@ async function main() {
   let sandbox;
   try {
     sandbox = await startSandbox({
-      ...defaultDemoConfig({ hookUrl: `http://127.0.0.1:${bridgePort}/hooks/amojo/:scope_id` }),
+      ...defaultDemoConfig({
+        hookUrl: `http://127.0.0.1:${bridgePort}/hooks/amojo/:scope_id`,
+        // The inbox's "Marketplace: install" runs the OAuth install against this bridge.
+        redirectUri: `${publicUrl}/amocrm/oauth/callback`,
+        disabledHookUrl: `http://127.0.0.1:${bridgePort}/amocrm/disabled`,
+      }),
       port: sandboxPort,
       stateFile: join(dataDir, 'sandbox-state.json'),
       log: sandboxLogger(),
@@ -118,6 +123,9 @@ async function main() {
         PUBLIC_URL: publicUrl,
         ADMIN_TOKEN: token,
         LOG_LEVEL: logLevel,
+        AMOCRM_CLIENT_ID: DEMO.clientId,
+        AMOCRM_CLIENT_SECRET: DEMO.clientSecret,
+        AMOCRM_BASE_URL: sandbox.url,
       },
     });
     bridge = await createBridge({

@@ -13,10 +13,15 @@ export {
 } from './accounts/index.js';
 export { ADMIN_PREFIX, type AdminDeps, AdminInputError, registerAdminApi } from './admin/index.js';
 export {
+  type AnyChannelPlugin,
   type ChannelAdapter,
-  type ChannelCapabilities,
-  type ChannelContext,
+  ChannelEventRefusedError,
+  type ChannelPlugin,
+  type ChannelRuntime,
   type ChannelSendResult,
+  ChannelSettingsError,
+  channelPlugins,
+  defineChannelPlugin,
   signWebhook,
   verifyWebhook,
   WEBHOOK_TOLERANCE_SECONDS,

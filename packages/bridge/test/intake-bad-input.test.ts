@@ -62,6 +62,25 @@ describe.each(ENGINES)('hook intake refuses bad input and keeps serving (%s)', (
     expect(stored).toHaveLength(0);
   });
 
+  it('accepts a hook as amojo really sends it (a trailing newline X-Signature does not cover), refuses forgeries', async () => {
+    const { signHook } = await import('@amojo-bridge/sdk');
+    const body = messageHook(chat, 'real-shaped hook');
+    const signature = signHook(body, RELAY_TEST_IDS.CHANNEL_SECRET);
+    const real = await h.postHook(`${body}\n`, { signature });
+    expect(real.status).toBe(200);
+    expect(real.body.outcome).toBe('accepted');
+    await waitFor('the real-shaped hook at the customer system', () =>
+      h.customer.acceptedMessages().find((e) => (e.body.message as { text: string }).text === 'real-shaped hook'),
+    );
+    const forged = await h.postHook(`${body.replace('real-shaped', 'forged-shape')}\n`, { signature });
+    expect(forged.status).toBe(401);
+    const paddedBody = messageHook(chat, 'padded');
+    const padded = await h.postHook(`${paddedBody} `, {
+      signature: signHook(paddedBody, RELAY_TEST_IDS.CHANNEL_SECRET),
+    });
+    expect(padded.status).toBe(401);
+  });
+
   it('stores truncated JSON and unknown hook kinds as rejected with the reason, answering 200', async () => {
     const truncated = messageHook(chat, 'cut short').slice(0, 60);
     const answer = await h.postHook(truncated);

@@ -51,6 +51,11 @@ export interface SandboxOptions {
   readonly maxDateSkewSeconds?: number;
   /** How long a hook may take before it counts as failed; default 5000 ms like amojo. */
   readonly hookTimeoutMs?: number;
+  /**
+   * Append `\n` to every hook body, not covered by `X-Signature`, as real amojo deliveries do (spec 4.1); default
+   * true. Set false only to reproduce the documentation's examples byte for byte.
+   */
+  readonly hookTrailingNewline?: boolean;
   readonly faults?: FaultSettingsInput;
   /** Clock; default `() => new Date()`. */
   readonly now?: () => Date;
@@ -85,7 +90,9 @@ export const DEMO = {
 } as const;
 
 /** A demo setup: one channel, one account with two managers, one OAuth integration. */
-export function defaultDemoConfig(overrides: { hookUrl?: string } = {}): SandboxOptions {
+export function defaultDemoConfig(
+  overrides: { hookUrl?: string; redirectUri?: string; disabledHookUrl?: string } = {},
+): SandboxOptions {
   return {
     channels: [
       {
@@ -123,7 +130,8 @@ export function defaultDemoConfig(overrides: { hookUrl?: string } = {}): Sandbox
       {
         clientId: DEMO.clientId,
         clientSecret: DEMO.clientSecret,
-        redirectUri: DEMO.redirectUri,
+        redirectUri: overrides.redirectUri ?? DEMO.redirectUri,
+        ...(overrides.disabledHookUrl ? { disabledHookUrl: overrides.disabledHookUrl } : {}),
         channelId: DEMO.channelId,
         multipleSources: true,
       },

@@ -34,6 +34,7 @@ Options:
   --account-id <uuid>        account amojo id
   --hook-url <url>           hook URL with the literal :scope_id marker
   --max-date-skew <seconds>  allowed Date header skew (default 900, as amojo)
+  --no-hook-newline          send hook bodies without the unsigned trailing newline real amojo appends
   --state-file <file.json>   keep chats, messages, CRM data and uploads in this file across restarts
   --config <file.json>       full configuration, same shape as startSandbox() options; flags override it
   --hook-drop-rate <0..1>    share of hooks dropped (logged, never sent)
@@ -164,6 +165,7 @@ async function buildOptions(values: Values): Promise<SandboxOptions> {
     ...(stateFile === undefined ? {} : { stateFile }),
     ...(str('host') === undefined ? {} : { host: str('host')! }),
     ...(skew === undefined ? {} : { maxDateSkewSeconds: skew }),
+    ...(values['no-hook-newline'] === true ? { hookTrailingNewline: false } : {}),
   };
 }
 
@@ -214,6 +216,7 @@ export async function runCli(argv: readonly string[], io: CliIo): Promise<CliRes
         'account-id': { type: 'string' },
         'hook-url': { type: 'string' },
         'max-date-skew': { type: 'string' },
+        'no-hook-newline': { type: 'boolean' },
         config: { type: 'string' },
         'state-file': { type: 'string' },
         'hook-drop-rate': { type: 'string' },

@@ -84,7 +84,12 @@ export async function startSandbox(options: SandboxOptions): Promise<Sandbox> {
   }
 
   const app = Fastify({ logger: false, forceCloseConnections: true });
-  const hooks = new HookSender({ state, timeoutMs: options.hookTimeoutMs ?? 5000, log });
+  const hooks = new HookSender({
+    state,
+    timeoutMs: options.hookTimeoutMs ?? 5000,
+    trailingNewline: options.hookTrailingNewline ?? true,
+    log,
+  });
   const uploads = new UploadStore();
   let persister: StatePersister | undefined;
   if (options.stateFile !== undefined) {

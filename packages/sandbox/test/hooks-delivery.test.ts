@@ -1,5 +1,5 @@
 import { type Sandbox, startSandbox } from '@amojo-bridge/sandbox';
-import { verifyHook } from '@amojo-bridge/sdk';
+import { signHook, verifyHook } from '@amojo-bridge/sdk';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import {
   ACCOUNT_ID,
@@ -58,9 +58,13 @@ describe('message hooks (spec 4.1, 4.2)', () => {
     expect(hook.headers['content-type']).toBe('application/json');
     expect(hook.headers['user-agent']).toBe('amoCRM amoJo/1.0');
     expect(verifyHook(hook.raw, hook.headers['x-signature'] as string, SECRET)).toBe(true);
-    const raw = hook.raw.toString('utf8');
+    // As real amojo traffic: compact JSON followed by one "\n" that X-Signature does not cover.
+    const sent = hook.raw.toString('utf8');
+    expect(sent.endsWith('}\n')).toBe(true);
+    const raw = sent.slice(0, -1);
+    expect(signHook(raw, SECRET)).toBe(hook.headers['x-signature']);
+    expect(signHook(sent, SECRET)).not.toBe(hook.headers['x-signature']);
     expect(raw).toBe(JSON.stringify(JSON.parse(raw)));
-    expect(raw).toBe(raw.trim());
     const client = sandbox.state.clientByClientId(SCOPE_ID, 'client-of-conv-1')!;
     const messageId = result.json.messages[0].id;
     expect(hook.json).toEqual({
@@ -91,9 +95,27 @@ describe('message hooks (spec 4.1, 4.2)', () => {
       dropped: false,
       attempt: { status: 200, responseBody: 'ok' },
     });
-    expect(result.json.hooks[0].body).toBe(raw);
+    expect(result.json.hooks[0].body).toBe(sent);
     expect(result.json.hooks[0].signature).toBe(hook.headers['x-signature']);
     expect((await control(sandbox.url, 'GET', '/hooks')).json).toHaveLength(1);
+  });
+
+  it('sends the body without the trailing newline when hookTrailingNewline is false', async () => {
+    await sandbox.close();
+    sandbox = await startSandbox(
+      testOptions({
+        hookUrl: `${receiver.url}/hooks/amojo/:scope_id`,
+        now: () => new Date(clock),
+        hookTimeoutMs: 300,
+        hookTrailingNewline: false,
+      }),
+    );
+    await connectScope(sandbox.url);
+    const { chatId } = await clientChat();
+    await control(sandbox.url, 'POST', `/chats/${chatId}/messages`, { text: 'No newline' });
+    const raw = receiver.received[0]!.raw.toString('utf8');
+    expect(raw).toBe(JSON.stringify(JSON.parse(raw)));
+    expect(signHook(raw, SECRET)).toBe(receiver.received[0]!.headers['x-signature']);
   });
 
   it('sends an album as several hooks sharing media_group_id, in order, caption on the first', async () => {

@@ -23,6 +23,17 @@ async function install(h: CrmHarness, clientId = CLIENT_A): Promise<{ code: stri
   return (await response.json()) as { code: string; redirectStatus: number | null };
 }
 
+// Token endpoint refusals use amoCRM's OAuth problem shape: `hint`, `title`, its own `type`, `status`, `detail`.
+async function expectOAuthProblem(response: Response, detail: RegExp, hint: string): Promise<Record<string, unknown>> {
+  expect(response.status).toBe(400);
+  expect(response.headers.get('content-type')).toMatch(/^application\/problem\+json/);
+  const body = (await response.json()) as Record<string, unknown>;
+  expect(Object.keys(body).sort()).toEqual(['detail', 'hint', 'status', 'title', 'type']);
+  expect(body).toMatchObject({ status: 400, type: 'https://developers.amocrm.ru/v3/errors/OAuthProblemJson', hint });
+  expect(String(body.detail)).toMatch(detail);
+  return body;
+}
+
 async function expectProblem(response: Response, status: number, detail: RegExp): Promise<Record<string, unknown>> {
   expect(response.status).toBe(status);
   expect(response.headers.get('content-type')).toMatch(/^application\/problem\+json/);
@@ -111,7 +122,7 @@ describe('POST /oauth2/access_token', () => {
     const wrong = await harness.call('POST', '/oauth2/access_token', {
       body: exchangeBody(harness, code, { redirect_uri: 'https://elsewhere.example/cb' }),
     });
-    await expectProblem(wrong, 400, /redirect_uri/);
+    await expectOAuthProblem(wrong, /redirect_uri/, 'Invalid redirect_uri');
     const right = await harness.call('POST', '/oauth2/access_token', { body: exchangeBody(harness, code) });
     expect(right.status).toBe(200);
   });
@@ -122,7 +133,7 @@ describe('POST /oauth2/access_token', () => {
     const response = await harness.call('POST', '/oauth2/access_token', {
       body: exchangeBody(harness, code, { client_secret: 'guessed-secret-value' }),
     });
-    const text = JSON.stringify(await expectProblem(response, 400, /client_secret/));
+    const text = JSON.stringify(await expectOAuthProblem(response, /client_secret/, 'Client authentication failed'));
     expect(text).not.toContain('guessed-secret-value');
     expect(text).not.toContain(`secret-of-${CLIENT_A}`);
     expect(text).not.toContain(code);
@@ -135,28 +146,28 @@ describe('POST /oauth2/access_token', () => {
       200,
     );
     const reused = await harness.call('POST', '/oauth2/access_token', { body: exchangeBody(harness, code) });
-    await expectProblem(reused, 400, /already been used/);
+    await expectOAuthProblem(reused, /already been used/, 'Authorization code has been revoked');
 
     const { code: late } = await install(harness);
     harness.advance(20 * 60 * 1000);
     const expired = await harness.call('POST', '/oauth2/access_token', { body: exchangeBody(harness, late) });
-    await expectProblem(expired, 400, /expired/);
+    await expectOAuthProblem(expired, /expired/, 'Authorization code has expired');
 
     const { code: forA } = await install(harness);
     const stolen = await harness.call('POST', '/oauth2/access_token', {
       body: exchangeBody(harness, forA, { client_id: CLIENT_B, client_secret: `secret-of-${CLIENT_B}` }),
     });
-    await expectProblem(stolen, 400, /code is unknown/);
+    await expectOAuthProblem(stolen, /code is unknown/, 'Cannot decrypt the authorization code');
   });
 
   it('names missing fields and unknown grant types', async () => {
     harness = await startCrm();
     const missing = await harness.call('POST', '/oauth2/access_token', { body: { client_id: CLIENT_A } });
-    await expectProblem(missing, 400, /client_secret is required/);
+    await expectOAuthProblem(missing, /client_secret is required/, 'Send client_secret as a string in the JSON body');
     const grant = await harness.call('POST', '/oauth2/access_token', {
       body: exchangeBody(harness, 'x', { grant_type: 'password' }),
     });
-    await expectProblem(grant, 400, /grant_type/);
+    await expectOAuthProblem(grant, /grant_type/, 'Check the request parameters');
     const notJson = await fetch(`${harness.url}/oauth2/access_token`, {
       method: 'POST',
       headers: { 'Content-Type': 'application/json' },
@@ -183,7 +194,7 @@ describe('POST /oauth2/access_token', () => {
     expect((await harness.call('GET', '/api/v4/account', { token: second.access_token })).status).toBe(200);
 
     const again = await harness.call('POST', '/oauth2/access_token', { body: refreshBody(first.refresh_token) });
-    await expectProblem(again, 400, /already been used/);
+    await expectOAuthProblem(again, /already been used/, 'Token has been revoked');
     expect(
       (await harness.call('POST', '/oauth2/access_token', { body: refreshBody(second.refresh_token) })).status,
     ).toBe(200);
@@ -206,7 +217,7 @@ describe('POST /oauth2/access_token', () => {
         redirect_uri: harness.receiver.url,
       },
     });
-    await expectProblem(refresh, 400, /refresh_token has expired/);
+    await expectOAuthProblem(refresh, /refresh_token has expired/, 'Token has expired');
   });
 });
 

@@ -195,3 +195,47 @@ describe('contacts/chats links', () => {
     expect((await h.call('GET', '/api/v4/contacts/chats?contact_id[]=abc', { token })).status).toBe(400);
   });
 });
+
+describe('PATCH /api/v4/contacts and /api/v4/contacts/{id}', () => {
+  it('changes name and phone in a batch and one by one, refusing unknown ids all or nothing', async () => {
+    const { h, token } = await setup();
+    const [ann, bob] = await createContacts(h, token, [
+      { name: 'Ann', custom_fields_values: [phone('+7 900 000-00-01')] },
+      { name: 'Bob' },
+    ]);
+    const refused = await h.call('PATCH', '/api/v4/contacts', {
+      token,
+      body: [
+        { id: ann!.id, name: 'Ann B.' },
+        { id: 999_999, name: 'Ghost' },
+      ],
+    });
+    expect(refused.status).toBe(400);
+    expect(JSON.stringify(await refused.json())).toContain('EntityNotFound');
+    const unchanged = (await (await h.call('GET', `/api/v4/contacts/${ann!.id}`, { token })).json()) as ContactJson;
+    expect(unchanged.name).toBe('Ann');
+
+    const batch = await h.call('PATCH', '/api/v4/contacts', {
+      token,
+      body: [
+        { id: ann!.id, name: 'Ann B.', custom_fields_values: [phone('+7 900 000-00-09')] },
+        { id: bob!.id, name: 'Bob C.' },
+      ],
+    });
+    expect(batch.status).toBe(200);
+    const after = (await (await h.call('GET', `/api/v4/contacts/${ann!.id}`, { token })).json()) as ContactJson;
+    expect(after.name).toBe('Ann B.');
+    expect(after.custom_fields_values?.[0]?.values[0]?.value).toBe('+7 900 000-00-09');
+
+    const single = await h.call('PATCH', `/api/v4/contacts/${bob!.id}`, {
+      token,
+      body: { custom_fields_values: [email('bob@example.com')] },
+    });
+    expect(single.status).toBe(200);
+    expect(await single.json()).toMatchObject({ id: bob!.id, name: 'Bob C.' });
+    const missing = await h.call('PATCH', '/api/v4/contacts/123', { token, body: { name: 'x' } });
+    expect(missing.status).toBe(404);
+    const noId = await h.call('PATCH', '/api/v4/contacts', { token, body: [{ name: 'x' }] });
+    expect(JSON.stringify(await noId.json())).toContain('id (the contact id) is required');
+  });
+});

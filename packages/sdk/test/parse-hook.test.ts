@@ -473,8 +473,25 @@ describe('parseHook: signature verification comes first', () => {
     expect(error.message).toMatch(/re-serialised/);
   });
 
-  it('names a trailing newline added to the body, and a body that lost one', () => {
-    expect(signatureErrorOf(() => parseHook(`${rawBody}\n`, signature, SECRET)).message).toMatch(/trailing whitespace/);
+  it('accepts the body as amojo really sends it: a trailing newline that X-Signature does not cover', () => {
+    for (const tail of ['\n', '\r\n', '\n\n', '\r']) {
+      expect(parseHook(`${rawBody}${tail}`, signature, SECRET).kind).toBe('message');
+      expect(parseHook(Buffer.from(`${rawBody}${tail}`, 'utf8'), signature, SECRET).kind).toBe('message');
+    }
+  });
+
+  it('still refuses a forgery sent with a trailing newline, and any other trailing whitespace', () => {
+    const tampered = rawBody.replace('Hello from amoCRM', 'Hello from amoCRN');
+    expect(signatureErrorOf(() => parseHook(`${tampered}\n`, signature, SECRET)).code).toBe('invalid_signature');
+    expect(signatureErrorOf(() => parseHook(`${rawBody}\n`, signature, SEED.docsChannelSecret)).code).toBe(
+      'invalid_signature',
+    );
+    expect(signatureErrorOf(() => parseHook(`${rawBody} `, signature, SECRET)).message).toMatch(/trailing spaces/);
+    expect(signatureErrorOf(() => parseHook(`${rawBody}\n\t`, signature, SECRET)).message).toMatch(/trailing spaces/);
+    expect(signatureErrorOf(() => parseHook(` ${rawBody}`, signature, SECRET)).code).toBe('invalid_signature');
+  });
+
+  it('names a body that lost the newline it was signed with', () => {
     const signedWithNewline = signHook(`${rawBody}\n`, SECRET);
     expect(signatureErrorOf(() => parseHook(rawBody, signedWithNewline, SECRET)).message).toMatch(/trimmed/);
   });

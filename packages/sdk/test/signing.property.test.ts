@@ -138,4 +138,25 @@ describe('signHook / verifyHook properties', () => {
       { numRuns: 300 },
     );
   });
+
+  it('accepts the signed body followed by CR/LF only, and refuses it when any byte of the body is flipped', () => {
+    const tailArb = fc.array(fc.constantFrom('\r', '\n'), { minLength: 1, maxLength: 4 }).map((a) => a.join(''));
+    fc.assert(
+      fc.property(bodyArb, secretArb, tailArb, fc.nat(), maskArb, (body, secret, tail, index, mask) => {
+        const signature = signHook(body, secret);
+        const bytes = bytesOf(body);
+        fc.pre(bytes.length === 0 || (bytes[bytes.length - 1] !== 0x0a && bytes[bytes.length - 1] !== 0x0d));
+        const withTail = (extra: string) => Buffer.concat([bytes, Buffer.from(extra)]);
+        if (typeof body === 'string') expect(verifyHook(`${body}${tail}`, signature, secret)).toBe(true);
+        expect(verifyHook(withTail(tail), signature, secret)).toBe(true);
+        expect(verifyHook(withTail(`${tail} `), signature, secret)).toBe(false);
+        expect(verifyHook(withTail('\t'), signature, secret)).toBe(false);
+        if (bytes.length > 0) {
+          const forged = Buffer.concat([flip(bytes, index, mask), Buffer.from(tail)]);
+          expect(verifyHook(forged, signature, secret)).toBe(false);
+        }
+      }),
+      { numRuns: 300 },
+    );
+  });
 });

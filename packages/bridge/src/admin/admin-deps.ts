@@ -1,4 +1,7 @@
 import type { AmojoConnector } from '../accounts/account-deps.js';
+import type { AnyChannelPlugin, ChannelFetch } from '../channels/channel-plugin.js';
+import type { InstanceLifecycleListeners } from '../channels/manage-instances.js';
+import type { HttpConfig } from '../config/bridge-config.js';
 import type { Logger } from '../log.js';
 import type { Store } from '../store/store.js';
 
@@ -10,7 +13,16 @@ export interface AdminDeps {
     readonly channel: { readonly id: string };
     readonly encryptionKey: Uint8Array;
     readonly adminToken: string | undefined;
+    readonly http: Pick<HttpConfig, 'host' | 'port' | 'publicUrl'>;
   };
   readonly log: Logger;
   readonly now: () => Date;
+  /** Channel kinds; `channelPlugins` by default. */
+  readonly plugins?: Readonly<Record<string, AnyChannelPlugin>>;
+  /** Run after an instance is created, updated or removed (see `channels/manage-instances.ts`). */
+  readonly listeners?: InstanceLifecycleListeners;
+  /** The running bridge's adapters, so a change takes effect at once (a removed or disabled instance stops). */
+  readonly channels?: { reload(instanceKey: string): Promise<void> };
+  /** `fetch` for channel checks (the global one by default). */
+  readonly fetch?: ChannelFetch;
 }

@@ -1,8 +1,10 @@
 import { AmojoApiError, AmojoInputError, AmojoNetworkError, AmojoTimeoutError } from '@amojo-bridge/sdk';
 import type { FastifyError, FastifyInstance } from 'fastify';
+import type { AmocrmDeps } from '../amocrm/amocrm-deps.js';
 import { BridgeError } from '../errors.js';
 import { registerAccountRoutes } from './account-routes.js';
 import type { AdminDeps } from './admin-deps.js';
+import { registerAmocrmAdminRoutes } from './amocrm-routes.js';
 import { registerChannelInstanceRoutes } from './channel-instance-routes.js';
 import { checkAdminToken } from './check-admin-token.js';
 import { registerConversationRoutes } from './conversation-routes.js';
@@ -22,7 +24,11 @@ export const ADMIN_PREFIX = '/admin/api';
  * nothing is mounted (every admin path is a 404) and a warning is logged: an open admin API would let anyone read
  * conversations and create channel instances.
  */
-export async function registerAdminApi(app: FastifyInstance, deps: AdminDeps): Promise<void> {
+export async function registerAdminApi(
+  app: FastifyInstance,
+  deps: AdminDeps,
+  options: { readonly amocrm?: AmocrmDeps | undefined } = {},
+): Promise<void> {
   const token = deps.config.adminToken;
   if (!token) {
     deps.log.warn({ event: 'admin_api_disabled' }, 'ADMIN_TOKEN is not set: the admin API is disabled');
@@ -45,6 +51,7 @@ export async function registerAdminApi(app: FastifyInstance, deps: AdminDeps): P
       registerConversationRoutes(admin, deps);
       registerJobRoutes(admin, deps);
       registerHookRoutes(admin, deps);
+      if (options.amocrm) registerAmocrmAdminRoutes(admin, options.amocrm);
     },
     { prefix: ADMIN_PREFIX },
   );
@@ -57,6 +64,9 @@ type RequestLog = Parameters<Parameters<FastifyInstance['setErrorHandler']>[0]>[
 // STYLE.md "Errors"); anything unexpected is logged and answered with a generic 500.
 function adminErrorReply(error: unknown, log: RequestLog, reply: Reply) {
   if (error instanceof AdminInputError) {
+    if (error.status === 404) return reply.code(404).send({ error: 'not_found', message: error.message });
+    if (error.status === 409)
+      return reply.code(409).send({ error: 'conflict', field: error.field, message: error.message });
     return reply.code(400).send({ error: 'invalid_input', field: error.field, message: error.message });
   }
   if (error instanceof AmojoApiError) {
@@ -71,7 +81,12 @@ function adminErrorReply(error: unknown, log: RequestLog, reply: Reply) {
     return reply.code(502).send({ error: 'amojo_unreachable', message: error.message });
   }
   if (error instanceof BridgeError) {
-    const status = error.code === 'account_unknown' ? 404 : 400;
+    const status =
+      error.code === 'account_unknown' || error.code === 'instance_unknown'
+        ? 404
+        : error.code === 'amocrm_no_tokens'
+          ? 409
+          : 400;
     return reply.code(status).send({ error: error.code, message: error.message });
   }
   const fastifyError = error as Partial<FastifyError>;

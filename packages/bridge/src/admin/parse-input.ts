@@ -6,10 +6,13 @@ export class AdminInputError extends BridgeError {
   override readonly name = 'AdminInputError';
   /** Dotted path of the first bad field, e.g. `url` or `query.limit`. */
   readonly field: string;
+  /** HTTP status of the answer: 400, or 404 / 409 for an unknown or taken key. */
+  readonly status: number;
 
-  constructor(field: string, message: string) {
+  constructor(field: string, message: string, status = 400) {
     super('admin_input_invalid', message);
     this.field = field;
+    this.status = status;
   }
 }
 

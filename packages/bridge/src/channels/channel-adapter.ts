@@ -1,22 +1,3 @@
-import type { Logger } from '../log.js';
-
-/** What a messenger supports; the pipelines apply explicit fallbacks (or report -1/905) for the rest. */
-export interface ChannelCapabilities {
-  readonly text: boolean;
-  readonly picture: boolean;
-  readonly file: boolean;
-  readonly video: boolean;
-  readonly voice: boolean;
-  readonly audio: boolean;
-  readonly sticker: boolean;
-  readonly location: boolean;
-  readonly contact: boolean;
-  readonly typing: boolean;
-  readonly reactions: boolean;
-  readonly readReceipts: boolean;
-  readonly edits: boolean;
-}
-
 /** The message types a channel can carry (the Chats API's own list, spec 3.4.4). */
 export type ChannelMessageType =
   | 'text'
@@ -30,7 +11,7 @@ export type ChannelMessageType =
   | 'contact';
 
 /** A channel instance as adapters see it: one configured messenger endpoint, one amoCRM source. */
-export interface ChannelInstanceRecord {
+export interface ChannelInstanceRecord<Settings = Readonly<Record<string, unknown>>> {
   /** Public key of the instance (`channel_instances.key`, the `:instance` path segment of the http channel). */
   readonly id: string;
   /** `channel_instances.id`. */
@@ -39,8 +20,8 @@ export interface ChannelInstanceRecord {
   readonly name: string | null;
   /** Account (`accounts.id`) the instance belongs to; null when not attached to an account. */
   readonly accountId: number | null;
-  /** Kind-specific settings (for `http`: `url`, optional `capabilities` overrides). */
-  readonly settings: Readonly<Record<string, unknown>>;
+  /** Kind-specific settings, parsed by the plugin's schema, secret settings decrypted; never log them whole. */
+  readonly settings: Settings;
   /** Shared secret for signatures; never logged. */
   readonly secret: string | null;
 }
@@ -100,20 +81,12 @@ export interface InboundTyping {
 /** Every event an adapter hands to the bridge. */
 export type InboundChannelEvent = InboundChannelMessage | InboundReadReceipt | InboundTyping;
 
-/** What {@link ChannelContext.receive} resolves with, after the commit. */
+/** What `ChannelRuntime.receive` resolves with, after the commit. */
 export interface ReceiveResult {
   /** Our message id (`msgid`) for a message; the receipt's message id for a read receipt; empty for typing. */
   readonly messageId: string;
   /** True when the event had been received before (nothing new was stored). */
   readonly duplicate: boolean;
-}
-
-/** Given to an adapter at start. */
-export interface ChannelContext {
-  readonly instance: ChannelInstanceRecord;
-  readonly log: Logger;
-  /** Stores the event and enqueues its job in one transaction; resolves after the commit. */
-  readonly receive: (event: InboundChannelEvent) => Promise<ReceiveResult>;
 }
 
 /** Where a manager message goes: the customer and their conversation as the messenger knows them. */
@@ -165,20 +138,11 @@ export type ChannelErrorCode = 901 | 902 | 903 | 904 | 905;
 /** Outcome of one send: accepted, or refused with a 90x code and a human reason (retryable or not). */
 export type ChannelSendResult =
   | { readonly ok: true; readonly channelMessageId?: string }
-  | { readonly ok: false; readonly errorCode: ChannelErrorCode; readonly reason: string; readonly retryable: boolean };
-
-/** A messenger integration: one object per channel instance. */
-export interface ChannelAdapter {
-  readonly kind: string;
-  readonly capabilities: ChannelCapabilities;
-  start(ctx: ChannelContext): Promise<void>;
-  stop(): Promise<void>;
-  send(message: OutboundChannelMessage): Promise<ChannelSendResult>;
-  /** Shows a manager typing; a `void` answer counts as accepted. */
-  typing?(event: OutboundTyping): Promise<ChannelSendResult | undefined>;
-  /** Shows a manager reaction; a `void` answer counts as accepted. */
-  react?(event: OutboundReaction): Promise<ChannelSendResult | undefined>;
-}
-
-/** Creates the adapter of one instance. */
-export type ChannelFactory = (options: { readonly instance: ChannelInstanceRecord }) => ChannelAdapter;
+  | {
+      readonly ok: false;
+      readonly errorCode: ChannelErrorCode;
+      readonly reason: string;
+      readonly retryable: boolean;
+      /** For a retryable refusal: the least delay before the next attempt the messenger asked for, ms. */
+      readonly retryAfterMs?: number;
+    };

@@ -1,31 +1,31 @@
 import { AmojoClient } from '@amojo-bridge/sdk';
-import { addHttpChannel } from '../accounts/add-http-channel.js';
 import { connectAccount } from '../accounts/connect-account.js';
 import { disconnectAccount } from '../accounts/disconnect-account.js';
+import type { InstanceListenersFactory } from '../channels/manage-instances.js';
 import { type BridgeConfig, loadConfig } from '../config/index.js';
 import { createLogger, type Logger } from '../log.js';
 import { createBridge } from '../service/create-bridge.js';
 import { migrate } from '../store/migrate.js';
 import { openStore } from '../store/open-store.js';
 import type { Store } from '../store/store.js';
-import { type CliIo, EXIT } from './cli-io.js';
+import type { CliIo } from './cli-io.js';
 
 /** Options every command gets: where output goes and the `--config` file. */
-interface CommandOptions {
+export interface CommandOptions {
   readonly io: CliIo;
   readonly file: string | undefined;
 }
 
 // Logs of one-shot commands go to stderr so stdout carries only the answer (scripts parse it); `start` logs to
 // stdout like any service.
-function setUp(options: CommandOptions, logTo: 'stdout' | 'stderr'): { config: BridgeConfig; log: Logger } {
+export function setUp(options: CommandOptions, logTo: 'stdout' | 'stderr'): { config: BridgeConfig; log: Logger } {
   const config = loadConfig({ env: options.io.env, file: options.file });
   const write = logTo === 'stdout' ? options.io.stdout : options.io.stderr;
   const log = createLogger({ level: config.logLevel, destination: { write } });
   return { config, log };
 }
 
-async function withStore<T>(config: BridgeConfig, log: Logger, fn: (store: Store) => Promise<T>): Promise<T> {
+export async function withStore<T>(config: BridgeConfig, log: Logger, fn: (store: Store) => Promise<T>): Promise<T> {
   const store = openStore({ databaseUrl: config.databaseUrl, log: log.child({ component: 'store' }) });
   try {
     await migrate(store);
@@ -51,9 +51,15 @@ export function hookUrlOf(config: BridgeConfig, scopeId = ':scope_id'): string {
 }
 
 /** `amojo-bridge start`: runs until SIGINT/SIGTERM, then stops gracefully. */
-export async function runStart(options: CommandOptions): Promise<void> {
+export async function runStart(
+  options: CommandOptions & { readonly listenersFor?: InstanceListenersFactory | undefined },
+): Promise<void> {
   const { config, log } = setUp(options, 'stdout');
-  const bridge = await createBridge({ config, log });
+  const bridge = await createBridge({
+    config,
+    log,
+    ...(options.listenersFor ? { instanceListeners: options.listenersFor } : {}),
+  });
   let url: string;
   try {
     url = await bridge.start();
@@ -115,27 +121,4 @@ export async function runDisconnect(options: CommandOptions & { readonly account
     disconnectAccount({ store, amojo: amojoFor(config, log), config, log }, { accountId: options.accountId }),
   );
   options.io.stdout(`disconnected account ${account.amojoAccountId} (scope_id ${account.scopeId})\n`);
-}
-
-/** `amojo-bridge channels add-http --name --url`: prints the instance id and its secret (shown once). */
-export async function runAddHttpChannel(
-  options: CommandOptions & { readonly name: string; readonly url: string },
-): Promise<number> {
-  if (!/^https?:\/\/[^\s/]+/.test(options.url)) {
-    options.io.stderr(`--url: expected an http(s) URL, e.g. https://example.com/amojo-events\n`);
-    return EXIT.usage;
-  }
-  const { config, log } = setUp(options, 'stderr');
-  const { instance, secret } = await withStore(config, log, (store) =>
-    addHttpChannel({ store, config }, { name: options.name, url: options.url }),
-  );
-  const { io } = options;
-  io.stdout(`instance: ${instance.key}\n`);
-  io.stdout(`secret: ${secret}\n`);
-  io.stdout(`events URL: ${config.http.publicUrl ?? ''}/channels/http/${instance.key}/events\n`);
-  if (instance.accountId === null) {
-    io.stdout('note: the instance is not attached to an account (connect exactly one account first)\n');
-  }
-  io.stdout('The secret is shown only once; store it now.\n');
-  return EXIT.ok;
 }

@@ -1,2 +1,2 @@
 export { type CliIo, EXIT } from './cli-io.js';
-export { runCli } from './run-cli.js';
+export { type RunCliOptions, runCli } from './run-cli.js';

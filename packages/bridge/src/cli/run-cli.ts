@@ -1,8 +1,22 @@
+import { AmojoClient } from '@amojo-bridge/sdk';
 import { Command, CommanderError } from 'commander';
+import { sourceSyncListeners } from '../amocrm/source-sync-listeners.js';
+import { channelPlugins } from '../channels/channel-plugins.js';
+import { combineInstanceListeners } from '../channels/combine-instance-listeners.js';
+import type { InstanceListenersFactory } from '../channels/manage-instances.js';
 import { BridgeConfigError } from '../errors.js';
+import {
+  runAddChannel,
+  runAddHttpChannel,
+  runListChannels,
+  runListKinds,
+  runRemoveChannel,
+  runUpdateChannel,
+} from './channel-commands.js';
 import { type CliIo, EXIT } from './cli-io.js';
-import { runAddHttpChannel, runConnect, runDisconnect, runMigrate, runStart } from './commands.js';
+import { runConnect, runDisconnect, runMigrate, runStart } from './commands.js';
 import { packageVersion } from './package-version.js';
+import { runWidgetBuild } from './widget-build.js';
 
 // Thrown by actions to end with an exit code after printing their own message.
 class CliExit extends Error {
@@ -11,6 +25,14 @@ class CliExit extends Error {
   }
 }
 
+/** Options of {@link runCli} for embedding: what runs after the `channels` commands change an instance. */
+export interface RunCliOptions {
+  /** Run after `channels` commands and the admin API of `start` change an instance (`manage-instances.ts`). */
+  readonly instanceListeners?: InstanceListenersFactory;
+}
+
+const collect = (value: string, previous: string[]): string[] => [...previous, value];
+
 /**
  * Runs `amojo-bridge` with `argv` (the arguments after the program name) and resolves with the exit code. Never
  * calls `process.exit`; `src/cli.ts` does, with what this returns.
@@ -18,8 +40,8 @@ class CliExit extends Error {
  * @example
  * const code = await runCli(['connect', '--account-id', id], { stdout, stderr, env: process.env });
  */
-export async function runCli(argv: readonly string[], io: CliIo): Promise<number> {
-  const program = buildProgram(io);
+export async function runCli(argv: readonly string[], io: CliIo, options: RunCliOptions = {}): Promise<number> {
+  const program = buildProgram(io, options);
   try {
     await program.parseAsync([...argv], { from: 'user' });
     return EXIT.ok;
@@ -40,7 +62,28 @@ export async function runCli(argv: readonly string[], io: CliIo): Promise<number
   }
 }
 
-function buildProgram(io: CliIo): Command {
+// From the CLI too, sources follow instances when the amoCRM integration is configured (see sourceSyncListeners).
+const amocrmSourceListeners: InstanceListenersFactory = ({ store, config, log }) =>
+  config.amocrm
+    ? sourceSyncListeners({
+        store,
+        config,
+        log,
+        now: () => new Date(),
+        amojo: new AmojoClient({
+          channelId: config.channel.id,
+          channelSecret: config.channel.secret,
+          baseUrl: config.amojoBaseUrl,
+        }),
+      })
+    : {};
+
+function buildProgram(io: CliIo, cliOptions: RunCliOptions): Command {
+  // The channels commands: sources follow instances, then the caller's listeners. `start` gets only the caller's:
+  // createBridge adds the source sync of its own admin API itself.
+  const extra = cliOptions.instanceListeners;
+  const listenersFor: InstanceListenersFactory = (input) =>
+    combineInstanceListeners(amocrmSourceListeners(input), extra?.(input)) ?? {};
   const configOption = ['--config <file>', 'JSON config file (environment variables override its values)'] as const;
   const program = new Command('amojo-bridge')
     .description('Durable, ordered, idempotent relay between messengers and amoCRM chats (amojo)')
@@ -60,7 +103,7 @@ function buildProgram(io: CliIo): Command {
     .description('start the bridge: migrate the database, serve hooks, channels, admin API and metrics')
     .option(...configOption)
     .action(async (options: { config?: string }) => {
-      await runStart({ file: options.config, io });
+      await runStart({ file: options.config, io, listenersFor: extra });
     });
 
   configure(program.command('migrate'))
@@ -87,15 +130,148 @@ function buildProgram(io: CliIo): Command {
       await runDisconnect({ file: options.config, io, accountId: options.accountId });
     });
 
-  const channels = configure(program.command('channels')).description('manage channel instances');
+  const kinds = Object.keys(channelPlugins).join(', ');
+  const channels = configure(program.command('channels')).description(
+    `manage channel instances of every kind (${kinds})`,
+  );
   channels.helpCommand(true);
+  configure(channels.command('add'))
+    .description(
+      'create a channel instance; prints its key, what to connect (events URL, script tag) and any secret once',
+    )
+    .argument('<kind>', `the channel kind: ${kinds}`)
+    .requiredOption('--name <name>', 'a name for the instance (also the amoCRM source name)')
+    .option('--account-id <amojo id>', 'the account it serves (default: the only connected account)')
+    .option('--key <key>', 'the instance key (URL segment, data-instance); random when omitted')
+    .option(
+      '--set <key=value>',
+      'a setting, repeatable: dotted keys for nested ones, lists comma-separated (see `channels kinds`)',
+      collect,
+      [],
+    )
+    .option(...configOption)
+    .addHelpText(
+      'after',
+      `\nExample:\n  amojo-bridge channels add webchat --name site --set origins=https://shop.example\n`,
+    )
+    .action(
+      async (
+        kind: string,
+        options: { name: string; accountId?: string; key?: string; set: string[]; config?: string },
+      ) => {
+        const code = await runAddChannel({
+          file: options.config,
+          io,
+          listenersFor,
+          kind,
+          name: options.name,
+          accountId: options.accountId,
+          key: options.key,
+          sets: options.set,
+        });
+        if (code !== EXIT.ok) throw new CliExit(code);
+      },
+    );
+  configure(channels.command('kinds'))
+    .description('list the channel kinds and their settings')
+    .action(() => {
+      runListKinds({ io });
+    });
+  configure(channels.command('list'))
+    .description('list channel instances with their settings (secrets never shown) and connection details')
+    .option('--kind <kind>', 'only this kind')
+    .option('--json', 'print JSON')
+    .option(...configOption)
+    .action(async (options: { kind?: string; json?: boolean; config?: string }) => {
+      const code = await runListChannels({
+        file: options.config,
+        io,
+        listenersFor,
+        kind: options.kind,
+        json: options.json,
+      });
+      if (code !== EXIT.ok) throw new CliExit(code);
+    });
+  configure(channels.command('update'))
+    .description('change an instance: name, account, settings (only those given), enabled')
+    .argument('<key>', 'the instance key (see channels list)')
+    .option('--name <name>', 'a new name')
+    .option('--account-id <amojo id>', 'attach it to this account')
+    .option('--detach', 'attach it to no account')
+    .option('--set <key=value>', 'change a setting, repeatable (secret settings are replaced)', collect, [])
+    .option('--unset <key>', 'remove a setting (back to its default), repeatable', collect, [])
+    .option('--enable', 'serve it again')
+    .option('--disable', 'stop serving it (kept with its conversations)')
+    .option('--rotate-secret', 'replace the instance secret (printed once for http)')
+    .option(...configOption)
+    .action(
+      async (
+        key: string,
+        options: {
+          name?: string;
+          accountId?: string;
+          detach?: boolean;
+          set: string[];
+          unset: string[];
+          enable?: boolean;
+          disable?: boolean;
+          rotateSecret?: boolean;
+          config?: string;
+        },
+      ) => {
+        if (options.enable && options.disable) {
+          io.stderr('--enable and --disable exclude each other\n');
+          throw new CliExit(EXIT.usage);
+        }
+        const code = await runUpdateChannel({
+          file: options.config,
+          io,
+          listenersFor,
+          key,
+          name: options.name,
+          accountId: options.accountId,
+          detach: options.detach,
+          sets: options.set,
+          unsets: options.unset,
+          enabled: options.enable ? true : options.disable ? false : undefined,
+          rotateSecret: options.rotateSecret,
+        });
+        if (code !== EXIT.ok) throw new CliExit(code);
+      },
+    );
+  configure(channels.command('remove'))
+    .description('remove an instance; its conversations keep their history, manager answers to them get 902')
+    .argument('<key>', 'the instance key (see channels list)')
+    .option(...configOption)
+    .action(async (key: string, options: { config?: string }) => {
+      const code = await runRemoveChannel({ file: options.config, io, listenersFor, key });
+      if (code !== EXIT.ok) throw new CliExit(code);
+    });
   configure(channels.command('add-http'))
-    .description('create an http channel instance; prints its id and its secret (shown only once)')
+    .description('create an http channel instance (same as: channels add http --set url=<url>)')
     .requiredOption('--name <name>', 'a name for the instance')
     .requiredOption('--url <url>', 'where the bridge POSTs manager events (http or https)')
     .option(...configOption)
     .action(async (options: { name: string; url: string; config?: string }) => {
-      const code = await runAddHttpChannel({ file: options.config, io, name: options.name, url: options.url });
+      const code = await runAddHttpChannel({
+        file: options.config,
+        io,
+        listenersFor,
+        name: options.name,
+        url: options.url,
+      });
+      if (code !== EXIT.ok) throw new CliExit(code);
+    });
+
+  const widget = configure(program.command('widget')).description('the amoCRM widget archive');
+  widget.helpCommand(true);
+  configure(widget.command('build'))
+    .description('write the widget archive to upload into the amoCRM integration (manifest, i18n, logos, script.js)')
+    .option('--out <file>', 'where to write the archive', 'widget.zip')
+    .option('--bridge-url <url>', 'public URL of the bridge the widget posts to (default PUBLIC_URL)')
+    .option('--code <code>', 'widget code (default AMOCRM_WIDGET_CODE or amojo_bridge)')
+    .action((options: { out: string; bridgeUrl?: string; code?: string }) => {
+      const code = runWidgetBuild({ io, out: options.out, bridgeUrl: options.bridgeUrl, code: options.code });
       if (code !== EXIT.ok) throw new CliExit(code);
     });
 

@@ -50,6 +50,23 @@ export interface MaintenanceConfig {
   readonly uploadRetentionDays: number;
 }
 
+/**
+ * The amoCRM integration (OAuth self-service install, widget). Present only when `AMOCRM_CLIENT_ID` and
+ * `AMOCRM_CLIENT_SECRET` are both set; without it accounts are connected by hand and the REST side is off.
+ */
+export interface AmocrmConfig {
+  /** `AMOCRM_CLIENT_ID`: the integration id (UUID). */
+  readonly clientId: string;
+  /** `AMOCRM_CLIENT_SECRET`: the integration secret (OAuth, disabled hook HMAC, widget JWT). Never log it. */
+  readonly clientSecret: string;
+  /** `AMOCRM_REDIRECT_URI`, default `<PUBLIC_URL>/amocrm/oauth/callback`. */
+  readonly redirectUri: string;
+  /** `AMOCRM_BASE_URL`: REST host for every account (the sandbox); unset = `https://<referer>` per account. */
+  readonly baseUrlOverride: string | undefined;
+  /** `AMOCRM_WIDGET_CODE`: the widget code shown in amoCRM, default `amojo_bridge`. */
+  readonly widgetCode: string;
+}
+
 /** The bridge's validated configuration, built once at start by `loadConfig`. */
 export interface BridgeConfig {
   /** The amojo channel. */
@@ -75,6 +92,8 @@ export interface BridgeConfig {
   readonly queue: QueueConfig;
   /** Retention and the maintenance task. */
   readonly maintenance: MaintenanceConfig;
+  /** The amoCRM integration, when configured. */
+  readonly amocrm: AmocrmConfig | undefined;
   /** Path of the config file that was read, if any. */
   readonly configFile: string | undefined;
 }

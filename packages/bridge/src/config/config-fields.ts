@@ -173,4 +173,37 @@ export const CONFIG_FIELDS: readonly ConfigField[] = [
     expected: 'an integer number of milliseconds between 1000 and 86400000',
     default: 600_000,
   },
+  {
+    env: 'AMOCRM_CLIENT_ID',
+    key: 'amocrmClientId',
+    schema: uuidLike,
+    expected: "the amoCRM integration's client id (ID интеграции), a UUID",
+  },
+  {
+    env: 'AMOCRM_CLIENT_SECRET',
+    key: 'amocrmClientSecret',
+    schema: nonEmpty,
+    expected: "the amoCRM integration's secret key (Секретный ключ), a non-empty string",
+  },
+  {
+    env: 'AMOCRM_REDIRECT_URI',
+    key: 'amocrmRedirectUri',
+    schema: httpUrl,
+    expected: "the integration's Redirect URI, default <PUBLIC_URL>/amocrm/oauth/callback",
+  },
+  {
+    env: 'AMOCRM_BASE_URL',
+    key: 'amocrmBaseUrl',
+    schema: httpUrl,
+    expected: 'an http(s) URL; only for the sandbox: every account REST call goes there instead of https://<referer>',
+  },
+  {
+    env: 'AMOCRM_WIDGET_CODE',
+    key: 'amocrmWidgetCode',
+    schema: z
+      .string()
+      .trim()
+      .regex(/^[a-z0-9_]{1,40}$/),
+    expected: 'the widget code, 1..40 of a-z, 0-9, _',
+  },
 ];

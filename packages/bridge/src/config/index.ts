@@ -1,4 +1,5 @@
 export type {
+  AmocrmConfig,
   BridgeConfig,
   ChannelConfig,
   HttpConfig,
@@ -7,6 +8,7 @@ export type {
   QueueConfig,
 } from './bridge-config.js';
 export { LOG_LEVELS } from './bridge-config.js';
+export { bridgeUrlOf } from './bridge-url.js';
 export type { ConfigField } from './config-fields.js';
 export { CONFIG_FIELDS } from './config-fields.js';
 export type { LoadConfigOptions } from './load-config.js';

@@ -1,6 +1,6 @@
 import { hkdfSync } from 'node:crypto';
 import { BridgeConfigError, type BridgeConfigIssue } from '../errors.js';
-import type { BridgeConfig, LogLevel } from './bridge-config.js';
+import type { AmocrmConfig, BridgeConfig, LogLevel } from './bridge-config.js';
 import { CONFIG_FIELDS } from './config-fields.js';
 import { readConfigFile } from './read-config-file.js';
 
@@ -63,6 +63,7 @@ export function loadConfig(options: LoadConfigOptions): BridgeConfig {
     else issues.push({ variable, expected: field.expected });
   }
 
+  const amocrm = amocrmConfigOf(values, issues);
   if (issues.length > 0) throw new BridgeConfigError(issues);
 
   const channelSecret = values.channelSecret as string;
@@ -97,7 +98,42 @@ export function loadConfig(options: LoadConfigOptions): BridgeConfig {
       hookRetentionDays: values.hookRetentionDays as number,
       uploadRetentionDays: values.uploadRetentionDays as number,
     },
+    amocrm,
     configFile,
+  };
+}
+
+// Client id and secret come together or not at all; the redirect URI must be known (explicitly or from PUBLIC_URL)
+// because the code exchange sends it and amoCRM compares it byte for byte with the integration's setting.
+function amocrmConfigOf(values: Record<string, unknown>, issues: BridgeConfigIssue[]): AmocrmConfig | undefined {
+  const clientId = values.amocrmClientId as string | undefined;
+  const clientSecret = values.amocrmClientSecret as string | undefined;
+  if (clientId === undefined && clientSecret === undefined) return undefined;
+  if (clientId === undefined) {
+    issues.push({ variable: 'AMOCRM_CLIENT_ID', expected: 'set together with AMOCRM_CLIENT_SECRET' });
+    return undefined;
+  }
+  if (clientSecret === undefined) {
+    issues.push({ variable: 'AMOCRM_CLIENT_SECRET', expected: 'set together with AMOCRM_CLIENT_ID' });
+    return undefined;
+  }
+  const publicUrl = values.publicUrl as string | undefined;
+  const redirectUri =
+    (values.amocrmRedirectUri as string | undefined) ??
+    (publicUrl !== undefined ? `${publicUrl}/amocrm/oauth/callback` : undefined);
+  if (redirectUri === undefined) {
+    issues.push({
+      variable: 'AMOCRM_REDIRECT_URI',
+      expected: 'the Redirect URI of the integration, or PUBLIC_URL to derive <PUBLIC_URL>/amocrm/oauth/callback',
+    });
+    return undefined;
+  }
+  return {
+    clientId,
+    clientSecret,
+    redirectUri,
+    baseUrlOverride: values.amocrmBaseUrl as string | undefined,
+    widgetCode: (values.amocrmWidgetCode as string | undefined) ?? 'amojo_bridge',
   };
 }
 

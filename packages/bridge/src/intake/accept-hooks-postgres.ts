@@ -1,5 +1,4 @@
-import { LANE_LOCK_NAMESPACE } from '../queue/sql/enqueue-job.js';
-import { LIVE_STATES } from '../queue/sql/predicates.js';
+import { insertJobsCte, LANE_LOCK_NAMESPACE } from '../queue/sql/enqueue-job.js';
 import { afterCommit } from '../store/job-signal.js';
 import { toJson } from '../store/json.js';
 import { runStatement, statement } from '../store/statement.js';
@@ -23,8 +22,7 @@ const PREPARE = statement(`
 
 // Round trip 2: every hook row and every job of the group in one statement. A hook whose dedup key is taken (an
 // earlier delivery, or an earlier hook of this very group) is logged as `duplicate` with `duplicate_of` and gets no
-// job. A job is its lane's head only when it is the lane's first in the group and the lane has no live job (the
-// same `for share` test as `enqueue`).
+// job. The jobs part is the queue's own SQL (`insertJobsCte`).
 const INSERT = statement(`
   with h_in as (
     select * from unnest(?::bigint[], ?::text[], ?::text[], ?::text[], ?::text[], ?::text[], ?::text[], ?::bigint[])
@@ -50,21 +48,7 @@ const INSERT = statement(`
     select * from unnest(?::bigint[], ?::text[], ?::text[], ?::text[], ?::int[])
       as t(hook_id, kind, lane, payload, max_attempts)
   ),
-  jobs_ins as (
-    insert into jobs (kind, lane, payload, state, attempts, max_attempts, run_at, created_at, updated_at, lane_head)
-    select j.kind, j.lane, j.payload, 'queued', 0, j.max_attempts, ?, ?, ?,
-      case
-        when j.lane is null then 1
-        when row_number() over (partition by j.lane order by j.hook_id) > 1 then 0
-        when exists (
-          select 1 from jobs o where o.lane = j.lane and o.state in ${LIVE_STATES} order by o.id limit 1 for share
-        ) then 0
-        else 1
-      end
-    from j_in j where j.hook_id in (select id from ins)
-    order by j.hook_id
-    returning id, payload
-  )
+  jobs_ins as (${insertJobsCte('j_in', 'hook_id', 'ins')})
   select 'hook' as what, id, null as payload from ins
   union all select 'duplicate', id, null from dup
   union all select 'job', id, payload from jobs_ins

@@ -1,4 +1,5 @@
 import { isDuplicateMsgidError, type MessageContent, type SendMessageOptions } from '@amojo-bridge/sdk';
+import { linkNewChatToContact } from '../amocrm/link-new-chat.js';
 import type { ChannelMessageContent } from '../channels/channel-adapter.js';
 import type { Job } from '../queue/index.js';
 import { findAccount } from '../store/accounts/index.js';
@@ -22,7 +23,7 @@ export async function deliverToAmojo(deps: RelayDeps, job: Job<DeliverToAmojoPay
   const message = await findMessage(db, { id: job.payload.messageRowId });
   if (!message) throw new PermanentJobError(`message row ${job.payload.messageRowId} does not exist`);
   if (message.amojoMsgid || message.status !== 'pending') return;
-  const conversation = await findConversation(db, { id: message.conversationRowId });
+  let conversation = await findConversation(db, { id: message.conversationRowId });
   if (!conversation) throw new PermanentJobError(`conversation row ${message.conversationRowId} does not exist`);
   const account = await findAccount(db, { id: conversation.accountId });
   if (account?.state !== 'connected') {
@@ -44,6 +45,19 @@ export async function deliverToAmojo(deps: RelayDeps, job: Job<DeliverToAmojoPay
     // "Write first" binding (spec 3.4.7): the client's first answer in a chat amoCRM started carries amojo's ids.
     ...(bind && client.amojoParticipantId ? { refId: client.amojoParticipantId } : {}),
   };
+  if (!conversation.amojoChatId && deps.config.amocrm) {
+    // Extension 3: a new chat of a known customer goes into that contact's chat instead of a new contact and lead.
+    try {
+      const linked = await linkNewChatToContact(deps, {
+        account,
+        conversation,
+        customer: { id: sender.id, name: sender.name, phone: profile.phone, email: profile.email },
+      });
+      if (linked) conversation = linked;
+    } catch (error) {
+      throw jobErrorFromAmojo(error, `linking ${conversation.conversationId} to an amoCRM contact`);
+    }
+  }
   const request: SendMessageOptions = {
     msgid: message.msgid,
     conversationId: conversation.conversationId,

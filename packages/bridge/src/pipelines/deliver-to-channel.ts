@@ -129,7 +129,9 @@ async function deliverManagerMessage(
   });
   if (!result.ok && result.retryable) {
     if (!attempt.lastAttempt) {
-      throw new RetryableJobError(`sending ${message.msgid} through ${instance.id}: ${result.reason}`);
+      throw new RetryableJobError(`sending ${message.msgid} through ${instance.id}: ${result.reason}`, {
+        retryAfterMs: result.retryAfterMs,
+      });
     }
     result = {
       ...result,

@@ -95,5 +95,7 @@ export async function reactionToChannel(deps: RelayDeps, job: Job<ReactionToChan
     senderId: p.amojoUserId,
   });
   deps.metrics.channelSends.inc({ channel: adapter.kind, outcome: !result || result.ok ? 'ok' : 'retried' });
-  if (result && !result.ok && result.retryable) throw new RetryableJobError(`reaction not delivered: ${result.reason}`);
+  if (result && !result.ok && result.retryable) {
+    throw new RetryableJobError(`reaction not delivered: ${result.reason}`, { retryAfterMs: result.retryAfterMs });
+  }
 }

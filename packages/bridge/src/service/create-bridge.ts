@@ -3,15 +3,16 @@ import Fastify, { type FastifyBaseLogger, type FastifyInstance, LogController } 
 import { sql } from 'kysely';
 import { registerAdminApi } from '../admin/index.js';
 import {
-  createChannelRegistry,
-  createHttpChannelFactory,
-  createPostgresWebchatHub,
-  createWebchatChannelFactory,
-  createWebchatHub,
-  registerHttpChannelRoutes,
-  registerWebchatRoutes,
-} from '../channels/index.js';
-import type { BridgeConfig } from '../config/index.js';
+  type AmocrmDeps,
+  registerAmocrmRoutes,
+  scheduleTokenRefresh,
+  sourceSyncListeners,
+  type TokenRefreshSchedule,
+} from '../amocrm/index.js';
+import { combineInstanceListeners } from '../channels/combine-instance-listeners.js';
+import { channelPlugins, createChannelRegistry } from '../channels/index.js';
+import type { InstanceListenersFactory } from '../channels/manage-instances.js';
+import { type BridgeConfig, bridgeUrlOf } from '../config/index.js';
 import { registerHookIntake } from '../intake/index.js';
 import { createLogger, type Logger } from '../log.js';
 import { type BridgeMetrics, createMetrics } from '../metrics/index.js';
@@ -48,6 +49,16 @@ export interface CreateBridgeOptions {
    * once. See `start()` for why it waits.
    */
   readonly startReconcileTimeoutMs?: number;
+  /**
+   * Run after the admin API creates, updates or removes a channel instance (`channels/manage-instances.ts`), e.g. to
+   * keep the account's amoCRM sources in step. The CLI's `channels` commands take the same listeners.
+   */
+  readonly instanceListeners?: InstanceListenersFactory;
+  /**
+   * How often the bridge re-reads the channel instances, ms: adapters of instances created, changed or removed by
+   * another process (the CLI) start or stop within this time. Default 30 000; 0 turns it off.
+   */
+  readonly channelSyncIntervalMs?: number;
 }
 
 /** A running (or ready to run) bridge: its HTTP app, store and life cycle. */
@@ -58,7 +69,7 @@ export interface Bridge {
   readonly metrics: BridgeMetrics;
   /** What the relay and the admin API run on. */
   readonly deps: RelayDeps;
-  /** Pruning of finished jobs, the old hook log and unreferenced webchat uploads; scheduled by `start()`. */
+  /** Pruning of finished jobs, the old hook log and unreferenced visitor uploads; scheduled by `start()`. */
   readonly maintenance: Maintenance;
   /**
    * Starts the worker, reconciliation and the maintenance schedule, waits (bounded) for the first reconciliation
@@ -78,7 +89,7 @@ export interface Bridge {
 
 /**
  * Assembles the bridge: opens the store and migrates it, builds metrics, the amojo client, channels, the commit
- * batcher, the hook intake, http channel routes, admin API, `/healthz`, `/readyz`, `/metrics` and the worker.
+ * batcher, the hook intake, every channel plugin's routes, admin API, `/healthz`, `/readyz`, `/metrics` and the worker.
  * Nothing listens or runs until `start()`.
  *
  * @example
@@ -91,6 +102,7 @@ export async function createBridge(options: CreateBridgeOptions): Promise<Bridge
   const now = options.now ?? (() => new Date());
   const stopTimeoutMs = options.stopTimeoutMs ?? 15_000;
   const startReconcileTimeoutMs = options.startReconcileTimeoutMs ?? 10_000;
+  const channelSyncIntervalMs = options.channelSyncIntervalMs ?? 30_000;
 
   const store = openStore({ databaseUrl: config.databaseUrl, log: log.child({ component: 'store' }) });
   try {
@@ -111,26 +123,21 @@ export async function createBridge(options: CreateBridgeOptions): Promise<Bridge
     now,
     ...(options.fetch ? { fetch: options.fetch } : {}),
   });
-  // Webchat: the adapters push to the visitor sockets the webchat routes hold, through one hub; on PostgreSQL the hub
-  // also reaches sockets held by other bridge processes (LISTEN/NOTIFY). The routes close it with the server.
-  const webchatHub =
-    store.dialect === 'postgres'
-      ? createPostgresWebchatHub({
-          db: store.db,
-          connectionString: config.databaseUrl,
-          log: log.child({ component: 'webchat' }),
-        })
-      : createWebchatHub();
+  // Every channel kind comes from the plugin registry; each gets one runtime whose `receive` is the inbound
+  // transaction below.
   const channels = createChannelRegistry({
-    kinds: {
-      http: createHttpChannelFactory({ now, ...(options.fetch ? { fetch: options.fetch } : {}) }),
-      webchat: createWebchatChannelFactory({ hub: webchatHub, store, now }),
-    },
+    plugins: channelPlugins,
+    store,
+    databaseUrl: config.databaseUrl,
+    encryptionKey: config.encryptionKey,
     log,
+    now,
+    fetch: options.fetch ?? ((input, init) => fetch(input, init)),
+    publicUrl: config.http.publicUrl,
+    bridgeUrl: bridgeUrlOf(config.http),
   });
   const batcher = createCommitBatcher(store, { maxBatch: 64, maxWaitMs: 2 });
   const deps: RelayDeps = { config, store, amojo, channels, metrics, log, batcher, now };
-  channels.setReceiver((event) => receiveFromChannel(deps, event));
 
   const httpLog: FastifyBaseLogger = log.child({ component: 'http' });
   // Per-request lines would be one or two per hook; components log typed events (hook accepted, job failed) instead.
@@ -139,9 +146,23 @@ export async function createBridge(options: CreateBridgeOptions): Promise<Bridge
     logController: new LogController({ disableRequestLogging: true }),
   });
   await registerHookIntake(app, deps);
-  await registerHttpChannelRoutes(app, deps);
-  await registerWebchatRoutes(app, { deps, hub: webchatHub });
-  await registerAdminApi(app, deps);
+  await channels.registerRoutes(app);
+  const amocrmDeps: AmocrmDeps | undefined = config.amocrm ? { ...deps, fetch: options.fetch } : undefined;
+  if (amocrmDeps) await registerAmocrmRoutes(app, amocrmDeps);
+  // Sources follow instances: every instance change made through the admin API syncs the account's amoCRM sources.
+  const listeners = combineInstanceListeners(
+    amocrmDeps ? sourceSyncListeners(amocrmDeps) : undefined,
+    options.instanceListeners?.({ store, config, log }),
+  );
+  await registerAdminApi(
+    app,
+    {
+      ...deps,
+      ...(options.fetch ? { fetch: options.fetch } : {}),
+      ...(listeners ? { listeners } : {}),
+    },
+    { amocrm: amocrmDeps },
+  );
 
   // Which chats the outbound gap check has read since this process could last lose a hook (see start()).
   const gaps: OutboundGapCheck = { checkedChats: new Set<string>() };
@@ -153,6 +174,8 @@ export async function createBridge(options: CreateBridgeOptions): Promise<Bridge
     leaseMs: config.queue.leaseMs,
     log: log.child({ component: 'worker' }),
   });
+  // After the handlers (which attach a receiver of their own): this one also passes the instance a channel loaded.
+  channels.setReceiver((event, receiveOptions) => receiveFromChannel(deps, event, receiveOptions));
   let workerRunning = false;
   const maintenance = createMaintenance({
     db: store.db,
@@ -184,15 +207,19 @@ export async function createBridge(options: CreateBridgeOptions): Promise<Bridge
   });
 
   let url = '';
+  let channelSync: NodeJS.Timeout | undefined;
   let reconciliation: ReconciliationSchedule | undefined;
+  let tokenRefresh: TokenRefreshSchedule | undefined;
   let stopping: Promise<void> | undefined;
 
   const stop = async (): Promise<void> => {
     const started = Date.now();
+    clearInterval(channelSync);
     log.info({ event: 'bridge_stopping' }, 'stopping: no new requests, finishing in-flight work');
     // Intake first: requests already being handled finish (their commits land), new connections are refused.
     await app.close();
     await reconciliation?.stop();
+    await tokenRefresh?.stop();
     await maintenance.stop();
     workerRunning = false;
     const drained = await withTimeout(worker.stop(), stopTimeoutMs);
@@ -215,9 +242,17 @@ export async function createBridge(options: CreateBridgeOptions): Promise<Bridge
       return url;
     },
     async start() {
+      await channels.sync();
+      if (channelSyncIntervalMs > 0) {
+        channelSync = setInterval(() => {
+          channels.sync().catch((error: unknown) => log.warn({ err: error }, 'channel instances not re-read'));
+        }, channelSyncIntervalMs);
+        channelSync.unref();
+      }
       worker.start();
       workerRunning = true;
       reconciliation = scheduleReconciliation(deps);
+      if (amocrmDeps) tokenRefresh = scheduleTokenRefresh(amocrmDeps);
       maintenance.start();
       if (startReconcileTimeoutMs > 0) {
         const waiting = { cancelled: false };

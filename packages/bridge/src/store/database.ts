@@ -22,6 +22,15 @@ export interface AccountsTable {
   readonly access_token_enc: string | null;
   readonly refresh_token_enc: string | null;
   readonly token_expires_at: number | null;
+  /** amoCRM's numeric account id (disabled hook, widget JWT); null for accounts connected by hand. */
+  readonly amocrm_account_id: number | null;
+  /** REST host of the tokens, e.g. `https://example.amocrm.ru`. */
+  readonly amocrm_base_url: string | null;
+  readonly oauth_state: Generated<OAuthState>;
+  /** Why the tokens stopped working (no token text in it). */
+  readonly oauth_error: string | null;
+  /** When the current token pair was saved (migration 0005). */
+  readonly tokens_saved_at: number | null;
   readonly connected_at: number | null;
   readonly disconnected_at: number | null;
   readonly created_at: number;
@@ -41,9 +50,17 @@ export interface ChannelInstancesTable {
   /** Encrypted envelope of the instance secret (HMAC key, bot token), or null. */
   readonly secret_enc: string | null;
   readonly enabled: number;
+  /** Whether a new chat is linked to an existing amoCRM contact (migration 0005). */
+  readonly link_contacts: Generated<LinkContactsMode>;
   readonly created_at: number;
   readonly updated_at: number;
 }
+
+/** `accounts.oauth_state`: whether the bridge holds working amoCRM tokens for the account. */
+export type OAuthState = 'none' | 'ok' | 'needs_reinstall' | 'revoked';
+
+/** `channel_instances.link_contacts`: how a new chat finds an existing contact. */
+export type LinkContactsMode = 'off' | 'phone' | 'phone_or_email';
 
 /** `sources`: amoCRM sources of an account (spec 5.3); each routes to one channel instance. */
 export interface SourcesTable {
@@ -175,6 +192,12 @@ export interface JobsTable {
   readonly lane_head: Generated<number>;
 }
 
+/** `amocrm_widget_tokens`: accepted one-time widget tokens (JWT `jti`), kept until they expire. */
+export interface AmocrmWidgetTokensTable {
+  readonly jti: string;
+  readonly expires_at: number;
+}
+
 /** The whole schema, as Kysely sees it. */
 export interface Database {
   readonly accounts: AccountsTable;
@@ -186,4 +209,5 @@ export interface Database {
   readonly message_statuses: MessageStatusesTable;
   readonly hooks: HooksTable;
   readonly jobs: JobsTable;
+  readonly amocrm_widget_tokens: AmocrmWidgetTokensTable;
 }

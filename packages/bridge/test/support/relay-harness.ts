@@ -40,6 +40,8 @@ export interface ReceivedEvent {
 export interface CustomerBehaviour {
   /** Answer 503 to this many first POSTs of each event id (by `webhook-id`). */
   failFirstAttempts: number;
+  /** `Retry-After` (seconds) sent with those failures; none when undefined. */
+  retryAfterSeconds?: number | undefined;
   /** Chat keys refused permanently with 422 `{errorCode: 904}`. */
   refuseChatKeys: Set<string>;
 }
@@ -141,11 +143,15 @@ async function startCustomerSystem(secretRef: { secret: string }): Promise<Custo
       status = 422;
       answer = { errorCode: 904, reason: 'this customer cannot be reached any more' };
     } else if (attempt <= behaviour.failFirstAttempts) {
-      status = 503;
+      status = behaviour.retryAfterSeconds === undefined ? 503 : 429;
       answer = { error: 'try later' };
     }
     events.push({ headers: request.headers, body, signatureOk: verified.ok, status });
-    response.writeHead(status, { 'content-type': 'application/json' });
+    const retryAfter =
+      status === 429 && behaviour.retryAfterSeconds !== undefined
+        ? { 'retry-after': String(behaviour.retryAfterSeconds) }
+        : {};
+    response.writeHead(status, { 'content-type': 'application/json', ...retryAfter });
     response.end(JSON.stringify(answer));
   });
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));

@@ -141,8 +141,14 @@ function newMessage(ctx: ChatsContext, call: ScopeCall, payload: JsonObject): Ch
     status: direction === 'out' ? 'sent' : null,
     reactions: [],
   };
-  // Spec 3.4 / [CAP]: the first non-silent incoming message of a chat creates the contact and the unsorted lead.
-  if (direction === 'in' && !silent && chat.leadId === null) createLead(ctx, chat, client);
+  // Spec 3.4 / [CAP]: the first non-silent incoming message of a chat creates the contact and the unsorted lead,
+  // unless the integration already linked the chat to a contact (POST /chats, then /api/v4/contacts/chats; guide
+  // extension 3): then the chat belongs to that contact, no duplicate contact is created and the link stays.
+  if (direction === 'in' && !silent && chat.leadId === null && chat.contactId === null) {
+    const linked = state.crm.contactForChat(chat.id);
+    if (linked) chat.contactId = linked.id;
+    else createLead(ctx, chat, client);
+  }
   state.addMessage(message);
   chat.messageCount += 1;
   chat.lastMessageAt = chat.messageCount === 1 ? msecTimestamp : Math.max(chat.lastMessageAt, msecTimestamp);

@@ -29,6 +29,8 @@ export interface StoredContact {
   readonly email?: string;
   readonly createdAt: number;
   readonly createdBy: number;
+  /** Set by PATCH; absent until the contact is first changed. */
+  readonly updatedAt?: number;
 }
 
 /** A contact<->chat link; `id` changes whenever the chat moves to another contact (spec 5.4). */
@@ -255,6 +257,26 @@ export class CrmState {
     this.#contacts.set(contact.id, contact);
     this.emitChange(accountAmojoId, 'contact');
     return contact;
+  }
+
+  /** Changes a contact's name, phone or e-mail (fields left undefined keep their value); undefined when unknown. */
+  updateContact(
+    accountAmojoId: string,
+    id: number,
+    patch: { name?: string; phone?: string; email?: string },
+  ): StoredContact | undefined {
+    const current = this.contact(accountAmojoId, id);
+    if (!current) return undefined;
+    const next: StoredContact = {
+      ...current,
+      ...(patch.name !== undefined && patch.name !== '' ? { name: patch.name } : {}),
+      ...(patch.phone !== undefined ? { phone: patch.phone } : {}),
+      ...(patch.email !== undefined ? { email: patch.email } : {}),
+      updatedAt: Math.floor(this.nowMs() / 1000),
+    };
+    this.#contacts.set(id, next);
+    this.emitChange(accountAmojoId, 'contact');
+    return next;
   }
 
   /** A contact of the account, if it exists there. */

@@ -59,3 +59,40 @@ export async function installIntegration(
     ...(answer.error !== undefined ? { redirectError: answer.error } : {}),
   };
 }
+
+/** Outcome of {@link authorizeIntegration}: where amoCRM sends the person's browser next. */
+export type AuthorizeResult =
+  | { readonly ok: true; readonly redirectUrl: string }
+  | { readonly ok: false; readonly detail: string };
+
+/**
+ * The marketplace/OAuth-button install as the person sees it (spec 4.7, 5.1): the account admin allows access,
+ * the integration is enabled, a code valid 20 minutes is minted, and the BROWSER goes to the Redirect URI with
+ * `code`, `referer`, `state` (when given) and `from_widget=1`. Unlike {@link installIntegration} nothing is sent
+ * server-side: the integration answers the person with its own page.
+ */
+export function authorizeIntegration(
+  crm: CrmState,
+  input: { accountAmojoId: string; clientId: string; state?: string },
+): AuthorizeResult {
+  const account = crm.account(input.accountAmojoId);
+  if (!account) return { ok: false, detail: `Unknown account ${input.accountAmojoId}` };
+  const integration = crm.integration(input.clientId);
+  if (!integration) return { ok: false, detail: `Unknown integration ${input.clientId}` };
+  const user = crm.installingUser(account);
+  if (!user) return { ok: false, detail: `Account ${input.accountAmojoId} has no users to install the integration` };
+  if (!URL.canParse(integration.redirectUri)) {
+    return { ok: false, detail: `Integration ${integration.clientId} has no valid absolute redirectUri` };
+  }
+  crm.markInstalled(account.amojoId, integration.clientId);
+  const code = crm.oauth.mintCode(
+    { accountAmojoId: account.amojoId, accountId: account.id, clientId: integration.clientId, userId: user.id },
+    integration.redirectUri,
+  );
+  const url = new URL(integration.redirectUri);
+  url.searchParams.set('code', code);
+  url.searchParams.set('referer', `${account.subdomain}.amocrm.ru`);
+  if (input.state !== undefined) url.searchParams.set('state', input.state);
+  url.searchParams.set('from_widget', '1');
+  return { ok: true, redirectUrl: url.toString() };
+}

@@ -43,6 +43,15 @@ function embedded(state: SandboxState, e: EmbeddedRecord): HookEmbeddedMessage {
   };
 }
 
+// Guide, "Внедрение множественных источников", stage 1: hooks of a chat no source is pinned to carry the external_id
+// of the channel integration's default source, when it has one; a pinned chat carries its own.
+function sourceOf(state: SandboxState, scope: ScopeRecord, chat: ChatRecord): { source?: { external_id: string } } {
+  if (chat.sourceExternalId !== null) return { source: { external_id: chat.sourceExternalId } };
+  const clientIds = state.crm.config.integrations.filter((i) => i.channelId === scope.channelId).map((i) => i.clientId);
+  const fallback = state.crm.sourceStore.all(scope.accountId).find((s) => s.default && clientIds.includes(s.clientId));
+  return fallback ? { source: { external_id: fallback.external_id } } : {};
+}
+
 /** The v2 outgoing-message hook of spec 4.2 (4.3 when the message answers a comment), keys in the seed's order. */
 export function messageHookBody(state: SandboxState, scope: ScopeRecord, chat: ChatRecord, m: MessageRecord) {
   const receiver = state.participant(m.receiverId ?? chat.clientParticipantId);
@@ -78,7 +87,7 @@ export function messageHookBody(state: SandboxState, scope: ScopeRecord, chat: C
       receiver: receiverOf(receiver),
       sender: senderOf(sender),
       conversation: conversation(chat),
-      ...(chat.sourceExternalId === null ? {} : { source: { external_id: chat.sourceExternalId } }),
+      ...sourceOf(state, scope, chat),
       timestamp: Math.floor(m.createdAt / 1000),
       msec_timestamp: m.createdAt,
       message: content,

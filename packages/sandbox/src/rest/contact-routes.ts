@@ -72,6 +72,65 @@ export function registerContactRoutes(app: FastifyInstance, crm: CrmState): void
     });
   });
 
+  // PATCH /api/v4/contacts: a batch of changes, each with its id; all or nothing, like the batch create.
+  app.patch('/api/v4/contacts', async (request, reply) => {
+    const grant = grantOf(request);
+    const body = request.body;
+    if (!Array.isArray(body) || body.length === 0) {
+      return sendProblem(reply, 400, 'Request body must be a non-empty array of contacts with their id');
+    }
+    if (body.length > MAX_CONTACTS_PER_REQUEST) {
+      return sendProblem(reply, 400, `At most ${MAX_CONTACTS_PER_REQUEST} contacts per request; got ${body.length}`);
+    }
+    const invalid: ItemErrors[] = [];
+    const patches = body.map((item: unknown, index) => {
+      const parsed = parseContact(item);
+      const id = isObject(item) ? item.id : undefined;
+      if (typeof id !== 'number' || !Number.isInteger(id)) {
+        parsed.errors.push({ code: 'FieldMissing', path: 'id', detail: 'id (the contact id) is required' });
+      } else if (!crm.contact(grant.accountAmojoId, id)) {
+        parsed.errors.push({ code: 'EntityNotFound', path: 'id', detail: `contact ${id} does not exist` });
+      }
+      if (parsed.errors.length > 0) invalid.push({ request_id: requestIdOf(item, index), errors: parsed.errors });
+      return { id: id as number, ...parsed.contact };
+    });
+    if (invalid.length > 0) {
+      return sendProblem(reply, 400, 'Request validation failed', { 'validation-errors': invalid });
+    }
+    const updated = patches.map((patch, index) => {
+      const contact = crm.updateContact(grant.accountAmojoId, patch.id, patch)!;
+      return {
+        id: contact.id,
+        name: contact.name,
+        updated_at: contact.updatedAt,
+        request_id: requestIdOf(body[index], index),
+        _links: selfLink(request, `/api/v4/contacts/${contact.id}`),
+      };
+    });
+    return sendHal(reply, { _links: selfLink(request, '/api/v4/contacts'), _embedded: { contacts: updated } });
+  });
+
+  app.patch<{ Params: { id: string } }>('/api/v4/contacts/:id', async (request, reply) => {
+    const grant = grantOf(request);
+    const id = Number(request.params.id);
+    if (!Number.isInteger(id) || !crm.contact(grant.accountAmojoId, id)) {
+      return sendProblem(reply, 404, `Contact ${request.params.id} does not exist`);
+    }
+    const parsed = parseContact(request.body);
+    if (parsed.errors.length > 0) {
+      return sendProblem(reply, 400, 'Request validation failed', {
+        'validation-errors': [{ request_id: '0', errors: parsed.errors }],
+      });
+    }
+    const contact = crm.updateContact(grant.accountAmojoId, id, parsed.contact)!;
+    return sendHal(reply, {
+      id: contact.id,
+      name: contact.name,
+      updated_at: contact.updatedAt,
+      _links: selfLink(request, `/api/v4/contacts/${contact.id}`),
+    });
+  });
+
   app.get<{ Params: { id: string } }>('/api/v4/contacts/:id', async (request, reply) => {
     const contact = crm.contact(grantOf(request).accountAmojoId, Number(request.params.id));
     if (!contact) return sendNoContent(reply);

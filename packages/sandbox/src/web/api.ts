@@ -41,6 +41,14 @@ async function call<T>(method: 'GET' | 'POST', path: string, body?: unknown): Pr
   return (text ? JSON.parse(text) : undefined) as T;
 }
 
+/** One integration as the marketplace dialog lists it. */
+export interface IntegrationView {
+  readonly accountAmojoId: string;
+  readonly clientId: string;
+  readonly installed: boolean;
+  readonly calls: readonly { readonly kind: string; readonly status?: number; readonly error?: string }[];
+}
+
 /** What the manager can put into one send. */
 export interface SendInput {
   readonly text?: string;
@@ -90,6 +98,15 @@ export const api = {
   writeFirst: (input: WriteFirstInput) =>
     call<{ chat: SandboxChatView; message: SandboxMessageView }>('POST', '/write-first', input),
   hooks: () => call<HookLogEntry[]>('GET', '/hooks'),
+  integrations: (accountAmojoId: string) =>
+    call<IntegrationView[]>('GET', `/crm/integrations?account=${encodeURIComponent(accountAmojoId)}`),
+  authorize: (accountAmojoId: string, clientId: string) =>
+    call<{ redirectUrl: string }>('POST', '/crm/authorize', { account: accountAmojoId, clientId }),
+  disable: (accountAmojoId: string, clientId: string) =>
+    call<{ hookStatus: number | null; hookError?: string }>('POST', '/crm/disable', {
+      account: accountAmojoId,
+      clientId,
+    }),
   crm: (accountAmojoId: string) => call<CrmSnapshot>('GET', `/crm?account=${encodeURIComponent(accountAmojoId)}`),
   async upload(file: File): Promise<UploadedFile> {
     const dataBase64 = await readAsBase64(file);

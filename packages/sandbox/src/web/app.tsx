@@ -5,6 +5,7 @@ import { ChatView } from './components/chat-view.js';
 import { CrmPanel } from './components/crm-panel.js';
 import { HookLog } from './components/hook-log.js';
 import { CloseIcon } from './components/icons.js';
+import { MarketplaceDialog } from './components/marketplace-dialog.js';
 import { WriteFirstDialog, type WriteFirstValues } from './components/write-first-dialog.js';
 import { inboxReducer, initialState } from './state.js';
 import type { SandboxChatView, SandboxEvent, SandboxMessageView, SandboxUser } from './types.js';
@@ -38,6 +39,7 @@ export function App() {
   const [tab, setTab] = useState<Tab>('chats');
   const [detailsOpen, setDetailsOpen] = useState(false);
   const [writeFirstOpen, setWriteFirstOpen] = useState(false);
+  const [marketplaceOpen, setMarketplaceOpen] = useState(false);
   const [managers, setManagers] = useState<Record<string, string>>(loadManagers);
   const [notice, setNotice] = useState<string | null>(null);
   const [now, setNow] = useState(Date.now());
@@ -269,6 +271,14 @@ export function App() {
           </button>
         </nav>
         <div class="topbar-right">
+          <button
+            type="button"
+            class="ghost marketplace"
+            onClick={() => setMarketplaceOpen(true)}
+            disabled={!currentAccount}
+          >
+            Marketplace: install
+          </button>
           <button type="button" class="primary write-first" onClick={() => setWriteFirstOpen(true)} disabled={!config}>
             Write first
           </button>
@@ -362,6 +372,13 @@ export function App() {
           )}
         </main>
       )}
+      {marketplaceOpen && currentAccount ? (
+        <MarketplaceDialog
+          accountAmojoId={currentAccount.amojoId}
+          accountName={currentAccount.name || currentAccount.subdomain}
+          onClose={() => setMarketplaceOpen(false)}
+        />
+      ) : null}
       {writeFirstOpen && config ? (
         <WriteFirstDialog
           config={config}

@@ -22,9 +22,10 @@ export function explainHookSignatureFailure(
     return 'X-Signature is not a 40-character hex HMAC-SHA1: pass the X-Signature header value as it was received';
   }
   const text = toText(rawBody);
+  // Trailing CR/LF is accepted by verifyHook (amojo appends a newline it does not sign); other whitespace is not.
   const trimmed = text.replace(/\s+$/, '');
   if (trimmed !== text && verifyHook(trimmed, signature, secret)) {
-    return 'X-Signature matches the body without its trailing whitespace: something appended a newline or spaces to the raw body before verification; pass the bytes exactly as received';
+    return 'X-Signature matches the body without its trailing spaces or tabs: something appended whitespace other than a line break to the raw body before verification; pass the bytes exactly as received';
   }
   if (verifyHook(`${text}\n`, signature, secret)) {
     return 'X-Signature matches the body plus a trailing newline: the raw body was trimmed before verification; pass the bytes exactly as received';

@@ -40,7 +40,8 @@ function headersOf(message: IncomingMessage): ResponseHeaders {
 
 /**
  * An {@link HttpTransport} over `node:http`/`node:https` with keep-alive agents and a bound on sockets per host.
- * Measured on the bench machine: ~58 us of CPU per request against ~412 us for the global `fetch` (bench/NOTES.md).
+ * Measured on the bench machine: 158-188 us of CPU per POST against 472-507 us for the global `fetch`, same run
+ * (`node bench/http-client.mjs`).
  */
 export function createNodeTransport(options: NodeTransportOptions = {}): NodeTransport {
   const agentOptions = {

@@ -1,7 +1,8 @@
-import type { ChannelCapabilities, ChannelInstanceRecord } from '../channel-adapter.js';
+import type { ChannelMessageType } from '../channel-adapter.js';
+import type { HttpSettings } from './http-settings.js';
 
 /** What the `http` channel carries unless an instance says otherwise: everything but edits. */
-export const HTTP_DEFAULT_CAPABILITIES: ChannelCapabilities = {
+export const HTTP_DEFAULT_CAPABILITIES = {
   text: true,
   picture: true,
   file: true,
@@ -13,20 +14,19 @@ export const HTTP_DEFAULT_CAPABILITIES: ChannelCapabilities = {
   contact: true,
   typing: true,
   reactions: true,
-  readReceipts: true,
-  edits: false,
-};
+} as const satisfies Record<ChannelMessageType | 'typing' | 'reactions', boolean>;
+
+/** What one instance carries. */
+export type HttpCapabilities = { readonly [K in keyof typeof HTTP_DEFAULT_CAPABILITIES]: boolean };
 
 /**
- * The capabilities of one instance: the defaults overridden by `settings.capabilities` (booleans only), so a customer
- * system that cannot show video says so once and the bridge reports 905 to amoCRM instead of posting it.
+ * The capabilities of one instance: the defaults overridden by `settings.capabilities`, so a customer system that
+ * cannot show video says so once and the bridge reports 905 to amoCRM instead of posting it.
  */
-export function httpCapabilitiesOf(instance: ChannelInstanceRecord): ChannelCapabilities {
-  const overrides = instance.settings.capabilities;
-  if (!overrides || typeof overrides !== 'object') return HTTP_DEFAULT_CAPABILITIES;
+export function httpCapabilitiesOf(settings: Pick<HttpSettings, 'capabilities'>): HttpCapabilities {
   const result: Record<string, boolean> = { ...HTTP_DEFAULT_CAPABILITIES };
-  for (const [key, value] of Object.entries(overrides)) {
+  for (const [key, value] of Object.entries(settings.capabilities ?? {})) {
     if (key in HTTP_DEFAULT_CAPABILITIES && typeof value === 'boolean') result[key] = value;
   }
-  return result as unknown as ChannelCapabilities;
+  return result as HttpCapabilities;
 }

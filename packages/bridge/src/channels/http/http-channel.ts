@@ -1,43 +1,36 @@
 import type {
-  ChannelAdapter,
-  ChannelContext,
-  ChannelFactory,
   ChannelInstanceRecord,
+  ChannelMessageType,
   ChannelSendResult,
   OutboundChannelMessage,
   OutboundReaction,
   OutboundTyping,
 } from '../channel-adapter.js';
-import { httpCapabilitiesOf } from './http-capabilities.js';
-import { type HttpChannelFetch, postChannelEvent } from './post-channel-event.js';
+import type { ChannelAdapter, ChannelRuntime } from '../channel-plugin.js';
+import { HTTP_DEFAULT_CAPABILITIES, httpCapabilitiesOf } from './http-capabilities.js';
+import type { HttpSettings } from './http-settings.js';
+import { postChannelEvent } from './post-channel-event.js';
 
-/** Options of {@link createHttpChannelFactory}. */
-export interface HttpChannelOptions {
-  readonly fetch?: HttpChannelFetch;
-  /** Timeout of one POST to the customer system, ms; default 10 000. */
-  readonly timeoutMs?: number;
-  readonly now?: () => Date;
-}
+/** Timeout of one POST to the customer system, ms. */
+export const HTTP_CHANNEL_TIMEOUT_MS = 10_000;
 
-/** The instance's webhook URL, or undefined when it has none (sends are then refused as retryable 902). */
-export function httpChannelUrl(instance: ChannelInstanceRecord): string | undefined {
-  const url = instance.settings.url;
-  return typeof url === 'string' && /^https?:\/\//.test(url) ? url : undefined;
-}
+const MESSAGE_TYPES = Object.keys(HTTP_DEFAULT_CAPABILITIES).filter(
+  (key) => key !== 'typing' && key !== 'reactions',
+) as ChannelMessageType[];
 
 /**
- * The `http` channel: customer systems POST customer events to the bridge (see `register-http-channel-routes.ts`)
- * and receive manager events on their own signed webhook. One adapter per instance; sending is one POST per call,
- * retries belong to the job queue so they survive restarts.
+ * The outbound side of one `http` instance: customer systems POST customer events to the bridge (see
+ * `register-http-channel-routes.ts`) and receive manager events on their own signed webhook. Sending is one POST
+ * per call; retries belong to the job queue so they survive restarts. Typing and reactions are methods only when
+ * the instance's capabilities allow them.
  */
-export function createHttpChannelFactory(options: HttpChannelOptions = {}): ChannelFactory {
-  return ({ instance }) => createHttpChannel(instance, options);
-}
-
-function createHttpChannel(instance: ChannelInstanceRecord, options: HttpChannelOptions): ChannelAdapter {
-  let ctx: ChannelContext | undefined;
+export function createHttpAdapter(
+  instance: ChannelInstanceRecord<HttpSettings>,
+  runtime: Pick<ChannelRuntime, 'fetch' | 'now' | 'log'>,
+): ChannelAdapter {
+  const capabilities = httpCapabilitiesOf(instance.settings);
   const post = async (eventId: string, body: unknown): Promise<ChannelSendResult> => {
-    const url = httpChannelUrl(instance);
+    const url = instance.settings.url;
     if (!url || !instance.secret) {
       return {
         ok: false,
@@ -51,23 +44,16 @@ function createHttpChannel(instance: ChannelInstanceRecord, options: HttpChannel
       secret: instance.secret,
       eventId,
       body,
-      ...(options.fetch ? { fetch: options.fetch } : {}),
-      ...(options.timeoutMs ? { timeoutMs: options.timeoutMs } : {}),
-      ...(options.now ? { now: options.now() } : {}),
+      fetch: runtime.fetch,
+      timeoutMs: HTTP_CHANNEL_TIMEOUT_MS,
+      now: runtime.now(),
     });
     if (!result.ok)
-      ctx?.log.warn({ instanceId: instance.id, eventId, reason: result.reason }, 'http channel send failed');
+      runtime.log.warn({ instanceId: instance.id, eventId, reason: result.reason }, 'http channel send failed');
     return result;
   };
-  return {
-    kind: 'http',
-    capabilities: httpCapabilitiesOf(instance),
-    async start(context) {
-      ctx = context;
-    },
-    async stop() {
-      ctx = undefined;
-    },
+  const adapter: ChannelAdapter = {
+    messageTypes: MESSAGE_TYPES.filter((type) => capabilities[type]),
     send(message: OutboundChannelMessage) {
       return post(message.messageId, {
         type: 'message',
@@ -79,25 +65,28 @@ function createHttpChannel(instance: ChannelInstanceRecord, options: HttpChannel
         timestamp: Math.floor(message.sentAt.getTime() / 1000),
       });
     },
-    typing(event: OutboundTyping) {
-      return post(event.eventId, {
-        type: 'typing',
-        chatKey: event.recipient.chatKey,
-        recipient: event.recipient,
-        sender: { id: event.senderId },
-        expiresAt: Math.floor(event.expiresAt.getTime() / 1000),
-      });
-    },
-    react(event: OutboundReaction) {
-      return post(event.eventId, {
-        type: 'reaction',
-        chatKey: event.recipient.chatKey,
-        recipient: event.recipient,
-        sender: { id: event.senderId },
-        messageId: event.messageId,
-        reaction: event.type,
-        ...(event.emoji ? { emoji: event.emoji } : {}),
-      });
-    },
+  };
+  const typing = (event: OutboundTyping) =>
+    post(event.eventId, {
+      type: 'typing',
+      chatKey: event.recipient.chatKey,
+      recipient: event.recipient,
+      sender: { id: event.senderId },
+      expiresAt: Math.floor(event.expiresAt.getTime() / 1000),
+    });
+  const react = (event: OutboundReaction) =>
+    post(event.eventId, {
+      type: 'reaction',
+      chatKey: event.recipient.chatKey,
+      recipient: event.recipient,
+      sender: { id: event.senderId },
+      messageId: event.messageId,
+      reaction: event.type,
+      ...(event.emoji ? { emoji: event.emoji } : {}),
+    });
+  return {
+    ...adapter,
+    ...(capabilities.typing ? { typing } : {}),
+    ...(capabilities.reactions ? { react } : {}),
   };
 }

@@ -22,7 +22,8 @@ const REFUSAL_CODES = new Set([901, 902, 903, 904, 905]);
 /**
  * POSTs one signed event to a customer system and classifies the answer. 2xx: accepted. A 4xx whose JSON body has
  * `errorCode` 901-905: a deliberate refusal, reported to amoCRM as is and never retried. Anything else (other
- * statuses, timeouts, refused connections): retryable, so the job queue tries again with backoff until a 2xx.
+ * statuses, timeouts, refused connections): retryable, so the job queue tries again with backoff until a 2xx, and
+ * not before the answer's `Retry-After`.
  */
 export async function postChannelEvent(input: PostChannelEventInput): Promise<ChannelSendResult> {
   const body = JSON.stringify(input.body);
@@ -32,8 +33,8 @@ export async function postChannelEvent(input: PostChannelEventInput): Promise<Ch
     id: input.eventId,
     ...(input.now ? { now: input.now } : {}),
   });
-  // Without an injected fetch: node:http with the SDK's shared keep-alive agent (bounded sockets per host), ~7x less
-  // CPU per call than the global fetch on the bench machine (bench/NOTES.md).
+  // Without an injected fetch: node:http with the SDK's shared keep-alive agent (bounded sockets per host), less
+  // CPU per call than the global fetch on the bench machine (2.8x in bench/http-client.mjs, bench/NOTES.md).
   const send = input.fetch ? fetchTransport(input.fetch) : sharedNodeTransport();
   let response: TransportResponse;
   try {
@@ -67,12 +68,23 @@ export async function postChannelEvent(input: PostChannelEventInput): Promise<Ch
       };
     }
   }
+  const retryAfterMs = retryAfterOf(response, input.now ?? new Date());
   return {
     ok: false,
     errorCode: 903,
     reason: `customer system answered HTTP ${response.status}`,
     retryable: true,
+    ...(retryAfterMs !== undefined ? { retryAfterMs } : {}),
   };
+}
+
+// `Retry-After` (RFC 9110 10.2.3) in seconds or as an HTTP date; capped at an hour so a wrong header cannot park a
+// message for days (the queue's own backoff still applies on top).
+function retryAfterOf(response: TransportResponse, now: Date): number | undefined {
+  const header = response.headers.get('retry-after')?.trim();
+  if (!header) return undefined;
+  const ms = /^\d+$/.test(header) ? Number(header) * 1000 : Date.parse(header) - now.getTime();
+  return Number.isFinite(ms) && ms > 0 ? Math.min(ms, 3_600_000) : undefined;
 }
 
 function parseJson(text: string): unknown {

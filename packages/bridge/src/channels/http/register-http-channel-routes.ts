@@ -1,10 +1,8 @@
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
-import type { RelayDeps } from '../../pipelines/deps.js';
-import { loadChannelInstance } from '../../pipelines/load-channel-instance.js';
-import { receiveFromChannel } from '../../pipelines/receive-from-channel.js';
-import { RelayInputError } from '../../pipelines/relay-errors.js';
 import type { InboundChannelEvent } from '../channel-adapter.js';
+import { ChannelEventRefusedError, type ChannelRuntime } from '../channel-plugin.js';
 import { type HttpChannelEvent, parseHttpChannelEvent } from './http-event-schema.js';
+import type { HttpSettings } from './http-settings.js';
 import { verifyWebhook } from './webhook-signature.js';
 
 /** Largest customer event accepted, bytes (media travel as URLs, never inline). */
@@ -21,8 +19,11 @@ interface EventsRoute {
  * the same `eventId` again stores nothing and answers the same id. Refusals say what was wrong: 401 for signatures,
  * 400 for the body, 404 for an unknown instance or message.
  */
-export async function registerHttpChannelRoutes(app: FastifyInstance, deps: RelayDeps): Promise<void> {
-  const log = deps.log.child({ component: 'http-channel' });
+export async function registerHttpChannelRoutes(
+  app: FastifyInstance,
+  runtime: ChannelRuntime<HttpSettings>,
+): Promise<void> {
+  const log = runtime.log.child({ component: 'http-channel' });
   await app.register(async (scope) => {
     scope.removeAllContentTypeParsers();
     scope.addContentTypeParser('*', { parseAs: 'buffer', bodyLimit: HTTP_CHANNEL_BODY_LIMIT_BYTES }, (_r, body, done) =>
@@ -30,7 +31,7 @@ export async function registerHttpChannelRoutes(app: FastifyInstance, deps: Rela
     );
     scope.setErrorHandler((error: Error & { statusCode?: number; code?: string }, request, reply) => {
       const instanceId = (request.params as { instance?: string } | undefined)?.instance;
-      if (error instanceof RelayInputError) {
+      if (error instanceof ChannelEventRefusedError) {
         log.warn({ instanceId, reason: error.message }, 'customer event refused');
         return reply.code(error.statusCode).send({ error: 'refused', message: error.message });
       }
@@ -47,20 +48,20 @@ export async function registerHttpChannelRoutes(app: FastifyInstance, deps: Rela
       return reply.code(503).send({ error: 'unavailable', message: 'the event was not stored; retry it' });
     });
     scope.post<EventsRoute>('/channels/http/:instance/events', (request, reply) =>
-      handleEvent(deps, log, request, reply),
+      handleEvent(runtime, log, request, reply),
     );
   });
 }
 
 async function handleEvent(
-  deps: RelayDeps,
-  log: RelayDeps['log'],
+  runtime: ChannelRuntime<HttpSettings>,
+  log: ChannelRuntime['log'],
   request: FastifyRequest<EventsRoute>,
   reply: FastifyReply,
 ): Promise<FastifyReply> {
   const key = request.params.instance;
-  const instance = await loadChannelInstance(deps, { key });
-  if (instance?.kind !== 'http') {
+  const instance = await runtime.findInstance(key);
+  if (!instance) {
     log.warn({ instanceId: key }, 'customer event refused: unknown http channel instance');
     return reply.code(404).send({ error: 'unknown_instance', message: `http channel instance ${key} does not exist` });
   }
@@ -70,7 +71,7 @@ async function handleEvent(
       .send({ error: 'no_secret', message: `http channel instance ${key} has no secret: set one to receive events` });
   }
   const raw = Buffer.isBuffer(request.body) ? request.body : Buffer.alloc(0);
-  const verified = verifyWebhook({ headers: request.headers, body: raw, secret: instance.secret, now: deps.now() });
+  const verified = verifyWebhook({ headers: request.headers, body: raw, secret: instance.secret, now: runtime.now() });
   if (!verified.ok) {
     log.warn({ instanceId: key, reason: verified.reason }, 'customer event refused: signature');
     return reply.code(401).send({ error: verified.reason, message: verified.message });
@@ -87,7 +88,7 @@ async function handleEvent(
     log.warn({ instanceId: key, reason: parsed.message }, 'customer event refused: invalid');
     return reply.code(400).send({ error: 'invalid_event', message: parsed.message });
   }
-  const result = await receiveFromChannel(deps, toInboundEvent(key, parsed.event), { instance });
+  const result = await runtime.receive(toInboundEvent(key, parsed.event), { instance });
   return reply.code(200).send({ id: result.messageId, duplicate: result.duplicate });
 }
 

@@ -1,10 +1,9 @@
 import { randomBytes } from 'node:crypto';
 import type { WebSocket } from '@fastify/websocket';
-import { receiveFromChannel } from '../../pipelines/receive-from-channel.js';
-import { RelayInputError } from '../../pipelines/relay-errors.js';
 import { findConversation } from '../../store/conversations/index.js';
 import { findMessage } from '../../store/messages/index.js';
 import type { ChannelMessageContent, InboundChannelMessage } from '../channel-adapter.js';
+import { ChannelEventRefusedError } from '../channel-plugin.js';
 import { isInlinePicture } from './sniff-mime.js';
 import { checkProfile, parseClientFrame } from './socket-frames.js';
 import { signVisitorToken } from './visitor-token.js';
@@ -37,9 +36,10 @@ type Send<F extends WebchatClientFrame['type']> = Extract<WebchatClientFrame, { 
  */
 export function handleWebchatSocket(ctx: WebchatServerContext, input: WebchatSocketInput): void {
   const { socket, loaded } = input;
-  const { deps, hub } = ctx;
+  const { runtime, hub } = ctx;
+  const db = runtime.store.db;
   const instanceKey = loaded.instance.id;
-  const log = deps.log.child({ component: 'webchat', instanceId: instanceKey });
+  const log = runtime.log.child({ component: 'webchat', instanceId: instanceKey });
   let visitor: WebchatVisitor | undefined;
   let leave: (() => void) | undefined;
   let chain: Promise<void> = Promise.resolve();
@@ -59,7 +59,7 @@ export function handleWebchatSocket(ctx: WebchatServerContext, input: WebchatSoc
       {
         instance: instanceKey,
         visitor: visitor?.visitorId ?? '',
-        exp: Math.floor(deps.now().getTime() / 1000 + loaded.settings.tokenTtlDays * 86_400),
+        exp: Math.floor(runtime.now().getTime() / 1000 + loaded.settings.tokenTtlDays * 86_400),
       },
       loaded.tokenKey,
     );
@@ -72,7 +72,7 @@ export function handleWebchatSocket(ctx: WebchatServerContext, input: WebchatSoc
 
   /** Verifies the frame's token; answers the error and returns false when it is not this socket's visitor. */
   const authorised = (token: string, clientId?: string): boolean => {
-    const checked = checkVisitorToken(deps, loaded, token);
+    const checked = checkVisitorToken(runtime, loaded, token);
     const extra = clientId ? { clientId } : {};
     if (!checked.ok) {
       log.info({ reason: checked.reason }, 'webchat frame refused: token');
@@ -101,11 +101,11 @@ export function handleWebchatSocket(ctx: WebchatServerContext, input: WebchatSoc
       const checked = checkProfile(frame.profile, loaded.settings.form);
       if (!checked.ok) return fail('invalid_profile', checked.message);
       const visitorId = `v_${randomBytes(16).toString('base64url')}`;
-      await saveWebchatVisitor(deps.store.db, {
+      await saveWebchatVisitor(db, {
         instanceRowId: loaded.instance.rowId,
         visitorId,
         profile: checked.profile,
-        now: deps.now().getTime(),
+        now: runtime.now().getTime(),
       });
       bind({ visitorId, ...checked.profile });
       log.info({ event: 'webchat_visitor_started', visitorId }, 'webchat visitor started a chat');
@@ -113,7 +113,7 @@ export function handleWebchatSocket(ctx: WebchatServerContext, input: WebchatSoc
     },
 
     async hello(frame: Send<'hello'>) {
-      const checked = checkVisitorToken(deps, loaded, frame.token);
+      const checked = checkVisitorToken(runtime, loaded, frame.token);
       if (!checked.ok) {
         log.info({ reason: checked.reason }, 'webchat hello refused: token');
         return checked.reason === 'expired'
@@ -123,13 +123,13 @@ export function handleWebchatSocket(ctx: WebchatServerContext, input: WebchatSoc
       if (visitor && visitor.visitorId !== checked.payload.visitor) {
         return fail('token_mismatch', 'the token belongs to another visitor than this connection');
       }
-      const found = await findWebchatVisitor(deps.store.db, {
+      const found = await findWebchatVisitor(db, {
         instanceRowId: loaded.instance.rowId,
         visitorId: checked.payload.visitor,
       });
       if (!found) return fail('token_invalid', 'this chat no longer exists');
       bind(found);
-      const messages = await loadWebchatHistory(deps.store.db, {
+      const messages = await loadWebchatHistory(db, {
         instanceRowId: loaded.instance.rowId,
         visitorId: found.visitorId,
       });
@@ -150,7 +150,7 @@ export function handleWebchatSocket(ctx: WebchatServerContext, input: WebchatSoc
       }
       const content = await messageContent(frame);
       if (!content.ok) return fail(content.code, content.message, { clientId: frame.clientId });
-      const now = deps.now().getTime();
+      const now = runtime.now().getTime();
       // A message typed offline keeps the time it was written, within a day (amoCRM sorts by it).
       const sentAt = frame.sentAt && frame.sentAt <= now && frame.sentAt > now - 86_400_000 ? frame.sentAt : now;
       const event: InboundChannelMessage = {
@@ -169,9 +169,9 @@ export function handleWebchatSocket(ctx: WebchatServerContext, input: WebchatSoc
       };
       let result: { messageId: string; duplicate: boolean };
       try {
-        result = await receiveFromChannel(deps, event);
+        result = await runtime.receive(event, { instance: loaded.instance });
       } catch (error) {
-        const why = error instanceof RelayInputError ? error.message : 'the message was not stored';
+        const why = error instanceof ChannelEventRefusedError ? error.message : 'the message was not stored';
         log.warn({ err: error, clientId: frame.clientId }, 'webchat message not stored');
         return fail('unavailable', `${why}; it stays in the outbox and is sent again`, {
           clientId: frame.clientId,
@@ -195,7 +195,7 @@ export function handleWebchatSocket(ctx: WebchatServerContext, input: WebchatSoc
       if (!authorised(frame.token) || !visitor) return;
       // amojo shows typing for a few seconds per event; one every two seconds is plenty (spec 3.7).
       if (!ctx.limiter.take(`typing:${instanceKey}:${visitor.visitorId}`, { perMinute: 30, burst: 3 }).ok) return;
-      await receiveFromChannel(deps, {
+      await runtime.receive({
         kind: 'typing',
         instanceId: instanceKey,
         chatKey: visitor.visitorId,
@@ -205,19 +205,19 @@ export function handleWebchatSocket(ctx: WebchatServerContext, input: WebchatSoc
 
     async read(frame: Send<'read'>) {
       if (!authorised(frame.token) || !visitor) return;
-      const conversation = await findConversation(deps.store.db, {
+      const conversation = await findConversation(db, {
         channelInstanceId: loaded.instance.rowId,
         channelChatKey: visitor.visitorId,
       });
       const read: string[] = [];
       for (const id of new Set(frame.ids)) {
-        const message = await findMessage(deps.store.db, { msgid: id });
+        const message = await findMessage(db, { msgid: id });
         // Only manager messages of the visitor's own conversation: anything else is answered as unknown.
         if (!conversation || message?.direction !== 'out' || message.conversationRowId !== conversation.id) {
           fail('unknown_message', `message ${id} is not in this chat`);
           continue;
         }
-        await receiveFromChannel(deps, { kind: 'read', instanceId: instanceKey, messageId: id });
+        await runtime.receive({ kind: 'read', instanceId: instanceKey, messageId: id });
         read.push(id);
       }
       if (read.length > 0) hub.publish(instanceKey, visitor.visitorId, { type: 'read', ids: read });
@@ -239,7 +239,7 @@ export function handleWebchatSocket(ctx: WebchatServerContext, input: WebchatSoc
       if (!text) return { ok: false, code: 'invalid_message', message: 'a message needs text or an uploadId' };
       return { ok: true, message: { type: 'text', text } };
     }
-    const upload = await findWebchatUpload(deps.store.db, { id: frame.uploadId });
+    const upload = await findWebchatUpload(db, { id: frame.uploadId });
     if (!upload || upload.instanceRowId !== loaded.instance.rowId || upload.visitorId !== visitor?.visitorId) {
       return { ok: false, code: 'unknown_upload', message: `upload ${frame.uploadId} is not one of this visitor's` };
     }

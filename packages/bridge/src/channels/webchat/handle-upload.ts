@@ -34,9 +34,9 @@ export async function handleWebchatUpload(
   reply: FastifyReply,
   publicBase: string,
 ): Promise<FastifyReply> {
-  const { deps } = ctx;
+  const { runtime } = ctx;
   const auth = request.headers.authorization;
-  const checked = checkVisitorToken(deps, loaded, auth?.startsWith('Bearer ') ? auth.slice(7).trim() : undefined);
+  const checked = checkVisitorToken(runtime, loaded, auth?.startsWith('Bearer ') ? auth.slice(7).trim() : undefined);
   if (!checked.ok) {
     const expired = checked.reason === 'expired';
     return reply.code(401).send({
@@ -67,7 +67,7 @@ export async function handleWebchatUpload(
     return reply.code(415).send({ error: 'type_mismatch', message: `the file's content is not ${mimeType}` });
   }
   const fileName = cleanFileName(request.headers['x-file-name'] as string | undefined);
-  const upload = await insertWebchatUpload(deps.store.db, {
+  const upload = await insertWebchatUpload(runtime.store.db, {
     instanceRowId: loaded.instance.rowId,
     visitorId,
     fileKey: randomBytes(32).toString('base64url'),
@@ -75,9 +75,9 @@ export async function handleWebchatUpload(
     mimeType,
     size: body.length,
     data: body,
-    now: deps.now().getTime(),
+    now: runtime.now().getTime(),
   });
-  deps.log.info(
+  runtime.log.info(
     { event: 'webchat_upload_stored', instanceId: loaded.instance.id, visitorId, size: upload.size, mimeType },
     'webchat upload stored',
   );

@@ -14,13 +14,17 @@ export {
   visitorTokenKey,
 } from './visitor-token.js';
 export { readWebchatBundle, webchatAssetsDir } from './webchat-assets.js';
-export { createWebchatChannelFactory, WEBCHAT_CAPABILITIES, type WebchatChannelOptions } from './webchat-channel.js';
+export { createWebchatAdapter, WEBCHAT_MESSAGE_TYPES, type WebchatAdapterOptions } from './webchat-channel.js';
 export { createWebchatHub, type WebchatConnection, type WebchatHub } from './webchat-hub.js';
+export { webchatChannelPlugin, webchatHubOf, webchatSnippet } from './webchat-plugin.js';
 export type * from './webchat-protocol.js';
 export {
   parseWebchatSettings,
   WEBCHAT_DEFAULT_MIME_TYPES,
   WEBCHAT_MAX_UPLOAD_BYTES,
   type WebchatFormField,
+  type WebchatPluginSettings,
   type WebchatSettings,
+  webchatSettingsOf,
+  webchatSettingsSchema,
 } from './webchat-settings.js';

@@ -1,7 +1,5 @@
 import websocket from '@fastify/websocket';
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
-import type { RelayDeps } from '../../pipelines/deps.js';
-import { listChannelInstances } from '../../store/channel-instances/index.js';
 import { originAllowed, originOf } from './check-origin.js';
 import { renderWebchatDemoPage } from './demo-page.js';
 import { handleWebchatSocket, WEBCHAT_MAX_FRAME_BYTES } from './handle-socket.js';
@@ -13,6 +11,7 @@ import type { WebchatHub } from './webchat-hub.js';
 import {
   type LoadedWebchatInstance,
   loadWebchatInstance,
+  type WebchatRuntime,
   type WebchatServerContext,
 } from './webchat-server-context.js';
 import { WEBCHAT_MAX_UPLOAD_BYTES } from './webchat-settings.js';
@@ -20,7 +19,7 @@ import { findWebchatUpload, readWebchatUploadData } from './webchat-store.js';
 
 /** Options of {@link registerWebchatRoutes}. */
 export interface RegisterWebchatRoutesOptions {
-  readonly deps: RelayDeps;
+  readonly runtime: WebchatRuntime;
   /** The hub the webchat adapters publish to. */
   readonly hub: WebchatHub;
   /** Folder of the built `webchat.js`; defaults to `dist/webchat` of this package. */
@@ -44,16 +43,15 @@ export async function registerWebchatRoutes(
   app: FastifyInstance,
   options: RegisterWebchatRoutesOptions,
 ): Promise<void> {
-  const { deps, hub } = options;
-  const ctx: WebchatServerContext = { deps, hub, limiter: options.limiter ?? createRateLimiter() };
+  const { runtime, hub } = options;
+  const ctx: WebchatServerContext = { runtime, hub, limiter: options.limiter ?? createRateLimiter() };
   const assetsDir = options.assetsDir ?? webchatAssetsDir();
-  const log = deps.log.child({ component: 'webchat' });
-  const publicBase = (request: FastifyRequest): string =>
-    deps.config.http.publicUrl ?? `${request.protocol}://${request.host}`;
+  const log = runtime.log.child({ component: 'webchat' });
+  const publicBase = (request: FastifyRequest): string => runtime.publicUrl ?? `${request.protocol}://${request.host}`;
   const allowed = (request: FastifyRequest, loaded: LoadedWebchatInstance): string | undefined => {
     const origin = request.headers.origin;
-    const ownOrigins = [originOf(deps.config.http.publicUrl), `${request.protocol}://${request.host}`].filter(
-      (o): o is string => Boolean(o),
+    const ownOrigins = [originOf(runtime.publicUrl), `${request.protocol}://${request.host}`].filter((o): o is string =>
+      Boolean(o),
     );
     return originAllowed({ origin, allowedOrigins: loaded.settings.allowedOrigins, ownOrigins }) ? origin : undefined;
   };
@@ -64,7 +62,7 @@ export async function registerWebchatRoutes(
     request: FastifyRequest<InstanceParams>,
     reply: FastifyReply,
   ): Promise<{ loaded: LoadedWebchatInstance; origin: string } | undefined> => {
-    const loaded = await loadWebchatInstance(deps, request.params.instance);
+    const loaded = await loadWebchatInstance(runtime, request.params.instance);
     if (!loaded) {
       await reply.code(404).send({ error: 'unknown_instance', message: 'no such webchat' });
       return undefined;
@@ -83,9 +81,6 @@ export async function registerWebchatRoutes(
   };
 
   await app.register(async (scope) => {
-    scope.addHook('onClose', async () => {
-      await hub.close?.();
-    });
     await scope.register(websocket, { options: { maxPayload: WEBCHAT_MAX_FRAME_BYTES } });
     scope.removeAllContentTypeParsers();
     scope.addContentTypeParser('*', { parseAs: 'buffer', bodyLimit: WEBCHAT_MAX_UPLOAD_BYTES }, (_r, body, done) =>
@@ -121,16 +116,16 @@ export async function registerWebchatRoutes(
 
     scope.get<{ Querystring: { instance?: string; lang?: string } }>('/webchat/demo', async (request, reply) => {
       let key = request.query.instance;
-      if (!key) {
-        const instances = await listChannelInstances(deps.store.db, {});
-        key = instances.find((i) => i.kind === 'webchat' && i.enabled)?.key;
-      }
-      const loaded = key ? await loadWebchatInstance(deps, key) : undefined;
+      if (!key) key = (await runtime.listInstances())[0]?.id;
+      const loaded = key ? await loadWebchatInstance(runtime, key) : undefined;
       if (!loaded) {
         return reply
           .code(404)
           .type('text/plain; charset=utf-8')
-          .send('No webchat instance: create one (addWebchatChannel) and open /webchat/demo?instance=<key>.');
+          .send(
+            'No webchat instance: create one (amojo-bridge channels add webchat --name <name>) and open ' +
+              '/webchat/demo?instance=<key>.',
+          );
       }
       return reply.type('text/html; charset=utf-8').send(
         renderWebchatDemoPage({
@@ -195,9 +190,9 @@ export async function registerWebchatRoutes(
     scope.get<{ Params: { key: string; name: string } }>('/webchat/files/:key/:name', async (request, reply) => {
       const { key } = request.params;
       const upload = /^[A-Za-z0-9_-]{43}$/.test(key)
-        ? await findWebchatUpload(deps.store.db, { fileKey: key })
+        ? await findWebchatUpload(runtime.store.db, { fileKey: key })
         : undefined;
-      const data = upload && (await readWebchatUploadData(deps.store.db, key));
+      const data = upload && (await readWebchatUploadData(runtime.store.db, key));
       if (!upload || !data) return reply.code(404).send({ error: 'not_found', message: 'no such file' });
       const inline = isInlinePicture(upload.mimeType);
       return reply

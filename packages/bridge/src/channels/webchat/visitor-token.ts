@@ -32,9 +32,12 @@ const b64 = (value: Buffer | string): string => Buffer.from(value).toString('bas
 export function visitorTokenKey(input: {
   readonly instanceKey: string;
   readonly instanceSecret: string | null;
-  readonly encryptionKey: Uint8Array;
+  /** Needed only for an instance without a secret (the bridge gives every webchat instance one at creation). */
+  readonly encryptionKey?: Uint8Array;
 }): Buffer {
-  const ikm = input.instanceSecret ? Buffer.from(input.instanceSecret, 'utf8') : Buffer.from(input.encryptionKey);
+  const fallback = input.encryptionKey;
+  if (!input.instanceSecret && !fallback) throw new TypeError('visitorTokenKey: an instance secret or encryptionKey');
+  const ikm = input.instanceSecret ? Buffer.from(input.instanceSecret, 'utf8') : Buffer.from(fallback as Uint8Array);
   return Buffer.from(hkdfSync('sha256', ikm, 'amojo-bridge webchat', `visitor-token:${input.instanceKey}`, 32));
 }
 

@@ -1,38 +1,33 @@
 import { findMessage } from '../../store/messages/index.js';
 import type { Store } from '../../store/store.js';
 import type {
-  ChannelAdapter,
-  ChannelCapabilities,
-  ChannelFactory,
   ChannelInstanceRecord,
+  ChannelMessageType,
   ChannelSendResult,
   OutboundChannelMessage,
   OutboundReaction,
   OutboundTyping,
 } from '../channel-adapter.js';
+import type { ChannelAdapter } from '../channel-plugin.js';
 import type { WebchatHub } from './webchat-hub.js';
 import { listWebchatReactions, setWebchatReaction } from './webchat-store.js';
 import { toWireMessage } from './wire-message.js';
 
-/** What the widget can show: every Chats API type (media by URL, location as a map link), no edits. */
-export const WEBCHAT_CAPABILITIES: ChannelCapabilities = {
-  text: true,
-  picture: true,
-  file: true,
-  video: true,
-  voice: true,
-  audio: true,
-  sticker: true,
-  location: true,
-  contact: true,
-  typing: true,
-  reactions: true,
-  readReceipts: true,
-  edits: false,
-};
+/** What the widget can show: every Chats API type (media by URL, location as a map link). */
+export const WEBCHAT_MESSAGE_TYPES: readonly ChannelMessageType[] = [
+  'text',
+  'picture',
+  'file',
+  'video',
+  'voice',
+  'audio',
+  'sticker',
+  'location',
+  'contact',
+];
 
-/** Options of {@link createWebchatChannelFactory}. */
-export interface WebchatChannelOptions {
+/** What {@link createWebchatAdapter} needs besides the instance. */
+export interface WebchatAdapterOptions {
   /** Where open visitor sockets are; the same hub the socket routes use. */
   readonly hub: WebchatHub;
   readonly store: Store;
@@ -40,15 +35,14 @@ export interface WebchatChannelOptions {
 }
 
 /**
- * The `webchat` channel: the bridge itself is the messenger server. A manager message is already stored by the
- * outbound pipeline, so "delivered" means stored where the visitor's widget reads it; it is pushed at once to the
- * visitor's open tabs, and a visitor who is away gets it from the history when the widget connects again.
+ * The `webchat` channel's outbound side: the bridge itself is the messenger server. A manager message is already
+ * stored by the outbound pipeline, so "delivered" means stored where the visitor's widget reads it; it is pushed at
+ * once to the visitor's open tabs, and a visitor who is away gets it from the history when the widget connects again.
  */
-export function createWebchatChannelFactory(options: WebchatChannelOptions): ChannelFactory {
-  return ({ instance }) => createWebchatChannel(instance, options);
-}
-
-function createWebchatChannel(instance: ChannelInstanceRecord, options: WebchatChannelOptions): ChannelAdapter {
+export function createWebchatAdapter(
+  instance: Pick<ChannelInstanceRecord, 'id'>,
+  options: WebchatAdapterOptions,
+): ChannelAdapter {
   const now = options.now ?? (() => new Date());
   const visitorOf = (chatKey: string): string | undefined => (chatKey.startsWith('phone:') ? undefined : chatKey);
   const notAVisitor: ChannelSendResult = {
@@ -58,10 +52,7 @@ function createWebchatChannel(instance: ChannelInstanceRecord, options: WebchatC
     retryable: false,
   };
   return {
-    kind: 'webchat',
-    capabilities: WEBCHAT_CAPABILITIES,
-    async start() {},
-    async stop() {},
+    messageTypes: WEBCHAT_MESSAGE_TYPES,
     async send(message: OutboundChannelMessage): Promise<ChannelSendResult> {
       const visitorId = visitorOf(message.recipient.chatKey);
       if (!visitorId) return notAVisitor;

@@ -1,5 +1,4 @@
 import { z } from 'zod';
-import type { ChannelInstanceRecord } from '../channel-adapter.js';
 
 /** One pre-chat form field: whether the widget asks for it and whether it must be filled. */
 export interface WebchatFormField {
@@ -50,15 +49,30 @@ const field = (ask: boolean, required: boolean) =>
     .default({ ask, required })
     .transform((f) => ({ ask: f.ask || f.required, required: f.required }));
 
-/** Schema of {@link WebchatSettings}; unknown keys are ignored so other tools may keep notes in the settings. */
+const originList = z.array(z.string().min(1).max(300)).max(100);
+
+/**
+ * Schema of webchat instance settings as a person writes them (CLI `--set`, admin API), the plugin's `settings`.
+ * `webchatSettingsOf` turns its output into {@link WebchatSettings}.
+ */
 export const webchatSettingsSchema = z.object({
-  allowedOrigins: z.array(z.string().min(1).max(300)).max(100).default([]),
-  title: z.string().min(1).max(100).nullable().default(null),
-  form: z.object({ name: field(true, true), phone: field(true, false), email: field(false, false) }).default({
-    name: { ask: true, required: true },
-    phone: { ask: true, required: false },
-    email: { ask: false, required: false },
-  }),
+  origins: originList
+    .default([])
+    .describe(
+      'websites allowed to embed the chat, e.g. https://shop.example ("*" allows any); the bridge itself always is',
+    ),
+  allowedOrigins: originList
+    .optional()
+    .meta({ deprecated: true, description: 'older name of origins (instances made by addWebchatChannel); merged' }),
+  title: z.string().min(1).max(100).nullable().default(null).describe('title shown in the widget header'),
+  form: z
+    .object({ name: field(true, true), phone: field(true, false), email: field(false, false) })
+    .default({
+      name: { ask: true, required: true },
+      phone: { ask: true, required: false },
+      email: { ask: false, required: false },
+    })
+    .describe('pre-chat form: which of name, phone and email are asked (ask) and must be filled (required)'),
   uploads: z
     .object({
       maxBytes: z
@@ -66,18 +80,32 @@ export const webchatSettingsSchema = z.object({
         .int()
         .positive()
         .max(WEBCHAT_MAX_UPLOAD_BYTES)
-        .default(10 * 1024 * 1024),
-      mimeTypes: z.array(z.string().regex(/^[a-z0-9.+-]+\/[a-z0-9.+*-]+$/)).default([...WEBCHAT_DEFAULT_MIME_TYPES]),
+        .default(10 * 1024 * 1024)
+        .describe('largest file a visitor may send, bytes'),
+      mimeTypes: z
+        .array(z.string().regex(/^[a-z0-9.+-]+\/[a-z0-9.+*-]+$/))
+        .default([...WEBCHAT_DEFAULT_MIME_TYPES])
+        .describe('MIME types accepted; image/* style wildcards allowed'),
     })
-    .default({ maxBytes: 10 * 1024 * 1024, mimeTypes: [...WEBCHAT_DEFAULT_MIME_TYPES] }),
+    .default({ maxBytes: 10 * 1024 * 1024, mimeTypes: [...WEBCHAT_DEFAULT_MIME_TYPES] })
+    .describe('upload limits'),
   rateLimit: z
     .object({
       messagesPerMinute: z.number().int().positive().max(10_000).default(30),
       uploadsPerMinute: z.number().int().positive().max(10_000).default(10),
     })
-    .default({ messagesPerMinute: 30, uploadsPerMinute: 10 }),
-  tokenTtlDays: z.number().positive().max(3650).default(180),
+    .default({ messagesPerMinute: 30, uploadsPerMinute: 10 })
+    .describe('per-visitor limits, per minute'),
+  tokenTtlDays: z
+    .number()
+    .positive()
+    .max(3650)
+    .default(180)
+    .describe('how long a visitor keeps their chat without a visit, days (every visit renews it)'),
 });
+
+/** Parsed webchat settings as stored (both origin lists apart); see {@link webchatSettingsOf}. */
+export type WebchatPluginSettings = z.output<typeof webchatSettingsSchema>;
 
 /** Result of {@link parseWebchatSettings}. */
 export type ParseWebchatSettingsResult =
@@ -87,17 +115,15 @@ export type ParseWebchatSettingsResult =
 /** Validates settings as an operator would write them; the message names the bad field. */
 export function parseWebchatSettings(input: unknown): ParseWebchatSettingsResult {
   const parsed = webchatSettingsSchema.safeParse(input ?? {});
-  if (parsed.success) return { ok: true, settings: parsed.data };
+  if (parsed.success) return { ok: true, settings: webchatSettingsOf(parsed.data) };
   const issue = parsed.error.issues[0];
   return { ok: false, message: `${issue?.path.join('.') || '(settings)'}: ${issue?.message ?? 'invalid'}` };
 }
 
-/** The settings of an instance, defaults filled in; invalid stored settings give the (closed) defaults. */
-export function webchatSettingsOf(instance: ChannelInstanceRecord): WebchatSettings {
-  const parsed = parseWebchatSettings(instance.settings);
-  // Settings are validated when written (addWebchatChannel); a hand-edited bad row must not open the chat to all
-  // origins, so it falls back to the defaults, which allow no foreign origin.
-  return parsed.ok ? parsed.settings : webchatSettingsSchema.parse({});
+/** The settings the webchat routes work with: `origins` and the older `allowedOrigins` as one list. */
+export function webchatSettingsOf(settings: WebchatPluginSettings): WebchatSettings {
+  const { origins, allowedOrigins, ...rest } = settings;
+  return { ...rest, allowedOrigins: [...new Set([...origins, ...(allowedOrigins ?? [])])] };
 }
 
 /** Whether a MIME type is in a list that may hold wildcards such as `image/*`. */

@@ -76,3 +76,28 @@ export async function insertJobSql(db: Executor, dialect: StoreDialect, row: Job
   if (id === undefined) throw new Error('enqueue: the insert returned no id');
   return Number(id);
 }
+
+/**
+ * The body of a data-modifying CTE that enqueues a set of rows in one statement (PostgreSQL; the intake's commit
+ * group uses it). `source` is a relation with columns `kind, lane, payload, max_attempts` and an ordering column
+ * `order_by` (enqueue order); only rows whose `order_by` is in `filter`'s `id` column are enqueued. Parameters: run_at,
+ * created_at, updated_at. Returns `id, payload`. The caller must hold the lanes' advisory locks already, taken before
+ * this statement (sorted by lane), so ids follow commit order per lane. A job is its lane's head only when it is the
+ * lane's first in the set and the lane has no live job (the `for share` test of INSERT_LANED_POSTGRES).
+ */
+export function insertJobsCte(source: string, orderBy: string, filter: string): string {
+  return `
+    insert into jobs ${COLUMNS}
+    select j.kind, j.lane, j.payload, 'queued', 0, j.max_attempts, ?, ?, ?,
+      case
+        when j.lane is null then 1
+        when row_number() over (partition by j.lane order by j.${orderBy}) > 1 then 0
+        when exists (
+          select 1 from jobs o where o.lane = j.lane and o.state in ${LIVE_STATES} order by o.id limit 1 for share
+        ) then 0
+        else 1
+      end
+    from ${source} j where j.${orderBy} in (select id from ${filter})
+    order by j.${orderBy}
+    returning id, payload`;
+}

@@ -29,6 +29,7 @@ export async function saveAccountTokens(
       access_token_enc: encryptSecret(tokens.accessToken, { key, context: context('access_token_enc', accountId) }),
       refresh_token_enc: encryptSecret(tokens.refreshToken, { key, context: context('refresh_token_enc', accountId) }),
       token_expires_at: tokens.expiresAt,
+      tokens_saved_at: input.now ?? Date.now(),
       updated_at: input.now ?? Date.now(),
     })
     .where('id', '=', accountId)
@@ -53,6 +54,19 @@ export async function readAccountTokens(
     refreshToken: decryptSecret(row.refresh_token_enc, { key, context: context('refresh_token_enc', accountId) }),
     expiresAt: row.token_expires_at ?? 0,
   };
+}
+
+/** When the account's current pair was saved (ms since the epoch); `undefined` when unknown or none is stored. */
+export async function readTokensSavedAt(
+  db: Executor,
+  input: { readonly accountId: number },
+): Promise<number | undefined> {
+  const row = await db
+    .selectFrom('accounts')
+    .select('tokens_saved_at')
+    .where('id', '=', input.accountId)
+    .executeTakeFirst();
+  return row?.tokens_saved_at === null || row?.tokens_saved_at === undefined ? undefined : Number(row.tokens_saved_at);
 }
 
 /** Removes an account's tokens (disconnect, revoked grant). */

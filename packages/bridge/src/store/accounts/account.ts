@@ -1,5 +1,5 @@
 import type { Selectable } from 'kysely';
-import type { AccountsTable } from '../database.js';
+import type { AccountsTable, OAuthState } from '../database.js';
 
 /** A connected (or formerly connected) amoCRM account: one amojo scope. Tokens are read with `readAccountTokens`. */
 export interface Account {
@@ -14,6 +14,14 @@ export interface Account {
   /** Whether OAuth tokens are stored (they are never part of this record). */
   readonly hasTokens: boolean;
   readonly tokenExpiresAt: number | null;
+  /** amoCRM's numeric account id, known once the account installed the integration (OAuth). */
+  readonly amocrmAccountId: number | null;
+  /** The REST host its tokens belong to. */
+  readonly amocrmBaseUrl: string | null;
+  /** `none` (connected by hand), `ok`, `needs_reinstall` (refresh failed for good), `revoked` (disabled). */
+  readonly oauthState: OAuthState;
+  /** Why the tokens stopped working, for the admin (never token text). */
+  readonly oauthError: string | null;
   readonly connectedAt: number | null;
   readonly disconnectedAt: number | null;
   readonly createdAt: number;
@@ -33,6 +41,10 @@ export function toAccount(row: Selectable<AccountsTable>): Account {
     state: row.state,
     hasTokens: row.access_token_enc !== null,
     tokenExpiresAt: row.token_expires_at,
+    amocrmAccountId: row.amocrm_account_id === null ? null : Number(row.amocrm_account_id),
+    amocrmBaseUrl: row.amocrm_base_url,
+    oauthState: row.oauth_state,
+    oauthError: row.oauth_error,
     connectedAt: row.connected_at,
     disconnectedAt: row.disconnected_at,
     createdAt: row.created_at,

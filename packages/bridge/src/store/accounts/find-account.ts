@@ -8,13 +8,16 @@ import { type Account, toAccount } from './account.js';
 export type FindAccountBy =
   | { readonly id: number }
   | { readonly scopeId: string }
-  | { readonly channelId: string; readonly amojoAccountId: string };
+  | { readonly channelId: string; readonly amojoAccountId: string }
+  | { readonly channelId: string; readonly amocrmAccountId: number };
 
 /** Finds one account, connected or not; `undefined` when unknown. */
 export async function findAccount(db: Executor, by: FindAccountBy): Promise<Account | undefined> {
   let query = db.selectFrom('accounts').selectAll();
   if ('id' in by) query = query.where('id', '=', by.id);
   else if ('scopeId' in by) query = query.where('scope_id', '=', by.scopeId);
+  else if ('amocrmAccountId' in by)
+    query = query.where('channel_id', '=', by.channelId).where('amocrm_account_id', '=', by.amocrmAccountId);
   else query = query.where('channel_id', '=', by.channelId).where('amojo_account_id', '=', by.amojoAccountId);
   const row = await query.executeTakeFirst();
   return row && toAccount(row);

@@ -3,6 +3,8 @@ import type { StoreDialect } from '../store.js';
 import { initialMigration } from './0001-initial.js';
 import { webchatMigration } from './0002-webchat.js';
 import { hookReferencesMigration } from './0003-hook-references.js';
+import { amocrmMigration } from './0005-amocrm.js';
+import { amocrmTokensSavedAtMigration } from './0005-amocrm-tokens-saved-at.js';
 import { queueLaneHeadsMigration } from './0008-queue-lane-heads.js';
 
 /**
@@ -14,6 +16,9 @@ export function listMigrations(dialect: StoreDialect): Readonly<Record<string, M
     '0001-initial': initialMigration(dialect),
     '0002-webchat': webchatMigration(dialect),
     '0003-hook-references': hookReferencesMigration(),
+    '0005-amocrm': amocrmMigration(),
+    // Sorts after '0005-amocrm' (a prefix sorts first) and before any 0006.
+    '0005-amocrm-tokens-saved-at': amocrmTokensSavedAtMigration(),
     '0008-queue-lane-heads': queueLaneHeadsMigration(),
   };
 }

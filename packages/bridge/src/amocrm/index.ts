@@ -1,0 +1,15 @@
+export type { AmocrmDeps } from './amocrm-deps.js';
+export { type DisabledHookOutcome, handleDisabledHook } from './disable-account.js';
+export { type CustomerIdentity, findMatchingContact } from './find-matching-contact.js';
+export { type InstallOutcome, installAccount } from './install-account.js';
+export { linkNewChatToContact, type NewChatCustomer } from './link-new-chat.js';
+export { registerAmocrmRoutes } from './register-amocrm-routes.js';
+export { REFRESH_BEFORE_EXPIRY_MS, restClientForAccount } from './rest-client-for-account.js';
+export { scheduleTokenRefresh, type TokenRefreshSchedule } from './schedule-token-refresh.js';
+export { sourceSyncListeners } from './source-sync-listeners.js';
+export { MAX_ACTIVE_SOURCES, SOURCES_PER_REQUEST, type SourceSyncResult, syncAccountSources } from './sync-sources.js';
+export { withAccountTokenLock } from './token-lock.js';
+export { verifyWidgetToken, type WidgetTokenClaims } from './verify-widget-token.js';
+export { buildWidgetArchive } from './widget/build-widget-archive.js';
+export { SCRIPT_MESSAGE_KEYS, widgetFiles } from './widget/widget-files.js';
+export { type WidgetConnectAnswer, widgetConnect } from './widget-connect.js';

@@ -1,0 +1,34 @@
+import { z } from 'zod';
+
+const capability = (what: string) =>
+  z.boolean().optional().describe(`false when the customer system cannot take ${what}`);
+
+/**
+ * Settings of an `http` instance: where the bridge POSTs manager events, and what the customer system cannot take
+ * (everything but edits is on by default; see `http-capabilities.ts`).
+ */
+export const httpSettingsSchema = z.object({
+  url: z
+    .url({ protocol: /^https?$/, error: 'expected an http(s) URL' })
+    .max(2000)
+    .describe('where the bridge POSTs signed manager events (http or https)'),
+  capabilities: z
+    .object({
+      text: capability('text messages'),
+      picture: capability('pictures'),
+      file: capability('files'),
+      video: capability('videos'),
+      voice: capability('voice messages'),
+      audio: capability('audio'),
+      sticker: capability('stickers'),
+      location: capability('locations'),
+      contact: capability('contacts'),
+      typing: capability('manager typing events'),
+      reactions: capability('manager reactions'),
+    })
+    .optional()
+    .describe('what the customer system cannot take: amoCRM then gets -1/905 for those messages'),
+});
+
+/** Parsed settings of an `http` instance. */
+export type HttpSettings = z.output<typeof httpSettingsSchema>;
