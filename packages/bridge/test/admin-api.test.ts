@@ -181,7 +181,7 @@ describe.each(ENGINES)('admin API on %s', (engine) => {
       expect(name.json()).toMatchObject({ field: 'name' });
 
       const kind = await post('/admin/api/channel-instances', {
-        kind: 'telegram',
+        kind: 'carrier-pigeon',
         name: 'x',
         url: 'https://a.example',
       });

@@ -1,5 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { scopedDedupKey } from '../src/store/ops/insert-hook-record.js';
 import { ENGINES } from './support/databases.js';
 import {
   createRelayHarness,
@@ -157,7 +158,7 @@ describe.each(ENGINES)('hook intake refuses bad input and keeps serving (%s)', (
     const jobs = await h.bridge.store.db
       .selectFrom('hooks')
       .select('job_id')
-      .where('dedup_key', '=', amojoMsgId)
+      .where('dedup_key', '=', scopedDedupKey(h.scopeId, amojoMsgId))
       .execute();
     expect(jobs).toHaveLength(1);
     expect(

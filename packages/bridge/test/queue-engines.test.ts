@@ -16,7 +16,7 @@ import {
   runningWorkerCount,
   type Worker,
 } from '../src/queue/index.js';
-import { insertHookRecord } from '../src/store/ops/insert-hook-record.js';
+import { insertHookRecord, scopedDedupKey } from '../src/store/ops/insert-hook-record.js';
 import type { Executor, Store } from '../src/store/store.js';
 import { ENGINES } from './support/databases.js';
 import { createStoreFixture, type StoreFixture } from './support/store-fixture.js';
@@ -477,7 +477,8 @@ describe.each(ENGINES)('queue on %s', (engine) => {
     expect(batcher.stats.failedBatches).toBeGreaterThanOrEqual(1);
     const keys = await store.db.selectFrom('hooks').select('dedup_key').orderBy('id').execute();
     expect(keys).toHaveLength(49);
-    expect(keys.map((k) => k.dedup_key)).not.toContain('k-17');
+    expect(keys.map((k) => k.dedup_key)).toContain(scopedDedupKey('s', 'k-16'));
+    expect(keys.map((k) => k.dedup_key)).not.toContain(scopedDedupKey('s', 'k-17'));
     await batcher.flush();
   });
 });

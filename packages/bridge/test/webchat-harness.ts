@@ -51,8 +51,10 @@ export async function createWebchatHarness(options: {
   readonly engine: StoreDialect;
   readonly settings?: Readonly<Record<string, unknown>>;
   readonly key?: string;
+  /** Extra bridge environment (see the relay harness). */
+  readonly env?: Readonly<Record<string, string>>;
 }): Promise<WebchatHarness> {
-  const relay = await createRelayHarness({ engine: options.engine });
+  const relay = await createRelayHarness({ engine: options.engine, ...(options.env ? { env: options.env } : {}) });
   try {
     const added = await addWebchatChannel(relay.bridge.deps, {
       name: 'Northwind Flowers website',

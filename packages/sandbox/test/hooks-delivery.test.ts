@@ -250,7 +250,9 @@ describe('reaction hooks (spec 4.5)', () => {
       message: {
         id: msgId,
         client_id: expect.any(String),
-        sender: { id: client.id, name: 'Client', client_id: 'client-of-conv-1' },
+        // An incoming message: the hook names the reacting manager as sender and the client as receiver (issue 9
+        // part 5: not the client twice).
+        sender: { id: MANAGER_ID, name: 'Manager One' },
         receiver: { id: client.id, name: 'Client', client_id: 'client-of-conv-1' },
         timestamp: Math.floor(clock / 1000),
         msec_timestamp: clock,

@@ -2,6 +2,7 @@ import { AmojoApiError, AmojoInputError, AmojoNetworkError, AmojoTimeoutError } 
 import type { FastifyError, FastifyInstance } from 'fastify';
 import type { AmocrmDeps } from '../amocrm/amocrm-deps.js';
 import { BridgeError } from '../errors.js';
+import { findNulByte } from '../find-nul-byte.js';
 import { registerAccountRoutes } from './account-routes.js';
 import type { AdminDeps } from './admin-deps.js';
 import { registerAmocrmAdminRoutes } from './amocrm-routes.js';
@@ -38,11 +39,26 @@ export async function registerAdminApi(
     async (admin) => {
       admin.addHook('onRequest', async (request, reply) => {
         if (!checkAdminToken(request.headers.authorization, token)) {
-          request.log.warn({ event: 'admin_unauthorized', url: request.url }, 'admin API request refused');
+          // The route pattern, never the URL: a token pasted into a query string must not reach the log.
+          request.log.warn(
+            { event: 'admin_unauthorized', method: request.method, route: request.routeOptions.url ?? null },
+            'admin API request refused',
+          );
           return reply
             .code(401)
             .header('www-authenticate', 'Bearer realm="amojo-bridge admin"')
             .send({ error: 'unauthorized', message: 'Send Authorization: Bearer <ADMIN_TOKEN>' });
+        }
+      });
+      // PostgreSQL refuses NUL in text while SQLite stores it: one 400 for both engines, naming the field.
+      admin.addHook('preValidation', async (request) => {
+        for (const [where, value] of [
+          ['body', request.body],
+          ['query', request.query],
+          ['params', request.params],
+        ] as const) {
+          const at = findNulByte(undefined, value);
+          if (at) throw new AdminInputError(`${where}.${at}`, `NUL characters are not accepted (${where}.${at})`);
         }
       });
       admin.setErrorHandler(async (error, request, reply) => adminErrorReply(error, request.log, reply));

@@ -1,5 +1,6 @@
 import type { FastifyInstance } from 'fastify';
 import { z } from 'zod';
+import { discardJob } from '../pipelines/discard-job.js';
 import { findJob, listJobs } from '../queue/list-jobs.js';
 import { retryDeadJob } from '../queue/retry-dead-job.js';
 import type { AdminDeps } from './admin-deps.js';
@@ -13,8 +14,12 @@ const listQuery = z.object({
   kind: z.string().min(1).optional(),
 });
 const idParams = z.object({ id: z.coerce.number().int().positive() });
+const discardBody = z.object({ reason: z.string().trim().min(1).max(200).optional() }).strict();
 
-/** `GET /jobs?state=` (default `dead`, with `lastError`), `POST /jobs/:id/retry` for a dead job. */
+/**
+ * `GET /jobs?state=` (default `dead`, with `lastError`), `POST /jobs/:id/retry` and `POST /jobs/:id/discard`
+ * (`{ "reason"? }`) for a dead job.
+ */
 export function registerJobRoutes(app: FastifyInstance, deps: AdminDeps): void {
   app.get('/jobs', async (request) => {
     const query = parseInput(listQuery, request.query, 'query');
@@ -44,5 +49,19 @@ export function registerJobRoutes(app: FastifyInstance, deps: AdminDeps): void {
     deps.store.jobSignal.emit();
     deps.log.info({ event: 'job_retried', jobId: id, kind: job.kind }, 'dead job re-queued');
     return { job: jobJson((await findJob(deps.store.db, id)) ?? job) };
+  });
+
+  app.post('/jobs/:id/discard', async (request, reply) => {
+    const { id } = parseInput(idParams, request.params, 'params');
+    const { reason } = parseInput(discardBody, request.body ?? {}, 'body');
+    const result = await discardJob(deps.store, { id, reason, now: deps.now().getTime() });
+    if (result.outcome === 'not_found') return reply.code(404).send({ error: 'not_found', message: `No job ${id}` });
+    if (result.outcome === 'not_dead') {
+      return reply
+        .code(409)
+        .send({ error: 'not_dead', message: `Job ${id} is ${result.state}; only dead jobs can be discarded` });
+    }
+    deps.log.info({ event: 'job_discarded', jobId: id, kind: result.job.kind }, 'dead job discarded');
+    return { job: jobJson(result.job) };
   });
 }

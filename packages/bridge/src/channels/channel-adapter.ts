@@ -47,6 +47,8 @@ export interface ChannelSender {
   readonly phone?: string;
   readonly email?: string;
   readonly avatar?: string;
+  /** The customer's profile in the messenger (e.g. `https://t.me/<username>`), shown in amoCRM. */
+  readonly profileLink?: string;
 }
 
 /** A customer message received by an adapter. */
@@ -61,6 +63,38 @@ export interface InboundChannelMessage {
   readonly message: ChannelMessageContent;
   /** When the customer sent it. */
   readonly sentAt: Date;
+  /**
+   * The messenger's id of the message this one quotes: a customer message's `eventId`, or the `channelMessageId` a
+   * send answered for a manager message. Sent to amoCRM as `reply_to` when the bridge knows that message.
+   */
+  readonly replyToEventId?: string;
+}
+
+/** The customer edited one of their messages (its new text or caption). */
+export interface InboundEdit {
+  readonly kind: 'edit';
+  readonly instanceId: string;
+  /** The messenger's id of this edit: two edits of one message differ, a redelivered edit has the same id. */
+  readonly eventId: string;
+  readonly chatKey: string;
+  /** The edited message's `eventId`. */
+  readonly messageEventId: string;
+  readonly text: string;
+  readonly editedAt: Date;
+}
+
+/** The customer set (`react`) or removed (`unreact`) a reaction on a message of their chat. */
+export interface InboundReaction {
+  readonly kind: 'reaction';
+  readonly instanceId: string;
+  /** The messenger's id of this change; a redelivered one has the same id. */
+  readonly eventId: string;
+  readonly chatKey: string;
+  readonly senderId: string;
+  /** The message's id in the messenger: a customer message's `eventId` or a manager message's `channelMessageId`. */
+  readonly messageEventId: string;
+  readonly type: 'react' | 'unreact';
+  readonly emoji: string;
 }
 
 /** The customer read a manager message; `messageId` is the id the bridge gave it when sending. */
@@ -79,7 +113,12 @@ export interface InboundTyping {
 }
 
 /** Every event an adapter hands to the bridge. */
-export type InboundChannelEvent = InboundChannelMessage | InboundReadReceipt | InboundTyping;
+export type InboundChannelEvent =
+  | InboundChannelMessage
+  | InboundReadReceipt
+  | InboundTyping
+  | InboundEdit
+  | InboundReaction;
 
 /** What `ChannelRuntime.receive` resolves with, after the commit. */
 export interface ReceiveResult {
@@ -111,6 +150,8 @@ export interface OutboundChannelMessage {
     readonly buttons?: readonly (readonly { readonly text: string; readonly url?: string }[])[];
   };
   readonly sentAt: Date;
+  /** The message the manager quoted, when the bridge knows it: our id, and the messenger's id when it has one. */
+  readonly replyTo?: { readonly messageId: string; readonly channelMessageId?: string };
 }
 
 /** A manager is typing. */
@@ -127,6 +168,8 @@ export interface OutboundReaction {
   readonly recipient: ChannelRecipient;
   /** Our id of the message reacted to. */
   readonly messageId: string;
+  /** The messenger's id of that message (a customer message's `eventId`, or what `send` answered), when known. */
+  readonly channelMessageId?: string;
   readonly type: 'react' | 'unreact';
   readonly emoji?: string;
   readonly senderId: string;

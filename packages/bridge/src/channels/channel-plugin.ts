@@ -116,6 +116,11 @@ export interface ChannelRuntime<Settings = Readonly<Record<string, unknown>>> ex
   readonly store: Store;
   /** The database URL the store was opened with (e.g. for a PostgreSQL LISTEN connection of the channel's own). */
   readonly databaseUrl: string;
+  /**
+   * `CHANNEL_BODY_LIMIT_BYTES`: the largest request body a channel's inbound routes should read (webchat uploads
+   * have their instance's own limit). Undefined where a runtime is built by hand (tests): use the channel default.
+   */
+  readonly bodyLimitBytes?: number | undefined;
   /** Registers a release (close a listener, a pool) run once when the bridge stops, after every adapter stopped. */
   onClose(release: () => Promise<void> | void): void;
 }

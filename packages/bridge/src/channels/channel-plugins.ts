@@ -1,5 +1,6 @@
 import type { AnyChannelPlugin } from './channel-plugin.js';
 import { httpChannelPlugin } from './http/http-plugin.js';
+import { telegramChannelPlugin } from './telegram/telegram-plugin.js';
 import { webchatChannelPlugin } from './webchat/webchat-plugin.js';
 
 /**
@@ -10,6 +11,7 @@ import { webchatChannelPlugin } from './webchat/webchat-plugin.js';
 export const channelPlugins = {
   http: httpChannelPlugin,
   webchat: webchatChannelPlugin,
+  telegram: telegramChannelPlugin,
 } as const satisfies Readonly<Record<string, AnyChannelPlugin>>;
 
 /** A kind of {@link channelPlugins}. */

@@ -53,6 +53,8 @@ export interface ChannelRegistryOptions {
   readonly fetch: ChannelFetch;
   readonly publicUrl: string | undefined;
   readonly bridgeUrl: string;
+  /** `CHANNEL_BODY_LIMIT_BYTES`, handed to every runtime. */
+  readonly bodyLimitBytes?: number | undefined;
 }
 
 /**

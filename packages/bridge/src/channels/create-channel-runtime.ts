@@ -15,6 +15,8 @@ export interface CreateChannelRuntimeInput {
   readonly fetch: ChannelFetch;
   readonly publicUrl: string | undefined;
   readonly bridgeUrl: string;
+  /** `CHANNEL_BODY_LIMIT_BYTES`, see {@link ChannelRuntime.bodyLimitBytes}. */
+  readonly bodyLimitBytes?: number | undefined;
   /** The inbound transaction (the service passes the pipelines' `receiveFromChannel`). */
   readonly receive: ChannelRuntime['receive'];
 }
@@ -44,6 +46,7 @@ export function createChannelRuntime(input: CreateChannelRuntimeInput): OwnedCha
     fetch: input.fetch,
     publicUrl: input.publicUrl,
     bridgeUrl: input.bridgeUrl,
+    bodyLimitBytes: input.bodyLimitBytes,
     store: input.store,
     databaseUrl: input.databaseUrl,
     receive: input.receive,

@@ -4,11 +4,12 @@ import { disconnectAccount } from '../accounts/disconnect-account.js';
 import type { InstanceListenersFactory } from '../channels/manage-instances.js';
 import { type BridgeConfig, loadConfig } from '../config/index.js';
 import { createLogger, type Logger } from '../log.js';
+import { discardJob } from '../pipelines/discard-job.js';
 import { createBridge } from '../service/create-bridge.js';
 import { migrate } from '../store/migrate.js';
 import { openStore } from '../store/open-store.js';
 import type { Store } from '../store/store.js';
-import type { CliIo } from './cli-io.js';
+import { type CliIo, EXIT } from './cli-io.js';
 
 /** Options every command gets: where output goes and the `--config` file. */
 export interface CommandOptions {
@@ -121,4 +122,27 @@ export async function runDisconnect(options: CommandOptions & { readonly account
     disconnectAccount({ store, amojo: amojoFor(config, log), config, log }, { accountId: options.accountId }),
   );
   options.io.stdout(`disconnected account ${account.amojoAccountId} (scope_id ${account.scopeId})\n`);
+}
+
+/**
+ * `amojo-bridge jobs discard <id> [--reason]`: gives up on a dead job (see `discardJob`); a running bridge picks up
+ * the conversation's next job at its next poll. Exit 1 when the job is unknown or not dead.
+ */
+export async function runDiscardJob(
+  options: CommandOptions & { readonly id: number; readonly reason?: string | undefined },
+): Promise<number> {
+  const { config, log } = setUp(options, 'stderr');
+  const result = await withStore(config, log, (store) =>
+    discardJob(store, { id: options.id, reason: options.reason, now: Date.now() }),
+  );
+  if (result.outcome === 'not_found') {
+    options.io.stderr(`amojo-bridge: no job ${options.id}\n`);
+    return EXIT.failed;
+  }
+  if (result.outcome === 'not_dead') {
+    options.io.stderr(`amojo-bridge: job ${options.id} is ${result.state}; only dead jobs can be discarded\n`);
+    return EXIT.failed;
+  }
+  options.io.stdout(`job ${options.id} discarded (${result.job.kind})\n`);
+  return EXIT.ok;
 }

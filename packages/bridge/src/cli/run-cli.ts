@@ -14,7 +14,7 @@ import {
   runUpdateChannel,
 } from './channel-commands.js';
 import { type CliIo, EXIT } from './cli-io.js';
-import { runConnect, runDisconnect, runMigrate, runStart } from './commands.js';
+import { runConnect, runDiscardJob, runDisconnect, runMigrate, runStart } from './commands.js';
 import { packageVersion } from './package-version.js';
 import { runWidgetBuild } from './widget-build.js';
 
@@ -272,6 +272,26 @@ function buildProgram(io: CliIo, cliOptions: RunCliOptions): Command {
     .option('--code <code>', 'widget code (default AMOCRM_WIDGET_CODE or amojo_bridge)')
     .action((options: { out: string; bridgeUrl?: string; code?: string }) => {
       const code = runWidgetBuild({ io, out: options.out, bridgeUrl: options.bridgeUrl, code: options.code });
+      if (code !== EXIT.ok) throw new CliExit(code);
+    });
+
+  const jobs = configure(program.command('jobs')).description('manage the job queue');
+  jobs.helpCommand(true);
+  configure(jobs.command('discard'))
+    .description('give up on a dead job: its conversation moves on; a manager message shows as failed in amoCRM')
+    .argument('<id>', 'the job id (GET /admin/api/jobs?state=dead)')
+    .option('--reason <text>', 'shown to the manager in amoCRM with the failure (up to 200 characters)')
+    .option(...configOption)
+    .action(async (id: string, options: { reason?: string; config?: string }) => {
+      if (!/^[1-9]\d{0,15}$/.test(id)) {
+        io.stderr('<id>: expected a positive integer job id\n');
+        throw new CliExit(EXIT.usage);
+      }
+      if (options.reason !== undefined && (options.reason.trim() === '' || options.reason.length > 200)) {
+        io.stderr('--reason: expected 1 to 200 characters\n');
+        throw new CliExit(EXIT.usage);
+      }
+      const code = await runDiscardJob({ file: options.config, io, id: Number(id), reason: options.reason });
       if (code !== EXIT.ok) throw new CliExit(code);
     });
 

@@ -28,6 +28,25 @@ export interface HttpConfig {
   readonly publicUrl: string | undefined;
 }
 
+/**
+ * What one client may cost: how long a request, an idle connection and a kept-alive connection may last, and the
+ * largest body of each route family (webchat uploads have their instance's `uploads.maxBytes`).
+ */
+export interface LimitsConfig {
+  /** `HTTP_REQUEST_TIMEOUT_MS`: longest time to receive a whole request (headers and body), default 120000. */
+  readonly requestTimeoutMs: number;
+  /** `HTTP_CONNECTION_TIMEOUT_MS`: a connection silent this long is closed (stalled uploads), default 30000. */
+  readonly connectionTimeoutMs: number;
+  /** `HTTP_KEEP_ALIVE_TIMEOUT_MS`: an idle kept-alive connection is closed after this, default 5000. */
+  readonly keepAliveTimeoutMs: number;
+  /** `HOOK_BODY_LIMIT_BYTES`: largest amojo hook body, default 1 MiB (hooks are a few KB). */
+  readonly hookBodyLimitBytes: number;
+  /** `CHANNEL_BODY_LIMIT_BYTES`: largest http channel customer event, default 256 KiB (media travel as URLs). */
+  readonly channelBodyLimitBytes: number;
+  /** `ADMIN_BODY_LIMIT_BYTES`: largest admin API body, default 64 KiB. */
+  readonly adminBodyLimitBytes: number;
+}
+
 /** Job queue tuning. */
 export interface QueueConfig {
   /** `QUEUE_CONCURRENCY`: jobs (lanes) run in parallel by one process, default 8. */
@@ -88,6 +107,8 @@ export interface BridgeConfig {
   readonly encryptionKey: Uint8Array;
   /** Whether `encryptionKey` came from `ENCRYPTION_KEY` or was derived from the channel secret. */
   readonly encryptionKeySource: 'env' | 'derived';
+  /** Timeouts and body limits of the HTTP server. */
+  readonly limits: LimitsConfig;
   /** Job queue. */
   readonly queue: QueueConfig;
   /** Retention and the maintenance task. */

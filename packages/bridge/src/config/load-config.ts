@@ -87,6 +87,14 @@ export function loadConfig(options: LoadConfigOptions): BridgeConfig {
     logLevel: values.logLevel as LogLevel,
     encryptionKey: explicitKey ?? deriveEncryptionKey(channelSecret),
     encryptionKeySource: explicitKey ? 'env' : 'derived',
+    limits: {
+      requestTimeoutMs: values.httpRequestTimeoutMs as number,
+      connectionTimeoutMs: values.httpConnectionTimeoutMs as number,
+      keepAliveTimeoutMs: values.httpKeepAliveTimeoutMs as number,
+      hookBodyLimitBytes: values.hookBodyLimitBytes as number,
+      channelBodyLimitBytes: values.channelBodyLimitBytes as number,
+      adminBodyLimitBytes: values.adminBodyLimitBytes as number,
+    },
     queue: {
       concurrency: values.queueConcurrency as number,
       pollIntervalMs: values.queuePollIntervalMs as number,

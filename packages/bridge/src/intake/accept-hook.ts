@@ -18,7 +18,7 @@ export interface AcceptHookInput {
   readonly now: number;
 }
 
-/** What became of one verified hook; `unknown_scope` stores nothing. */
+/** What became of one verified hook; `unknown_scope` and `account_mismatch` store nothing. */
 export type AcceptHookResult =
   | {
       readonly outcome: 'accepted' | 'duplicate' | 'rejected';
@@ -26,7 +26,8 @@ export type AcceptHookResult =
       readonly kind: string;
       readonly reason?: string;
     }
-  | { readonly outcome: 'unknown_scope'; readonly reason: string };
+  | { readonly outcome: 'unknown_scope'; readonly reason: string }
+  | { readonly outcome: 'account_mismatch'; readonly reason: string };
 
 /**
  * The intake transaction: stores the raw hook (deduplicated) and, when it is new, its job, in the caller's
@@ -41,6 +42,14 @@ export async function acceptHook(trx: Executor, input: AcceptHookInput): Promise
     return { outcome: 'unknown_scope', reason: `scope ${input.scopeId} ${why}` };
   }
   const { classified } = input;
+  // One channel secret signs the hooks of every scope, so a signature alone does not say which scope a body is for:
+  // its account_id must be the scope's account (else a body for A posted to B's URL would be B's message).
+  if (classified.ok && 'accountId' in classified.hook && classified.hook.accountId !== account.amojoAccountId) {
+    return {
+      outcome: 'account_mismatch',
+      reason: `the hook's account_id is not the account of scope ${input.scopeId}`,
+    };
+  }
   const base = { scopeId: input.scopeId, rawBody: input.rawBody, signatureOk: true, receivedAt: input.now };
   if (!classified.ok) {
     const stored = await insertHookRecord(trx, {

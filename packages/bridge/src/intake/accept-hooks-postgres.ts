@@ -1,6 +1,7 @@
 import { insertJobsCte, LANE_LOCK_NAMESPACE } from '../queue/sql/enqueue-job.js';
 import { afterCommit } from '../store/job-signal.js';
 import { toJson } from '../store/json.js';
+import { scopedDedupKey } from '../store/ops/insert-hook-record.js';
 import { runStatement, statement } from '../store/statement.js';
 import type { Executor } from '../store/store.js';
 import { type AcceptHookInput, type AcceptHookResult, dedupKeyOf, jobFor } from './accept-hook.js';
@@ -14,7 +15,7 @@ const PREPARE = statement(`
     (select count(*) from (
       select pg_advisory_xact_lock(?, hashtext(l)) from (select distinct l from unnest(?::text[]) l order by l) s
     ) locked) as locked,
-    (select coalesce(json_agg(json_build_array(scope_id, state)), '[]'::json)
+    (select coalesce(json_agg(json_build_array(scope_id, state, amojo_account_id)), '[]'::json)
        from accounts where scope_id = any(?::text[])) as accounts,
     (select array_agg(nextval(pg_get_serial_sequence('hooks', 'id')) order by n)
        from generate_series(1, ?::int) n) as ids
@@ -95,7 +96,7 @@ export async function acceptHooksPostgres(
     return job;
   });
   const scopes = [...new Set(inputs.map((i) => i.scopeId))];
-  const prepared = await runStatement<{ accounts: [string, string][]; ids: (number | string)[] }>(
+  const prepared = await runStatement<{ accounts: [string, string, string][]; ids: (number | string)[] }>(
     trx,
     PREPARE,
     [LANE_LOCK_NAMESPACE, lanes, scopes, inputs.length],
@@ -103,19 +104,27 @@ export async function acceptHooksPostgres(
   );
   const row = prepared.rows[0];
   if (!row) throw new Error('intake: the group preparation returned no row');
-  const accounts = new Map(row.accounts.map(([scope, state]) => [scope, state]));
+  const accounts = new Map(row.accounts.map(([scope, state, amojoAccountId]) => [scope, { state, amojoAccountId }]));
   const ids = row.ids.map(Number);
   const results: (AcceptHookResult | undefined)[] = [];
   const planned: Planned[] = [];
   inputs.forEach((input, index) => {
-    const state = accounts.get(input.scopeId);
-    if (state !== 'connected') {
-      const why = state ? 'is disconnected' : 'is not connected to this bridge';
+    const account = accounts.get(input.scopeId);
+    if (account?.state !== 'connected') {
+      const why = account ? 'is disconnected' : 'is not connected to this bridge';
       results[index] = { outcome: 'unknown_scope', reason: `scope ${input.scopeId} ${why}` };
       return;
     }
     const hookId = ids[index] as number;
     const c = input.classified;
+    // As acceptHook: a hook whose account_id is not the scope's account is refused and stores nothing.
+    if (c.ok && 'accountId' in c.hook && c.hook.accountId !== account.amojoAccountId) {
+      results[index] = {
+        outcome: 'account_mismatch',
+        reason: `the hook's account_id is not the account of scope ${input.scopeId}`,
+      };
+      return;
+    }
     if (!c.ok) {
       planned.push({ index, hookId, kind: c.kind, dedupKey: null, outcome: 'rejected', reason: c.reason });
       return;
@@ -125,7 +134,7 @@ export async function acceptHooksPostgres(
       index,
       hookId,
       kind: c.hook.kind,
-      dedupKey: dedupKeyOf(c.hook, input.rawBody),
+      dedupKey: scopedDedupKey(input.scopeId, dedupKeyOf(c.hook, input.rawBody)),
       outcome: 'accepted',
       reason: null,
       ...(job

@@ -1,5 +1,6 @@
 import { verifyHook } from '@amojo-bridge/sdk';
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
+import { findNulByte, nulByteRefusal } from '../find-nul-byte.js';
 import type { RelayDeps } from '../pipelines/deps.js';
 import { classifyHook } from './classify-hook.js';
 import { createHookIntakeGroup, type HookIntakeGroup } from './hook-intake-group.js';
@@ -77,7 +78,18 @@ async function handleHook(
   }
   const text = raw.toString('utf8');
   const classified = classifyHook(text);
+  const nulAt = findNulByte(raw, classified.ok ? classified.hook.body : undefined);
+  if (nulAt) {
+    deps.metrics.intakeTotal.inc({ outcome: 'nul_byte' });
+    log.warn({ scopeId, outcome: 'nul_byte', path: nulAt }, 'hook refused: NUL character');
+    return reply.code(400).send(nulByteRefusal(nulAt));
+  }
   const result = await group.accept({ scopeId, rawBody: text, classified, now: deps.now().getTime() });
+  if (result.outcome === 'account_mismatch') {
+    deps.metrics.intakeTotal.inc({ outcome: 'account_mismatch' });
+    log.warn({ scopeId, outcome: 'account_mismatch', reason: result.reason }, 'hook refused: another account');
+    return reply.code(403).send({ error: 'account_mismatch', message: result.reason });
+  }
   if (result.outcome === 'unknown_scope') {
     deps.metrics.intakeTotal.inc({ outcome: 'unknown_scope' });
     log.warn({ scopeId, outcome: 'unknown_scope', reason: result.reason }, 'hook refused: unknown scope');

@@ -42,6 +42,7 @@ export async function deliverToAmojo(deps: RelayDeps, job: Job<DeliverToAmojoPay
     name: client.name ?? client.participantId,
     ...(Object.keys(profile).length ? { profile } : {}),
     ...(client.profile.avatar ? { avatar: client.profile.avatar } : {}),
+    ...(client.profile.profile_link ? { profileLink: client.profile.profile_link } : {}),
     // "Write first" binding (spec 3.4.7): the client's first answer in a chat amoCRM started carries amojo's ids.
     ...(bind && client.amojoParticipantId ? { refId: client.amojoParticipantId } : {}),
   };
@@ -66,6 +67,7 @@ export async function deliverToAmojo(deps: RelayDeps, job: Job<DeliverToAmojoPay
     ...(conversation.sourceExternalId ? { sourceExternalId: conversation.sourceExternalId } : {}),
     sender,
     message: toMessageContent(message.payload as ChannelMessageContent),
+    ...replyToOf(message.payload),
   };
 
   let amojoMsgId: string | undefined;
@@ -148,6 +150,14 @@ async function needsWriteFirstBinding(
     .limit(1)
     .executeTakeFirst();
   return !delivered;
+}
+
+/** The quote stored with a customer message (by receiveFromChannel) as the SDK's `replyTo`. */
+function replyToOf(payload: unknown): Pick<SendMessageOptions, 'replyTo'> {
+  const replyTo = (payload as { replyTo?: { msgid?: string; amojoMsgId?: string } } | null)?.replyTo;
+  if (replyTo?.amojoMsgId) return { replyTo: { amojoMsgId: replyTo.amojoMsgId } };
+  if (replyTo?.msgid) return { replyTo: { msgid: replyTo.msgid } };
+  return {};
 }
 
 /** Our channel content in the SDK's shape; validation of required fields happened at intake. */

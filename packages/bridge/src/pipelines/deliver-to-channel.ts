@@ -4,7 +4,7 @@ import type { Job } from '../queue/index.js';
 import { enqueue } from '../queue/index.js';
 import { type Account, findAccountByScope } from '../store/accounts/index.js';
 import { updateConversation } from '../store/conversations/index.js';
-import { insertMessage, type Message, recordMessageStatus } from '../store/messages/index.js';
+import { findMessage, insertMessage, type Message, recordMessageStatus } from '../store/messages/index.js';
 import { upsertParticipant } from '../store/participants/index.js';
 import type { RelayDeps } from './deps.js';
 import { findUndeliveredEarlierMessages } from './find-undelivered-earlier-messages.js';
@@ -115,12 +115,23 @@ async function deliverManagerMessage(
       retryable: false,
     };
   } else {
+    const quoted = m.replyToAmojoMsgId
+      ? await findMessage(deps.store.db, { amojoMsgid: m.replyToAmojoMsgId })
+      : undefined;
     result = await adapter.send({
       messageId: message.msgid,
       recipient,
       sender: { id: m.senderAmojoId ?? 'amocrm', ...(m.senderName ? { name: m.senderName } : {}) },
       message: { ...m.content },
       sentAt: new Date(m.sentAtMs),
+      ...(quoted && quoted.conversationRowId === conversation.id
+        ? {
+            replyTo: {
+              messageId: quoted.msgid,
+              ...(quoted.channelMessageId ? { channelMessageId: quoted.channelMessageId } : {}),
+            },
+          }
+        : {}),
     });
   }
   deps.metrics.channelSends.inc({

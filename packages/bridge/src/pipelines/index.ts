@@ -2,6 +2,7 @@ import type { Job } from '../queue/index.js';
 import { deliverToAmojo } from './deliver-to-amojo.js';
 import { deliverToChannel, type OutboundGapCheck } from './deliver-to-channel.js';
 import type { RelayDeps } from './deps.js';
+import { editToAmojo, reactionToAmojo } from './edit-or-reaction-to-amojo.js';
 import { JOB_KINDS, type RelayJobKind } from './job-kinds.js';
 import type { ManagerMessage } from './manager-message.js';
 import { receiveFromChannel } from './receive-from-channel.js';
@@ -33,6 +34,8 @@ export function createPipelineHandlers(
     [JOB_KINDS.reconcile]: typed(reconcile),
     [JOB_KINDS.typingToChannel]: typed(typingToChannel),
     [JOB_KINDS.reactionToChannel]: typed(reactionToChannel),
+    [JOB_KINDS.editToAmojo]: typed(editToAmojo),
+    [JOB_KINDS.reactionToAmojo]: typed(reactionToAmojo),
   };
 }
 
@@ -50,6 +53,12 @@ export {
 } from './job-kinds.js';
 export { clientParticipantId, loadChannelInstance, senderIdOf } from './load-channel-instance.js';
 export { type ManagerMessage, managerMessageFromHistory, managerMessageFromHook } from './manager-message.js';
+export {
+  type EditToAmojoPayload,
+  findChannelMessage,
+  type ReactionToAmojoPayload,
+  receiveEditOrReaction,
+} from './receive-edit-or-reaction.js';
 export { type ReceiveOptions, receiveFromChannel } from './receive-from-channel.js';
 export { type ReconcilePayload, reconcile } from './reconcile.js';
 export {

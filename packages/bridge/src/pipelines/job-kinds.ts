@@ -9,6 +9,8 @@ export const JOB_KINDS = {
   reconcile: 'reconcile',
   typingToChannel: 'typing-to-channel',
   reactionToChannel: 'reaction-to-channel',
+  editToAmojo: 'edit-to-amojo',
+  reactionToAmojo: 'reaction-to-amojo',
 } as const;
 
 /** One of {@link JOB_KINDS}. */

@@ -38,6 +38,8 @@ export interface ManagerMessage {
     readonly contact?: { readonly name: string; readonly phone: string };
     readonly buttons?: readonly (readonly { readonly text: string; readonly url?: string }[])[];
   };
+  /** amojo id of the message the manager quoted (`reply_to`), when there is one. */
+  readonly replyToAmojoMsgId?: string;
   /** Where it came from: a hook (its row id) or reconciliation. */
   readonly origin: { readonly via: 'hook'; readonly hookId: number } | { readonly via: 'reconcile' };
 }
@@ -72,6 +74,7 @@ export function managerMessageFromHook(
       mediaGroupId: nonEmpty(c.media_group_id),
       buttons: c.markup?.buttons?.length ? c.markup.buttons : undefined,
     }),
+    replyToAmojoMsgId: nonEmpty(c.reply_to?.message?.id),
     origin: { via: 'hook', hookId },
   });
 }

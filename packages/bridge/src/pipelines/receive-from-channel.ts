@@ -16,6 +16,7 @@ import { listSources } from '../store/sources/index.js';
 import type { RelayDeps } from './deps.js';
 import { inboundLane, JOB_KINDS, statusLane } from './job-kinds.js';
 import { clientParticipantId, loadChannelInstance } from './load-channel-instance.js';
+import { findChannelMessage, receiveEditOrReaction } from './receive-edit-or-reaction.js';
 import { RelayInputError } from './relay-errors.js';
 
 /**
@@ -35,6 +36,9 @@ export function receiveFromChannel(
       return receiveReadReceipt(deps, event);
     case 'typing':
       return receiveTyping(deps, event);
+    case 'edit':
+    case 'reaction':
+      return receiveEditOrReaction(deps, event);
   }
 }
 
@@ -91,9 +95,19 @@ async function receiveMessage(
         ...(event.sender.phone ? { phone: event.sender.phone } : {}),
         ...(event.sender.email ? { email: event.sender.email } : {}),
         ...(event.sender.avatar ? { avatar: event.sender.avatar } : {}),
+        ...(event.sender.profileLink ? { profile_link: event.sender.profileLink } : {}),
       },
       now,
     });
+    // A quote of a message the bridge relayed is kept by its amojo-facing ids; an unknown one is left out.
+    const quoted = event.replyToEventId
+      ? await findChannelMessage(trx, conversation.id, event.replyToEventId)
+      : undefined;
+    const replyTo = quoted
+      ? quoted.direction === 'out' && quoted.amojoMsgid
+        ? { amojoMsgId: quoted.amojoMsgid }
+        : { msgid: quoted.msgid }
+      : undefined;
     // The msgid is chosen here, once, and stored with the job: every attempt to amojo sends this same id.
     const inserted = await insertMessage(trx, {
       conversationRowId: conversation.id,
@@ -102,7 +116,7 @@ async function receiveMessage(
       channelMessageId: event.eventId,
       senderParticipantId: participant.id,
       type: event.message.type,
-      payload: event.message,
+      payload: replyTo ? { ...event.message, replyTo } : event.message,
       sentAt: event.sentAt.getTime(),
       now,
     });

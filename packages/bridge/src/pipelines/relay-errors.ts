@@ -1,4 +1,4 @@
-import { AmojoApiError, AmojoError } from '@amojo-bridge/sdk';
+import { AmojoApiError, AmojoError, AmojoInputError } from '@amojo-bridge/sdk';
 import { BridgeError } from '../errors.js';
 
 /**
@@ -39,9 +39,9 @@ export class RelayInputError extends BridgeError {
 }
 
 /**
- * Maps an amojo failure onto the queue's two outcomes: a 4xx other than 429 is permanent (the same request will be
- * refused again: fix the data or the channel and replay the dead job); 429, 5xx, timeouts and network errors are
- * retried after backoff, honouring the server's Retry-After.
+ * Maps an amojo failure onto the queue's two outcomes: a 4xx other than 429 and the SDK's own input refusals
+ * (`AmojoInputError`) are permanent (the same request will be refused again: fix the data or the channel and replay
+ * the dead job); 429, 5xx, timeouts and network errors are retried after backoff, honouring the server's Retry-After.
  */
 export function jobErrorFromAmojo(error: unknown, what: string): PermanentJobError | RetryableJobError {
   if (error instanceof AmojoApiError) {
@@ -51,6 +51,11 @@ export function jobErrorFromAmojo(error: unknown, what: string): PermanentJobErr
       return new PermanentJobError(message, { cause: error });
     }
     return new RetryableJobError(message, { cause: error, retryAfterMs: error.retryAfterMs });
+  }
+  // The SDK refused the input before sending it: the same input is refused on every attempt.
+  if (error instanceof AmojoInputError) {
+    const where = error.path ? ` (at ${error.path})` : '';
+    return new PermanentJobError(`${what}: ${error.message}${where}`, { cause: error });
   }
   if (error instanceof AmojoError) return new RetryableJobError(`${what}: ${error.message}`, { cause: error });
   if (error instanceof PermanentJobError || error instanceof RetryableJobError) return error;

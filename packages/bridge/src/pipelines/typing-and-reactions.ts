@@ -90,6 +90,7 @@ export async function reactionToChannel(deps: RelayDeps, job: Job<ReactionToChan
     eventId: `reaction-${p.hookId}`,
     recipient: route.recipient,
     messageId: target.msgid,
+    ...(target.channelMessageId ? { channelMessageId: target.channelMessageId } : {}),
     type: p.type,
     ...(p.emoji ? { emoji: p.emoji } : {}),
     senderId: p.amojoUserId,

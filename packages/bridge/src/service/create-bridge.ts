@@ -135,17 +135,23 @@ export async function createBridge(options: CreateBridgeOptions): Promise<Bridge
     fetch: options.fetch ?? ((input, init) => fetch(input, init)),
     publicUrl: config.http.publicUrl,
     bridgeUrl: bridgeUrlOf(config.http),
+    bodyLimitBytes: config.limits.channelBodyLimitBytes,
   });
   const batcher = createCommitBatcher(store, { maxBatch: 64, maxWaitMs: 2 });
   const deps: RelayDeps = { config, store, amojo, channels, metrics, log, batcher, now };
 
   const httpLog: FastifyBaseLogger = log.child({ component: 'http' });
   // Per-request lines would be one or two per hook; components log typed events (hook accepted, job failed) instead.
+  // Without timeouts a client that stalls mid-body holds its connection (and what was read of the body) forever.
   const app: FastifyInstance = Fastify({
     loggerInstance: httpLog,
     logController: new LogController({ disableRequestLogging: true }),
+    requestTimeout: config.limits.requestTimeoutMs,
+    connectionTimeout: config.limits.connectionTimeoutMs,
+    keepAliveTimeout: config.limits.keepAliveTimeoutMs,
+    bodyLimit: config.limits.adminBodyLimitBytes,
   });
-  await registerHookIntake(app, deps);
+  await registerHookIntake(app, deps, { bodyLimit: config.limits.hookBodyLimitBytes });
   await channels.registerRoutes(app);
   const amocrmDeps: AmocrmDeps | undefined = config.amocrm ? { ...deps, fetch: options.fetch } : undefined;
   if (amocrmDeps) await registerAmocrmRoutes(app, amocrmDeps);
@@ -192,6 +198,20 @@ export async function createBridge(options: CreateBridgeOptions): Promise<Bridge
         name: 'database',
         check: async () => {
           await sql`select 1`.execute(store.db);
+          return true;
+        },
+      },
+      {
+        // Reads can succeed while writes fail (disk full, a read-only file or replica): overwrite one row, so the
+        // load balancer stops sending hooks that could not be stored.
+        name: 'database_write',
+        check: async () => {
+          const writtenAt = now().getTime();
+          await store.db
+            .insertInto('write_probes')
+            .values({ probe_id: 'readyz', written_at: writtenAt })
+            .onConflict((oc) => oc.column('probe_id').doUpdateSet({ written_at: writtenAt }))
+            .execute();
           return true;
         },
       },

@@ -199,7 +199,14 @@ export interface AmocrmWidgetTokensTable {
 }
 
 /** The whole schema, as Kysely sees it. */
+/** `write_probes`: the `/readyz` write check overwrites its one row (migration 0006). */
+export interface WriteProbesTable {
+  readonly probe_id: string;
+  readonly written_at: number;
+}
+
 export interface Database {
+  readonly write_probes: WriteProbesTable;
   readonly accounts: AccountsTable;
   readonly channel_instances: ChannelInstancesTable;
   readonly sources: SourcesTable;

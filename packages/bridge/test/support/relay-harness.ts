@@ -64,6 +64,8 @@ export interface RelayHarnessOptions {
   readonly capabilities?: Readonly<Record<string, boolean>>;
   /** Start reconciliation with this interval instead of the service's default (60 s). */
   readonly reconcileIntervalMs?: number;
+  /** Extra environment for the bridge's config (an empty string unsets a variable the harness sets). */
+  readonly env?: Readonly<Record<string, string>>;
 }
 
 /** A sandbox, a bridge wired to it through a real port, an http channel instance and its customer system. */
@@ -234,6 +236,8 @@ export async function createRelayHarness(options: RelayHarnessOptions): Promise<
       QUEUE_CONCURRENCY: '8',
       QUEUE_POLL_INTERVAL_MS: '100',
       QUEUE_LEASE_MS: '30000',
+      PUBLIC_URL: bridgeBase,
+      ...options.env,
     },
   });
   const bridge = await createBridge({ config, log });

@@ -17,7 +17,7 @@ import {
   reqString,
 } from './read-fields.js';
 import { readMessageContent } from './read-message-content.js';
-import { readParticipant, upsertClient } from './upsert-client.js';
+import { type ParticipantInput, readParticipant, upsertClient } from './upsert-client.js';
 
 /** The answer to a message request (spec 3.4.8), with amojo ids in `conversation_id` / `sender_id` / `receiver_id`. */
 function answer(message: MessageRecord, chat: ChatRecord): ChatsAnswer {
@@ -101,11 +101,14 @@ function newMessage(ctx: ChatsContext, call: ScopeCall, payload: JsonObject): Ch
   const msecTimestamp = reqInt(payload, 'msec_timestamp', 'payload.msec_timestamp');
   const msgid = reqString(payload, 'msgid', 'payload.msgid');
   const silent = optBool(payload, 'silent', 'payload.silent') ?? false;
-  const sender = readParticipant(reqObject(payload, 'sender', 'payload.sender'), 'payload.sender');
+  const senderObj = reqObject(payload, 'sender', 'payload.sender');
+  // A manager or the bot may be named by `ref_id` (its amojo id) alone, as public clients running against live
+  // amoCRM do; a client always needs `id` and `name`.
+  const staff = staffAuthor(ctx, call, optString(senderObj, 'ref_id', 'payload.sender.ref_id'));
+  const sender = staff ? undefined : readParticipant(senderObj, 'payload.sender');
   const receiverObj = optObject(payload, 'receiver', 'payload.receiver');
   const content = readMessageContent(reqObject(payload, 'message', 'payload.message'), false);
   if (state.msgidTaken(call.scope.scopeId, msgid)) throw duplicate(msgid);
-  const staff = staffAuthor(ctx, call, sender.refId);
   let client: ParticipantRecord;
   if (staff) {
     if (!receiverObj) {
@@ -118,7 +121,7 @@ function newMessage(ctx: ChatsContext, call: ScopeCall, payload: JsonObject): Ch
         'payload.receiver is only for outgoing messages: set payload.sender.ref_id to a manager amojo id or the channel bot id',
       );
     }
-    client = upsertClient(state, call.scope, sender, 'payload.sender');
+    client = upsertClient(state, call.scope, sender as ParticipantInput, 'payload.sender');
   }
   const { chat, created } = resolveChat(ctx, call, payload, client);
   const quotes = readQuotes(state, call.scope.scopeId, payload, chat);

@@ -3,6 +3,7 @@ import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import type { ChannelConfig } from '../config.js';
 import { AmojoRequestError } from '../errors.js';
 import type { ChatsAnswer, ChatsContext, ScopeCall } from './chats-context.js';
+import { checkRequestForm, signatureProblem } from './check-request-form.js';
 import { connect, disconnect } from './connect.js';
 import { createChat } from './create-chat.js';
 import { deliveryStatus } from './delivery-status.js';
@@ -41,6 +42,8 @@ export async function registerChatsApi(app: FastifyInstance, options: ChatsApiOp
   }
 
   function verify(request: FastifyRequest, channel: ChannelConfig): void {
+    const form = { method: request.method, headers: request.headers, body: rawBody(request) };
+    checkRequestForm(form);
     const result = verifyRequest({
       method: request.method,
       path: request.raw.url ?? request.url,
@@ -50,17 +53,10 @@ export async function registerChatsApi(app: FastifyInstance, options: ChatsApiOp
       maxSkewSeconds: options.maxDateSkewSeconds,
       now: state.now(),
     });
-    if (!result.ok) {
-      log.warn?.(
-        { channelId: channel.id, path: request.url, reason: result.reason, detail: result.message },
-        'signature check failed',
-      );
-      throw new AmojoRequestError(
-        403,
-        'ORIGIN_INVALID_SIGNATURE',
-        'invalid signature',
-        `${result.reason}: ${result.message}`,
-      );
+    const problem = signatureProblem(form, result);
+    if (problem) {
+      log.warn?.({ channelId: channel.id, path: request.url, detail: problem }, 'signature check failed');
+      throw new AmojoRequestError(403, 'ORIGIN_INVALID_SIGNATURE', 'invalid signature', problem);
     }
   }
 

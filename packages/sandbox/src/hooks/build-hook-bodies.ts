@@ -144,8 +144,12 @@ export function reactionHookBody(
   type: 'react' | 'unreact',
   emoji?: string,
 ): HookReactionBody {
-  const sender = state.participant(m.senderId);
-  const receiver = state.participant(m.receiverId ?? chat.clientParticipantId);
+  // An incoming message has no receiver of its own: the hook names the reacting manager as its sender and the
+  // client as receiver (as amojo does), never the client twice.
+  const incoming = m.receiverId === null;
+  const manager = incoming ? state.participants.get(userId) : undefined;
+  const sender = manager ?? state.participant(m.senderId);
+  const receiver = state.participant(incoming ? chat.clientParticipantId : (m.receiverId ?? chat.clientParticipantId));
   return {
     account_id: scope.accountId,
     time: Math.floor(state.nowMs() / 1000),

@@ -4,9 +4,12 @@ export function formatRfc2822(date: Date): string {
   return date.toUTCString().replace(/GMT$/, '+0000');
 }
 
-/** Parses an RFC 2822 / RFC 7231 date header; returns `undefined` when it is not a date. */
+/**
+ * Parses an RFC 2822 / RFC 7231 date header; returns `undefined` when it is not a date. The weekday is optional in
+ * RFC 2822 (section 3.3: `[ day-of-week "," ] date time`), and some clients omit it.
+ */
 export function parseHttpDate(value: string): Date | undefined {
-  if (!/^[A-Z][a-z]{2}, \d{1,2} [A-Z][a-z]{2} \d{4} \d{2}:\d{2}:\d{2} (?:[+-]\d{4}|GMT|UTC)$/.test(value))
+  if (!/^(?:[A-Z][a-z]{2}, )?\d{1,2} [A-Z][a-z]{2} \d{4} \d{2}:\d{2}:\d{2} (?:[+-]\d{4}|GMT|UTC)$/.test(value))
     return undefined;
   const ms = Date.parse(value);
   return Number.isNaN(ms) ? undefined : new Date(ms);

@@ -43,7 +43,8 @@ export function createHttpAdapter(
       url,
       secret: instance.secret,
       eventId,
-      body,
+      // Binds the signature to its direction: the inbound route refuses a body saying "outbound".
+      body: { direction: 'outbound', ...(body as Record<string, unknown>) },
       fetch: runtime.fetch,
       timeoutMs: HTTP_CHANNEL_TIMEOUT_MS,
       now: runtime.now(),

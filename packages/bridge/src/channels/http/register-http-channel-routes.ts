@@ -1,4 +1,5 @@
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
+import { findNulByte, nulByteRefusal } from '../../find-nul-byte.js';
 import type { InboundChannelEvent } from '../channel-adapter.js';
 import { ChannelEventRefusedError, type ChannelRuntime } from '../channel-plugin.js';
 import { type HttpChannelEvent, parseHttpChannelEvent } from './http-event-schema.js';
@@ -24,11 +25,11 @@ export async function registerHttpChannelRoutes(
   runtime: ChannelRuntime<HttpSettings>,
 ): Promise<void> {
   const log = runtime.log.child({ component: 'http-channel' });
+  // CHANNEL_BODY_LIMIT_BYTES (config.limits), passed to every channel's runtime.
+  const bodyLimit = runtime.bodyLimitBytes ?? HTTP_CHANNEL_BODY_LIMIT_BYTES;
   await app.register(async (scope) => {
     scope.removeAllContentTypeParsers();
-    scope.addContentTypeParser('*', { parseAs: 'buffer', bodyLimit: HTTP_CHANNEL_BODY_LIMIT_BYTES }, (_r, body, done) =>
-      done(null, body),
-    );
+    scope.addContentTypeParser('*', { parseAs: 'buffer', bodyLimit }, (_r, body, done) => done(null, body));
     scope.setErrorHandler((error: Error & { statusCode?: number; code?: string }, request, reply) => {
       const instanceId = (request.params as { instance?: string } | undefined)?.instance;
       if (error instanceof ChannelEventRefusedError) {
@@ -36,10 +37,8 @@ export async function registerHttpChannelRoutes(
         return reply.code(error.statusCode).send({ error: 'refused', message: error.message });
       }
       if (error.statusCode === 413 || error.code === 'FST_ERR_CTP_BODY_TOO_LARGE') {
-        log.warn({ instanceId, limit: HTTP_CHANNEL_BODY_LIMIT_BYTES }, 'customer event refused: body too large');
-        return reply
-          .code(413)
-          .send({ error: 'too_large', message: `event body exceeds ${HTTP_CHANNEL_BODY_LIMIT_BYTES} bytes` });
+        log.warn({ instanceId, limit: bodyLimit }, 'customer event refused: body too large');
+        return reply.code(413).send({ error: 'too_large', message: `event body exceeds ${bodyLimit} bytes` });
       }
       if (error.statusCode && error.statusCode < 500) {
         return reply.code(error.statusCode).send({ error: 'bad_request', message: error.message });
@@ -47,7 +46,7 @@ export async function registerHttpChannelRoutes(
       log.error({ instanceId, err: error }, 'customer event could not be stored');
       return reply.code(503).send({ error: 'unavailable', message: 'the event was not stored; retry it' });
     });
-    scope.post<EventsRoute>('/channels/http/:instance/events', (request, reply) =>
+    scope.post<EventsRoute>('/channels/http/:instance/events', { bodyLimit }, (request, reply) =>
       handleEvent(runtime, log, request, reply),
     );
   });
@@ -82,6 +81,25 @@ async function handleEvent(
   } catch {
     log.warn({ instanceId: key, bytes: raw.length }, 'customer event refused: body is not JSON');
     return reply.code(400).send({ error: 'invalid_json', message: 'the body is not valid JSON' });
+  }
+  // Our own events to the customer system are signed with the same secret and say `direction: "outbound"`; one
+  // replayed here (a typing event would parse) is refused, so a signature only ever counts in its own direction.
+  if (
+    json &&
+    typeof json === 'object' &&
+    'direction' in json &&
+    (json as { direction?: unknown }).direction !== 'inbound'
+  ) {
+    log.warn({ instanceId: key }, 'customer event refused: an outbound event sent back');
+    return reply.code(401).send({
+      error: 'wrong_direction',
+      message: 'this is an event the bridge sent (direction "outbound"); post customer events only',
+    });
+  }
+  const nulAt = findNulByte(raw, json);
+  if (nulAt) {
+    log.warn({ instanceId: key, path: nulAt }, 'customer event refused: NUL character');
+    return reply.code(400).send(nulByteRefusal(nulAt));
   }
   const parsed = parseHttpChannelEvent(json);
   if (!parsed.ok) {

@@ -21,45 +21,117 @@ export function cleanFileName(raw: string | undefined): string {
   return name.length > 200 ? name.slice(name.length - 200) : name;
 }
 
+/** Who may upload: the visitor a valid token names, and the type they declared. */
+export interface AdmittedUpload {
+  readonly visitorId: string;
+  readonly mimeType: string;
+}
+
 /**
- * Stores one upload: the raw body is the file, `content-type` its type, `x-file-name` its name (percent-encoded),
- * `authorization: Bearer <visitor token>`. Type and size are checked against the instance's limits, and pictures
- * against their real bytes. Answers 201 `{ uploadId, url, fileName, size, mimeType }`; the widget then sends a
- * message naming `uploadId`.
+ * Checks an upload before a byte of its body is read (an `onRequest` hook): the visitor token
+ * (`authorization: Bearer <token>`), the visitor's upload rate and the declared type and size. Answers 401, 429,
+ * 415 or 413 itself and returns undefined then; those answers close the connection, so an unread body is dropped
+ * rather than drained.
  */
-export async function handleWebchatUpload(
+export async function admitWebchatUpload(
   ctx: WebchatServerContext,
   loaded: LoadedWebchatInstance,
   request: FastifyRequest,
   reply: FastifyReply,
-  publicBase: string,
-): Promise<FastifyReply> {
-  const { runtime } = ctx;
+): Promise<AdmittedUpload | undefined> {
+  const refuse = (status: number, body: Record<string, string>) =>
+    reply.code(status).header('connection', 'close').send(body);
   const auth = request.headers.authorization;
-  const checked = checkVisitorToken(runtime, loaded, auth?.startsWith('Bearer ') ? auth.slice(7).trim() : undefined);
+  const checked = checkVisitorToken(
+    ctx.runtime,
+    loaded,
+    auth?.startsWith('Bearer ') ? auth.slice(7).trim() : undefined,
+  );
   if (!checked.ok) {
     const expired = checked.reason === 'expired';
-    return reply.code(401).send({
+    await refuse(401, {
       error: expired ? 'token_expired' : 'token_invalid',
       message: expired ? 'the visitor token has expired' : 'a valid visitor token is required (Authorization: Bearer)',
     });
+    return undefined;
   }
   const visitorId = checked.payload.visitor;
   const limited = ctx.limiter.take(`upload:${loaded.instance.id}:${visitorId}`, {
     perMinute: loaded.settings.rateLimit.uploadsPerMinute,
   });
   if (!limited.ok) {
-    return reply
-      .code(429)
-      .header('retry-after', String(Math.ceil(limited.retryAfterMs / 1000)))
-      .send({ error: 'rate_limited', message: 'too many uploads: wait a little' });
+    reply.header('retry-after', String(Math.ceil(limited.retryAfterMs / 1000)));
+    await refuse(429, { error: 'rate_limited', message: 'too many uploads: wait a little' });
+    return undefined;
   }
   const mimeType = (request.headers['content-type'] ?? '').split(';')[0]?.trim().toLowerCase() ?? '';
   if (!mimeType || !mimeTypeAllowed(loaded.settings.uploads.mimeTypes, mimeType)) {
-    return reply
-      .code(415)
-      .send({ error: 'type_not_allowed', message: `files of type "${mimeType || 'unknown'}" are not accepted` });
+    await refuse(415, {
+      error: 'type_not_allowed',
+      message: `files of type "${mimeType || 'unknown'}" are not accepted`,
+    });
+    return undefined;
   }
+  const declared = Number(request.headers['content-length'] ?? 0);
+  if (declared > loaded.settings.uploads.maxBytes) {
+    await tooLarge(reply, loaded.settings.uploads.maxBytes);
+    return undefined;
+  }
+  return { visitorId, mimeType };
+}
+
+/**
+ * Reads an upload body, counting bytes as they arrive (chunked bodies have no declared length): past `maxBytes`
+ * it stops reading and fails with a 413, so no more than the instance's limit is ever held in memory.
+ */
+export function readLimitedBody(stream: NodeJS.ReadableStream, maxBytes: number): Promise<Buffer> {
+  return new Promise((resolve, reject) => {
+    const chunks: Buffer[] = [];
+    let size = 0;
+    const onData = (chunk: Buffer) => {
+      size += chunk.length;
+      if (size > maxBytes) {
+        cleanup();
+        stream.pause();
+        reject(Object.assign(new Error(`the upload exceeds ${maxBytes} bytes`), { statusCode: 413 }));
+        return;
+      }
+      chunks.push(chunk);
+    };
+    const onEnd = () => {
+      cleanup();
+      resolve(Buffer.concat(chunks, size));
+    };
+    const onError = (error: Error) => {
+      cleanup();
+      reject(Object.assign(error, { statusCode: 400 }));
+    };
+    const cleanup = () => {
+      stream.removeListener('data', onData);
+      stream.removeListener('end', onEnd);
+      stream.removeListener('error', onError);
+    };
+    stream.on('data', onData);
+    stream.on('end', onEnd);
+    stream.on('error', onError);
+  });
+}
+
+/**
+ * Stores one upload already admitted by {@link admitWebchatUpload}: the raw body is the file, `x-file-name` its
+ * name (percent-encoded). Pictures are checked against their real bytes. Answers 201
+ * `{ uploadId, url, fileName, size, mimeType }`; the widget then sends a message naming `uploadId`.
+ */
+export async function handleWebchatUpload(
+  ctx: WebchatServerContext,
+  loaded: LoadedWebchatInstance,
+  admitted: AdmittedUpload,
+  request: FastifyRequest,
+  reply: FastifyReply,
+  publicBase: string,
+): Promise<FastifyReply> {
+  const { runtime } = ctx;
+  const { visitorId, mimeType } = admitted;
   const body = Buffer.isBuffer(request.body) ? request.body : Buffer.alloc(0);
   if (body.length === 0) return reply.code(400).send({ error: 'empty', message: 'the file is empty' });
   if (body.length > loaded.settings.uploads.maxBytes) return tooLarge(reply, loaded.settings.uploads.maxBytes);
@@ -94,5 +166,6 @@ export async function handleWebchatUpload(
 export function tooLarge(reply: FastifyReply, maxBytes: number): FastifyReply {
   return reply
     .code(413)
+    .header('connection', 'close')
     .send({ error: 'too_large', message: `files up to ${Math.floor(maxBytes / 1024)} KB are accepted` });
 }

@@ -3,7 +3,13 @@ import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { originAllowed, originOf } from './check-origin.js';
 import { renderWebchatDemoPage } from './demo-page.js';
 import { handleWebchatSocket, WEBCHAT_MAX_FRAME_BYTES } from './handle-socket.js';
-import { handleWebchatUpload, tooLarge } from './handle-upload.js';
+import {
+  type AdmittedUpload,
+  admitWebchatUpload,
+  handleWebchatUpload,
+  readLimitedBody,
+  tooLarge,
+} from './handle-upload.js';
 import { createRateLimiter, type RateLimiter } from './rate-limiter.js';
 import { isInlinePicture } from './sniff-mime.js';
 import { readWebchatBundle, webchatAssetsDir } from './webchat-assets.js';
@@ -38,6 +44,10 @@ interface InstanceParams {
  * - `GET /webchat/:instance/socket`: the visitor WebSocket (Origin checked on the upgrade);
  * - `POST /webchat/:instance/uploads` (+ CORS preflight): file uploads (Origin and token checked);
  * - `GET /webchat/files/:key/:name`: uploaded files by their unguessable key.
+ *
+ * `PUBLIC_URL` is required: it is the only source of the bridge's own origin and of the file URLs sent to amoCRM
+ * (a `Host` header is whatever the client wrote). Without it every visitor route answers 503 and a warning is
+ * logged at start.
  */
 export async function registerWebchatRoutes(
   app: FastifyInstance,
@@ -47,24 +57,43 @@ export async function registerWebchatRoutes(
   const ctx: WebchatServerContext = { runtime, hub, limiter: options.limiter ?? createRateLimiter() };
   const assetsDir = options.assetsDir ?? webchatAssetsDir();
   const log = runtime.log.child({ component: 'webchat' });
-  const publicBase = (request: FastifyRequest): string => runtime.publicUrl ?? `${request.protocol}://${request.host}`;
+  const publicUrl = runtime.publicUrl;
+  if (!publicUrl) {
+    log.warn(
+      { event: 'webchat_public_url_missing' },
+      'PUBLIC_URL is not set: webchat is off (its origin and file URLs are never taken from the Host header)',
+    );
+  }
+  const ownOrigins = [originOf(publicUrl)].filter((o): o is string => Boolean(o));
+  const publicBase = (): string => publicUrl ?? '';
   const allowed = (request: FastifyRequest, loaded: LoadedWebchatInstance): string | undefined => {
     const origin = request.headers.origin;
-    const ownOrigins = [originOf(runtime.publicUrl), `${request.protocol}://${request.host}`].filter((o): o is string =>
-      Boolean(o),
-    );
     return originAllowed({ origin, allowedOrigins: loaded.settings.allowedOrigins, ownOrigins }) ? origin : undefined;
   };
-  const loadedOf = new WeakMap<FastifyRequest, { loaded: LoadedWebchatInstance; origin: string }>();
+  const loadedOf = new WeakMap<
+    FastifyRequest,
+    { loaded: LoadedWebchatInstance; origin: string; upload?: AdmittedUpload }
+  >();
+  const noPublicUrl = (reply: FastifyReply) =>
+    reply
+      .code(503)
+      .send({ error: 'public_url_required', message: 'webchat needs PUBLIC_URL set on the bridge (see its README)' });
 
   /** Loads the instance and checks the Origin; answers 404/403 itself and returns undefined then. */
   const admit = async (
     request: FastifyRequest<InstanceParams>,
     reply: FastifyReply,
   ): Promise<{ loaded: LoadedWebchatInstance; origin: string } | undefined> => {
+    if (!publicUrl) {
+      await noPublicUrl(reply);
+      return undefined;
+    }
     const loaded = await loadWebchatInstance(runtime, request.params.instance);
     if (!loaded) {
-      await reply.code(404).send({ error: 'unknown_instance', message: 'no such webchat' });
+      await reply
+        .code(404)
+        .header('connection', 'close')
+        .send({ error: 'unknown_instance', message: 'no such webchat' });
       return undefined;
     }
     const origin = allowed(request, loaded);
@@ -72,6 +101,7 @@ export async function registerWebchatRoutes(
       log.warn({ instanceId: loaded.instance.id, origin: request.headers.origin ?? null }, 'webchat origin refused');
       await reply
         .code(403)
+        .header('connection', 'close')
         .send({ error: 'origin_not_allowed', message: 'this website is not allowed to use this chat' });
       return undefined;
     }
@@ -81,11 +111,32 @@ export async function registerWebchatRoutes(
   };
 
   await app.register(async (scope) => {
-    await scope.register(websocket, { options: { maxPayload: WEBCHAT_MAX_FRAME_BYTES } });
+    await scope.register(websocket, {
+      options: { maxPayload: WEBCHAT_MAX_FRAME_BYTES },
+      // ws fails a socket whose frame is over maxPayload (close 1009): anyone can do that, so it is a warning
+      // without a stack; other socket errors (resets) are the client's too.
+      errorHandler: (error: Error & { code?: string }, socket) => {
+        if (error.code === 'WS_ERR_UNSUPPORTED_MESSAGE_LENGTH') {
+          log.warn(
+            { event: 'webchat_frame_too_large', limitBytes: WEBCHAT_MAX_FRAME_BYTES },
+            'webchat frame too large: socket closed',
+          );
+        } else {
+          log.warn({ event: 'webchat_socket_error', code: error.code, reason: error.message }, 'webchat socket error');
+        }
+        socket.terminate();
+      },
+    });
     scope.removeAllContentTypeParsers();
-    scope.addContentTypeParser('*', { parseAs: 'buffer', bodyLimit: WEBCHAT_MAX_UPLOAD_BYTES }, (_r, body, done) =>
-      done(null, body),
-    );
+    // The body streams through a counter: the instance's limit (set on the request by the upload's onRequest
+    // check) stops a chunked body too, and nothing past it is buffered.
+    scope.addContentTypeParser('*', { bodyLimit: WEBCHAT_MAX_UPLOAD_BYTES }, (request, payload, done) => {
+      const limit = loadedOf.get(request)?.loaded.settings.uploads.maxBytes ?? WEBCHAT_MAX_UPLOAD_BYTES;
+      readLimitedBody(payload, Math.min(limit, WEBCHAT_MAX_UPLOAD_BYTES)).then(
+        (body) => done(null, body),
+        (error: Error) => done(error),
+      );
+    });
     scope.setErrorHandler((error: Error & { statusCode?: number; code?: string }, request, reply) => {
       if (error.statusCode === 413 || error.code === 'FST_ERR_CTP_BODY_TOO_LARGE') {
         return tooLarge(reply, loadedOf.get(request)?.loaded.settings.uploads.maxBytes ?? WEBCHAT_MAX_UPLOAD_BYTES);
@@ -117,6 +168,7 @@ export async function registerWebchatRoutes(
     scope.get<{ Querystring: { instance?: string; lang?: string } }>('/webchat/demo', async (request, reply) => {
       let key = request.query.instance;
       if (!key) key = (await runtime.listInstances())[0]?.id;
+      if (!publicUrl) return noPublicUrl(reply);
       const loaded = key ? await loadWebchatInstance(runtime, key) : undefined;
       if (!loaded) {
         return reply
@@ -129,7 +181,7 @@ export async function registerWebchatRoutes(
       }
       return reply.type('text/html; charset=utf-8').send(
         renderWebchatDemoPage({
-          scriptUrl: `${publicBase(request)}/webchat.js`,
+          scriptUrl: `${publicBase()}/webchat.js`,
           instanceKey: loaded.instance.id,
           lang: request.query.lang === 'ru' ? 'ru' : 'en',
         }),
@@ -148,7 +200,7 @@ export async function registerWebchatRoutes(
       (socket, request) => {
         const admitted = loadedOf.get(request);
         if (!admitted) return socket.close(1008, 'not admitted');
-        handleWebchatSocket(ctx, { socket, loaded: admitted.loaded, ip: request.ip, publicBase: publicBase(request) });
+        handleWebchatSocket(ctx, { socket, loaded: admitted.loaded, ip: request.ip, publicBase: publicBase() });
       },
     );
 
@@ -174,20 +226,21 @@ export async function registerWebchatRoutes(
           const admitted = await admit(request, reply);
           if (!admitted) return reply;
           cors(reply, admitted.origin);
-          const declared = Number(request.headers['content-length'] ?? 0);
-          if (declared > admitted.loaded.settings.uploads.maxBytes) {
-            return tooLarge(reply, admitted.loaded.settings.uploads.maxBytes);
-          }
+          const upload = await admitWebchatUpload(ctx, admitted.loaded, request, reply);
+          if (!upload) return reply;
+          loadedOf.set(request, { ...admitted, upload });
         },
       },
       async (request, reply) => {
         const admitted = loadedOf.get(request);
-        if (!admitted) return reply.code(403).send({ error: 'origin_not_allowed' });
-        return handleWebchatUpload(ctx, admitted.loaded, request, reply, publicBase(request));
+        if (!admitted?.upload) return reply.code(403).send({ error: 'origin_not_allowed' });
+        return handleWebchatUpload(ctx, admitted.loaded, admitted.upload, request, reply, publicBase());
       },
     );
 
-    scope.get<{ Params: { key: string; name: string } }>('/webchat/files/:key/:name', async (request, reply) => {
+    // The name is a wildcard, not a parameter: Fastify refuses parameters over 100 characters (414), and names
+    // are accepted up to 200 characters (percent-encoded, several times that).
+    scope.get<{ Params: { key: string } }>('/webchat/files/:key/*', async (request, reply) => {
       const { key } = request.params;
       const upload = /^[A-Za-z0-9_-]{43}$/.test(key)
         ? await findWebchatUpload(runtime.store.db, { fileKey: key })

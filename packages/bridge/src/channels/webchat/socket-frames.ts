@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { findNulByte } from '../../find-nul-byte.js';
 import type { WebchatClientFrame } from './webchat-protocol.js';
 
 const token = z.string().min(1).max(1000);
@@ -41,6 +42,9 @@ export function parseClientFrame(data: string): ParseClientFrameResult {
   } catch {
     return { ok: false, message: 'the frame is not JSON' };
   }
+  // PostgreSQL refuses NUL in text, SQLite stores it: refused here so both engines answer the same.
+  const nulAt = findNulByte(undefined, json);
+  if (nulAt) return { ok: false, message: `NUL characters are not accepted (found at ${nulAt})` };
   const parsed = frameSchema.safeParse(json);
   if (parsed.success) return { ok: true, frame: parsed.data as WebchatClientFrame };
   const issue = parsed.error.issues[0];

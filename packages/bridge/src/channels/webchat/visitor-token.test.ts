@@ -52,3 +52,26 @@ describe('visitor tokens', () => {
     expect(a.equals(b)).toBe(false);
   });
 });
+
+describe('visitor tokens are canonical', () => {
+  it('refuses re-encodings of a valid token (padding, unused bits, characters outside base64url)', () => {
+    const token = signVisitorToken({ instance: 'shop', visitor: 'v_1', exp }, key);
+    const [body, signature] = token.split('.') as [string, string];
+    expect(verifyVisitorToken({ token, key, instanceKey: 'shop', now }).ok).toBe(true);
+    // 32 bytes are 43 base64url characters; the last one carries 2 unused bits a lenient decoder ignores.
+    const last = signature.at(-1) as string;
+    const alphabet = 'ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_';
+    const sibling = alphabet[alphabet.indexOf(last) ^ 1] as string;
+    const variants = [
+      `${body}.${signature}=`,
+      `${body}.${signature.slice(0, -1)}${sibling}`,
+      `${body}.${signature.slice(0, 10)}!${signature.slice(10)}`,
+      `${body}.${Buffer.from(signature, 'base64url').toString('base64')}`,
+      `${body}=.${signature}`,
+    ];
+    for (const variant of variants) {
+      expect(variant).not.toBe(token);
+      expect(verifyVisitorToken({ token: variant, key, instanceKey: 'shop', now })).toMatchObject({ ok: false });
+    }
+  });
+});

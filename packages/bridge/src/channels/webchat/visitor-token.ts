@@ -23,6 +23,9 @@ export type VerifyVisitorTokenResult =
   | { readonly ok: true; readonly payload: VisitorTokenPayload }
   | { readonly ok: false; readonly reason: VisitorTokenFailure };
 
+// HMAC-SHA256 is 32 bytes: 43 base64url characters, no padding.
+const CANONICAL_SIGNATURE = /^[A-Za-z0-9_-]{43}$/;
+
 const b64 = (value: Buffer | string): string => Buffer.from(value).toString('base64url');
 
 /**
@@ -58,13 +61,24 @@ export function verifyVisitorToken(input: {
   if (typeof token !== 'string' || token.length > 1000) return { ok: false, reason: 'malformed' };
   const [body, signature, extra] = token.split('.');
   if (!body || !signature || extra !== undefined) return { ok: false, reason: 'malformed' };
+  // One spelling per token: Node's base64url decoder ignores padding, stray characters and the unused low bits of
+  // the last character, so without this several strings would open the same session.
+  if (
+    !CANONICAL_SIGNATURE.test(signature) ||
+    !/^[A-Za-z0-9_-]+$/.test(body) ||
+    b64(Buffer.from(signature, 'base64url')) !== signature
+  ) {
+    return { ok: false, reason: 'malformed' };
+  }
   const expected = createHmac('sha256', input.key).update(body).digest();
   const given = Buffer.from(signature, 'base64url');
   if (given.length !== expected.length || !timingSafeEqual(given, expected))
     return { ok: false, reason: 'bad_signature' };
   let payload: unknown;
+  const decoded = Buffer.from(body, 'base64url');
+  if (b64(decoded) !== body) return { ok: false, reason: 'malformed' };
   try {
-    payload = JSON.parse(Buffer.from(body, 'base64url').toString('utf8'));
+    payload = JSON.parse(decoded.toString('utf8'));
   } catch {
     return { ok: false, reason: 'malformed' };
   }

@@ -5,7 +5,9 @@ import { webchatMigration } from './0002-webchat.js';
 import { hookReferencesMigration } from './0003-hook-references.js';
 import { amocrmMigration } from './0005-amocrm.js';
 import { amocrmTokensSavedAtMigration } from './0005-amocrm-tokens-saved-at.js';
+import { scopedDedupAndWriteProbeMigration } from './0006-scoped-dedup-and-write-probe.js';
 import { queueLaneHeadsMigration } from './0008-queue-lane-heads.js';
+import { channelEventsAndTelegramFilesMigration } from './0011-channel-events-and-telegram-files.js';
 
 /**
  * Every migration, by name, in order. Static (no folder reading at run time) so bundles and `dist` work alike;
@@ -17,8 +19,9 @@ export function listMigrations(dialect: StoreDialect): Readonly<Record<string, M
     '0002-webchat': webchatMigration(dialect),
     '0003-hook-references': hookReferencesMigration(),
     '0005-amocrm': amocrmMigration(),
-    // Sorts after '0005-amocrm' (a prefix sorts first) and before any 0006.
     '0005-amocrm-tokens-saved-at': amocrmTokensSavedAtMigration(),
+    '0006-scoped-dedup-and-write-probe': scopedDedupAndWriteProbeMigration(),
     '0008-queue-lane-heads': queueLaneHeadsMigration(),
+    '0011-channel-events-and-telegram-files': channelEventsAndTelegramFilesMigration(dialect),
   };
 }

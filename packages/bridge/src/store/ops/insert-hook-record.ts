@@ -7,7 +7,10 @@ export interface InsertHookRecordInput {
   readonly kind: string;
   readonly rawBody: string;
   readonly signatureOk: boolean;
-  /** amojo message id or a body hash; null for rejected hooks (they are never deduplicated). */
+  /**
+   * amojo message id or a body hash; null for rejected hooks (they are never deduplicated). Stored prefixed with the
+   * scope (`<scope_id>|<key>`): deduplication is per scope, so one scope's hooks never suppress another's.
+   */
   readonly dedupKey: string | null;
   readonly outcome: 'accepted' | 'rejected';
   readonly reason: string | null;
@@ -30,15 +33,16 @@ export async function insertHookRecord(db: Executor, input: InsertHookRecordInpu
   const dialect = dialectOf(db);
   const common = [input.scopeId, input.kind, input.rawBody, input.signatureOk ? 1 : 0];
   if (input.dedupKey !== null) {
+    const dedupKey = scopedDedupKey(input.scopeId, input.dedupKey);
     const inserted = await runStatement<{ id: number }>(
       db,
       INSERT_DEDUPLICATED,
-      [...common, input.dedupKey, input.outcome, input.reason, input.receivedAt],
+      [...common, dedupKey, input.outcome, input.reason, input.receivedAt],
       dialect,
     );
     const row = inserted.rows[0];
     if (row) return { hookId: Number(row.id) };
-    const original = (await runStatement<{ id: number }>(db, FIND_BY_DEDUP_KEY, [input.dedupKey], dialect)).rows[0];
+    const original = (await runStatement<{ id: number }>(db, FIND_BY_DEDUP_KEY, [dedupKey], dialect)).rows[0];
     if (!original) throw new Error('insertHookRecord: the dedup key is taken but no hook holds it');
     const duplicate = await runStatement<{ id: number }>(
       db,
@@ -71,3 +75,8 @@ const INSERT_DUPLICATE = statement(`
 const INSERT_PLAIN = statement(`
   insert into hooks (${COLUMNS}, dedup_key, outcome, reason, received_at) values (?, ?, ?, ?, null, ?, ?, ?) returning id
 `);
+
+/** The stored form of a dedup key: scope id, `|`, key (migration 0006 rewrote older rows the same way). */
+export function scopedDedupKey(scopeId: string, dedupKey: string): string {
+  return `${scopeId}|${dedupKey}`;
+}

@@ -1,0 +1,92 @@
+import type { InboundEdit, InboundReaction, ReceiveResult } from '../channels/channel-adapter.js';
+import { enqueue } from '../queue/index.js';
+import { findConversation } from '../store/conversations/index.js';
+import { findMessage, type Message } from '../store/messages/index.js';
+import type { Executor } from '../store/store.js';
+import { rememberChannelEvent } from './channel-events-table.js';
+import type { RelayDeps } from './deps.js';
+import { inboundLane, JOB_KINDS } from './job-kinds.js';
+import { clientParticipantId, loadChannelInstance } from './load-channel-instance.js';
+import { RelayInputError } from './relay-errors.js';
+
+/** Payload of an `edit-to-amojo` job. */
+export interface EditToAmojoPayload {
+  readonly messageRowId: number;
+  readonly text: string;
+  readonly editedAtMs: number;
+}
+
+/** Payload of a `reaction-to-amojo` job. */
+export interface ReactionToAmojoPayload {
+  readonly messageRowId: number;
+  /** Our participant id of the customer who reacted. */
+  readonly participantId: string;
+  readonly type: 'react' | 'unreact';
+  readonly emoji: string;
+}
+
+/** A message of a conversation by the messenger's id, customer's (`in`) or manager's (`out`). */
+export async function findChannelMessage(
+  db: Executor,
+  conversationRowId: number,
+  channelMessageId: string,
+  directions: readonly ('in' | 'out')[] = ['in', 'out'],
+): Promise<Message | undefined> {
+  for (const direction of directions) {
+    const found = await findMessage(db, { conversationRowId, direction, channelMessageId });
+    if (found) return found;
+  }
+  return undefined;
+}
+
+/**
+ * A customer edit or reaction: stored as a job in the conversation's inbound lane (so it reaches amoCRM after the
+ * message it changes) in one grouped commit with its event id, which makes a redelivery a duplicate. An event about
+ * a chat or message the bridge never relayed is refused with 404.
+ */
+export async function receiveEditOrReaction(
+  deps: RelayDeps,
+  event: InboundEdit | InboundReaction,
+): Promise<ReceiveResult> {
+  const instance = await loadChannelInstance(deps, { key: event.instanceId });
+  if (!instance) throw new RelayInputError(`channel instance ${event.instanceId} does not exist`, 404);
+  const conversation = await findConversation(deps.store.db, {
+    channelInstanceId: instance.rowId,
+    channelChatKey: event.chatKey,
+  });
+  if (!conversation) throw new RelayInputError(`chat ${event.chatKey} is not known to this bridge`, 404);
+  const target = await findChannelMessage(
+    deps.store.db,
+    conversation.id,
+    event.messageEventId,
+    // A customer edits only their own messages; they react to anyone's.
+    event.kind === 'edit' ? ['in'] : ['in', 'out'],
+  );
+  if (!target) throw new RelayInputError(`message ${event.messageEventId} of chat ${event.chatKey} is not known`, 404);
+  const now = deps.now().getTime();
+  return deps.batcher.submit(async (trx) => {
+    const fresh = await rememberChannelEvent(trx, {
+      instanceRowId: instance.rowId,
+      eventId: event.eventId,
+      kind: event.kind,
+      now,
+    });
+    if (!fresh) return { messageId: target.msgid, duplicate: true };
+    const payload: EditToAmojoPayload | ReactionToAmojoPayload =
+      event.kind === 'edit'
+        ? { messageRowId: target.id, text: event.text, editedAtMs: event.editedAt.getTime() }
+        : {
+            messageRowId: target.id,
+            participantId: clientParticipantId(instance.id, event.senderId),
+            type: event.type,
+            emoji: event.emoji,
+          };
+    await enqueue(trx, {
+      kind: event.kind === 'edit' ? JOB_KINDS.editToAmojo : JOB_KINDS.reactionToAmojo,
+      lane: inboundLane(conversation.id),
+      payload,
+      maxAttempts: 25,
+    });
+    return { messageId: target.msgid, duplicate: false };
+  });
+}
