@@ -35,7 +35,9 @@ describe.each(ENGINES)('hook intake groups on %s', (engine) => {
   });
   beforeEach(async () => {
     await fixture.reset();
-    await upsertAccount(store.db, { scopeId: SCOPE, amojoAccountId: 'acc', channelId: 'chan', now: T0 });
+    // The hooks' account_id must be the scope's account (else account_mismatch).
+    const amojoAccountId = (buildMessageHook() as { account_id: string }).account_id;
+    await upsertAccount(store.db, { scopeId: SCOPE, amojoAccountId, channelId: 'chan', now: T0 });
     await upsertAccount(store.db, {
       scopeId: OFF,
       amojoAccountId: 'off',
@@ -61,6 +63,7 @@ describe.each(ENGINES)('hook intake groups on %s', (engine) => {
     bodies.push(['chan_unknown', messageBody('chat-c', 'm-x', 'nobody')]);
     bodies.push([OFF, messageBody('chat-c', 'm-y', 'disconnected')]);
     bodies.push([SCOPE, JSON.stringify(buildTypingHook())]);
+    bodies.push([SCOPE, JSON.stringify({ ...JSON.parse(messageBody('chat-a', 'm-z', 'x')), account_id: 'another' })]);
     const results: AcceptHookResult[] = await Promise.all(bodies.map(([scope, body]) => accept(group, scope, body)));
     const outcomes = results.map((r) => r.outcome);
     expect(outcomes.slice(0, 40)).toEqual(Array(40).fill('accepted'));
@@ -71,12 +74,13 @@ describe.each(ENGINES)('hook intake groups on %s', (engine) => {
       'unknown_scope',
       'unknown_scope',
       'accepted',
+      'account_mismatch',
     ]);
 
     const hooks = await store.db.selectFrom('hooks').selectAll().orderBy('id').execute();
     expect(hooks).toHaveLength(1 + 40 + 3 + 1);
     const byId = new Map(hooks.map((h) => [h.id, h]));
-    const original = hooks.find((h) => h.dedup_key === 'm-0');
+    const original = hooks.find((h) => h.dedup_key === `${SCOPE}|m-0`);
     const dupOfEarlier = byId.get((results[40] as { hookId: number }).hookId);
     expect(dupOfEarlier).toMatchObject({ outcome: 'duplicate', dedup_key: null, duplicate_of: original?.id });
     const dupInBurst = byId.get((results[41] as { hookId: number }).hookId);
