@@ -10,10 +10,14 @@ import { ensureBuilt } from './ensure-built.mjs';
 
 const root = fileURLToPath(new URL('..', import.meta.url));
 const print = (text) => process.stdout.write(`${text}\n`);
-const fail = (text) => {
+const fail = (text, code = 1) => {
   process.stderr.write(`\n${text}\n`);
-  process.exit(1);
+  process.exit(code);
 };
+// Exit 2: another demo owns the data folder; nothing was started and nothing in the folder was written.
+const EXIT_DATA_IN_USE = 2;
+const inUseMessage = (error) =>
+  `The demo's data folder ${shown(dataDir)}/ is in use: ${error.message}\nStop the other \`npm start\` (or run this one with DEMO_DATA_DIR=<another folder>).`;
 
 /** The demo instance's key: the `data-instance` of its script tag, the same on every run. */
 const WEBCHAT_KEY = 'demo-shop';
@@ -51,7 +55,7 @@ function freePort() {
 
 const busy = (error) => error?.code === 'EADDRINUSE' || /EADDRINUSE/.test(String(error?.message));
 const busyMessage = (port, what, variable) =>
-  `Port ${port} (${what}) is already in use: is another \`npm start\` running? Stop it, or pick another port:\n  ${variable}=<port> npm start   (0 = any free port)`;
+  `Port ${port} (${what}) is already in use by another program. Stop it, or pick another port:\n  ${variable}=<port> npm start   (0 = any free port)`;
 
 // Kept once in the data folder: the admin API's Bearer token survives restarts, and is never printed.
 function adminToken() {
@@ -102,6 +106,7 @@ async function main() {
       log: sandboxLogger(),
     });
   } catch (error) {
+    if (error?.code === 'STATE_FILE_LOCKED') fail(inUseMessage(error), EXIT_DATA_IN_USE);
     if (busy(error)) fail(busyMessage(sandboxPort, 'the sandbox, the manager inbox', 'SANDBOX_PORT'));
     throw error;
   }
@@ -131,6 +136,7 @@ async function main() {
     bridge = await createBridge({
       config,
       log: createLogger({ level: config.logLevel }),
+      owner: 'npm start (the demo)',
       stopTimeoutMs: 5000,
       startReconcileTimeoutMs: 5000,
     });
@@ -152,6 +158,8 @@ async function main() {
   } catch (error) {
     await bridge?.stop().catch(() => undefined);
     await sandbox.close();
+    if (error?.code === 'store_locked') fail(inUseMessage(error), EXIT_DATA_IN_USE);
+    if (error?.code === 'store_file_invalid') fail(`The demo could not start: ${error.message}`);
     if (busy(error)) fail(busyMessage(bridgePort, 'the bridge, the visitor page', 'PORT'));
     if (error instanceof BridgeConfigError) fail(`The demo configuration was refused: ${error.message}`);
     throw error;
@@ -169,7 +177,7 @@ amojo-bridge demo is running.
 Open both side by side. On the shop page click the chat button, give a name, and write: the message appears in the
 inbox as a new chat with its contact and lead. Answer there (text, pictures, reactions); the visitor sees it at once.
 
-  Admin API   ${publicUrl}/admin/api/accounts   (Bearer token in ${shown(tokenFile)})
+  Admin       ${publicUrl}/admin   (dashboard and /admin/api; Bearer token in ${shown(tokenFile)})
   Data        ${shown(dataDir)}/  (bridge: amojo-bridge.sqlite, sandbox: sandbox-state.json); delete it to start over
   Logs        warnings only; LOG_LEVEL=info npm start for more
 

@@ -43,4 +43,6 @@ export { type BridgeMetrics, createMetrics, type QueueStatRow } from './metrics/
 export { type Bridge, type CreateBridgeOptions, createBridge } from './service/create-bridge.js';
 export { type MigrateResult, migrate } from './store/migrate.js';
 export { type OpenStoreOptions, openStore } from './store/open-store.js';
+export type { LockHolder } from './store/sqlite/lock-file.js';
+export { acquireOwnerLock, DataLockedError, type OwnerLock } from './store/sqlite/owner-lock.js';
 export type { Store, StoreDialect } from './store/store.js';

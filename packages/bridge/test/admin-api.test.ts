@@ -144,7 +144,8 @@ describe.each(ENGINES)('admin API on %s', (engine) => {
       });
       // Attached to the only connected account.
       expect(instance.accountId).toEqual(expect.any(Number));
-      expect(eventsUrl).toBe(`/channels/http/${instance.key}/events`);
+      // PUBLIC_URL is set in this world: the URL is absolute, ready for the customer system.
+      expect(eventsUrl).toBe(`${world.config.http.publicUrl}/channels/http/${instance.key}/events`);
 
       const list = await get('/admin/api/channel-instances');
       expect(list.statusCode).toBe(200);

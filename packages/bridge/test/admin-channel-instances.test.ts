@@ -27,7 +27,7 @@ describe.each(ENGINES)('admin API: channel kinds and instances (%s)', (engine) =
     const response = await call('GET', '/channel-kinds');
     expect(response.statusCode).toBe(200);
     const items = response.json().items as KindJson[];
-    expect(items.map((k) => k.kind)).toEqual(['http', 'webchat', 'telegram']);
+    expect(items.map((k) => k.kind)).toEqual(['http', 'webchat', 'telegram', 'whatsapp']);
     const webchat = items.find((k) => k.kind === 'webchat')!;
     expect(webchat).toMatchObject({ title: 'Website chat', secretSettings: [], instanceSecret: 'internal' });
     expect(webchat.settings).toMatchObject({

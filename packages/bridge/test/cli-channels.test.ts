@@ -30,7 +30,7 @@ describe('amojo-bridge channels: help', () => {
     const help = await run(['channels', '--help'], {});
     expect(help.code).toBe(0);
     for (const command of ['add', 'list', 'update', 'remove', 'kinds']) expect(help.stdout).toContain(command);
-    expect(help.stdout).toContain('http, webchat');
+    expect(help.stdout).toContain('http, webchat, telegram, whatsapp');
     const add = await run(['channels', 'add', '--help'], {});
     expect(add.stdout).toContain('--set <key=value>');
     expect(add.stdout).toContain('amojo-bridge channels add webchat --name site --set origins=https://shop.example');
@@ -95,7 +95,7 @@ describe.each(ENGINES)('amojo-bridge channels against a database (%s)', (engine)
   it('refuses a bad kind, an unknown setting and a bad value with exit 2, saving nothing', async () => {
     const kind = await run(['channels', 'add', 'fax', '--name', 'x'], world.env);
     expect(kind.code).toBe(2);
-    expect(kind.stderr).toMatch(/unknown channel kind "fax": expected one of http, webchat/);
+    expect(kind.stderr).toMatch(/unknown channel kind "fax": expected one of http, webchat, telegram, whatsapp/);
     const typo = await run(
       ['channels', 'add', 'webchat', '--name', 'x', '--set', 'orgins=https://a.example'],
       world.env,

@@ -92,7 +92,7 @@ describe('webchat widget in a browser (sqlite)', () => {
     const launcher = site.getByRole('button', { name: 'Open chat' });
     await launcher.waitFor();
     // The page styles every button hotpink !important; the shadow root keeps that out of the widget.
-    await expect(launcher.evaluate((el) => getComputedStyle(el).backgroundColor)).resolves.toBe('rgb(46, 125, 237)');
+    await expect(launcher.evaluate((el) => getComputedStyle(el).backgroundColor)).resolves.toBe('rgb(31, 102, 209)');
 
     // 1. The pre-chat form, keyboard only: the first field has focus, Tab moves on, Enter submits.
     await launcher.click();

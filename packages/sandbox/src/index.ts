@@ -28,5 +28,6 @@ export { FaultSettingsError, normalizeFaults } from './faults/fault-settings.js'
 export type { HookLogEntry } from './hooks/hook-log.js';
 export { type CliIo, type CliResult, runCli } from './run-cli.js';
 export { type Sandbox, startSandbox } from './start-sandbox.js';
+export { type RequestCounts, RequestLog } from './state/request-log.js';
 export type { SandboxConfigView, SandboxEvent, SandboxState } from './state/sandbox-state.js';
 export type { SandboxChatView, SandboxMessageView } from './state/views.js';

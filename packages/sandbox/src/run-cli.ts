@@ -254,7 +254,8 @@ export async function runCli(argv: readonly string[], io: CliIo): Promise<CliRes
     const hint =
       code === 'EADDRINUSE' ? ` (port ${options.port} is busy: pass --port <n>, or --port 0 for any free port)` : '';
     io.stderr.write(`amojo-sandbox: could not start: ${(error as Error).message}${hint}\n`);
-    return { exitCode: 1 };
+    // Another process owns the state file: nothing was attempted, like a usage error.
+    return { exitCode: code === 'STATE_FILE_LOCKED' ? 2 : 1 };
   }
   io.stdout.write(describe(sandbox, options));
   if (options.stateFile !== undefined) io.stdout.write(`State kept in ${options.stateFile}\n\n`);

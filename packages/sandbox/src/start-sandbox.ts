@@ -10,7 +10,9 @@ import { SandboxError } from './errors.js';
 import { registerApiFaults } from './faults/register-api-faults.js';
 import { HookSender } from './hooks/send-hook.js';
 import { registerInbox } from './inbox-assets.js';
+import { acquireLockFile } from './state/lock-file.js';
 import { createStatePersister, type StatePersister } from './state/persist-state.js';
+import { RequestLog } from './state/request-log.js';
 import { SandboxState } from './state/sandbox-state.js';
 
 /** A running sandbox. */
@@ -19,6 +21,8 @@ export interface Sandbox {
   readonly url: string;
   readonly port: number;
   readonly state: SandboxState;
+  /** Counts of the requests answered, by route and status (also `GET /_sandbox/api/requests`). */
+  readonly requests: RequestLog;
   /** Stops the server, ends event streams, aborts hooks in flight. */
   close(): Promise<void>;
 }
@@ -84,6 +88,8 @@ export async function startSandbox(options: SandboxOptions): Promise<Sandbox> {
   }
 
   const app = Fastify({ logger: false, forceCloseConnections: true });
+  const requests = new RequestLog(() => now().getTime());
+  requests.attach(app);
   const hooks = new HookSender({
     state,
     timeoutMs: options.hookTimeoutMs ?? 5000,
@@ -92,9 +98,27 @@ export async function startSandbox(options: SandboxOptions): Promise<Sandbox> {
   });
   const uploads = new UploadStore();
   let persister: StatePersister | undefined;
+  let releaseStateFile = (): void => {};
   if (options.stateFile !== undefined) {
+    // Only the owner of a state file reads and writes it: a second sandbox on the same file would save its stale
+    // copy over the first one's newer state when it stops.
+    const lock = acquireLockFile(`${options.stateFile}.lock`, 'amojo-sandbox');
+    if (lock.held) {
+      const { holder } = lock;
+      throw new SandboxError(
+        `the state file ${options.stateFile} is in use by process ${holder.pid} (${holder.command}, since ` +
+          `${holder.startedAt}): stop that process first, or give this sandbox another --state-file`,
+        { code: 'STATE_FILE_LOCKED' },
+      );
+    }
+    releaseStateFile = lock.release;
     persister = createStatePersister({ file: options.stateFile, state, crm, uploads, log });
-    await persister.load();
+    try {
+      await persister.load();
+    } catch (error) {
+      releaseStateFile();
+      throw error;
+    }
   }
   let baseUrl = '';
   const apiFaults = registerApiFaults(app, state);
@@ -106,6 +130,7 @@ export async function startSandbox(options: SandboxOptions): Promise<Sandbox> {
   await app.register(async (child) =>
     registerCrmRoutes(child, {
       crm,
+      state,
       onIntegrationDisabled: (accountAmojoId, clientId) => {
         const integration = options.integrations?.find((i) => i.clientId === clientId);
         // An integration names its channel; without one, every channel of the sandbox is that integration's.
@@ -116,7 +141,7 @@ export async function startSandbox(options: SandboxOptions): Promise<Sandbox> {
   );
   let control: { close(): void } = { close() {} };
   await app.register(async (child) => {
-    control = await registerControlApi(child, { state, hooks, uploads, baseUrl: () => baseUrl });
+    control = await registerControlApi(child, { state, hooks, uploads, requests, baseUrl: () => baseUrl });
   });
   await app.register(async (child) => registerInbox(child));
   uploads.register(app);
@@ -130,6 +155,7 @@ export async function startSandbox(options: SandboxOptions): Promise<Sandbox> {
     control.close();
     await hooks.close();
     await app.close();
+    releaseStateFile();
     throw error;
   }
   persister?.watch();
@@ -143,6 +169,7 @@ export async function startSandbox(options: SandboxOptions): Promise<Sandbox> {
     url: baseUrl,
     port,
     state,
+    requests,
     close() {
       closed ??= (async () => {
         apiFaults.close();
@@ -150,7 +177,11 @@ export async function startSandbox(options: SandboxOptions): Promise<Sandbox> {
         await hooks.close();
         await app.close();
         // After the server is closed nothing changes any more: this save is the last word.
-        await persister?.close();
+        try {
+          await persister?.close();
+        } finally {
+          releaseStateFile();
+        }
       })();
       return closed;
     },

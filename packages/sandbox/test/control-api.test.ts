@@ -157,6 +157,29 @@ describe('control API', () => {
     ).toBe(400);
   });
 
+  it('"write first" to the phone of a contact who already has a chat writes in that chat, not a second one', async () => {
+    await connectScope(sandbox.url);
+    const chatId = (await postToScope(sandbox.url, SCOPE_ID, incoming('conv-wf', 'hello'))).json.new_message
+      .conversation_id;
+    const before = sandbox.state.chats.size;
+    const written = await control(sandbox.url, 'POST', '/write-first', {
+      scopeId: SCOPE_ID,
+      phone: '+7 999 000-11-22',
+      text: 'We have news for you',
+    });
+    expect(written.status).toBe(200);
+    expect(written.json.chat.id).toBe(chatId);
+    expect(sandbox.state.chats.size).toBe(before);
+    // A phone with no chat still starts a new, unbound one (spec 3.4.7).
+    const fresh = await control(sandbox.url, 'POST', '/write-first', {
+      scopeId: SCOPE_ID,
+      phone: '+15550100',
+      text: 'Hello there',
+    });
+    expect(fresh.json.chat.id).not.toBe(chatId);
+    expect(sandbox.state.chats.size).toBe(before + 1);
+  });
+
   it('answers bad control requests with a JSON error', async () => {
     await connectScope(sandbox.url);
     const chatId = (await postToScope(sandbox.url, SCOPE_ID, incoming('conv-e', 'hi'))).json.new_message

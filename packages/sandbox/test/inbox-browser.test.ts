@@ -403,6 +403,13 @@ describe('manager inbox in a browser', () => {
     await page2.getByRole('button', { name: 'Write first' }).click();
     const dialog = page2.getByRole('dialog', { name: 'Write first' });
     await expect(dialog.getByLabel('Channel').inputValue()).resolves.toBe(scopeId);
+    // The defaults work as they are: the default source is preselected, and the phone of a contact with a chat
+    // (offered in a list) when there is one.
+    await expect(dialog.getByLabel('Source').inputValue()).resolves.toBe('website');
+    const known = await page2.evaluate(() =>
+      [...document.querySelectorAll('#write-first-phones option')].map((o) => (o as HTMLOptionElement).value),
+    );
+    if (known.length > 0) await expect(dialog.getByLabel('Phone').inputValue()).resolves.toBe(known[0]);
     await dialog.getByLabel('Phone').fill('+447700900123');
     await dialog.getByLabel('Source').selectOption({ label: 'Website (website) — default' });
     await dialog.getByLabel('Message').fill('Hello! Your order #1042 is ready.');

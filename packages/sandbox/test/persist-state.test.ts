@@ -186,4 +186,30 @@ describe('sandbox state file', () => {
     await sandbox.close();
     expect(existsSync(file)).toBe(true);
   });
+
+  it('a second sandbox on the same state file is refused naming the pid, and never writes the file', async () => {
+    const file = join(tempDir(), 'owned.json');
+    const first = await start(file, 'http://127.0.0.1:9/cb');
+    await first.close();
+    const saved = readFileSync(file, 'utf8');
+    const owner = await start(file, 'http://127.0.0.1:9/cb');
+    expect(JSON.parse(readFileSync(`${file}.lock`, 'utf8'))).toMatchObject({
+      pid: process.pid,
+      command: 'amojo-sandbox',
+    });
+    await expect(start(file, 'http://127.0.0.1:9/cb')).rejects.toThrow(
+      new RegExp(`${file} is in use by process ${process.pid} \\(amojo-sandbox`),
+    );
+    const out = { stdout: '', stderr: '' };
+    const io = {
+      stdout: { write: (t: string) => (out.stdout += t) },
+      stderr: { write: (t: string) => (out.stderr += t) },
+    };
+    const cli = await runCli(['--port', '0', '--state-file', file], io);
+    expect(cli.exitCode).toBe(2);
+    expect(out.stderr).toContain(`is in use by process ${process.pid}`);
+    expect(readFileSync(file, 'utf8')).toBe(saved);
+    await owner.close();
+    expect(existsSync(`${file}.lock`)).toBe(false);
+  });
 });

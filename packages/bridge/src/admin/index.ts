@@ -3,18 +3,23 @@ import type { FastifyError, FastifyInstance } from 'fastify';
 import type { AmocrmDeps } from '../amocrm/amocrm-deps.js';
 import { BridgeError } from '../errors.js';
 import { findNulByte } from '../find-nul-byte.js';
+import { registerImportAdminRoutes } from '../import/register-import-admin-routes.js';
 import { registerAccountRoutes } from './account-routes.js';
 import type { AdminDeps } from './admin-deps.js';
 import { registerAmocrmAdminRoutes } from './amocrm-routes.js';
 import { registerChannelInstanceRoutes } from './channel-instance-routes.js';
 import { checkAdminToken } from './check-admin-token.js';
+import { registerConversationHistoryRoutes } from './conversation-history-routes.js';
 import { registerConversationRoutes } from './conversation-routes.js';
+import { registerDashboard } from './dashboard-routes.js';
+import { type AdminHealthSource, registerHealthRoute } from './health-route.js';
 import { registerHookRoutes } from './hook-routes.js';
 import { registerJobRoutes } from './job-routes.js';
 import { AdminInputError } from './parse-input.js';
 
 export type { AdminDeps } from './admin-deps.js';
 export { checkAdminToken } from './check-admin-token.js';
+export type { AdminHealthSource } from './health-route.js';
 export { AdminInputError, parseInput } from './parse-input.js';
 
 /** Where the admin API is mounted. */
@@ -28,8 +33,9 @@ export const ADMIN_PREFIX = '/admin/api';
 export async function registerAdminApi(
   app: FastifyInstance,
   deps: AdminDeps,
-  options: { readonly amocrm?: AmocrmDeps | undefined } = {},
+  options: { readonly amocrm?: AmocrmDeps | undefined; readonly health?: AdminHealthSource } = {},
 ): Promise<void> {
+  await registerDashboard(app, { enabled: Boolean(deps.config.adminToken) });
   const token = deps.config.adminToken;
   if (!token) {
     deps.log.warn({ event: 'admin_api_disabled' }, 'ADMIN_TOKEN is not set: the admin API is disabled');
@@ -65,9 +71,12 @@ export async function registerAdminApi(
       registerAccountRoutes(admin, deps);
       registerChannelInstanceRoutes(admin, deps);
       registerConversationRoutes(admin, deps);
+      registerConversationHistoryRoutes(admin, deps);
       registerJobRoutes(admin, deps);
       registerHookRoutes(admin, deps);
       if (options.amocrm) registerAmocrmAdminRoutes(admin, options.amocrm);
+      await registerImportAdminRoutes(admin, deps, options.amocrm);
+      if (options.health) registerHealthRoute(admin, deps, options.health);
     },
     { prefix: ADMIN_PREFIX },
   );

@@ -12,6 +12,8 @@ const listQuery = z.object({
   ...pageQuery,
   state: z.enum(['queued', 'running', 'dead', 'done', 'discarded']).default('dead'),
   kind: z.string().min(1).optional(),
+  /** One conversation's jobs: `in:<conversation id>`, `out:<amojo chat id>`, `status:<amojo chat id>`. */
+  lane: z.string().min(1).max(300).optional(),
 });
 const idParams = z.object({ id: z.coerce.number().int().positive() });
 const discardBody = z.object({ reason: z.string().trim().min(1).max(200).optional() }).strict();
@@ -28,6 +30,7 @@ export function registerJobRoutes(app: FastifyInstance, deps: AdminDeps): void {
       limit: query.limit + 1,
       state: query.state,
       kind: query.kind,
+      lane: query.lane,
       beforeId: query.before,
     });
     const items = rows.slice(0, query.limit);

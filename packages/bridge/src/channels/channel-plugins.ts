@@ -2,6 +2,7 @@ import type { AnyChannelPlugin } from './channel-plugin.js';
 import { httpChannelPlugin } from './http/http-plugin.js';
 import { telegramChannelPlugin } from './telegram/telegram-plugin.js';
 import { webchatChannelPlugin } from './webchat/webchat-plugin.js';
+import { whatsappChannelPlugin } from './whatsapp/whatsapp-plugin.js';
 
 /**
  * Every channel kind this bridge runs, by kind. Adding a channel is one folder under `channels/` and one entry
@@ -12,6 +13,7 @@ export const channelPlugins = {
   http: httpChannelPlugin,
   webchat: webchatChannelPlugin,
   telegram: telegramChannelPlugin,
+  whatsapp: whatsappChannelPlugin,
 } as const satisfies Readonly<Record<string, AnyChannelPlugin>>;
 
 /** A kind of {@link channelPlugins}. */

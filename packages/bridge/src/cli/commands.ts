@@ -59,6 +59,7 @@ export async function runStart(
   const bridge = await createBridge({
     config,
     log,
+    owner: 'amojo-bridge start',
     ...(options.listenersFor ? { instanceListeners: options.listenersFor } : {}),
   });
   let url: string;

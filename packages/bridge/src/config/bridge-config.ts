@@ -69,6 +69,16 @@ export interface MaintenanceConfig {
   readonly uploadRetentionDays: number;
 }
 
+/** Outbound recovery of manager messages whose hooks never arrived (`pipelines/outbound-recovery`). */
+export interface RecoveryConfig {
+  /** `RECOVERY_INTERVAL_MS`: time between two recovery rounds, default 60000. */
+  readonly intervalMs: number;
+  /** `RECOVERY_SCAN_CHATS`: chats checked per round in each account without OAuth tokens, default 100. */
+  readonly scanChatsPerRound: number;
+  /** `RECOVERY_CATCH_UP_CHATS`: most recently active chats checked at start before listening, default 500. */
+  readonly catchUpChats: number;
+}
+
 /**
  * The amoCRM integration (OAuth self-service install, widget). Present only when `AMOCRM_CLIENT_ID` and
  * `AMOCRM_CLIENT_SECRET` are both set; without it accounts are connected by hand and the REST side is off.
@@ -113,6 +123,8 @@ export interface BridgeConfig {
   readonly queue: QueueConfig;
   /** Retention and the maintenance task. */
   readonly maintenance: MaintenanceConfig;
+  /** Outbound recovery. */
+  readonly recovery: RecoveryConfig;
   /** The amoCRM integration, when configured. */
   readonly amocrm: AmocrmConfig | undefined;
   /** Path of the config file that was read, if any. */

@@ -216,6 +216,27 @@ export const CONFIG_FIELDS: readonly ConfigField[] = [
     default: 600_000,
   },
   {
+    env: 'RECOVERY_INTERVAL_MS',
+    key: 'recoveryIntervalMs',
+    schema: integer(1000, 86_400_000),
+    expected: 'an integer number of milliseconds between 1000 and 86400000',
+    default: 60_000,
+  },
+  {
+    env: 'RECOVERY_SCAN_CHATS',
+    key: 'recoveryScanChats',
+    schema: integer(1, 100_000),
+    expected: 'an integer number of chats between 1 and 100000',
+    default: 100,
+  },
+  {
+    env: 'RECOVERY_CATCH_UP_CHATS',
+    key: 'recoveryCatchUpChats',
+    schema: integer(0, 100_000),
+    expected: 'an integer number of chats between 0 and 100000',
+    default: 500,
+  },
+  {
     env: 'AMOCRM_CLIENT_ID',
     key: 'amocrmClientId',
     schema: uuidLike,

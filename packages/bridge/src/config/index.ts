@@ -6,6 +6,7 @@ export type {
   LogLevel,
   MaintenanceConfig,
   QueueConfig,
+  RecoveryConfig,
 } from './bridge-config.js';
 export { LOG_LEVELS } from './bridge-config.js';
 export { bridgeUrlOf } from './bridge-url.js';

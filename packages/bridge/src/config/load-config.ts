@@ -106,6 +106,11 @@ export function loadConfig(options: LoadConfigOptions): BridgeConfig {
       hookRetentionDays: values.hookRetentionDays as number,
       uploadRetentionDays: values.uploadRetentionDays as number,
     },
+    recovery: {
+      intervalMs: values.recoveryIntervalMs as number,
+      scanChatsPerRound: values.recoveryScanChats as number,
+      catchUpChats: values.recoveryCatchUpChats as number,
+    },
     amocrm,
     configFile,
   };

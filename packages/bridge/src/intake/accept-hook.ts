@@ -70,7 +70,7 @@ export async function acceptHook(trx: Executor, input: AcceptHookInput): Promise
     reason: null,
   });
   if (stored.duplicateOf !== undefined) return { hookId: stored.hookId, kind: hook.kind, outcome: 'duplicate' };
-  const job = jobFor(input.scopeId, hook, stored.hookId);
+  const job = jobFor(input.scopeId, hook, stored.hookId, input.rawBody);
   if (job) {
     const jobId = await enqueue(trx, job);
     await runStatement(trx, LINK_JOB, [jobId, stored.hookId]);
@@ -90,8 +90,14 @@ export function dedupKeyOf(hook: ParsedHook, rawBody: string): string {
   return `${hook.kind}:${createHash('sha256').update(rawBody).digest('hex')}`;
 }
 
+// The `webhook-id` of a typing or reaction event sent to a customer system: derived from the hook itself (its scope
+// and raw bytes, which carry amojo's timestamps), so it is the same on every retry and never repeats for another
+// event, even after the database is reset and hook row ids start over.
+const eventIdOf = (kind: string, scopeId: string, rawBody: string): string =>
+  `${kind}-${createHash('sha256').update(scopeId).update('\n').update(rawBody).digest('hex').slice(0, 32)}`;
+
 /** The job a new hook needs (kind, lane, payload with its hook id), or undefined when it needs none. */
-export function jobFor(scopeId: string, hook: ParsedHook, hookId: number) {
+export function jobFor(scopeId: string, hook: ParsedHook, hookId: number, rawBody: string) {
   switch (hook.kind) {
     case 'message':
     case 'comment':
@@ -112,6 +118,7 @@ export function jobFor(scopeId: string, hook: ParsedHook, hookId: number) {
           amojoUserId: hook.amojoUserId,
           expiresAtMs: hook.expiredAt * 1000,
           hookId,
+          eventId: eventIdOf('typing', scopeId, rawBody),
         },
         maxAttempts: 1,
       };
@@ -129,6 +136,7 @@ export function jobFor(scopeId: string, hook: ParsedHook, hookId: number) {
           type: hook.type,
           emoji: hook.emoji ?? null,
           hookId,
+          eventId: eventIdOf('reaction', scopeId, rawBody),
         },
         maxAttempts: 10,
       };

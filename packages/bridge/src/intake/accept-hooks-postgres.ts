@@ -91,7 +91,7 @@ export async function acceptHooksPostgres(
   const draft = inputs.map((input) => {
     const c = input.classified;
     const hook = c.ok ? c.hook : undefined;
-    const job = hook ? jobFor(input.scopeId, hook, 0) : undefined;
+    const job = hook ? jobFor(input.scopeId, hook, 0, input.rawBody) : undefined;
     if (job?.lane) lanes.push(job.lane);
     return job;
   });
@@ -129,7 +129,7 @@ export async function acceptHooksPostgres(
       planned.push({ index, hookId, kind: c.kind, dedupKey: null, outcome: 'rejected', reason: c.reason });
       return;
     }
-    const job = draft[index] ? jobFor(input.scopeId, c.hook, hookId) : undefined;
+    const job = draft[index] ? jobFor(input.scopeId, c.hook, hookId, input.rawBody) : undefined;
     planned.push({
       index,
       hookId,

@@ -7,9 +7,9 @@ import { updateConversation } from '../store/conversations/index.js';
 import { findMessage, insertMessage, type Message, recordMessageStatus } from '../store/messages/index.js';
 import { upsertParticipant } from '../store/participants/index.js';
 import type { RelayDeps } from './deps.js';
-import { findUndeliveredEarlierMessages } from './find-undelivered-earlier-messages.js';
 import { JOB_KINDS, statusLane } from './job-kinds.js';
 import type { ManagerMessage } from './manager-message.js';
+import type { OutboundRecovery } from './outbound-recovery/index.js';
 import { PermanentJobError, RetryableJobError } from './relay-errors.js';
 import { resolveRoute } from './resolve-route.js';
 
@@ -18,35 +18,26 @@ import { resolveRoute } from './resolve-route.js';
  * stable id of ours the customer system can deduplicate on), check the channel's capabilities, send, then record
  * the outcome and enqueue its `report-status` in one transaction. A retryable failure throws, so the queue retries
  * with backoff; when the attempts run out the message is reported failed instead of silently dead-lettered.
+ * Before it, outbound recovery's order check hands over the chat's older manager messages whose hooks were lost,
+ * which are delivered first (guarantee (a) of `outbound-recovery/README.md`).
  */
 export async function deliverToChannel(
   deps: RelayDeps,
   job: Job<ManagerMessage>,
-  gaps?: OutboundGapCheck,
+  recovery?: Pick<OutboundRecovery, 'earlierUndelivered'>,
 ): Promise<void> {
   const m = job.payload;
   const account = await findAccountByScope(deps.store.db, m.scopeId);
   if (account?.state !== 'connected') {
     throw new PermanentJobError(`scope ${m.scopeId} is not connected; replay after reconnecting`);
   }
-  if (gaps && m.origin.via === 'hook' && !gaps.checkedChats.has(m.amojoChatId)) {
-    // The first hook of a chat this process delivers: manager messages sent while the bridge was down never came as
-    // hooks and may be older than this one (even when this hook was stored by the process that crashed). Deliver
-    // them first, so a restart does not reorder the chat.
-    for (const earlier of await findUndeliveredEarlierMessages(deps, account, m)) {
+  const lastAttempt = job.attempts >= job.maxAttempts;
+  if (recovery) {
+    for (const earlier of await recovery.earlierUndelivered({ account, message: m, lastAttempt })) {
       await deliverManagerMessage(deps, account, earlier, { lastAttempt: false, jobId: job.id });
     }
-    // A chat costs one history read per process start; the bound keeps a long-running process's memory flat.
-    if (gaps.checkedChats.size >= 100_000) gaps.checkedChats.clear();
-    gaps.checkedChats.add(m.amojoChatId);
   }
-  await deliverManagerMessage(deps, account, m, { lastAttempt: job.attempts >= job.maxAttempts, jobId: job.id });
-}
-
-/** Per-process memory of which chats were checked for missed manager messages since the worker started. */
-export interface OutboundGapCheck {
-  /** amojo chat ids already checked by this process. */
-  readonly checkedChats: Set<string>;
+  await deliverManagerMessage(deps, account, m, { lastAttempt, jobId: job.id });
 }
 
 /**

@@ -1,12 +1,12 @@
 import type { Job } from '../queue/index.js';
 import { deliverToAmojo } from './deliver-to-amojo.js';
-import { deliverToChannel, type OutboundGapCheck } from './deliver-to-channel.js';
+import { deliverToChannel } from './deliver-to-channel.js';
 import type { RelayDeps } from './deps.js';
 import { editToAmojo, reactionToAmojo } from './edit-or-reaction-to-amojo.js';
 import { JOB_KINDS, type RelayJobKind } from './job-kinds.js';
 import type { ManagerMessage } from './manager-message.js';
+import type { CheckChatPayload, OutboundRecovery } from './outbound-recovery/index.js';
 import { receiveFromChannel } from './receive-from-channel.js';
-import { reconcile } from './reconcile.js';
 import { reportStatus } from './report-status.js';
 import { reactionToChannel, typingToChannel } from './typing-and-reactions.js';
 
@@ -15,23 +15,24 @@ export type RelayJobHandler = (job: Job) => Promise<void>;
 
 /**
  * The relay's job handlers for `createWorker({ handlers })`. Also attaches the inbound transaction to the channel
- * registry, so adapters started from now on hand their events to {@link receiveFromChannel}.
+ * registry, so adapters started from now on hand their events to {@link receiveFromChannel}. Outbound recovery
+ * (`outbound-recovery/`) runs the `reconcile` checks and the order check before each manager message.
  */
 export function createPipelineHandlers(
   deps: RelayDeps,
-  options: { readonly gaps?: OutboundGapCheck } = {},
+  options: { readonly recovery: OutboundRecovery },
 ): Record<RelayJobKind, RelayJobHandler> {
   deps.channels.setReceiver((event) => receiveFromChannel(deps, event));
-  const gaps = options.gaps ?? { checkedChats: new Set<string>() };
+  const { recovery } = options;
   const typed =
     <P>(run: (deps: RelayDeps, job: Job<P>) => Promise<void>): RelayJobHandler =>
     (job) =>
       run(deps, job as Job<P>);
   return {
     [JOB_KINDS.deliverToAmojo]: typed(deliverToAmojo),
-    [JOB_KINDS.deliverToChannel]: typed<ManagerMessage>((d, job) => deliverToChannel(d, job, gaps)),
+    [JOB_KINDS.deliverToChannel]: typed<ManagerMessage>((d, job) => deliverToChannel(d, job, recovery)),
     [JOB_KINDS.reportStatus]: typed(reportStatus),
-    [JOB_KINDS.reconcile]: typed(reconcile),
+    [JOB_KINDS.reconcile]: (job) => recovery.checkChat(job as Job<CheckChatPayload>),
     [JOB_KINDS.typingToChannel]: typed(typingToChannel),
     [JOB_KINDS.reactionToChannel]: typed(reactionToChannel),
     [JOB_KINDS.editToAmojo]: typed(editToAmojo),
@@ -40,7 +41,7 @@ export function createPipelineHandlers(
 }
 
 export { type DeliverToAmojoPayload, deliverToAmojo } from './deliver-to-amojo.js';
-export { deliverToChannel, type OutboundGapCheck } from './deliver-to-channel.js';
+export { deliverToChannel } from './deliver-to-channel.js';
 export type { RelayDeps } from './deps.js';
 export {
   inboundLane,
@@ -54,13 +55,22 @@ export {
 export { clientParticipantId, loadChannelInstance, senderIdOf } from './load-channel-instance.js';
 export { type ManagerMessage, managerMessageFromHistory, managerMessageFromHook } from './manager-message.js';
 export {
+  type CheckChatPayload,
+  createOutboundRecovery,
+  type EventFeedOptions,
+  type OutboundRecovery,
+  type OutboundRecoveryOptions,
+  RECOVERY_REASONS,
+  type RecoveryRound,
+  type RestClientForAccount,
+} from './outbound-recovery/index.js';
+export {
   type EditToAmojoPayload,
   findChannelMessage,
   type ReactionToAmojoPayload,
   receiveEditOrReaction,
 } from './receive-edit-or-reaction.js';
 export { type ReceiveOptions, receiveFromChannel } from './receive-from-channel.js';
-export { type ReconcilePayload, reconcile } from './reconcile.js';
 export {
   jobErrorFromAmojo,
   PermanentJobError,
@@ -69,8 +79,3 @@ export {
 } from './relay-errors.js';
 export { type ReportStatusPayload, reportStatus } from './report-status.js';
 export { type Route, resolveRoute } from './resolve-route.js';
-export {
-  type ReconciliationOptions,
-  type ReconciliationSchedule,
-  scheduleReconciliation,
-} from './schedule-reconciliation.js';

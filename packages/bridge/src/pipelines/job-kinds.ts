@@ -27,7 +27,7 @@ export const inboundLane = (conversationRowId: number): string => `in:${conversa
 export const outboundLane = (amojoChatId: string): string => `out:${amojoChatId}`;
 /** Lane of delivery statuses of one amojo chat, so "delivered" is never reported after "read". */
 export const statusLane = (amojoChatId: string): string => `status:${amojoChatId}`;
-/** Lane of reconciliation runs of one amojo chat. */
+/** Lane of outbound recovery's checks of one amojo chat (`reconcile` jobs). */
 export const reconcileLane = (amojoChatId: string): string => `reconcile:${amojoChatId}`;
 /** Lane of typing events of one chat (either direction). */
 export const typingLane = (key: string): string => `typing:${key}`;

@@ -3,7 +3,7 @@ import type { ChannelMessageType } from '../channels/channel-adapter.js';
 
 /**
  * A manager message as the outbound pipeline needs it, the same whether it came from a hook or was recovered from
- * chat history by reconciliation. It is the payload of a `deliver-to-channel` job, so it is plain JSON.
+ * chat history by outbound recovery. It is the payload of a `deliver-to-channel` job, so it is plain JSON.
  */
 export interface ManagerMessage {
   readonly scopeId: string;
@@ -40,7 +40,7 @@ export interface ManagerMessage {
   };
   /** amojo id of the message the manager quoted (`reply_to`), when there is one. */
   readonly replyToAmojoMsgId?: string;
-  /** Where it came from: a hook (its row id) or reconciliation. */
+  /** Where it came from: a hook (its row id) or outbound recovery (`reconcile`, the historical name). */
   readonly origin: { readonly via: 'hook'; readonly hookId: number } | { readonly via: 'reconcile' };
 }
 

@@ -15,6 +15,8 @@ export interface TypingToChannelPayload {
   /** Unix ms when the typing indication is over. */
   readonly expiresAtMs: number;
   readonly hookId: number;
+  /** The event's `webhook-id`, from the hook's bytes (absent on jobs queued before it existed). */
+  readonly eventId?: string;
 }
 
 /** Payload of a `reaction-to-channel` job (manager reaction hook, spec 4.5). */
@@ -28,6 +30,8 @@ export interface ReactionToChannelPayload {
   readonly type: 'react' | 'unreact';
   readonly emoji: string | null;
   readonly hookId: number;
+  /** The event's `webhook-id`, from the hook's bytes (absent on jobs queued before it existed). */
+  readonly eventId?: string;
 }
 
 /** A route-only stand-in for a manager message: typing and reactions use the same routing as messages. */
@@ -58,7 +62,7 @@ export async function typingToChannel(deps: RelayDeps, job: Job<TypingToChannelP
   const adapter = await deps.channels.adapterFor(route.instance);
   if (!adapter.capabilities.typing || !adapter.typing) return;
   const result = await adapter.typing({
-    eventId: `typing-${p.hookId}`,
+    eventId: p.eventId ?? `typing-${p.hookId}`,
     recipient: route.recipient,
     senderId: p.amojoUserId,
     expiresAt: new Date(p.expiresAtMs),
@@ -87,7 +91,7 @@ export async function reactionToChannel(deps: RelayDeps, job: Job<ReactionToChan
   const adapter = await deps.channels.adapterFor(route.instance);
   if (!adapter.capabilities.reactions || !adapter.react) return;
   const result = await adapter.react({
-    eventId: `reaction-${p.hookId}`,
+    eventId: p.eventId ?? `reaction-${p.hookId}`,
     recipient: route.recipient,
     messageId: target.msgid,
     ...(target.channelMessageId ? { channelMessageId: target.channelMessageId } : {}),

@@ -5,6 +5,7 @@ import { registerAdminApi } from '../admin/index.js';
 import {
   type AmocrmDeps,
   registerAmocrmRoutes,
+  restClientForAccount,
   scheduleTokenRefresh,
   sourceSyncListeners,
   type TokenRefreshSchedule,
@@ -13,24 +14,23 @@ import { combineInstanceListeners } from '../channels/combine-instance-listeners
 import { channelPlugins, createChannelRegistry } from '../channels/index.js';
 import type { InstanceListenersFactory } from '../channels/manage-instances.js';
 import { type BridgeConfig, bridgeUrlOf } from '../config/index.js';
+import { registerImportFileRoutes } from '../import/index.js';
 import { registerHookIntake } from '../intake/index.js';
 import { createLogger, type Logger } from '../log.js';
 import { type BridgeMetrics, createMetrics } from '../metrics/index.js';
 import type { RelayDeps } from '../pipelines/deps.js';
 import {
+  createOutboundRecovery,
   createPipelineHandlers,
-  type OutboundGapCheck,
-  type ReconciliationSchedule,
+  type OutboundRecoveryOptions,
   receiveFromChannel,
-  scheduleReconciliation,
 } from '../pipelines/index.js';
-import { JOB_KINDS } from '../pipelines/job-kinds.js';
-import { createCommitBatcher, createWorker, kindHasPendingJob, queueStats } from '../queue/index.js';
+import { createCommitBatcher, createWorker, queueStats } from '../queue/index.js';
 import { migrate } from '../store/migrate.js';
 import { listMigrations } from '../store/migrations/index.js';
 import { openStore } from '../store/open-store.js';
 import type { Store } from '../store/store.js';
-import { registerHealthRoutes } from './health-routes.js';
+import { type ReadinessCheck, registerHealthRoutes, runReadinessChecks } from './health-routes.js';
 import { createMaintenance, type Maintenance } from './maintenance.js';
 import { toQueueStatRows } from './queue-stat-rows.js';
 
@@ -45,10 +45,18 @@ export interface CreateBridgeOptions {
   /** Longest `stop()` waits for in-flight jobs before closing the database anyway, ms. Default 15 000. */
   readonly stopTimeoutMs?: number;
   /**
-   * Longest `start()` waits for the first reconciliation round before listening, ms. Default 10 000; 0 listens at
+   * Longest `start()` waits for outbound recovery's start-up catch-up before listening, ms. Default 10 000; 0 listens at
    * once. See `start()` for why it waits.
    */
   readonly startReconcileTimeoutMs?: number;
+  /** What this process is, recorded in the SQLite lock file (`<file>.lock`); default `amojo-bridge`. */
+  readonly owner?: string;
+  /**
+   * Overrides of outbound recovery (defaults from `config.recovery`). `restClientFor` gives the account's REST
+   * client for the event feed; the default is `amocrm/rest-client-for-account.ts` when the amoCRM integration is
+   * configured (`AMOCRM_CLIENT_ID`), else none (every account is scanned).
+   */
+  readonly recovery?: OutboundRecoveryOptions;
   /**
    * Run after the admin API creates, updates or removes a channel instance (`channels/manage-instances.ts`), e.g. to
    * keep the account's amoCRM sources in step. The CLI's `channels` commands take the same listeners.
@@ -72,14 +80,14 @@ export interface Bridge {
   /** Pruning of finished jobs, the old hook log and unreferenced visitor uploads; scheduled by `start()`. */
   readonly maintenance: Maintenance;
   /**
-   * Starts the worker, reconciliation and the maintenance schedule, waits (bounded) for the first reconciliation
-   * round to finish, then listens on `config.http`; resolves with the URL. Waiting first keeps order after downtime:
-   * manager messages whose hooks were lost while the bridge was down are queued before any hook that arrives after
-   * the restart.
+   * Starts the worker and the maintenance schedule, runs outbound recovery's start-up catch-up (bounded by
+   * `startReconcileTimeoutMs`), starts its rounds, then listens on `config.http`; resolves with the URL. Waiting
+   * first keeps order after downtime: manager messages whose hooks were lost while the bridge was down are queued
+   * before any hook that arrives after the restart.
    */
   start(): Promise<string>;
   /**
-   * Graceful stop: stop accepting requests (in-flight ones finish), stop reconciliation and maintenance, let
+   * Graceful stop: stop accepting requests (in-flight ones finish), stop recovery rounds and maintenance, let
    * in-flight jobs finish (bounded by `stopTimeoutMs`), stop channels, close the database. Safe to call twice.
    */
   stop(): Promise<void>;
@@ -104,7 +112,12 @@ export async function createBridge(options: CreateBridgeOptions): Promise<Bridge
   const startReconcileTimeoutMs = options.startReconcileTimeoutMs ?? 10_000;
   const channelSyncIntervalMs = options.channelSyncIntervalMs ?? 30_000;
 
-  const store = openStore({ databaseUrl: config.databaseUrl, log: log.child({ component: 'store' }) });
+  // On SQLite the service owns its file: a second bridge (or demo) on it is refused, naming the holder's pid.
+  const store = openStore({
+    databaseUrl: config.databaseUrl,
+    log: log.child({ component: 'store' }),
+    owner: options.owner ?? 'amojo-bridge',
+  });
   try {
     await migrate(store);
   } catch (error) {
@@ -167,14 +180,22 @@ export async function createBridge(options: CreateBridgeOptions): Promise<Bridge
       ...(options.fetch ? { fetch: options.fetch } : {}),
       ...(listeners ? { listeners } : {}),
     },
-    { amocrm: amocrmDeps },
+    // The dashboard's health summary reads the same checks and instruments as /readyz and /metrics (defined below).
+    { amocrm: amocrmDeps, health: { readiness: () => runReadinessChecks(readinessChecks), metrics } },
   );
+  registerImportFileRoutes(app, deps);
 
-  // Which chats the outbound gap check has read since this process could last lose a hook (see start()).
-  const gaps: OutboundGapCheck = { checkedChats: new Set<string>() };
+  // Accounts with working OAuth tokens are recovered through their event feed; the others are scanned.
+  const recovery = createOutboundRecovery(deps, {
+    intervalMs: config.recovery.intervalMs,
+    scanChatsPerRound: config.recovery.scanChatsPerRound,
+    catchUpChats: config.recovery.catchUpChats,
+    ...(amocrmDeps ? { restClientFor: (account) => restClientForAccount(amocrmDeps, account) } : {}),
+    ...options.recovery,
+  });
   const worker = createWorker({
     store,
-    handlers: createPipelineHandlers(deps, { gaps }),
+    handlers: createPipelineHandlers(deps, { recovery }),
     concurrency: config.queue.concurrency,
     pollIntervalMs: config.queue.pollIntervalMs,
     leaseMs: config.queue.leaseMs,
@@ -191,44 +212,41 @@ export async function createBridge(options: CreateBridgeOptions): Promise<Bridge
     ...config.maintenance,
   });
   const expectedMigrations = Object.keys(listMigrations(store.dialect)).length;
-  registerHealthRoutes(app, {
-    metrics,
-    checks: [
-      {
-        name: 'database',
-        check: async () => {
-          await sql`select 1`.execute(store.db);
-          return true;
-        },
+  const readinessChecks: ReadinessCheck[] = [
+    {
+      name: 'database',
+      check: async () => {
+        await sql`select 1`.execute(store.db);
+        return true;
       },
-      {
-        // Reads can succeed while writes fail (disk full, a read-only file or replica): overwrite one row, so the
-        // load balancer stops sending hooks that could not be stored.
-        name: 'database_write',
-        check: async () => {
-          const writtenAt = now().getTime();
-          await store.db
-            .insertInto('write_probes')
-            .values({ probe_id: 'readyz', written_at: writtenAt })
-            .onConflict((oc) => oc.column('probe_id').doUpdateSet({ written_at: writtenAt }))
-            .execute();
-          return true;
-        },
+    },
+    {
+      // Reads can succeed while writes fail (disk full, a read-only file or replica): overwrite one row, so the
+      // load balancer stops sending hooks that could not be stored.
+      name: 'database_write',
+      check: async () => {
+        const writtenAt = now().getTime();
+        await store.db
+          .insertInto('write_probes')
+          .values({ probe_id: 'readyz', written_at: writtenAt })
+          .onConflict((oc) => oc.column('probe_id').doUpdateSet({ written_at: writtenAt }))
+          .execute();
+        return true;
       },
-      {
-        name: 'migrations',
-        check: async () => {
-          const row = await sql<{ n: number | string }>`select count(*) as n from schema_migrations`.execute(store.db);
-          return Number(row.rows[0]?.n ?? 0) >= expectedMigrations;
-        },
+    },
+    {
+      name: 'migrations',
+      check: async () => {
+        const row = await sql<{ n: number | string }>`select count(*) as n from schema_migrations`.execute(store.db);
+        return Number(row.rows[0]?.n ?? 0) >= expectedMigrations;
       },
-      { name: 'worker', check: async () => workerRunning },
-    ],
-  });
+    },
+    { name: 'worker', check: async () => workerRunning },
+  ];
+  registerHealthRoutes(app, { metrics, checks: readinessChecks });
 
   let url = '';
   let channelSync: NodeJS.Timeout | undefined;
-  let reconciliation: ReconciliationSchedule | undefined;
   let tokenRefresh: TokenRefreshSchedule | undefined;
   let stopping: Promise<void> | undefined;
 
@@ -238,7 +256,7 @@ export async function createBridge(options: CreateBridgeOptions): Promise<Bridge
     log.info({ event: 'bridge_stopping' }, 'stopping: no new requests, finishing in-flight work');
     // Intake first: requests already being handled finish (their commits land), new connections are refused.
     await app.close();
-    await reconciliation?.stop();
+    await recovery.stop();
     await tokenRefresh?.stop();
     await maintenance.stop();
     workerRunning = false;
@@ -271,29 +289,26 @@ export async function createBridge(options: CreateBridgeOptions): Promise<Bridge
       }
       worker.start();
       workerRunning = true;
-      reconciliation = scheduleReconciliation(deps);
       if (amocrmDeps) tokenRefresh = scheduleTokenRefresh(amocrmDeps);
       maintenance.start();
       if (startReconcileTimeoutMs > 0) {
-        const waiting = { cancelled: false };
+        // Guarantee (c) of outbound recovery: messages whose hooks were lost while the bridge was down are queued
+        // before any hook that arrives once it listens (the order check keeps order even past the timeout).
         const caughtUp = await withTimeout(
-          catchUpBeforeListening({ reconciliation, store, now, workerId: worker.workerId, waiting }),
+          recovery.catchUp().catch((error: unknown) => {
+            log.error({ err: error, event: 'start_recovery_failed' }, 'start-up recovery failed; listening anyway');
+          }),
           startReconcileTimeoutMs,
         );
-        waiting.cancelled = true;
         if (!caughtUp) {
           log.warn(
             { event: 'start_reconcile_timeout', timeoutMs: startReconcileTimeoutMs },
-            'listening before the first reconciliation round finished: recovered messages may follow newer ones',
+            'listening before the start-up recovery finished: recovered messages may follow newer ones',
           );
         }
       }
+      recovery.start();
       url = await app.listen({ host: config.http.host, port: config.http.port });
-      // Until now hooks were refused (amojo never resends them), while the worker was already delivering jobs left
-      // by the previous process, and marking their chats as gap-checked. A message lost in that window is older than
-      // any hook from now on: forget the marks, so the next hook of each chat reads the history again and delivers
-      // such a message first (the crash test saw 26-29 arrive after 30-31 without this).
-      gaps.checkedChats.clear();
       log.info({ event: 'bridge_started', url, database: store.dialect }, 'bridge listening');
       return url;
     },
@@ -302,31 +317,6 @@ export async function createBridge(options: CreateBridgeOptions): Promise<Bridge
       return stopping;
     },
   };
-}
-
-// The first reconciliation round: enqueue it, then wait until no due reconcile job is queued or running here. Those
-// jobs enqueue the recovered deliveries into the conversations' lanes, ahead of hooks that arrive once we listen.
-// Reconcile jobs running under another worker id (a crashed process whose lease has not expired, or another
-// instance on the same PostgreSQL) are not waited for: they finish on their own, and waiting for a lease would keep
-// the hook intake closed.
-async function catchUpBeforeListening(input: {
-  readonly reconciliation: ReconciliationSchedule;
-  readonly store: Store;
-  readonly now: () => Date;
-  readonly workerId: string;
-  readonly waiting: { readonly cancelled: boolean };
-}): Promise<void> {
-  const { store, waiting } = input;
-  await input.reconciliation.runNow();
-  while (!waiting.cancelled) {
-    const pending = await kindHasPendingJob(store.db, {
-      kind: JOB_KINDS.reconcile,
-      now: input.now().getTime(),
-      workerId: input.workerId,
-    });
-    if (!pending) return;
-    await new Promise((resolve) => setTimeout(resolve, 50));
-  }
 }
 
 // Resolves true when `work` settles within `ms`, false otherwise (the work keeps running; we stop waiting for it).

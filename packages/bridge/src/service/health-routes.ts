@@ -8,6 +8,26 @@ export interface ReadinessCheck {
   readonly check: () => Promise<boolean>;
 }
 
+/** Outcome of every readiness check, as `/readyz` and the admin dashboard show it. */
+export interface ReadinessReport {
+  readonly ready: boolean;
+  readonly checks: readonly { readonly name: string; readonly ok: boolean; readonly error?: string }[];
+}
+
+/** Runs every check at once; a rejected check counts as failed with its message. */
+export async function runReadinessChecks(checks: readonly ReadinessCheck[]): Promise<ReadinessReport> {
+  const results = await Promise.all(
+    checks.map(async ({ name, check }) => {
+      try {
+        return { name, ok: await check() };
+      } catch (error) {
+        return { name, ok: false, error: error instanceof Error ? error.message : String(error) };
+      }
+    }),
+  );
+  return { ready: results.every((result) => result.ok), checks: results };
+}
+
 /** Options of {@link registerHealthRoutes}. */
 export interface HealthRoutesOptions {
   readonly checks: readonly ReadinessCheck[];
@@ -22,16 +42,7 @@ export function registerHealthRoutes(app: FastifyInstance, options: HealthRoutes
   app.get('/healthz', { logLevel: 'warn' }, async () => ({ status: 'ok' }));
 
   app.get('/readyz', { logLevel: 'warn' }, async (_request, reply) => {
-    const results = await Promise.all(
-      options.checks.map(async ({ name, check }) => {
-        try {
-          return { name, ok: await check() };
-        } catch (error) {
-          return { name, ok: false, error: error instanceof Error ? error.message : String(error) };
-        }
-      }),
-    );
-    const ready = results.every((result) => result.ok);
+    const { ready, checks: results } = await runReadinessChecks(options.checks);
     return reply.code(ready ? 200 : 503).send({ status: ready ? 'ready' : 'not_ready', checks: results });
   });
 

@@ -192,6 +192,21 @@ export interface JobsTable {
   readonly lane_head: Generated<number>;
 }
 
+/** `recovery_chats`: when outbound recovery last read a conversation's chat history (migration 0007). */
+export interface RecoveryChatsTable {
+  readonly conversation_row_id: number;
+  readonly checked_at: number;
+}
+
+/** `recovery_accounts`: how far outbound recovery has read an account's event feed (migration 0007). */
+export interface RecoveryAccountsTable {
+  readonly account_id: number;
+  /** When a process last took the account's recovery round, ms. */
+  readonly turn_at: number;
+  /** Unix seconds up to which the event feed was read; null while the account has no tokens. */
+  readonly events_read_until: number | null;
+}
+
 /** `amocrm_widget_tokens`: accepted one-time widget tokens (JWT `jti`), kept until they expire. */
 export interface AmocrmWidgetTokensTable {
   readonly jti: string;
@@ -216,5 +231,7 @@ export interface Database {
   readonly message_statuses: MessageStatusesTable;
   readonly hooks: HooksTable;
   readonly jobs: JobsTable;
+  readonly recovery_chats: RecoveryChatsTable;
+  readonly recovery_accounts: RecoveryAccountsTable;
   readonly amocrm_widget_tokens: AmocrmWidgetTokensTable;
 }

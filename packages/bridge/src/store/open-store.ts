@@ -12,6 +12,8 @@ export interface OpenStoreOptions {
   readonly log?: Logger | undefined;
   /** PostgreSQL pool size (default 10); ignored for SQLite. */
   readonly maxConnections?: number | undefined;
+  /** SQLite only: own the file while open (see `OpenSqliteStoreOptions.owner`); PostgreSQL is shared by design. */
+  readonly owner?: string | undefined;
 }
 
 /**
@@ -31,7 +33,7 @@ export function openStore(options: OpenStoreOptions): Store {
     let filename = url.slice('sqlite:'.length);
     if (filename.startsWith('//')) filename = filename.slice(2);
     if (filename === '') throw new BridgeError('store_unsupported_url', 'DATABASE_URL sqlite: needs a file path');
-    return openSqliteStore({ filename, log });
+    return openSqliteStore({ filename, log, owner: options.owner });
   }
   // Only the scheme is quoted: the rest of a database URL may hold a password.
   const scheme = /^[a-z][a-z0-9+.-]*:/i.exec(url)?.[0] ?? '(none)';

@@ -13,6 +13,7 @@ import { connectAccount } from '../../src/accounts/index.js';
 import { verifyWebhook, webhookHeaders } from '../../src/channels/index.js';
 import { loadConfig } from '../../src/config/index.js';
 import { createLogger } from '../../src/log.js';
+import type { OutboundRecoveryOptions } from '../../src/pipelines/index.js';
 import { type Bridge, createBridge } from '../../src/service/create-bridge.js';
 import { upsertChannelInstance } from '../../src/store/channel-instances/index.js';
 import { upsertSource } from '../../src/store/sources/index.js';
@@ -24,6 +25,11 @@ const CHANNEL_SECRET = 'c0ffee1234567890abcdef1234567890abcdef12';
 const ACCOUNT_ID = '9a8b7c6d-5e4f-4a3b-8c2d-1e0f9a8b7c6d';
 const MANAGER_ID = '1f2e3d4c-5b6a-4978-8a6b-5c4d3e2f1a0b';
 const SOURCE_EXTERNAL_ID = 'relay-test-source';
+const BOT_ID = '5c4b3a29-1807-4f6e-9d5c-4b3a29180700';
+const OAUTH_CLIENT_ID = '4c1d2e3f-5a6b-4c7d-8e9f-0a1b2c3d4e5f';
+const OAUTH_CLIENT_SECRET = 'relay-test-oauth-secret';
+// Nothing listens there: the install's redirect fails, the code is taken from the sandbox's answer instead.
+const OAUTH_REDIRECT = 'http://127.0.0.1:9/amocrm/oauth/callback';
 /** Bearer token of the harness bridge's admin API. */
 export const RELAY_ADMIN_TOKEN = 'relay-test-admin-token-0123456789';
 
@@ -62,10 +68,19 @@ export interface RelayHarnessOptions {
   readonly faults?: FaultSettingsInput;
   /** `settings.capabilities` overrides of the http instance. */
   readonly capabilities?: Readonly<Record<string, boolean>>;
-  /** Start reconciliation with this interval instead of the service's default (60 s). */
+  /** Register a channel bot with the sandbox channel and `AMOJO_CHANNEL_BOT_ID` (imports sent as the bot). */
+  readonly bot?: boolean;
+  /** Run outbound recovery rounds with this interval instead of the service's default (60 s). */
   readonly reconcileIntervalMs?: number;
+  /** Other outbound recovery options (scan budget, REST client of an account). */
+  readonly recovery?: OutboundRecoveryOptions;
   /** Extra environment for the bridge's config (an empty string unsets a variable the harness sets). */
   readonly env?: Readonly<Record<string, string>>;
+  /**
+   * Configure an amoCRM OAuth integration in the sandbox and the bridge (`AMOCRM_*`, REST calls to the sandbox), so
+   * `giveAccountTokens()` can put the account's tokens into the store.
+   */
+  readonly oauth?: boolean;
 }
 
 /** A sandbox, a bridge wired to it through a real port, an http channel instance and its customer system. */
@@ -77,6 +92,10 @@ export interface RelayHarness {
   readonly instanceKey: string;
   readonly instanceSecret: string;
   readonly scopeId: string;
+  /** The bridge's base URL. */
+  readonly bridgeUrl: string;
+  /** The environment the harness bridge was configured with (to run the CLI against the same database). */
+  readonly env: Readonly<Record<string, string>>;
   /** Every log line the bridge wrote, parsed. */
   readonly logs: Record<string, unknown>[];
   /** POSTs a signed customer event to the bridge (signature and body overridable to test refusals). */
@@ -97,6 +116,10 @@ export interface RelayHarness {
   /** The sandbox chat of a customer chat key (after its first message reached amojo). */
   chatOf(chatKey: string): Promise<SandboxChatView | undefined>;
   setFaults(faults: FaultSettingsInput): Promise<void>;
+  /** Installs the OAuth integration in the sandbox account and stores the tokens in the bridge (needs `oauth`). */
+  giveAccountTokens(): Promise<void>;
+  /** The sandbox's request counts (`GET /_sandbox/api/requests`), keyed `"<METHOD> <route>"`. */
+  requestCounts(): Promise<Record<string, number>>;
   /** Signs and POSTs a raw hook body to the bridge's intake (for bad-input tests). */
   postHook(
     rawBody: string | Buffer,
@@ -195,6 +218,7 @@ export async function createRelayHarness(options: RelayHarnessOptions): Promise<
         hookApiVersion: 'v2',
         writeFirst: true,
         typingHooks: true,
+        ...(options.bot ? { bot: { id: BOT_ID, client_id: 'relay-test-bot', name: 'Relay bot' } } : {}),
       },
     ],
     accounts: [
@@ -206,6 +230,11 @@ export async function createRelayHarness(options: RelayHarnessOptions): Promise<
       },
     ],
     ...(options.faults ? { faults: options.faults } : {}),
+    ...(options.oauth
+      ? {
+          integrations: [{ clientId: OAUTH_CLIENT_ID, clientSecret: OAUTH_CLIENT_SECRET, redirectUri: OAUTH_REDIRECT }],
+        }
+      : {}),
   });
   const logs: Record<string, unknown>[] = [];
   const destination = new Writable({
@@ -236,14 +265,29 @@ export async function createRelayHarness(options: RelayHarnessOptions): Promise<
       QUEUE_CONCURRENCY: '8',
       QUEUE_POLL_INTERVAL_MS: '100',
       QUEUE_LEASE_MS: '30000',
+      ...(options.bot ? { AMOJO_CHANNEL_BOT_ID: BOT_ID, AMOJO_CHANNEL_BOT_NAME: 'Relay bot' } : {}),
       PUBLIC_URL: bridgeBase,
+      ...(options.oauth
+        ? {
+            AMOCRM_CLIENT_ID: OAUTH_CLIENT_ID,
+            AMOCRM_CLIENT_SECRET: OAUTH_CLIENT_SECRET,
+            AMOCRM_REDIRECT_URI: OAUTH_REDIRECT,
+            AMOCRM_BASE_URL: sandbox.url,
+          }
+        : {}),
       ...options.env,
     },
   });
-  const bridge = await createBridge({ config, log });
+  const bridge = await createBridge({
+    config,
+    log,
+    recovery: {
+      ...(options.reconcileIntervalMs ? { intervalMs: options.reconcileIntervalMs } : {}),
+      ...options.recovery,
+    },
+  });
   const secretRef = { secret: '' };
   const customer = await startCustomerSystem(secretRef);
-  let reconciliation: { stop(): void } | undefined;
   try {
     await bridge.start();
     const account = await connectAccount(bridge.deps, { accountId: ACCOUNT_ID });
@@ -266,10 +310,6 @@ export async function createRelayHarness(options: RelayHarnessOptions): Promise<
       channelInstanceId: instance.id,
       isDefault: true,
     });
-    if (options.reconcileIntervalMs) {
-      const { scheduleReconciliation } = await import('../../src/pipelines/index.js');
-      reconciliation = scheduleReconciliation(bridge.deps, { intervalMs: options.reconcileIntervalMs });
-    }
 
     const postCustomerEvent: RelayHarness['postCustomerEvent'] = async (body, opts = {}) => {
       const raw = opts.rawBody ?? JSON.stringify(body);
@@ -295,6 +335,8 @@ export async function createRelayHarness(options: RelayHarnessOptions): Promise<
       instanceKey,
       instanceSecret,
       scopeId: account.scopeId,
+      bridgeUrl: bridgeBase,
+      env,
       logs,
       postCustomerEvent,
       sendCustomerText: (chatKey, text, opts = {}) =>
@@ -340,6 +382,39 @@ export async function createRelayHarness(options: RelayHarnessOptions): Promise<
         });
         if (!response.ok) throw new Error(`setting faults failed: ${response.status} ${await response.text()}`);
       },
+      async giveAccountTokens() {
+        if (!options.oauth) throw new Error('giveAccountTokens() needs createRelayHarness({ oauth: true })');
+        const installed = await fetch(`${sandbox.url}/_sandbox/api/crm/install`, {
+          method: 'POST',
+          headers: { 'content-type': 'application/json' },
+          body: JSON.stringify({ account: ACCOUNT_ID, clientId: OAUTH_CLIENT_ID }),
+        });
+        const { code } = (await installed.json()) as { code: string };
+        const { AmocrmClient, MemoryTokenStore } = await import('@amojo-bridge/sdk');
+        const tokens = await new AmocrmClient({
+          baseUrl: sandbox.url,
+          clientId: OAUTH_CLIENT_ID,
+          clientSecret: OAUTH_CLIENT_SECRET,
+          redirectUri: OAUTH_REDIRECT,
+          tokenStore: new MemoryTokenStore(),
+          accountKey: ACCOUNT_ID,
+        }).exchangeCode(code);
+        const { saveAccountTokens } = await import('../../src/store/accounts/index.js');
+        await saveAccountTokens(bridge.store.db, {
+          accountId: account.id,
+          tokens: { accessToken: tokens.accessToken, refreshToken: tokens.refreshToken, expiresAt: tokens.expiresAt },
+          encryptionKey: config.encryptionKey,
+        });
+        await bridge.store.db
+          .updateTable('accounts')
+          .set({ oauth_state: 'ok', amocrm_base_url: sandbox.url })
+          .where('id', '=', account.id)
+          .execute();
+      },
+      async requestCounts() {
+        const answer = await fetch(`${sandbox.url}/_sandbox/api/requests`);
+        return ((await answer.json()) as { total: Record<string, number> }).total;
+      },
       async postHook(rawBody, opts = {}) {
         const { signHook } = await import('@amojo-bridge/sdk');
         const signature = opts.signature === undefined ? signHook(rawBody, CHANNEL_SECRET) : opts.signature;
@@ -351,7 +426,6 @@ export async function createRelayHarness(options: RelayHarnessOptions): Promise<
         return { status: response.status, body: await json(response) };
       },
       async close() {
-        reconciliation?.stop();
         await bridge.stop();
         await customer.close();
         await sandbox.close();
@@ -360,7 +434,6 @@ export async function createRelayHarness(options: RelayHarnessOptions): Promise<
     };
     return harness;
   } catch (error) {
-    reconciliation?.stop();
     await bridge.stop().catch(() => undefined);
     await customer.close();
     await sandbox.close();
@@ -394,4 +467,11 @@ export async function waitFor<T>(
 }
 
 /** The ids every test can use. */
-export const RELAY_TEST_IDS = { CHANNEL_ID, CHANNEL_SECRET, ACCOUNT_ID, MANAGER_ID, SOURCE_EXTERNAL_ID } as const;
+export const RELAY_TEST_IDS = {
+  CHANNEL_ID,
+  CHANNEL_SECRET,
+  ACCOUNT_ID,
+  MANAGER_ID,
+  SOURCE_EXTERNAL_ID,
+  BOT_ID,
+} as const;

@@ -1,6 +1,7 @@
 import type { FastifyInstance, FastifyReply } from 'fastify';
 import { ControlRequestError } from '../errors.js';
 import { FaultSettingsError } from '../faults/fault-settings.js';
+import type { RequestLog } from '../state/request-log.js';
 import type { SandboxEvent } from '../state/sandbox-state.js';
 import {
   type ManagerContext,
@@ -16,6 +17,8 @@ import { writeFirst } from './write-first.js';
 /** Options of {@link registerControlApi}. */
 export interface ControlApiOptions extends ManagerContext {
   readonly uploads: UploadStore;
+  /** Request counters served at `/requests`. */
+  readonly requests?: RequestLog;
   /** The sandbox's own base URL, for upload links. */
   readonly baseUrl: () => string;
 }
@@ -85,6 +88,14 @@ export async function registerControlApi(app: FastifyInstance, options: ControlA
   );
   app.get(`${API}/hooks`, async () => state.hooks());
   app.get(`${API}/faults`, async () => state.faults);
+  app.get(`${API}/requests`, async () => {
+    if (!options.requests) throw new ControlRequestError(404, 'request counting is not enabled');
+    return options.requests.counts();
+  });
+  app.delete(`${API}/requests`, async () => {
+    if (!options.requests) throw new ControlRequestError(404, 'request counting is not enabled');
+    return options.requests.reset();
+  });
   app.put(`${API}/faults`, async (request) => state.setFaults(objectBody(request.body)));
 
   app.get(`${API}/events`, (request, reply) => {

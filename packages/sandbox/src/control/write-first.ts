@@ -10,7 +10,8 @@ const digits = (phone: string): string => phone.replace(/\D/g, '');
 
 /**
  * The manager starts a "write first" chat by phone (spec 3.4.7): an unbound chat (reused for the same phone until the
- * integration binds it) and a hook without `conversation.client_id`.
+ * integration binds it) and a hook without `conversation.client_id`. A phone that already has a chat in the scope
+ * gets the message in that chat instead.
  */
 export async function writeFirst(
   ctx: ManagerContext,
@@ -30,12 +31,13 @@ export async function writeFirst(
     throw new ControlRequestError(400, 'sourceExternalId must be 1..40 printable ASCII characters');
   }
   const author = actingUser(state, scope, input.userId);
-  let chat = [...state.chats.values()].find(
-    (c) =>
-      c.scopeId === scope.scopeId &&
-      c.conversationId === null &&
-      digits(state.participant(c.clientParticipantId).phone ?? '') === digits(phone),
-  );
+  const samePhone = (c: { scopeId: string; clientParticipantId: string }) =>
+    c.scopeId === scope.scopeId && digits(state.participant(c.clientParticipantId).phone ?? '') === digits(phone);
+  const chats = [...state.chats.values()];
+  // An unbound chat for the phone is reused until the integration binds it. A contact who already talks through
+  // this channel (a bound chat with this phone) gets the message in that chat, as a manager writing from the lead
+  // card does: no second chat the integration could not route.
+  let chat = chats.find((c) => samePhone(c) && c.conversationId === null) ?? chats.findLast((c) => samePhone(c));
   if (!chat) {
     const client: ParticipantRecord = {
       id: randomUUID(),

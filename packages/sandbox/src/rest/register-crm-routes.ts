@@ -1,5 +1,6 @@
 import type { FastifyError, FastifyInstance } from 'fastify';
 import type { CrmState } from '../crm/crm-state.js';
+import type { SandboxState } from '../state/sandbox-state.js';
 import { registerAccountRoutes } from './account-routes.js';
 import { authenticateBearer } from './authenticate.js';
 import { registerContactRoutes } from './contact-routes.js';
@@ -8,10 +9,13 @@ import { registerOAuthRoutes } from './oauth-routes.js';
 import { RateLimiter } from './rate-limiter.js';
 import { sendProblem } from './reply-helpers.js';
 import { registerSourceRoutes } from './source-routes.js';
+import { registerTalkAndEventRoutes } from './talk-and-event-routes.js';
 
 /** Options of {@link registerCrmRoutes}. */
 export interface CrmRoutesOptions {
   readonly crm: CrmState;
+  /** The chats, for the talks and events routes (absent: those routes are not served). */
+  readonly state?: SandboxState;
   /** Called after an integration is disabled in an account (the core disconnects its channel's scope). */
   readonly onIntegrationDisabled?: (accountAmojoId: string, clientId: string) => void;
 }
@@ -22,7 +26,7 @@ export interface CrmRoutesOptions {
  * bodies and problem-JSON errors, and neither should leak into the other.
  */
 export async function registerCrmRoutes(app: FastifyInstance, options: CrmRoutesOptions): Promise<void> {
-  const { crm, onIntegrationDisabled } = options;
+  const { crm, state, onIntegrationDisabled } = options;
   await app.register(async (scope) => {
     // Parsers inherited from the host (a raw catch-all, say) must not decide how REST bodies are read.
     scope.removeAllContentTypeParsers();
@@ -54,6 +58,7 @@ export async function registerCrmRoutes(app: FastifyInstance, options: CrmRoutes
       registerAccountRoutes(api, crm);
       registerSourceRoutes(api, crm);
       registerContactRoutes(api, crm);
+      if (state) registerTalkAndEventRoutes(api, crm, state);
       // Unknown REST paths still answer in the REST dialect (after the Bearer check, as amoCRM does).
       api.all('/api/v4/*', async (request, reply) =>
         sendProblem(reply, 404, `The sandbox does not emulate ${request.method} ${request.url.split('?')[0]}`),

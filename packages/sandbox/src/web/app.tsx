@@ -122,6 +122,18 @@ export function App() {
   }, [notice]);
 
   const chats = useMemo(() => Object.values(state.chats), [state.chats]);
+  // Phones of contacts with a chat, newest first, per scope: the write-first dialog offers them.
+  const knownPhones = useMemo(() => {
+    const byScope: Record<string, string[]> = {};
+    for (const chat of [...chats].sort((a, b) => (b.lastMessageAt ?? 0) - (a.lastMessageAt ?? 0))) {
+      const phone = chat.client.phone;
+      if (!phone) continue;
+      const list = byScope[chat.scopeId] ?? [];
+      byScope[chat.scopeId] = list;
+      if (!list.includes(phone)) list.push(phone);
+    }
+    return byScope;
+  }, [chats]);
   const selected = selectedId ? state.chats[selectedId] : undefined;
   const config = state.config;
 
@@ -386,6 +398,7 @@ export function App() {
           loadCrm={loadCrm}
           onSubmit={writeFirst}
           onClose={() => setWriteFirstOpen(false)}
+          knownPhones={knownPhones}
         />
       ) : null}
     </div>

@@ -1,4 +1,4 @@
-import { AmojoNetworkError } from '../errors/amojo-error.js';
+import { AmojoApiError, AmojoNetworkError } from '../errors/amojo-error.js';
 import { sendRequest } from '../http/send-request.js';
 import type {
   AccountSubdomain,
@@ -9,11 +9,15 @@ import type {
   FindContactsOptions,
   GetAccountOptions,
   ListChatLinksOptions,
+  ListEventsOptions,
   ListSourcesOptions,
   ListUsersOptions,
   RestAccount,
   RestContact,
+  RestEvent,
+  RestEventsPage,
   RestSource,
+  RestTalk,
   RestUser,
   RestUsersPage,
   SourceCreate,
@@ -31,6 +35,7 @@ import { parseJsonBody, type RestContext, scrubError } from './rest-context.js';
 import {
   checkBatch,
   checkChatLinks,
+  checkEventsQuery,
   checkId,
   checkPaging,
   checkSourcePatch,
@@ -302,6 +307,45 @@ export class AmocrmClient {
       idempotent: true,
     });
     return answer?._embedded?.chats ?? [];
+  }
+
+  /**
+   * `GET /api/v4/events?filter[type]=...&filter[created_at][from]=...`: one page of the account's event feed, oldest
+   * first within the page as amoCRM sorts it; an empty page on 204.
+   * @example
+   * const { events } = await crm.listEvents({ types: ['outgoing_chat_message'], createdFrom: sinceSeconds });
+   */
+  async listEvents(options: ListEventsOptions): Promise<RestEventsPage> {
+    checkEventsQuery(options);
+    const page = options.page ?? 1;
+    const answer = await this.#json<Collection<'events', RestEvent>>({
+      method: 'GET',
+      path: '/api/v4/events',
+      query: bracketQuery({
+        'filter[type]': options.types.join(','),
+        'filter[created_at][from]': options.createdFrom,
+        'filter[created_at][to]': options.createdTo,
+        page: options.page,
+        limit: options.limit,
+      }),
+      idempotent: true,
+    });
+    return {
+      events: answer?._embedded?.events ?? [],
+      page,
+      hasNext: Boolean(answer?._links && 'next' in answer._links && answer._links.next),
+    };
+  }
+
+  /** `GET /api/v4/talks/{id}`: one talk with its amojo `chat_id`; undefined on 204 or 404 (talk gone). */
+  async getTalk(id: number): Promise<RestTalk | undefined> {
+    checkId(id, 'id');
+    try {
+      return await this.#json<RestTalk>({ method: 'GET', path: `/api/v4/talks/${id}`, idempotent: true });
+    } catch (error) {
+      if (error instanceof AmojoApiError && error.status === 404) return undefined;
+      throw error;
+    }
   }
 
   /**

@@ -5,6 +5,7 @@ export { parseInstallRedirect } from './parse-install-redirect.js';
 export { RateLimiter, type RateLimiterOptions, type ReleaseSlot } from './rate-limiter.js';
 export { MemoryTokenStore, type TokenStore } from './token-store.js';
 export {
+  MAX_EVENTS_PAGE_LIMIT,
   MAX_PAGE_LIMIT,
   MAX_SOURCE_EXTERNAL_ID_LENGTH,
   MAX_SOURCES_PER_REQUEST,

@@ -1,5 +1,5 @@
 import { AmojoInputError } from '../errors/amojo-error.js';
-import type { ChatLinkInput, SourceCreate, SourcePatch, SourceUpdate } from '../types/rest.js';
+import type { ChatLinkInput, ListEventsOptions, SourceCreate, SourcePatch, SourceUpdate } from '../types/rest.js';
 
 /** Sources per add/update request (spec 5.3). */
 export const MAX_SOURCES_PER_REQUEST = 50;
@@ -113,4 +113,31 @@ export function checkChatLinks(links: readonly ChatLinkInput[]): void {
     checkText(link?.chatId, `links[${i}].chatId`);
     checkId(link.contactId, `links[${i}].contactId`);
   });
+}
+
+/** Largest page of `GET /api/v4/events` (amoCRM's documented maximum). */
+export const MAX_EVENTS_PAGE_LIMIT = 100;
+
+/** Throws unless an events query has 1+ types, whole-second bounds in order and a page size of 1..100. */
+export function checkEventsQuery(options: ListEventsOptions): void {
+  if (!options || !Array.isArray(options.types) || options.types.length === 0) {
+    throw new AmojoInputError('types must be a non-empty array of event types', 'types');
+  }
+  options.types.forEach((type, i) => {
+    checkText(type, `types[${i}]`);
+  });
+  for (const name of ['createdFrom', 'createdTo'] as const) {
+    const value = options[name];
+    if (value !== undefined && (!Number.isInteger(value) || value < 0)) {
+      throw new AmojoInputError(`${name} must be Unix seconds (a non-negative integer), got ${value}`, name);
+    }
+  }
+  if (options.createdFrom !== undefined && options.createdTo !== undefined && options.createdTo < options.createdFrom) {
+    throw new AmojoInputError('createdTo must not be before createdFrom', 'createdTo');
+  }
+  if (options.page !== undefined) checkId(options.page, 'page');
+  const limit = options.limit;
+  if (limit !== undefined && (!Number.isInteger(limit) || limit < 1 || limit > MAX_EVENTS_PAGE_LIMIT)) {
+    throw new AmojoInputError(`limit must be an integer from 1 to ${MAX_EVENTS_PAGE_LIMIT}, got ${limit}`, 'limit');
+  }
 }

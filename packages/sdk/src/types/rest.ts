@@ -277,3 +277,68 @@ export interface DisabledHook {
   readonly accountId: string;
   readonly signature: string;
 }
+
+/** Event types of `GET /api/v4/events` that a chat integration reads (spec 5.6). */
+export type ChatEventType = 'outgoing_chat_message' | 'incoming_chat_message';
+
+/** Options of {@link AmocrmClient.listEvents}. */
+export interface ListEventsOptions {
+  /** `filter[type]`: one or more event types. */
+  readonly types: readonly string[];
+  /** `filter[created_at][from]`, Unix seconds (inclusive). */
+  readonly createdFrom?: number;
+  /** `filter[created_at][to]`, Unix seconds (inclusive). */
+  readonly createdTo?: number;
+  /** 1-based page. */
+  readonly page?: number;
+  /** Events per page, 1..100 (amoCRM's maximum for events). */
+  readonly limit?: number;
+}
+
+/** The message an `outgoing_chat_message` / `incoming_chat_message` event is about (its `value_after[].message`). */
+export interface ChatEventMessage {
+  /** amojo message id. */
+  readonly id: string;
+  /** Channel code of the chat, e.g. `amo.ext.123`. */
+  readonly origin?: string;
+  /** The talk (`GET /api/v4/talks/{id}`) the message belongs to. */
+  readonly talk_id?: number;
+}
+
+/** One event of `GET /api/v4/events` (only the fields a chat integration uses are typed). */
+export interface RestEvent {
+  readonly id: string;
+  readonly type: string;
+  readonly entity_id?: number;
+  readonly entity_type?: string;
+  readonly created_by?: number;
+  /** Unix seconds. */
+  readonly created_at: number;
+  readonly account_id?: number;
+  readonly value_after?: readonly { readonly message?: ChatEventMessage }[];
+  readonly value_before?: readonly unknown[];
+}
+
+/** One page of events. */
+export interface RestEventsPage {
+  readonly events: readonly RestEvent[];
+  readonly page: number;
+  /** Whether amoCRM linked a next page. */
+  readonly hasNext: boolean;
+}
+
+/** A talk (`GET /api/v4/talks/{id}`): one conversation of a chat in amoCRM, with the amojo `chat_id`. */
+export interface RestTalk {
+  readonly talk_id: number;
+  /** amojo chat id. */
+  readonly chat_id: string;
+  readonly contact_id?: number | null;
+  readonly entity_id?: number | null;
+  readonly entity_type?: string | null;
+  readonly origin?: string;
+  readonly is_in_work?: boolean;
+  readonly is_read?: boolean;
+  readonly created_at?: number;
+  readonly updated_at?: number;
+  readonly account_id?: number;
+}

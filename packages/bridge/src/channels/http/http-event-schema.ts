@@ -2,20 +2,32 @@ import { z } from 'zod';
 
 const text = (max: number) => z.string().max(max);
 const id = z.string().min(1).max(200);
+// Checked before parsing (register-http-channel-routes.ts: the bridge's own "outbound" is a 401); listed for the docs.
+const direction = z
+  .enum(['inbound', 'incoming'])
+  .optional()
+  .describe('may be left out; the bridge\'s own "outbound" is refused (401)');
 
 const messageContent = z
   .object({
     type: z.enum(['text', 'picture', 'file', 'video', 'voice', 'audio', 'sticker', 'location', 'contact']),
-    text: text(10_000).optional(),
+    text: text(10_000).optional().describe('required when `type` is `text`'),
     media: z
       .url({ protocol: /^https?$/ })
       .max(2000)
-      .optional(),
-    fileName: text(255).optional(),
-    fileSize: z.number().int().nonnegative().optional(),
-    mediaDuration: z.number().int().nonnegative().optional(),
-    location: z.object({ lon: z.number().min(-180).max(180), lat: z.number().min(-90).max(90) }).optional(),
-    contact: z.object({ name: text(255).min(1), phone: text(50).min(1) }).optional(),
+      .optional()
+      .describe('public URL of the file; required for picture, file, video, voice, audio, sticker'),
+    fileName: text(255).optional().describe('required for picture, file, video'),
+    fileSize: z.number().int().nonnegative().optional().describe('bytes; required for picture, file, video'),
+    mediaDuration: z.number().int().nonnegative().optional().describe('seconds'),
+    location: z
+      .object({ lon: z.number().min(-180).max(180), lat: z.number().min(-90).max(90) })
+      .optional()
+      .describe('required when `type` is `location`'),
+    contact: z
+      .object({ name: text(255).min(1), phone: text(50).min(1) })
+      .optional()
+      .describe('required when `type` is `contact`'),
   })
   .superRefine((m, ctx) => {
     // The same required fields amojo checks (spec 3.4.4), so a bad event is refused here with a 400 the customer
@@ -34,31 +46,74 @@ const messageContent = z
     if (m.type === 'contact') need('contact', 'required for a contact message');
   });
 
-/** A customer message posted by a customer system. */
-export const httpMessageEventSchema = z.object({
-  type: z.literal('message').optional(),
-  eventId: id,
-  chatKey: id,
-  sender: z.object({
-    id,
-    name: text(255).min(1),
-    phone: text(50).optional(),
-    email: text(255).optional(),
-    avatar: z
-      .url({ protocol: /^https?$/ })
-      .max(2000)
-      .optional(),
-  }),
-  message: messageContent,
-  /** Unix seconds (or milliseconds, told apart by size). */
-  timestamp: z.number().int().positive(),
+const person = z.object({
+  id,
+  name: text(255).min(1),
+  phone: text(50).optional(),
+  email: text(255).optional(),
+  avatar: z
+    .url({ protocol: /^https?$/ })
+    .max(2000)
+    .optional(),
 });
 
+/**
+ * A message posted by a customer system: the customer's (`direction` absent or `incoming`, from `sender`), or one
+ * the business sent outside amoCRM (`outgoing`, to `recipient`, from the amoCRM user `senderUserId` = their amojo id,
+ * or from the channel bot), which the bridge mirrors into the amoCRM chat.
+ */
+export const httpMessageEventSchema = z
+  .object({
+    type: z.literal('message').optional().describe('may be left out when `message` is present'),
+    /** `inbound` (or `incoming`, or absent): the customer's; `outgoing`: the business's, mirrored. */
+    direction: z
+      .enum(['inbound', 'incoming', 'outgoing'])
+      .optional()
+      .describe("absent, `inbound` or `incoming`: the customer's; `outgoing`: sent by the business, mirrored"),
+    eventId: id.describe('the same id twice is one message'),
+    chatKey: id,
+    sender: person.optional(),
+    recipient: person.optional(),
+    senderUserId: z.string().min(1).max(64).optional(),
+    senderName: text(255).min(1).optional(),
+    message: messageContent,
+    /** Unix seconds (or milliseconds, told apart by size). */
+    timestamp: z.number().int().positive().describe('when it was sent: Unix seconds (or milliseconds)'),
+  })
+  .superRefine((e, ctx) => {
+    if (e.direction === 'outgoing') {
+      if (!e.recipient)
+        ctx.addIssue({
+          code: 'custom',
+          path: ['recipient'],
+          message: 'required for an outgoing message (the customer it went to)',
+        });
+    } else {
+      if (!e.sender) ctx.addIssue({ code: 'custom', path: ['sender'], message: 'required' });
+      if (e.senderUserId !== undefined || e.recipient !== undefined) {
+        ctx.addIssue({
+          code: 'custom',
+          path: [e.senderUserId !== undefined ? 'senderUserId' : 'recipient'],
+          message: 'only for "direction": "outgoing"',
+        });
+      }
+    }
+  });
+
 /** The customer read a manager message (`messageId` as the bridge sent it). */
-export const httpReadEventSchema = z.object({ type: z.literal('read').optional(), messageId: id });
+export const httpReadEventSchema = z.object({
+  direction,
+  type: z.literal('read').optional().describe('may be left out when only `messageId` is present'),
+  messageId: id.describe('the id the bridge sent the manager message with'),
+});
 
 /** The customer is typing. */
-export const httpTypingEventSchema = z.object({ type: z.literal('typing'), chatKey: id, sender: z.object({ id }) });
+export const httpTypingEventSchema = z.object({
+  direction,
+  type: z.literal('typing'),
+  chatKey: id,
+  sender: z.object({ id }),
+});
 
 /** A parsed customer event. */
 export type HttpChannelEvent =

@@ -13,8 +13,11 @@ export const httpChannelPlugin = defineChannelPlugin({
   settings: httpSettingsSchema,
   secretSettings: [],
   instanceSecret: 'shown-once',
-  // A path: the customer system posts to it on the bridge's public address.
-  connectionInfo: (instance) => ({ eventsUrl: `/channels/http/${instance.id}/events` }),
+  // Absolute with PUBLIC_URL, the address the customer system must call; a path without it (the bridge cannot know
+  // its public address, and a listen address would mislead a system outside this machine).
+  connectionInfo: (instance, context) => ({
+    eventsUrl: `${context.publicUrl ?? ''}/channels/http/${instance.id}/events`,
+  }),
   createAdapter: (instance, runtime) => createHttpAdapter(instance, runtime),
   routes: (app, runtime) => registerHttpChannelRoutes(app, runtime),
 });

@@ -5,9 +5,9 @@ import { findMessage } from '../../store/messages/index.js';
 import type { ChannelMessageContent, InboundChannelMessage } from '../channel-adapter.js';
 import { ChannelEventRefusedError } from '../channel-plugin.js';
 import { isInlinePicture } from './sniff-mime.js';
-import { checkProfile, parseClientFrame } from './socket-frames.js';
+import { checkProfile, parseClientFrame, WEBCHAT_MAX_TEXT_LENGTH } from './socket-frames.js';
 import { signVisitorToken } from './visitor-token.js';
-import { loadWebchatHistory } from './webchat-history.js';
+import { loadWebchatHistoryPage, WEBCHAT_EARLIER_LIMIT } from './webchat-history.js';
 import type { WebchatConnection } from './webchat-hub.js';
 import type { WebchatClientFrame, WebchatErrorCode, WebchatServerFrame } from './webchat-protocol.js';
 import { checkVisitorToken, type LoadedWebchatInstance, type WebchatServerContext } from './webchat-server-context.js';
@@ -129,12 +129,23 @@ export function handleWebchatSocket(ctx: WebchatServerContext, input: WebchatSoc
       });
       if (!found) return fail('token_invalid', 'this chat no longer exists');
       bind(found);
-      const messages = await loadWebchatHistory(db, {
+      const { messages, hasMore } = await loadWebchatHistoryPage(db, {
         instanceRowId: loaded.instance.rowId,
         visitorId: found.visitorId,
       });
       const { visitorId, ...profile } = found;
-      reply({ type: 'ready', token: issueToken(), visitorId, profile, messages });
+      reply({ type: 'ready', token: issueToken(), visitorId, profile, messages, hasMore });
+    },
+
+    async earlier(frame: Send<'earlier'>) {
+      if (!authorised(frame.token) || !visitor) return;
+      const page = await loadWebchatHistoryPage(db, {
+        instanceRowId: loaded.instance.rowId,
+        visitorId: visitor.visitorId,
+        before: frame.before,
+        limit: WEBCHAT_EARLIER_LIMIT,
+      });
+      reply({ type: 'earlier', ...page });
     },
 
     async send(frame: Send<'send'>) {
@@ -257,7 +268,7 @@ export function handleWebchatSocket(ctx: WebchatServerContext, input: WebchatSoc
 
   const handle = async (data: string) => {
     const parsed = parseClientFrame(data);
-    if (!parsed.ok) return fail('bad_frame', parsed.message);
+    if (!parsed.ok) return fail('bad_frame', parsed.message, parsed.clientId ? { clientId: parsed.clientId } : {});
     const frame = parsed.frame;
     try {
       switch (frame.type) {
@@ -265,6 +276,8 @@ export function handleWebchatSocket(ctx: WebchatServerContext, input: WebchatSoc
           return await handlers.start(frame);
         case 'hello':
           return await handlers.hello(frame);
+        case 'earlier':
+          return await handlers.earlier(frame);
         case 'send':
           return await handlers.send(frame);
         case 'typing':
@@ -306,6 +319,12 @@ export function handleWebchatSocket(ctx: WebchatServerContext, input: WebchatSoc
       title: loaded.settings.title,
       form: loaded.settings.form,
       uploads: loaded.settings.uploads,
+      limits: { textMaxLength: WEBCHAT_MAX_TEXT_LENGTH, frameMaxBytes: WEBCHAT_MAX_FRAME_BYTES },
+      brandColor: loaded.settings.brandColor,
+      greeting: loaded.settings.greeting,
+      position: loaded.settings.position,
+      titles: loaded.settings.titles,
+      consent: loaded.settings.consent,
     },
   });
 }

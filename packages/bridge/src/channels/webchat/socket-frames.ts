@@ -2,7 +2,11 @@ import { z } from 'zod';
 import { findNulByte } from '../../find-nul-byte.js';
 import type { WebchatClientFrame } from './webchat-protocol.js';
 
+/** Longest text of one visitor message, in characters; the widget's text box counts against the same number. */
+export const WEBCHAT_MAX_TEXT_LENGTH = 10_000;
+
 const token = z.string().min(1).max(1000);
+const CLIENT_ID = /^[A-Za-z0-9_-]{8,100}$/;
 const optionalText = (max: number) =>
   z
     .string()
@@ -19,20 +23,29 @@ const frameSchema = z.discriminatedUnion('type', [
   z.object({
     type: z.literal('send'),
     token,
-    clientId: z.string().regex(/^[A-Za-z0-9_-]{8,100}$/),
-    text: z.string().max(10_000).optional(),
+    clientId: z.string().regex(CLIENT_ID),
+    text: z
+      .string()
+      .max(WEBCHAT_MAX_TEXT_LENGTH, { error: `the text is longer than ${WEBCHAT_MAX_TEXT_LENGTH} characters` })
+      .optional(),
     uploadId: z.number().int().positive().optional(),
     sentAt: z.number().int().positive().optional(),
   }),
   z.object({ type: z.literal('typing'), token }),
   z.object({ type: z.literal('read'), token, ids: z.array(z.string().min(1).max(200)).min(1).max(200) }),
+  z.object({ type: z.literal('earlier'), token, before: z.string().min(1).max(200) }),
   z.object({ type: z.literal('ping') }),
 ]);
 
 /** Result of {@link parseClientFrame}. */
 export type ParseClientFrameResult =
   | { readonly ok: true; readonly frame: WebchatClientFrame }
-  | { readonly ok: false; readonly message: string };
+  | {
+      readonly ok: false;
+      readonly message: string;
+      /** The refused `send` frame's message, when its client id could be read: the widget marks that one failed. */
+      readonly clientId?: string;
+    };
 
 /** Parses one text frame from a widget; the message names what was wrong. */
 export function parseClientFrame(data: string): ParseClientFrameResult {
@@ -48,7 +61,12 @@ export function parseClientFrame(data: string): ParseClientFrameResult {
   const parsed = frameSchema.safeParse(json);
   if (parsed.success) return { ok: true, frame: parsed.data as WebchatClientFrame };
   const issue = parsed.error.issues[0];
-  return { ok: false, message: `${issue?.path.join('.') || '(frame)'}: ${issue?.message ?? 'invalid'}` };
+  const message = `${issue?.path.join('.') || '(frame)'}: ${issue?.message ?? 'invalid'}`;
+  const clientId = (json as { type?: unknown; clientId?: unknown } | null)?.clientId;
+  const isSend = (json as { type?: unknown } | null)?.type === 'send';
+  return isSend && typeof clientId === 'string' && CLIENT_ID.test(clientId)
+    ? { ok: false, message, clientId }
+    : { ok: false, message };
 }
 
 const PHONE = /^\+?[0-9][0-9 ()-]{4,30}$/;

@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { originAllowed } from './check-origin.js';
 import { createRateLimiter } from './rate-limiter.js';
 import { checkProfile, parseClientFrame } from './socket-frames.js';
-import { mimeTypeAllowed, parseWebchatSettings } from './webchat-settings.js';
+import { contrastWithWhite, mimeTypeAllowed, parseWebchatSettings } from './webchat-settings.js';
 
 describe('webchat settings, origins, frames and limits', () => {
   it('fills defaults, makes a required field asked, and names a bad field', () => {
@@ -15,6 +15,32 @@ describe('webchat settings, origins, frames and limits', () => {
     });
     expect(mimeTypeAllowed(['image/*'], 'image/png')).toBe(true);
     expect(mimeTypeAllowed(['image/png'], 'text/html')).toBe(false);
+  });
+
+  it('takes a brand colour only when white text on it meets WCAG AA, and names the field otherwise', () => {
+    const parsed = parseWebchatSettings({
+      brandColor: '#7a1fa2',
+      greeting: 'Hi!',
+      position: 'left',
+      titles: { ru: 'Цветы' },
+      consent: { text: 'I agree', url: 'https://shop.example/privacy' },
+    });
+    expect(parsed.ok && parsed.settings).toMatchObject({
+      brandColor: '#7a1fa2',
+      greeting: 'Hi!',
+      position: 'left',
+      titles: { ru: 'Цветы' },
+      consent: { text: 'I agree', url: 'https://shop.example/privacy' },
+    });
+    expect(parseWebchatSettings({ brandColor: '#ffcc00' })).toMatchObject({
+      ok: false,
+      message: /^brandColor: too light: white text on it must have a contrast of at least 4.5:1/,
+    });
+    expect(parseWebchatSettings({ brandColor: 'blue' })).toMatchObject({ ok: false, message: /^brandColor: expected/ });
+    expect(contrastWithWhite('#1f66d1')).toBeGreaterThan(4.5);
+    expect(contrastWithWhite('#2e7ded')).toBeLessThan(4.5);
+    const defaults = parseWebchatSettings({});
+    expect(defaults.ok && defaults.settings).toMatchObject({ brandColor: null, position: 'right', consent: null });
   });
 
   it('allows listed origins, the bridge itself and *, and refuses a missing or null Origin', () => {

@@ -24,6 +24,26 @@ export interface WebchatSettings {
   readonly rateLimit: { readonly messagesPerMinute: number; readonly uploadsPerMinute: number };
   /** How long a visitor token lives without a visit, in days; every visit renews it. */
   readonly tokenTtlDays: number;
+  /** Colour of the header, launcher and the visitor's bubbles (`#rrggbb`, dark enough for white text); null = default. */
+  readonly brandColor: string | null;
+  /** Shown in an empty chat, in place of the default invitation. */
+  readonly greeting: string | null;
+  /** Which bottom corner the launcher sits in. */
+  readonly position: 'right' | 'left';
+  /** The title per language (`{ "ru": "..." }`), over `title` for visitors of that language. */
+  readonly titles: Readonly<Record<string, string>>;
+  /** A consent checkbox on the pre-chat form: its text and an optional link (the privacy policy). */
+  readonly consent: { readonly text: string; readonly url: string | null } | null;
+}
+
+/** Contrast of white text on `#rrggbb` (WCAG 2 relative luminance). */
+export function contrastWithWhite(hex: string): number {
+  const channel = (i: number) => {
+    const c = Number.parseInt(hex.slice(i, i + 2), 16) / 255;
+    return c <= 0.03928 ? c / 12.92 : ((c + 0.055) / 1.055) ** 2.4;
+  };
+  const luminance = 0.2126 * channel(1) + 0.7152 * channel(3) + 0.0722 * channel(5);
+  return 1.05 / (luminance + 0.05);
 }
 
 /** Upload MIME types accepted when an instance names none: pictures, PDF, plain text and office documents. */
@@ -102,6 +122,34 @@ export const webchatSettingsSchema = z.object({
     .max(3650)
     .default(180)
     .describe('how long a visitor keeps their chat without a visit, days (every visit renews it)'),
+  brandColor: z
+    .string()
+    .regex(/^#[0-9a-fA-F]{6}$/, 'expected a colour as #rrggbb')
+    .refine((hex) => contrastWithWhite(hex) >= 4.5, {
+      error: 'too light: white text on it must have a contrast of at least 4.5:1 (WCAG AA)',
+    })
+    .nullable()
+    .default(null)
+    .describe('colour of the header, launcher and visitor bubbles, #rrggbb, dark enough for white text (4.5:1)'),
+  greeting: z.string().min(1).max(500).nullable().default(null).describe('shown in an empty chat'),
+  position: z.enum(['right', 'left']).default('right').describe('bottom corner of the launcher'),
+  titles: z
+    .record(z.string().regex(/^[a-z]{2}$/, 'expected a two-letter language code'), z.string().min(1).max(100))
+    .default({})
+    .describe('the title per language, e.g. {"ru": "..."}, over title'),
+  consent: z
+    .object({
+      text: z.string().min(1).max(300).describe('the checkbox label, e.g. "I agree to the processing of my data"'),
+      url: z
+        .url({ protocol: /^https?$/ })
+        .max(2000)
+        .nullable()
+        .default(null)
+        .describe('link shown beside it (the privacy policy)'),
+    })
+    .nullable()
+    .default(null)
+    .describe('a consent checkbox the visitor must tick on the pre-chat form'),
 });
 
 /** Parsed webchat settings as stored (both origin lists apart); see {@link webchatSettingsOf}. */

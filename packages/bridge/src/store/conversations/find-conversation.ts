@@ -30,20 +30,3 @@ export async function findConversation(db: Executor, by: FindConversationBy): Pr
   const row = await query.executeTakeFirst();
   return row && toConversation(row);
 }
-
-/** Conversations with an amojo chat active since `since`, most recent first: the reconciliation work list. */
-export async function listActiveConversations(
-  db: Executor,
-  options: { readonly since: number; readonly limit: number; readonly accountId?: number | undefined },
-): Promise<Conversation[]> {
-  let query = db
-    .selectFrom('conversations')
-    .selectAll()
-    .where('last_activity_at', '>=', options.since)
-    .where('amojo_chat_id', 'is not', null)
-    .orderBy('last_activity_at', 'desc')
-    .orderBy('id', 'desc')
-    .limit(options.limit);
-  if (options.accountId !== undefined) query = query.where('account_id', '=', options.accountId);
-  return (await query.execute()).map(toConversation);
-}

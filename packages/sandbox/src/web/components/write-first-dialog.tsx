@@ -17,16 +17,19 @@ export interface WriteFirstDialogProps {
   readonly loadCrm: (accountAmojoId: string) => void;
   readonly onSubmit: (values: WriteFirstValues) => Promise<void>;
   readonly onClose: () => void;
+  /** Phones of contacts with a chat, newest first, per scope id: offered (and the newest preselected). */
+  readonly knownPhones?: Readonly<Record<string, readonly string[]>>;
 }
 
 /** The "write first" form: start a chat by phone number the way a manager does from a lead card (spec 3.4.7). */
-export function WriteFirstDialog({ config, crm, loadCrm, onSubmit, onClose }: WriteFirstDialogProps) {
+export function WriteFirstDialog({ config, crm, loadCrm, onSubmit, onClose, knownPhones }: WriteFirstDialogProps) {
   const scopes = config.scopes.filter(
     (s) => s.connected && config.channels.find((c) => c.id === s.channelId)?.writeFirst,
   );
   const [scopeId, setScopeId] = useState(scopes[0]?.scopeId ?? '');
-  const [phone, setPhone] = useState('');
-  const [source, setSource] = useState('');
+  // The defaults work as they are: the newest contact's phone, and the account's default source (else its first).
+  const [phone, setPhone] = useState(knownPhones?.[scopes[0]?.scopeId ?? '']?.[0] ?? '');
+  const [source, setSource] = useState<string | null>(null);
   const [text, setText] = useState('');
   const [busy, setBusy] = useState(false);
   const [error, setError] = useState<string | null>(null);
@@ -34,6 +37,8 @@ export function WriteFirstDialog({ config, crm, loadCrm, onSubmit, onClose }: Wr
   const overlay = useRef<HTMLDivElement>(null);
   const scope = scopes.find((s) => s.scopeId === scopeId);
   const sources = scope ? (crm[scope.accountId]?.sources ?? []) : [];
+  const chosenSource = source ?? (sources.find((s) => s.default) ?? sources[0])?.external_id ?? '';
+  const phones = knownPhones?.[scopeId] ?? [];
 
   useEffect(() => {
     if (scope && crm[scope.accountId] === undefined) loadCrm(scope.accountId);
@@ -83,7 +88,7 @@ export function WriteFirstDialog({ config, crm, loadCrm, onSubmit, onClose }: Wr
                   scopeId,
                   phone: phone.trim(),
                   text: text.trim(),
-                  ...(source ? { sourceExternalId: source } : {}),
+                  ...(chosenSource ? { sourceExternalId: chosenSource } : {}),
                 });
               } catch (err) {
                 setError(err instanceof Error ? err.message : String(err));
@@ -112,13 +117,19 @@ export function WriteFirstDialog({ config, crm, loadCrm, onSubmit, onClose }: Wr
                 type="tel"
                 required
                 placeholder="+79151112233"
+                list="write-first-phones"
                 value={phone}
                 onInput={(e) => setPhone((e.currentTarget as HTMLInputElement).value)}
               />
+              <datalist id="write-first-phones">
+                {phones.map((p) => (
+                  <option key={p} value={p} />
+                ))}
+              </datalist>
             </label>
             <label>
               Source
-              <select value={source} onChange={(e) => setSource((e.currentTarget as HTMLSelectElement).value)}>
+              <select value={chosenSource} onChange={(e) => setSource((e.currentTarget as HTMLSelectElement).value)}>
                 <option value="">No source</option>
                 {sources.map((s) => (
                   <option key={s.external_id} value={s.external_id}>

@@ -7,6 +7,8 @@ import { formatSize, type Texts } from './i18n.js';
 export interface AppProps {
   readonly client: ChatClient;
   readonly t: Texts;
+  /** Two-letter language of the visitor (picks the instance's localized title). */
+  readonly lang?: string;
 }
 
 function useChatState(client: ChatClient): ChatState {
@@ -18,7 +20,7 @@ function useChatState(client: ChatClient): ChatState {
 const time = (ms: number) => new Date(ms).toLocaleTimeString([], { hour: '2-digit', minute: '2-digit' });
 
 /** The launcher button and, when open, the chat panel. */
-export function App({ client, t }: AppProps) {
+export function App({ client, t, lang = 'en' }: AppProps) {
   const state = useChatState(client);
   const [open, setOpen] = useState(false);
   const launcher = useRef<HTMLButtonElement>(null);
@@ -50,9 +52,16 @@ export function App({ client, t }: AppProps) {
     element.addEventListener('keydown', onKey);
     return () => element.removeEventListener('keydown', onKey);
   }, [open]);
+  const config = state.config;
+  // The instance's colour: a custom property the stylesheet reads (validated server-side as #rrggbb with AA contrast).
+  const brand = config?.brandColor && /^#[0-9a-fA-F]{6}$/.test(config.brandColor) ? config.brandColor : null;
   return (
-    <div class={`root${open ? ' open' : ''}`} ref={root}>
-      {open && <Panel client={client} state={state} t={t} onClose={close} />}
+    <div
+      class={`root${open ? ' open' : ''}${config?.position === 'left' ? ' left' : ''}`}
+      ref={root}
+      style={brand ? `--brand: ${brand}` : undefined}
+    >
+      {open && <Panel client={client} state={state} t={t} lang={lang} onClose={close} />}
       <button
         ref={launcher}
         type="button"
@@ -72,12 +81,26 @@ export function App({ client, t }: AppProps) {
   );
 }
 
-function Panel({ client, state, t, onClose }: { client: ChatClient; state: ChatState; t: Texts; onClose: () => void }) {
-  const title = state.config?.title ?? t.title;
+function Panel({
+  client,
+  state,
+  t,
+  lang,
+  onClose,
+}: {
+  client: ChatClient;
+  state: ChatState;
+  t: Texts;
+  lang: string;
+  onClose: () => void;
+}) {
+  const title = state.config?.titles?.[lang] ?? state.config?.title ?? t.title;
   const status =
     state.connection === 'online' ? t.online : state.connection === 'connecting' ? t.connecting : t.offline;
   const form = state.config?.form;
-  const asksAnything = form ? form.name.ask || form.phone.ask || form.email.ask : true;
+  const asksAnything = form
+    ? form.name.ask || form.phone.ask || form.email.ask || Boolean(state.config?.consent)
+    : true;
   return (
     <section class="panel" role="dialog" aria-modal="false" aria-label={title}>
       <header class="head">
@@ -98,7 +121,7 @@ function Panel({ client, state, t, onClose }: { client: ChatClient; state: ChatS
         </div>
       ) : (
         <>
-          <Messages state={state} t={t} />
+          <Messages client={client} state={state} t={t} />
           <Composer client={client} state={state} t={t} />
         </>
       )}
@@ -113,6 +136,8 @@ function PrechatForm({ client, state, t }: { client: ChatClient; state: ChatStat
     email: { ask: false, required: false },
   };
   const [values, setValues] = useState({ name: '', phone: '', email: '' });
+  const consent = state.config?.consent ?? null;
+  const [agreed, setAgreed] = useState(false);
   const [errors, setErrors] = useState<Record<string, string>>({});
   const first = useRef<HTMLInputElement>(null);
   useEffect(() => first.current?.focus(), []);
@@ -126,8 +151,9 @@ function PrechatForm({ client, state, t }: { client: ChatClient; state: ChatStat
       else if (value && key === 'phone' && !/^\+?[0-9][0-9 ()-]{4,30}$/.test(value)) found[key] = t.invalidPhone;
       else if (value && key === 'email' && !/^[^\s@]+@[^\s@]+\.[^\s@]+$/.test(value)) found[key] = t.invalidEmail;
     }
+    if (consent && !agreed) found.consent = t.consentRequired;
     setErrors(found);
-    const firstInvalid = fields.find((key) => found[key]);
+    const firstInvalid = [...fields, 'consent' as const].find((key) => found[key]);
     if (firstInvalid) {
       // Focus goes to the first field to fix, so a keyboard user types straight into it.
       (event.currentTarget as HTMLFormElement).querySelector<HTMLInputElement>(`#webchat-${firstInvalid}`)?.focus();
@@ -164,6 +190,31 @@ function PrechatForm({ client, state, t }: { client: ChatClient; state: ChatStat
           )}
         </div>
       ))}
+      {consent && (
+        <div class="field consent">
+          <label>
+            <input
+              id="webchat-consent"
+              type="checkbox"
+              checked={agreed}
+              aria-invalid={errors.consent ? true : undefined}
+              aria-describedby={errors.consent ? 'webchat-consent-error' : undefined}
+              onChange={(event) => setAgreed((event.target as HTMLInputElement).checked)}
+            />{' '}
+            {consent.text}
+          </label>
+          {consent.url && (
+            <a href={consent.url} target="_blank" rel="noopener noreferrer">
+              {t.consentLink}
+            </a>
+          )}
+          {errors.consent && (
+            <span class="err" id="webchat-consent-error">
+              {errors.consent}
+            </span>
+          )}
+        </div>
+      )}
       {state.error && <div class="err">{state.error}</div>}
       <button type="submit" class="primary">
         {t.start}
@@ -172,23 +223,38 @@ function PrechatForm({ client, state, t }: { client: ChatClient; state: ChatStat
   );
 }
 
-function Messages({ state, t }: { state: ChatState; t: Texts }) {
+function Messages({ client, state, t }: { client: ChatClient; state: ChatState; t: Texts }) {
   const list = useRef<HTMLDivElement>(null);
   const acked = new Set(state.messages.map((m) => m.clientId).filter(Boolean));
   const pending = state.outbox.filter((o) => !acked.has(o.clientId));
   const typing = state.managerTypingUntil > Date.now();
+  // Follows the newest message; earlier messages put above ("show earlier") keep the view where it is.
+  const newest = state.messages[state.messages.length - 1]?.id;
   useEffect(() => {
     list.current?.scrollTo({ top: list.current.scrollHeight });
-  }, [state.messages.length, pending.length, typing]);
+  }, [newest, pending.length, typing]);
   return (
     <div class="body" ref={list}>
-      {state.messages.length === 0 && pending.length === 0 && <div class="empty">{t.empty}</div>}
+      {state.messages.length === 0 && pending.length === 0 && (
+        <div class="empty">{state.config?.greeting ?? t.empty}</div>
+      )}
+      {state.hasEarlier && (
+        <button type="button" class="earlier" disabled={state.loadingEarlier} onClick={() => client.loadEarlier()}>
+          {t.earlier}
+        </button>
+      )}
       <div role="log" aria-live="polite" aria-label={t.messages} style="display:flex;flex-direction:column;gap:8px">
         {state.messages.map((m) => (
           <MessageItem key={m.id} message={m} t={t} />
         ))}
         {pending.map((o) => (
-          <PendingItem key={o.clientId} item={o} t={t} online={state.connection === 'online'} />
+          <PendingItem
+            key={o.clientId}
+            item={o}
+            t={t}
+            online={state.connection === 'online'}
+            onRemove={() => client.remove(o.clientId)}
+          />
         ))}
       </div>
       {typing && <div class="typing">{t.typing}</div>}
@@ -257,7 +323,33 @@ function MessageItem({ message, t }: { message: WebchatWireMessage; t: Texts }) 
   );
 }
 
-function PendingItem({ item, t, online }: { item: OutboxItem; t: Texts; online: boolean }) {
+function PendingItem({
+  item,
+  t,
+  online,
+  onRemove,
+}: {
+  item: OutboxItem;
+  t: Texts;
+  online: boolean;
+  onRemove: () => void;
+}) {
+  if (item.failed) {
+    const reason = item.failed === 'too_large' ? t.tooLargeMessage : item.failed;
+    // A long text is shown cut: the point is which message failed and why, not all 10,000 characters again.
+    const shown = item.text.length > 300 ? { ...item, text: `${item.text.slice(0, 300)}…` } : item;
+    return (
+      <div class="msg in failed" data-client-id={item.clientId} data-failed="true">
+        <Content message={shown} />
+        <span class="meta failed-note" role="alert">
+          {t.notSent}: {reason}
+        </span>
+        <button type="button" class="link-button" aria-label={t.removeMessage} onClick={onRemove}>
+          {t.remove}
+        </button>
+      </div>
+    );
+  }
   return (
     <div class="msg in" data-client-id={item.clientId} data-pending="true">
       <Content message={item} />
@@ -273,11 +365,21 @@ function Composer({ client, state, t }: { client: ChatClient; state: ChatState; 
   const fileInput = useRef<HTMLInputElement>(null);
   useEffect(() => box.current?.focus(), []);
   const form = state.config?.form;
+  const max = client.limits.textMaxLength;
+  const length = text.trim().length;
+  const over = length - max;
+  const [refusal, setRefusal] = useState<string | null>(null);
   const send = () => {
-    if (!text.trim()) return;
+    if (!text.trim() || over > 0) return;
     // An instance that asks nothing starts the session with the first message.
     if (!state.started && form && !form.name.ask && !form.phone.ask && !form.email.ask) client.start({});
-    client.sendText(text);
+    const refused = client.sendText(text);
+    if (refused) {
+      // Nothing was queued: the text stays in the box for the visitor to shorten or split.
+      setRefusal(refused === 'too_long' ? t.tooLong(over) : t.tooLargeMessage);
+      return;
+    }
+    setRefusal(null);
     setText('');
     box.current?.focus();
   };
@@ -298,6 +400,17 @@ function Composer({ client, state, t }: { client: ChatClient; state: ChatState; 
         <div class="alert" role="alert">
           {notice}
         </div>
+      )}
+      {over > 0 ? (
+        <div class="alert" role="alert" id="webchat-limit">
+          {t.tooLong(over)}
+        </div>
+      ) : (
+        refusal && (
+          <div class="alert" role="alert" id="webchat-limit">
+            {refusal}
+          </div>
+        )
       )}
       <div class="composer">
         <input
@@ -327,8 +440,11 @@ function Composer({ client, state, t }: { client: ChatClient; state: ChatState; 
           rows={1}
           placeholder={t.placeholder}
           value={text}
+          aria-invalid={over > 0 ? true : undefined}
+          aria-describedby={length > max * 0.8 ? 'webchat-counter' : undefined}
           onInput={(event) => {
             setText((event.target as HTMLTextAreaElement).value);
+            setRefusal(null);
             client.typing();
           }}
           onKeyDown={(event) => {
@@ -338,10 +454,15 @@ function Composer({ client, state, t }: { client: ChatClient; state: ChatState; 
             }
           }}
         />
-        <button type="button" class="send" aria-label={t.send} disabled={!text.trim()} onClick={send}>
+        <button type="button" class="send" aria-label={t.send} disabled={!text.trim() || over > 0} onClick={send}>
           <SendIcon />
         </button>
       </div>
+      {length > max * 0.8 && (
+        <div class={`counter${over > 0 ? ' over' : ''}`} id="webchat-counter">
+          {t.characters(length, max)}
+        </div>
+      )}
     </>
   );
 }

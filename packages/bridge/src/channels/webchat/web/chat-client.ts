@@ -16,7 +16,18 @@ export interface OutboxItem {
   readonly fileName?: string;
   readonly fileSize?: number;
   readonly sentAt: number;
+  /**
+   * Set when the message will never be sent as it is: the bridge refused it (its reason), or it is too large for a
+   * frame (`too_large`). It stays visible with a "remove" action and no longer holds back the messages after it.
+   */
+  readonly failed?: string;
 }
+
+/** The server's limits before its config frame arrives (the same numbers: 10,000 characters, 64 KiB frames). */
+export const DEFAULT_LIMITS = { textMaxLength: 10_000, frameMaxBytes: 64 * 1024 } as const;
+
+/** Why a message was not queued. */
+export type SendRefusal = 'too_long' | 'too_large';
 
 /** What the UI renders. */
 export interface ChatState {
@@ -25,6 +36,9 @@ export interface ChatState {
   /** True once the visitor has a session (token); false shows the pre-chat form. */
   readonly started: boolean;
   readonly messages: readonly WebchatWireMessage[];
+  /** Earlier messages than `messages` exist ("show earlier"); `loadingEarlier` while a page is on its way. */
+  readonly hasEarlier: boolean;
+  readonly loadingEarlier: boolean;
   readonly outbox: readonly OutboxItem[];
   readonly managerTypingUntil: number;
   readonly error: string | null;
@@ -36,6 +50,9 @@ export interface ChatClientOptions {
   readonly baseUrl: string;
   readonly instance: string;
 }
+
+/** How long a socket must stay open to count as a working connection (and reset the reconnect backoff). */
+const STABLE_SOCKET_MS = 10_000;
 
 const newId = (): string =>
   `c${Date.now().toString(36)}${Array.from(crypto.getRandomValues(new Uint8Array(10)), (b) => b.toString(36)).join('')}`.slice(
@@ -54,6 +71,8 @@ export class ChatClient {
     config: null,
     started: false,
     messages: [],
+    hasEarlier: false,
+    loadingEarlier: false,
     outbox: [],
     managerTypingUntil: 0,
     error: null,
@@ -101,8 +120,9 @@ export class ChatClient {
     const socket = new WebSocket(url);
     this.socket = socket;
     this.update({ connection: 'connecting' });
+    let openedAt = 0;
     socket.onopen = () => {
-      this.retries = 0;
+      openedAt = Date.now();
       const token = this.token();
       if (token) this.send({ type: 'hello', token });
       else if (this.pendingStart) this.send({ type: 'start', profile: this.pendingStart });
@@ -121,7 +141,10 @@ export class ChatClient {
       this.inFlight = null;
       this.update({ connection: navigator.onLine ? 'connecting' : 'offline' });
       if (!navigator.onLine) return;
-      const delay = Math.min(15_000, 500 * 2 ** this.retries++) * (0.75 + Math.random() * 0.5);
+      // A socket that lived a while was a working connection: the next one starts the backoff over. One closed soon
+      // after opening (the server refuses something at once) keeps backing off, so nothing loops every half second.
+      if (openedAt > 0 && Date.now() - openedAt > STABLE_SOCKET_MS) this.retries = 0;
+      const delay = Math.min(30_000, 500 * 2 ** this.retries++) * (0.5 + Math.random());
       this.retryTimer = setTimeout(() => this.connect(), delay);
     };
   }
@@ -133,13 +156,31 @@ export class ChatClient {
     else this.connect();
   }
 
-  /** Queues a text message; it is sent now or when the connection is back. */
-  sendText(text: string): void {
+  /** The server's limits (from its config frame, else the defaults it ships with). */
+  get limits(): { readonly textMaxLength: number; readonly frameMaxBytes: number } {
+    return this.state.config?.limits ?? DEFAULT_LIMITS;
+  }
+
+  /**
+   * Queues a text message; it is sent now or when the connection is back. A text over the server's limit, or one
+   * whose frame would be over the frame limit (the server would close the socket), is never queued: the refusal is
+   * returned for the UI to show, and nothing reaches the outbox.
+   */
+  sendText(text: string): SendRefusal | null {
     const trimmed = text.trim();
-    if (!trimmed) return;
+    if (!trimmed) return null;
+    if (trimmed.length > this.limits.textMaxLength) return 'too_long';
+    const item: OutboxItem = { clientId: newId(), text: trimmed, type: 'text', sentAt: Date.now() };
+    if (this.frameBytes(item) > this.limits.frameMaxBytes) return 'too_large';
     // A message ends the typing burst: the next keystroke is news to the manager, not a repeat.
     this.lastTyping = 0;
-    this.enqueue({ clientId: newId(), text: trimmed, type: 'text', sentAt: Date.now() });
+    this.enqueue(item);
+    return null;
+  }
+
+  /** Forgets a failed message (the visitor's "remove"). */
+  remove(clientId: string): void {
+    this.writeOutbox(this.readOutbox().filter((item) => item.clientId !== clientId));
   }
 
   /** Uploads a file, then queues the message naming it. Resolves with an error text, or null. */
@@ -200,6 +241,15 @@ export class ChatClient {
     this.send({ type: 'typing', token });
   }
 
+  /** Loads the page of messages before the oldest one shown. */
+  loadEarlier(): void {
+    const token = this.token();
+    const oldest = this.state.messages[0];
+    if (!token || !this.ready || !oldest || this.state.loadingEarlier) return;
+    this.send({ type: 'earlier', token, before: oldest.id });
+    this.update({ loadingEarlier: true });
+  }
+
   /** Reports manager messages as read (the panel is open and the page visible). */
   markRead(): void {
     const token = this.token();
@@ -212,7 +262,8 @@ export class ChatClient {
   private onFrame(frame: WebchatServerFrame): void {
     switch (frame.type) {
       case 'config':
-        this.update({ config: frame.config });
+        // The socket is up: the header says so even while the visitor is still on the pre-chat form.
+        this.update({ config: frame.config, connection: 'online' });
         return;
       case 'session':
         localStorage.setItem(this.tokenKey, frame.token);
@@ -226,8 +277,25 @@ export class ChatClient {
         this.ready = true;
         const known = new Set(frame.messages.map((m) => m.clientId).filter(Boolean));
         this.writeOutbox(this.readOutbox().filter((item) => !known.has(item.clientId)));
-        this.update({ started: true, connection: 'online', messages: frame.messages, error: null });
+        this.update({
+          started: true,
+          connection: 'online',
+          messages: frame.messages,
+          hasEarlier: frame.hasMore ?? false,
+          loadingEarlier: false,
+          error: null,
+        });
         this.flush();
+        return;
+      }
+      case 'earlier': {
+        const shown = new Set(this.state.messages.map((m) => m.id));
+        const earlier = frame.messages.filter((m) => !shown.has(m.id));
+        this.update({
+          messages: [...earlier, ...this.state.messages],
+          hasEarlier: frame.hasMore,
+          loadingEarlier: false,
+        });
         return;
       }
       case 'ack': {
@@ -293,8 +361,12 @@ export class ChatClient {
       this.update({ started: false, messages: [] });
       return;
     }
-    if (frame.clientId && (frame.code === 'invalid_message' || frame.code === 'unknown_upload')) {
-      this.writeOutbox(this.readOutbox().filter((o) => o.clientId !== frame.clientId));
+    if (
+      frame.clientId &&
+      (frame.code === 'invalid_message' || frame.code === 'unknown_upload' || frame.code === 'bad_frame')
+    ) {
+      // Sending it again would be refused again: it is shown as failed, and the messages after it go on.
+      this.markFailed(frame.clientId, frame.message);
     }
     if (frame.clientId && this.inFlight === frame.clientId) {
       this.inFlight = null;
@@ -316,8 +388,15 @@ export class ChatClient {
   private flush(): void {
     const token = this.token();
     if (!token || !this.ready || this.inFlight) return;
-    const next = this.readOutbox()[0];
+    const next = this.readOutbox().find((item) => !item.failed);
     if (!next) return;
+    // An outbox written by an older widget (or another tab) may hold a message too large for one frame: sending it
+    // would close the socket, and the reconnect would send it again, forever.
+    if (this.frameBytes(next) > this.limits.frameMaxBytes) {
+      this.markFailed(next.clientId, 'too_large');
+      this.flush();
+      return;
+    }
     this.inFlight = next.clientId;
     this.send({
       type: 'send',
@@ -327,6 +406,25 @@ export class ChatClient {
       ...(next.uploadId !== undefined ? { uploadId: next.uploadId } : {}),
       sentAt: next.sentAt,
     });
+  }
+
+  private markFailed(clientId: string, reason: string): void {
+    this.writeOutbox(
+      this.readOutbox().map((item) => (item.clientId === clientId ? { ...item, failed: reason } : item)),
+    );
+  }
+
+  /** Bytes of the `send` frame that would carry `item` (the token is counted at its current length). */
+  private frameBytes(item: OutboxItem): number {
+    const frame = {
+      type: 'send',
+      token: this.token() ?? '',
+      clientId: item.clientId,
+      text: item.text,
+      uploadId: item.uploadId,
+      sentAt: item.sentAt,
+    };
+    return new TextEncoder().encode(JSON.stringify(frame)).length;
   }
 
   private addMessage(message: WebchatWireMessage): void {

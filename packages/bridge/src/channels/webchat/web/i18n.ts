@@ -35,6 +35,16 @@ const TEXTS = {
     invalidPhone: 'Enter a phone number',
     invalidEmail: 'Enter an e-mail address',
     unread: 'New messages',
+    earlier: 'Show earlier messages',
+    tooLong: (over: number) =>
+      `The message is too long: remove ${over.toLocaleString('en')} character${over === 1 ? '' : 's'} to send it.`,
+    tooLargeMessage: 'The message is too large to send: split it into several messages.',
+    notSent: 'Not sent',
+    remove: 'Remove',
+    removeMessage: 'Remove the message that was not sent',
+    characters: (n: number, max: number) => `${n.toLocaleString('en')} / ${max.toLocaleString('en')} characters`,
+    consentRequired: 'Please tick the box to continue',
+    consentLink: 'Read the terms',
   },
   ru: {
     open: 'Открыть чат',
@@ -71,6 +81,16 @@ const TEXTS = {
     invalidPhone: 'Введите номер телефона',
     invalidEmail: 'Введите адрес эл. почты',
     unread: 'Новые сообщения',
+    earlier: 'Показать предыдущие сообщения',
+    tooLong: (over: number) =>
+      `Сообщение слишком длинное: удалите ${over.toLocaleString('ru')} симв., чтобы отправить.`,
+    tooLargeMessage: 'Сообщение слишком большое: разделите его на несколько.',
+    notSent: 'Не отправлено',
+    remove: 'Удалить',
+    removeMessage: 'Удалить неотправленное сообщение',
+    characters: (n: number, max: number) => `${n.toLocaleString('ru')} / ${max.toLocaleString('ru')} символов`,
+    consentRequired: 'Отметьте согласие, чтобы продолжить',
+    consentLink: 'Условия',
   },
 } as const;
 

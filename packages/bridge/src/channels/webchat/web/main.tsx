@@ -28,7 +28,9 @@ function boot(): void {
     document.body.appendChild(host);
     const client = new ChatClient({ baseUrl, instance });
     client.connect();
-    render(<App client={client} t={pickTexts(script.dataset.lang, document.documentElement.lang)} />, mount);
+    // The visitor's language: data-lang on the tag, else the page's; it picks the texts and the instance's title.
+    const lang = (script.dataset.lang || document.documentElement.lang || 'en').slice(0, 2).toLowerCase();
+    render(<App client={client} t={pickTexts(lang, lang)} lang={lang} />, mount);
   };
   if (document.body) start();
   else document.addEventListener('DOMContentLoaded', start);

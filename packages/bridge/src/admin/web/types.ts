@@ -1,0 +1,132 @@
+// Shapes of the admin API answers the dashboard reads (see packages/bridge/src/admin/serialize.ts).
+
+export interface Page<T> {
+  readonly items: readonly T[];
+  readonly nextBefore?: number | null;
+}
+
+export interface Account {
+  readonly id: number;
+  readonly scopeId: string;
+  readonly amojoAccountId: string;
+  readonly title: string | null;
+  readonly subdomain: string | null;
+  readonly state: 'connected' | 'disconnected';
+  readonly hasTokens: boolean;
+  readonly connectedAt: number | null;
+  readonly disconnectedAt: number | null;
+}
+
+export interface ChannelInstance {
+  readonly id: number;
+  readonly key: string;
+  readonly kind: string;
+  readonly name: string | null;
+  readonly accountId: number | null;
+  readonly settings: Readonly<Record<string, unknown>>;
+  readonly hasSecret: boolean;
+  readonly enabled: boolean;
+  readonly createdAt: number;
+}
+
+/** A JSON Schema, as far as the generated forms read it. */
+export interface JsonSchema {
+  readonly type?: string | readonly string[];
+  readonly title?: string;
+  readonly description?: string;
+  readonly properties?: Readonly<Record<string, JsonSchema>>;
+  readonly required?: readonly string[];
+  readonly enum?: readonly unknown[];
+  readonly default?: unknown;
+  readonly format?: string;
+  readonly minimum?: number;
+  readonly maximum?: number;
+  readonly maxLength?: number;
+  readonly items?: JsonSchema;
+  readonly anyOf?: readonly JsonSchema[];
+}
+
+/** One channel kind from `GET /admin/api/channel-kinds`. */
+export interface ChannelKind {
+  readonly kind: string;
+  readonly settingsSchema: JsonSchema;
+  readonly secretSettings: readonly string[];
+}
+
+export interface Conversation {
+  readonly id: number;
+  readonly accountId: number;
+  readonly channelInstanceId: number | null;
+  readonly conversationId: string;
+  readonly amojoChatId: string | null;
+  readonly channelChatKey: string | null;
+  readonly phone: string | null;
+  readonly lastActivityAt: string | null;
+  readonly createdAt: string | null;
+}
+
+export interface MessageStatus {
+  readonly status: string;
+  readonly errorCode: number | null;
+  readonly error: string | null;
+  readonly at: string | null;
+}
+
+export interface Message {
+  readonly id: number;
+  readonly direction: 'in' | 'out';
+  readonly msgid: string;
+  readonly type: string;
+  readonly payload: unknown;
+  readonly status: string;
+  readonly createdAt: string | null;
+  readonly statuses: readonly MessageStatus[];
+}
+
+export interface Job {
+  readonly id: number;
+  readonly kind: string;
+  readonly lane: string;
+  readonly state: 'queued' | 'running' | 'dead' | 'done' | 'discarded';
+  readonly attempts: number;
+  readonly maxAttempts: number;
+  readonly runAt: string | null;
+  readonly lastError: string | null;
+  readonly payload: unknown;
+  readonly createdAt: string | null;
+  readonly updatedAt: string | null;
+}
+
+export interface Hook {
+  readonly id: number;
+  readonly scopeId: string | null;
+  readonly kind: string | null;
+  readonly outcome: 'accepted' | 'duplicate' | 'rejected';
+  readonly reason: string | null;
+  readonly signatureOk: boolean;
+  readonly jobId: number | null;
+  readonly receivedAt: string | null;
+  readonly rawBody: string | null;
+}
+
+export interface QueueKindStats {
+  readonly kind: string;
+  readonly queued: number;
+  readonly due: number;
+  readonly running: number;
+  readonly dead: number;
+  readonly oldestDueAgeMs: number;
+}
+
+export interface Health {
+  readonly at: string;
+  readonly atMs: number;
+  readonly ready: boolean;
+  readonly checks: readonly { readonly name: string; readonly ok: boolean; readonly error?: string }[];
+  readonly queue: readonly QueueKindStats[];
+  readonly oldestDueAgeMs: number;
+  readonly totals: {
+    readonly hooks: Readonly<Record<string, number>>;
+    readonly amojoCalls: Readonly<Record<string, number>>;
+  };
+}

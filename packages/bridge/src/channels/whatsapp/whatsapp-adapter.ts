@@ -1,0 +1,117 @@
+import type {
+  ChannelInstanceRecord,
+  ChannelMessageType,
+  ChannelSendResult,
+  OutboundChannelMessage,
+} from '../channel-adapter.js';
+import type { ChannelAdapter, ChannelRuntime } from '../channel-plugin.js';
+import { GraphApi } from './graph-api.js';
+import { mapOutbound, templateParameterOf } from './map-outbound.js';
+import { mapSendError } from './map-send-error.js';
+import type { WhatsAppSettings } from './whatsapp-settings.js';
+import { CUSTOMER_SERVICE_WINDOW_MS, lastCustomerMessageAt } from './whatsapp-windows.js';
+
+const MESSAGE_TYPES: readonly ChannelMessageType[] = [
+  'text',
+  'picture',
+  'file',
+  'video',
+  'voice',
+  'audio',
+  'sticker',
+  'location',
+  'contact',
+];
+
+/** The customer's WhatsApp id (digits of the phone): the chat key, or the phone of a "write first" chat. */
+export function waIdOf(recipient: OutboundChannelMessage['recipient']): string | undefined {
+  for (const candidate of [recipient.id, recipient.chatKey, recipient.phone]) {
+    const digits = candidate?.replace(/[\s()+-]/g, '');
+    if (digits && /^\d{7,15}$/.test(digits)) return digits;
+  }
+  return undefined;
+}
+
+/**
+ * The outbound side of one business number. Inside the customer's 24-hour window a manager message goes out as
+ * its own WhatsApp type; outside it (or to a phone that never wrote: "write first") it goes out as the instance's
+ * template with the text as `{{1}}`, or is refused with -1 and the reason when no template is configured.
+ */
+export function createWhatsAppAdapter(
+  instance: ChannelInstanceRecord<WhatsAppSettings>,
+  runtime: ChannelRuntime<WhatsAppSettings>,
+): ChannelAdapter {
+  const api = new GraphApi(instance.settings, runtime.fetch);
+  const { templateName, templateLanguage } = instance.settings;
+  return {
+    messageTypes: MESSAGE_TYPES,
+    async react(event): Promise<ChannelSendResult> {
+      const to = waIdOf(event.recipient);
+      if (!to || !event.channelMessageId) {
+        return { ok: false, errorCode: 905, reason: 'the message has no WhatsApp id to react to', retryable: false };
+      }
+      try {
+        // An empty emoji removes the reaction.
+        await api.sendMessage({
+          to,
+          type: 'reaction',
+          reaction: { message_id: event.channelMessageId, emoji: event.type === 'react' ? (event.emoji ?? '') : '' },
+        });
+        return { ok: true };
+      } catch (error) {
+        return mapSendError(error);
+      }
+    },
+    async send(message): Promise<ChannelSendResult> {
+      const to = waIdOf(message.recipient);
+      if (!to) {
+        return { ok: false, errorCode: 904, reason: 'the chat has no WhatsApp number to send to', retryable: false };
+      }
+      const last = await lastCustomerMessageAt(runtime.store.db, { instanceRowId: instance.rowId, waId: to });
+      const open = last !== undefined && runtime.now().getTime() - last < CUSTOMER_SERVICE_WINDOW_MS;
+      // Carried back in every status webhook of the message: the bridge's own id, so `read` finds the message.
+      const tag = { to, biz_opaque_callback_data: message.messageId };
+      try {
+        if (open) {
+          let wamid = '';
+          // A quote of a message WhatsApp knows (its wamid) is sent as `context`; on the first body only.
+          const context = message.replyTo?.channelMessageId
+            ? { context: { message_id: message.replyTo.channelMessageId } }
+            : {};
+          for (const [index, body] of mapOutbound(message.message).entries()) {
+            wamid = await api.sendMessage({ ...tag, ...(index === 0 ? context : {}), ...body });
+          }
+          return { ok: true, channelMessageId: wamid };
+        }
+        if (!templateName) {
+          return {
+            ok: false,
+            errorCode: 905,
+            reason:
+              last === undefined
+                ? 'this customer never wrote to this WhatsApp number: only a template can be sent (set templateName)'
+                : "outside WhatsApp's 24-hour customer-service window: only a template can be sent (set templateName)",
+            retryable: false,
+          };
+        }
+        const wamid = await api.sendMessage({
+          ...tag,
+          type: 'template',
+          template: {
+            name: templateName,
+            language: { code: templateLanguage },
+            components: [{ type: 'body', parameters: [{ type: 'text', text: templateParameterOf(message.message) }] }],
+          },
+        });
+        return { ok: true, channelMessageId: wamid };
+      } catch (error) {
+        const refusal = mapSendError(error);
+        runtime.log.warn(
+          { instance: instance.id, messageId: message.messageId, errorCode: refusal.errorCode, reason: refusal.reason },
+          'whatsapp send refused',
+        );
+        return refusal;
+      }
+    },
+  };
+}

@@ -1,0 +1,235 @@
+import type { AmocrmClient } from '@amojo-bridge/sdk';
+import type { Job } from '../../queue/index.js';
+import { type Account, listAccounts } from '../../store/accounts/index.js';
+import type { RelayDeps } from '../deps.js';
+import type { ManagerMessage } from '../manager-message.js';
+import { type CheckChatPayload, checkChat, checkConversation } from './check-chat.js';
+import { earlierUndelivered } from './deliver-in-order.js';
+import { RecentPages } from './history-page.js';
+import { type EventFeedOptions, pollEventFeed, type TalkChats } from './poll-event-feed.js';
+import { queueChatChecks } from './queue-chat-checks.js';
+import {
+  type ChatToCheck,
+  listOldestCheckedChats,
+  listRecentlyActiveChats,
+  saveEventsReadUntil,
+  takeAccountTurn,
+} from './recovery-state.js';
+
+/** An authorised amoCRM REST client for an account, or null when the bridge holds no usable tokens for it. */
+export type RestClientForAccount = (account: Account) => Promise<AmocrmClient | null>;
+
+/** Options of {@link createOutboundRecovery}. */
+export interface OutboundRecoveryOptions {
+  /** Time between two recovery rounds, ms. Default 60 000. */
+  readonly intervalMs?: number;
+  /** Chats checked per round in each account without tokens, oldest-checked first. Default 100. */
+  readonly scanChatsPerRound?: number;
+  /** Chats checked at start, most recently active first, in each account without tokens. Default 500. */
+  readonly catchUpChats?: number;
+  /** Scan checks run at once (outside the job queue's worker slots). Default 2. */
+  readonly scanConcurrency?: number;
+  /** The REST client of an account; accounts it returns null for are scanned. Default: none (scan everything). */
+  readonly restClientFor?: RestClientForAccount;
+  /** The event feed's timing; defaults: grace 10 s, overlap 30 s, first lookback 1 h. */
+  readonly feed?: Partial<EventFeedOptions>;
+}
+
+/** What one recovery round did. */
+export interface RecoveryRound {
+  /** Accounts whose event feed was read. */
+  readonly feedAccounts: number;
+  /** Accounts scanned (no tokens, or the feed failed this round). */
+  readonly scannedAccounts: number;
+  /** Durable checks queued for chats the event feed named. */
+  readonly checksQueued: number;
+  /** Chats of scanned accounts whose history was read this round. */
+  readonly chatsScanned: number;
+}
+
+/** Outbound recovery: the one owner of the rules that make up for hooks amojo never resends (see README.md). */
+export interface OutboundRecovery {
+  /** (a) The undelivered manager messages older than `message`, oldest first, to deliver before it. */
+  earlierUndelivered(input: {
+    readonly account: Account;
+    readonly message: ManagerMessage;
+    readonly lastAttempt: boolean;
+  }): Promise<ManagerMessage[]>;
+  /** The handler of `reconcile` jobs: one chat's check. */
+  checkChat(job: Job<CheckChatPayload>): Promise<void>;
+  /** (b) One round now: the feed of each account with tokens, the scan of the others (resolves when scanned). */
+  runRound(): Promise<RecoveryRound>;
+  /**
+   * (c) Before listening after a start: one feed read per account with tokens (covering the downtime from the stored
+   * position), its checks queued, and checks of the most recently active chats of the others started in the
+   * background. It does not wait for the checks to run: the order check of (a) already puts a recovered message
+   * before any later hook of its chat, and every second spent not listening is a second in which hooks are lost.
+   */
+  catchUp(): Promise<RecoveryRound>;
+  /** Runs {@link OutboundRecovery.runRound} every `intervalMs` from now on. */
+  start(): void;
+  /** Stops the timer; a round in progress finishes. */
+  stop(): Promise<void>;
+}
+
+/** Builds the module; nothing runs until `start()`, `runRound()` or `catchUp()`. */
+export function createOutboundRecovery(deps: RelayDeps, options: OutboundRecoveryOptions = {}): OutboundRecovery {
+  const intervalMs = options.intervalMs ?? 60_000;
+  const scanChatsPerRound = options.scanChatsPerRound ?? 100;
+  const catchUpChats = options.catchUpChats ?? 500;
+  const scanConcurrency = options.scanConcurrency ?? 2;
+  const restClientFor: RestClientForAccount = options.restClientFor ?? (async () => null);
+  const feed: EventFeedOptions = {
+    graceSeconds: options.feed?.graceSeconds ?? 10,
+    overlapSeconds: options.feed?.overlapSeconds ?? 30,
+    firstLookbackSeconds: options.feed?.firstLookbackSeconds ?? 3600,
+  };
+  const pages = new RecentPages();
+  const talks: TalkChats = new Map();
+  let timer: NodeJS.Timeout | undefined;
+  let running: Promise<RecoveryRound> | undefined;
+
+  const clientOf = async (account: Account): Promise<AmocrmClient | null> => {
+    try {
+      return await restClientFor(account);
+    } catch (error) {
+      deps.log.warn({ err: error, accountId: account.id }, 'no REST client for the account: scanning its chats');
+      return null;
+    }
+  };
+
+  let stopped = false;
+  // Scan checks run here, a few at a time, not as queue jobs: the queue has no priorities, and checks queued by the
+  // hundred kept every worker slot away from deliveries in the soak. They need no durability: a chat is marked
+  // checked only once its history was read, so one cut short by a crash is first again in the next round.
+  const runScanChecks = async (chats: readonly ChatToCheck[]): Promise<number> => {
+    let next = 0;
+    let checked = 0;
+    await Promise.all(
+      Array.from({ length: Math.min(scanConcurrency, chats.length) }, async () => {
+        for (let i = next++; i < chats.length && !stopped; i = next++) {
+          const outcome = await checkConversation(deps, pages, chats[i]!.conversationRowId).catch((error: unknown) => {
+            deps.log.warn({ err: error, conversationRowId: chats[i]!.conversationRowId }, 'recovery check failed');
+            return undefined;
+          });
+          if (outcome?.kind === 'checked') checked++;
+          else if (outcome?.kind === 'unreadable') {
+            deps.log.warn(
+              { err: outcome.error, amojoChatId: outcome.amojoChatId, event: 'check_deferred' },
+              'recovery check could not read the chat history; the next round tries it first',
+            );
+          }
+        }
+      }),
+    );
+    return checked;
+  };
+
+  // The feed part of a pass: each account whose turn this process takes and that has a REST client gets its feed
+  // read, and the chats it names get durable checks (jobs), queued before the feed position moves on. Resolves the
+  // accounts left to scan.
+  const readFeeds = async (minGapMs: number): Promise<{ feedAccounts: number; checks: number; scan: number[] }> => {
+    const now = deps.now().getTime();
+    const accounts = await listAccounts(deps.store.db, { state: 'connected' });
+    const scan: number[] = [];
+    let feedAccounts = 0;
+    let checks = 0;
+    for (const account of accounts) {
+      const turn = await takeAccountTurn(deps.store.db, { accountId: account.id, now, minGapMs });
+      if (!turn) continue; // another process took this account's round
+      const client = await clientOf(account);
+      if (!client) {
+        scan.push(account.id);
+        continue;
+      }
+      try {
+        const { conversationRowIds, readUntil } = await pollEventFeed(deps, {
+          account,
+          client,
+          eventsReadUntil: turn.eventsReadUntil,
+          talks,
+          options: feed,
+        });
+        feedAccounts++;
+        const rows = await deps.store.db
+          .selectFrom('conversations')
+          .select(['id', 'amojo_chat_id'])
+          .where('id', 'in', conversationRowIds.length > 0 ? [...conversationRowIds] : [-1])
+          .execute();
+        checks += await queueChatChecks(
+          deps,
+          rows.flatMap((row) =>
+            row.amojo_chat_id ? [{ conversationRowId: row.id, amojoChatId: row.amojo_chat_id }] : [],
+          ),
+        );
+        if (readUntil !== null) await saveEventsReadUntil(deps.store.db, { accountId: account.id, seconds: readUntil });
+      } catch (error) {
+        deps.log.warn(
+          { err: error, accountId: account.id, event: 'event_feed_failed' },
+          'event feed unreadable this round: scanning the account instead',
+        );
+        scan.push(account.id);
+      }
+    }
+    return { feedAccounts, checks, scan };
+  };
+
+  const runRound = (): Promise<RecoveryRound> => {
+    running ??= (async () => {
+      const { feedAccounts, checks, scan } = await readFeeds(Math.floor(intervalMs / 2));
+      const chats: ChatToCheck[] = [];
+      // The budget is per account, so one large account never starves the others.
+      for (const accountId of scan) {
+        chats.push(
+          ...(await listOldestCheckedChats(deps.store.db, { accountIds: [accountId], limit: scanChatsPerRound })),
+        );
+      }
+      const scanned = await runScanChecks(chats);
+      return { feedAccounts, scannedAccounts: scan.length, checksQueued: checks, chatsScanned: scanned };
+    })().finally(() => {
+      running = undefined;
+    });
+    return running;
+  };
+
+  return {
+    earlierUndelivered: (input) => earlierUndelivered(deps, pages, input),
+    checkChat: (job) => checkChat(deps, pages, job),
+    runRound,
+    async catchUp() {
+      const { feedAccounts, checks, scan } = await readFeeds(0);
+      // The recently active chats of scanned accounts are checked in the background: listening must not wait for
+      // them (see the interface), and they take no worker slots.
+      const now = deps.now().getTime();
+      const recent = await listRecentlyActiveChats(deps.store.db, {
+        accountIds: scan,
+        since: now - 24 * 60 * 60 * 1000,
+        limit: catchUpChats,
+      });
+      running ??= runScanChecks(recent)
+        .then((scanned) => ({
+          feedAccounts,
+          scannedAccounts: scan.length,
+          checksQueued: checks,
+          chatsScanned: scanned,
+        }))
+        .finally(() => {
+          running = undefined;
+        });
+      return { feedAccounts, scannedAccounts: scan.length, checksQueued: checks, chatsScanned: 0 };
+    },
+    start() {
+      if (timer) return;
+      timer = setInterval(() => {
+        runRound().catch((error: unknown) => deps.log.error({ err: error }, 'outbound recovery round failed'));
+      }, intervalMs);
+      timer.unref();
+    },
+    async stop() {
+      stopped = true;
+      if (timer) clearInterval(timer);
+      timer = undefined;
+      await running?.catch(() => undefined);
+    },
+  };
+}

@@ -1,0 +1,10 @@
+export type { CheckChatPayload } from './check-chat.js';
+export {
+  createOutboundRecovery,
+  type OutboundRecovery,
+  type OutboundRecoveryOptions,
+  type RecoveryRound,
+  type RestClientForAccount,
+} from './create-outbound-recovery.js';
+export type { EventFeedOptions } from './poll-event-feed.js';
+export { RECOVERY_REASONS } from './record-recovered-message.js';

@@ -1,0 +1,47 @@
+import { enqueue } from '../../queue/index.js';
+import type { RelayDeps } from '../deps.js';
+import { JOB_KINDS, reconcileLane } from '../job-kinds.js';
+import { CHECK_MAX_ATTEMPTS } from './check-chat.js';
+import type { ChatToCheck } from './recovery-state.js';
+
+/**
+ * Queues a check (`reconcile` job) for each chat that has none waiting, so a slow amojo never piles up checks.
+ * Resolves the number queued.
+ */
+export async function queueChatChecks(deps: RelayDeps, chats: readonly ChatToCheck[]): Promise<number> {
+  if (chats.length === 0) return 0;
+  const now = deps.now().getTime();
+  let queued = 0;
+  for (let i = 0; i < chats.length; i += 500) {
+    const chunk = chats.slice(i, i + 500);
+    queued += await deps.store.transaction(async (trx) => {
+      const lanes = chunk.map((chat) => reconcileLane(chat.amojoChatId));
+      const waiting = new Set(
+        (
+          await trx
+            .selectFrom('jobs')
+            .select('lane')
+            .where('lane', 'in', lanes)
+            .where('state', 'in', ['queued', 'running'])
+            .execute()
+        ).map((row) => row.lane),
+      );
+      let n = 0;
+      for (const chat of chunk) {
+        const lane = reconcileLane(chat.amojoChatId);
+        if (waiting.has(lane)) continue;
+        waiting.add(lane);
+        await enqueue(trx, {
+          kind: JOB_KINDS.reconcile,
+          lane,
+          payload: { conversationRowId: chat.conversationRowId },
+          maxAttempts: CHECK_MAX_ATTEMPTS,
+          now,
+        });
+        n++;
+      }
+      return n;
+    });
+  }
+  return queued;
+}

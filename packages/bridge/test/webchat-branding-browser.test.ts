@@ -1,0 +1,76 @@
+// Per-instance look and words of the widget in headless Chromium: brand colour, corner, greeting, the title in the
+// visitor's language, and a consent checkbox with its link that must be ticked before the chat starts.
+import { type Browser, chromium, type Page } from 'playwright-core';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { ENGINES } from './support/databases.js';
+import { waitFor } from './support/relay-harness.js';
+import { createWebchatHarness, ensureWebchatBuilt, type WebchatHarness } from './webchat-harness.js';
+
+describe.each(ENGINES)('webchat widget per-instance settings in a browser (%s)', (engine) => {
+  let h: WebchatHarness;
+  let browser: Browser;
+  let page: Page;
+  const pageErrors: string[] = [];
+
+  beforeAll(async () => {
+    await ensureWebchatBuilt();
+    h = await createWebchatHarness({
+      engine,
+      settings: {
+        title: 'Northwind Flowers',
+        titles: { ru: 'Цветы Нортвинд' },
+        brandColor: '#7a1fa2',
+        position: 'left',
+        greeting: 'Hello! Ask us about today’s bouquets.',
+        consent: { text: 'I agree to the processing of my data', url: 'https://shop.example/privacy' },
+        form: { name: { ask: true, required: true } },
+      },
+    });
+    browser = await chromium.launch({
+      executablePath: '/usr/bin/chromium',
+      args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking', '--no-first-run'],
+    });
+    page = await (await browser.newContext({ viewport: { width: 1280, height: 800 } })).newPage();
+    page.on('pageerror', (error) => pageErrors.push(error.message));
+    page.setDefaultTimeout(15_000);
+  }, 120_000);
+
+  afterAll(async () => {
+    await browser?.close();
+    await h?.close();
+  });
+
+  it('shows the brand colour on the left, asks for consent with its link, then greets', async () => {
+    await page.goto(`${h.bridgeUrl}/webchat/demo?instance=${h.instanceKey}`);
+    const launcher = page.getByRole('button', { name: 'Open chat' });
+    await launcher.waitFor();
+    await waitFor('the config frame applied', async () =>
+      (await launcher.evaluate((el) => getComputedStyle(el).backgroundColor)) === 'rgb(122, 31, 162)'
+        ? true
+        : undefined,
+    );
+    const box = await launcher.boundingBox();
+    expect(box && box.x < 640).toBe(true); // the left corner
+    await launcher.click();
+    const dialog = page.getByRole('dialog', { name: 'Northwind Flowers' });
+    await dialog.waitFor();
+    await dialog.getByLabel('Name').fill('Olga');
+    await dialog.getByRole('button', { name: 'Start chat' }).click();
+    // Not ticked: the chat does not start, and the form says why.
+    await dialog.getByText('Please tick the box to continue').waitFor();
+    expect(await dialog.getByRole('link', { name: 'Read the terms' }).getAttribute('href')).toBe(
+      'https://shop.example/privacy',
+    );
+    await dialog.getByLabel('I agree to the processing of my data').check();
+    await dialog.getByRole('button', { name: 'Start chat' }).click();
+    await dialog.getByText('Hello! Ask us about today’s bouquets.').waitFor();
+    expect(pageErrors).toEqual([]);
+  }, 120_000);
+
+  it('uses the title of the visitor language', async () => {
+    await page.goto(`${h.bridgeUrl}/webchat/demo?instance=${h.instanceKey}&lang=ru`);
+    await page.getByRole('button', { name: 'Открыть чат' }).click();
+    await page.getByRole('dialog', { name: 'Цветы Нортвинд' }).waitFor();
+    expect(pageErrors).toEqual([]);
+  }, 120_000);
+});
