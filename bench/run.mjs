@@ -4,6 +4,7 @@
 //   --import-messages=N           messages of the import figure (default 1000000), --import-chats=C (default 10000)
 //   --engines=sqlite,postgres     which stores (default both)
 //   --runs=N                      runs per figure (default 5 for intake, 3 for each relay rate)
+//   --chats=N,M                   relay over N, then M conversations (default 50); --rates=a,b,c (default 20,50,100,200)
 //   --profile                     also take one CPU profile per figure (kept out of the recorded runs)
 //   --no-write                    print the report only
 //   --results=FILE                write the results JSON to FILE only (for before/after comparisons)
@@ -117,30 +118,39 @@ try {
     }
   }
   if (only.has('relay')) {
-    for (const engine of engines) {
-      // A fresh sandbox per engine, so the chats of one run are not mistaken for the next one's.
-      const sandbox = await startWorld(port);
-      try {
-        const r = await benchRelay({
-          engine,
-          sandbox,
-          ids: IDS,
-          port,
-          databaseUrl: await databaseFor(engine, 'relay'),
-          rates: [20, 50, 100, 200],
-          runs: Number(args.runs ?? 3),
-          duration: 3,
-          outDir: OUT,
-          say,
-          ...(profile ? { profileFile: join(OUT, `relay-${engine}.cpuprofile`) } : {}),
-        });
-        results.relay[engine] = r;
-        if (r.profile)
-          results.profiles[`relay at ${r.profile.rate} msg/s, ${engine}`] = summarizeCpuProfile(r.profile.file);
-      } finally {
-        await sandbox.close();
+    const chatCounts = String(args.chats ?? '50')
+      .split(',')
+      .map(Number);
+    const rates = String(args.rates ?? '20,50,100,200')
+      .split(',')
+      .map(Number);
+    for (const engine of engines)
+      for (const chats of chatCounts) {
+        // A fresh sandbox per engine, so the chats of one run are not mistaken for the next one's.
+        const sandbox = await startWorld(port);
+        try {
+          const r = await benchRelay({
+            engine,
+            sandbox,
+            ids: IDS,
+            port,
+            databaseUrl: await databaseFor(engine, `relay-${chats}`),
+            chats,
+            rates,
+            runs: Number(args.runs ?? 3),
+            duration: 3,
+            outDir: OUT,
+            say,
+            ...(profile ? { profileFile: join(OUT, `relay-${engine}-${chats}.cpuprofile`) } : {}),
+          });
+          const key = chats === 50 ? engine : `${engine}, ${chats} conversations`;
+          results.relay[key] = r;
+          if (r.profile)
+            results.profiles[`relay at ${r.profile.rate} msg/s, ${key}`] = summarizeCpuProfile(r.profile.file);
+        } finally {
+          await sandbox.close();
+        }
       }
-    }
   }
   if (only.has('import')) {
     for (const engine of engines) {

@@ -1,11 +1,22 @@
 import { randomUUID } from 'node:crypto';
 import { createServer } from 'node:http';
 import { webhookHeaders } from '../../packages/bridge/dist/channels/index.js';
+import { createNodeTransport } from '../../packages/sdk/dist/index.js';
 import { loadNow } from './machine.mjs';
 import { logPath, startServer } from './processes.mjs';
 import { quantile, round, summarize } from './stats.mjs';
 
-const CHATS = 50;
+// The load driver sends over node:http with keep-alive (the SDK's transport): the global fetch cost ~0.8 ms of CPU
+// per message on this machine, enough to make the bench, not the bridge, the bottleneck near 2,000 msg/s.
+const driver = createNodeTransport({ maxSocketsPerHost: 64 });
+const post = async (url, headers, body) => {
+  const response = await driver.send({ method: 'POST', url, headers, body, timeoutMs: 60_000 });
+  return response.status;
+};
+const cpuUs = () => {
+  const cpu = process.cpuUsage();
+  return cpu.user + cpu.system;
+};
 const SETTLE_MS = 8_000;
 const sleep = (ms) => new Promise((resolve) => setTimeout(resolve, ms));
 const now = () => performance.now();
@@ -102,6 +113,8 @@ function queueGrew({ backlog, sendWindowMs, drainMs, lost, rate }) {
  */
 export async function benchRelay(options) {
   const { engine, sandbox, ids, port, databaseUrl, rates, runs, duration, outDir, say, profileFile } = options;
+  // Conversations the messages are spread over (each gets a warm-up message each way first).
+  const CHATS = options.chats ?? 50;
   const sent = new Map();
   const arrived = new Map();
   const receiver = await startReceiver((text, at) => {
@@ -117,7 +130,7 @@ export async function benchRelay(options) {
   const bridge = await startServer({
     mode: 'bridge',
     worker: true,
-    logFile: logPath(outDir, `relay-bridge-${engine}`),
+    logFile: logPath(outDir, `relay-bridge-${engine}-${CHATS}`),
     env: {
       AMOJO_CHANNEL_ID: ids.channelId,
       AMOJO_CHANNEL_SECRET: ids.channelSecret,
@@ -143,31 +156,31 @@ export async function benchRelay(options) {
         timestamp: Math.floor(Date.now() / 1000),
       });
       sent.set(tag, now());
-      const response = await fetch(eventsUrl, {
-        method: 'POST',
-        headers: { 'content-type': 'application/json', ...webhookHeaders({ body, secret: instance.secret }) },
+      const status = await post(
+        eventsUrl,
+        { 'content-type': 'application/json', ...webhookHeaders({ body, secret: instance.secret }) },
         body,
-      });
-      await response.arrayBuffer();
-      if (response.status !== 200) throw new Error(`customer event answered ${response.status}`);
+      );
+      if (status !== 200) throw new Error(`customer event answered ${status}`);
     };
     const postManager = async (tag, chatId) => {
-      const response = await fetch(`${sandbox.url}/_sandbox/api/chats/${chatId}/messages`, {
-        method: 'POST',
-        headers: { 'content-type': 'application/json' },
-        body: JSON.stringify({ text: tag }),
-      });
-      await response.arrayBuffer();
-      if (response.status !== 200) throw new Error(`sandbox manager send answered ${response.status}`);
+      const status = await post(
+        `${sandbox.url}/_sandbox/api/chats/${chatId}/messages`,
+        { 'content-type': 'application/json' },
+        JSON.stringify({ text: tag }),
+      );
+      if (status !== 200) throw new Error(`sandbox manager send answered ${status}`);
     };
     const queueDepth = async () => (await bridge.stats(true)).queue;
 
     // Every chat gets its first message (conversation, contact, amojo chat) before anything is timed.
     await Promise.all(chatKeys.map((key) => postCustomer(`bench-in:warm:${key}`, key)));
-    const deadline = now() + 30_000;
+    // Each warm-up phase gets its own deadline, longer with more conversations (a loaded machine relays slowly).
+    let deadline = now() + 30_000 + CHATS * 60;
     while (chatKeys.some((key) => !arrived.has(`bench-in:warm:${key}`)) && now() < deadline) await sleep(20);
     const chatIds = sandbox.state.listChats().map((chat) => chat.id);
     if (chatIds.length < CHATS) throw new Error(`only ${chatIds.length} of ${CHATS} warm-up chats reached the sandbox`);
+    deadline = now() + 30_000 + CHATS * 60;
     await Promise.all(chatIds.map((id) => postManager(`bench-out:warm:${id}`, id)));
     while (chatIds.some((id) => !arrived.has(`bench-out:warm:${id}`)) && now() < deadline) await sleep(20);
     const warmMissing = chatIds.filter((id) => !arrived.has(`bench-out:warm:${id}`)).length;
@@ -190,6 +203,7 @@ export async function benchRelay(options) {
     const measure = async (direction, rate, label) => {
       if (!(await drained())) say(`  the queue did not empty within 60 s before ${direction} ${rate}/s`);
       const tags = [];
+      const cpuBefore = { bridge: (await bridge.stats()).cpuUs, bench: cpuUs() };
       const result = await paced({
         rate,
         durationSec: duration,
@@ -201,6 +215,10 @@ export async function benchRelay(options) {
         pending: () => tags.reduce((n, tag) => n + (arrived.has(tag) ? 0 : 1), 0),
         queueDepth,
       });
+      // CPU each process used over the run, per message sent: the bridge, and this process (load driver, sandbox
+      // as amojo, customer system), so a bench that is itself the bottleneck shows.
+      const bridgeCpuMs = ((await bridge.stats()).cpuUs - cpuBefore.bridge) / 1000;
+      const benchCpuMs = (cpuUs() - cpuBefore.bench) / 1000;
       const latencies = tags.filter((t) => arrived.has(t) && sent.has(t)).map((t) => arrived.get(t) - sent.get(t));
       const arrivals = tags.filter((t) => arrived.has(t)).map((t) => arrived.get(t));
       const lastArrival = arrivals.length ? Math.max(...arrivals) : Number.NaN;
@@ -219,6 +237,8 @@ export async function benchRelay(options) {
         drainMs: round(result.drainMs, 0),
         peakQueue: Math.max(0, ...result.queue.map(([, v]) => v).filter(Number.isFinite)),
         failures: result.failures.length,
+        bridgeCpuMsPerMsg: round(bridgeCpuMs / Math.max(1, result.count), 3),
+        benchCpuMsPerMsg: round(benchCpuMs / Math.max(1, result.count), 3),
         ...growth,
         load: loadNow(),
       };
@@ -294,6 +314,8 @@ function aggregate(rate, rows) {
     p50Ms: pick('p50Ms'),
     p99Ms: pick('p99Ms'),
     peakQueue: pick('peakQueue'),
+    bridgeCpuMsPerMsg: pick('bridgeCpuMsPerMsg'),
+    benchCpuMsPerMsg: pick('benchCpuMsPerMsg'),
     sustainedRuns: rows.filter((r) => !r.grew).length,
     lost: rows.reduce((n, r) => n + (r.messages - r.arrived), 0),
     failures: rows.reduce((n, r) => n + r.failures, 0),

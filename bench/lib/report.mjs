@@ -7,6 +7,9 @@ const mmm = (s, digits = 0) =>
   s && Number.isFinite(s.median) ? `${fmt(s.median, digits)} (${fmt(s.min, digits)}–${fmt(s.max, digits)})` : 'n/a';
 
 /** BENCHMARKS.md from the results object (and the hand-written notes, appended as they are). */
+// CPU per message (ms), absent in results recorded before the bench measured it.
+const cpu = (v) => (v === undefined || v === null ? '–' : fmt(v, 2));
+
 export function renderReport(results, { notesFile, chartPath }) {
   const { machine } = results;
   const lines = [];
@@ -69,30 +72,31 @@ export function renderReport(results, { notesFile, chartPath }) {
       '',
       'Timestamps are `performance.now()` of the bench process, which hosts the sandbox and the customer system.',
       '"sustained" counts runs whose backlog (sent, not yet arrived) did not grow through the run and that were fully',
-      'delivered within 1 s of the last send. Each run starts on an empty job queue.',
+      'delivered within 1 s of the last send. Each run starts on an empty job queue. CPU ms/msg: user+system CPU',
+      'of the bridge process, and of the bench process (load driver, sandbox, customer system), over the run per message.',
       '',
     );
     for (const r of relay) {
       for (const direction of ['inbound', 'outbound']) {
         const d = r[direction];
         push(
-          `### ${r.engine}, ${direction}: highest sustained rate ${d.maxSustainedRate ? `${d.maxSustainedRate} msg/s` : 'below the lowest rate tried'}`,
+          `### ${r.engine}${r.chats === 50 ? '' : `, ${r.chats} conversations`}, ${direction}: highest sustained rate ${d.maxSustainedRate ? `${d.maxSustainedRate} msg/s` : 'below the lowest rate tried'}`,
           '',
-          '| offered msg/s | delivered msg/s | p50 ms | p99 ms | peak queued jobs | sustained runs |',
-          '| --- | --- | --- | --- | --- | --- |',
+          '| offered msg/s | delivered msg/s | p50 ms | p99 ms | peak queued jobs | sustained runs | CPU ms/msg bridge / bench |',
+          '| --- | --- | --- | --- | --- | --- | --- |',
         );
         for (const f of d.fixed) {
           if (f.skipped) {
-            push(`| ${f.rate} | not tried: two lower rates were already overloaded | | | | |`);
+            push(`| ${f.rate} | not tried: two lower rates were already overloaded | | | | | |`);
             continue;
           }
           push(
-            `| ${f.rate} | ${mmm(f.throughput)} | ${mmm(f.p50Ms, 1)} | ${mmm(f.p99Ms, 1)} | ${fmt(f.peakQueue.median)} | ${f.sustainedRuns}/${f.runs} |`,
+            `| ${f.rate} | ${mmm(f.throughput)} | ${mmm(f.p50Ms, 1)} | ${mmm(f.p99Ms, 1)} | ${fmt(f.peakQueue.median)} | ${f.sustainedRuns}/${f.runs} | ${cpu(f.bridgeCpuMsPerMsg?.median)} / ${cpu(f.benchCpuMsPerMsg?.median)} |`,
           );
         }
         for (const s of d.steps) {
           push(
-            `| ${s.rate} (step) | ${fmt(s.throughput)} | ${fmt(s.p50Ms, 1)} | ${fmt(s.p99Ms, 1)} | ${fmt(s.peakQueue)} | ${s.grew ? '0/1' : '1/1'} |`,
+            `| ${s.rate} (step) | ${fmt(s.throughput)} | ${fmt(s.p50Ms, 1)} | ${fmt(s.p99Ms, 1)} | ${fmt(s.peakQueue)} | ${s.grew ? '0/1' : '1/1'} | ${cpu(s.bridgeCpuMsPerMsg)} / ${cpu(s.benchCpuMsPerMsg)} |`,
           );
         }
         push('');

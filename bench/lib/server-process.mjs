@@ -2,7 +2,7 @@
 // generator does not share its event loop. `node server-process.mjs bare|bridge`; driven over IPC by the bench.
 //   parent -> child: {type:'start', env, worker}      child -> parent: {type:'ready', url}
 //   parent -> child: {type:'setup', ...}               child -> parent: {type:'setup-done', scopeId}
-//   parent -> child: {type:'stats'}                    child -> parent: {type:'stats', rss, heapUsed, queue}
+//   parent -> child: {type:'stats'}                    child -> parent: {type:'stats', rss, heapUsed, queue, cpuUs}
 //   parent -> child: {type:'profile-start'} / {type:'profile-stop', file}: a CPU profile of just the measured window
 //   parent -> child: {type:'stop'}                     child exits 0 (a --cpu-prof profile is written on exit)
 import { writeFileSync } from 'node:fs';
@@ -84,7 +84,8 @@ async function stats(withQueue) {
     const rows = await queueStats(bridge.store);
     queue = rows.reduce((sum, row) => sum + row.queued + row.running, 0);
   }
-  return { rss: memory.rss, heapUsed: memory.heapUsed, queue };
+  const cpu = process.cpuUsage();
+  return { rss: memory.rss, heapUsed: memory.heapUsed, queue, cpuUs: cpu.user + cpu.system };
 }
 
 // The bench died or was interrupted: never outlive it.

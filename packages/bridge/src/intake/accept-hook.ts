@@ -5,6 +5,7 @@ import { managerMessageFromHook } from '../pipelines/manager-message.js';
 import { enqueue } from '../queue/index.js';
 import { findAccountByScope } from '../store/accounts/index.js';
 import { insertHookRecord } from '../store/ops/insert-hook-record.js';
+import { runStatement, statement } from '../store/statement.js';
 import type { Executor } from '../store/store.js';
 import type { ClassifiedHook } from './classify-hook.js';
 
@@ -72,10 +73,12 @@ export async function acceptHook(trx: Executor, input: AcceptHookInput): Promise
   const job = jobFor(input.scopeId, hook, stored.hookId, input.rawBody);
   if (job) {
     const jobId = await enqueue(trx, job);
-    await trx.updateTable('hooks').set({ job_id: jobId }).where('id', '=', stored.hookId).execute();
+    await runStatement(trx, LINK_JOB, [jobId, stored.hookId]);
   }
   return { hookId: stored.hookId, kind: hook.kind, outcome: 'accepted' };
 }
+
+const LINK_JOB = statement('update hooks set job_id = ? where id = ?');
 
 /**
  * Messages are deduplicated by the amojo message id, the same key reconciliation uses, so a hook that arrives after
@@ -93,7 +96,8 @@ export function dedupKeyOf(hook: ParsedHook, rawBody: string): string {
 const eventIdOf = (kind: string, scopeId: string, rawBody: string): string =>
   `${kind}-${createHash('sha256').update(scopeId).update('\n').update(rawBody).digest('hex').slice(0, 32)}`;
 
-function jobFor(scopeId: string, hook: ParsedHook, hookId: number, rawBody: string) {
+/** The job a new hook needs (kind, lane, payload with its hook id), or undefined when it needs none. */
+export function jobFor(scopeId: string, hook: ParsedHook, hookId: number, rawBody: string) {
   switch (hook.kind) {
     case 'message':
     case 'comment':

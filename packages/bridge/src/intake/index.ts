@@ -2,8 +2,8 @@ import { verifyHook } from '@amojo-bridge/sdk';
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { findNulByte, nulByteRefusal } from '../find-nul-byte.js';
 import type { RelayDeps } from '../pipelines/deps.js';
-import { acceptHook } from './accept-hook.js';
 import { classifyHook } from './classify-hook.js';
+import { createHookIntakeGroup, type HookIntakeGroup } from './hook-intake-group.js';
 
 /** Largest hook body accepted, bytes. amojo hooks are a few KB; anything near this is not from amojo. */
 export const HOOK_BODY_LIMIT_BYTES = 1024 * 1024;
@@ -31,6 +31,7 @@ export async function registerHookIntake(
 ): Promise<void> {
   const bodyLimit = options.bodyLimit ?? HOOK_BODY_LIMIT_BYTES;
   const log = deps.log.child({ component: 'hook-intake' });
+  const group = createHookIntakeGroup(deps.store, deps.batcher);
   await app.register(async (scope) => {
     // Encapsulated: this parser keeps the exact bytes for these routes only (the signature covers the raw body).
     scope.removeAllContentTypeParsers();
@@ -50,13 +51,14 @@ export async function registerHookIntake(
       return reply.code(500).send({ error: 'internal', message: 'the hook could not be stored' });
     });
     scope.post<HookRoute>('/hooks/amojo/:scope_id', { bodyLimit }, (request, reply) =>
-      handleHook(deps, log, request, reply),
+      handleHook(deps, group, log, request, reply),
     );
   });
 }
 
 async function handleHook(
   deps: RelayDeps,
+  group: HookIntakeGroup,
   log: RelayDeps['log'],
   request: FastifyRequest<HookRoute>,
   reply: FastifyReply,
@@ -82,9 +84,7 @@ async function handleHook(
     log.warn({ scopeId, outcome: 'nul_byte', path: nulAt }, 'hook refused: NUL character');
     return reply.code(400).send(nulByteRefusal(nulAt));
   }
-  const result = await deps.batcher.submit((trx) =>
-    acceptHook(trx, { scopeId, rawBody: text, classified, now: deps.now().getTime() }),
-  );
+  const result = await group.accept({ scopeId, rawBody: text, classified, now: deps.now().getTime() });
   if (result.outcome === 'account_mismatch') {
     deps.metrics.intakeTotal.inc({ outcome: 'account_mismatch' });
     log.warn({ scopeId, outcome: 'account_mismatch', reason: result.reason }, 'hook refused: another account');

@@ -1,7 +1,6 @@
-import { claimJobsPostgres } from '../store/postgres/claim-jobs.js';
-import { claimJobsSqlite } from '../store/sqlite/claim-jobs.js';
 import type { Executor, Store, StoreDialect } from '../store/store.js';
 import { type Job, toJob } from './job.js';
+import { claimJobsSql } from './sql/claim-jobs.js';
 
 /** Options of {@link claimJobs}. */
 export interface ClaimJobsOptions {
@@ -21,7 +20,8 @@ export interface ClaimJobsOptions {
  * Reserves up to `limit` runnable jobs and marks them `running` (attempts + 1). A job is runnable when it is queued
  * and due, or running with an expired lease (its worker crashed), and no earlier job of its lane is queued,
  * running or dead, and no job of its lane is running. So lanes run strictly in order, and a dead job holds its lane
- * until `retryDeadJob` or `discardDeadJob`: later messages of a conversation never overtake one that failed for good.
+ * until `retryDeadJob` or `discardJob`: later messages of a conversation never overtake one that failed for good.
+ * The SQL and why it is shaped so: `sql/claim-jobs.ts`.
  */
 export async function claimJobs(store: Store, options: ClaimJobsOptions): Promise<Job[]> {
   // SQLite claims inside BEGIN IMMEDIATE; PostgreSQL's claim is one statement and needs no transaction.
@@ -33,13 +33,12 @@ export async function claimJobs(store: Store, options: ClaimJobsOptions): Promis
 /** {@link claimJobs} on a given executor, e.g. inside a transaction that also settles finished jobs. */
 export async function claimJobsIn(db: Executor, dialect: StoreDialect, options: ClaimJobsOptions): Promise<Job[]> {
   if (options.limit <= 0) return [];
-  const query = {
+  const rows = await claimJobsSql(db, dialect, {
     workerId: options.workerId,
     kinds: options.kinds,
     limit: options.limit,
     leaseMs: options.leaseMs,
     now: options.now ?? Date.now(),
-  };
-  const rows = dialect === 'postgres' ? await claimJobsPostgres(db, query) : await claimJobsSqlite(db, query);
+  });
   return rows.map(toJob);
 }

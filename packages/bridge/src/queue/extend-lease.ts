@@ -1,5 +1,6 @@
 import type { Executor } from '../store/store.js';
 import type { Job } from './job.js';
+import { extendLeaseSql } from './sql/settle-job.js';
 
 /** Pushes a running job's lease to `now + leaseMs`; false when this claim no longer holds the job. */
 export async function extendLease(
@@ -8,13 +9,5 @@ export async function extendLease(
   options: { readonly leaseMs: number; readonly now?: number },
 ): Promise<boolean> {
   const now = options.now ?? Date.now();
-  const result = await db
-    .updateTable('jobs')
-    .set({ locked_until: now + options.leaseMs, updated_at: now })
-    .where('id', '=', job.id)
-    .where('state', '=', 'running')
-    .where('locked_by', '=', job.lockedBy)
-    .where('attempts', '=', job.attempts)
-    .executeTakeFirst();
-  return result.numUpdatedRows > 0n;
+  return extendLeaseSql(db, job, now + options.leaseMs, now);
 }

@@ -1,6 +1,7 @@
 import type { Executor } from '../store/store.js';
 import { type RetryDelayOptions, retryDelay } from './backoff.js';
 import type { Job } from './job.js';
+import { failJobSql } from './sql/settle-job.js';
 
 /** Options of {@link failJob}. */
 export interface FailJobOptions {
@@ -38,22 +39,13 @@ export async function failJob(
   const runAt = dead
     ? now
     : now + retryDelay({ ...options.backoff, attempt: job.attempts, retryAfterMs: options.retryAfterMs });
-  const result = await db
-    .updateTable('jobs')
-    .set({
-      state: dead ? 'dead' : 'queued',
-      run_at: runAt,
-      locked_by: null,
-      locked_until: null,
-      last_error: describeError(error),
-      updated_at: now,
-    })
-    .where('id', '=', job.id)
-    .where('state', '=', 'running')
-    .where('locked_by', '=', job.lockedBy)
-    .where('attempts', '=', job.attempts)
-    .executeTakeFirst();
-  if (result.numUpdatedRows === 0n) return undefined;
+  const held = await failJobSql(db, job, {
+    state: dead ? 'dead' : 'queued',
+    runAt,
+    error: describeError(error),
+    now,
+  });
+  if (!held) return undefined;
   return { state: dead ? 'dead' : 'queued', runAt };
 }
 

@@ -26,13 +26,3 @@ export async function findJob(db: Executor, id: number): Promise<Job | undefined
   const row = await db.selectFrom('jobs').selectAll().where('id', '=', id).executeTakeFirst();
   return row && toJob(row);
 }
-
-/** Deletes `done` and `discarded` jobs last updated before `before`; returns how many. Keeps the table small. */
-export async function pruneJobs(db: Executor, options: { readonly before: number }): Promise<number> {
-  const result = await db
-    .deleteFrom('jobs')
-    .where('state', 'in', ['done', 'discarded'])
-    .where('updated_at', '<', options.before)
-    .executeTakeFirst();
-  return Number(result.numDeletedRows);
-}

@@ -4,7 +4,7 @@ import type { Logger } from '../store/logger.js';
 import type { Executor, Store } from '../store/store.js';
 import type { RetryDelayOptions } from './backoff.js';
 import { claimJobsIn } from './claim-jobs.js';
-import { completeJob } from './complete-job.js';
+import { completeJobs } from './complete-job.js';
 import { extendLease } from './extend-lease.js';
 import { describeError, failJob } from './fail-job.js';
 import type { Job } from './job.js';
@@ -136,7 +136,12 @@ export function createWorker(options: WorkerOptions): Worker {
     if (batch.length === 0 && limit <= 0) return [];
     try {
       const claimed = await store.transaction(async (trx) => {
-        for (const settlement of batch) await settle(trx, settlement);
+        const completed = await completeJobs(
+          trx,
+          batch.filter((s) => !s.failure).map((s) => s.job),
+          store.dialect,
+        );
+        for (const settlement of batch) await settle(trx, settlement, completed);
         return claimJobsIn(trx, store.dialect, { workerId, kinds, limit, leaseMs });
       });
       for (const settlement of batch) settlement.release();
@@ -150,9 +155,9 @@ export function createWorker(options: WorkerOptions): Worker {
     }
   }
 
-  async function settle(trx: Executor, { job, failure }: Settlement): Promise<void> {
+  async function settle(trx: Executor, { job, failure }: Settlement, completed: Set<number>): Promise<void> {
     if (!failure) {
-      const held = await completeJob(trx, job);
+      const held = completed.has(job.id);
       if (held) log.debug?.({ event: 'job_completed', workerId, jobId: job.id, kind: job.kind });
       else log.warn?.({ event: 'job_completed_after_lease_lost', workerId, jobId: job.id, kind: job.kind });
       return;

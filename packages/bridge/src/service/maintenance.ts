@@ -1,7 +1,7 @@
 import type { Logger } from '../log.js';
 import type { BridgeMetrics } from '../metrics/index.js';
+import { pruneFinishedJobs } from '../queue/prune-jobs.js';
 import type { PruneBatchInput, PruneBatchResult } from '../store/ops/prune-batch.js';
-import { pruneFinishedJobs } from '../store/ops/prune-finished-jobs.js';
 import { pruneHookLog } from '../store/ops/prune-hook-log.js';
 import { pruneWebchatUploads } from '../store/ops/prune-webchat-uploads.js';
 import type { Executor } from '../store/store.js';

@@ -188,6 +188,8 @@ export interface JobsTable {
   readonly last_error: string | null;
   readonly created_at: number;
   readonly updated_at: number;
+  /** 1 for the first live job of its lane and for jobs without a lane (maintained by queue/, migration 0008). */
+  readonly lane_head: Generated<number>;
 }
 
 /** `recovery_chats`: when outbound recovery last read a conversation's chat history (migration 0007). */

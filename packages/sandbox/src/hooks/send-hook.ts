@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import { signHook } from '@amojo-bridge/sdk';
+import { sharedNodeTransport, signHook } from '@amojo-bridge/sdk';
 import type { ChannelConfig, SandboxLogger } from '../config.js';
 import type { ScopeRecord } from '../state/records.js';
 import type { SandboxState } from '../state/sandbox-state.js';
@@ -143,15 +143,21 @@ export class HookSender {
     const durationMs = () => Math.round(performance.now() - started);
     if (this.closed) return { error: 'the sandbox closed before the hook was sent', durationMs: 0 };
     try {
-      const response = await fetch(url, {
+      // node:http with a keep-alive agent (never follows redirects, like amojo): ~3x less CPU per hook than fetch
+      // (bench/http-client.mjs).
+      const response = await sharedNodeTransport()({
         method: 'POST',
+        url,
         headers: { 'Content-Type': 'application/json', 'X-Signature': signature, 'User-Agent': USER_AGENT },
         body,
-        redirect: 'manual',
-        signal: AbortSignal.any([AbortSignal.timeout(this.options.timeoutMs), closing]),
+        timeoutMs: this.options.timeoutMs,
+        signal: closing,
       });
-      const text = await response.text();
-      return { status: response.status, durationMs: durationMs(), responseBody: text.slice(0, MAX_RECORDED_ANSWER) };
+      return {
+        status: response.status,
+        durationMs: durationMs(),
+        responseBody: response.bodyText.slice(0, MAX_RECORDED_ANSWER),
+      };
     } catch (error) {
       const name = (error as Error).name;
       const message =
@@ -159,7 +165,7 @@ export class HookSender {
           ? `no answer within ${this.options.timeoutMs} ms (amojo gives up and never retries)`
           : closing.aborted
             ? 'the sandbox closed while the hook was in flight'
-            : `request failed: ${(error as Error & { cause?: { code?: string } }).cause?.code ?? (error as Error).message}`;
+            : `request failed: ${(error as Error & { code?: string; cause?: { code?: string } }).cause?.code ?? (error as Error & { code?: string }).code ?? (error as Error).message}`;
       return { error: message, durationMs: durationMs() };
     }
   }

@@ -3,6 +3,7 @@ import { parseHook } from '../hooks/parse-hook.js';
 import type { ParsedHook } from '../hooks/parsed-hook.js';
 import { resolveRetryPolicy } from '../http/backoff.js';
 import { type HttpContext, type HttpRequest, sendRequest } from '../http/send-request.js';
+import { transportOf } from '../http/transport-of.js';
 import type { RawBody } from '../signing/digest.js';
 import { signRequest } from '../signing/sign-request.js';
 import type { HistoryItem } from '../types/chats.js';
@@ -79,7 +80,7 @@ export class AmojoClient {
     this.#secret = requireString(options.channelSecret, 'channelSecret');
     this.baseUrl = requireUrl(options.baseUrl ?? AMOJO_BASE_URL_RU, 'baseUrl').replace(/\/+$/, '');
     this.#http = {
-      fetch: options.fetch ?? ((input, init) => globalThis.fetch(input, init)),
+      transport: transportOf(options),
       timeoutMs: optionalInt(options.timeoutMs, 'timeoutMs', 1) ?? 15_000,
       retry: resolveRetryPolicy(options.retry),
       log: options.log ?? {},

@@ -1,3 +1,5 @@
+import type { HttpTransport } from './transport.js';
+
 /** The `fetch` function the clients call; inject one to point the SDK at an emulator or a proxy. */
 export type Fetch = (input: string, init: RequestInit) => Promise<Response>;
 
@@ -29,8 +31,13 @@ export interface RetryOptions {
 export interface ClientOptions {
   /** Base URL without a trailing slash. */
   readonly baseUrl?: string;
-  /** Defaults to the global fetch. */
+  /**
+   * A `fetch` to send with instead of the default transport (tests, proxies). By default the SDK sends over
+   * `node:http`/`node:https` with a shared keep-alive agent (see {@link createNodeTransport}).
+   */
   readonly fetch?: Fetch;
+  /** A transport to send with (for example `createNodeTransport({ maxSocketsPerHost })`); `fetch` wins over it. */
+  readonly transport?: HttpTransport;
   /** Clock; defaults to `() => new Date()`. Used for the Date header and token expiry. */
   readonly now?: () => Date;
   /** Timeout of one attempt in ms. Default 15 000. */

@@ -1,7 +1,8 @@
 import { AmojoApiError, type AmojoError, AmojoNetworkError, AmojoTimeoutError } from '../errors/amojo-error.js';
 import { errorFromResponse } from '../errors/error-from-response.js';
 import { backoffDelayMs, type RetryPolicy } from './backoff.js';
-import type { Fetch, Logger } from './client-options.js';
+import type { Logger } from './client-options.js';
+import type { HttpTransport, ResponseHeaders, TransportResponse } from './transport.js';
 
 /** What one HTTP call needs; `headers` is called before every attempt, so signatures and Dates are fresh. */
 export interface HttpRequest {
@@ -20,13 +21,13 @@ export interface HttpRequest {
 /** A successful (2xx) answer, body read as text. */
 export interface HttpResponse {
   readonly status: number;
-  readonly headers: Headers;
+  readonly headers: ResponseHeaders;
   readonly bodyText: string;
 }
 
 /** Everything {@link sendRequest} needs from its client. */
 export interface HttpContext {
-  readonly fetch: Fetch;
+  readonly transport: HttpTransport;
   readonly timeoutMs: number;
   readonly retry: RetryPolicy;
   readonly log: Partial<Logger>;
@@ -38,54 +39,45 @@ function isRetryable(error: unknown): error is AmojoError {
   return error instanceof AmojoApiError && (error.status === 429 || error.status >= 500);
 }
 
+function timeoutError(ctx: HttpContext, request: HttpRequest, cause: unknown): AmojoTimeoutError {
+  return new AmojoTimeoutError(
+    `${request.method} ${request.label} timed out after ${ctx.timeoutMs} ms`,
+    ctx.timeoutMs,
+    {
+      cause,
+    },
+  );
+}
+
 async function attempt(ctx: HttpContext, request: HttpRequest): Promise<HttpResponse> {
-  const init: RequestInit = {
-    method: request.method,
-    headers: await request.headers(),
-    signal: AbortSignal.timeout(ctx.timeoutMs),
-  };
-  if (request.body !== undefined) init.body = request.body;
-  let response: Response;
+  const headers = await request.headers();
+  let response: TransportResponse;
   try {
-    response = await ctx.fetch(request.url, init);
+    response = await ctx.transport({
+      method: request.method,
+      url: request.url,
+      headers,
+      timeoutMs: ctx.timeoutMs,
+      ...(request.body !== undefined ? { body: request.body } : {}),
+    });
   } catch (cause) {
     if (cause instanceof Error && (cause.name === 'TimeoutError' || cause.name === 'AbortError')) {
-      throw new AmojoTimeoutError(
-        `${request.method} ${request.label} timed out after ${ctx.timeoutMs} ms`,
-        ctx.timeoutMs,
-        {
-          cause,
-        },
-      );
+      throw timeoutError(ctx, request, cause);
     }
-    const reason = (cause as { cause?: { code?: string } })?.cause?.code ?? (cause as Error)?.message ?? 'unknown';
+    const c = cause as { code?: string; message?: string; cause?: { code?: string } } | undefined;
+    const reason = c?.cause?.code ?? c?.code ?? c?.message ?? 'unknown';
     throw new AmojoNetworkError(`${request.method} ${request.label} could not reach the server (${reason})`, { cause });
-  }
-  let bodyText: string;
-  try {
-    bodyText = await response.text();
-  } catch (cause) {
-    if (cause instanceof Error && (cause.name === 'TimeoutError' || cause.name === 'AbortError')) {
-      throw new AmojoTimeoutError(
-        `${request.method} ${request.label} timed out after ${ctx.timeoutMs} ms`,
-        ctx.timeoutMs,
-        {
-          cause,
-        },
-      );
-    }
-    throw new AmojoNetworkError(`${request.method} ${request.label}: the answer could not be read`, { cause });
   }
   if (response.status >= 400) {
     throw errorFromResponse({
       status: response.status,
       retryAfter: response.headers.get('retry-after'),
-      bodyText,
+      bodyText: response.bodyText,
       request: `${request.method} ${request.label}`,
       now: ctx.now(),
     });
   }
-  return { status: response.status, headers: response.headers, bodyText };
+  return response;
 }
 
 /**

@@ -1,6 +1,7 @@
 import { errorFromResponse } from '../errors/error-from-response.js';
 import { resolveRetryPolicy } from '../http/backoff.js';
-import type { Fetch } from '../http/client-options.js';
+import type { HttpTransport } from '../http/transport.js';
+import { transportOf } from '../http/transport-of.js';
 import type { AmocrmClientOptions } from './amocrm-client-options.js';
 import { sharedRateLimiter } from './rate-limiter.js';
 import { redactingLogger } from './redact.js';
@@ -14,13 +15,16 @@ export function createRestContext(options: AmocrmClientOptions, knownSecrets: ()
   const baseUrl = options.baseUrl.replace(/\/+$/, '');
   const limiter =
     options.rateLimiter ?? sharedRateLimiter(baseUrl, options.accountKey, options.rateLimitPerSecond ?? 7);
-  const userFetch: Fetch = options.fetch ?? ((input, init) => fetch(input, init));
+  const userTransport = transportOf(options);
   // Every attempt's answer passes here, so a 429 pauses the whole account, not only the refused call's retry.
-  const limitedFetch: Fetch = async (input, init) => {
-    const response = await userFetch(input, init);
+  const limitedTransport: HttpTransport = async (request) => {
+    const response = await userTransport(request);
     if (response.status === 429) {
-      const bodyText = await response.clone().text();
-      const error = errorFromResponse({ status: 429, retryAfter: response.headers.get('retry-after'), bodyText });
+      const error = errorFromResponse({
+        status: 429,
+        retryAfter: response.headers.get('retry-after'),
+        bodyText: response.bodyText,
+      });
       limiter.pause(error.retryAfterMs ?? 1000);
     }
     return response;
@@ -31,7 +35,7 @@ export function createRestContext(options: AmocrmClientOptions, knownSecrets: ()
     limiter,
     secrets: () => [clientSecret],
     http: {
-      fetch: limitedFetch,
+      transport: limitedTransport,
       timeoutMs: options.timeoutMs ?? 15_000,
       retry: resolveRetryPolicy(options.retry),
       log: redactingLogger(options.log ?? {}, () => [clientSecret, ...knownSecrets()]),

@@ -1,3 +1,4 @@
+import { fetchTransport, sharedNodeTransport, type TransportResponse } from '@amojo-bridge/sdk';
 import type { ChannelSendResult } from '../channel-adapter.js';
 import { webhookHeaders } from './webhook-signature.js';
 
@@ -32,20 +33,23 @@ export async function postChannelEvent(input: PostChannelEventInput): Promise<Ch
     id: input.eventId,
     ...(input.now ? { now: input.now } : {}),
   });
-  let response: Response;
+  // Without an injected fetch: node:http with the SDK's shared keep-alive agent (bounded sockets per host), less
+  // CPU per call than the global fetch on the bench machine (2.8x in bench/http-client.mjs, bench/NOTES.md).
+  const send = input.fetch ? fetchTransport(input.fetch) : sharedNodeTransport();
+  let response: TransportResponse;
   try {
-    response = await (input.fetch ?? fetch)(input.url, {
+    response = await send({
       method: 'POST',
+      url: input.url,
       headers: { 'content-type': 'application/json', 'user-agent': 'amojo-bridge', ...headers },
       body,
-      signal: AbortSignal.timeout(input.timeoutMs ?? 10_000),
+      timeoutMs: input.timeoutMs ?? 10_000,
     });
   } catch (cause) {
     const why = cause instanceof Error ? `${cause.name}: ${cause.message}` : 'unknown error';
     return { ok: false, errorCode: 903, reason: `customer system unreachable (${why})`, retryable: true };
   }
-  const text = await response.text().catch(() => '');
-  const json = parseJson(text);
+  const json = parseJson(response.bodyText);
   if (response.status >= 200 && response.status < 300) {
     const id = json && typeof json === 'object' && 'id' in json ? json.id : undefined;
     return typeof id === 'string' && id ? { ok: true, channelMessageId: id } : { ok: true };
@@ -76,7 +80,7 @@ export async function postChannelEvent(input: PostChannelEventInput): Promise<Ch
 
 // `Retry-After` (RFC 9110 10.2.3) in seconds or as an HTTP date; capped at an hour so a wrong header cannot park a
 // message for days (the queue's own backoff still applies on top).
-function retryAfterOf(response: Response, now: Date): number | undefined {
+function retryAfterOf(response: TransportResponse, now: Date): number | undefined {
   const header = response.headers.get('retry-after')?.trim();
   if (!header) return undefined;
   const ms = /^\d+$/.test(header) ? Number(header) * 1000 : Date.parse(header) - now.getTime();

@@ -7,6 +7,7 @@ import { amocrmMigration } from './0005-amocrm.js';
 import { amocrmTokensSavedAtMigration } from './0005-amocrm-tokens-saved-at.js';
 import { scopedDedupAndWriteProbeMigration } from './0006-scoped-dedup-and-write-probe.js';
 import { outboundRecoveryMigration } from './0007-outbound-recovery.js';
+import { queueLaneHeadsMigration } from './0008-queue-lane-heads.js';
 import { importMigration } from './0010-import.js';
 import { channelEventsAndTelegramFilesMigration } from './0011-channel-events-and-telegram-files.js';
 import { whatsappWindowsMigration } from './0012-whatsapp-windows.js';
@@ -25,6 +26,7 @@ export function listMigrations(dialect: StoreDialect): Readonly<Record<string, M
     '0005-amocrm-tokens-saved-at': amocrmTokensSavedAtMigration(),
     '0006-scoped-dedup-and-write-probe': scopedDedupAndWriteProbeMigration(),
     '0007-outbound-recovery': outboundRecoveryMigration(),
+    '0008-queue-lane-heads': queueLaneHeadsMigration(),
     '0010-import': importMigration(dialect),
     '0011-channel-events-and-telegram-files': channelEventsAndTelegramFilesMigration(dialect),
     '0012-whatsapp-windows': whatsappWindowsMigration(dialect),

@@ -1,3 +1,4 @@
+import { dialectOf, runStatement, statement } from '../statement.js';
 import type { Executor } from '../store.js';
 
 /** Input of {@link insertHookRecord}. */
@@ -29,42 +30,51 @@ export interface InsertedHookRecord {
  * The insert runs `on conflict do nothing` on the unique dedup key, so concurrent batches cannot both win.
  */
 export async function insertHookRecord(db: Executor, input: InsertHookRecordInput): Promise<InsertedHookRecord> {
-  const values = {
-    scope_id: input.scopeId,
-    kind: input.kind,
-    raw_body: input.rawBody,
-    signature_ok: input.signatureOk ? 1 : 0,
-    reason: input.reason,
-    received_at: input.receivedAt,
-  };
+  const dialect = dialectOf(db);
+  const common = [input.scopeId, input.kind, input.rawBody, input.signatureOk ? 1 : 0];
   if (input.dedupKey !== null) {
     const dedupKey = scopedDedupKey(input.scopeId, input.dedupKey);
-    const row = await db
-      .insertInto('hooks')
-      .values({ ...values, dedup_key: dedupKey, outcome: input.outcome })
-      .onConflict((oc) => oc.column('dedup_key').doNothing())
-      .returning('id')
-      .executeTakeFirst();
-    if (row) return { hookId: row.id };
-    const original = await db
-      .selectFrom('hooks')
-      .select('id')
-      .where('dedup_key', '=', dedupKey)
-      .executeTakeFirstOrThrow();
-    const duplicate = await db
-      .insertInto('hooks')
-      .values({ ...values, dedup_key: null, outcome: 'duplicate', duplicate_of: original.id })
-      .returning('id')
-      .executeTakeFirstOrThrow();
-    return { hookId: duplicate.id, duplicateOf: original.id };
+    const inserted = await runStatement<{ id: number }>(
+      db,
+      INSERT_DEDUPLICATED,
+      [...common, dedupKey, input.outcome, input.reason, input.receivedAt],
+      dialect,
+    );
+    const row = inserted.rows[0];
+    if (row) return { hookId: Number(row.id) };
+    const original = (await runStatement<{ id: number }>(db, FIND_BY_DEDUP_KEY, [dedupKey], dialect)).rows[0];
+    if (!original) throw new Error('insertHookRecord: the dedup key is taken but no hook holds it');
+    const duplicate = await runStatement<{ id: number }>(
+      db,
+      INSERT_DUPLICATE,
+      [...common, input.reason, Number(original.id), input.receivedAt],
+      dialect,
+    );
+    return { hookId: Number(duplicate.rows[0]?.id), duplicateOf: Number(original.id) };
   }
-  const row = await db
-    .insertInto('hooks')
-    .values({ ...values, dedup_key: null, outcome: input.outcome })
-    .returning('id')
-    .executeTakeFirstOrThrow();
-  return { hookId: row.id };
+  const row = await runStatement<{ id: number }>(
+    db,
+    INSERT_PLAIN,
+    [...common, input.outcome, input.reason, input.receivedAt],
+    dialect,
+  );
+  return { hookId: Number(row.rows[0]?.id) };
 }
+
+// Precompiled: intake runs these for every hook, and building them with Kysely cost more CPU than running them.
+const COLUMNS = 'scope_id, kind, raw_body, signature_ok';
+const INSERT_DEDUPLICATED = statement(`
+  insert into hooks (${COLUMNS}, dedup_key, outcome, reason, received_at) values (?, ?, ?, ?, ?, ?, ?, ?)
+  on conflict (dedup_key) do nothing returning id
+`);
+const FIND_BY_DEDUP_KEY = statement('select id from hooks where dedup_key = ?');
+const INSERT_DUPLICATE = statement(`
+  insert into hooks (${COLUMNS}, dedup_key, outcome, reason, duplicate_of, received_at)
+  values (?, ?, ?, ?, null, 'duplicate', ?, ?, ?) returning id
+`);
+const INSERT_PLAIN = statement(`
+  insert into hooks (${COLUMNS}, dedup_key, outcome, reason, received_at) values (?, ?, ?, ?, null, ?, ?, ?) returning id
+`);
 
 /** The stored form of a dedup key: scope id, `|`, key (migration 0006 rewrote older rows the same way). */
 export function scopedDedupKey(scopeId: string, dedupKey: string): string {

@@ -1,5 +1,5 @@
-import type { Executor } from '../store.js';
-import type { PruneBatchInput, PruneBatchResult } from './prune-batch.js';
+import type { PruneBatchInput, PruneBatchResult } from '../store/ops/prune-batch.js';
+import type { Executor } from '../store/store.js';
 
 const FINISHED = ['done', 'discarded'] as const;
 
