@@ -64,6 +64,8 @@ export function createHttpAdapter(
         sender: message.sender,
         message: message.message,
         timestamp: Math.floor(message.sentAt.getTime() / 1000),
+        // The quoted message by the id the customer system knows: what it answered for it, else ours.
+        ...(message.replyTo ? { replyTo: message.replyTo.channelMessageId ?? message.replyTo.messageId } : {}),
       });
     },
   };
