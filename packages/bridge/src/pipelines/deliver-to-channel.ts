@@ -6,6 +6,7 @@ import { type Account, findAccountByScope } from '../store/accounts/index.js';
 import { updateConversation } from '../store/conversations/index.js';
 import { findMessage, insertMessage, type Message, recordMessageStatus } from '../store/messages/index.js';
 import { upsertParticipant } from '../store/participants/index.js';
+import { contentFallback } from './content-fallbacks.js';
 import type { RelayDeps } from './deps.js';
 import { findUndeliveredEarlierMessages } from './find-undelivered-earlier-messages.js';
 import { JOB_KINDS, statusLane } from './job-kinds.js';
@@ -107,7 +108,15 @@ async function deliverManagerMessage(
   const adapter = await deps.channels.adapterFor(instance);
   const type = m.content.type;
   let result: ChannelSendResult;
-  if (!adapter.capabilities[type]) {
+  // Content the channel lacks goes as its fallback (content-fallbacks.ts) when one applies.
+  const fallback = adapter.capabilities[type] ? undefined : contentFallback(m.content, adapter.capabilities);
+  if (fallback) {
+    deps.log.info(
+      { event: 'content_fallback', msgid: message.msgid, type, sentAs: fallback.content.type, channel: adapter.kind },
+      `${type} not carried by the channel: sent as ${fallback.rule.result}`,
+    );
+  }
+  if (!adapter.capabilities[type] && !fallback) {
     result = {
       ok: false,
       errorCode: 905,
@@ -122,7 +131,7 @@ async function deliverManagerMessage(
       messageId: message.msgid,
       recipient,
       sender: { id: m.senderAmojoId ?? 'amocrm', ...(m.senderName ? { name: m.senderName } : {}) },
-      message: { ...m.content },
+      message: fallback ? fallback.content : { ...m.content },
       sentAt: new Date(m.sentAtMs),
       ...(quoted && quoted.conversationRowId === conversation.id
         ? {
