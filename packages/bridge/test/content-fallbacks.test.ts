@@ -21,7 +21,11 @@ describe.each(ENGINES)('content fallbacks on a channel lacking the type (%s)', (
   describe('text carried, file, sticker and voice not', () => {
     let h: RelayHarness;
     beforeAll(async () => {
-      h = await createRelayHarness({ engine, capabilities: { file: false, sticker: false, voice: false } });
+      h = await createRelayHarness({
+        engine,
+        capabilities: { file: false, sticker: false, voice: false },
+        settings: { maxFileBytes: 1_000_000 },
+      });
     });
     afterAll(async () => {
       await h?.close();
@@ -48,6 +52,31 @@ describe.each(ENGINES)('content fallbacks on a channel lacking the type (%s)', (
       expect(reported.status).toBe('delivered');
     });
 
+    it('a picture over maxFileBytes -> its link as text; one within the limit goes as a picture', async () => {
+      const big = `${h.sandbox.url}/attachments/x/${randomUUID()}.png`;
+      const large = await managerSends(h, 'fb-large', {
+        type: 'picture',
+        media: big,
+        fileName: 'big.png',
+        fileSize: 5_000_000,
+        text: '',
+      });
+      expect(large.event?.body.message).toEqual({ type: 'text', text: `big.png: ${big}` });
+      expect(large.reported.status).toBe('delivered');
+      expect(h.logs.some((l) => l.event === 'content_fallback' && l.type === 'picture' && l.sentAs === 'text')).toBe(
+        true,
+      );
+      const small = `${h.sandbox.url}/attachments/x/${randomUUID()}.png`;
+      const fits = await managerSends(h, 'fb-small', {
+        type: 'picture',
+        media: small,
+        fileName: 'small.png',
+        fileSize: 1000,
+        text: '',
+      });
+      expect(fits.event?.body.message).toMatchObject({ type: 'picture', media: small, fileSize: 1000 });
+    });
+
     it('voice -> a link as text, reported delivered', async () => {
       const media = `${h.sandbox.url}/attachments/x/${randomUUID()}.ogg`;
       const { reported, event } = await managerSends(h, 'fb-voice', { type: 'voice', media, text: '' });
@@ -59,7 +88,11 @@ describe.each(ENGINES)('content fallbacks on a channel lacking the type (%s)', (
   describe('neither the type nor text nor pictures carried', () => {
     let h: RelayHarness;
     beforeAll(async () => {
-      h = await createRelayHarness({ engine, capabilities: { text: false, picture: false, sticker: false } });
+      h = await createRelayHarness({
+        engine,
+        capabilities: { text: false, picture: false, sticker: false },
+        settings: { maxFileBytes: 1_000_000 },
+      });
     });
     afterAll(async () => {
       await h?.close();
@@ -72,6 +105,22 @@ describe.each(ENGINES)('content fallbacks on a channel lacking the type (%s)', (
       expect(reported.status).toBe('error');
       expect(reported.error?.code).toBe(905);
       expect(reported.error?.text).toMatch(/sticker messages are not supported/);
+    });
+
+    it('a file over maxFileBytes with no text to fall back to: -1/905 naming the size and the limit', async () => {
+      const media = `${h.sandbox.url}/attachments/x/${randomUUID()}.pdf`;
+      const { reported, event } = await managerSends(h, 'fb-large-none', {
+        type: 'file',
+        media,
+        fileName: 'big.pdf',
+        fileSize: 2_000_000,
+        text: '',
+      });
+      expect(event).toBeUndefined();
+      expect(reported.error).toEqual({
+        code: 905,
+        text: expect.stringMatching(/^a file of 2000000 bytes is over the channel's limit of 1000000 \(http channel /),
+      });
     });
   });
 });

@@ -71,6 +71,36 @@ export const CONTENT_FALLBACKS: readonly ContentFallbackRule[] = [
   },
 ];
 
+const MEDIA: readonly ChannelMessageType[] = ['picture', 'file', 'video', 'voice', 'audio', 'sticker'];
+
+/**
+ * Why the content cannot go as it is: a type the channel lacks, or a file over its `maxFileBytes` (then only the
+ * text rules apply: another media type would carry the same file).
+ */
+export function unsendableReason(
+  content: Content,
+  channel: { readonly capabilities: Readonly<Record<ChannelMessageType, boolean>>; readonly maxFileBytes?: number },
+): { readonly why: string; readonly carries: Readonly<Record<ChannelMessageType, boolean>> } | undefined {
+  if (!channel.capabilities[content.type]) {
+    return { why: `${content.type} messages are not supported`, carries: channel.capabilities };
+  }
+  const limit = channel.maxFileBytes;
+  if (
+    MEDIA.includes(content.type) &&
+    limit !== undefined &&
+    content.fileSize !== undefined &&
+    content.fileSize > limit
+  ) {
+    const carries = { ...channel.capabilities };
+    for (const type of MEDIA) carries[type] = false;
+    return {
+      why: `a ${content.type} of ${content.fileSize} bytes is over the channel's limit of ${limit}`,
+      carries,
+    };
+  }
+  return undefined;
+}
+
 /** The substitute for content the channel lacks and the rule that made it, or undefined when no rule applies. */
 export function contentFallback(
   content: Content,

@@ -6,7 +6,7 @@ import { type Account, findAccountByScope } from '../store/accounts/index.js';
 import { updateConversation } from '../store/conversations/index.js';
 import { findMessage, insertMessage, type Message, recordMessageStatus } from '../store/messages/index.js';
 import { upsertParticipant } from '../store/participants/index.js';
-import { contentFallback } from './content-fallbacks.js';
+import { contentFallback, unsendableReason } from './content-fallbacks.js';
 import type { RelayDeps } from './deps.js';
 import { findUndeliveredEarlierMessages } from './find-undelivered-earlier-messages.js';
 import { JOB_KINDS, statusLane } from './job-kinds.js';
@@ -109,18 +109,19 @@ async function deliverManagerMessage(
   const type = m.content.type;
   let result: ChannelSendResult;
   // Content the channel lacks goes as its fallback (content-fallbacks.ts) when one applies.
-  const fallback = adapter.capabilities[type] ? undefined : contentFallback(m.content, adapter.capabilities);
-  if (fallback) {
+  const unsendable = unsendableReason(m.content, adapter);
+  const fallback = unsendable && contentFallback(m.content, unsendable.carries);
+  if (unsendable && fallback) {
     deps.log.info(
       { event: 'content_fallback', msgid: message.msgid, type, sentAs: fallback.content.type, channel: adapter.kind },
-      `${type} not carried by the channel: sent as ${fallback.rule.result}`,
+      `${unsendable.why}: sent as ${fallback.rule.result}`,
     );
   }
-  if (!adapter.capabilities[type] && !fallback) {
+  if (unsendable && !fallback) {
     result = {
       ok: false,
       errorCode: 905,
-      reason: `${type} messages are not supported by the ${adapter.kind} channel "${instance.name ?? instance.id}"`,
+      reason: `${unsendable.why} (${adapter.kind} channel "${instance.name ?? instance.id}")`,
       retryable: false,
     };
   } else {

@@ -62,6 +62,8 @@ export interface RelayHarnessOptions {
   readonly faults?: FaultSettingsInput;
   /** `settings.capabilities` overrides of the http instance. */
   readonly capabilities?: Readonly<Record<string, boolean>>;
+  /** Other settings of the http instance (e.g. `maxFileBytes`, `reactionEmoji`). */
+  readonly settings?: Readonly<Record<string, unknown>>;
   /** Start reconciliation with this interval instead of the service's default (60 s). */
   readonly reconcileIntervalMs?: number;
   /** Extra environment for the bridge's config (an empty string unsets a variable the harness sets). */
@@ -255,7 +257,11 @@ export async function createRelayHarness(options: RelayHarnessOptions): Promise<
       kind: 'http',
       name: 'Test customer system',
       accountId: account.id,
-      settings: { url: customer.url, ...(options.capabilities ? { capabilities: options.capabilities } : {}) },
+      settings: {
+        url: customer.url,
+        ...(options.capabilities ? { capabilities: options.capabilities } : {}),
+        ...options.settings,
+      },
       secret: instanceSecret,
       encryptionKey: config.encryptionKey,
       enabled: true,

@@ -55,6 +55,7 @@ export function createHttpAdapter(
   };
   const adapter: ChannelAdapter = {
     messageTypes: MESSAGE_TYPES.filter((type) => capabilities[type]),
+    ...(instance.settings.maxFileBytes !== undefined ? { maxFileBytes: instance.settings.maxFileBytes } : {}),
     send(message: OutboundChannelMessage) {
       return post(message.messageId, {
         type: 'message',

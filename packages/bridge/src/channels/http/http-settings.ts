@@ -28,6 +28,12 @@ export const httpSettingsSchema = z.object({
     })
     .optional()
     .describe('what the customer system cannot take: amoCRM then gets -1/905 for those messages'),
+  maxFileBytes: z
+    .number()
+    .int()
+    .positive()
+    .optional()
+    .describe('largest manager file (by fileSize) to post; a bigger one reaches the customer as a download link'),
   reactionEmoji: z
     .array(z.string().min(1).max(32))
     .min(1)
