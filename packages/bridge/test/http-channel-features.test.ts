@@ -168,3 +168,35 @@ describe.each(ENGINES)('http channel reactions, edits and quotes (%s)', (engine)
     expect(unknown.message.text).toBe('quoting the void');
   });
 });
+
+describe.each(ENGINES)('http channel reactions limited by reactionEmoji (%s)', (engine) => {
+  let h: RelayHarness;
+  beforeAll(async () => {
+    h = await createRelayHarness({ engine, settings: { reactionEmoji: ['👍', '🔥'] } });
+  });
+  afterAll(async () => {
+    await h?.close();
+  });
+
+  it("takes only the instance's declared emoji", async () => {
+    const mine = await customerSays(h, 'declared-chat', 'hi');
+    const react = (emoji: string) =>
+      h.postCustomerEvent({
+        type: 'reaction',
+        eventId: randomUUID(),
+        chatKey: 'declared-chat',
+        sender: { id: 'c-declared-chat' },
+        messageId: mine.eventId,
+        reaction: 'react',
+        emoji,
+      });
+    const heart = await react('❤️');
+    expect(heart.status).toBe(400);
+    expect(heart.body.message).toBe('emoji: ❤️ is not a reaction of this channel (👍 🔥)');
+    expect((await react('🔥')).status).toBe(200);
+    await waitFor('🔥 in the sandbox', async () => {
+      const m = (await h.sandboxMessages(mine.chat.id)).find((x) => x.id === mine.message.id);
+      return m?.reactions.some((r) => r.emoji === '🔥') ? true : undefined;
+    });
+  });
+});
