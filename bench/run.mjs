@@ -1,6 +1,7 @@
 // `npm run bench`: builds what is stale, measures the figures of issue 6 on loopback, and writes BENCHMARKS.md,
 // bench/results.json and docs/relay-latency.svg. Options:
-//   --only=intake,relay,webchat   which figures (default all)
+//   --only=intake,relay,webchat   which figures (default all three; add `import` for the optional import figure)
+//   --import-messages=N           messages of the import figure (default 1000000), --import-chats=C (default 10000)
 //   --engines=sqlite,postgres     which stores (default both)
 //   --runs=N                      runs per figure (default 5 for intake, 3 for each relay rate)
 //   --profile                     also take one CPU profile per figure (kept out of the recorded runs)
@@ -51,6 +52,7 @@ try {
 const { benchIntake } = await import('./lib/intake.mjs');
 const { benchRelay } = await import('./lib/relay.mjs');
 const { benchWebchat } = await import('./lib/webchat.mjs');
+const { benchImport } = await import('./lib/import.mjs');
 const { describeCommit, describeMachine, loadNow } = await import('./lib/machine.mjs');
 const { startPostgres } = await import('./lib/postgres.mjs');
 const { freePort, IDS, startWorld } = await import('./lib/world.mjs');
@@ -84,6 +86,7 @@ const results = {
   intake: {},
   relay: {},
   webchat: { measured: false, reason: 'not selected (--only)' },
+  import: {},
   profiles: {},
 };
 
@@ -139,6 +142,26 @@ try {
       }
     }
   }
+  if (only.has('import')) {
+    for (const engine of engines) {
+      const sandbox = await startWorld(port);
+      try {
+        results.import[engine] = await benchImport({
+          engine,
+          databaseUrl: await databaseFor(engine, 'import'),
+          sandbox,
+          ids: IDS,
+          port,
+          messages: Number(args['import-messages'] ?? 1_000_000),
+          chats: Number(args['import-chats'] ?? 10_000),
+          tmp,
+          say,
+        });
+      } finally {
+        await sandbox.close();
+      }
+    }
+  }
   if (only.has('webchat')) {
     results.webchat = await benchWebchat({ root: ROOT, outDir: OUT, say, port, databaseFor });
   }
@@ -151,6 +174,16 @@ try {
 results.elapsedSec = (Date.now() - started) / 1000;
 results.loadDuringRun = summarize(loads);
 results.postgres = postgres ? postgres.source : undefined;
+
+// A run without the import figure keeps the previous one (it is optional and slow).
+if (!only.has('import') && existsSync(join(ROOT, 'bench', 'results.json'))) {
+  try {
+    const previous = JSON.parse(readFileSync(join(ROOT, 'bench', 'results.json'), 'utf8'));
+    if (previous.import && Object.keys(previous.import).length) results.import = previous.import;
+  } catch {
+    // an unreadable previous file only loses the old import figure
+  }
+}
 
 // A run without --profile keeps the previous profiles (they name the commit they were taken on).
 const resultsFile = join(ROOT, 'bench', 'results.json');

@@ -133,6 +133,32 @@ export function renderReport(results, { notesFile, chartPath }) {
   for (const r of relay) push(`| ${r.engine} | ${fmt(r.rssIdleMiB, 1)} MiB | ${fmt(r.rssAfterMiB, 1)} MiB |`);
   push('');
 
+  const imports = Object.values(results.import ?? {});
+  if (imports.length) {
+    push(
+      '## 5. Import (optional: `npm run bench -- --only=import`)',
+      '',
+      '`amojo-bridge import` as a child process on a generated JSON Lines file (`packages/bridge/scripts/generate-import-jsonl.mjs`,',
+      'chats interleaved, a third manager messages, a seventh bot messages) into the sandbox in the bench process, SIGKILLed',
+      'once half of the messages are in the sandbox, then run again on the same file to the end. msg/s is end to end',
+      '(the scan pass, one read of the file, included); RSS is sampled every 200 ms from /proc.',
+      ...(results.importRun
+        ? [
+            `Measured separately: commit ${results.importRun.commit}, ${String(results.importRun.date).slice(0, 16)}Z, load average ${fmt(results.importRun.loadDuringRun?.median, 1)} (median) on ${results.importRun.machine?.cores ?? '?'} cores.`,
+          ]
+        : []),
+      '',
+      '| engine | messages / chats | run 1: msg/s, peak RSS (at 25% / 50%) | resume: first new message after | resume: msg/s, peak RSS (at 75%) | resent, refused as duplicates | in sandbox / distinct msgids |',
+      '| --- | --- | --- | --- | --- | --- | --- |',
+    );
+    for (const r of imports) {
+      push(
+        `| ${r.engine} | ${fmt(r.messages)} / ${fmt(r.chats)} | ${fmt(r.first.messagesPerSec)}, ${fmt(r.first.peakRssMb, 1)} MB (${fmt(r.first.rssAtQuarterMb, 1)} / ${fmt(r.first.rssAtHalfMb, 1)}) | ${fmt(r.resumed.firstNewMessageAfterSec, 1)} s | ${fmt(r.resumed.messagesPerSec)}, ${fmt(r.resumed.peakRssMb, 1)} MB (${fmt(r.resumed.rssAtThreeQuartersMb, 1)}) | ${fmt(r.resumed.duplicates)} | ${fmt(r.inSandbox)} / ${fmt(r.distinctMsgids)}${r.exactlyOnce ? ' (each once)' : ' (NOT each once)'} |`,
+      );
+    }
+    push('');
+  }
+
   if (results.profiles && Object.keys(results.profiles).length) {
     push(
       '## Where the time goes (CPU profiles)',

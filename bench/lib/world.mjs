@@ -7,6 +7,7 @@ export const IDS = {
   channelSecret: 'bench-channel-secret-0123456789abcdef',
   accountId: '6c2f8d4b-1e3a-4f7b-8c9d-0e1f2a3b4c5d',
   managerId: '7d3a9e5c-2f4b-4a8c-9d0e-1f2a3b4c5d6e',
+  botId: '8e4b0f6d-3a5c-4b9d-8e1f-2a3b4c5d6e7f',
 };
 
 /** A free loopback port for the bridge (the sandbox's hook URL must name it before the bridge starts). */
@@ -33,6 +34,7 @@ export function startWorld(bridgePort) {
         hookApiVersion: 'v2',
         writeFirst: true,
         typingHooks: false,
+        bot: { id: IDS.botId, client_id: 'bench-bot', name: 'Bench bot' },
       },
     ],
     accounts: [

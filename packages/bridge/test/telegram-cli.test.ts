@@ -102,7 +102,10 @@ describe.each(ENGINES)('amojo-bridge channels add telegram, then start (%s)', (e
     await waitFor('the answer at the customer', () => ann.received().find((m) => m.text === 'Yes, 10 to 16'));
   });
 
-  it('adds a webhook-mode bot (the running bridge sets the webhook) and removing it deletes the webhook', async () => {
+  // The running bridge re-reads instances every 30 s, so this test may wait that long: bounded at 90 s.
+  it('adds a webhook-mode bot (the running bridge sets the webhook) and removing it deletes the webhook', {
+    timeout: 90_000,
+  }, async () => {
     const bot = emulator.addBot({ username: 'hooked_bot' });
     const added = await run(
       [

@@ -1,3 +1,4 @@
+import type { AmojoClient } from '@amojo-bridge/sdk';
 import type { AmojoConnector } from '../accounts/account-deps.js';
 import type { AnyChannelPlugin, ChannelFetch } from '../channels/channel-plugin.js';
 import type { InstanceLifecycleListeners } from '../channels/manage-instances.js';
@@ -8,9 +9,10 @@ import type { Store } from '../store/store.js';
 /** What the admin API needs; the service passes its `RelayDeps`, which has this shape. */
 export interface AdminDeps {
   readonly store: Store;
-  readonly amojo: AmojoConnector;
+  /** Connect/disconnect for accounts; send and history for imports and conversation history. */
+  readonly amojo: AmojoConnector & Pick<AmojoClient, 'sendMessage' | 'getHistory'>;
   readonly config: {
-    readonly channel: { readonly id: string };
+    readonly channel: { readonly id: string; readonly botId: string | undefined; readonly botName: string | undefined };
     readonly encryptionKey: Uint8Array;
     readonly adminToken: string | undefined;
     readonly http: Pick<HttpConfig, 'host' | 'port' | 'publicUrl'>;

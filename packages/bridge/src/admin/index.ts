@@ -3,11 +3,13 @@ import type { FastifyError, FastifyInstance } from 'fastify';
 import type { AmocrmDeps } from '../amocrm/amocrm-deps.js';
 import { BridgeError } from '../errors.js';
 import { findNulByte } from '../find-nul-byte.js';
+import { registerImportAdminRoutes } from '../import/register-import-admin-routes.js';
 import { registerAccountRoutes } from './account-routes.js';
 import type { AdminDeps } from './admin-deps.js';
 import { registerAmocrmAdminRoutes } from './amocrm-routes.js';
 import { registerChannelInstanceRoutes } from './channel-instance-routes.js';
 import { checkAdminToken } from './check-admin-token.js';
+import { registerConversationHistoryRoutes } from './conversation-history-routes.js';
 import { registerConversationRoutes } from './conversation-routes.js';
 import { registerHookRoutes } from './hook-routes.js';
 import { registerJobRoutes } from './job-routes.js';
@@ -65,9 +67,11 @@ export async function registerAdminApi(
       registerAccountRoutes(admin, deps);
       registerChannelInstanceRoutes(admin, deps);
       registerConversationRoutes(admin, deps);
+      registerConversationHistoryRoutes(admin, deps);
       registerJobRoutes(admin, deps);
       registerHookRoutes(admin, deps);
       if (options.amocrm) registerAmocrmAdminRoutes(admin, options.amocrm);
+      await registerImportAdminRoutes(admin, deps, options.amocrm);
     },
     { prefix: ADMIN_PREFIX },
   );

@@ -59,9 +59,16 @@ export interface InboundChannelMessage {
   readonly eventId: string;
   /** The messenger's id of the conversation (one customer chat). */
   readonly chatKey: string;
+  /** The customer: the author of an incoming message, the recipient of an `outgoing` one. */
   readonly sender: ChannelSender;
+  /**
+   * Set for a message the business sent outside amoCRM (mirrored): it is stored and delivered to amojo as outgoing
+   * from the amoCRM user `userAmojoId` (their amojo id), or from the channel bot without one, and not sent back to
+   * the channel.
+   */
+  readonly outgoing?: { readonly userAmojoId?: string | undefined; readonly name?: string | undefined } | undefined;
   readonly message: ChannelMessageContent;
-  /** When the customer sent it. */
+  /** When it was sent. */
   readonly sentAt: Date;
   /**
    * The messenger's id of the message this one quotes: a customer message's `eventId`, or the `channelMessageId` a

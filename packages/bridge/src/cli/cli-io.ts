@@ -11,6 +11,8 @@ export interface CliIo {
    * it `start` runs until the process dies.
    */
   readonly onShutdownSignal?: (handler: (signal: string) => void) => () => void;
+  /** The terminal progress bars are drawn on (standard error when it is a TTY); absent: plain progress lines. */
+  readonly terminal?: NodeJS.WriteStream | undefined;
 }
 
 /** Exit codes of `amojo-bridge`. */

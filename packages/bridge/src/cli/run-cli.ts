@@ -15,6 +15,7 @@ import {
 } from './channel-commands.js';
 import { type CliIo, EXIT } from './cli-io.js';
 import { runConnect, runDiscardJob, runDisconnect, runMigrate, runStart } from './commands.js';
+import { runImportCommand } from './import-command.js';
 import { packageVersion } from './package-version.js';
 import { runWidgetBuild } from './widget-build.js';
 
@@ -294,6 +295,55 @@ function buildProgram(io: CliIo, cliOptions: RunCliOptions): Command {
       const code = await runDiscardJob({ file: options.config, io, id: Number(id), reason: options.reason });
       if (code !== EXIT.ok) throw new CliExit(code);
     });
+
+  configure(program.command('import'))
+    .description(
+      'import existing correspondence (Telegram Desktop JSON, WhatsApp "Export chat", JSON Lines) into amoCRM',
+    )
+    .argument('<file>', 'result.json, a WhatsApp .txt or .zip, or a .jsonl file')
+    .requiredOption('--instance <key>', 'channel instance whose amoCRM account and source receive the chats')
+    .option('--format <format>', 'telegram, whatsapp or jsonl (default: detected)')
+    .option('--dry-run', 'read, map and count; send nothing', false)
+    .option('--map <file>', 'JSON map of manager names in the export to amoCRM user amojo ids')
+    .option('--self <name>', "WhatsApp: the business's own author name (its messages are outgoing)")
+    .option('--chat-key <key>', 'chat key of a single-chat export (default: the peer id or name)')
+    .option('--date-order <order>', 'WhatsApp: day-first or month-first dates (default: detected)')
+    .option('--concurrency <n>', 'chats sent in parallel (1-64)', '8')
+    .option('--report <file>', 'write the per-message report as JSON Lines')
+    .option(...configOption)
+    .action(
+      async (
+        file: string,
+        options: {
+          instance: string;
+          format?: string;
+          dryRun: boolean;
+          map?: string;
+          self?: string;
+          chatKey?: string;
+          dateOrder?: string;
+          concurrency?: string;
+          report?: string;
+          config?: string;
+        },
+      ) => {
+        const code = await runImportCommand({
+          io,
+          file: options.config,
+          source: file,
+          instance: options.instance,
+          format: options.format,
+          dryRun: options.dryRun,
+          map: options.map,
+          self: options.self,
+          chatKey: options.chatKey,
+          dateOrder: options.dateOrder,
+          concurrency: options.concurrency,
+          report: options.report,
+        });
+        if (code !== EXIT.ok) throw new CliExit(code);
+      },
+    );
 
   return program;
 }

@@ -30,14 +30,22 @@ export async function deliverToAmojo(deps: RelayDeps, job: Job<DeliverToAmojoPay
     throw new PermanentJobError(`account ${conversation.accountId} is not connected; replay after reconnecting`);
   }
   const participants = await listParticipants(db, conversation.id);
-  const client = participants.find((p) => p.id === message.senderParticipantId);
-  if (!client?.participantId) throw new PermanentJobError(`message ${message.msgid} has no client sender`);
+  // A customer message is sent by its client; a mirrored outgoing one (the business wrote it outside amoCRM) by
+  // its manager or the bot, to the chat's client.
+  const outgoing = message.direction === 'out';
+  const author = participants.find((p) => p.id === message.senderParticipantId);
+  const client = outgoing ? participants.find((p) => p.role === 'client' && p.participantId) : author;
+  if (!client?.participantId)
+    throw new PermanentJobError(`message ${message.msgid} has no client ${outgoing ? 'recipient' : 'sender'}`);
+  if (outgoing && !author?.amojoParticipantId) {
+    throw new PermanentJobError(`outgoing message ${message.msgid} has no manager or bot amojo id`);
+  }
   const profile = {
     ...(client.profile.phone ? { phone: client.profile.phone } : {}),
     ...(client.profile.email ? { email: client.profile.email } : {}),
   };
-  const bind = await needsWriteFirstBinding(deps, conversation, client.amojoParticipantId);
-  const sender = {
+  const bind = !outgoing && (await needsWriteFirstBinding(deps, conversation, client.amojoParticipantId));
+  const customer = {
     id: client.participantId,
     name: client.name ?? client.participantId,
     ...(Object.keys(profile).length ? { profile } : {}),
@@ -46,6 +54,15 @@ export async function deliverToAmojo(deps: RelayDeps, job: Job<DeliverToAmojoPay
     // "Write first" binding (spec 3.4.7): the client's first answer in a chat amoCRM started carries amojo's ids.
     ...(bind && client.amojoParticipantId ? { refId: client.amojoParticipantId } : {}),
   };
+  const staff =
+    outgoing && author?.amojoParticipantId
+      ? {
+          id: `ab-${author.role}-${author.amojoParticipantId}`,
+          name: author.name ?? (author.role === 'bot' ? 'Bot' : 'Manager'),
+          refId: author.amojoParticipantId,
+        }
+      : undefined;
+  const sender = customer;
   if (!conversation.amojoChatId && deps.config.amocrm) {
     // Extension 3: a new chat of a known customer goes into that contact's chat instead of a new contact and lead.
     try {
@@ -65,7 +82,7 @@ export async function deliverToAmojo(deps: RelayDeps, job: Job<DeliverToAmojoPay
     ...(bind && conversation.amojoChatId ? { conversationRefId: conversation.amojoChatId } : {}),
     msecTimestamp: message.sentAt,
     ...(conversation.sourceExternalId ? { sourceExternalId: conversation.sourceExternalId } : {}),
-    sender,
+    ...(staff ? { sender: staff, receiver: customer } : { sender: customer }),
     message: toMessageContent(message.payload as ChannelMessageContent),
     ...replyToOf(message.payload),
   };
@@ -80,7 +97,8 @@ export async function deliverToAmojo(deps: RelayDeps, job: Job<DeliverToAmojoPay
     const answeredChat = sent.response.new_message.conversation_id;
     // The reference docs show our conversation_id here, amojo's chat id elsewhere (spec 3.4.8): trust only a new id.
     if (!amojoChatId && answeredChat && answeredChat !== conversation.conversationId) amojoChatId = answeredChat;
-    clientAmojoId = sent.response.new_message.sender_id ?? undefined;
+    clientAmojoId =
+      (outgoing ? sent.response.new_message.receiver_id : sent.response.new_message.sender_id) ?? undefined;
   } catch (error) {
     if (!isDuplicateMsgidError(error)) {
       deps.metrics.amojoCalls.inc({ method: 'sendMessage', outcome: amojoOutcome(error) });

@@ -1,4 +1,5 @@
 import type { HistoryItem } from '@amojo-bridge/sdk';
+import { isImportedMsgid } from '../import/imported-msgid.js';
 import type { Account } from '../store/accounts/index.js';
 import { findMessage } from '../store/messages/index.js';
 import { insertHookRecord } from '../store/ops/insert-hook-record.js';
@@ -36,6 +37,7 @@ export async function findUndeliveredEarlierMessages(
   const earlier: ManagerMessage[] = [];
   for (const item of items.reverse()) {
     if (!item.receiver || item.message.id === m.amojoMsgId) continue;
+    if (isImportedMsgid(item.message.client_id)) continue; // imported history, never relayed
     if ((item.msec_timestamp ?? item.timestamp * 1000) > m.sentAtMs) continue;
     if (item.message.client_id && (await findMessage(deps.store.db, { msgid: item.message.client_id }))) continue;
     const known = await findMessage(deps.store.db, { amojoMsgid: item.message.id });

@@ -65,6 +65,13 @@ async function receiveMessage(
   if (account?.state !== 'connected') {
     throw new RelayInputError(`the amoCRM account of channel instance ${event.instanceId} is not connected`, 409);
   }
+  const bot = deps.config.channel.botId;
+  if (event.outgoing && !event.outgoing.userAmojoId && !bot) {
+    throw new RelayInputError(
+      'senderUserId is required for an outgoing message: AMOJO_CHANNEL_BOT_ID is not set, so it cannot be sent as the channel bot',
+      400,
+    );
+  }
   const [source] = await listSources(deps.store.db, { channelInstanceId: instance.rowId });
   const now = deps.now().getTime();
   const result = await deps.batcher.submit(async (trx) => {
@@ -99,6 +106,18 @@ async function receiveMessage(
       },
       now,
     });
+    // A mirrored outgoing message is the manager's (or the bot's): its author is a staff participant of the chat.
+    const author = event.outgoing
+      ? await upsertParticipant(trx, {
+          conversationRowId: conversation.id,
+          role: event.outgoing.userAmojoId ? 'manager' : 'bot',
+          amojoParticipantId: event.outgoing.userAmojoId ?? bot,
+          ...(event.outgoing.name || (!event.outgoing.userAmojoId && deps.config.channel.botName)
+            ? { name: event.outgoing.name ?? deps.config.channel.botName }
+            : {}),
+          now,
+        })
+      : participant;
     // A quote of a message the bridge relayed is kept by its amojo-facing ids; an unknown one is left out.
     const quoted = event.replyToEventId
       ? await findChannelMessage(trx, conversation.id, event.replyToEventId)
@@ -111,10 +130,10 @@ async function receiveMessage(
     // The msgid is chosen here, once, and stored with the job: every attempt to amojo sends this same id.
     const inserted = await insertMessage(trx, {
       conversationRowId: conversation.id,
-      direction: 'in',
+      direction: event.outgoing ? 'out' : 'in',
       msgid: `ab-${randomUUID()}`,
       channelMessageId: event.eventId,
-      senderParticipantId: participant.id,
+      senderParticipantId: author.id,
       type: event.message.type,
       payload: replyTo ? { ...event.message, replyTo } : event.message,
       sentAt: event.sentAt.getTime(),

@@ -1,4 +1,5 @@
 import type { HistoryItem } from '@amojo-bridge/sdk';
+import { isImportedMsgid } from '../import/imported-msgid.js';
 import type { Job } from '../queue/index.js';
 import { enqueue } from '../queue/index.js';
 import { findAccount } from '../store/accounts/index.js';
@@ -50,6 +51,7 @@ export async function reconcile(deps: RelayDeps, job: Job<ReconcilePayload>): Pr
   // History is newest first; replay oldest first so recovered messages keep their order in the lane.
   for (const item of items.reverse()) {
     if (!item.receiver) continue; // incoming: the customer's own message
+    if (isImportedMsgid(item.message.client_id)) continue; // imported history, never relayed
     if (item.message.client_id && (await findMessage(db, { msgid: item.message.client_id }))) continue; // ours
     if (await findMessage(db, { amojoMsgid: item.message.id })) continue;
     const message = managerMessageFromHistory(account.scopeId, amojoChatId, conversation.conversationId, item);

@@ -13,6 +13,7 @@ import { combineInstanceListeners } from '../channels/combine-instance-listeners
 import { channelPlugins, createChannelRegistry } from '../channels/index.js';
 import type { InstanceListenersFactory } from '../channels/manage-instances.js';
 import { type BridgeConfig, bridgeUrlOf } from '../config/index.js';
+import { registerImportFileRoutes } from '../import/index.js';
 import { registerHookIntake } from '../intake/index.js';
 import { createLogger, type Logger } from '../log.js';
 import { type BridgeMetrics, createMetrics } from '../metrics/index.js';
@@ -169,6 +170,7 @@ export async function createBridge(options: CreateBridgeOptions): Promise<Bridge
     },
     { amocrm: amocrmDeps },
   );
+  registerImportFileRoutes(app, deps);
 
   // Which chats the outbound gap check has read since this process could last lose a hook (see start()).
   const gaps: OutboundGapCheck = { checkedChats: new Set<string>() };

@@ -24,6 +24,7 @@ const CHANNEL_SECRET = 'c0ffee1234567890abcdef1234567890abcdef12';
 const ACCOUNT_ID = '9a8b7c6d-5e4f-4a3b-8c2d-1e0f9a8b7c6d';
 const MANAGER_ID = '1f2e3d4c-5b6a-4978-8a6b-5c4d3e2f1a0b';
 const SOURCE_EXTERNAL_ID = 'relay-test-source';
+const BOT_ID = '5c4b3a29-1807-4f6e-9d5c-4b3a29180700';
 /** Bearer token of the harness bridge's admin API. */
 export const RELAY_ADMIN_TOKEN = 'relay-test-admin-token-0123456789';
 
@@ -64,6 +65,8 @@ export interface RelayHarnessOptions {
   readonly capabilities?: Readonly<Record<string, boolean>>;
   /** Other settings of the http instance (e.g. `maxFileBytes`, `reactionEmoji`). */
   readonly settings?: Readonly<Record<string, unknown>>;
+  /** Register a channel bot with the sandbox channel and `AMOJO_CHANNEL_BOT_ID` (imports sent as the bot). */
+  readonly bot?: boolean;
   /** Start reconciliation with this interval instead of the service's default (60 s). */
   readonly reconcileIntervalMs?: number;
   /** Extra environment for the bridge's config (an empty string unsets a variable the harness sets). */
@@ -79,6 +82,10 @@ export interface RelayHarness {
   readonly instanceKey: string;
   readonly instanceSecret: string;
   readonly scopeId: string;
+  /** The bridge's base URL. */
+  readonly bridgeUrl: string;
+  /** The environment the harness bridge was configured with (to run the CLI against the same database). */
+  readonly env: Readonly<Record<string, string>>;
   /** Every log line the bridge wrote, parsed. */
   readonly logs: Record<string, unknown>[];
   /** POSTs a signed customer event to the bridge (signature and body overridable to test refusals). */
@@ -197,6 +204,7 @@ export async function createRelayHarness(options: RelayHarnessOptions): Promise<
         hookApiVersion: 'v2',
         writeFirst: true,
         typingHooks: true,
+        ...(options.bot ? { bot: { id: BOT_ID, client_id: 'relay-test-bot', name: 'Relay bot' } } : {}),
       },
     ],
     accounts: [
@@ -224,24 +232,24 @@ export async function createRelayHarness(options: RelayHarnessOptions): Promise<
     },
   });
   const log = createLogger({ level: (process.env.RELAY_LOG_LEVEL ?? 'info') as 'info', destination });
-  const config = loadConfig({
-    env: {
-      AMOJO_CHANNEL_ID: CHANNEL_ID,
-      AMOJO_CHANNEL_SECRET: CHANNEL_SECRET,
-      AMOJO_BASE_URL: sandbox.url,
-      DATABASE_URL: database.databaseUrl,
-      HOST: '127.0.0.1',
-      PORT: String(bridgePort),
-      LOG_LEVEL: 'info',
-      ADMIN_TOKEN: RELAY_ADMIN_TOKEN,
-      // Fewer slots than the fault tests have runnable lanes, so the worker runs saturated as in production.
-      QUEUE_CONCURRENCY: '8',
-      QUEUE_POLL_INTERVAL_MS: '100',
-      QUEUE_LEASE_MS: '30000',
-      PUBLIC_URL: bridgeBase,
-      ...options.env,
-    },
-  });
+  const env: Record<string, string> = {
+    AMOJO_CHANNEL_ID: CHANNEL_ID,
+    AMOJO_CHANNEL_SECRET: CHANNEL_SECRET,
+    AMOJO_BASE_URL: sandbox.url,
+    DATABASE_URL: database.databaseUrl,
+    HOST: '127.0.0.1',
+    PORT: String(bridgePort),
+    LOG_LEVEL: 'info',
+    ADMIN_TOKEN: RELAY_ADMIN_TOKEN,
+    // Fewer slots than the fault tests have runnable lanes, so the worker runs saturated as in production.
+    QUEUE_CONCURRENCY: '8',
+    QUEUE_POLL_INTERVAL_MS: '100',
+    QUEUE_LEASE_MS: '30000',
+    ...(options.bot ? { AMOJO_CHANNEL_BOT_ID: BOT_ID, AMOJO_CHANNEL_BOT_NAME: 'Relay bot' } : {}),
+    PUBLIC_URL: bridgeBase,
+    ...options.env,
+  };
+  const config = loadConfig({ env });
   const bridge = await createBridge({ config, log });
   const secretRef = { secret: '' };
   const customer = await startCustomerSystem(secretRef);
@@ -301,6 +309,8 @@ export async function createRelayHarness(options: RelayHarnessOptions): Promise<
       instanceKey,
       instanceSecret,
       scopeId: account.scopeId,
+      bridgeUrl: bridgeBase,
+      env,
       logs,
       postCustomerEvent,
       sendCustomerText: (chatKey, text, opts = {}) =>
@@ -400,4 +410,11 @@ export async function waitFor<T>(
 }
 
 /** The ids every test can use. */
-export const RELAY_TEST_IDS = { CHANNEL_ID, CHANNEL_SECRET, ACCOUNT_ID, MANAGER_ID, SOURCE_EXTERNAL_ID } as const;
+export const RELAY_TEST_IDS = {
+  CHANNEL_ID,
+  CHANNEL_SECRET,
+  ACCOUNT_ID,
+  MANAGER_ID,
+  SOURCE_EXTERNAL_ID,
+  BOT_ID,
+} as const;

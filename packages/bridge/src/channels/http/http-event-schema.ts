@@ -34,30 +34,61 @@ const messageContent = z
     if (m.type === 'contact') need('contact', 'required for a contact message');
   });
 
-/** A customer message posted by a customer system. */
-export const httpMessageEventSchema = z.object({
-  type: z.literal('message').optional(),
-  eventId: id,
-  chatKey: id,
-  sender: z.object({
-    id,
-    name: text(255).min(1),
-    phone: text(50).optional(),
-    email: text(255).optional(),
-    avatar: z
-      .url({ protocol: /^https?$/ })
-      .max(2000)
-      .optional(),
-  }),
-  message: messageContent,
-  /** Unix seconds (or milliseconds, told apart by size). */
-  timestamp: z.number().int().positive(),
-  /**
-   * The message this one quotes: a customer message's `eventId`, or a manager message's id as the bridge posted it
-   * (`messageId`, or the `id` your system answered). Unknown ids are not an error: the message goes as plain text.
-   */
-  replyTo: id.optional(),
+const person = z.object({
+  id,
+  name: text(255).min(1),
+  phone: text(50).optional(),
+  email: text(255).optional(),
+  avatar: z
+    .url({ protocol: /^https?$/ })
+    .max(2000)
+    .optional(),
 });
+
+/**
+ * A message posted by a customer system: the customer's (`direction` absent or `incoming`, from `sender`), or one
+ * the business sent outside amoCRM (`outgoing`, to `recipient`, from the amoCRM user `senderUserId` = their amojo id,
+ * or from the channel bot), which the bridge mirrors into the amoCRM chat.
+ */
+export const httpMessageEventSchema = z
+  .object({
+    type: z.literal('message').optional(),
+    /** `inbound` (or `incoming`, or absent): the customer's; `outgoing`: the business's, mirrored. */
+    direction: z.enum(['inbound', 'incoming', 'outgoing']).optional(),
+    eventId: id,
+    chatKey: id,
+    sender: person.optional(),
+    recipient: person.optional(),
+    senderUserId: z.string().min(1).max(64).optional(),
+    senderName: text(255).min(1).optional(),
+    message: messageContent,
+    /** Unix seconds (or milliseconds, told apart by size). */
+    timestamp: z.number().int().positive(),
+    /**
+     * The message this one quotes: a customer message's `eventId`, or a manager message's id as the bridge posted it
+     * (`messageId`, or the `id` your system answered). Unknown ids are not an error: the message goes as plain text.
+     */
+    replyTo: id.optional(),
+  })
+  .superRefine((e, ctx) => {
+    if (e.direction === 'outgoing') {
+      if (!e.recipient)
+        ctx.addIssue({
+          code: 'custom',
+          path: ['recipient'],
+          message: 'required for an outgoing message (the customer it went to)',
+        });
+    } else {
+      if (!e.sender) ctx.addIssue({ code: 'custom', path: ['sender'], message: 'required' });
+      if (e.senderUserId !== undefined || e.recipient !== undefined) {
+        ctx.addIssue({
+          code: 'custom',
+          path: [e.senderUserId !== undefined ? 'senderUserId' : 'recipient'],
+          message: 'only for "direction": "outgoing"',
+        });
+      }
+    }
+  });
 
 /** The customer edited one of their own messages (`messageId`: that message's `eventId`). */
 export const httpEditEventSchema = z.object({

@@ -85,11 +85,12 @@ async function handleEvent(
   }
   // Our own events to the customer system are signed with the same secret and say `direction: "outbound"`; one
   // replayed here (a typing event would parse) is refused, so a signature only ever counts in its own direction.
+  // A customer system's events say nothing, "inbound", or (a message the business sent, mirrored) "outgoing".
   if (
     json &&
     typeof json === 'object' &&
     'direction' in json &&
-    (json as { direction?: unknown }).direction !== 'inbound'
+    !['inbound', 'incoming', 'outgoing'].includes(String((json as { direction?: unknown }).direction))
   ) {
     log.warn({ instanceId: key }, 'customer event refused: an outbound event sent back');
     return reply.code(401).send({
@@ -131,12 +132,16 @@ function dateOf(timestamp: number): Date {
 function toInboundEvent(instanceId: string, event: HttpChannelEvent, now: Date): InboundChannelEvent {
   switch (event.kind) {
     case 'message': {
-      const { sender, message } = event;
+      const { message } = event;
+      const outgoing = event.direction === 'outgoing';
+      // The schema guarantees `recipient` for outgoing and `sender` otherwise; the customer is always `sender` here.
+      const sender = (outgoing ? event.recipient : event.sender)!;
       return {
         kind: 'message',
         instanceId,
         eventId: event.eventId,
         chatKey: event.chatKey,
+        ...(outgoing ? { outgoing: { userAmojoId: event.senderUserId, name: event.senderName } } : {}),
         sender: {
           id: sender.id,
           name: sender.name,

@@ -6,6 +6,14 @@ import { mapUpdate } from './map-update.js';
 import { registerTelegramFile, telegramFileUrl } from './telegram-files.js';
 import type { TelegramSettings } from './telegram-settings.js';
 
+/** How long an edit or reaction of a message the bridge does not know yet is given back to Telegram to resend. */
+export const UNKNOWN_MESSAGE_GRACE_MS = 60_000;
+
+function isRecent(runtime: ChannelRuntime<TelegramSettings>, update: Update): boolean {
+  const date = update.message_reaction?.date ?? update.edited_message?.edit_date ?? update.edited_message?.date;
+  return date !== undefined && runtime.now().getTime() - date * 1000 < UNKNOWN_MESSAGE_GRACE_MS;
+}
+
 /** What became of one update. */
 export type UpdateOutcome = 'stored' | 'duplicate' | 'ignored' | 'refused';
 
@@ -96,6 +104,17 @@ export async function handleUpdate(
       if (!result.duplicate) outcome = 'stored';
     } catch (error) {
       if (!(error instanceof ChannelEventRefusedError)) throw error;
+      // A customer may react to (or edit) a message a moment before the bridge committed what Telegram answered to
+      // its send, i.e. before the bridge knows that message's id: let Telegram deliver the update again for a while.
+      if (
+        error.statusCode === 404 &&
+        (event.kind === 'reaction' || event.kind === 'edit') &&
+        isRecent(runtime, update)
+      ) {
+        throw new Error(`the ${event.kind}'s message is not known yet; Telegram will deliver the update again`, {
+          cause: error,
+        });
+      }
       runtime.log.info(
         {
           event: 'telegram_update_refused',

@@ -7,7 +7,7 @@ import { ChannelEventRefusedError } from '../channel-plugin.js';
 import { isInlinePicture } from './sniff-mime.js';
 import { checkProfile, parseClientFrame } from './socket-frames.js';
 import { signVisitorToken } from './visitor-token.js';
-import { loadWebchatHistory } from './webchat-history.js';
+import { loadWebchatHistoryPage, WEBCHAT_EARLIER_LIMIT } from './webchat-history.js';
 import type { WebchatConnection } from './webchat-hub.js';
 import type { WebchatClientFrame, WebchatErrorCode, WebchatServerFrame } from './webchat-protocol.js';
 import { checkVisitorToken, type LoadedWebchatInstance, type WebchatServerContext } from './webchat-server-context.js';
@@ -129,12 +129,23 @@ export function handleWebchatSocket(ctx: WebchatServerContext, input: WebchatSoc
       });
       if (!found) return fail('token_invalid', 'this chat no longer exists');
       bind(found);
-      const messages = await loadWebchatHistory(db, {
+      const { messages, hasMore } = await loadWebchatHistoryPage(db, {
         instanceRowId: loaded.instance.rowId,
         visitorId: found.visitorId,
       });
       const { visitorId, ...profile } = found;
-      reply({ type: 'ready', token: issueToken(), visitorId, profile, messages });
+      reply({ type: 'ready', token: issueToken(), visitorId, profile, messages, hasMore });
+    },
+
+    async earlier(frame: Send<'earlier'>) {
+      if (!authorised(frame.token) || !visitor) return;
+      const page = await loadWebchatHistoryPage(db, {
+        instanceRowId: loaded.instance.rowId,
+        visitorId: visitor.visitorId,
+        before: frame.before,
+        limit: WEBCHAT_EARLIER_LIMIT,
+      });
+      reply({ type: 'earlier', ...page });
     },
 
     async send(frame: Send<'send'>) {
@@ -265,6 +276,8 @@ export function handleWebchatSocket(ctx: WebchatServerContext, input: WebchatSoc
           return await handlers.start(frame);
         case 'hello':
           return await handlers.hello(frame);
+        case 'earlier':
+          return await handlers.earlier(frame);
         case 'send':
           return await handlers.send(frame);
         case 'typing':

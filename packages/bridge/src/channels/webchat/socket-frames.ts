@@ -26,6 +26,7 @@ const frameSchema = z.discriminatedUnion('type', [
   }),
   z.object({ type: z.literal('typing'), token }),
   z.object({ type: z.literal('read'), token, ids: z.array(z.string().min(1).max(200)).min(1).max(200) }),
+  z.object({ type: z.literal('earlier'), token, before: z.string().min(1).max(200) }),
   z.object({ type: z.literal('ping') }),
 ]);
 

@@ -7,6 +7,8 @@ import { toWireMessage } from './wire-message.js';
 
 /** How many of the latest messages the widget gets when it connects. */
 export const WEBCHAT_HISTORY_LIMIT = 200;
+/** How many earlier messages one "show earlier" loads. */
+export const WEBCHAT_EARLIER_LIMIT = 50;
 
 /**
  * The latest messages of a visitor's conversation, oldest first. The conversation is found by the instance and the
@@ -16,12 +18,39 @@ export async function loadWebchatHistory(
   db: Executor,
   input: { readonly instanceRowId: number; readonly visitorId: string; readonly limit?: number },
 ): Promise<WebchatWireMessage[]> {
+  return (await loadWebchatHistoryPage(db, input)).messages;
+}
+
+/**
+ * A page of a visitor's conversation, oldest first: the latest `limit` messages, or the `limit` before the message
+ * `before` (a message id the widget has). `hasMore` says whether earlier messages exist.
+ */
+export async function loadWebchatHistoryPage(
+  db: Executor,
+  input: {
+    readonly instanceRowId: number;
+    readonly visitorId: string;
+    readonly limit?: number;
+    readonly before?: string;
+  },
+): Promise<{ messages: WebchatWireMessage[]; hasMore: boolean }> {
   const conversation = await findConversation(db, {
     channelInstanceId: input.instanceRowId,
     channelChatKey: input.visitorId,
   });
-  if (!conversation) return [];
-  const rows = await db
+  if (!conversation) return { messages: [], hasMore: false };
+  const limit = input.limit ?? WEBCHAT_HISTORY_LIMIT;
+  const before =
+    input.before === undefined
+      ? undefined
+      : await db
+          .selectFrom('messages')
+          .select('id')
+          .where('conversation_row_id', '=', conversation.id)
+          .where('msgid', '=', input.before)
+          .executeTakeFirst();
+  if (input.before !== undefined && !before) return { messages: [], hasMore: false };
+  let query = db
     .selectFrom('messages')
     .leftJoin('participants', 'participants.id', 'messages.sender_participant_id')
     .select([
@@ -36,14 +65,17 @@ export async function loadWebchatHistory(
     ])
     .where('messages.conversation_row_id', '=', conversation.id)
     .orderBy('messages.id', 'desc')
-    .limit(input.limit ?? WEBCHAT_HISTORY_LIMIT)
-    .execute();
+    .limit(limit + 1);
+  if (before) query = query.where('messages.id', '<', before.id);
+  const rows = await query.execute();
+  const hasMore = rows.length > limit;
+  if (hasMore) rows.pop();
   rows.reverse();
   const reactions = await listWebchatReactions(
     db,
     rows.map((r) => Number(r.id)),
   );
-  return rows.map((row) =>
+  const messages = rows.map((row) =>
     toWireMessage({
       id: row.msgid,
       clientId: row.direction === 'in' ? row.channel_message_id : null,
@@ -55,4 +87,5 @@ export async function loadWebchatHistory(
       reactions: reactions.get(Number(row.id)) ?? [],
     }),
   );
+  return { messages, hasMore };
 }

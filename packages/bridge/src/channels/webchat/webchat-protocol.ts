@@ -63,6 +63,8 @@ export type WebchatClientFrame =
     }
   | { readonly type: 'typing'; readonly token: string }
   | { readonly type: 'read'; readonly token: string; readonly ids: readonly string[] }
+  /** "Show earlier": the messages before `before` (the oldest message id the widget has). */
+  | { readonly type: 'earlier'; readonly token: string; readonly before: string }
   | { readonly type: 'ping' };
 
 /** Error codes the server sends; the token ones make the widget start over with the form. */
@@ -90,7 +92,11 @@ export type WebchatServerFrame =
       readonly visitorId: string;
       readonly profile: WebchatWireProfile;
       readonly messages: readonly WebchatWireMessage[];
+      /** Earlier messages exist than these (the newest 200): the widget offers "show earlier". */
+      readonly hasMore?: boolean;
     }
+  /** Answer to `earlier`: oldest first, to put before what the widget shows. */
+  | { readonly type: 'earlier'; readonly messages: readonly WebchatWireMessage[]; readonly hasMore: boolean }
   | { readonly type: 'ack'; readonly clientId: string; readonly id: string; readonly duplicate: boolean }
   | { readonly type: 'message'; readonly message: WebchatWireMessage }
   | { readonly type: 'typing'; readonly name?: string; readonly until: number }

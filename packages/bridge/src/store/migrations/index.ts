@@ -6,6 +6,7 @@ import { hookReferencesMigration } from './0003-hook-references.js';
 import { amocrmMigration } from './0005-amocrm.js';
 import { amocrmTokensSavedAtMigration } from './0005-amocrm-tokens-saved-at.js';
 import { scopedDedupAndWriteProbeMigration } from './0006-scoped-dedup-and-write-probe.js';
+import { importMigration } from './0010-import.js';
 import { channelEventsAndTelegramFilesMigration } from './0011-channel-events-and-telegram-files.js';
 
 /**
@@ -18,8 +19,10 @@ export function listMigrations(dialect: StoreDialect): Readonly<Record<string, M
     '0002-webchat': webchatMigration(dialect),
     '0003-hook-references': hookReferencesMigration(),
     '0005-amocrm': amocrmMigration(),
+    // Sorts after '0005-amocrm' (a prefix sorts first) and before any 0006.
     '0005-amocrm-tokens-saved-at': amocrmTokensSavedAtMigration(),
     '0006-scoped-dedup-and-write-probe': scopedDedupAndWriteProbeMigration(),
+    '0010-import': importMigration(dialect),
     '0011-channel-events-and-telegram-files': channelEventsAndTelegramFilesMigration(dialect),
   };
 }

@@ -98,7 +98,7 @@ function Panel({ client, state, t, onClose }: { client: ChatClient; state: ChatS
         </div>
       ) : (
         <>
-          <Messages state={state} t={t} />
+          <Messages state={state} t={t} client={client} />
           <Composer client={client} state={state} t={t} />
         </>
       )}
@@ -172,17 +172,24 @@ function PrechatForm({ client, state, t }: { client: ChatClient; state: ChatStat
   );
 }
 
-function Messages({ state, t }: { state: ChatState; t: Texts }) {
+function Messages({ state, t, client }: { state: ChatState; t: Texts; client: ChatClient }) {
   const list = useRef<HTMLDivElement>(null);
   const acked = new Set(state.messages.map((m) => m.clientId).filter(Boolean));
   const pending = state.outbox.filter((o) => !acked.has(o.clientId));
   const typing = state.managerTypingUntil > Date.now();
+  // Follows the newest message; earlier messages put above ("show earlier") keep the view where it is.
+  const newest = state.messages[state.messages.length - 1]?.id;
   useEffect(() => {
     list.current?.scrollTo({ top: list.current.scrollHeight });
-  }, [state.messages.length, pending.length, typing]);
+  }, [newest, pending.length, typing]);
   return (
     <div class="body" ref={list}>
       {state.messages.length === 0 && pending.length === 0 && <div class="empty">{t.empty}</div>}
+      {state.hasEarlier && (
+        <button type="button" class="earlier" disabled={state.loadingEarlier} onClick={() => client.loadEarlier()}>
+          {t.earlier}
+        </button>
+      )}
       <div role="log" aria-live="polite" aria-label={t.messages} style="display:flex;flex-direction:column;gap:8px">
         {state.messages.map((m) => (
           <MessageItem key={m.id} message={m} t={t} />

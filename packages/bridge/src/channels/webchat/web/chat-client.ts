@@ -25,6 +25,9 @@ export interface ChatState {
   /** True once the visitor has a session (token); false shows the pre-chat form. */
   readonly started: boolean;
   readonly messages: readonly WebchatWireMessage[];
+  /** Earlier messages than `messages` exist ("show earlier"); `loadingEarlier` while a page is on its way. */
+  readonly hasEarlier: boolean;
+  readonly loadingEarlier: boolean;
   readonly outbox: readonly OutboxItem[];
   readonly managerTypingUntil: number;
   readonly error: string | null;
@@ -54,6 +57,8 @@ export class ChatClient {
     config: null,
     started: false,
     messages: [],
+    hasEarlier: false,
+    loadingEarlier: false,
     outbox: [],
     managerTypingUntil: 0,
     error: null,
@@ -200,6 +205,15 @@ export class ChatClient {
     this.send({ type: 'typing', token });
   }
 
+  /** Loads the page of messages before the oldest one shown. */
+  loadEarlier(): void {
+    const token = this.token();
+    const oldest = this.state.messages[0];
+    if (!token || !this.ready || !oldest || this.state.loadingEarlier) return;
+    this.send({ type: 'earlier', token, before: oldest.id });
+    this.update({ loadingEarlier: true });
+  }
+
   /** Reports manager messages as read (the panel is open and the page visible). */
   markRead(): void {
     const token = this.token();
@@ -226,8 +240,25 @@ export class ChatClient {
         this.ready = true;
         const known = new Set(frame.messages.map((m) => m.clientId).filter(Boolean));
         this.writeOutbox(this.readOutbox().filter((item) => !known.has(item.clientId)));
-        this.update({ started: true, connection: 'online', messages: frame.messages, error: null });
+        this.update({
+          started: true,
+          connection: 'online',
+          messages: frame.messages,
+          hasEarlier: frame.hasMore ?? false,
+          loadingEarlier: false,
+          error: null,
+        });
         this.flush();
+        return;
+      }
+      case 'earlier': {
+        const shown = new Set(this.state.messages.map((m) => m.id));
+        const earlier = frame.messages.filter((m) => !shown.has(m.id));
+        this.update({
+          messages: [...earlier, ...this.state.messages],
+          hasEarlier: frame.hasMore,
+          loadingEarlier: false,
+        });
         return;
       }
       case 'ack': {

@@ -35,6 +35,7 @@ const TEXTS = {
     invalidPhone: 'Enter a phone number',
     invalidEmail: 'Enter an e-mail address',
     unread: 'New messages',
+    earlier: 'Show earlier messages',
   },
   ru: {
     open: 'Открыть чат',
@@ -71,6 +72,7 @@ const TEXTS = {
     invalidPhone: 'Введите номер телефона',
     invalidEmail: 'Введите адрес эл. почты',
     unread: 'Новые сообщения',
+    earlier: 'Показать предыдущие сообщения',
   },
 } as const;
 

@@ -19,6 +19,8 @@ button, input, textarea { font: inherit; color: inherit; }
 .icon-button:hover { background: rgba(255, 255, 255, .16); }
 .body { flex: 1; overflow-y: auto; padding: 16px 14px; background: #f4f6f9; display: flex; flex-direction: column; gap: 8px; }
 .empty { margin: auto; color: #5b6b7c; text-align: center; max-width: 240px; }
+.earlier { align-self: center; margin: 0 0 8px; padding: 4px 12px; border: 1px solid #c9d3de; border-radius: 12px; background: #fff; color: #2c4a6b; font: inherit; font-size: 13px; cursor: pointer; }
+.earlier:disabled { opacity: .6; cursor: default; }
 .msg { max-width: 80%; display: flex; flex-direction: column; gap: 2px; }
 .msg.in { align-self: flex-end; align-items: flex-end; }
 .msg.out { align-self: flex-start; align-items: flex-start; }
