@@ -45,24 +45,27 @@ describe.each(ENGINES)('relay end to end through the http channel (%s)', (engine
     );
   });
 
-  it('reports -1/905 for a type the channel does not support and -1/904 when the customer system refuses', async () => {
+  it('sends a type the channel lacks as its fallback and reports -1/904 when the customer system refuses', async () => {
     await h.sendCustomerText('chat-refusals', 'hi');
     const chat = await waitFor('the chat in the sandbox', () => h.chatOf('chat-refusals'));
+    const media = `${h.sandbox.url}/attachments/x/clip.mp4`;
     const video = await h.sendManagerMessage(chat.id, {
       type: 'video',
-      media: `${h.sandbox.url}/attachments/x/clip.mp4`,
+      media,
       fileName: 'clip.mp4',
       fileSize: 1234,
       text: '',
     });
     expect(video.status).toBe(200);
     const videoId = (video.body as { messages: { id: string }[] }).messages[0]!.id;
-    const failed = await waitFor('status -1 for the video', async () =>
-      (await h.sandboxMessages(chat.id)).find((m) => m.id === videoId && m.status === 'error'),
+    // video: false, so the customer gets the link as text (content-fallbacks.ts; -1/905 is tested where no rule applies).
+    const asLink = await waitFor('the video as a link at the customer system', () =>
+      h.customer.acceptedMessages().find((e) => e.body.chatKey === 'chat-refusals'),
     );
-    expect(failed.error?.code).toBe(905);
-    expect(failed.error?.text).toMatch(/video messages are not supported/);
-    expect(h.customer.events.some((e) => e.body.chatKey === 'chat-refusals' && e.body.type === 'message')).toBe(false);
+    expect(asLink.body.message).toEqual({ type: 'text', text: `clip.mp4: ${media}` });
+    await waitFor('status 1 for the video', async () =>
+      (await h.sandboxMessages(chat.id)).find((m) => m.id === videoId && m.status === 'delivered'),
+    );
 
     h.customer.behaviour.refuseChatKeys.add('chat-refusals');
     const text = await h.sendManagerMessage(chat.id, { text: 'are you there?' });

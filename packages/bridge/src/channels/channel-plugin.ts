@@ -149,6 +149,12 @@ export interface ChannelAdapter {
    * gets -1 / 905 naming the type.
    */
   readonly messageTypes: readonly ChannelMessageType[];
+  /**
+   * The largest media file, bytes (by the message's `fileSize`), the messenger takes; undefined when it says none. A
+   * manager file over it is not passed to `send` as a file: the customer gets its download link as text (the
+   * bridge's fallbacks), or amoCRM -1 / 905 when the channel carries no text either.
+   */
+  readonly maxFileBytes?: number;
   /** Delivers one manager message; `{ ok: true }` once the messenger accepted it (amoCRM then shows "delivered"). */
   send(message: OutboundChannelMessage): Promise<ChannelSendResult>;
   /** Shows a manager typing; ephemeral (never retried); a `void` answer counts as accepted. */

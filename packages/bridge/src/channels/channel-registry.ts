@@ -33,6 +33,8 @@ export interface ChannelCapabilities extends Readonly<Record<ChannelMessageType,
 export interface RunningChannel {
   readonly kind: string;
   readonly capabilities: ChannelCapabilities;
+  /** The adapter's `maxFileBytes`. */
+  readonly maxFileBytes?: number;
   send(message: OutboundChannelMessage): Promise<ChannelSendResult>;
   typing?(event: OutboundTyping): Promise<ChannelSendResult | undefined>;
   react?(event: OutboundReaction): Promise<ChannelSendResult | undefined>;
@@ -118,6 +120,7 @@ function running(kind: string, adapter: ChannelAdapter): RunningChannel {
   return {
     kind,
     capabilities: { ...capabilities, typing: Boolean(adapter.typing), reactions: Boolean(adapter.react) },
+    ...(adapter.maxFileBytes !== undefined ? { maxFileBytes: adapter.maxFileBytes } : {}),
     send: (message) => adapter.send(message),
     ...(adapter.typing ? { typing: adapter.typing.bind(adapter) } : {}),
     ...(adapter.react ? { react: adapter.react.bind(adapter) } : {}),

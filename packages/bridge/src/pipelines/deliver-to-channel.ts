@@ -6,6 +6,7 @@ import { type Account, findAccountByScope } from '../store/accounts/index.js';
 import { updateConversation } from '../store/conversations/index.js';
 import { findMessage, insertMessage, type Message, recordMessageStatus } from '../store/messages/index.js';
 import { upsertParticipant } from '../store/participants/index.js';
+import { contentFallback, unsendableReason } from './content-fallbacks.js';
 import type { RelayDeps } from './deps.js';
 import { JOB_KINDS, statusLane } from './job-kinds.js';
 import type { ManagerMessage } from './manager-message.js';
@@ -98,11 +99,20 @@ async function deliverManagerMessage(
   const adapter = await deps.channels.adapterFor(instance);
   const type = m.content.type;
   let result: ChannelSendResult;
-  if (!adapter.capabilities[type]) {
+  // Content the channel lacks goes as its fallback (content-fallbacks.ts) when one applies.
+  const unsendable = unsendableReason(m.content, adapter);
+  const fallback = unsendable && contentFallback(m.content, unsendable.carries);
+  if (unsendable && fallback) {
+    deps.log.info(
+      { event: 'content_fallback', msgid: message.msgid, type, sentAs: fallback.content.type, channel: adapter.kind },
+      `${unsendable.why}: sent as ${fallback.rule.result}`,
+    );
+  }
+  if (unsendable && !fallback) {
     result = {
       ok: false,
       errorCode: 905,
-      reason: `${type} messages are not supported by the ${adapter.kind} channel "${instance.name ?? instance.id}"`,
+      reason: `${unsendable.why} (${adapter.kind} channel "${instance.name ?? instance.id}")`,
       retryable: false,
     };
   } else {
@@ -113,7 +123,7 @@ async function deliverManagerMessage(
       messageId: message.msgid,
       recipient,
       sender: { id: m.senderAmojoId ?? 'amocrm', ...(m.senderName ? { name: m.senderName } : {}) },
-      message: { ...m.content },
+      message: fallback ? fallback.content : { ...m.content },
       sentAt: new Date(m.sentAtMs),
       ...(quoted && quoted.conversationRowId === conversation.id
         ? {

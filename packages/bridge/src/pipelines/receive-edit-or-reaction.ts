@@ -25,7 +25,11 @@ export interface ReactionToAmojoPayload {
   readonly emoji: string;
 }
 
-/** A message of a conversation by the messenger's id, customer's (`in`) or manager's (`out`). */
+/**
+ * A message of a conversation by the messenger's id, customer's (`in`) or manager's (`out`). A manager message is
+ * also found by our own id (`msgid`): a messenger that never answered an id of its own (the http channel's customer
+ * system may not) knows it only by the id the bridge sent it with.
+ */
 export async function findChannelMessage(
   db: Executor,
   conversationRowId: number,
@@ -35,6 +39,10 @@ export async function findChannelMessage(
   for (const direction of directions) {
     const found = await findMessage(db, { conversationRowId, direction, channelMessageId });
     if (found) return found;
+  }
+  if (directions.includes('out')) {
+    const ours = await findMessage(db, { msgid: channelMessageId });
+    if (ours?.direction === 'out' && ours.conversationRowId === conversationRowId) return ours;
   }
   return undefined;
 }

@@ -68,6 +68,8 @@ export interface RelayHarnessOptions {
   readonly faults?: FaultSettingsInput;
   /** `settings.capabilities` overrides of the http instance. */
   readonly capabilities?: Readonly<Record<string, boolean>>;
+  /** Other settings of the http instance (e.g. `maxFileBytes`, `reactionEmoji`). */
+  readonly settings?: Readonly<Record<string, unknown>>;
   /** Register a channel bot with the sandbox channel and `AMOJO_CHANNEL_BOT_ID` (imports sent as the bot). */
   readonly bot?: boolean;
   /** Run outbound recovery rounds with this interval instead of the service's default (60 s). */
@@ -298,7 +300,11 @@ export async function createRelayHarness(options: RelayHarnessOptions): Promise<
       kind: 'http',
       name: 'Test customer system',
       accountId: account.id,
-      settings: { url: customer.url, ...(options.capabilities ? { capabilities: options.capabilities } : {}) },
+      settings: {
+        url: customer.url,
+        ...(options.capabilities ? { capabilities: options.capabilities } : {}),
+        ...options.settings,
+      },
       secret: instanceSecret,
       encryptionKey: config.encryptionKey,
       enabled: true,

@@ -30,3 +30,28 @@ export function httpCapabilitiesOf(settings: Pick<HttpSettings, 'capabilities'>)
   }
   return result as HttpCapabilities;
 }
+
+/**
+ * The reactions a customer may send when the instance sets no `reactionEmoji`: the set the sandbox's channel declares
+ * by default. amoCRM accepts only the emoji its channel declared at registration, so set `reactionEmoji` to that list.
+ */
+export const HTTP_DEFAULT_REACTION_EMOJI: readonly string[] = ['👍', '❤️', '😂', '😮', '😢', '🙏', '🔥', '😍'];
+
+const bare = (emoji: string) => emoji.replace(/\uFE0F/g, '');
+
+/**
+ * The declared form of a customer's emoji, or undefined when it is not in the instance's set. A missing or extra
+ * variation selector (U+FE0F, e.g. "❤" for "❤️") still matches: keyboards differ in sending it.
+ */
+export function declaredReactionEmoji(
+  settings: Pick<HttpSettings, 'reactionEmoji'>,
+  emoji: string,
+): string | undefined {
+  const declared = settings.reactionEmoji ?? HTTP_DEFAULT_REACTION_EMOJI;
+  return declared.find((candidate) => bare(candidate) === bare(emoji));
+}
+
+/** The instance's declared reactions, for a refusal message. */
+export function reactionEmojiOf(settings: Pick<HttpSettings, 'reactionEmoji'>): readonly string[] {
+  return settings.reactionEmoji ?? HTTP_DEFAULT_REACTION_EMOJI;
+}

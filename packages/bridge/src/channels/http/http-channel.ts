@@ -55,6 +55,7 @@ export function createHttpAdapter(
   };
   const adapter: ChannelAdapter = {
     messageTypes: MESSAGE_TYPES.filter((type) => capabilities[type]),
+    ...(instance.settings.maxFileBytes !== undefined ? { maxFileBytes: instance.settings.maxFileBytes } : {}),
     send(message: OutboundChannelMessage) {
       return post(message.messageId, {
         type: 'message',
@@ -64,6 +65,8 @@ export function createHttpAdapter(
         sender: message.sender,
         message: message.message,
         timestamp: Math.floor(message.sentAt.getTime() / 1000),
+        // The quoted message by the id the customer system knows: what it answered for it, else ours.
+        ...(message.replyTo ? { replyTo: message.replyTo.channelMessageId ?? message.replyTo.messageId } : {}),
       });
     },
   };

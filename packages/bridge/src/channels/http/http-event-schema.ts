@@ -79,6 +79,13 @@ export const httpMessageEventSchema = z
     message: messageContent,
     /** Unix seconds (or milliseconds, told apart by size). */
     timestamp: z.number().int().positive().describe('when it was sent: Unix seconds (or milliseconds)'),
+    /**
+     * The message this one quotes: a customer message's `eventId`, or a manager message's id as the bridge posted it
+     * (`messageId`, or the `id` your system answered). Unknown ids are not an error: the message goes as plain text.
+     */
+    replyTo: id
+      .optional()
+      .describe('the quoted message: a customer `eventId` or a manager `messageId`; unknown ids: plain text'),
   })
   .superRefine((e, ctx) => {
     if (e.direction === 'outgoing') {
@@ -97,6 +104,35 @@ export const httpMessageEventSchema = z
           message: 'only for "direction": "outgoing"',
         });
       }
+    }
+  });
+
+/** The customer edited one of their own messages (`messageId`: that message's `eventId`). */
+export const httpEditEventSchema = z.object({
+  type: z.literal('edit'),
+  eventId: id,
+  chatKey: id,
+  messageId: id,
+  text: text(10_000).min(1),
+  /** Unix seconds (or milliseconds); when omitted, the time the bridge received it. */
+  timestamp: z.number().int().positive().optional(),
+});
+
+/** The customer set (`react`) or removed (`unreact`) a reaction on a message of their chat. */
+export const httpReactionEventSchema = z
+  .object({
+    type: z.literal('reaction'),
+    eventId: id,
+    chatKey: id,
+    sender: z.object({ id }),
+    /** A customer message's `eventId`, or a manager message's id as the bridge posted it (or as you answered). */
+    messageId: id,
+    reaction: z.enum(['react', 'unreact']),
+    emoji: z.string().min(1).max(32).optional(),
+  })
+  .superRefine((r, ctx) => {
+    if (r.reaction === 'react' && !r.emoji) {
+      ctx.addIssue({ code: 'custom', path: ['emoji'], message: 'required for reaction "react"' });
     }
   });
 
@@ -119,7 +155,9 @@ export const httpTypingEventSchema = z.object({
 export type HttpChannelEvent =
   | ({ readonly kind: 'message' } & z.infer<typeof httpMessageEventSchema>)
   | ({ readonly kind: 'read' } & z.infer<typeof httpReadEventSchema>)
-  | ({ readonly kind: 'typing' } & z.infer<typeof httpTypingEventSchema>);
+  | ({ readonly kind: 'typing' } & z.infer<typeof httpTypingEventSchema>)
+  | ({ readonly kind: 'edit' } & z.infer<typeof httpEditEventSchema>)
+  | ({ readonly kind: 'reaction' } & z.infer<typeof httpReactionEventSchema>);
 
 /** Result of {@link parseHttpChannelEvent}: the event, or a message naming the bad field. */
 export type ParseHttpEventResult =
@@ -139,7 +177,9 @@ export function parseHttpChannelEvent(json: unknown): ParseHttpEventResult {
   if (type === 'message') return wrap('message', httpMessageEventSchema.safeParse(body));
   if (type === 'read') return wrap('read', httpReadEventSchema.safeParse(body));
   if (type === 'typing') return wrap('typing', httpTypingEventSchema.safeParse(body));
-  return { ok: false, message: 'type: expected "message", "read" or "typing"' };
+  if (type === 'edit') return wrap('edit', httpEditEventSchema.safeParse(body));
+  if (type === 'reaction') return wrap('reaction', httpReactionEventSchema.safeParse(body));
+  return { ok: false, message: 'type: expected "message", "read", "typing", "edit" or "reaction"' };
 }
 
 function wrap<K extends HttpChannelEvent['kind'], T>(

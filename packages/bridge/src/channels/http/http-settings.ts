@@ -28,6 +28,20 @@ export const httpSettingsSchema = z.object({
     })
     .optional()
     .describe('what the customer system cannot take: amoCRM then gets -1/905 for those messages'),
+  maxFileBytes: z
+    .number()
+    .int()
+    .positive()
+    .optional()
+    .describe('largest manager file (by fileSize) to post; a bigger one reaches the customer as a download link'),
+  reactionEmoji: z
+    .array(z.string().min(1).max(32))
+    .min(1)
+    .max(100)
+    .optional()
+    .describe(
+      'the emoji the amoCRM channel declared at registration; a customer reaction with another emoji is refused (400)',
+    ),
 });
 
 /** Parsed settings of an `http` instance. */

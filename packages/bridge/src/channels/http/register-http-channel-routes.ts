@@ -2,6 +2,7 @@ import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { findNulByte, nulByteRefusal } from '../../find-nul-byte.js';
 import type { InboundChannelEvent } from '../channel-adapter.js';
 import { ChannelEventRefusedError, type ChannelRuntime } from '../channel-plugin.js';
+import { declaredReactionEmoji, reactionEmojiOf } from './http-capabilities.js';
 import { type HttpChannelEvent, parseHttpChannelEvent } from './http-event-schema.js';
 import type { HttpSettings } from './http-settings.js';
 import { verifyWebhook } from './webhook-signature.js';
@@ -107,11 +108,28 @@ async function handleEvent(
     log.warn({ instanceId: key, reason: parsed.message }, 'customer event refused: invalid');
     return reply.code(400).send({ error: 'invalid_event', message: parsed.message });
   }
-  const result = await runtime.receive(toInboundEvent(key, parsed.event), { instance });
+  const event = parsed.event;
+  if (event.kind === 'reaction' && event.reaction === 'react' && event.emoji) {
+    const declared = declaredReactionEmoji(instance.settings, event.emoji);
+    if (!declared) {
+      log.warn({ instanceId: key, emoji: event.emoji }, 'customer event refused: reaction not declared');
+      return reply.code(400).send({
+        error: 'invalid_event',
+        message: `emoji: ${event.emoji} is not a reaction of this channel (${reactionEmojiOf(instance.settings).join(' ')})`,
+      });
+    }
+    event.emoji = declared;
+  }
+  const result = await runtime.receive(toInboundEvent(key, event, runtime.now()), { instance });
   return reply.code(200).send({ id: result.messageId, duplicate: result.duplicate });
 }
 
-function toInboundEvent(instanceId: string, event: HttpChannelEvent): InboundChannelEvent {
+/** Seconds or milliseconds: 13 digits are milliseconds until the year 33658. */
+function dateOf(timestamp: number): Date {
+  return new Date(timestamp > 1e12 ? timestamp : timestamp * 1000);
+}
+
+function toInboundEvent(instanceId: string, event: HttpChannelEvent, now: Date): InboundChannelEvent {
   switch (event.kind) {
     case 'message': {
       const { message } = event;
@@ -134,10 +152,32 @@ function toInboundEvent(instanceId: string, event: HttpChannelEvent): InboundCha
         message: Object.fromEntries(
           Object.entries(message).filter(([, v]) => v !== undefined),
         ) as unknown as InboundMessageContent,
-        // Seconds or milliseconds: 13 digits are milliseconds until the year 33658.
-        sentAt: new Date(event.timestamp > 1e12 ? event.timestamp : event.timestamp * 1000),
+        sentAt: dateOf(event.timestamp),
+        ...(event.replyTo ? { replyToEventId: event.replyTo } : {}),
       };
     }
+    case 'edit':
+      return {
+        kind: 'edit',
+        instanceId,
+        eventId: event.eventId,
+        chatKey: event.chatKey,
+        messageEventId: event.messageId,
+        text: event.text,
+        editedAt: event.timestamp ? dateOf(event.timestamp) : now,
+      };
+    case 'reaction':
+      return {
+        kind: 'reaction',
+        instanceId,
+        eventId: event.eventId,
+        chatKey: event.chatKey,
+        senderId: event.sender.id,
+        messageEventId: event.messageId,
+        type: event.reaction,
+        // amojo's unreact names no emoji (one reaction per person and message).
+        emoji: event.emoji ?? '',
+      };
     case 'read':
       return { kind: 'read', instanceId, messageId: event.messageId };
     case 'typing':
