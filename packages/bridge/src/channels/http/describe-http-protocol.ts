@@ -1,5 +1,11 @@
 import { z } from 'zod';
-import { httpMessageEventSchema, httpReadEventSchema, httpTypingEventSchema } from './http-event-schema.js';
+import {
+  httpEditEventSchema,
+  httpMessageEventSchema,
+  httpReactionEventSchema,
+  httpReadEventSchema,
+  httpTypingEventSchema,
+} from './http-event-schema.js';
 import {
   httpOutboundMessageSchema,
   httpOutboundReactionSchema,
@@ -65,6 +71,8 @@ export const HTTP_PROTOCOL_EVENTS = [
   { direction: 'to the bridge', name: 'message', schema: httpMessageEventSchema },
   { direction: 'to the bridge', name: 'read', schema: httpReadEventSchema },
   { direction: 'to the bridge', name: 'typing', schema: httpTypingEventSchema },
+  { direction: 'to the bridge', name: 'edit', schema: httpEditEventSchema },
+  { direction: 'to the bridge', name: 'reaction', schema: httpReactionEventSchema },
   { direction: 'from the bridge', name: 'message', schema: httpOutboundMessageSchema },
   { direction: 'from the bridge', name: 'typing', schema: httpOutboundTypingSchema },
   { direction: 'from the bridge', name: 'reaction', schema: httpOutboundReactionSchema },

@@ -41,6 +41,12 @@ export const httpOutboundMessageSchema = z.strictObject({
   recipient,
   sender: z.strictObject({ id: z.string().describe("the manager's amojo id"), name: z.string().optional() }),
   message: content,
+  replyTo: z
+    .string()
+    .optional()
+    .describe(
+      "the quoted message, as your system knows it: a customer message's `eventId`, else a manager `messageId`",
+    ),
   timestamp: z.number().int().describe('Unix seconds'),
 });
 
