@@ -142,7 +142,9 @@ describe.each(ENGINES)('channel instance management (%s)', (engine) => {
       return error as InstanceInputError;
     };
     expect((await refusal({ kind: 'fax', name: 'x' })).field).toBe('kind');
-    expect((await refusal({ kind: 'fax', name: 'x' })).message).toMatch(/expected one of "http", "webchat", "bot"/);
+    expect((await refusal({ kind: 'fax', name: 'x' })).message).toMatch(
+      /expected one of "http", "webchat", "telegram", "whatsapp", "bot"/,
+    );
     expect((await refusal({ kind: 'webchat', name: '  ' })).field).toBe('name');
     expect((await refusal({ kind: 'webchat', name: 'x', key: 'no spaces' })).field).toBe('key');
     const typo = await refusal({ kind: 'webchat', name: 'x', settings: { orgins: ['https://a.example'] } });
