@@ -80,6 +80,16 @@ describe.each(ENGINES)('conversation history on %s', (engine) => {
     const second = (await history(id, '?limit=3&offset=3')).body;
     expect(second.items.map((i) => i.amojo?.text)).toEqual(['one']);
     expect(second.nextOffset).toBeNull();
+
+    // A message amojo accepted on a retry ("duplicate msgid") is sent without a recorded amojo id: it is on a later
+    // page of amojo's history, never listed as "bridge only" on the first one.
+    await h.bridge.store.db
+      .updateTable('messages')
+      .set({ amojo_msgid: null })
+      .where('msgid', '=', second.items[0]!.bridge!.msgid)
+      .execute();
+    const again = (await history(id, '?limit=3')).body;
+    expect(again.items.map((i) => i.knownTo)).toEqual(['both', 'both', 'both']);
   });
 
   it('shows imported messages as known to amojo only, and refuses bad input', async () => {

@@ -19,6 +19,9 @@ const historyQuery = z.object({
 /** Where a message is known: in amojo and our store, in amojo only (imported, or never hooked), ours only (unsent). */
 type KnownTo = 'both' | 'amojo' | 'bridge';
 
+/** Message statuses that mean amojo accepted the message. */
+const AMOJO_HAS_IT: ReadonlySet<string> = new Set(['sent', 'delivered', 'read']);
+
 function amojoJson(item: HistoryItem) {
   const m = item.message;
   return {
@@ -75,8 +78,10 @@ export function registerConversationHistoryRoutes(app: FastifyInstance, deps: Ad
       if (bridge) matched.add(bridge.id);
       return item(bridge ? 'both' : 'amojo', h, bridge);
     });
+    // Not in amojo yet: no amojo id AND not sent. A message amojo accepted on a retry ("duplicate msgid") is sent
+    // but has no amojo id recorded; it is in amojo's history, on this page or another, never "bridge only".
     const unsent = stored
-      .filter((m) => !matched.has(m.id) && m.amojo_msgid === null)
+      .filter((m) => !matched.has(m.id) && m.amojo_msgid === null && !AMOJO_HAS_IT.has(m.status))
       .map((m) => item('bridge', undefined, m));
     return {
       conversationId: conversation.conversationId,
