@@ -17,6 +17,18 @@ describe('webchat settings, origins, frames and limits', () => {
     expect(mimeTypeAllowed(['image/png'], 'text/html')).toBe(false);
   });
 
+  it('takes "*" or website origins only, naming the bad entry', () => {
+    for (const good of ['*', 'https://shop.example', 'https://shop.example/', 'http://127.0.0.1:8080']) {
+      expect(parseWebchatSettings({ origins: [good] }).ok).toBe(true);
+    }
+    for (const bad of ['not-a-url', 'shop.example', 'https://shop.example/page', 'ftp://shop.example']) {
+      expect(parseWebchatSettings({ origins: ['https://ok.example', bad] })).toMatchObject({
+        ok: false,
+        message: /origins\.1: expected "\*" or a website origin/,
+      });
+    }
+  });
+
   it('takes a brand colour only when white text on it meets WCAG AA, and names the field otherwise', () => {
     const parsed = parseWebchatSettings({
       brandColor: '#7a1fa2',

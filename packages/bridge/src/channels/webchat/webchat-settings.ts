@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { originOf } from './check-origin.js';
 
 /** One pre-chat form field: whether the widget asks for it and whether it must be filled. */
 export interface WebchatFormField {
@@ -69,7 +70,18 @@ const field = (ask: boolean, required: boolean) =>
     .default({ ask, required })
     .transform((f) => ({ ask: f.ask || f.required, required: f.required }));
 
-const originList = z.array(z.string().min(1).max(300)).max(100);
+/** `*`, or a website origin (`scheme://host[:port]`, a trailing `/` allowed): what a browser sends as `Origin`. */
+const origin = z
+  .string()
+  .min(1)
+  .max(300)
+  .refine(
+    (value) => value === '*' || originOf(value)?.toLowerCase() === value.trim().toLowerCase().replace(/\/+$/, ''),
+    {
+      message: 'expected "*" or a website origin such as https://shop.example (scheme, host and port; no path)',
+    },
+  );
+const originList = z.array(origin).max(100);
 
 /**
  * Schema of webchat instance settings as a person writes them (CLI `--set`, admin API), the plugin's `settings`.
