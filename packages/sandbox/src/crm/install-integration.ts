@@ -22,26 +22,9 @@ export async function installIntegration(
   crm: CrmState,
   input: { accountAmojoId: string; clientId: string; timeoutMs?: number },
 ): Promise<InstallResult> {
-  const account = crm.account(input.accountAmojoId);
-  if (!account) return { ok: false, detail: `Unknown account ${input.accountAmojoId}` };
-  const integration = crm.integration(input.clientId);
-  if (!integration) return { ok: false, detail: `Unknown integration ${input.clientId}` };
-  const user = crm.installingUser(account);
-  if (!user) return { ok: false, detail: `Account ${input.accountAmojoId} has no users to install the integration` };
-
-  if (!URL.canParse(integration.redirectUri)) {
-    return { ok: false, detail: `Integration ${integration.clientId} has no valid absolute redirectUri` };
-  }
-  crm.markInstalled(account.amojoId, integration.clientId);
-  const code = crm.oauth.mintCode(
-    { accountAmojoId: account.amojoId, accountId: account.id, clientId: integration.clientId, userId: user.id },
-    integration.redirectUri,
-  );
-  const url = new URL(integration.redirectUri);
-  url.searchParams.set('code', code);
-  url.searchParams.set('referer', `${account.subdomain}.amocrm.ru`);
-  url.searchParams.set('platform', '1');
-  url.searchParams.set('from_widget', '1');
+  const minted = mintInstallRedirect(crm, input, { platform: '1' });
+  if (!minted.ok) return minted;
+  const { account, integration, code, url } = minted;
   const at = crm.nowMs();
   const answer = await callIntegration(url, input.timeoutMs ?? INSTALL_REDIRECT_TIMEOUT_MS);
   crm.recordCall({
@@ -75,14 +58,30 @@ export function authorizeIntegration(
   crm: CrmState,
   input: { accountAmojoId: string; clientId: string; state?: string },
 ): AuthorizeResult {
+  const minted = mintInstallRedirect(crm, input, input.state !== undefined ? { state: input.state } : {});
+  if (!minted.ok) return minted;
+  return { ok: true, redirectUrl: minted.url.toString() };
+}
+
+/**
+ * What both install flows share: the account, integration and installing user checked, the integration enabled, a
+ * code minted, and the Redirect URI with `code`, `referer`, the flow's own parameters and `from_widget=1`.
+ */
+function mintInstallRedirect(
+  crm: CrmState,
+  input: { accountAmojoId: string; clientId: string },
+  extra: Readonly<Record<string, string>>,
+) {
   const account = crm.account(input.accountAmojoId);
-  if (!account) return { ok: false, detail: `Unknown account ${input.accountAmojoId}` };
+  if (!account) return { ok: false as const, detail: `Unknown account ${input.accountAmojoId}` };
   const integration = crm.integration(input.clientId);
-  if (!integration) return { ok: false, detail: `Unknown integration ${input.clientId}` };
+  if (!integration) return { ok: false as const, detail: `Unknown integration ${input.clientId}` };
   const user = crm.installingUser(account);
-  if (!user) return { ok: false, detail: `Account ${input.accountAmojoId} has no users to install the integration` };
+  if (!user) {
+    return { ok: false as const, detail: `Account ${input.accountAmojoId} has no users to install the integration` };
+  }
   if (!URL.canParse(integration.redirectUri)) {
-    return { ok: false, detail: `Integration ${integration.clientId} has no valid absolute redirectUri` };
+    return { ok: false as const, detail: `Integration ${integration.clientId} has no valid absolute redirectUri` };
   }
   crm.markInstalled(account.amojoId, integration.clientId);
   const code = crm.oauth.mintCode(
@@ -92,7 +91,7 @@ export function authorizeIntegration(
   const url = new URL(integration.redirectUri);
   url.searchParams.set('code', code);
   url.searchParams.set('referer', `${account.subdomain}.amocrm.ru`);
-  if (input.state !== undefined) url.searchParams.set('state', input.state);
+  for (const [name, value] of Object.entries(extra)) url.searchParams.set(name, value);
   url.searchParams.set('from_widget', '1');
-  return { ok: true, redirectUrl: url.toString() };
+  return { ok: true as const, account, integration, code, url };
 }
