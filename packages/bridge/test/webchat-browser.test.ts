@@ -181,11 +181,14 @@ describe('webchat widget in a browser (sqlite)', () => {
     await box.focus();
     await site.keyboard.press('Escape');
     await dialog.waitFor({ state: 'detached' });
-    await expect(
-      site.evaluate(() =>
-        document.querySelector('[data-amojo-webchat]')?.shadowRoot?.activeElement?.getAttribute('aria-label'),
-      ),
-    ).resolves.toBe('Open chat');
+    // The widget hands focus back on the next task after the panel unmounts, so poll rather than read once.
+    await expect
+      .poll(() =>
+        site.evaluate(() =>
+          document.querySelector('[data-amojo-webchat]')?.shadowRoot?.activeElement?.getAttribute('aria-label'),
+        ),
+      )
+      .toBe('Open chat');
     await reply.fill('We can also add a card with your text.');
     await reply.press('Enter');
     await site.getByRole('button', { name: 'Open chat, 1 unread' }).waitFor();
