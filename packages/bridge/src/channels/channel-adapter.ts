@@ -37,6 +37,22 @@ export interface ChannelMessageContent {
   readonly mediaDuration?: number;
   readonly location?: { readonly lon: number; readonly lat: number };
   readonly contact?: { readonly name: string; readonly phone: string };
+  /** A message forwarded inside this one (amojo `forwards`, at most one); channels without forwards show only `text`. */
+  readonly forwarded?: ChannelForwarded;
+}
+
+/** A forwarded message: what it said and who wrote it, as far as the other side knows. */
+export interface ChannelForwarded {
+  readonly text: string;
+  /** Who wrote the original. */
+  readonly author?: string;
+  /** When the original was written, unix ms. */
+  readonly sentAtMs?: number;
+  /**
+   * Inbound only: the id of the original as the customer system knows it (an `eventId`, or a manager message's id);
+   * when the bridge relayed that message, amoCRM links the forward to it.
+   */
+  readonly messageId?: string;
 }
 
 /** The customer as a messenger identifies them. */

@@ -85,6 +85,7 @@ export async function deliverToAmojo(deps: RelayDeps, job: Job<DeliverToAmojoPay
     ...(staff ? { sender: staff, receiver: customer } : { sender: customer }),
     message: toMessageContent(message.payload as ChannelMessageContent),
     ...replyToOf(message.payload),
+    ...(await forwardsOf(deps, conversation.accountId, message.payload)),
   };
 
   let amojoMsgId: string | undefined;
@@ -176,6 +177,64 @@ function replyToOf(payload: unknown): Pick<SendMessageOptions, 'replyTo'> {
   if (replyTo?.amojoMsgId) return { replyTo: { amojoMsgId: replyTo.amojoMsgId } };
   if (replyTo?.msgid) return { replyTo: { msgid: replyTo.msgid } };
   return {};
+}
+
+/**
+ * A customer's forward (`message.forwarded`) as amojo `forwards`: by the original's ids when the bridge relayed it (in
+ * any chat of the account: amoCRM links to it), else as an embedded message with its text, time and author.
+ */
+async function forwardsOf(
+  deps: RelayDeps,
+  accountId: number,
+  payload: unknown,
+): Promise<Pick<SendMessageOptions, 'forwards'>> {
+  const forwarded = (payload as ChannelMessageContent | null)?.forwarded;
+  if (!forwarded) return {};
+  const known = forwarded.messageId ? await findForwardedOriginal(deps, accountId, forwarded.messageId) : undefined;
+  if (known) {
+    return {
+      forwards: {
+        messages: [
+          known.direction === 'out' && known.amojoMsgid ? { amojoMsgId: known.amojoMsgid } : { msgid: known.msgid },
+        ],
+        ...(known.amojoChatId ? { conversationRefId: known.amojoChatId } : {}),
+      },
+    };
+  }
+  return {
+    forwards: {
+      messages: [
+        {
+          type: 'text',
+          text: forwarded.text || '(forwarded message)',
+          msecTimestamp: forwarded.sentAtMs ?? Date.now(),
+          sender: { name: forwarded.author || 'Unknown' },
+        },
+      ],
+    },
+  };
+}
+
+/** A message of the account that amojo has (delivered or sent), by the id the customer system knows it by. */
+async function findForwardedOriginal(deps: RelayDeps, accountId: number, id: string) {
+  const row = await deps.store.db
+    .selectFrom('messages')
+    .innerJoin('conversations', 'conversations.id', 'messages.conversation_row_id')
+    .select(['messages.msgid', 'messages.amojo_msgid', 'messages.direction', 'conversations.amojo_chat_id'])
+    .where('conversations.account_id', '=', accountId)
+    .where((eb) => eb.or([eb('messages.channel_message_id', '=', id), eb('messages.msgid', '=', id)]))
+    // A customer message amojo has is past pending; a manager message came from amojo.
+    .where((eb) => eb.or([eb('messages.direction', '=', 'out'), eb('messages.status', '!=', 'pending')]))
+    .limit(1)
+    .executeTakeFirst();
+  return (
+    row && {
+      msgid: row.msgid,
+      amojoMsgid: row.amojo_msgid,
+      direction: row.direction,
+      amojoChatId: row.amojo_chat_id,
+    }
+  );
 }
 
 /** Our channel content in the SDK's shape; validation of required fields happened at intake. */

@@ -87,7 +87,8 @@ async function deliverManagerMessage(
       amojoMsgid: m.amojoMsgId,
       ...(manager ? { senderParticipantId: manager.id } : {}),
       type: m.content.type,
-      payload: m.content,
+      // The quote is kept with the message, so a channel showing history (webchat) shows it again later.
+      payload: m.replyToAmojoMsgId ? { ...m.content, replyTo: { amojoMsgId: m.replyToAmojoMsgId } } : m.content,
       sentAt: m.sentAtMs,
       now,
     });

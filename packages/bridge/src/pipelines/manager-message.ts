@@ -37,6 +37,8 @@ export interface ManagerMessage {
     readonly location?: { readonly lon: number; readonly lat: number };
     readonly contact?: { readonly name: string; readonly phone: string };
     readonly buttons?: readonly (readonly { readonly text: string; readonly url?: string }[])[];
+    /** The message the manager forwarded (amojo `forwards`, the first one). */
+    readonly forwarded?: { readonly text: string; readonly author?: string; readonly sentAtMs?: number };
   };
   /** amojo id of the message the manager quoted (`reply_to`), when there is one. */
   readonly replyToAmojoMsgId?: string;
@@ -73,6 +75,7 @@ export function managerMessageFromHook(
       fileSize: c.file_size ? c.file_size : undefined,
       mediaGroupId: nonEmpty(c.media_group_id),
       buttons: c.markup?.buttons?.length ? c.markup.buttons : undefined,
+      forwarded: forwardedOf(c.forwards?.messages?.[0]),
     }),
     replyToAmojoMsgId: nonEmpty(c.reply_to?.message?.id),
     origin: { via: 'hook', hookId },
@@ -129,6 +132,26 @@ export function managerMessageFromHistory(
       contact: c.contact,
     }),
     origin: { via: 'reconcile' },
+  });
+}
+
+/** The first forwarded message of a hook as the channels get it: its text (or file name, or type) and author. */
+function forwardedOf(
+  e:
+    | {
+        readonly text?: string;
+        readonly file_name?: string;
+        readonly type?: string;
+        readonly msec_timestamp?: number;
+        readonly sender?: { readonly name?: string };
+      }
+    | undefined,
+): ManagerMessage['content']['forwarded'] {
+  if (!e) return undefined;
+  return compact({
+    text: e.text || e.file_name || e.type || '',
+    author: nonEmpty(e.sender?.name),
+    sentAtMs: e.msec_timestamp || undefined,
   });
 }
 

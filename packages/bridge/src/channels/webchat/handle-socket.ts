@@ -10,8 +10,17 @@ import { signVisitorToken } from './visitor-token.js';
 import { loadWebchatHistoryPage, WEBCHAT_EARLIER_LIMIT } from './webchat-history.js';
 import type { WebchatConnection } from './webchat-hub.js';
 import type { WebchatClientFrame, WebchatErrorCode, WebchatServerFrame } from './webchat-protocol.js';
+import { webchatQuoteOf } from './webchat-quotes.js';
 import { checkVisitorToken, type LoadedWebchatInstance, type WebchatServerContext } from './webchat-server-context.js';
-import { findWebchatUpload, findWebchatVisitor, saveWebchatVisitor, type WebchatVisitor } from './webchat-store.js';
+import {
+  findWebchatUpload,
+  findWebchatVisitor,
+  listWebchatReactions,
+  listWebchatReactionsBy,
+  saveWebchatVisitor,
+  setWebchatReaction,
+  type WebchatVisitor,
+} from './webchat-store.js';
 import { toWireMessage } from './wire-message.js';
 
 /** Largest frame a widget may send, bytes (a text message is at most 10 000 characters). */
@@ -161,6 +170,8 @@ export function handleWebchatSocket(ctx: WebchatServerContext, input: WebchatSoc
       }
       const content = await messageContent(frame);
       if (!content.ok) return fail(content.code, content.message, { clientId: frame.clientId });
+      // A quote of a message of the visitor's own chat; any other id is dropped and the text goes unquoted.
+      const quoted = frame.replyTo ? await messageOfChat(frame.replyTo) : undefined;
       const now = runtime.now().getTime();
       // A message typed offline keeps the time it was written, within a day (amoCRM sorts by it).
       const sentAt = frame.sentAt && frame.sentAt <= now && frame.sentAt > now - 86_400_000 ? frame.sentAt : now;
@@ -177,6 +188,7 @@ export function handleWebchatSocket(ctx: WebchatServerContext, input: WebchatSoc
         },
         message: content.message,
         sentAt: new Date(sentAt),
+        ...(quoted ? { replyToEventId: quoted.channelMessageId ?? quoted.msgid } : {}),
       };
       let result: { messageId: string; duplicate: boolean };
       try {
@@ -197,9 +209,59 @@ export function handleWebchatSocket(ctx: WebchatServerContext, input: WebchatSoc
           direction: 'in',
           content: content.message,
           sentAt,
+          replyTo: quoted ? await webchatQuoteOf(db, quoted.conversationRowId, { msgid: quoted.msgid }) : undefined,
         });
         hub.publish(instanceKey, visitor.visitorId, { type: 'message', message }, connection);
       }
+    },
+
+    async react(frame: Send<'react'>) {
+      if (!authorised(frame.token) || !visitor) return;
+      if (!ctx.limiter.take(`react:${instanceKey}:${visitor.visitorId}`, { perMinute: 60, burst: 10 }).ok) {
+        return fail('rate_limited', 'too many reactions: wait a little');
+      }
+      const message = await messageOfChat(frame.id);
+      if (message?.direction !== 'out')
+        return fail('unknown_message', `message ${frame.id} is not a manager message of this chat`);
+      const declared = loaded.settings.reactionEmoji;
+      const emoji = frame.emoji === null ? null : declared.find((e) => bare(e) === bare(frame.emoji ?? ''));
+      if (emoji === undefined) {
+        return fail('invalid_reaction', `${frame.emoji} is not a reaction of this chat (${declared.join(' ')})`);
+      }
+      const previous = (await listWebchatReactionsOf(message.id)).find((r) => r.senderId === visitor?.visitorId);
+      if (emoji === null && !previous) return;
+      try {
+        await runtime.receive(
+          {
+            kind: 'reaction',
+            instanceId: instanceKey,
+            eventId: frame.eventId,
+            chatKey: visitor.visitorId,
+            senderId: visitor.visitorId,
+            messageEventId: message.msgid,
+            type: emoji === null ? 'unreact' : 'react',
+            emoji: emoji ?? previous?.emoji ?? '',
+          },
+          { instance: loaded.instance },
+        );
+      } catch (error) {
+        log.warn({ err: error, id: frame.id }, 'webchat reaction not stored');
+        const why = error instanceof ChannelEventRefusedError ? error.message : 'the reaction was not stored';
+        return fail('unavailable', `${why}; try again`);
+      }
+      await setWebchatReaction(db, {
+        messageRowId: message.id,
+        senderId: visitor.visitorId,
+        emoji,
+        now: runtime.now().getTime(),
+      });
+      const reactions = (await listWebchatReactions(db, [message.id])).get(message.id) ?? [];
+      hub.publish(instanceKey, visitor.visitorId, {
+        type: 'reaction',
+        id: message.msgid,
+        reactions,
+        myReaction: emoji,
+      });
     },
 
     async typing(frame: Send<'typing'>) {
@@ -238,6 +300,19 @@ export function handleWebchatSocket(ctx: WebchatServerContext, input: WebchatSoc
       reply({ type: 'pong' });
     },
   };
+
+  /** A message of this visitor's conversation by our msgid; undefined for anything else. */
+  const messageOfChat = async (msgid: string) => {
+    if (!visitor) return undefined;
+    const conversation = await findConversation(db, {
+      channelInstanceId: loaded.instance.rowId,
+      channelChatKey: visitor.visitorId,
+    });
+    const message = conversation && (await findMessage(db, { msgid }));
+    return message && message.conversationRowId === conversation.id ? message : undefined;
+  };
+  const listWebchatReactionsOf = async (messageRowId: number) =>
+    (await listWebchatReactionsBy(db, [messageRowId])).get(messageRowId) ?? [];
 
   const messageContent = async (
     frame: Send<'send'>,
@@ -282,6 +357,8 @@ export function handleWebchatSocket(ctx: WebchatServerContext, input: WebchatSoc
           return await handlers.send(frame);
         case 'typing':
           return await handlers.typing(frame);
+        case 'react':
+          return await handlers.react(frame);
         case 'read':
           return await handlers.read(frame);
         case 'ping':
@@ -325,9 +402,13 @@ export function handleWebchatSocket(ctx: WebchatServerContext, input: WebchatSoc
       position: loaded.settings.position,
       titles: loaded.settings.titles,
       consent: loaded.settings.consent,
+      reactions: loaded.settings.reactionEmoji,
     },
   });
 }
+
+/** An emoji without variation selectors (U+FE0F): keyboards differ in sending it ("❤" for "❤️"). */
+const bare = (emoji: string) => emoji.replace(/\uFE0F/g, '');
 
 /** The public URL of an uploaded file: unguessable key, then the file name for people and amoCRM to read. */
 export function webchatFileUrl(publicBase: string, fileKey: string, fileName: string): string {

@@ -10,6 +10,7 @@ import type {
 } from '../channel-adapter.js';
 import type { ChannelAdapter } from '../channel-plugin.js';
 import type { WebchatHub } from './webchat-hub.js';
+import { webchatQuoteOf } from './webchat-quotes.js';
 import { listWebchatReactions, setWebchatReaction } from './webchat-store.js';
 import { toWireMessage } from './wire-message.js';
 
@@ -56,6 +57,11 @@ export function createWebchatAdapter(
     async send(message: OutboundChannelMessage): Promise<ChannelSendResult> {
       const visitorId = visitorOf(message.recipient.chatKey);
       if (!visitorId) return notAVisitor;
+      // The quote the manager replied with: the pipeline checked it is a message of this conversation.
+      const quotedRow = message.replyTo && (await findMessage(options.store.db, { msgid: message.replyTo.messageId }));
+      const replyTo = quotedRow
+        ? await webchatQuoteOf(options.store.db, quotedRow.conversationRowId, { msgid: quotedRow.msgid })
+        : undefined;
       options.hub.publish(instance.id, visitorId, {
         type: 'message',
         message: toWireMessage({
@@ -64,6 +70,7 @@ export function createWebchatAdapter(
           content: message.message,
           author: message.sender.name ?? null,
           sentAt: message.sentAt.getTime(),
+          replyTo,
         }),
       });
       return { ok: true };

@@ -2,7 +2,8 @@ import { findConversation } from '../../store/conversations/index.js';
 import type { Executor } from '../../store/store.js';
 import type { ChannelMessageContent } from '../channel-adapter.js';
 import type { WebchatWireMessage } from './webchat-protocol.js';
-import { listWebchatReactions } from './webchat-store.js';
+import { type StoredQuoteRef, webchatQuoteOf } from './webchat-quotes.js';
+import { listWebchatReactionsBy } from './webchat-store.js';
 import { toWireMessage } from './wire-message.js';
 
 /** How many of the latest messages the widget gets when it connects. */
@@ -71,21 +72,28 @@ export async function loadWebchatHistoryPage(
   const hasMore = rows.length > limit;
   if (hasMore) rows.pop();
   rows.reverse();
-  const reactions = await listWebchatReactions(
+  const reactions = await listWebchatReactionsBy(
     db,
     rows.map((r) => Number(r.id)),
   );
-  const messages = rows.map((row) =>
-    toWireMessage({
-      id: row.msgid,
-      clientId: row.direction === 'in' ? row.channel_message_id : null,
-      direction: row.direction,
-      content: JSON.parse(row.payload) as ChannelMessageContent,
-      author: row.direction === 'out' ? row.author : null,
-      sentAt: Number(row.sent_at),
-      read: row.status === 'read',
-      reactions: reactions.get(Number(row.id)) ?? [],
-    }),
-  );
+  const messages: WebchatWireMessage[] = [];
+  for (const row of rows) {
+    const payload = JSON.parse(row.payload) as ChannelMessageContent & { replyTo?: StoredQuoteRef };
+    const on = reactions.get(Number(row.id)) ?? [];
+    messages.push(
+      toWireMessage({
+        id: row.msgid,
+        clientId: row.direction === 'in' ? row.channel_message_id : null,
+        direction: row.direction,
+        content: payload,
+        author: row.direction === 'out' ? row.author : null,
+        sentAt: Number(row.sent_at),
+        read: row.status === 'read',
+        reactions: on.map((r) => r.emoji),
+        myReaction: on.find((r) => r.senderId === input.visitorId)?.emoji,
+        replyTo: await webchatQuoteOf(db, conversation.id, payload.replyTo),
+      }),
+    );
+  }
   return { messages, hasMore };
 }

@@ -23,6 +23,23 @@ export interface WebchatWireMessage {
   /** For manager messages: whether the visitor has read it. */
   readonly read?: boolean;
   readonly reactions?: readonly string[];
+  /** The visitor's own reaction on it (one per message), when they set one. */
+  readonly myReaction?: string;
+  /** The message this one quotes, when the bridge knows it: its id, a short text and its author. */
+  readonly replyTo?: WebchatWireQuote;
+  /** A message forwarded inside this one (amoCRM `forwards`): its text and who wrote it. */
+  readonly forwarded?: { readonly text: string; readonly author?: string };
+}
+
+/** A quoted message as the widget shows it above the quoting one. */
+export interface WebchatWireQuote {
+  /** Our msgid of the quoted message (the widget scrolls to it when it has it). */
+  readonly id: string;
+  /** Its text (or file name), cut to 300 characters. */
+  readonly text: string;
+  /** The manager who wrote it; absent when the visitor did (`mine`). */
+  readonly author?: string;
+  readonly mine?: boolean;
 }
 
 /** One pre-chat form field as the widget needs it. */
@@ -48,6 +65,8 @@ export interface WebchatWireConfig {
   readonly position?: 'right' | 'left';
   readonly titles?: Readonly<Record<string, string>>;
   readonly consent?: { readonly text: string; readonly url: string | null } | null;
+  /** The emoji of the reaction picker (the channel's declared set); absent: the widget offers no picker. */
+  readonly reactions?: readonly string[];
 }
 
 /** A visitor's profile as sent in `start`. */
@@ -68,6 +87,19 @@ export type WebchatClientFrame =
       readonly text?: string;
       readonly uploadId?: number;
       readonly sentAt?: number;
+      /** Our msgid of a message of this chat the visitor quotes. */
+      readonly replyTo?: string;
+    }
+  /**
+   * The visitor reacts to a manager message (`emoji`, one of the config's `reactions`) or takes their reaction back
+   * (`emoji: null`); `eventId` is the widget's id of this change, so a resent frame counts once.
+   */
+  | {
+      readonly type: 'react';
+      readonly token: string;
+      readonly eventId: string;
+      readonly id: string;
+      readonly emoji: string | null;
     }
   | { readonly type: 'typing'; readonly token: string }
   | { readonly type: 'read'; readonly token: string; readonly ids: readonly string[] }
@@ -87,6 +119,7 @@ export type WebchatErrorCode =
   | 'invalid_message'
   | 'unknown_upload'
   | 'unknown_message'
+  | 'invalid_reaction'
   | 'unavailable';
 
 /** Frames the server sends. */
@@ -108,7 +141,13 @@ export type WebchatServerFrame =
   | { readonly type: 'ack'; readonly clientId: string; readonly id: string; readonly duplicate: boolean }
   | { readonly type: 'message'; readonly message: WebchatWireMessage }
   | { readonly type: 'typing'; readonly name?: string; readonly until: number }
-  | { readonly type: 'reaction'; readonly id: string; readonly reactions: readonly string[] }
+  | {
+      readonly type: 'reaction';
+      readonly id: string;
+      readonly reactions: readonly string[];
+      /** Present when the visitor's own reaction changed (null: removed), so every tab shows it. */
+      readonly myReaction?: string | null;
+    }
   | { readonly type: 'read'; readonly ids: readonly string[] }
   | { readonly type: 'pong' }
   /** Something changed that did not fit a notification: send "hello" again to reload the history. */

@@ -35,6 +35,8 @@ export interface WebchatSettings {
   readonly titles: Readonly<Record<string, string>>;
   /** A consent checkbox on the pre-chat form: its text and an optional link (the privacy policy). */
   readonly consent: { readonly text: string; readonly url: string | null } | null;
+  /** The emoji a visitor may react with: the set the amoCRM channel declared at registration. */
+  readonly reactionEmoji: readonly string[];
 }
 
 /** Contrast of white text on `#rrggbb` (WCAG 2 relative luminance). */
@@ -60,6 +62,9 @@ export const WEBCHAT_DEFAULT_MIME_TYPES: readonly string[] = [
   'application/vnd.ms-excel',
   'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet',
 ];
+
+/** The picker's emoji unless an instance sets `reactionEmoji`: the set the sandbox's channel declares by default. */
+export const WEBCHAT_DEFAULT_REACTION_EMOJI: readonly string[] = ['👍', '❤️', '😂', '😮', '😢', '🙏', '🔥', '😍'];
 
 /** Hard ceiling of one upload whatever an instance says (the request body limit of the upload route). */
 export const WEBCHAT_MAX_UPLOAD_BYTES = 50 * 1024 * 1024;
@@ -162,6 +167,14 @@ export const webchatSettingsSchema = z.object({
     .nullable()
     .default(null)
     .describe('a consent checkbox the visitor must tick on the pre-chat form'),
+  reactionEmoji: z
+    .array(z.string().min(1).max(32))
+    .min(1)
+    .max(100)
+    .default([...WEBCHAT_DEFAULT_REACTION_EMOJI])
+    .describe(
+      'the emoji of the reaction picker: the set the amoCRM channel declared at registration (amoCRM refuses others)',
+    ),
 });
 
 /** Parsed webchat settings as stored (both origin lists apart); see {@link webchatSettingsOf}. */

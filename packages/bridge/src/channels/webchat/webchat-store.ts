@@ -164,16 +164,31 @@ export async function listWebchatReactions(
   messageRowIds: readonly number[],
 ): Promise<Map<number, string[]>> {
   const result = new Map<number, string[]>();
+  for (const [id, rows] of await listWebchatReactionsBy(db, messageRowIds)) {
+    result.set(
+      id,
+      rows.map((r) => r.emoji),
+    );
+  }
+  return result;
+}
+
+/** The reactions on the given messages with who set each (a manager's amojo id or the visitor's id), oldest first. */
+export async function listWebchatReactionsBy(
+  db: Executor,
+  messageRowIds: readonly number[],
+): Promise<Map<number, { emoji: string; senderId: string }[]>> {
+  const result = new Map<number, { emoji: string; senderId: string }[]>();
   if (messageRowIds.length === 0) return result;
   const rows = await webchatDb(db)
     .selectFrom('webchat_reactions')
-    .select(['message_id', 'emoji'])
+    .select(['message_id', 'emoji', 'sender_id'])
     .where('message_id', 'in', [...messageRowIds])
     .orderBy('id')
     .execute();
   for (const row of rows) {
     const id = Number(row.message_id);
-    result.set(id, [...(result.get(id) ?? []), row.emoji]);
+    result.set(id, [...(result.get(id) ?? []), { emoji: row.emoji, senderId: row.sender_id }]);
   }
   return result;
 }

@@ -1,5 +1,5 @@
 import type { ChannelMessageContent } from '../channel-adapter.js';
-import type { WebchatWireMessage } from './webchat-protocol.js';
+import type { WebchatWireMessage, WebchatWireQuote } from './webchat-protocol.js';
 
 /** Input of {@link toWireMessage}. */
 export interface ToWireMessageInput {
@@ -11,6 +11,8 @@ export interface ToWireMessageInput {
   readonly sentAt: number;
   readonly read?: boolean;
   readonly reactions?: readonly string[];
+  readonly myReaction?: string | undefined;
+  readonly replyTo?: WebchatWireQuote | undefined;
 }
 
 /** A message in the widget's shape; a location becomes a map link, a shared contact a line of text. */
@@ -37,5 +39,10 @@ export function toWireMessage(input: ToWireMessageInput): WebchatWireMessage {
     sentAt: input.sentAt,
     ...(input.direction === 'out' ? { read: input.read ?? false } : {}),
     ...(input.reactions?.length ? { reactions: input.reactions } : {}),
+    ...(input.myReaction ? { myReaction: input.myReaction } : {}),
+    ...(input.replyTo ? { replyTo: input.replyTo } : {}),
+    ...(c.forwarded
+      ? { forwarded: { text: c.forwarded.text, ...(c.forwarded.author ? { author: c.forwarded.author } : {}) } }
+      : {}),
   };
 }

@@ -1,6 +1,6 @@
 import { useEffect, useRef, useState } from 'preact/hooks';
-import type { WebchatWireMessage } from '../webchat-protocol.js';
-import type { ChatClient, ChatState, OutboxItem } from './chat-client.js';
+import type { WebchatWireMessage, WebchatWireQuote } from '../webchat-protocol.js';
+import { type ChatClient, type ChatState, type OutboxItem, quoteOf } from './chat-client.js';
 import { formatSize, type Texts } from './i18n.js';
 
 /** Props of {@link App}. */
@@ -101,6 +101,7 @@ function Panel({
   const asksAnything = form
     ? form.name.ask || form.phone.ask || form.email.ask || Boolean(state.config?.consent)
     : true;
+  const [replyTo, setReplyTo] = useState<WebchatWireMessage | null>(null);
   return (
     <section class="panel" role="dialog" aria-modal="false" aria-label={title}>
       <header class="head">
@@ -121,8 +122,8 @@ function Panel({
         </div>
       ) : (
         <>
-          <Messages client={client} state={state} t={t} />
-          <Composer client={client} state={state} t={t} />
+          <Messages client={client} state={state} t={t} onReply={setReplyTo} />
+          <Composer client={client} state={state} t={t} replyTo={replyTo} onCancelReply={() => setReplyTo(null)} />
         </>
       )}
     </section>
@@ -223,7 +224,17 @@ function PrechatForm({ client, state, t }: { client: ChatClient; state: ChatStat
   );
 }
 
-function Messages({ client, state, t }: { client: ChatClient; state: ChatState; t: Texts }) {
+function Messages({
+  client,
+  state,
+  t,
+  onReply,
+}: {
+  client: ChatClient;
+  state: ChatState;
+  t: Texts;
+  onReply: (message: WebchatWireMessage) => void;
+}) {
   const list = useRef<HTMLDivElement>(null);
   const acked = new Set(state.messages.map((m) => m.clientId).filter(Boolean));
   const pending = state.outbox.filter((o) => !acked.has(o.clientId));
@@ -245,7 +256,15 @@ function Messages({ client, state, t }: { client: ChatClient; state: ChatState; 
       )}
       <div role="log" aria-live="polite" aria-label={t.messages} style="display:flex;flex-direction:column;gap:8px">
         {state.messages.map((m) => (
-          <MessageItem key={m.id} message={m} t={t} />
+          <MessageItem
+            key={m.id}
+            message={m}
+            t={t}
+            emoji={state.config?.reactions ?? []}
+            online={state.connection === 'online'}
+            onReply={() => onReply(m)}
+            onReact={(emoji) => client.react(m.id, emoji === m.myReaction ? null : emoji)}
+          />
         ))}
         {pending.map((o) => (
           <PendingItem
@@ -262,10 +281,21 @@ function Messages({ client, state, t }: { client: ChatClient; state: ChatState; 
   );
 }
 
+function Quote({ quote, t }: { quote: WebchatWireQuote; t: Texts }) {
+  return (
+    <div class="quote" data-quote-id={quote.id}>
+      <span class="quote-author">{quote.mine ? t.you : (quote.author ?? t.manager)}</span>
+      <span class="quote-text">{quote.text}</span>
+    </div>
+  );
+}
+
 function Content({
   message,
+  t,
 }: {
-  message: Pick<WebchatWireMessage, 'type' | 'text' | 'media' | 'fileName' | 'fileSize'>;
+  message: Pick<WebchatWireMessage, 'type' | 'text' | 'media' | 'fileName' | 'fileSize' | 'replyTo' | 'forwarded'>;
+  t: Texts;
 }) {
   const { type, media, text } = message;
   const name = message.fileName ?? 'file';
@@ -295,33 +325,130 @@ function Content({
   }
   const mediaOnly = !text && (type === 'picture' || type === 'sticker' || type === 'video');
   return (
-    <div class={mediaOnly ? 'bubble media-only' : 'bubble'}>
+    <div class={mediaOnly && !message.replyTo && !message.forwarded ? 'bubble media-only' : 'bubble'}>
+      {message.replyTo && <Quote quote={message.replyTo} t={t} />}
+      {message.forwarded && (
+        <div class="quote forwarded">
+          <span class="quote-author">
+            {message.forwarded.author ? t.forwardedFrom(message.forwarded.author) : t.forwarded}
+          </span>
+          <span class="quote-text">{message.forwarded.text}</span>
+        </div>
+      )}
       {attachment}
       {text && type !== 'location' && <div>{text}</div>}
     </div>
   );
 }
 
-function MessageItem({ message, t }: { message: WebchatWireMessage; t: Texts }) {
+function MessageItem({
+  message,
+  t,
+  emoji,
+  online,
+  onReply,
+  onReact,
+}: {
+  message: WebchatWireMessage;
+  t: Texts;
+  emoji: readonly string[];
+  online: boolean;
+  onReply: () => void;
+  onReact: (emoji: string) => void;
+}) {
   const mine = message.direction === 'in';
+  const [picking, setPicking] = useState(false);
+  const toggle = useRef<HTMLButtonElement>(null);
+  const picker = useRef<HTMLDivElement>(null);
+  const short = message.text.length > 40 ? `${message.text.slice(0, 40)}…` : message.text || message.fileName || '';
+  useEffect(() => {
+    // The visitor's current reaction has focus (Enter takes it back), else the first emoji.
+    const current = picker.current?.querySelector<HTMLButtonElement>('button[aria-pressed="true"]');
+    if (picking) (current ?? picker.current?.querySelector<HTMLButtonElement>('button'))?.focus();
+  }, [picking]);
+  const closePicker = () => {
+    setPicking(false);
+    toggle.current?.focus();
+  };
+  const onPickerKey = (event: KeyboardEvent) => {
+    const buttons = [...(picker.current?.querySelectorAll<HTMLButtonElement>('button') ?? [])];
+    const at = buttons.indexOf(event.target as HTMLButtonElement);
+    if (event.key === 'Escape') {
+      // Closes the picker only, not the whole chat.
+      event.stopPropagation();
+      closePicker();
+    } else if (event.key === 'ArrowRight' || event.key === 'ArrowLeft') {
+      event.preventDefault();
+      const step = event.key === 'ArrowRight' ? 1 : -1;
+      buttons[(at + step + buttons.length) % buttons.length]?.focus();
+    } else if (event.key === 'Home' || event.key === 'End') {
+      event.preventDefault();
+      buttons[event.key === 'Home' ? 0 : buttons.length - 1]?.focus();
+    }
+  };
+  const canReact = !mine && emoji.length > 0;
   return (
     <div class={`msg ${mine ? 'in' : 'out'}`} data-message-id={message.id}>
       {!mine && <span class="author">{message.author ?? t.manager}</span>}
-      <Content message={message} />
+      <Content message={message} t={t} />
       {message.reactions && message.reactions.length > 0 && (
         <ul class="reactions" aria-label={t.reactions}>
-          {message.reactions.map((emoji) => (
-            <li key={emoji}>{emoji}</li>
+          {message.reactions.map((e, i) => (
+            <li key={`${e}-${i}`} class={e === message.myReaction ? 'mine' : undefined}>
+              {e}
+            </li>
           ))}
         </ul>
       )}
       <span class="meta">
         {time(message.sentAt)}
         {mine && ` · ${t.sent}`}
+        <button type="button" class="link-button" aria-label={t.replyTo(short)} onClick={onReply}>
+          {t.reply}
+        </button>
+        {canReact && (
+          <button
+            ref={toggle}
+            type="button"
+            class="link-button"
+            aria-label={t.reactTo(short)}
+            aria-haspopup="true"
+            aria-expanded={picking}
+            disabled={!online}
+            onClick={() => (picking ? closePicker() : setPicking(true))}
+          >
+            {message.myReaction ?? t.react}
+          </button>
+        )}
       </span>
+      {picking && (
+        // A toolbar (WAI-ARIA): Tab reaches it, the arrow keys, Home and End move between the emoji, Escape closes.
+        <div class="picker" role="toolbar" aria-label={t.reactions} ref={picker} onKeyDown={onPickerKey}>
+          {emoji.map((e) => (
+            <button
+              key={e}
+              type="button"
+              aria-pressed={e === message.myReaction}
+              aria-label={e === message.myReaction ? t.yourReaction(e) : t.reactWith(e)}
+              onClick={() => {
+                onReact(e);
+                closePicker();
+              }}
+            >
+              {e}
+            </button>
+          ))}
+        </div>
+      )}
     </div>
   );
 }
+
+/** An outbox item in the shape {@link Content} shows, its quote included. */
+const withQuote = (item: OutboxItem): Parameters<typeof Content>[0]['message'] => {
+  const { quote, ...rest } = item;
+  return quote ? { ...rest, replyTo: quote } : rest;
+};
 
 function PendingItem({
   item,
@@ -340,7 +467,7 @@ function PendingItem({
     const shown = item.text.length > 300 ? { ...item, text: `${item.text.slice(0, 300)}…` } : item;
     return (
       <div class="msg in failed" data-client-id={item.clientId} data-failed="true">
-        <Content message={shown} />
+        <Content message={withQuote(shown)} t={t} />
         <span class="meta failed-note" role="alert">
           {t.notSent}: {reason}
         </span>
@@ -352,18 +479,30 @@ function PendingItem({
   }
   return (
     <div class="msg in" data-client-id={item.clientId} data-pending="true">
-      <Content message={item} />
+      <Content message={withQuote(item)} t={t} />
       <span class="meta pending">{online ? t.sending : t.waiting}</span>
     </div>
   );
 }
 
-function Composer({ client, state, t }: { client: ChatClient; state: ChatState; t: Texts }) {
+function Composer({
+  client,
+  state,
+  t,
+  replyTo,
+  onCancelReply,
+}: {
+  client: ChatClient;
+  state: ChatState;
+  t: Texts;
+  replyTo: WebchatWireMessage | null;
+  onCancelReply: () => void;
+}) {
   const [text, setText] = useState('');
   const [notice, setNotice] = useState<string | null>(null);
   const box = useRef<HTMLTextAreaElement>(null);
   const fileInput = useRef<HTMLInputElement>(null);
-  useEffect(() => box.current?.focus(), []);
+  useEffect(() => box.current?.focus(), [replyTo]);
   const form = state.config?.form;
   const max = client.limits.textMaxLength;
   const length = text.trim().length;
@@ -373,7 +512,7 @@ function Composer({ client, state, t }: { client: ChatClient; state: ChatState; 
     if (!text.trim() || over > 0) return;
     // An instance that asks nothing starts the session with the first message.
     if (!state.started && form && !form.name.ask && !form.phone.ask && !form.email.ask) client.start({});
-    const refused = client.sendText(text);
+    const refused = client.sendText(text, replyTo ?? undefined);
     if (refused) {
       // Nothing was queued: the text stays in the box for the visitor to shorten or split.
       setRefusal(refused === 'too_long' ? t.tooLong(over) : t.tooLargeMessage);
@@ -381,6 +520,7 @@ function Composer({ client, state, t }: { client: ChatClient; state: ChatState; 
     }
     setRefusal(null);
     setText('');
+    onCancelReply();
     box.current?.focus();
   };
   const pick = async (event: Event) => {
@@ -412,6 +552,14 @@ function Composer({ client, state, t }: { client: ChatClient; state: ChatState; 
           </div>
         )
       )}
+      {replyTo && (
+        <div class="replying" id="webchat-replying">
+          <Quote quote={quoteOf(replyTo)} t={t} />
+          <button type="button" class="icon-button" aria-label={t.cancelReply} onClick={onCancelReply}>
+            <CloseIcon />
+          </button>
+        </div>
+      )}
       <div class="composer">
         <input
           ref={fileInput}
@@ -441,13 +589,23 @@ function Composer({ client, state, t }: { client: ChatClient; state: ChatState; 
           placeholder={t.placeholder}
           value={text}
           aria-invalid={over > 0 ? true : undefined}
-          aria-describedby={length > max * 0.8 ? 'webchat-counter' : undefined}
+          aria-describedby={
+            [length > max * 0.8 ? 'webchat-counter' : '', replyTo ? 'webchat-replying' : '']
+              .filter(Boolean)
+              .join(' ') || undefined
+          }
           onInput={(event) => {
             setText((event.target as HTMLTextAreaElement).value);
             setRefusal(null);
             client.typing();
           }}
           onKeyDown={(event) => {
+            if (event.key === 'Escape' && replyTo) {
+              // Escape first drops the quote; a second one closes the chat.
+              event.stopPropagation();
+              onCancelReply();
+              return;
+            }
             if (event.key === 'Enter' && !event.shiftKey) {
               event.preventDefault();
               send();

@@ -4,6 +4,7 @@ import type {
   WebchatWireConfig,
   WebchatWireMessage,
   WebchatWireProfile,
+  WebchatWireQuote,
 } from '../webchat-protocol.js';
 
 /** A message typed (or a file uploaded) but not yet confirmed by the bridge; kept in localStorage. */
@@ -16,6 +17,9 @@ export interface OutboxItem {
   readonly fileName?: string;
   readonly fileSize?: number;
   readonly sentAt: number;
+  /** The message it quotes (our msgid), and the quote to show meanwhile. */
+  readonly replyToId?: string;
+  readonly quote?: WebchatWireQuote;
   /**
    * Set when the message will never be sent as it is: the bridge refused it (its reason), or it is too large for a
    * frame (`too_large`). It stays visible with a "remove" action and no longer holds back the messages after it.
@@ -53,6 +57,17 @@ export interface ChatClientOptions {
 
 /** How long a socket must stay open to count as a working connection (and reset the reconnect backoff). */
 const STABLE_SOCKET_MS = 10_000;
+
+/** What a quote of `m` shows: its text (or file name) cut short, and its author. */
+export function quoteOf(m: WebchatWireMessage): WebchatWireQuote {
+  const full = m.text || m.fileName || m.type;
+  return {
+    id: m.id,
+    text: full.length > 300 ? `${full.slice(0, 299)}…` : full,
+    ...(m.direction === 'out' && m.author ? { author: m.author } : {}),
+    ...(m.direction === 'in' ? { mine: true } : {}),
+  };
+}
 
 const newId = (): string =>
   `c${Date.now().toString(36)}${Array.from(crypto.getRandomValues(new Uint8Array(10)), (b) => b.toString(36)).join('')}`.slice(
@@ -166,16 +181,33 @@ export class ChatClient {
    * whose frame would be over the frame limit (the server would close the socket), is never queued: the refusal is
    * returned for the UI to show, and nothing reaches the outbox.
    */
-  sendText(text: string): SendRefusal | null {
+  sendText(text: string, replyTo?: WebchatWireMessage): SendRefusal | null {
     const trimmed = text.trim();
     if (!trimmed) return null;
     if (trimmed.length > this.limits.textMaxLength) return 'too_long';
-    const item: OutboxItem = { clientId: newId(), text: trimmed, type: 'text', sentAt: Date.now() };
+    const item: OutboxItem = {
+      clientId: newId(),
+      text: trimmed,
+      type: 'text',
+      sentAt: Date.now(),
+      ...(replyTo ? { replyToId: replyTo.id, quote: quoteOf(replyTo) } : {}),
+    };
     if (this.frameBytes(item) > this.limits.frameMaxBytes) return 'too_large';
     // A message ends the typing burst: the next keystroke is news to the manager, not a repeat.
     this.lastTyping = 0;
     this.enqueue(item);
     return null;
+  }
+
+  /**
+   * Sets the visitor's reaction on a manager message (`null` takes it back). Sent at once when online; a reaction
+   * is about now, so one made offline is not kept.
+   */
+  react(id: string, emoji: string | null): boolean {
+    const token = this.token();
+    if (!token || !this.ready) return false;
+    this.send({ type: 'react', token, eventId: newId(), id, emoji });
+    return true;
   }
 
   /** Forgets a failed message (the visitor's "remove"). */
@@ -311,6 +343,7 @@ export class ChatClient {
             ...(item.media ? { media: item.media } : {}),
             ...(item.fileName ? { fileName: item.fileName } : {}),
             ...(item.fileSize !== undefined ? { fileSize: item.fileSize } : {}),
+            ...(item.quote ? { replyTo: item.quote } : {}),
             sentAt: item.sentAt,
           });
         }
@@ -331,7 +364,16 @@ export class ChatClient {
         return;
       case 'reaction':
         this.update({
-          messages: this.state.messages.map((m) => (m.id === frame.id ? { ...m, reactions: frame.reactions } : m)),
+          messages: this.state.messages.map((m) => {
+            if (m.id !== frame.id) return m;
+            if (frame.myReaction === undefined) return { ...m, reactions: frame.reactions };
+            const { myReaction: _old, ...rest } = m;
+            return {
+              ...rest,
+              reactions: frame.reactions,
+              ...(frame.myReaction ? { myReaction: frame.myReaction } : {}),
+            };
+          }),
         });
         return;
       case 'read':
@@ -404,6 +446,7 @@ export class ChatClient {
       clientId: next.clientId,
       text: next.text,
       ...(next.uploadId !== undefined ? { uploadId: next.uploadId } : {}),
+      ...(next.replyToId ? { replyTo: next.replyToId } : {}),
       sentAt: next.sentAt,
     });
   }

@@ -47,6 +47,19 @@ button, input, textarea { font: inherit; color: inherit; }
 .counter.over { color: #b3261e; font-weight: 700; }
 .reactions { display: flex; gap: 4px; list-style: none; margin: 0; padding: 0 4px; }
 .reactions li { background: #fff; border: 1px solid #e1e6ee; border-radius: 10px; padding: 0 6px; font-size: 13px; }
+.reactions li.mine { border-color: var(--brand, #1f66d1); background: #e8f0fc; }
+.meta .link-button { font-size: 11px; color: #1a57b5; padding: 0 0 0 8px; }
+.meta .link-button:disabled { color: #5a6876; text-decoration: none; cursor: default; }
+.picker { display: flex; flex-wrap: wrap; gap: 2px; padding: 4px; background: #fff; border: 1px solid #cfd8e3; border-radius: 12px; box-shadow: 0 4px 16px rgba(16, 32, 64, .16); }
+.picker button { border: 0; background: transparent; font-size: 20px; line-height: 1; width: 34px; height: 34px; border-radius: 8px; cursor: pointer; }
+.picker button:hover, .picker button[aria-pressed="true"] { background: #e8f0fc; }
+.quote { display: flex; flex-direction: column; border-left: 3px solid currentColor; padding: 2px 0 2px 8px; margin: 0 0 6px; font-size: 12px; opacity: .9; }
+.quote-author { font-weight: 650; }
+.quote-text { overflow: hidden; display: -webkit-box; -webkit-line-clamp: 3; -webkit-box-orient: vertical; }
+.out .quote { border-left-color: var(--brand, #1f66d1); }
+.replying { display: flex; align-items: center; gap: 6px; padding: 8px 10px 0 14px; background: #fff; border-top: 1px solid #e6eaf0; color: #1d2733; }
+.replying .quote { flex: 1; min-width: 0; margin: 0; border-left-color: var(--brand, #1f66d1); }
+.replying .icon-button { color: #4a5a6b; width: 28px; height: 28px; }
 .typing { font-size: 12px; color: #5b6b7c; font-style: italic; padding: 2px 4px; }
 .composer { display: flex; align-items: flex-end; gap: 6px; padding: 10px; border-top: 1px solid #e6eaf0; background: #fff; }
 .composer textarea { flex: 1; resize: none; border: 1px solid #cfd8e3; border-radius: 12px; padding: 9px 12px; min-height: 40px; max-height: 120px; outline: none; }
