@@ -120,7 +120,10 @@ describe.each(ENGINES)('webchat reactions and quotes in a browser (%s)', (engine
     });
     expect(quoted.status).toBeLessThan(300);
     const quotedInWidget = log.locator('.msg', { hasText: 'Pink ones are 300 ₽ each.' });
-    await quotedInWidget.locator('.quote', { hasText: 'Do you have peonies?' }).getByText('You', { exact: true }).waitFor();
+    await quotedInWidget
+      .locator('.quote', { hasText: 'Do you have peonies?' })
+      .getByText('You', { exact: true })
+      .waitFor();
 
     // 5. The visitor replies to the manager's message: the sandbox shows the reply quoting it.
     await dialog.getByRole('button', { name: 'Reply to: Pink ones are 300 ₽ each.' }).click();

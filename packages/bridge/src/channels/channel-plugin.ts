@@ -155,6 +155,18 @@ export interface ChannelAdapter {
    * bridge's fallbacks), or amoCRM -1 / 905 when the channel carries no text either.
    */
   readonly maxFileBytes?: number;
+  /**
+   * The longest text (or caption), characters, the messenger takes in one message; undefined when it says none or
+   * the adapter splits on its own (Telegram). A longer manager text is sent as several messages, split at line and
+   * word breaks, each with its own id (`<messageId>`, `<messageId>-2`, ...); a media message whose caption is over
+   * it is refused with -1/905 naming both lengths.
+   */
+  readonly maxTextLength?: number;
+  /**
+   * True when `send` shows a forwarded message (`message.forwarded`) itself. Otherwise the bridge puts it into the
+   * text ("Forwarded from <author>:" and its text, then the manager's own text) before calling `send`.
+   */
+  readonly showsForwards?: boolean;
   /** Delivers one manager message; `{ ok: true }` once the messenger accepted it (amoCRM then shows "delivered"). */
   send(message: OutboundChannelMessage): Promise<ChannelSendResult>;
   /** Shows a manager typing; ephemeral (never retried); a `void` answer counts as accepted. */

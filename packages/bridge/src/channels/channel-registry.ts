@@ -27,6 +27,8 @@ import { findInstanceRecord, listInstanceRecords, openInstanceRecord } from './r
 export interface ChannelCapabilities extends Readonly<Record<ChannelMessageType, boolean>> {
   readonly typing: boolean;
   readonly reactions: boolean;
+  /** The adapter shows `message.forwarded` itself (`showsForwards`). */
+  readonly forwards: boolean;
 }
 
 /** A started adapter as the outbound pipelines use it. */
@@ -35,6 +37,8 @@ export interface RunningChannel {
   readonly capabilities: ChannelCapabilities;
   /** The adapter's `maxFileBytes`. */
   readonly maxFileBytes?: number;
+  /** The adapter's `maxTextLength`. */
+  readonly maxTextLength?: number;
   send(message: OutboundChannelMessage): Promise<ChannelSendResult>;
   typing?(event: OutboundTyping): Promise<ChannelSendResult | undefined>;
   react?(event: OutboundReaction): Promise<ChannelSendResult | undefined>;
@@ -119,8 +123,14 @@ function running(kind: string, adapter: ChannelAdapter): RunningChannel {
   >;
   return {
     kind,
-    capabilities: { ...capabilities, typing: Boolean(adapter.typing), reactions: Boolean(adapter.react) },
+    capabilities: {
+      ...capabilities,
+      typing: Boolean(adapter.typing),
+      reactions: Boolean(adapter.react),
+      forwards: adapter.showsForwards === true,
+    },
     ...(adapter.maxFileBytes !== undefined ? { maxFileBytes: adapter.maxFileBytes } : {}),
+    ...(adapter.maxTextLength !== undefined ? { maxTextLength: adapter.maxTextLength } : {}),
     send: (message) => adapter.send(message),
     ...(adapter.typing ? { typing: adapter.typing.bind(adapter) } : {}),
     ...(adapter.react ? { react: adapter.react.bind(adapter) } : {}),

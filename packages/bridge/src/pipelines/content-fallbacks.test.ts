@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import type { ChannelMessageType } from '../channels/channel-adapter.js';
-import { contentFallback } from './content-fallbacks.js';
+import { contentFallback, forwardedIntoText } from './content-fallbacks.js';
 
 const ALL: ChannelMessageType[] = [
   'text',
@@ -44,5 +44,18 @@ describe('content fallbacks table', () => {
   it('no rule when the channel lacks the substitute too, or the message lacks what the rule needs', () => {
     expect(contentFallback({ type: 'video', media: 'https://x.example/v.mp4' }, carrying('picture'))).toBeUndefined();
     expect(contentFallback({ type: 'location' }, carrying('text'))).toBeUndefined();
+  });
+});
+
+describe('forwardedIntoText (a channel without forwards)', () => {
+  it("puts the forward before the manager's text, or makes it the text", () => {
+    expect(forwardedIntoText({ type: 'text', text: 'FYI', forwarded: { text: 'order 4411', author: 'Anna' } })).toEqual(
+      { type: 'text', text: 'Forwarded from Anna:\norder 4411\n\nFYI' },
+    );
+    expect(forwardedIntoText({ type: 'text', text: '', forwarded: { text: 'order 4411' } })).toEqual({
+      type: 'text',
+      text: 'Forwarded message:\norder 4411',
+    });
+    expect(forwardedIntoText({ type: 'text', text: 'plain' })).toEqual({ type: 'text', text: 'plain' });
   });
 });

@@ -113,3 +113,15 @@ export function contentFallback(
   }
   return undefined;
 }
+
+/**
+ * A forwarded message for a channel that cannot show one: "Forwarded from <author>:" and its text, then the
+ * manager's own text (or caption), in one text. The message is reported as delivered: the customer got it all.
+ */
+export function forwardedIntoText(content: Content): Content {
+  const { forwarded, ...rest } = content;
+  if (!forwarded) return content;
+  const head = forwarded.author ? `Forwarded from ${forwarded.author}:` : 'Forwarded message:';
+  const quoted = `${head}\n${forwarded.text}`;
+  return { ...rest, text: rest.text ? `${quoted}\n\n${rest.text}` : quoted };
+}

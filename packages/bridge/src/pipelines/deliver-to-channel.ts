@@ -6,9 +6,10 @@ import { type Account, findAccountByScope } from '../store/accounts/index.js';
 import { updateConversation } from '../store/conversations/index.js';
 import { findMessage, insertMessage, type Message, recordMessageStatus } from '../store/messages/index.js';
 import { upsertParticipant } from '../store/participants/index.js';
-import { contentFallback, unsendableReason } from './content-fallbacks.js';
+import { contentFallback, forwardedIntoText, unsendableReason } from './content-fallbacks.js';
 import type { RelayDeps } from './deps.js';
 import { JOB_KINDS, statusLane } from './job-kinds.js';
+import { splitLongText } from './long-text.js';
 import type { ManagerMessage } from './manager-message.js';
 import type { OutboundRecovery } from './outbound-recovery/index.js';
 import { PermanentJobError, RetryableJobError } from './relay-errors.js';
@@ -120,21 +121,51 @@ async function deliverManagerMessage(
     const quoted = m.replyToAmojoMsgId
       ? await findMessage(deps.store.db, { amojoMsgid: m.replyToAmojoMsgId })
       : undefined;
-    result = await adapter.send({
-      messageId: message.msgid,
-      recipient,
-      sender: { id: m.senderAmojoId ?? 'amocrm', ...(m.senderName ? { name: m.senderName } : {}) },
-      message: fallback ? fallback.content : { ...m.content },
-      sentAt: new Date(m.sentAtMs),
-      ...(quoted && quoted.conversationRowId === conversation.id
-        ? {
-            replyTo: {
-              messageId: quoted.msgid,
-              ...(quoted.channelMessageId ? { channelMessageId: quoted.channelMessageId } : {}),
-            },
-          }
-        : {}),
-    });
+    let content = fallback ? fallback.content : { ...m.content };
+    // A channel that cannot show a forward gets it in the text.
+    if (content.forwarded && !adapter.capabilities.forwards) content = forwardedIntoText(content);
+    const limit = adapter.maxTextLength;
+    const length = content.text?.length ?? 0;
+    if (limit !== undefined && length > limit && content.type !== 'text') {
+      result = {
+        ok: false,
+        errorCode: 905,
+        reason: `the caption is ${length} characters, over the ${limit} of ${adapter.kind} channel "${instance.name ?? instance.id}"`,
+        retryable: false,
+      };
+    } else {
+      // A text over the channel's limit goes as several messages, each with its own stable id.
+      const parts = limit !== undefined && length > limit ? splitLongText(content.text ?? '', limit) : [undefined];
+      if (parts.length > 1) {
+        deps.log.info(
+          { event: 'long_text_split', msgid: message.msgid, length, limit, parts: parts.length },
+          `a text of ${length} characters sent as ${parts.length} messages`,
+        );
+      }
+      let first: string | undefined;
+      result = { ok: true };
+      for (const [i, part] of parts.entries()) {
+        result = await adapter.send({
+          messageId: i === 0 ? message.msgid : `${message.msgid}-${i + 1}`,
+          recipient,
+          sender: { id: m.senderAmojoId ?? 'amocrm', ...(m.senderName ? { name: m.senderName } : {}) },
+          message: part === undefined ? content : { ...content, text: part },
+          sentAt: new Date(m.sentAtMs),
+          ...(i === 0 && quoted && quoted.conversationRowId === conversation.id
+            ? {
+                replyTo: {
+                  messageId: quoted.msgid,
+                  ...(quoted.channelMessageId ? { channelMessageId: quoted.channelMessageId } : {}),
+                },
+              }
+            : {}),
+        });
+        if (!result.ok) break;
+        if (i === 0) first = result.channelMessageId;
+      }
+      // The customer system's id of the first part stands for the message (quotes and reactions name it).
+      if (result.ok && parts.length > 1) result = first ? { ok: true, channelMessageId: first } : { ok: true };
+    }
   }
   deps.metrics.channelSends.inc({
     channel: adapter.kind,

@@ -16,6 +16,7 @@ import { listSources } from '../store/sources/index.js';
 import type { RelayDeps } from './deps.js';
 import { inboundLane, JOB_KINDS, statusLane } from './job-kinds.js';
 import { clientParticipantId, loadChannelInstance } from './load-channel-instance.js';
+import { AMOJO_TEXT_LIMIT } from './long-text.js';
 import { findChannelMessage, receiveEditOrReaction } from './receive-edit-or-reaction.js';
 import { RelayInputError } from './relay-errors.js';
 
@@ -53,6 +54,13 @@ async function receiveMessage(
   event: InboundChannelMessage,
   options: ReceiveOptions,
 ): Promise<ReceiveResult> {
+  const length = event.message.text?.length ?? 0;
+  if (length > AMOJO_TEXT_LIMIT) {
+    throw new RelayInputError(
+      `the text is ${length} characters; the bridge sends at most ${AMOJO_TEXT_LIMIT} to amoCRM (split it into several messages)`,
+      400,
+    );
+  }
   const instance =
     options.instance?.id === event.instanceId
       ? options.instance

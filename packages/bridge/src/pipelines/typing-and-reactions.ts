@@ -72,8 +72,14 @@ export async function typingToChannel(deps: RelayDeps, job: Job<TypingToChannelP
 
 /**
  * Shows a manager reaction in the messenger, on the message as the customer system knows it (our msgid). Runs in
- * the chat's outbound lane, after the message it reacts to. A channel without reactions drops it (amoCRM has no
- * delivery status for reactions to report the truth through).
+ * the chat's outbound lane, after the message it reacts to.
+ *
+ * A channel without reactions gets nothing, and the message's delivery status is left as it is. Decision (issue
+ * 14, "unsupported reaction -> failed status"): amoCRM's `delivery_status` belongs to a message, not to a
+ * reaction; setting the reacted message to -1 would tell the manager the MESSAGE was not delivered, which is false
+ * (the customer has it), and the status the manager sees would flip for a reaction. So nothing is reported to
+ * amoCRM; the drop is logged as a warning (`manager_reaction_not_shown`) and counted (`channel_sends` outcome
+ * `dropped`), and the README's feature table says which channels show manager reactions.
  */
 export async function reactionToChannel(deps: RelayDeps, job: Job<ReactionToChannelPayload>): Promise<void> {
   const p = job.payload;
@@ -89,7 +95,14 @@ export async function reactionToChannel(deps: RelayDeps, job: Job<ReactionToChan
   const route = await resolveRoute(deps, account, routingMessage(p));
   if (!route.ok) return;
   const adapter = await deps.channels.adapterFor(route.instance);
-  if (!adapter.capabilities.reactions || !adapter.react) return;
+  if (!adapter.capabilities.reactions || !adapter.react) {
+    deps.log.warn(
+      { event: 'manager_reaction_not_shown', msgid: target.msgid, channel: adapter.kind, emoji: p.emoji },
+      `the ${adapter.kind} channel cannot show reactions: the manager's reaction was not sent (the message keeps its status)`,
+    );
+    deps.metrics.channelSends.inc({ channel: adapter.kind, outcome: 'dropped' });
+    return;
+  }
   const result = await adapter.react({
     eventId: p.eventId ?? `reaction-${p.hookId}`,
     recipient: route.recipient,

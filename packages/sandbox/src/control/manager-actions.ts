@@ -38,6 +38,8 @@ export interface ManagerMessageInput {
   readonly fileName?: string;
   readonly fileSize?: number;
   readonly replyToId?: string;
+  /** amojo id of a message of any chat of the scope the manager forwards with this one (hook `forwards`). */
+  readonly forwardId?: string;
   /** Manager amojo id (or the channel bot id); default the account's first user with an amojo id. */
   readonly userId?: string;
   readonly attachments?: readonly ManagerAttachment[];
@@ -194,9 +196,18 @@ export async function sendManagerMessage(
   // Answering a comment as a comment (spec 4.3): text only, the hook carries the post id.
   const post = replyTo?.post;
   if (post && attachments.length > 0) throw new ControlRequestError(400, 'a comment reply is text only');
+  let forwarded: MessageRecord | undefined;
+  if (input.forwardId !== undefined) {
+    forwarded = state.messages.get(input.forwardId);
+    if (!forwarded || forwarded.scopeId !== chat.scopeId)
+      throw new ControlRequestError(400, `forwardId ${input.forwardId} is not a message of this channel's chats`);
+  }
   const groupId = attachments.length > 1 ? randomUUID() : undefined;
   const shared: Partial<MessageRecord> = {
     ...(replyTo ? { replyTo: embedStored(state, replyTo) } : {}),
+    ...(forwarded
+      ? { forwards: { messages: [embedStored(state, forwarded)], conversationRefId: forwarded.chatId } }
+      : {}),
     ...(post ? { post } : {}),
   };
   const created: MessageRecord[] = [];

@@ -39,6 +39,8 @@ export interface SandboxMessageView {
   readonly thumbnail?: string;
   readonly mediaGroupId?: string;
   readonly replyTo: { readonly id: string; readonly text: string } | null;
+  /** The forwarded message (`forwards`, at most one): its amojo id when it names a stored one, its text and author. */
+  readonly forwarded?: { readonly id: string | null; readonly text: string; readonly author: string | null };
   readonly createdAt: number;
   readonly silent: boolean;
   readonly edited: boolean;
@@ -125,6 +127,15 @@ export function messageView(message: MessageRecord, author: ParticipantRecord): 
     ...(message.thumbnail === '' ? {} : { thumbnail: message.thumbnail }),
     ...(message.mediaGroupId === undefined ? {} : { mediaGroupId: message.mediaGroupId }),
     replyTo: message.replyTo?.id ? { id: message.replyTo.id, text: message.replyTo.text ?? '' } : null,
+    ...(message.forwards?.messages[0]
+      ? {
+          forwarded: {
+            id: message.forwards.messages[0].id ?? null,
+            text: message.forwards.messages[0].text ?? '',
+            author: message.forwards.messages[0].senderName ?? null,
+          },
+        }
+      : {}),
     createdAt: message.createdAt,
     silent: message.silent,
     edited: message.edited,

@@ -56,14 +56,26 @@ export function createHttpAdapter(
   const adapter: ChannelAdapter = {
     messageTypes: MESSAGE_TYPES.filter((type) => capabilities[type]),
     ...(instance.settings.maxFileBytes !== undefined ? { maxFileBytes: instance.settings.maxFileBytes } : {}),
+    ...(instance.settings.maxTextLength !== undefined ? { maxTextLength: instance.settings.maxTextLength } : {}),
+    showsForwards: true,
     send(message: OutboundChannelMessage) {
+      const { forwarded, ...content } = message.message;
       return post(message.messageId, {
         type: 'message',
         messageId: message.messageId,
         chatKey: message.recipient.chatKey,
         recipient: message.recipient,
         sender: message.sender,
-        message: message.message,
+        message: content,
+        ...(forwarded
+          ? {
+              forwarded: {
+                text: forwarded.text,
+                ...(forwarded.author ? { author: forwarded.author } : {}),
+                ...(forwarded.sentAtMs ? { timestamp: Math.floor(forwarded.sentAtMs / 1000) } : {}),
+              },
+            }
+          : {}),
         timestamp: Math.floor(message.sentAt.getTime() / 1000),
         // The quoted message by the id the customer system knows: what it answered for it, else ours.
         ...(message.replyTo ? { replyTo: message.replyTo.channelMessageId ?? message.replyTo.messageId } : {}),

@@ -86,6 +86,19 @@ export const httpMessageEventSchema = z
     replyTo: id
       .optional()
       .describe('the quoted message: a customer `eventId` or a manager `messageId`; unknown ids: plain text'),
+    forwarded: z
+      .strictObject({
+        text: text(10_000).min(1).describe('what the forwarded message said'),
+        author: text(255).min(1).optional().describe('who wrote it'),
+        timestamp: z.number().int().positive().optional().describe('when it was written: Unix seconds (or ms)'),
+        messageId: id
+          .optional()
+          .describe('the original, if it went through this bridge: an `eventId` or a manager `messageId`'),
+      })
+      .optional()
+      .describe(
+        'a message the customer forwarded with this one: amoCRM links a known `messageId`, else shows the text',
+      ),
   })
   .superRefine((e, ctx) => {
     if (e.direction === 'outgoing') {

@@ -47,6 +47,14 @@ export const httpOutboundMessageSchema = z.strictObject({
     .describe(
       "the quoted message, as your system knows it: a customer message's `eventId`, else a manager `messageId`",
     ),
+  forwarded: z
+    .strictObject({
+      text: z.string().describe('what the forwarded message said (its file name for a file)'),
+      author: z.string().optional().describe('who wrote it'),
+      timestamp: z.number().int().optional().describe('when it was written, Unix seconds'),
+    })
+    .optional()
+    .describe('a message the manager forwarded with this one (amoCRM `forwards`)'),
   timestamp: z.number().int().describe('Unix seconds'),
 });
 

@@ -34,6 +34,14 @@ export const httpSettingsSchema = z.object({
     .positive()
     .optional()
     .describe('largest manager file (by fileSize) to post; a bigger one reaches the customer as a download link'),
+  maxTextLength: z
+    .number()
+    .int()
+    .min(100)
+    .optional()
+    .describe(
+      'longest manager text the customer system takes, characters; a longer text is posted as several messages (ids <messageId>, <messageId>-2, ...)',
+    ),
   reactionEmoji: z
     .array(z.string().min(1).max(32))
     .min(1)

@@ -149,9 +149,21 @@ function toInboundEvent(instanceId: string, event: HttpChannelEvent, now: Date):
           ...(sender.email ? { email: sender.email } : {}),
           ...(sender.avatar ? { avatar: sender.avatar } : {}),
         },
-        message: Object.fromEntries(
-          Object.entries(message).filter(([, v]) => v !== undefined),
-        ) as unknown as InboundMessageContent,
+        message: {
+          ...(Object.fromEntries(
+            Object.entries(message).filter(([, v]) => v !== undefined),
+          ) as unknown as InboundMessageContent),
+          ...(event.forwarded
+            ? {
+                forwarded: {
+                  text: event.forwarded.text,
+                  ...(event.forwarded.author ? { author: event.forwarded.author } : {}),
+                  ...(event.forwarded.timestamp ? { sentAtMs: dateOf(event.forwarded.timestamp).getTime() } : {}),
+                  ...(event.forwarded.messageId ? { messageId: event.forwarded.messageId } : {}),
+                },
+              }
+            : {}),
+        },
         sentAt: dateOf(event.timestamp),
         ...(event.replyTo ? { replyToEventId: event.replyTo } : {}),
       };

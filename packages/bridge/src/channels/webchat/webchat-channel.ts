@@ -54,6 +54,8 @@ export function createWebchatAdapter(
   };
   return {
     messageTypes: WEBCHAT_MESSAGE_TYPES,
+    // The widget shows a forwarded message above the manager's text.
+    showsForwards: true,
     async send(message: OutboundChannelMessage): Promise<ChannelSendResult> {
       const visitorId = visitorOf(message.recipient.chatKey);
       if (!visitorId) return notAVisitor;
