@@ -1,6 +1,6 @@
 // Reactions and quotes in the webchat widget, end to end in headless Chromium: the visitor reacts to a manager
 // message with the keyboard (the picker offers only the channel's declared emoji), takes it back, sees a manager's
-// quoted reply with its quote, and replies to a manager message; the sandbox (amoCRM) shows each of them.
+// quoted reply with its quote, replies to a manager message and edits that reply; the sandbox (amoCRM) shows each.
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { type Browser, chromium, type Page } from 'playwright-core';
@@ -39,7 +39,7 @@ describe.each(ENGINES)('webchat reactions and quotes in a browser (%s)', (engine
     await h?.close();
   });
 
-  it('relays a keyboard reaction and its removal, shows quotes both ways, and keeps them after a reload', async () => {
+  it('relays a keyboard reaction and its removal, quotes both ways and an edit, and keeps them after a reload', async () => {
     await site.goto(`${h.bridgeUrl}/webchat/demo?instance=${h.instanceKey}`);
     await site.getByRole('button', { name: 'Open chat' }).click();
     const dialog = site.getByRole('dialog', { name: 'Northwind Flowers' });
@@ -140,10 +140,30 @@ describe.each(ENGINES)('webchat reactions and quotes in a browser (%s)', (engine
     const replyInWidget = log.locator('.msg.in', { hasText: 'Seven, please.' });
     await replyInWidget.locator('.quote', { hasText: 'Pink ones are 300 ₽ each.' }).waitFor();
 
-    // 6. After a reload the history shows both quotes again.
+    // 6. The visitor corrects their last message: amoCRM shows the new text (an amojo edit of the same message).
+    await dialog.getByRole('button', { name: 'Edit your last message' }).click();
+    await expect.poll(() => box.inputValue()).toBe('Seven, please.');
+    await box.fill('Eight, please.');
+    await box.press('Enter');
+    await log.locator('.msg.in', { hasText: 'Eight, please.' }).waitFor();
+    await waitFor('the edit in the sandbox', async () =>
+      (await h.relay.sandboxMessages(chat.id)).find(
+        (m) => m.id === reply.id && m.text === 'Eight, please.' && m.edited,
+      ),
+    );
+    // Only the last message of the visitor's is offered for editing.
+    await expect(dialog.getByRole('button', { name: 'Edit your last message' }).count()).resolves.toBe(1);
+
+    // The bridge stores the new text once amoCRM took the edit (just after the sandbox shows it).
+    await waitFor('the edited text stored', async () => {
+      const rows = await h.relay.bridge.store.db.selectFrom('messages').select('payload').execute();
+      return rows.some((r) => JSON.parse(r.payload).text === 'Eight, please.') ? true : undefined;
+    });
+
+    // 7. After a reload the history shows both quotes again, and the edited text.
     await site.reload();
     await site.getByRole('button', { name: 'Open chat' }).click();
-    await log.locator('.msg.in', { hasText: 'Seven, please.' }).locator('.quote').waitFor();
+    await log.locator('.msg.in', { hasText: 'Eight, please.' }).locator('.quote').waitFor();
     await log.locator('.msg.out', { hasText: 'Pink ones are 300 ₽ each.' }).locator('.quote').waitFor();
 
     // A look at the widget with a quote, a reply and the open picker (kept in the temp folder).

@@ -58,6 +58,15 @@ export async function editToAmojo(deps: RelayDeps, job: Job<EditToAmojoPayload>)
       },
     });
     deps.metrics.amojoCalls.inc({ method: 'editMessage', outcome: 'ok' });
+    // The stored message says what amoCRM shows now: a channel reading its history (webchat) shows the new text.
+    await deps.store.db
+      .updateTable('messages')
+      .set({
+        payload: JSON.stringify({ ...(message.payload as object), text: job.payload.text }),
+        updated_at: deps.now().getTime(),
+      })
+      .where('id', '=', message.id)
+      .execute();
   } catch (error) {
     deps.metrics.amojoCalls.inc({ method: 'editMessage', outcome: amojoOutcome(error) });
     throw jobErrorFromAmojo(error, `editing message ${message.msgid}`);

@@ -215,6 +215,43 @@ export function handleWebchatSocket(ctx: WebchatServerContext, input: WebchatSoc
       }
     },
 
+    async edit(frame: Send<'edit'>) {
+      if (!authorised(frame.token) || !visitor) return;
+      if (!ctx.limiter.take(`edit:${instanceKey}:${visitor.visitorId}`, { perMinute: 20, burst: 5 }).ok) {
+        return fail('rate_limited', 'too many edits: wait a little');
+      }
+      const message = await messageOfChat(frame.id);
+      // Only the visitor's own last message, and only a text: what the widget offers.
+      const last = message && (await lastMessageOf(message.conversationRowId));
+      if (
+        message?.direction !== 'in' ||
+        last?.id !== message.id ||
+        message.type !== 'text' ||
+        !message.channelMessageId
+      ) {
+        return fail('unknown_message', `message ${frame.id} is not your last text message in this chat`);
+      }
+      try {
+        await runtime.receive(
+          {
+            kind: 'edit',
+            instanceId: instanceKey,
+            eventId: frame.eventId,
+            chatKey: visitor.visitorId,
+            messageEventId: message.channelMessageId,
+            text: frame.text,
+            editedAt: runtime.now(),
+          },
+          { instance: loaded.instance },
+        );
+      } catch (error) {
+        log.warn({ err: error, id: frame.id }, 'webchat edit not stored');
+        const why = error instanceof ChannelEventRefusedError ? error.message : 'the edit was not stored';
+        return fail('unavailable', `${why}; try again`);
+      }
+      hub.publish(instanceKey, visitor.visitorId, { type: 'edited', id: message.msgid, text: frame.text });
+    },
+
     async react(frame: Send<'react'>) {
       if (!authorised(frame.token) || !visitor) return;
       if (!ctx.limiter.take(`react:${instanceKey}:${visitor.visitorId}`, { perMinute: 60, burst: 10 }).ok) {
@@ -311,6 +348,16 @@ export function handleWebchatSocket(ctx: WebchatServerContext, input: WebchatSoc
     const message = conversation && (await findMessage(db, { msgid }));
     return message && message.conversationRowId === conversation.id ? message : undefined;
   };
+  const lastMessageOf = (conversationRowId: number) =>
+    db
+      .selectFrom('messages')
+      .select('id')
+      .where('conversation_row_id', '=', conversationRowId)
+      .where('direction', '=', 'in')
+      .orderBy('id', 'desc')
+      .limit(1)
+      .executeTakeFirst()
+      .then((row) => (row ? { id: Number(row.id) } : undefined));
   const listWebchatReactionsOf = async (messageRowId: number) =>
     (await listWebchatReactionsBy(db, [messageRowId])).get(messageRowId) ?? [];
 
@@ -359,6 +406,8 @@ export function handleWebchatSocket(ctx: WebchatServerContext, input: WebchatSoc
           return await handlers.typing(frame);
         case 'react':
           return await handlers.react(frame);
+        case 'edit':
+          return await handlers.edit(frame);
         case 'read':
           return await handlers.read(frame);
         case 'ping':

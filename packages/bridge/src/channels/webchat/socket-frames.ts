@@ -33,6 +33,17 @@ const frameSchema = z.discriminatedUnion('type', [
     replyTo: z.string().min(1).max(200).optional(),
   }),
   z.object({
+    type: z.literal('edit'),
+    token,
+    eventId: z.string().regex(CLIENT_ID),
+    id: z.string().min(1).max(200),
+    text: z
+      .string()
+      .max(WEBCHAT_MAX_TEXT_LENGTH, { error: `the text is longer than ${WEBCHAT_MAX_TEXT_LENGTH} characters` })
+      .transform((s) => s.trim())
+      .pipe(z.string().min(1, { error: 'the new text is empty' })),
+  }),
+  z.object({
     type: z.literal('react'),
     token,
     eventId: z.string().regex(CLIENT_ID),

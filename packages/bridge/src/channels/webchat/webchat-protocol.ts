@@ -90,6 +90,14 @@ export type WebchatClientFrame =
       /** Our msgid of a message of this chat the visitor quotes. */
       readonly replyTo?: string;
     }
+  /** The visitor corrects the text of their own last message (`id`, our msgid); `eventId` as for `react`. */
+  | {
+      readonly type: 'edit';
+      readonly token: string;
+      readonly eventId: string;
+      readonly id: string;
+      readonly text: string;
+    }
   /**
    * The visitor reacts to a manager message (`emoji`, one of the config's `reactions`) or takes their reaction back
    * (`emoji: null`); `eventId` is the widget's id of this change, so a resent frame counts once.
@@ -149,6 +157,8 @@ export type WebchatServerFrame =
       readonly myReaction?: string | null;
     }
   | { readonly type: 'read'; readonly ids: readonly string[] }
+  /** A visitor message's new text (an edit from one of the visitor's tabs). */
+  | { readonly type: 'edited'; readonly id: string; readonly text: string }
   | { readonly type: 'pong' }
   /** Something changed that did not fit a notification: send "hello" again to reload the history. */
   | { readonly type: 'resync' }

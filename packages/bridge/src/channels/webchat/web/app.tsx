@@ -102,6 +102,7 @@ function Panel({
     ? form.name.ask || form.phone.ask || form.email.ask || Boolean(state.config?.consent)
     : true;
   const [replyTo, setReplyTo] = useState<WebchatWireMessage | null>(null);
+  const [editing, setEditing] = useState<WebchatWireMessage | null>(null);
   return (
     <section class="panel" role="dialog" aria-modal="false" aria-label={title}>
       <header class="head">
@@ -122,8 +123,28 @@ function Panel({
         </div>
       ) : (
         <>
-          <Messages client={client} state={state} t={t} onReply={setReplyTo} />
-          <Composer client={client} state={state} t={t} replyTo={replyTo} onCancelReply={() => setReplyTo(null)} />
+          <Messages
+            client={client}
+            state={state}
+            t={t}
+            onReply={(m) => {
+              setEditing(null);
+              setReplyTo(m);
+            }}
+            onEdit={(m) => {
+              setReplyTo(null);
+              setEditing(m);
+            }}
+          />
+          <Composer
+            client={client}
+            state={state}
+            t={t}
+            replyTo={replyTo}
+            onCancelReply={() => setReplyTo(null)}
+            editing={editing}
+            onCancelEdit={() => setEditing(null)}
+          />
         </>
       )}
     </section>
@@ -229,12 +250,17 @@ function Messages({
   state,
   t,
   onReply,
+  onEdit,
 }: {
   client: ChatClient;
   state: ChatState;
   t: Texts;
   onReply: (message: WebchatWireMessage) => void;
+  onEdit: (message: WebchatWireMessage) => void;
 }) {
+  // The visitor may correct their own last message, when it is a text.
+  const lastMine = [...state.messages].reverse().find((m) => m.direction === 'in');
+  const editable = lastMine?.type === 'text' ? lastMine.id : undefined;
   const list = useRef<HTMLDivElement>(null);
   const acked = new Set(state.messages.map((m) => m.clientId).filter(Boolean));
   const pending = state.outbox.filter((o) => !acked.has(o.clientId));
@@ -263,6 +289,7 @@ function Messages({
             emoji={state.config?.reactions ?? []}
             online={state.connection === 'online'}
             onReply={() => onReply(m)}
+            {...(m.id === editable ? { onEdit: () => onEdit(m) } : {})}
             onReact={(emoji) => client.react(m.id, emoji === m.myReaction ? null : emoji)}
           />
         ))}
@@ -347,6 +374,7 @@ function MessageItem({
   emoji,
   online,
   onReply,
+  onEdit,
   onReact,
 }: {
   message: WebchatWireMessage;
@@ -354,6 +382,7 @@ function MessageItem({
   emoji: readonly string[];
   online: boolean;
   onReply: () => void;
+  onEdit?: () => void;
   onReact: (emoji: string) => void;
 }) {
   const mine = message.direction === 'in';
@@ -406,6 +435,11 @@ function MessageItem({
         <button type="button" class="link-button" aria-label={t.replyTo(short)} onClick={onReply}>
           {t.reply}
         </button>
+        {onEdit && (
+          <button type="button" class="link-button" aria-label={t.editMessage} disabled={!online} onClick={onEdit}>
+            {t.edit}
+          </button>
+        )}
         {canReact && (
           <button
             ref={toggle}
@@ -491,18 +525,27 @@ function Composer({
   t,
   replyTo,
   onCancelReply,
+  editing,
+  onCancelEdit,
 }: {
   client: ChatClient;
   state: ChatState;
   t: Texts;
   replyTo: WebchatWireMessage | null;
   onCancelReply: () => void;
+  editing: WebchatWireMessage | null;
+  onCancelEdit: () => void;
 }) {
   const [text, setText] = useState('');
   const [notice, setNotice] = useState<string | null>(null);
   const box = useRef<HTMLTextAreaElement>(null);
   const fileInput = useRef<HTMLInputElement>(null);
   useEffect(() => box.current?.focus(), [replyTo]);
+  useEffect(() => {
+    if (!editing) return;
+    setText(editing.text);
+    box.current?.focus();
+  }, [editing]);
   const form = state.config?.form;
   const max = client.limits.textMaxLength;
   const length = text.trim().length;
@@ -510,6 +553,12 @@ function Composer({
   const [refusal, setRefusal] = useState<string | null>(null);
   const send = () => {
     if (!text.trim() || over > 0) return;
+    if (editing) {
+      if (text.trim() !== editing.text && !client.edit(editing.id, text)) return;
+      setText('');
+      onCancelEdit();
+      return;
+    }
     // An instance that asks nothing starts the session with the first message.
     if (!state.started && form && !form.name.ask && !form.phone.ask && !form.email.ask) client.start({});
     const refused = client.sendText(text, replyTo ?? undefined);
@@ -551,6 +600,25 @@ function Composer({
             {refusal}
           </div>
         )
+      )}
+      {editing && (
+        <div class="replying" id="webchat-editing">
+          <div class="quote">
+            <span class="quote-author">{t.editing}</span>
+            <span class="quote-text">{editing.text}</span>
+          </div>
+          <button
+            type="button"
+            class="icon-button"
+            aria-label={t.cancelEdit}
+            onClick={() => {
+              setText('');
+              onCancelEdit();
+            }}
+          >
+            <CloseIcon />
+          </button>
+        </div>
       )}
       {replyTo && (
         <div class="replying" id="webchat-replying">
@@ -600,10 +668,12 @@ function Composer({
             client.typing();
           }}
           onKeyDown={(event) => {
-            if (event.key === 'Escape' && replyTo) {
-              // Escape first drops the quote; a second one closes the chat.
+            if (event.key === 'Escape' && (replyTo || editing)) {
+              // Escape first drops the quote (or the edit); a second one closes the chat.
               event.stopPropagation();
+              if (editing) setText('');
               onCancelReply();
+              onCancelEdit();
               return;
             }
             if (event.key === 'Enter' && !event.shiftKey) {

@@ -210,6 +210,15 @@ export class ChatClient {
     return true;
   }
 
+  /** Corrects the text of the visitor's own last message; false when not connected (nothing was sent). */
+  edit(id: string, text: string): boolean {
+    const token = this.token();
+    const trimmed = text.trim();
+    if (!token || !this.ready || !trimmed || trimmed.length > this.limits.textMaxLength) return false;
+    this.send({ type: 'edit', token, eventId: newId(), id, text: trimmed });
+    return true;
+  }
+
   /** Forgets a failed message (the visitor's "remove"). */
   remove(clientId: string): void {
     this.writeOutbox(this.readOutbox().filter((item) => item.clientId !== clientId));
@@ -380,6 +389,9 @@ export class ChatClient {
         this.update({
           messages: this.state.messages.map((m) => (frame.ids.includes(m.id) ? { ...m, read: true } : m)),
         });
+        return;
+      case 'edited':
+        this.update({ messages: this.state.messages.map((m) => (m.id === frame.id ? { ...m, text: frame.text } : m)) });
         return;
       case 'pong':
         return;
