@@ -189,6 +189,7 @@ export async function createBridge(options: CreateBridgeOptions): Promise<Bridge
   const recovery = createOutboundRecovery(deps, {
     intervalMs: config.recovery.intervalMs,
     scanChatsPerRound: config.recovery.scanChatsPerRound,
+    budgetPerRound: config.recovery.budgetPerRound,
     catchUpChats: config.recovery.catchUpChats,
     ...(amocrmDeps ? { restClientFor: (account) => restClientForAccount(amocrmDeps, account) } : {}),
     ...options.recovery,
