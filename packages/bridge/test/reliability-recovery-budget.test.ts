@@ -109,14 +109,18 @@ describe.each(ENGINES)('outbound recovery: one global budget over all accounts (
         });
       }
       console.log(`RECOVERY BUDGET feeds ${JSON.stringify({ engine, accounts: ACCOUNTS, budget: BUDGET, perRound })}`);
-      // The harness's own account took its turn at the start-up catch-up (less than half an interval ago): it is
-      // not due; the 119 others are served 50, 50, 19, each exactly once, and a fourth round has nothing due.
-      expect(perRound).toEqual([
-        { events: BUDGET, feedAccounts: BUDGET, deferred: ACCOUNTS - 1 - BUDGET },
-        { events: BUDGET, feedAccounts: BUDGET, deferred: ACCOUNTS - 1 - 2 * BUDGET },
-        { events: ACCOUNTS - 1 - 2 * BUDGET, feedAccounts: ACCOUNTS - 1 - 2 * BUDGET, deferred: 0 },
-        { events: 0, feedAccounts: 0, deferred: 0 },
+      // 120 accounts due (the harness's catch-up ran before its account existed): served 50, 50, 20, each once,
+      // and a fourth round has nothing due. Without the budget the first round read all 120 feeds.
+      expect(perRound.map((r) => [r.feedAccounts, r.deferred])).toEqual([
+        [BUDGET, ACCOUNTS - BUDGET],
+        [BUDGET, ACCOUNTS - 2 * BUDGET],
+        [ACCOUNTS - 2 * BUDGET, 0],
+        [0, 0],
       ]);
+      // The sandbox counts HTTP requests: at least one per feed read, more when the SDK retried a 429 (all these
+      // accounts share one sandbox account, whose REST rate limit they hit); nothing in the idle round.
+      for (const r of perRound) expect(r.events).toBeGreaterThanOrEqual(r.feedAccounts);
+      expect(perRound[3]!.events).toBe(0);
       const turns = await store.db.selectFrom('recovery_accounts').select('account_id').execute();
       expect(new Set(turns.map((t) => t.account_id))).toEqual(new Set([own!.id, ...added]));
       await recovery.stop();
@@ -168,11 +172,13 @@ describe.each(ENGINES)('outbound recovery: one global budget over all accounts (
       const round = await recovery.runRound();
       const reads = (await countOf(h, HISTORY)) - before;
       console.log(
-        `RECOVERY BUDGET scan ${JSON.stringify({ engine, accounts: ACCOUNTS, chats: 119 * 3 + 57, budget: BUDGET, reads, round })}`,
+        `RECOVERY BUDGET scan ${JSON.stringify({ engine, accounts: ACCOUNTS, chats: 118 * 3 + 60, budget: BUDGET, reads, round })}`,
       );
-      // Without the global budget: 2 checks in each of 120 accounts, 239 reads (the harness account has none).
-      expect(round.scannedAccounts).toBe(ACCOUNTS);
-      expect(round.spent).toBe(BUDGET);
+      // Without the global budget: 2 checks in each of the 119 accounts with chats, 238 reads. With it: each scanned
+      // account holds one unit of the budget, so 50 accounts are scanned and 70 lead the next round.
+      expect(round.scannedAccounts).toBe(BUDGET);
+      expect(round.deferredAccounts).toBe(ACCOUNTS - BUDGET);
+      expect(round.spent).toBeLessThanOrEqual(BUDGET);
       expect(reads).toBeGreaterThanOrEqual(BUDGET);
       // A check reads at most 4 pages; these chats are unknown to amojo, so each check is one refused read.
       expect(reads).toBeLessThanOrEqual(BUDGET * 4);

@@ -149,13 +149,14 @@ export function createOutboundRecovery(deps: RelayDeps, options: OutboundRecover
     const now = deps.now().getTime();
     const connected = await listAccounts(deps.store.db, { state: 'connected' });
     const byId = new Map(connected.map((account) => [account.id, account]));
-    const order = await orderByTurn(deps.store.db, [...byId.keys()]);
+    const order = await orderByTurn(deps.store.db, { accountIds: [...byId.keys()], now, minGapMs });
     const scan: number[] = [];
     let feedAccounts = 0;
     let checks = 0;
     let spent = 0;
     let deferred = 0;
-    for (const accountId of order) {
+    for (const { accountId, due } of order) {
+      if (!due) continue; // another process (or this one) took its round less than minGapMs ago
       // A scanned account needs at least one check of the budget; a feed read at least one request.
       if (spent + scan.length >= budgetPerRound) {
         deferred++;

@@ -60,14 +60,23 @@ export async function listOldestCheckedChats(
 }
 
 /**
- * The accounts in the order their recovery turn is due: never taken first, then the longest-waiting. With a global
- * budget smaller than the number of accounts, the ones a round could not serve are first in the next.
+ * The accounts in the order their recovery turn is due: never taken first, then the longest-waiting, each with
+ * whether its turn is due now (no turn, or taken at least `minGapMs` ago). With a global budget smaller than the
+ * number of accounts, the ones a round could not serve are first in the next.
  */
-export async function orderByTurn(db: Executor, accountIds: readonly number[]): Promise<number[]> {
-  if (accountIds.length === 0) return [];
+export async function orderByTurn(
+  db: Executor,
+  input: { readonly accountIds: readonly number[]; readonly now: number; readonly minGapMs: number },
+): Promise<{ readonly accountId: number; readonly due: boolean }[]> {
+  if (input.accountIds.length === 0) return [];
   const rows = await db.selectFrom('recovery_accounts').select(['account_id', 'turn_at']).execute();
   const turnAt = new Map(rows.map((row) => [row.account_id, Number(row.turn_at)]));
-  return [...accountIds].sort((a, b) => (turnAt.get(a) ?? -1) - (turnAt.get(b) ?? -1) || a - b);
+  return [...input.accountIds]
+    .sort((a, b) => (turnAt.get(a) ?? -1) - (turnAt.get(b) ?? -1) || a - b)
+    .map((accountId) => {
+      const at = turnAt.get(accountId);
+      return { accountId, due: at === undefined || at <= input.now - input.minGapMs };
+    });
 }
 
 /** The most recently active conversations of these accounts (the start-up catch-up's order). */
