@@ -6,10 +6,12 @@
 //   --max-minutes=M    stop earlier after M minutes and report the exact count sent (default 30)
 //   --concurrency=C    requests in flight (default 16)
 //   --seed=S           fast-check seed (default 9)
+//   --database-url=U   PostgreSQL server to run on instead of SQLite: a throwaway database is created there and
+//                      dropped at the end
 // Prints one JSON summary line at the end (and progress every 50,000 inputs).
 
 import { execFileSync } from 'node:child_process';
-import { createHash, createHmac, randomUUID } from 'node:crypto';
+import { createHash, createHmac, randomBytes, randomUUID } from 'node:crypto';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { Agent, request as httpRequest } from 'node:http';
 import { tmpdir } from 'node:os';
@@ -35,6 +37,27 @@ const { freePort, IDS, startWorld } = await import('./lib/world.mjs');
 const { startServer } = await import('./lib/processes.mjs');
 
 const dir = mkdtempSync(join(tmpdir(), 'amojo-fuzz-'));
+let databaseUrl = `sqlite:${join(dir, 'bridge.sqlite')}`;
+let dropDatabase = async () => {};
+if (args['database-url']) {
+  const { default: pg } = await import('pg');
+  const admin = String(args['database-url']);
+  const name = `amojo_fuzz_${process.pid}_${randomBytes(3).toString('hex')}`;
+  const withAdmin = async (statement) => {
+    const client = new pg.Client({ connectionString: admin });
+    await client.connect();
+    try {
+      await client.query(statement);
+    } finally {
+      await client.end();
+    }
+  };
+  await withAdmin(`create database ${name}`);
+  const url = new URL(admin);
+  url.pathname = `/${name}`;
+  databaseUrl = url.toString();
+  dropDatabase = () => withAdmin(`drop database if exists ${name} with (force)`);
+}
 const port = await freePort();
 const world = await startWorld(port);
 const server = await startServer({
@@ -45,7 +68,7 @@ const server = await startServer({
     AMOJO_CHANNEL_ID: IDS.channelId,
     AMOJO_CHANNEL_SECRET: IDS.channelSecret,
     AMOJO_BASE_URL: world.url,
-    DATABASE_URL: `sqlite:${join(dir, 'bridge.sqlite')}`,
+    DATABASE_URL: databaseUrl,
     HOST: '127.0.0.1',
     PORT: String(port),
     PUBLIC_URL: `http://127.0.0.1:${port}`,
@@ -282,6 +305,7 @@ try {
 }
 const summary = {
   commit,
+  engine: databaseUrl.startsWith('sqlite:') ? 'sqlite' : 'postgres',
   seed: SEED,
   date: new Date().toISOString(),
   requested: COUNT,
@@ -303,4 +327,5 @@ console.log(JSON.stringify(summary));
 await server.stop();
 await world.close();
 agent.destroy();
+await dropDatabase();
 rmSync(dir, { recursive: true, force: true });

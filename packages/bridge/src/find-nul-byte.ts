@@ -8,14 +8,25 @@ export function findNulByte(raw: Uint8Array | undefined, parsed?: unknown): stri
   return parsed === undefined ? undefined : findInValue(parsed, '');
 }
 
-function findInValue(value: unknown, path: string): string | undefined {
-  if (typeof value === 'string') return value.includes('\u0000') ? path || '(value)' : undefined;
-  if (!value || typeof value !== 'object') return undefined;
-  for (const [key, item] of Object.entries(value)) {
-    const here = path ? `${path}.${key}` : key;
-    if (key.includes('\u0000')) return here;
-    const found = findInValue(item, here);
-    if (found) return found;
+// Iterative (an explicit stack, depth-first in key order): a recursive walk overflowed the call stack on a frame of
+// a few thousand nested arrays, which threw outside any handler and took the whole process down (found by
+// bench/fuzz-webchat.mjs). JSON.parse accepts any depth that fits the body limits, so this must too.
+function findInValue(root: unknown, rootPath: string): string | undefined {
+  const stack: [unknown, string][] = [[root, rootPath]];
+  while (stack.length > 0) {
+    const [value, path] = stack.pop()!;
+    if (typeof value === 'string') {
+      if (value.includes('\u0000')) return path || '(value)';
+      continue;
+    }
+    if (!value || typeof value !== 'object') continue;
+    const entries = Object.entries(value);
+    for (let i = entries.length - 1; i >= 0; i--) {
+      const [key, item] = entries[i]!;
+      const here = path ? `${path}.${key}` : key;
+      if (key.includes('\u0000')) stack.push(['\u0000', here]);
+      else stack.push([item, here]);
+    }
   }
   return undefined;
 }

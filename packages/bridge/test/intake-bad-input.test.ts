@@ -145,6 +145,23 @@ describe.each(ENGINES)('hook intake refuses bad input and keeps serving (%s)', (
     expect(logged(h, (l) => l.outcome === 'too_large')).toBe(true);
   });
 
+  it('answers 400 nul_byte, not 500, to a scope or instance with a NUL in the URL (PostgreSQL refused the lookup)', async () => {
+    // Found by bench/fuzz.mjs on PostgreSQL: a signed hook to /hooks/amojo/%00... reached the account lookup, which
+    // PostgreSQL answers with "invalid byte sequence" (500); SQLite answered 404.
+    const before = h.logs.length;
+    const hook = await h.postHook(messageHook(chat, 'nul scope'), { scopeId: '%00abc' });
+    expect(hook).toMatchObject({ status: 400, body: { error: 'nul_byte' } });
+    const event = await fetch(`${h.bridgeUrl}/channels/http/x%00y/events`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: '{}',
+    });
+    expect(event.status).toBe(400);
+    const query = await fetch(`${h.bridgeUrl}/webchat/demo?instance=%00`);
+    expect(query.status).toBe(400);
+    expect(h.logs.slice(before).filter((l) => Number(l.level) >= 50)).toEqual([]);
+  });
+
   it('deduplicates a repeated hook by the amojo message id', async () => {
     const amojoMsgId = randomUUID();
     const body = messageHook(chat, 'said once', amojoMsgId);

@@ -174,6 +174,30 @@ describe.each(ENGINES)('webchat hardening (%s)', (engine) => {
     expect(visitor.socket.frames.some((f) => f.type === 'ack' && f.clientId === clientId)).toBe(false);
   });
 
+  it('answers a frame of 20,000 nested arrays with bad_frame and keeps serving (it used to end the process)', async () => {
+    const ws = new WebSocket(`${h.bridgeUrl.replace(/^http/, 'ws')}/webchat/${h.instanceKey}/socket`, {
+      origin: SHOP,
+    });
+    const frames: { type: string; code?: string }[] = [];
+    ws.on('message', (data) => frames.push(JSON.parse(String(data)) as { type: string; code?: string }));
+    ws.on('error', () => undefined);
+    await new Promise((resolve, reject) => {
+      ws.once('open', resolve);
+      ws.once('error', reject);
+    });
+    // 40,000 bytes, under the 64 KiB frame limit: a recursive NUL check overflowed the stack on it, outside any
+    // handler (found by bench/fuzz-webchat.mjs).
+    ws.send(`${'['.repeat(20_000)}${']'.repeat(20_000)}`);
+    await waitFor('the refusal', () => frames.some((f) => f.type === 'error'), 20_000);
+    expect(frames.find((f) => f.type === 'error')).toMatchObject({ code: 'bad_frame' });
+    ws.send(JSON.stringify({ type: 'ping' }));
+    await waitFor('the pong on the same socket', () => frames.some((f) => f.type === 'pong'), 20_000);
+    ws.close();
+    const other = await startVisitor(h);
+    sockets.push(other.socket);
+    expect(other.token).toBeTruthy();
+  });
+
   it('logs an oversize anonymous frame at warn, without a stack trace', async () => {
     const before = h.relay.logs.length;
     const ws = new WebSocket(`${h.bridgeUrl.replace(/^http/, 'ws')}/webchat/${h.instanceKey}/socket`, {

@@ -75,6 +75,11 @@ export interface RecoveryConfig {
   readonly intervalMs: number;
   /** `RECOVERY_SCAN_CHATS`: chats checked per round in each account without OAuth tokens, default 100. */
   readonly scanChatsPerRound: number;
+  /**
+   * `RECOVERY_BUDGET`: feed reads and scan checks one round of one process may make over all accounts together,
+   * default 500 (accounts beyond it take the next rounds, longest-waiting first).
+   */
+  readonly budgetPerRound: number;
   /** `RECOVERY_CATCH_UP_CHATS`: most recently active chats checked at start before listening, default 500. */
   readonly catchUpChats: number;
 }

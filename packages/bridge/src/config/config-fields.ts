@@ -230,6 +230,13 @@ export const CONFIG_FIELDS: readonly ConfigField[] = [
     default: 100,
   },
   {
+    env: 'RECOVERY_BUDGET',
+    key: 'recoveryBudget',
+    schema: integer(1, 1_000_000),
+    expected: 'an integer number of requests between 1 and 1000000',
+    default: 500,
+  },
+  {
     env: 'RECOVERY_CATCH_UP_CHATS',
     key: 'recoveryCatchUpChats',
     schema: integer(0, 100_000),

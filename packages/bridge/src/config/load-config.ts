@@ -109,6 +109,7 @@ export function loadConfig(options: LoadConfigOptions): BridgeConfig {
     recovery: {
       intervalMs: values.recoveryIntervalMs as number,
       scanChatsPerRound: values.recoveryScanChats as number,
+      budgetPerRound: values.recoveryBudget as number,
       catchUpChats: values.recoveryCatchUpChats as number,
     },
     amocrm,

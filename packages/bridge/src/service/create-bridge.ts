@@ -33,6 +33,7 @@ import type { Store } from '../store/store.js';
 import { type ReadinessCheck, registerHealthRoutes, runReadinessChecks } from './health-routes.js';
 import { createMaintenance, type Maintenance } from './maintenance.js';
 import { toQueueStatRows } from './queue-stat-rows.js';
+import { refuseNulUrls } from './refuse-nul-urls.js';
 
 /** Options of {@link createBridge}. */
 export interface CreateBridgeOptions {
@@ -164,6 +165,7 @@ export async function createBridge(options: CreateBridgeOptions): Promise<Bridge
     keepAliveTimeout: config.limits.keepAliveTimeoutMs,
     bodyLimit: config.limits.adminBodyLimitBytes,
   });
+  refuseNulUrls(app);
   await registerHookIntake(app, deps, { bodyLimit: config.limits.hookBodyLimitBytes });
   await channels.registerRoutes(app);
   const amocrmDeps: AmocrmDeps | undefined = config.amocrm ? { ...deps, fetch: options.fetch } : undefined;
@@ -189,6 +191,7 @@ export async function createBridge(options: CreateBridgeOptions): Promise<Bridge
   const recovery = createOutboundRecovery(deps, {
     intervalMs: config.recovery.intervalMs,
     scanChatsPerRound: config.recovery.scanChatsPerRound,
+    budgetPerRound: config.recovery.budgetPerRound,
     catchUpChats: config.recovery.catchUpChats,
     ...(amocrmDeps ? { restClientFor: (account) => restClientForAccount(amocrmDeps, account) } : {}),
     ...options.recovery,

@@ -432,7 +432,14 @@ export function handleWebchatSocket(ctx: WebchatServerContext, input: WebchatSoc
     }
     if (isBinary) return fail('bad_frame', 'frames are JSON text');
     const text = data.toString('utf8');
-    chain = chain.then(() => handle(text));
+    // Never a rejected chain: a throw outside handle()'s own try (parsing included) would be an unhandled rejection,
+    // which ends the process, and would stop every later frame of the socket.
+    chain = chain
+      .then(() => handle(text))
+      .catch((error: unknown) => {
+        log.error({ err: error }, 'webchat frame failed');
+        fail('unavailable', 'the bridge could not handle this; try again');
+      });
   });
   socket.on('close', () => {
     leave?.();

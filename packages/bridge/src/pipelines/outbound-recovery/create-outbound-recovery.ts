@@ -12,6 +12,7 @@ import {
   type ChatToCheck,
   listOldestCheckedChats,
   listRecentlyActiveChats,
+  orderByTurn,
   saveEventsReadUntil,
   takeAccountTurn,
 } from './recovery-state.js';
@@ -25,6 +26,12 @@ export interface OutboundRecoveryOptions {
   readonly intervalMs?: number;
   /** Chats checked per round in each account without tokens, oldest-checked first. Default 100. */
   readonly scanChatsPerRound?: number;
+  /**
+   * The global budget of one round of this process, over all accounts together: feed requests (pages and talks)
+   * plus scan checks. Accounts it does not reach this round are first in the next (longest-waiting turn first), and
+   * the scan gets what the feeds left. Default 500. The catch-up at start has the same budget.
+   */
+  readonly budgetPerRound?: number;
   /** Chats checked at start, most recently active first, in each account without tokens. Default 500. */
   readonly catchUpChats?: number;
   /** Scan checks run at once (outside the job queue's worker slots). Default 2. */
@@ -45,6 +52,10 @@ export interface RecoveryRound {
   readonly checksQueued: number;
   /** Chats of scanned accounts whose history was read this round. */
   readonly chatsScanned: number;
+  /** Feed requests and scan checks this round spent of its budget. */
+  readonly spent: number;
+  /** Accounts left for a later round because the budget was spent. */
+  readonly deferredAccounts: number;
 }
 
 /** Outbound recovery: the one owner of the rules that make up for hooks amojo never resends (see README.md). */
@@ -76,6 +87,7 @@ export interface OutboundRecovery {
 export function createOutboundRecovery(deps: RelayDeps, options: OutboundRecoveryOptions = {}): OutboundRecovery {
   const intervalMs = options.intervalMs ?? 60_000;
   const scanChatsPerRound = options.scanChatsPerRound ?? 100;
+  const budgetPerRound = options.budgetPerRound ?? 500;
   const catchUpChats = options.catchUpChats ?? 500;
   const scanConcurrency = options.scanConcurrency ?? 2;
   const restClientFor: RestClientForAccount = options.restClientFor ?? (async () => null);
@@ -128,13 +140,29 @@ export function createOutboundRecovery(deps: RelayDeps, options: OutboundRecover
   // The feed part of a pass: each account whose turn this process takes and that has a REST client gets its feed
   // read, and the chats it names get durable checks (jobs), queued before the feed position moves on. Resolves the
   // accounts left to scan.
-  const readFeeds = async (minGapMs: number): Promise<{ feedAccounts: number; checks: number; scan: number[] }> => {
+  // The budget: every feed request and every scan check of the round is charged to one global budget, so 1,000
+  // accounts cost the budget per round, not 1,000 times a per-account cost; accounts are served longest-waiting
+  // first, and the ones a round could not reach keep their old turn, so they lead the next round.
+  const readFeeds = async (
+    minGapMs: number,
+  ): Promise<{ feedAccounts: number; checks: number; scan: number[]; spent: number; deferred: number }> => {
     const now = deps.now().getTime();
-    const accounts = await listAccounts(deps.store.db, { state: 'connected' });
+    const connected = await listAccounts(deps.store.db, { state: 'connected' });
+    const byId = new Map(connected.map((account) => [account.id, account]));
+    const order = await orderByTurn(deps.store.db, { accountIds: [...byId.keys()], now, minGapMs });
     const scan: number[] = [];
     let feedAccounts = 0;
     let checks = 0;
-    for (const account of accounts) {
+    let spent = 0;
+    let deferred = 0;
+    for (const { accountId, due } of order) {
+      if (!due) continue; // another process (or this one) took its round less than minGapMs ago
+      // A scanned account needs at least one check of the budget; a feed read at least one request.
+      if (spent + scan.length >= budgetPerRound) {
+        deferred++;
+        continue;
+      }
+      const account = byId.get(accountId)!;
       const turn = await takeAccountTurn(deps.store.db, { accountId: account.id, now, minGapMs });
       if (!turn) continue; // another process took this account's round
       const client = await clientOf(account);
@@ -143,7 +171,7 @@ export function createOutboundRecovery(deps: RelayDeps, options: OutboundRecover
         continue;
       }
       try {
-        const { conversationRowIds, readUntil } = await pollEventFeed(deps, {
+        const { conversationRowIds, readUntil, requests } = await pollEventFeed(deps, {
           account,
           client,
           eventsReadUntil: turn.eventsReadUntil,
@@ -151,6 +179,7 @@ export function createOutboundRecovery(deps: RelayDeps, options: OutboundRecover
           options: feed,
         });
         feedAccounts++;
+        spent += requests;
         const rows = await deps.store.db
           .selectFrom('conversations')
           .select(['id', 'amojo_chat_id'])
@@ -171,21 +200,34 @@ export function createOutboundRecovery(deps: RelayDeps, options: OutboundRecover
         scan.push(account.id);
       }
     }
-    return { feedAccounts, checks, scan };
+    if (deferred > 0) {
+      deps.log.info(
+        { event: 'recovery_budget_spent', budget: budgetPerRound, spent, deferredAccounts: deferred },
+        'recovery budget of the round spent: the remaining accounts lead the next round',
+      );
+    }
+    return { feedAccounts, checks, scan, spent, deferred };
   };
 
   const runRound = (): Promise<RecoveryRound> => {
     running ??= (async () => {
-      const { feedAccounts, checks, scan } = await readFeeds(Math.floor(intervalMs / 2));
-      const chats: ChatToCheck[] = [];
-      // The budget is per account, so one large account never starves the others.
-      for (const accountId of scan) {
-        chats.push(
-          ...(await listOldestCheckedChats(deps.store.db, { accountIds: [accountId], limit: scanChatsPerRound })),
-        );
-      }
+      const { feedAccounts, checks, scan, spent, deferred } = await readFeeds(Math.floor(intervalMs / 2));
+      // What the feeds left of the budget, oldest-checked first over all scanned accounts, at most
+      // `scanChatsPerRound` of each, so one large account never starves the others.
+      const chats: ChatToCheck[] = await listOldestCheckedChats(deps.store.db, {
+        accountIds: scan,
+        limit: Math.max(0, budgetPerRound - spent),
+        perAccount: scanChatsPerRound,
+      });
       const scanned = await runScanChecks(chats);
-      return { feedAccounts, scannedAccounts: scan.length, checksQueued: checks, chatsScanned: scanned };
+      return {
+        feedAccounts,
+        scannedAccounts: scan.length,
+        checksQueued: checks,
+        chatsScanned: scanned,
+        spent: spent + chats.length,
+        deferredAccounts: deferred,
+      };
     })().finally(() => {
       running = undefined;
     });
@@ -197,14 +239,14 @@ export function createOutboundRecovery(deps: RelayDeps, options: OutboundRecover
     checkChat: (job) => checkChat(deps, pages, job),
     runRound,
     async catchUp() {
-      const { feedAccounts, checks, scan } = await readFeeds(0);
+      const { feedAccounts, checks, scan, spent, deferred } = await readFeeds(0);
       // The recently active chats of scanned accounts are checked in the background: listening must not wait for
       // them (see the interface), and they take no worker slots.
       const now = deps.now().getTime();
       const recent = await listRecentlyActiveChats(deps.store.db, {
         accountIds: scan,
         since: now - 24 * 60 * 60 * 1000,
-        limit: catchUpChats,
+        limit: Math.min(catchUpChats, Math.max(0, budgetPerRound - spent)),
       });
       running ??= runScanChecks(recent)
         .then((scanned) => ({
@@ -212,11 +254,20 @@ export function createOutboundRecovery(deps: RelayDeps, options: OutboundRecover
           scannedAccounts: scan.length,
           checksQueued: checks,
           chatsScanned: scanned,
+          spent: spent + recent.length,
+          deferredAccounts: deferred,
         }))
         .finally(() => {
           running = undefined;
         });
-      return { feedAccounts, scannedAccounts: scan.length, checksQueued: checks, chatsScanned: 0 };
+      return {
+        feedAccounts,
+        scannedAccounts: scan.length,
+        checksQueued: checks,
+        chatsScanned: 0,
+        spent: spent + recent.length,
+        deferredAccounts: deferred,
+      };
     },
     start() {
       if (timer) return;

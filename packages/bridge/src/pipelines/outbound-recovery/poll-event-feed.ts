@@ -35,7 +35,12 @@ export async function pollEventFeed(
     readonly talks: TalkChats;
     readonly options: EventFeedOptions;
   },
-): Promise<{ readonly conversationRowIds: readonly number[]; readonly readUntil: number | null }> {
+): Promise<{
+  readonly conversationRowIds: readonly number[];
+  readonly readUntil: number | null;
+  /** amoCRM requests this read made (feed pages and talks), charged to the round's global budget. */
+  readonly requests: number;
+}> {
   const { account, client, options } = input;
   const nowSeconds = Math.floor(deps.now().getTime() / 1000);
   const to = nowSeconds - options.graceSeconds;
@@ -43,10 +48,12 @@ export async function pollEventFeed(
     0,
     (input.eventsReadUntil ?? nowSeconds - options.firstLookbackSeconds) - options.overlapSeconds,
   );
-  if (to < from) return { conversationRowIds: [], readUntil: null };
+  if (to < from) return { conversationRowIds: [], readUntil: null, requests: 0 };
+  let requests = 0;
 
   const messageTalks = new Map<string, number>();
   for (let page = 1; ; page++) {
+    requests++;
     const answer = await client.listEvents({
       types: ['outgoing_chat_message'],
       createdFrom: from,
@@ -92,6 +99,7 @@ export async function pollEventFeed(
   for (const talkId of unknownTalks) {
     let chatId = input.talks.get(talkId);
     if (chatId === undefined) {
+      requests++;
       const talk = await client.getTalk(talkId);
       chatId = talk?.chat_id ?? null;
       if (input.talks.size >= TALK_CACHE_MAX) input.talks.clear();
@@ -120,5 +128,5 @@ export async function pollEventFeed(
       'event feed names manager messages the bridge never received',
     );
   }
-  return { conversationRowIds: [...conversations], readUntil: to };
+  return { conversationRowIds: [...conversations], readUntil: to, requests };
 }

@@ -23,27 +23,60 @@ export interface ChatToCheck {
 }
 
 /**
- * The `limit` conversations of these accounts whose history was read longest ago (never read first). Not marked
- * here: a check marks its chat when it has read the history, so a chat whose check failed or was cut short by a
- * crash is first again in the next round. Sorting by `coalesce(checked_at, 0)` cannot use the index; it is one sort
- * of the conversation ids per interval, cheaper than keeping a row per conversation at every conversation insert.
+ * The `limit` conversations of these accounts whose history was read longest ago (never read first), over all the
+ * accounts together, and at most `perAccount` of each account. Not marked here: a check marks its chat when it has
+ * read the history, so a chat whose check failed or was cut short by a crash is first again in the next round.
+ * Sorting by `coalesce(checked_at, 0)` cannot use the index; it is one sort of the conversation ids per interval,
+ * cheaper than keeping a row per conversation at every conversation insert.
  */
 export async function listOldestCheckedChats(
   db: Executor,
-  input: { readonly accountIds: readonly number[]; readonly limit: number },
+  input: { readonly accountIds: readonly number[]; readonly limit: number; readonly perAccount: number },
 ): Promise<ChatToCheck[]> {
-  if (input.accountIds.length === 0 || input.limit <= 0) return [];
-  const rows = await db
+  if (input.accountIds.length === 0 || input.limit <= 0 || input.perAccount <= 0) return [];
+  // A window function (SQLite 3.25+, PostgreSQL) ranks each account's chats, so the global order stays
+  // oldest-checked first while no account takes more than its share.
+  const ranked = db
     .selectFrom('conversations as c')
     .leftJoin('recovery_chats as r', 'r.conversation_row_id', 'c.id')
-    .select(['c.id as id', 'c.amojo_chat_id as amojo_chat_id'])
+    .select([
+      'c.id as id',
+      'c.amojo_chat_id as amojo_chat_id',
+      sql<number>`coalesce(r.checked_at, 0)`.as('checked'),
+      sql<number>`row_number() over (partition by c.account_id order by coalesce(r.checked_at, 0), c.id)`.as('rank'),
+    ])
     .where('c.amojo_chat_id', 'is not', null)
     .where('c.account_id', 'in', input.accountIds)
-    .orderBy(sql`coalesce(r.checked_at, 0)`)
-    .orderBy('c.id')
+    .as('ranked');
+  const rows = await db
+    .selectFrom(ranked)
+    .select(['ranked.id', 'ranked.amojo_chat_id'])
+    .where('ranked.rank', '<=', input.perAccount)
+    .orderBy('ranked.checked')
+    .orderBy('ranked.id')
     .limit(input.limit)
     .execute();
   return rows.map((row) => ({ conversationRowId: row.id, amojoChatId: row.amojo_chat_id ?? '' }));
+}
+
+/**
+ * The accounts in the order their recovery turn is due: never taken first, then the longest-waiting, each with
+ * whether its turn is due now (no turn, or taken at least `minGapMs` ago). With a global budget smaller than the
+ * number of accounts, the ones a round could not serve are first in the next.
+ */
+export async function orderByTurn(
+  db: Executor,
+  input: { readonly accountIds: readonly number[]; readonly now: number; readonly minGapMs: number },
+): Promise<{ readonly accountId: number; readonly due: boolean }[]> {
+  if (input.accountIds.length === 0) return [];
+  const rows = await db.selectFrom('recovery_accounts').select(['account_id', 'turn_at']).execute();
+  const turnAt = new Map(rows.map((row) => [row.account_id, Number(row.turn_at)]));
+  return [...input.accountIds]
+    .sort((a, b) => (turnAt.get(a) ?? -1) - (turnAt.get(b) ?? -1) || a - b)
+    .map((accountId) => {
+      const at = turnAt.get(accountId);
+      return { accountId, due: at === undefined || at <= input.now - input.minGapMs };
+    });
 }
 
 /** The most recently active conversations of these accounts (the start-up catch-up's order). */
