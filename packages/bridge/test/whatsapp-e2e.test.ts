@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ENGINES } from './support/databases.js';
 import { waitFor } from './support/relay-harness.js';
-import { graphErrors, signWebhookBody } from './support/whatsapp-emulator/index.js';
+import { graphErrors, signWebhookBody, statusErrors } from './support/whatsapp-emulator/index.js';
 import { createWhatsAppHarness, type WhatsAppHarness } from './support/whatsapp-harness.js';
 
 // The WhatsApp channel end to end: customers write to two business numbers of one account in the Cloud API
@@ -263,5 +263,29 @@ describe.each(ENGINES)('whatsapp channel end to end (%s)', (engine) => {
       gus.received.find((b) => b.type === 'reaction'),
     );
     expect(reaction).toMatchObject({ reaction: { message_id: question } });
+  });
+  it('a failed status after sent and delivered turns amoCRM -1 with the reason; late statuses do not hide it', async () => {
+    const hal = h.sales.number.customer('79161270000', 'Hal');
+    hal.send({ type: 'text', body: 'hello' });
+    const chat = await waitFor('chat', () => h.chatOf(h.sales, hal.waId));
+    await inbound(chat.id, 1);
+    const [answer] = await h.sendManagerMessage(chat.id, { text: 'this one will fail later' });
+    await statusOf(chat.id, answer!.id, 'delivered');
+    const sent = h.sales.number.sent.at(-1)!;
+    // Meta's own `sent` and `delivered` webhooks came first (the emulator emits both); then it fails the message.
+    await waitFor('sent and delivered statuses emitted', async () =>
+      sent.statuses.includes('delivered') ? true : undefined,
+    );
+    h.sales.number.emitStatus(sent.id, 'failed', statusErrors.undeliverable());
+    const failed = await statusOf(chat.id, answer!.id, 'error');
+    expect(failed.error).toMatchObject({ code: 904 });
+    expect(failed.error?.text).toMatch(/not on WhatsApp/);
+    // A late `delivered` and even `read` from Meta (out of order) leave amoCRM at -1.
+    h.sales.number.emitStatus(sent.id, 'delivered');
+    hal.read(sent.id);
+    await waitFor('the late statuses taken', async () => (h.business.pendingWebhooks.length === 0 ? true : undefined));
+    const [marker] = await h.sendManagerMessage(chat.id, { text: 'after the late statuses' });
+    await statusOf(chat.id, marker!.id, 'delivered');
+    expect((await h.sandboxMessages(chat.id)).find((m) => m.id === answer!.id)?.status).toBe('error');
   });
 });

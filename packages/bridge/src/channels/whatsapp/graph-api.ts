@@ -97,13 +97,19 @@ export class GraphApi {
 
   /** `POST /{phone-number-id}/messages`; resolves the new message's wamid. */
   async sendMessage(body: Readonly<Record<string, unknown>>): Promise<string> {
-    const answer = await this.#json<{ messages?: { id?: string }[] }>(
+    return (await this.send(body)).id;
+  }
+
+  /** `POST /{phone-number-id}/messages`: the new message's wamid and the recipient's `wa_id` (Meta's key of them). */
+  async send(body: Readonly<Record<string, unknown>>): Promise<{ readonly id: string; readonly waId?: string }> {
+    const answer = await this.#json<{ messages?: { id?: string }[]; contacts?: { wa_id?: string }[] }>(
       this.#url(`${this.#settings.phoneNumberId}/messages`),
       { method: 'POST', body: { messaging_product: 'whatsapp', recipient_type: 'individual', ...body } },
     );
     const id = answer.messages?.[0]?.id;
     if (!id) throw new GraphApiRefusal(200, 0, 'the send was answered without a message id', {});
-    return id;
+    const waId = answer.contacts?.[0]?.wa_id;
+    return { id, ...(typeof waId === 'string' && /^\d{5,20}$/.test(waId) ? { waId } : {}) };
   }
 
   /** Marks a customer message read (blue ticks). */
@@ -120,7 +126,7 @@ export class GraphApi {
   }
 
   /** `GET /{waba-id}/message_templates` (first page). */
-  templates(): Promise<{ data?: { name?: string; language?: string; status?: string }[] }> {
+  templates(): Promise<{ data?: { name?: string; language?: string; status?: string; components?: unknown }[] }> {
     return this.#json(this.#url(`${this.#settings.businessAccountId}/message_templates?limit=200`), { method: 'GET' });
   }
 

@@ -11,6 +11,10 @@ export interface EmulatedTemplate {
   readonly category: 'UTILITY' | 'MARKETING' | 'AUTHENTICATION';
   /** The body text with `{{1}}`, `{{2}}`... placeholders. */
   readonly body: string;
+  /** A header: text (with at most one `{{1}}`) or a media header whose file each send gives. */
+  readonly header?:
+    | { readonly format: 'TEXT'; readonly text: string }
+    | { readonly format: 'IMAGE' | 'VIDEO' | 'DOCUMENT' };
 }
 
 /** A webhook payload queued for delivery (one `entry` with one `change`). */

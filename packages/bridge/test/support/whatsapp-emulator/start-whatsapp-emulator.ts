@@ -130,7 +130,7 @@ export async function startWhatsAppEmulator(options: WhatsAppEmulatorOptions = {
           language: t.language,
           status: t.status,
           category: t.category,
-          components: [{ type: 'BODY', text: t.body }],
+          components: [...(t.header ? [{ type: 'HEADER', ...t.header }] : []), { type: 'BODY', text: t.body }],
         })),
         paging: { cursors: {} },
       });

@@ -1,3 +1,4 @@
+import type { EmulatedTemplate } from './emulated-business.js';
 import type { EmulatedNumber } from './emulated-number.js';
 import { graphErrors, type StatusError, statusErrors } from './graph-api-error.js';
 
@@ -136,13 +137,47 @@ function checkTemplate(number: EmulatedNumber, template: Record<string, unknown>
   if (!found) throw graphErrors.templateMissing(template.name, language);
   const expected = new Set(found.body.match(/\{\{\d+\}\}/g) ?? []).size;
   const components = Array.isArray(template.components) ? template.components : [];
+  for (const component of components) {
+    if (!isObject(component) || !['header', 'body', 'button'].includes(String(component.type))) {
+      throw graphErrors.invalidParameter('template.components[].type must be header, body or button.');
+    }
+  }
+  checkHeader(found, components.find((c) => isObject(c) && c.type === 'header') as Record<string, unknown> | undefined);
   const bodyComponent = components.find((c) => isObject(c) && c.type === 'body') as Record<string, unknown> | undefined;
   const parameters = Array.isArray(bodyComponent?.parameters) ? bodyComponent.parameters : [];
   if (parameters.length !== expected) throw graphErrors.templateParams(expected, parameters.length);
+  checkTextParameters(parameters);
+}
+
+/** A template's header component: a text header's `{{1}}` as one text parameter, a media header's file by id/link. */
+function checkHeader(found: EmulatedTemplate, header: Record<string, unknown> | undefined): void {
+  const parameters = Array.isArray(header?.parameters) ? header.parameters : [];
+  const expected =
+    found.header === undefined
+      ? 0
+      : found.header.format === 'TEXT'
+        ? new Set(found.header.text.match(/\{\{\d+\}\}/g) ?? []).size
+        : 1;
+  if (parameters.length !== expected) throw graphErrors.templateParams(expected, parameters.length, 'header');
+  if (expected === 0 || !found.header) return;
+  if (found.header.format === 'TEXT') {
+    checkTextParameters(parameters);
+    return;
+  }
+  const kind = found.header.format.toLowerCase();
+  const parameter = parameters[0];
+  const media = isObject(parameter) && parameter.type === kind ? parameter[kind] : undefined;
+  if (!isObject(media)) throw graphErrors.templateFormat(`header: expected a parameter of type ${kind}`);
+  if (nonEmptyString(media.id) === nonEmptyString(media.link)) {
+    throw graphErrors.invalidParameter(`header ${kind} needs exactly one of id or link.`);
+  }
+}
+
+function checkTextParameters(parameters: readonly unknown[]): void {
   for (const parameter of parameters) {
     if (!isObject(parameter) || parameter.type !== 'text' || !nonEmptyString(parameter.text)) {
       throw graphErrors.invalidParameter(
-        'Template body parameters must be { type: "text", text } with non-empty text.',
+        'Template text parameters must be { type: "text", text } with non-empty text.',
       );
     }
     if (/[\n\t]| {5,}/.test(parameter.text as string)) {
