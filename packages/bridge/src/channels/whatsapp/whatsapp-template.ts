@@ -138,7 +138,7 @@ export function buildTemplate(input: {
         `separated by | (${sources.join(', ')}): this message has ${parts.length}`,
     };
   }
-  const valueOf = (source: string): string => {
+  const textOfSource = (source: string): string => {
     if (source === 'text') return templateParameterOf(message.message);
     if (source.startsWith('text.')) return parts[Number(source.slice(5)) - 1] ?? '';
     if (source === 'customer_name') return safe(message.recipient.name ?? message.recipient.phone ?? '');
@@ -148,7 +148,7 @@ export function buildTemplate(input: {
   const components: Record<string, unknown>[] = [];
   const texts: { readonly label: string; readonly text: string }[] = [];
   const textParameter = (label: string, source: string) => {
-    const text = valueOf(source);
+    const text = textOfSource(source);
     texts.push({ label, text });
     return { type: 'text', text };
   };
