@@ -8,6 +8,7 @@ import type { ChannelAdapter, ChannelRuntime } from '../channel-plugin.js';
 import { GraphApi } from './graph-api.js';
 import { mapOutbound } from './map-outbound.js';
 import { mapSendError } from './map-send-error.js';
+import { OutboundMediaError, uploadOutboundMedia } from './upload-outbound-media.js';
 import type { WhatsAppSettings } from './whatsapp-settings.js';
 import { buildTemplate } from './whatsapp-template.js';
 import { CUSTOMER_SERVICE_WINDOW_MS, lastCustomerMessageAt } from './whatsapp-windows.js';
@@ -80,7 +81,17 @@ export function createWhatsAppAdapter(
           const context = message.replyTo?.channelMessageId
             ? { context: { message_id: message.replyTo.channelMessageId } }
             : {};
-          for (const [index, body] of mapOutbound(message.message).entries()) {
+          const mapped = mapOutbound(message.message);
+          let bodies = mapped;
+          if (instance.settings.mediaSending === 'upload') {
+            try {
+              bodies = await uploadOutboundMedia(api, runtime.fetch, mapped);
+            } catch (error) {
+              if (!(error instanceof OutboundMediaError)) throw error;
+              return { ok: false, errorCode: 905, reason: error.message, retryable: error.retryable };
+            }
+          }
+          for (const [index, body] of bodies.entries()) {
             sent = await api.send({ ...tag, ...(index === 0 ? context : {}), ...body });
           }
           return { ok: true, channelMessageId: sent.id, ...(sent.waId ? { chatKey: sent.waId } : {}) };

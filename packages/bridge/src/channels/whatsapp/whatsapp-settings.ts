@@ -41,6 +41,12 @@ export const whatsappSettingsSchema = z.object({
     .optional()
     .describe("Source of the template header's parameter: a text source, or media (the manager's file)"),
   templateLanguage: z.string().min(2).default('en').describe('Language code of the template (e.g. en, ru, pt_BR)'),
+  mediaSending: z
+    .enum(['upload', 'link'])
+    .default('upload')
+    .describe(
+      "How a manager's file goes to WhatsApp: upload (the bridge downloads it, checks Meta's type and size limits and uploads it with POST /{phone-number-id}/media) or link (Meta downloads the amoCRM file URL itself)",
+    ),
   graphRoot: z.url().default(GRAPH_API_ROOT).describe('Graph API root (an emulator in tests)'),
   graphVersion: z
     .string()

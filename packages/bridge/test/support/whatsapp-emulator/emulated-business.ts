@@ -46,6 +46,8 @@ export class EmulatedBusiness {
   /** Every request to the messages endpoint, with the answer's status. */
   readonly calls: { path: string; body: unknown; status: number }[] = [];
   readonly webhookDeliveries: WebhookDelivery[] = [];
+  /** Media ids uploaded with `POST /{phone-number-id}/media`, in order. */
+  readonly uploads: string[] = [];
   /** Payloads not yet confirmed by a 2xx from the callback, oldest first. */
   readonly pendingWebhooks: QueuedWebhook[] = [];
   /** @internal Set by the emulator: wakes the webhook sender. */

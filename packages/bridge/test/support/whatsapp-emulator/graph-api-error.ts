@@ -102,6 +102,8 @@ export const graphErrors = {
       message: '(#132012) Parameter format does not match format in the created template',
       details,
     }),
+  mediaUpload: (details: string) =>
+    new GraphApiError({ status: 400, code: 131053, message: '(#131053) Media upload error', details }),
   rateLimit: () =>
     new GraphApiError({
       status: 400,

@@ -7,6 +7,38 @@ const TYPES = new Set([...MEDIA_TYPES, 'text', 'location', 'contacts', 'reaction
 const TEXT_LIMIT = 4096;
 const CAPTION_LIMIT = 1024;
 
+/** Meta's supported media types and size limits per message type. */
+export const MEDIA_LIMITS: Readonly<Record<string, { readonly types: readonly string[]; readonly maxBytes: number }>> =
+  {
+    image: { types: ['image/jpeg', 'image/png'], maxBytes: 5 * 1024 * 1024 },
+    video: { types: ['video/mp4', 'video/3gpp'], maxBytes: 16 * 1024 * 1024 },
+    audio: { types: ['audio/aac', 'audio/amr', 'audio/mpeg', 'audio/mp4', 'audio/ogg'], maxBytes: 16 * 1024 * 1024 },
+    sticker: { types: ['image/webp'], maxBytes: 500 * 1024 },
+    document: {
+      types: [
+        'text/plain',
+        'application/pdf',
+        'application/msword',
+        'application/vnd.openxmlformats-officedocument.wordprocessingml.document',
+        'application/vnd.ms-excel',
+        'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet',
+        'application/vnd.ms-powerpoint',
+        'application/vnd.openxmlformats-officedocument.presentationml.presentation',
+      ],
+      maxBytes: 100 * 1024 * 1024,
+    },
+  };
+
+/** Why a file of this MIME type and size cannot be sent as this message type, or undefined when it can. */
+export function mediaProblem(type: string, mimeType: string, size: number): string | undefined {
+  const rule = MEDIA_LIMITS[type];
+  if (!rule) return `Unsupported message type ${type}`;
+  if (!rule.types.includes(mimeType)) return `${type}: unsupported media type ${mimeType || '(none)'}`;
+  if (size > rule.maxBytes) return `${type}: ${size} bytes is over the limit of ${rule.maxBytes}`;
+  if (size === 0) return `${type}: the file is empty`;
+  return undefined;
+}
+
 /** What an accepted send leads to: the recipient and, when Meta would fail it later, the status error. */
 export interface CheckedSend {
   readonly to: string;
@@ -102,8 +134,13 @@ export function validateSend(number: EmulatedNumber, body: Record<string, unknow
       const hasId = nonEmptyString(media.id);
       const hasLink = nonEmptyString(media.link);
       if (hasId === hasLink) throw graphErrors.invalidParameter(`${type} needs exactly one of id or link.`);
-      if (hasId && !number.business.media.get(media.id as string)) {
+      const stored = hasId ? number.business.media.get(media.id as string) : undefined;
+      if (hasId && (!stored || stored.businessId !== number.business.id)) {
         throw graphErrors.invalidValue(`Invalid media id: ${String(media.id)}`);
+      }
+      if (stored) {
+        const problem = mediaProblem(type, stored.mimeType, stored.bytes.length);
+        if (problem) throw graphErrors.invalidParameter(problem);
       }
       if (hasLink) {
         if (!/^https?:\/\//.test(media.link as string))
