@@ -326,6 +326,14 @@ describe.each(ENGINES)('store on %s', (engine) => {
       errorCode: 905,
       error: 'unsupported type',
     });
+    // A messenger's asynchronous failure (WhatsApp `failed` after the send was accepted) is final: it replaces
+    // `delivered` and a late `delivered` or `read` does not hide it; the normal climb is unchanged.
+    expect(await recordMessageStatus(fixture.store.db, { messageId: id, status: 'failed', errorCode: 904 })).toBe(
+      'failed',
+    );
+    expect(await recordMessageStatus(fixture.store.db, { messageId: id, status: 'delivered' })).toBe('failed');
+    expect(await recordMessageStatus(fixture.store.db, { messageId: id, status: 'read' })).toBe('failed');
+    expect(await recordMessageStatus(fixture.store.db, { messageId: id, status: 'sent' })).toBe('failed');
     expect(await recordMessageStatus(fixture.store.db, { messageId: 999_999, status: 'sent' })).toBeUndefined();
   });
 });

@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ENGINES } from './support/databases.js';
 import { waitFor } from './support/relay-harness.js';
-import { graphErrors, signWebhookBody } from './support/whatsapp-emulator/index.js';
+import { graphErrors, signWebhookBody, statusErrors } from './support/whatsapp-emulator/index.js';
 import { createWhatsAppHarness, type WhatsAppHarness } from './support/whatsapp-harness.js';
 
 // The WhatsApp channel end to end: customers write to two business numbers of one account in the Cloud API
@@ -136,6 +136,10 @@ describe.each(ENGINES)('whatsapp channel end to end (%s)', (engine) => {
     await inbound(chat.id, 1);
     const picture = await h.upload('pic.jpg', 'image/jpeg', Buffer.from('jpeg!'));
     const file = await h.upload('terms.pdf', 'application/pdf', Buffer.from('%PDF terms'));
+    const clip = await h.upload('clip.mp4', 'video/mp4', Buffer.from('mp4 clip'));
+    const voice = await h.upload('v.ogg', 'audio/ogg', Buffer.from('ogg voice'));
+    const song = await h.upload('a.mp3', 'audio/mpeg', Buffer.from('mp3 song'));
+    const sticker = await h.upload('s.webp', 'image/webp', Buffer.from('webp sticker'));
     const salesBefore = h.sales.number.sent.length;
     const sent = [
       ...(await h.sendManagerMessage(chat.id, { text: 'Try turning it off and on' })),
@@ -154,35 +158,47 @@ describe.each(ENGINES)('whatsapp channel end to end (%s)', (engine) => {
       })),
       ...(await h.sendManagerMessage(chat.id, {
         type: 'video',
-        media: file.url,
+        media: clip.url,
         fileName: 'clip.mp4',
-        fileSize: file.fileSize,
+        fileSize: clip.fileSize,
       })),
       ...(await h.sendManagerMessage(chat.id, {
         type: 'voice',
-        media: file.url,
+        media: voice.url,
         fileName: 'v.ogg',
-        fileSize: file.fileSize,
+        fileSize: voice.fileSize,
       })),
       ...(await h.sendManagerMessage(chat.id, {
         type: 'audio',
-        media: file.url,
+        media: song.url,
         fileName: 'a.mp3',
-        fileSize: file.fileSize,
+        fileSize: song.fileSize,
       })),
       ...(await h.sendManagerMessage(chat.id, {
         type: 'sticker',
-        media: picture.url,
+        media: sticker.url,
         fileName: 's.webp',
-        fileSize: picture.fileSize,
+        fileSize: sticker.fileSize,
       })),
     ];
     for (const m of sent) await statusOf(chat.id, m.id, 'delivered');
     const received = cat.received;
     expect(received.map((b) => b.type)).toEqual(['text', 'image', 'document', 'video', 'audio', 'audio', 'sticker']);
     expect(received[0]).toMatchObject({ to: cat.waId, text: { body: 'Try turning it off and on' } });
-    expect(received[1]).toMatchObject({ image: { link: picture.url, caption: 'like this' } });
-    expect(received[2]).toMatchObject({ document: { link: file.url, filename: 'terms.pdf' } });
+    // Files are uploaded to Meta (POST /{phone-number-id}/media) and sent by id, as Meta's docs recommend.
+    expect(received[1]).toMatchObject({ image: { id: expect.any(String), caption: 'like this' } });
+    expect(received[2]).toMatchObject({ document: { id: expect.any(String), filename: 'terms.pdf' } });
+    const bytesOf = (body: Record<string, unknown>) =>
+      h.business.media.get((body[body.type as string] as { id: string }).id)?.bytes.toString();
+    expect(received.slice(1).map(bytesOf)).toEqual([
+      'jpeg!',
+      '%PDF terms',
+      'mp4 clip',
+      'ogg voice',
+      'mp3 song',
+      'webp sticker',
+    ]);
+    expect(received.slice(1).some((b) => JSON.stringify(b).includes('"link"'))).toBe(false);
     expect(h.sales.number.sent.length).toBe(salesBefore);
     // The customer reads the first answer: amoCRM shows 2.
     const first = h.support.number.sent.find((m) => m.body.biz_opaque_callback_data !== undefined)!;
@@ -263,5 +279,71 @@ describe.each(ENGINES)('whatsapp channel end to end (%s)', (engine) => {
       gus.received.find((b) => b.type === 'reaction'),
     );
     expect(reaction).toMatchObject({ reaction: { message_id: question } });
+  });
+  it('a failed status after sent and delivered turns amoCRM -1 with the reason; late statuses do not hide it', async () => {
+    const hal = h.sales.number.customer('79161270000', 'Hal');
+    hal.send({ type: 'text', body: 'hello' });
+    const chat = await waitFor('chat', () => h.chatOf(h.sales, hal.waId));
+    await inbound(chat.id, 1);
+    const [answer] = await h.sendManagerMessage(chat.id, { text: 'this one will fail later' });
+    await statusOf(chat.id, answer!.id, 'delivered');
+    const sent = h.sales.number.sent.at(-1)!;
+    // Meta's own `sent` and `delivered` webhooks came first (the emulator emits both); then it fails the message.
+    await waitFor('sent and delivered statuses emitted', async () =>
+      sent.statuses.includes('delivered') ? true : undefined,
+    );
+    h.sales.number.emitStatus(sent.id, 'failed', statusErrors.undeliverable());
+    const failed = await statusOf(chat.id, answer!.id, 'error');
+    expect(failed.error).toMatchObject({ code: 904 });
+    expect(failed.error?.text).toMatch(/not on WhatsApp/);
+    // A late `delivered` and even `read` from Meta (out of order) leave amoCRM at -1.
+    h.sales.number.emitStatus(sent.id, 'delivered');
+    hal.read(sent.id);
+    await waitFor('the late statuses taken', async () => (h.business.pendingWebhooks.length === 0 ? true : undefined));
+    const [marker] = await h.sendManagerMessage(chat.id, { text: 'after the late statuses' });
+    await statusOf(chat.id, marker!.id, 'delivered');
+    expect((await h.sandboxMessages(chat.id)).find((m) => m.id === answer!.id)?.status).toBe('error');
+  });
+  it('refuses a file WhatsApp would not take with a clear -1; a picture it cannot show goes as a document', async () => {
+    const ivy = h.sales.number.customer('79161280000', 'Ivy');
+    ivy.send({ type: 'text', body: 'send me the files' });
+    const chat = await waitFor('chat', () => h.chatOf(h.sales, ivy.waId));
+    await inbound(chat.id, 1);
+    const gif = await h.upload('anim.gif', 'image/gif', Buffer.from('GIF89a'));
+    const [asPicture] = await h.sendManagerMessage(chat.id, {
+      type: 'picture',
+      media: gif.url,
+      fileName: 'anim.gif',
+      fileSize: gif.fileSize,
+    });
+    const refused = await statusOf(chat.id, asPicture!.id, 'error');
+    expect(refused.error?.text).toMatch(
+      /does not take a image\/gif file as image \(it takes image\/jpeg, image\/png\)/,
+    );
+    // 6 MB of PNG: over WhatsApp's 5 MB for images, and a PNG is no document type either: refused with the limit.
+    const big = await h.upload('scan.png', 'image/png', Buffer.alloc(6 * 1024 * 1024, 1));
+    const [large] = await h.sendManagerMessage(chat.id, {
+      type: 'picture',
+      media: big.url,
+      fileName: 'scan.png',
+      fileSize: big.fileSize,
+    });
+    await statusOf(chat.id, large!.id, 'error');
+    expect((await h.sandboxMessages(chat.id)).find((m) => m.id === large!.id)?.error?.text).toMatch(
+      /WhatsApp takes image files up to 5.0 MB; this one is 6.0 MB/,
+    );
+    const pdfAsPicture = await h.upload('doc.pdf', 'application/pdf', Buffer.from('%PDF pic'));
+    const [fallback] = await h.sendManagerMessage(chat.id, {
+      type: 'picture',
+      media: pdfAsPicture.url,
+      fileName: 'doc.pdf',
+      fileSize: pdfAsPicture.fileSize,
+      text: 'see attached',
+    });
+    await statusOf(chat.id, fallback!.id, 'delivered');
+    expect(ivy.received.at(-1)).toMatchObject({
+      type: 'document',
+      document: { id: expect.any(String), caption: 'see attached', filename: 'doc.pdf' },
+    });
   });
 });

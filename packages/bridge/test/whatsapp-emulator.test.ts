@@ -297,4 +297,47 @@ describe('WhatsApp Cloud API emulator', () => {
     });
     expect(await read.json()).toEqual({ success: true });
   });
+  it('takes uploads as the Cloud API does: multipart, a supported type within its size limit, then sendable by id', async () => {
+    const number = business.addNumber('+7 903 555-01-01');
+    const customer = number.customer('79165550101', 'Upload');
+    customer.send({ type: 'text', body: 'hi' });
+    const upload = (
+      bytes: Buffer,
+      type: string,
+      fields: Record<string, string> = { messaging_product: 'whatsapp' },
+    ) => {
+      const form = new FormData();
+      for (const [k, v] of Object.entries(fields)) form.set(k, v);
+      form.set('type', type);
+      form.set('file', new Blob([bytes], { type }), 'f');
+      return fetch(`${emulator.graphRoot}/v21.0/${number.phoneNumberId}/media`, {
+        method: 'POST',
+        headers: { authorization: `Bearer ${business.accessToken}` },
+        body: form,
+      });
+    };
+    const ok = await upload(Buffer.from('jpeg'), 'image/jpeg');
+    expect(ok.status).toBe(200);
+    const { id } = await answerOf(ok);
+    expect(business.media.get(id!)?.bytes.toString()).toBe('jpeg');
+    const gif = await upload(Buffer.from('GIF89a'), 'image/gif');
+    expect((await answerOf(gif)).error?.code).toBe(131053);
+    const big = await upload(Buffer.alloc(5 * 1024 * 1024 + 1), 'image/png');
+    expect((await answerOf(big)).error?.code).toBe(131053);
+    const bigSticker = await upload(Buffer.alloc(500 * 1024 + 1), 'image/webp');
+    expect((await answerOf(bigSticker)).error?.code).toBe(131053);
+    const noProduct = await upload(Buffer.from('x'), 'image/jpeg', {});
+    expect((await answerOf(noProduct)).error?.code).toBe(100);
+    const json = await graph(`${number.phoneNumberId}/media`, { body: { messaging_product: 'whatsapp' } });
+    expect((await answerOf(json)).error?.code).toBe(100);
+    // Sent by id; an image id sent as audio is refused.
+    const sent = await graph(`${number.phoneNumberId}/messages`, {
+      body: { messaging_product: 'whatsapp', to: customer.waId, type: 'image', image: { id } },
+    });
+    expect(sent.status).toBe(200);
+    const wrong = await graph(`${number.phoneNumberId}/messages`, {
+      body: { messaging_product: 'whatsapp', to: customer.waId, type: 'audio', audio: { id } },
+    });
+    expect((await answerOf(wrong)).error?.code).toBe(100);
+  });
 });

@@ -127,6 +127,20 @@ export interface InboundReadReceipt {
   readonly messageId: string;
 }
 
+/**
+ * The messenger reported, after it had accepted a manager message, that the message did not reach the customer
+ * (WhatsApp's asynchronous `failed` status). Final: amoCRM is told -1 with the reason even after it showed 1.
+ */
+export interface InboundDeliveryFailure {
+  readonly kind: 'failed';
+  readonly instanceId: string;
+  /** The id the bridge gave the message when sending. */
+  readonly messageId: string;
+  readonly errorCode: ChannelErrorCode;
+  /** Shown to the manager in amoCRM. */
+  readonly reason: string;
+}
+
 /** The customer is typing (ephemeral: dropped when stale, never retried). */
 export interface InboundTyping {
   readonly kind: 'typing';
@@ -139,6 +153,7 @@ export interface InboundTyping {
 export type InboundChannelEvent =
   | InboundChannelMessage
   | InboundReadReceipt
+  | InboundDeliveryFailure
   | InboundTyping
   | InboundEdit
   | InboundReaction;
@@ -203,7 +218,16 @@ export type ChannelErrorCode = 901 | 902 | 903 | 904 | 905;
 
 /** Outcome of one send: accepted, or refused with a 90x code and a human reason (retryable or not). */
 export type ChannelSendResult =
-  | { readonly ok: true; readonly channelMessageId?: string }
+  | {
+      readonly ok: true;
+      readonly channelMessageId?: string;
+      /**
+       * The messenger's own key of this customer's chat, when the send taught it (WhatsApp answers the `wa_id` of
+       * the phone it was given). A "write first" chat keyed by the phone takes it, so the customer's reply (which
+       * carries that key) lands in the same chat instead of opening a second one.
+       */
+      readonly chatKey?: string;
+    }
   | {
       readonly ok: false;
       readonly errorCode: ChannelErrorCode;

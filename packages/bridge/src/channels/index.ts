@@ -8,6 +8,7 @@ export type {
   ChannelSendResult,
   InboundChannelEvent,
   InboundChannelMessage,
+  InboundDeliveryFailure,
   InboundReadReceipt,
   InboundTyping,
   OutboundChannelMessage,

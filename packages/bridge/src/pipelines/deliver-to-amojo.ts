@@ -156,10 +156,16 @@ export async function deliverToAmojo(deps: RelayDeps, job: Job<DeliverToAmojoPay
  */
 async function needsWriteFirstBinding(
   deps: RelayDeps,
-  conversation: { readonly id: number; readonly amojoChatId: string | null; readonly channelChatKey: string | null },
+  conversation: {
+    readonly id: number;
+    readonly amojoChatId: string | null;
+    readonly channelChatKey: string | null;
+    readonly writeFirstKey: string | null;
+  },
   clientAmojoId: string | null,
 ): Promise<boolean> {
-  if (!conversation.amojoChatId || !clientAmojoId || !conversation.channelChatKey?.startsWith('phone:')) return false;
+  const writeFirst = conversation.channelChatKey?.startsWith('phone:') || conversation.writeFirstKey !== null;
+  if (!conversation.amojoChatId || !clientAmojoId || !writeFirst) return false;
   const delivered = await deps.store.db
     .selectFrom('messages')
     .select('id')

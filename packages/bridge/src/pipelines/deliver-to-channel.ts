@@ -3,9 +3,10 @@ import type { ChannelSendResult } from '../channels/channel-adapter.js';
 import type { Job } from '../queue/index.js';
 import { enqueue } from '../queue/index.js';
 import { type Account, findAccountByScope } from '../store/accounts/index.js';
-import { updateConversation } from '../store/conversations/index.js';
+import { type Conversation, findConversation, updateConversation } from '../store/conversations/index.js';
 import { findMessage, insertMessage, type Message, recordMessageStatus } from '../store/messages/index.js';
 import { upsertParticipant } from '../store/participants/index.js';
+import type { Executor } from '../store/store.js';
 import { contentFallback, forwardedIntoText, unsendableReason } from './content-fallbacks.js';
 import type { RelayDeps } from './deps.js';
 import { JOB_KINDS, statusLane } from './job-kinds.js';
@@ -183,7 +184,7 @@ async function deliverManagerMessage(
       retryable: false,
     };
   }
-  await recordOutcome(deps, message, conversation.amojoChatId ?? m.amojoChatId, result);
+  await recordOutcome(deps, message, conversation, conversation.amojoChatId ?? m.amojoChatId, result);
   if (result.ok) {
     deps.metrics.deliveryLatency.observe(
       { direction: 'outbound' },
@@ -195,6 +196,7 @@ async function deliverManagerMessage(
 async function recordOutcome(
   deps: RelayDeps,
   message: Message,
+  conversation: Conversation,
   amojoChatId: string,
   result: ChannelSendResult,
 ): Promise<void> {
@@ -210,6 +212,7 @@ async function recordOutcome(
           .where('channel_message_id', 'is', null)
           .execute();
       }
+      await adoptChatKey(trx, conversation, result.chatKey, now);
     } else {
       await recordMessageStatus(trx, {
         messageId: message.id,
@@ -226,6 +229,33 @@ async function recordOutcome(
       maxAttempts: 25,
     });
   });
+}
+
+/**
+ * A "write first" chat is keyed by the phone the manager chose (`phone:...`); when the send tells the messenger's own
+ * key of that customer, the chat takes it so the customer's reply finds it (the old key is kept as `write_first_key`:
+ * the reply still binds the amoCRM chat). A bound chat never changes its key, and a key another chat of the
+ * instance already has is left alone (the reply then goes to that older chat).
+ */
+async function adoptChatKey(
+  trx: Executor,
+  conversation: Conversation,
+  chatKey: string | undefined,
+  now: number,
+): Promise<void> {
+  if (!chatKey || conversation.channelInstanceId === null || !conversation.channelChatKey?.startsWith('phone:')) return;
+  const current = await findConversation(trx, { id: conversation.id });
+  if (!current?.channelChatKey?.startsWith('phone:')) return;
+  const taken = await findConversation(trx, {
+    channelInstanceId: conversation.channelInstanceId,
+    channelChatKey: chatKey,
+  });
+  if (taken) return;
+  await trx
+    .updateTable('conversations')
+    .set({ channel_chat_key: chatKey, write_first_key: current.channelChatKey, updated_at: now })
+    .where('id', '=', conversation.id)
+    .execute();
 }
 
 /** A message that cannot be routed has no conversation to store it in; report the refusal straight from the hook. */

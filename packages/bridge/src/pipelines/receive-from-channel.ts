@@ -3,6 +3,7 @@ import type {
   ChannelInstanceRecord,
   InboundChannelEvent,
   InboundChannelMessage,
+  InboundDeliveryFailure,
   InboundReadReceipt,
   InboundTyping,
   ReceiveResult,
@@ -34,7 +35,8 @@ export function receiveFromChannel(
     case 'message':
       return receiveMessage(deps, event, options);
     case 'read':
-      return receiveReadReceipt(deps, event);
+    case 'failed':
+      return receiveLaterStatus(deps, event);
     case 'typing':
       return receiveTyping(deps, event);
     case 'edit':
@@ -161,7 +163,14 @@ async function receiveMessage(
   return result;
 }
 
-async function receiveReadReceipt(deps: RelayDeps, event: InboundReadReceipt): Promise<ReceiveResult> {
+/**
+ * A status the messenger reports after the send: `read` (moves the message up, never back), or `failed` (final:
+ * recorded with its 90x code and reason even after `delivered`, so amoCRM is told -1 after it showed 1).
+ */
+async function receiveLaterStatus(
+  deps: RelayDeps,
+  event: InboundReadReceipt | InboundDeliveryFailure,
+): Promise<ReceiveResult> {
   const message = await findMessage(deps.store.db, { msgid: event.messageId });
   if (message?.direction !== 'out') {
     throw new RelayInputError(`message ${event.messageId} is not a manager message sent by this bridge`, 404);
@@ -174,11 +183,17 @@ async function receiveReadReceipt(deps: RelayDeps, event: InboundReadReceipt): P
       404,
     );
   }
-  if (message.status === 'read') return { messageId: message.msgid, duplicate: true };
+  const status = event.kind === 'read' ? 'read' : 'failed';
+  if (message.status === status || message.status === 'failed') return { messageId: message.msgid, duplicate: true };
   const now = deps.now().getTime();
   await deps.batcher.submit(async (trx) => {
-    const status = await recordMessageStatus(trx, { messageId: message.id, status: 'read', now });
-    if (status === 'read' && message.amojoMsgid && conversation.amojoChatId) {
+    const after = await recordMessageStatus(trx, {
+      messageId: message.id,
+      status,
+      ...(event.kind === 'failed' ? { errorCode: event.errorCode, error: event.reason } : {}),
+      now,
+    });
+    if (after === status && message.amojoMsgid && conversation.amojoChatId) {
       await enqueue(trx, {
         kind: JOB_KINDS.reportStatus,
         lane: statusLane(conversation.amojoChatId),

@@ -91,6 +91,8 @@ export interface ConversationsTable {
   readonly contact_id: number | null;
   /** Phone of the client; the key of "write first" chats (spec 3.4.7). */
   readonly phone: string | null;
+  /** The `phone:...` key of a "write first" chat that took the messenger's own key since (migration 0014). */
+  readonly write_first_key: Generated<string | null>;
   readonly last_activity_at: number;
   readonly created_at: number;
   readonly updated_at: number;

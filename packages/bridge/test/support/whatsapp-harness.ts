@@ -42,6 +42,8 @@ export interface WhatsAppHarness {
   readonly bridge: Bridge;
   readonly bridgeUrl: string;
   readonly verifyToken: string;
+  /** The amojo scope of the connected account (for the sandbox's "write first"). */
+  readonly scopeId: string;
   logText(): string;
   /** The sandbox chat of a customer of one number (after their first message reached amojo). */
   chatOf(number: HarnessNumber, waId: string): Promise<SandboxChatView | undefined>;
@@ -116,8 +118,10 @@ export async function createWhatsAppHarness(options: { readonly engine: StoreDia
   const bridge = await createBridge({ config, log: createLogger({ level: 'debug', destination }) });
   const verifyToken = randomBytes(12).toString('hex');
   const numbers: HarnessNumber[] = [];
+  let scopeId = '';
   try {
     const account = await connectAccount(bridge.deps, { accountId: ACCOUNT_ID });
+    scopeId = account.scopeId;
     for (const [index, phone] of ['+7 903 987-65-43', '+7 900 123-45-67'].entries()) {
       const number = business.addNumber(phone);
       const instanceKey = `wa_${randomUUID().slice(0, 8)}`;
@@ -176,6 +180,7 @@ export async function createWhatsAppHarness(options: { readonly engine: StoreDia
     bridge,
     bridgeUrl,
     verifyToken,
+    scopeId,
     logText: () => logText,
     async chatOf(number, waId) {
       const conversation = await bridge.store.db

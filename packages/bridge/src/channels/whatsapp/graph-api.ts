@@ -53,7 +53,7 @@ export class GraphApi {
     return `${this.#settings.graphRoot.replace(/\/+$/, '')}/${this.#settings.graphVersion}/${path}`;
   }
 
-  async #request(url: string, init: { method: string; body?: unknown }): Promise<Response> {
+  async #request(url: string, init: { method: string; body?: unknown; form?: FormData }): Promise<Response> {
     let response: Response;
     try {
       response = await this.#fetch(url, {
@@ -63,7 +63,9 @@ export class GraphApi {
           ...(init.body !== undefined ? { 'content-type': 'application/json' } : {}),
         },
         ...(init.body !== undefined ? { body: JSON.stringify(init.body) } : {}),
-        signal: AbortSignal.timeout(REQUEST_TIMEOUT_MS),
+        // multipart: fetch sets the content-type with its boundary
+        ...(init.form ? { body: init.form } : {}),
+        signal: AbortSignal.timeout(init.form ? REQUEST_TIMEOUT_MS * 4 : REQUEST_TIMEOUT_MS),
       });
     } catch (error) {
       // The URL is not secret (the token travels in a header), but keep only the path's shape out of habit.
@@ -91,19 +93,43 @@ export class GraphApi {
     );
   }
 
-  async #json<T>(url: string, init: { method: string; body?: unknown }): Promise<T> {
+  async #json<T>(url: string, init: { method: string; body?: unknown; form?: FormData }): Promise<T> {
     return (await (await this.#request(url, init)).json()) as T;
   }
 
   /** `POST /{phone-number-id}/messages`; resolves the new message's wamid. */
   async sendMessage(body: Readonly<Record<string, unknown>>): Promise<string> {
-    const answer = await this.#json<{ messages?: { id?: string }[] }>(
+    return (await this.send(body)).id;
+  }
+
+  /** `POST /{phone-number-id}/messages`: the new message's wamid and the recipient's `wa_id` (Meta's key of them). */
+  async send(body: Readonly<Record<string, unknown>>): Promise<{ readonly id: string; readonly waId?: string }> {
+    const answer = await this.#json<{ messages?: { id?: string }[]; contacts?: { wa_id?: string }[] }>(
       this.#url(`${this.#settings.phoneNumberId}/messages`),
       { method: 'POST', body: { messaging_product: 'whatsapp', recipient_type: 'individual', ...body } },
     );
     const id = answer.messages?.[0]?.id;
     if (!id) throw new GraphApiRefusal(200, 0, 'the send was answered without a message id', {});
-    return id;
+    const waId = answer.contacts?.[0]?.wa_id;
+    return { id, ...(typeof waId === 'string' && /^\d{5,20}$/.test(waId) ? { waId } : {}) };
+  }
+
+  /** `POST /{phone-number-id}/media` (multipart: `file`, `type`, `messaging_product`); resolves the media id. */
+  async uploadMedia(file: {
+    readonly bytes: Uint8Array<ArrayBuffer>;
+    readonly mimeType: string;
+    readonly fileName: string;
+  }) {
+    const form = new FormData();
+    form.set('messaging_product', 'whatsapp');
+    form.set('type', file.mimeType);
+    form.set('file', new Blob([file.bytes], { type: file.mimeType }), file.fileName);
+    const answer = await this.#json<{ id?: string }>(this.#url(`${this.#settings.phoneNumberId}/media`), {
+      method: 'POST',
+      form,
+    });
+    if (!answer.id) throw new GraphApiRefusal(200, 0, 'the upload was answered without a media id', {});
+    return answer.id;
   }
 
   /** Marks a customer message read (blue ticks). */
@@ -120,7 +146,7 @@ export class GraphApi {
   }
 
   /** `GET /{waba-id}/message_templates` (first page). */
-  templates(): Promise<{ data?: { name?: string; language?: string; status?: string }[] }> {
+  templates(): Promise<{ data?: { name?: string; language?: string; status?: string; components?: unknown }[] }> {
     return this.#json(this.#url(`${this.#settings.businessAccountId}/message_templates?limit=200`), { method: 'GET' });
   }
 

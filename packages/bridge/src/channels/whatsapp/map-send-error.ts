@@ -49,6 +49,20 @@ export function mapSendError(error: unknown): Refusal {
       retryable: false,
     };
   }
+  if (code === 132000 || code === 132012 || code === 132001) {
+    const what =
+      code === 132001
+        ? 'the template does not exist in this language'
+        : code === 132000
+          ? "the template's parameter count differs from what templateParameters/templateHeader give"
+          : "a template parameter's format differs from the template's (templateHeader)";
+    return {
+      ok: false,
+      errorCode: 905,
+      reason: `WhatsApp refused the template (${code}): ${what}; check the instance settings${detail}`,
+      retryable: false,
+    };
+  }
   if (error.status >= 500 || code === 131000 || code === 1 || code === 2) {
     return {
       ok: false,
@@ -62,5 +76,36 @@ export function mapSendError(error: unknown): Refusal {
     errorCode: 905,
     reason: `WhatsApp refused the message (${code || error.status})${detail}`,
     retryable: false,
+  };
+}
+
+/** Why WhatsApp failed a message it had accepted (a `failed` status), as the 90x code and reason amoCRM shows. */
+export function failureOfStatus(
+  errors: readonly {
+    readonly code?: unknown;
+    readonly title?: unknown;
+    readonly message?: unknown;
+    readonly details?: string | undefined;
+  }[],
+): {
+  readonly errorCode: 904 | 905;
+  readonly reason: string;
+} {
+  const first = errors[0];
+  const code = typeof first?.code === 'number' ? first.code : 0;
+  const title =
+    typeof first?.title === 'string' ? first.title : typeof first?.message === 'string' ? first.message : '';
+  const detail = first?.details ? `: ${first.details}` : '';
+  if (code === 131026) return { errorCode: 904, reason: `recipient is not on WhatsApp (131026)${detail}` };
+  if (code === 131047 || code === 470) {
+    return {
+      errorCode: 905,
+      reason: `outside the 24-hour customer-service window: WhatsApp accepts only a template (re-engagement required, ${code})`,
+    };
+  }
+  if (code === 131053) return { errorCode: 905, reason: `WhatsApp could not take the file (131053)${detail}` };
+  return {
+    errorCode: 905,
+    reason: `WhatsApp could not deliver the message (${code || 'no code'}${title ? ` ${title}` : ''})${detail}`,
   };
 }

@@ -1,9 +1,11 @@
 import type {
   ChannelMessageContent,
   InboundChannelMessage,
+  InboundDeliveryFailure,
   InboundReaction,
   InboundReadReceipt,
 } from '../channel-adapter.js';
+import { failureOfStatus } from './map-send-error.js';
 
 /*
  * Meta's `messages` webhook, as far as the channel reads it:
@@ -29,8 +31,9 @@ export type WebhookItem =
       readonly event: InboundChannelMessage;
     }
   | { readonly kind: 'read'; readonly phoneNumberId: string; readonly event: InboundReadReceipt }
+  | { readonly kind: 'failed'; readonly phoneNumberId: string; readonly event: InboundDeliveryFailure }
   | { readonly kind: 'reaction'; readonly phoneNumberId: string; readonly event: InboundReaction }
-  /** Something the bridge cannot pass on (a reaction, a failed status...): logged, with what it was. */
+  /** Something the bridge does not pass on (a `sent`/`delivered` status, a system message...): logged. */
   | { readonly kind: 'skipped'; readonly what: string; readonly detail: Json };
 
 /** Where a customer's media is re-served by the bridge. */
@@ -139,9 +142,9 @@ function contentOf(message: Json, mediaUrlOf: MediaUrlOf): ChannelMessageContent
 
 /**
  * Reads a verified webhook body into items, each for the instance of its change's `metadata.phone_number_id` (one
- * Meta app has one callback URL for all its numbers): customer messages (one per contact card for `contacts`), read statuses
- * of messages the bridge sent (by `biz_opaque_callback_data`, which carries the bridge's message id), and the rest
- * as skipped with the reason.
+ * Meta app has one callback URL for all its numbers): customer messages (one per contact card for `contacts`), read
+ * and failed statuses of messages the bridge sent (by `biz_opaque_callback_data`, which carries the bridge's message
+ * id), and the rest as skipped with the reason.
  */
 export function mapWebhook(input: { readonly body: unknown; readonly instanceOf: InstanceOfNumber }): WebhookItem[] {
   const { body } = input;
@@ -247,7 +250,23 @@ export function mapWebhook(input: { readonly body: unknown; readonly instanceOf:
             phoneNumberId,
             event: { kind: 'read', instanceId: instanceKey, messageId: ourId },
           });
+        } else if (status.status === 'failed' && ourId) {
+          // Final, even after `sent`/`delivered` (Meta does not promise their order): amoCRM gets -1 and the reason.
+          const errors = list(status.errors)
+            .filter(isObject)
+            .map((e) => ({
+              code: e.code,
+              title: e.title,
+              message: e.message,
+              details: isObject(e.error_data) ? str(e.error_data.details) : undefined,
+            }));
+          items.push({
+            kind: 'failed',
+            phoneNumberId,
+            event: { kind: 'failed', instanceId: instanceKey, messageId: ourId, ...failureOfStatus(errors) },
+          });
         } else {
+          // `sent` and `delivered`: amoCRM was told 1 when Meta accepted the message.
           items.push({
             kind: 'skipped',
             what: `status ${String(status.status)}`,

@@ -112,8 +112,8 @@ export function registerWhatsAppRoutes(app: FastifyInstance, runtime: ChannelRun
           try {
             await runtime.receive(item.event, { instance: target });
           } catch (error) {
-            // A read status or reaction on a message this bridge does not know can never be taken: log, do not fail the batch.
-            if ((item.kind === 'read' || item.kind === 'reaction') && hasStatusCode(error)) {
+            // A status or reaction on a message this bridge does not know can never be taken: log, do not fail the batch.
+            if (item.kind !== 'message' && hasStatusCode(error)) {
               request.log.info(
                 { instance: target.id, what: item.kind, reason: error.message },
                 'whatsapp event not taken',

@@ -6,9 +6,11 @@ import type {
 } from '../channel-adapter.js';
 import type { ChannelAdapter, ChannelRuntime } from '../channel-plugin.js';
 import { GraphApi } from './graph-api.js';
-import { mapOutbound, templateParameterOf } from './map-outbound.js';
+import { mapOutbound } from './map-outbound.js';
 import { mapSendError } from './map-send-error.js';
+import { OutboundMediaError, uploadOutboundMedia } from './upload-outbound-media.js';
 import type { WhatsAppSettings } from './whatsapp-settings.js';
+import { buildTemplate } from './whatsapp-template.js';
 import { CUSTOMER_SERVICE_WINDOW_MS, lastCustomerMessageAt } from './whatsapp-windows.js';
 
 const MESSAGE_TYPES: readonly ChannelMessageType[] = [
@@ -35,7 +37,8 @@ export function waIdOf(recipient: OutboundChannelMessage['recipient']): string |
 /**
  * The outbound side of one business number. Inside the customer's 24-hour window a manager message goes out as
  * its own WhatsApp type; outside it (or to a phone that never wrote: "write first") it goes out as the instance's
- * template with the text as `{{1}}`, or is refused with -1 and the reason when no template is configured.
+ * template, its parameters filled as `templateParameters`/`templateHeader` say (whatsapp-template.ts), or is refused
+ * with -1 and the reason when no template is configured.
  */
 export function createWhatsAppAdapter(
   instance: ChannelInstanceRecord<WhatsAppSettings>,
@@ -73,15 +76,25 @@ export function createWhatsAppAdapter(
       const tag = { to, biz_opaque_callback_data: message.messageId };
       try {
         if (open) {
-          let wamid = '';
+          let sent: Awaited<ReturnType<GraphApi['send']>> = { id: '' };
           // A quote of a message WhatsApp knows (its wamid) is sent as `context`; on the first body only.
           const context = message.replyTo?.channelMessageId
             ? { context: { message_id: message.replyTo.channelMessageId } }
             : {};
-          for (const [index, body] of mapOutbound(message.message).entries()) {
-            wamid = await api.sendMessage({ ...tag, ...(index === 0 ? context : {}), ...body });
+          const mapped = mapOutbound(message.message);
+          let bodies = mapped;
+          if (instance.settings.mediaSending === 'upload') {
+            try {
+              bodies = await uploadOutboundMedia(api, runtime.fetch, mapped);
+            } catch (error) {
+              if (!(error instanceof OutboundMediaError)) throw error;
+              return { ok: false, errorCode: 905, reason: error.message, retryable: error.retryable };
+            }
           }
-          return { ok: true, channelMessageId: wamid };
+          for (const [index, body] of bodies.entries()) {
+            sent = await api.send({ ...tag, ...(index === 0 ? context : {}), ...body });
+          }
+          return { ok: true, channelMessageId: sent.id, ...(sent.waId ? { chatKey: sent.waId } : {}) };
         }
         if (!templateName) {
           return {
@@ -94,16 +107,16 @@ export function createWhatsAppAdapter(
             retryable: false,
           };
         }
-        const wamid = await api.sendMessage({
-          ...tag,
-          type: 'template',
-          template: {
-            name: templateName,
-            language: { code: templateLanguage },
-            components: [{ type: 'body', parameters: [{ type: 'text', text: templateParameterOf(message.message) }] }],
-          },
+        const built = buildTemplate({
+          name: templateName,
+          language: templateLanguage,
+          parameters: instance.settings.templateParameters,
+          header: instance.settings.templateHeader,
+          message,
         });
-        return { ok: true, channelMessageId: wamid };
+        if (!built.ok) return { ok: false, errorCode: 905, reason: built.reason, retryable: false };
+        const sent = await api.send({ ...tag, type: 'template', template: built.template });
+        return { ok: true, channelMessageId: sent.id, ...(sent.waId ? { chatKey: sent.waId } : {}) };
       } catch (error) {
         const refusal = mapSendError(error);
         runtime.log.warn(

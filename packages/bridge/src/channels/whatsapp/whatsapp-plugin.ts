@@ -3,6 +3,7 @@ import { GraphApi, GraphApiRefusal } from './graph-api.js';
 import { registerWhatsAppRoutes, whatsappWebhookPath } from './register-whatsapp-routes.js';
 import { createWhatsAppAdapter } from './whatsapp-adapter.js';
 import { whatsappSettingsSchema } from './whatsapp-settings.js';
+import { settingsMismatch, templateShapeOf } from './whatsapp-template.js';
 
 /** The `whatsapp` channel: one business phone number of Meta's WhatsApp Cloud API per instance. */
 export const whatsappChannelPlugin = defineChannelPlugin({
@@ -10,7 +11,8 @@ export const whatsappChannelPlugin = defineChannelPlugin({
   title: 'WhatsApp Business (Cloud API)',
   description:
     "One WhatsApp business number per instance on Meta's Cloud API (--set phoneNumberId=... businessAccountId=... " +
-    'accessToken=... appSecret=... verifyToken=...; optional templateName=... for messages outside the 24-hour window).',
+    'accessToken=... appSecret=... verifyToken=...; optional templateName=... [templateParameters=... templateHeader=...] ' +
+    'for messages outside the 24-hour window).',
   settings: whatsappSettingsSchema,
   secretSettings: ['accessToken', 'appSecret', 'verifyToken'],
   // Signs the media URLs the bridge re-serves; never shown.
@@ -61,6 +63,8 @@ export const whatsappChannelPlugin = defineChannelPlugin({
             : `no template ${templateName} in language ${templateLanguage} in this WhatsApp Business Account`,
         );
       }
+      const mismatch = settingsMismatch(templateShapeOf(found.components), candidate.settings);
+      if (mismatch) throw new ChannelSettingsError(mismatch.field, mismatch.message);
       notes.push(`template ${templateName} (${templateLanguage}) for messages outside the 24-hour window`);
     }
     return {

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { TEMPLATE_SOURCE } from './whatsapp-template.js';
 
 /** Meta's Graph API. */
 export const GRAPH_API_ROOT = 'https://graph.facebook.com';
@@ -23,8 +24,29 @@ export const whatsappSettingsSchema = z.object({
     .string()
     .regex(/^[a-z0-9_]{1,512}$/, 'templateName: a template name, lowercase letters, digits and _')
     .optional()
-    .describe('An approved template with one body parameter, sent outside the 24-hour window (manager text as {{1}})'),
+    .describe('An approved template sent outside the 24-hour window and for "write first" (see templateParameters)'),
+  templateParameters: z
+    .string()
+    .refine(
+      (v) => v.split(',').every((s) => s.trim() === '' || TEMPLATE_SOURCE.test(s.trim())),
+      'templateParameters: comma-separated sources of {{1}}, {{2}}...: text, text.1, text.2..., customer_name, manager_name',
+    )
+    .optional()
+    .describe(
+      'Sources of the template body parameters {{1}}, {{2}}..., comma-separated (default: text): text (the whole message), text.N (the Nth |-separated part of it), customer_name, manager_name',
+    ),
+  templateHeader: z
+    .string()
+    .refine((v) => v === 'media' || TEMPLATE_SOURCE.test(v), 'templateHeader: media, or a source like customer_name')
+    .optional()
+    .describe("Source of the template header's parameter: a text source, or media (the manager's file)"),
   templateLanguage: z.string().min(2).default('en').describe('Language code of the template (e.g. en, ru, pt_BR)'),
+  mediaSending: z
+    .enum(['upload', 'link'])
+    .default('upload')
+    .describe(
+      "How a manager's file goes to WhatsApp: upload (the bridge downloads it, checks Meta's type and size limits and uploads it with POST /{phone-number-id}/media) or link (Meta downloads the amoCRM file URL itself)",
+    ),
   graphRoot: z.url().default(GRAPH_API_ROOT).describe('Graph API root (an emulator in tests)'),
   graphVersion: z
     .string()

@@ -15,6 +15,8 @@ export interface Conversation {
   readonly sourceExternalId: string | null;
   readonly contactId: number | null;
   readonly phone: string | null;
+  /** A "write first" chat's phone key, once it took the messenger's own key of the customer (else null). */
+  readonly writeFirstKey: string | null;
   readonly lastActivityAt: number;
   readonly createdAt: number;
   readonly updatedAt: number;
@@ -32,6 +34,7 @@ export function toConversation(row: Selectable<ConversationsTable>): Conversatio
     sourceExternalId: row.source_external_id,
     contactId: row.contact_id,
     phone: row.phone,
+    writeFirstKey: row.write_first_key ?? null,
     lastActivityAt: row.last_activity_at,
     createdAt: row.created_at,
     updatedAt: row.updated_at,

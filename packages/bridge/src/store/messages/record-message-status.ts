@@ -13,8 +13,11 @@ export interface MessageStatusEntry {
 }
 
 // Statuses only move forward: a late "delivered" after "read" (two channel callbacks racing) must not downgrade the
-// message. `failed` ranks with `sent` so a retry that succeeds after a failure is still recorded as sent.
-const RANK: Record<MessageStatusName, number> = { pending: 0, sent: 1, failed: 1, delivered: 2, read: 3 };
+// message. `failed` is final and outranks everything: it is recorded for an outbound message only when nothing will
+// try it again (a refused send, the last attempt, a discarded job) or when the messenger reports, after accepting
+// the message and after the bridge recorded it delivered (or even read, for one part of a multi-part message), that
+// it never reached the customer (WhatsApp's asynchronous `failed`). A late `delivered`/`read` never hides it.
+const RANK: Record<MessageStatusName, number> = { pending: 0, sent: 1, delivered: 2, read: 3, failed: 4 };
 
 /**
  * Appends a status to a message's history and moves its current status forward when the new one ranks at least as

@@ -11,6 +11,10 @@ export interface EmulatedTemplate {
   readonly category: 'UTILITY' | 'MARKETING' | 'AUTHENTICATION';
   /** The body text with `{{1}}`, `{{2}}`... placeholders. */
   readonly body: string;
+  /** A header: text (with at most one `{{1}}`) or a media header whose file each send gives. */
+  readonly header?:
+    | { readonly format: 'TEXT'; readonly text: string }
+    | { readonly format: 'IMAGE' | 'VIDEO' | 'DOCUMENT' };
 }
 
 /** A webhook payload queued for delivery (one `entry` with one `change`). */
@@ -42,6 +46,8 @@ export class EmulatedBusiness {
   /** Every request to the messages endpoint, with the answer's status. */
   readonly calls: { path: string; body: unknown; status: number }[] = [];
   readonly webhookDeliveries: WebhookDelivery[] = [];
+  /** Media ids uploaded with `POST /{phone-number-id}/media`, in order. */
+  readonly uploads: string[] = [];
   /** Payloads not yet confirmed by a 2xx from the callback, oldest first. */
   readonly pendingWebhooks: QueuedWebhook[] = [];
   /** @internal Set by the emulator: wakes the webhook sender. */

@@ -88,13 +88,22 @@ export const graphErrors = {
       message: '(#132001) Template name does not exist in the translation',
       details: `template name (${name}) does not exist in ${language}`,
     }),
-  templateParams: (expected: number, got: number) =>
+  templateParams: (expected: number, got: number, component: 'body' | 'header' = 'body') =>
     new GraphApiError({
       status: 400,
       code: 132000,
       message: '(#132000) Number of parameters does not match the expected number of params',
-      details: `body: number of localizable_params (${got}) does not match the expected number of params (${expected})`,
+      details: `${component}: number of localizable_params (${got}) does not match the expected number of params (${expected})`,
     }),
+  templateFormat: (details: string) =>
+    new GraphApiError({
+      status: 400,
+      code: 132012,
+      message: '(#132012) Parameter format does not match format in the created template',
+      details,
+    }),
+  mediaUpload: (details: string) =>
+    new GraphApiError({ status: 400, code: 131053, message: '(#131053) Media upload error', details }),
   rateLimit: () =>
     new GraphApiError({
       status: 400,

@@ -1,10 +1,12 @@
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
+import { Readable } from 'node:stream';
+import type { ReadableStream } from 'node:stream/web';
 import { EmulatedBusiness } from './emulated-business.js';
 import type { EmulatedNumber } from './emulated-number.js';
 import { GraphApiError, graphErrors, statusErrors } from './graph-api-error.js';
 import { MediaStore } from './media-store.js';
-import { validateSend } from './validate-send.js';
+import { MEDIA_LIMITS, mediaProblem, validateSend } from './validate-send.js';
 import { WebhookSender } from './webhook-sender.js';
 
 /** Options of {@link startWhatsAppEmulator}. */
@@ -51,14 +53,47 @@ async function readJson(request: IncomingMessage): Promise<Record<string, unknow
   return parsed as Record<string, unknown>;
 }
 
-async function linkDownloads(link: string): Promise<boolean> {
+/** Meta downloads a `link` itself: the send fails by status when it cannot, or when the file breaks the limits. */
+async function linkProblem(link: string, type: string): Promise<string | undefined> {
   try {
     const response = await fetch(link, { signal: AbortSignal.timeout(10_000) });
-    await response.arrayBuffer();
-    return response.ok;
+    const bytes = Buffer.from(await response.arrayBuffer());
+    if (!response.ok) return `Failed to download ${link}: HTTP ${response.status}`;
+    return mediaProblem(type, (response.headers.get('content-type') ?? '').split(';')[0]!.trim(), bytes.length);
   } catch {
-    return false;
+    return `Failed to download ${link}`;
   }
+}
+
+/** `POST /{phone-number-id}/media`: multipart `messaging_product`, `type` (the MIME type) and `file`. */
+async function readUpload(request: IncomingMessage): Promise<{ bytes: Buffer; mimeType: string }> {
+  const contentType = request.headers['content-type'] ?? '';
+  if (!contentType.startsWith('multipart/form-data')) {
+    throw graphErrors.invalidParameter('The upload must be multipart/form-data.');
+  }
+  let form: FormData;
+  try {
+    form = await new Request('http://emulator/upload', {
+      method: 'POST',
+      headers: { 'content-type': contentType },
+      body: Readable.toWeb(request) as ReadableStream<Uint8Array>,
+      duplex: 'half',
+    } as RequestInit).formData();
+  } catch {
+    throw graphErrors.invalidParameter('The multipart body could not be read.');
+  }
+  if (form.get('messaging_product') !== 'whatsapp') {
+    throw graphErrors.invalidParameter('The parameter messaging_product is required and must be "whatsapp".');
+  }
+  const file = form.get('file');
+  if (!(file instanceof Blob)) throw graphErrors.missingParameter('The parameter file is required.');
+  const type = form.get('type');
+  if (typeof type !== 'string' || type === '') throw graphErrors.missingParameter('The parameter type is required.');
+  const bytes = Buffer.from(await file.arrayBuffer());
+  const kind = Object.entries(MEDIA_LIMITS).find(([, rule]) => rule.types.includes(type))?.[0];
+  const problem = kind ? mediaProblem(kind, type, bytes.length) : `Unsupported media type ${type}`;
+  if (problem) throw graphErrors.mediaUpload(problem);
+  return { bytes, mimeType: type };
 }
 
 /** Starts the emulator on 127.0.0.1 and a free port. */
@@ -130,10 +165,19 @@ export async function startWhatsAppEmulator(options: WhatsAppEmulatorOptions = {
           language: t.language,
           status: t.status,
           category: t.category,
-          components: [{ type: 'BODY', text: t.body }],
+          components: [...(t.header ? [{ type: 'HEADER', ...t.header }] : []), { type: 'BODY', text: t.body }],
         })),
         paging: { cursors: {} },
       });
+    }
+    if (request.method === 'POST' && edge === 'media') {
+      numberOf(business, objectId);
+      const injected = business.takeFailure();
+      if (injected) throw injected;
+      const upload = await readUpload(request);
+      const stored = media.add(business.id, upload.bytes, upload.mimeType);
+      business.uploads.push(stored.id);
+      return answer(response, 200, { id: stored.id });
     }
     if (request.method === 'POST' && edge === 'messages') {
       const number = numberOf(business, objectId);
@@ -153,8 +197,8 @@ export async function startWhatsAppEmulator(options: WhatsAppEmulatorOptions = {
         const checked = validateSend(number, body);
         let failure = checked.asyncFailure;
         for (const link of checked.links) {
-          if (!failure && !(await linkDownloads(link)))
-            failure = statusErrors.mediaDownload(`Failed to download ${link}`);
+          const problem = failure ? undefined : await linkProblem(link, String(body.type));
+          if (problem) failure = statusErrors.mediaDownload(problem);
         }
         const sent = number.accept(checked.to, body, failure);
         call.status = 200;

@@ -1,3 +1,4 @@
+import type { EmulatedTemplate } from './emulated-business.js';
 import type { EmulatedNumber } from './emulated-number.js';
 import { graphErrors, type StatusError, statusErrors } from './graph-api-error.js';
 
@@ -5,6 +6,38 @@ const MEDIA_TYPES = new Set(['image', 'video', 'audio', 'document', 'sticker']);
 const TYPES = new Set([...MEDIA_TYPES, 'text', 'location', 'contacts', 'reaction', 'template', 'interactive']);
 const TEXT_LIMIT = 4096;
 const CAPTION_LIMIT = 1024;
+
+/** Meta's supported media types and size limits per message type. */
+export const MEDIA_LIMITS: Readonly<Record<string, { readonly types: readonly string[]; readonly maxBytes: number }>> =
+  {
+    image: { types: ['image/jpeg', 'image/png'], maxBytes: 5 * 1024 * 1024 },
+    video: { types: ['video/mp4', 'video/3gpp'], maxBytes: 16 * 1024 * 1024 },
+    audio: { types: ['audio/aac', 'audio/amr', 'audio/mpeg', 'audio/mp4', 'audio/ogg'], maxBytes: 16 * 1024 * 1024 },
+    sticker: { types: ['image/webp'], maxBytes: 500 * 1024 },
+    document: {
+      types: [
+        'text/plain',
+        'application/pdf',
+        'application/msword',
+        'application/vnd.openxmlformats-officedocument.wordprocessingml.document',
+        'application/vnd.ms-excel',
+        'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet',
+        'application/vnd.ms-powerpoint',
+        'application/vnd.openxmlformats-officedocument.presentationml.presentation',
+      ],
+      maxBytes: 100 * 1024 * 1024,
+    },
+  };
+
+/** Why a file of this MIME type and size cannot be sent as this message type, or undefined when it can. */
+export function mediaProblem(type: string, mimeType: string, size: number): string | undefined {
+  const rule = MEDIA_LIMITS[type];
+  if (!rule) return `Unsupported message type ${type}`;
+  if (!rule.types.includes(mimeType)) return `${type}: unsupported media type ${mimeType || '(none)'}`;
+  if (size > rule.maxBytes) return `${type}: ${size} bytes is over the limit of ${rule.maxBytes}`;
+  if (size === 0) return `${type}: the file is empty`;
+  return undefined;
+}
 
 /** What an accepted send leads to: the recipient and, when Meta would fail it later, the status error. */
 export interface CheckedSend {
@@ -101,8 +134,13 @@ export function validateSend(number: EmulatedNumber, body: Record<string, unknow
       const hasId = nonEmptyString(media.id);
       const hasLink = nonEmptyString(media.link);
       if (hasId === hasLink) throw graphErrors.invalidParameter(`${type} needs exactly one of id or link.`);
-      if (hasId && !number.business.media.get(media.id as string)) {
+      const stored = hasId ? number.business.media.get(media.id as string) : undefined;
+      if (hasId && (!stored || stored.businessId !== number.business.id)) {
         throw graphErrors.invalidValue(`Invalid media id: ${String(media.id)}`);
+      }
+      if (stored) {
+        const problem = mediaProblem(type, stored.mimeType, stored.bytes.length);
+        if (problem) throw graphErrors.invalidParameter(problem);
       }
       if (hasLink) {
         if (!/^https?:\/\//.test(media.link as string))
@@ -136,13 +174,47 @@ function checkTemplate(number: EmulatedNumber, template: Record<string, unknown>
   if (!found) throw graphErrors.templateMissing(template.name, language);
   const expected = new Set(found.body.match(/\{\{\d+\}\}/g) ?? []).size;
   const components = Array.isArray(template.components) ? template.components : [];
+  for (const component of components) {
+    if (!isObject(component) || !['header', 'body', 'button'].includes(String(component.type))) {
+      throw graphErrors.invalidParameter('template.components[].type must be header, body or button.');
+    }
+  }
+  checkHeader(found, components.find((c) => isObject(c) && c.type === 'header') as Record<string, unknown> | undefined);
   const bodyComponent = components.find((c) => isObject(c) && c.type === 'body') as Record<string, unknown> | undefined;
   const parameters = Array.isArray(bodyComponent?.parameters) ? bodyComponent.parameters : [];
   if (parameters.length !== expected) throw graphErrors.templateParams(expected, parameters.length);
+  checkTextParameters(parameters);
+}
+
+/** A template's header component: a text header's `{{1}}` as one text parameter, a media header's file by id/link. */
+function checkHeader(found: EmulatedTemplate, header: Record<string, unknown> | undefined): void {
+  const parameters = Array.isArray(header?.parameters) ? header.parameters : [];
+  const expected =
+    found.header === undefined
+      ? 0
+      : found.header.format === 'TEXT'
+        ? new Set(found.header.text.match(/\{\{\d+\}\}/g) ?? []).size
+        : 1;
+  if (parameters.length !== expected) throw graphErrors.templateParams(expected, parameters.length, 'header');
+  if (expected === 0 || !found.header) return;
+  if (found.header.format === 'TEXT') {
+    checkTextParameters(parameters);
+    return;
+  }
+  const kind = found.header.format.toLowerCase();
+  const parameter = parameters[0];
+  const media = isObject(parameter) && parameter.type === kind ? parameter[kind] : undefined;
+  if (!isObject(media)) throw graphErrors.templateFormat(`header: expected a parameter of type ${kind}`);
+  if (nonEmptyString(media.id) === nonEmptyString(media.link)) {
+    throw graphErrors.invalidParameter(`header ${kind} needs exactly one of id or link.`);
+  }
+}
+
+function checkTextParameters(parameters: readonly unknown[]): void {
   for (const parameter of parameters) {
     if (!isObject(parameter) || parameter.type !== 'text' || !nonEmptyString(parameter.text)) {
       throw graphErrors.invalidParameter(
-        'Template body parameters must be { type: "text", text } with non-empty text.',
+        'Template text parameters must be { type: "text", text } with non-empty text.',
       );
     }
     if (/[\n\t]| {5,}/.test(parameter.text as string)) {
