@@ -111,6 +111,10 @@ export function loadConfig(options: LoadConfigOptions): BridgeConfig {
       scanChatsPerRound: values.recoveryScanChats as number,
       catchUpChats: values.recoveryCatchUpChats as number,
     },
+    alerts: {
+      url: values.channelAlertUrl as string | undefined,
+      secret: values.channelAlertSecret as string | undefined,
+    },
     amocrm,
     configFile,
   };

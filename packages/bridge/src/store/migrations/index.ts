@@ -11,6 +11,7 @@ import { queueLaneHeadsMigration } from './0008-queue-lane-heads.js';
 import { importMigration } from './0010-import.js';
 import { channelEventsAndTelegramFilesMigration } from './0011-channel-events-and-telegram-files.js';
 import { whatsappWindowsMigration } from './0012-whatsapp-windows.js';
+import { channelHealthMigration } from './0015-channel-health.js';
 
 /**
  * Every migration, by name, in order. Static (no folder reading at run time) so bundles and `dist` work alike;
@@ -30,5 +31,6 @@ export function listMigrations(dialect: StoreDialect): Readonly<Record<string, M
     '0010-import': importMigration(dialect),
     '0011-channel-events-and-telegram-files': channelEventsAndTelegramFilesMigration(dialect),
     '0012-whatsapp-windows': whatsappWindowsMigration(dialect),
+    '0015-channel-health': channelHealthMigration(),
   };
 }
