@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { BROKEN_AFTER_FAILURES, classifySendResult } from './classify-send-result.js';
 import type { ChannelHealth, HealthSignal } from './channel-health.js';
+import { BROKEN_AFTER_FAILURES, classifySendResult } from './classify-send-result.js';
 import { nextHealth } from './next-health.js';
 
 const fail = (problem: 'bad_credentials' | 'unreachable' | 'number_blocked', reason = 'x'): HealthSignal => ({
