@@ -1,8 +1,7 @@
 import { createHmac } from 'node:crypto';
-import { createServer, type IncomingHttpHeaders, type Server } from 'node:http';
-import type { AddressInfo } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { listManagedInstances } from '../src/channels/manage-instances.js';
+import { startAlertReceiver } from './support/alert-receiver.js';
 import { ENGINES } from './support/databases.js';
 import { waitFor } from './support/relay-harness.js';
 import { createTelegramHarness, type TelegramHarness } from './support/telegram-harness.js';
@@ -12,35 +11,6 @@ import { createTelegramHarness, type TelegramHarness } from './support/telegram-
 // webhook gets one signed alert; the token works again, the next answer is delivered, the instance is ok and a
 // recovery alert follows. Both engines.
 const ALERT_SECRET = 'alert-hmac-key-for-tests';
-
-interface ReceivedAlert {
-  readonly headers: IncomingHttpHeaders;
-  readonly text: string;
-  readonly body: Record<string, unknown>;
-}
-
-async function startAlertReceiver(): Promise<{ server: Server; url: string; alerts: ReceivedAlert[] }> {
-  const alerts: ReceivedAlert[] = [];
-  let failFirst = true;
-  const server = createServer((request, response) => {
-    const chunks: Buffer[] = [];
-    request.on('data', (chunk: Buffer) => chunks.push(chunk));
-    request.on('end', () => {
-      // The first delivery is refused: the alert must be retried by the queue, not lost.
-      if (failFirst) {
-        failFirst = false;
-        response.writeHead(503).end();
-        return;
-      }
-      const text = Buffer.concat(chunks).toString('utf8');
-      alerts.push({ headers: request.headers, text, body: JSON.parse(text) as Record<string, unknown> });
-      response.writeHead(204).end();
-    });
-  });
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  const { port } = server.address() as AddressInfo;
-  return { server, url: `http://127.0.0.1:${port}/ops/alerts/s3cr3t-path`, alerts };
-}
 
 describe.each(ENGINES)('channel health of a telegram instance (%s)', (engine) => {
   let h: TelegramHarness;
