@@ -42,7 +42,7 @@ const listQuery = z.object({ kind: kind.optional() }).strict();
 /**
  * Channel instances of every kind (`channels/manage-instances.ts` does the work):
  * - `GET /channel-kinds`: each plugin's kind, settings as JSON Schema and its secret fields (the dashboard's forms);
- * - `GET /channel-instances[?kind=]`, `GET /channel-instances/:key`;
+ * - `GET /channel-instances[?kind=]`, `GET /channel-instances/:key`: each with its `health` (`channels/health/`);
  * - `POST /channel-instances` `{ kind, name, accountId?, key?, settings }`: 201, the instance secret shown once;
  * - `PATCH /channel-instances/:key` `{ name?, accountId?, settings? (merge patch), enabled?, rotateSecret? }`;
  * - `DELETE /channel-instances/:key`: 204, or 200 with a note when conversations lose their messenger (902).
@@ -57,13 +57,13 @@ export function registerChannelInstanceRoutes(app: FastifyInstance, deps: AdminD
   app.get('/channel-instances', async (request) => {
     const query = parseInput(listQuery, request.query, 'query');
     const found = await withFields(() => listManagedInstances(manage, { kind: query.kind }));
-    return { items: found.map(({ instance, connectionInfo }) => ({ ...instance, connectionInfo })) };
+    return { items: found.map(({ instance, connectionInfo, health }) => ({ ...instance, connectionInfo, health })) };
   });
 
   app.get('/channel-instances/:key', async (request) => {
     const params = parseInput(keyParams, request.params, 'params');
-    const { instance, connectionInfo } = await withFields(() => getManagedInstance(manage, params.key));
-    return { ...instance, connectionInfo };
+    const { instance, connectionInfo, health } = await withFields(() => getManagedInstance(manage, params.key));
+    return { ...instance, connectionInfo, health };
   });
 
   app.post('/channel-instances', async (request, reply) => {
@@ -100,6 +100,7 @@ export function registerChannelInstanceRoutes(app: FastifyInstance, deps: AdminD
       instance: updated.instance,
       ...(updated.secret ? { secret: updated.secret, note: 'The new secret is shown only once; store it now.' } : {}),
       connectionInfo: updated.connectionInfo,
+      health: updated.health,
       notes: updated.notes,
       problems: updated.problems,
     };

@@ -235,4 +235,10 @@ export type ChannelSendResult =
       readonly retryable: boolean;
       /** For a retryable refusal: the least delay before the next attempt the messenger asked for, ms. */
       readonly retryAfterMs?: number;
+      /**
+       * Set when the refusal is about the whole instance rather than this message, in a way the code alone does not
+       * say (`channels/health/`): the business number blocked or restricted by the messenger (`number_blocked`), or
+       * credentials refused under another code than 902 (`bad_credentials`). 902 already means bad credentials.
+       */
+      readonly channelProblem?: 'bad_credentials' | 'number_blocked';
     };

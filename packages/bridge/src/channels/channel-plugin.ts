@@ -33,6 +33,13 @@ import type {
  *   4. stop (`bridge.stop()`): the server stops taking requests (routes' in-flight requests finish), in-flight jobs
  *      finish, then every adapter's `stop()`, then the `runtime.onClose` callbacks.
  *
+ * Health (`channels/health/`): the bridge derives each instance's state (ok / degraded / broken) from what the hooks
+ * answer, so a plugin writes no health code: every `send` result after it returns (902 = bad credentials, broken at
+ * once; 903 and retryable failures = degraded, broken after 5 in a row; 901/904 concern one customer and change
+ * nothing; `channelProblem` on a refusal names an instance-wide problem the code does not), and every `check` that
+ * passed during create/update (a replaced token makes a broken instance ok). Answer refusals truthfully and the
+ * state, the operator alert and `/metrics` follow.
+ *
  * Management (CLI `amojo-bridge channels ...`, admin API `/admin/api/channel-instances`, dashboard) runs in the same
  * process or in another one (the CLI), with a `ChannelManagementContext` only: no inbound port, no adapters.
  */

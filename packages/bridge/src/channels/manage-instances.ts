@@ -15,6 +15,13 @@ import type { Store } from '../store/store.js';
 import type { ChannelInstanceRecord } from './channel-adapter.js';
 import type { AnyChannelPlugin, ChannelFetch, ChannelManagementContext } from './channel-plugin.js';
 import { channelPluginOf, channelPlugins } from './channel-plugins.js';
+import {
+  type ChannelHealth,
+  type ChannelHealthView,
+  healthView,
+  readChannelHealth,
+  recordChannelHealth,
+} from './health/index.js';
 import { openSecretSettings, sealSecretSettings } from './instance-settings.js';
 import { InstanceInputError } from './manage/instance-input-error.js';
 import { type ManagedInstance, toManagedInstance } from './manage/managed-instance.js';
@@ -98,6 +105,8 @@ export interface InstanceWithInfo {
   readonly instance: ManagedInstance;
   /** The plugin's `connectionInfo` (`eventsUrl`, `snippet`, ...). */
   readonly connectionInfo: Readonly<Record<string, string>>;
+  /** The instance's health (`channels/health/`). */
+  readonly health: ChannelHealthView;
 }
 
 /** What a change answers. */
@@ -178,6 +187,7 @@ export async function createChannelInstance(
     enabled: true,
     now: nowOf(deps),
   });
+  await recordCheckPassed(deps, plugin, stored);
   const instance = toManagedInstance(plugin, stored);
   deps.log.info(
     { event: 'channel_instance_created', key, kind: plugin.kind, accountId: accountRowId },
@@ -188,6 +198,7 @@ export async function createChannelInstance(
   return {
     instance,
     connectionInfo: await connectionInfoOf(deps, plugin, stored),
+    health: healthView(stored.enabled, (await readChannelHealth(deps.store.db, [stored.id])).get(stored.id)),
     notes,
     problems,
     ...(secret && plugin.instanceSecret === 'shown-once' ? { secret } : {}),
@@ -200,7 +211,11 @@ export async function listManagedInstances(
   filter: { readonly kind?: string | undefined; readonly accountId?: number | undefined } = {},
 ): Promise<InstanceWithInfo[]> {
   const rows = await listChannelInstances(deps.store.db, filter);
-  return Promise.all(rows.map((row) => withInfo(deps, row)));
+  const health = await readChannelHealth(
+    deps.store.db,
+    rows.map((row) => row.id),
+  );
+  return Promise.all(rows.map((row) => withInfo(deps, row, health)));
 }
 
 /** One instance by key; throws {@link InstanceInputError} 404 when unknown. */
@@ -260,6 +275,7 @@ export async function updateChannelInstance(
     ...(secret ? { secret, encryptionKey: deps.config.encryptionKey } : {}),
     now: nowOf(deps),
   });
+  if (sealed) await recordCheckPassed(deps, plugin, stored);
   await deps.channels?.reload(key);
   const previous = toManagedInstance(plugin, existing);
   const instance = toManagedInstance(plugin, stored);
@@ -271,6 +287,7 @@ export async function updateChannelInstance(
   return {
     instance,
     connectionInfo: await connectionInfoOf(deps, plugin, stored),
+    health: healthView(stored.enabled, (await readChannelHealth(deps.store.db, [stored.id])).get(stored.id)),
     notes,
     problems,
     ...(secret && plugin.instanceSecret === 'shown-once' ? { secret } : {}),
@@ -417,12 +434,31 @@ async function runCheck(
   }
 }
 
-async function withInfo(deps: ManageInstancesDeps, row: ChannelInstance): Promise<InstanceWithInfo> {
+async function withInfo(
+  deps: ManageInstancesDeps,
+  row: ChannelInstance,
+  health?: ReadonlyMap<number, ChannelHealth>,
+): Promise<InstanceWithInfo> {
   const plugin = channelPluginOf(row.kind, deps.plugins ?? channelPlugins);
+  const stored = health ?? (await readChannelHealth(deps.store.db, [row.id]));
   return {
     instance: toManagedInstance(plugin, row),
     connectionInfo: plugin ? await connectionInfoOf(deps, plugin, row) : {},
+    health: healthView(row.enabled, stored.get(row.id)),
   };
+}
+
+// A plugin check that passed (the messenger took the credentials) is a success signal: a broken instance whose token
+// was just replaced is ok again (and the recovery alert goes out), before its next send.
+async function recordCheckPassed(deps: ManageInstancesDeps, plugin: AnyChannelPlugin, row: ChannelInstance) {
+  if (!plugin.check) return;
+  await recordChannelHealth({
+    store: deps.store,
+    log: deps.log,
+    now: nowOf(deps),
+    instance: { rowId: row.id, id: row.key, kind: row.kind, name: row.name },
+    signal: { ok: true, source: 'check' },
+  });
 }
 
 async function connectionInfoOf(

@@ -64,6 +64,10 @@ function printInstance(io: CliIo, found: InstanceWithInfo, accounts: Map<number,
   io.stdout(`name: ${instance.name ?? ''}\n`);
   io.stdout(`account: ${account}\n`);
   if (!instance.enabled) io.stdout(`state: disabled\n`);
+  const { health } = found;
+  const since = health.since === null ? '' : ` since ${new Date(health.since).toISOString()}`;
+  const problem = health.problem ? `: ${health.problem}${health.reason ? ` (${health.reason})` : ''}` : '';
+  io.stdout(`health: ${health.state}${problem}${since}\n`);
   io.stdout(`settings: ${JSON.stringify(instance.settings)}\n`);
   if (instance.secretSettings.length > 0) io.stdout(`secret settings set: ${instance.secretSettings.join(', ')}\n`);
   for (const [label, value] of Object.entries(connectionInfo)) {
@@ -135,7 +139,7 @@ export async function runListChannels(
     if (options.json) {
       io.stdout(
         `${JSON.stringify(
-          found.map(({ instance, connectionInfo }) => ({ ...instance, connectionInfo })),
+          found.map(({ instance, connectionInfo, health }) => ({ ...instance, connectionInfo, health })),
           null,
           2,
         )}\n`,

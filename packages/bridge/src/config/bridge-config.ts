@@ -84,6 +84,14 @@ export interface RecoveryConfig {
   readonly catchUpChats: number;
 }
 
+/** Operator alerts when a channel instance becomes broken or recovers (`channels/health/`). */
+export interface AlertsConfig {
+  /** `CHANNEL_ALERT_URL`: where alerts are POSTed (JSON); unset = alerts are only logged. Never logged itself. */
+  readonly url: string | undefined;
+  /** `CHANNEL_ALERT_SECRET`: HMAC-SHA256 key of the `X-Amojo-Bridge-Signature: sha256=<hex>` header; never logged. */
+  readonly secret: string | undefined;
+}
+
 /**
  * The amoCRM integration (OAuth self-service install, widget). Present only when `AMOCRM_CLIENT_ID` and
  * `AMOCRM_CLIENT_SECRET` are both set; without it accounts are connected by hand and the REST side is off.
@@ -130,6 +138,8 @@ export interface BridgeConfig {
   readonly maintenance: MaintenanceConfig;
   /** Outbound recovery. */
   readonly recovery: RecoveryConfig;
+  /** Channel health alerts. */
+  readonly alerts: AlertsConfig;
   /** The amoCRM integration, when configured. */
   readonly amocrm: AmocrmConfig | undefined;
   /** Path of the config file that was read, if any. */

@@ -244,6 +244,18 @@ export const CONFIG_FIELDS: readonly ConfigField[] = [
     default: 500,
   },
   {
+    env: 'CHANNEL_ALERT_URL',
+    key: 'channelAlertUrl',
+    schema: httpUrl,
+    expected: 'an http(s) URL the bridge POSTs channel health alerts to (broken, recovered)',
+  },
+  {
+    env: 'CHANNEL_ALERT_SECRET',
+    key: 'channelAlertSecret',
+    schema: nonEmpty,
+    expected: 'a non-empty string: the HMAC-SHA256 key of the X-Amojo-Bridge-Signature header of alerts',
+  },
+  {
     env: 'AMOCRM_CLIENT_ID',
     key: 'amocrmClientId',
     schema: uuidLike,

@@ -112,6 +112,10 @@ export function loadConfig(options: LoadConfigOptions): BridgeConfig {
       budgetPerRound: values.recoveryBudget as number,
       catchUpChats: values.recoveryCatchUpChats as number,
     },
+    alerts: {
+      url: values.channelAlertUrl as string | undefined,
+      secret: values.channelAlertSecret as string | undefined,
+    },
     amocrm,
     configFile,
   };

@@ -18,6 +18,20 @@ export interface QueueStatRow {
   readonly oldestAgeSeconds: number;
 }
 
+/** One channel instance's health as the scrape-time collector needs it. */
+export interface ChannelHealthRow {
+  readonly kind: string;
+  readonly instance: string;
+  /** `ok`, `degraded`, `broken`, `unknown` or `disabled` (`channels/health/`). */
+  readonly state: string;
+}
+
+/** Reads every instance's health; called on every scrape. */
+export type ChannelHealthReader = () => Promise<readonly ChannelHealthRow[]>;
+
+/** The states the health gauge has a series for, per instance (1 for the current one, 0 for the others). */
+export const CHANNEL_HEALTH_STATES = ['ok', 'degraded', 'broken', 'unknown', 'disabled'] as const;
+
 /** Reads current queue statistics; called on every scrape. */
 export type QueueStatsReader = () => Promise<readonly QueueStatRow[]>;
 
@@ -32,6 +46,10 @@ export interface BridgeMetrics {
   readonly queueAge: Gauge<'kind' | 'state'>;
   /** Rows the maintenance task deleted, by table (`jobs`, `hooks`, `webchat_uploads`). */
   readonly prunedRows: Counter<'table'>;
+  /** `channel_health{kind,instance,state}`: 1 for each instance's current health state, 0 for the others. */
+  readonly channelHealth: Gauge<'kind' | 'instance' | 'state'>;
+  /** Makes the channel health gauge read `read()` at scrape time; calling it again replaces the reader. */
+  collectChannelHealth(read: ChannelHealthReader): void;
   /** Makes the queue gauges read `read()` at scrape time; calling it again replaces the reader. */
   collectQueue(read: QueueStatsReader): void;
   /** The Prometheus text exposition of every instrument. */
@@ -113,6 +131,23 @@ export function createMetrics(options: CreateMetricsOptions = {}): BridgeMetrics
     },
   });
 
+  let healthReader: ChannelHealthReader | undefined;
+  const channelHealth = new Gauge({
+    name: `${prefix}channel_health`,
+    help: 'Health of each channel instance: 1 for its current state (ok, degraded, broken, unknown, disabled), else 0',
+    labelNames: ['kind', 'instance', 'state'] as const,
+    registers: [registry],
+    async collect() {
+      const rows = healthReader ? await healthReader() : [];
+      this.reset();
+      for (const row of rows) {
+        for (const state of CHANNEL_HEALTH_STATES) {
+          this.set({ kind: row.kind, instance: row.instance, state }, row.state === state ? 1 : 0);
+        }
+      }
+    },
+  });
+
   const prunedRows = new Counter({
     name: `${prefix}pruned_rows_total`,
     help: 'Rows deleted by the maintenance task once past their retention, by table',
@@ -129,6 +164,10 @@ export function createMetrics(options: CreateMetricsOptions = {}): BridgeMetrics
     queueDepth,
     queueAge,
     prunedRows,
+    channelHealth,
+    collectChannelHealth(read) {
+      healthReader = read;
+    },
     collectQueue(read) {
       reader = read;
     },

@@ -1,5 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import type { ChannelSendResult } from '../channels/channel-adapter.js';
+import { classifySendResult, recordChannelHealth } from '../channels/health/index.js';
 import type { Job } from '../queue/index.js';
 import { enqueue } from '../queue/index.js';
 import { type Account, findAccountByScope } from '../store/accounts/index.js';
@@ -172,6 +173,10 @@ async function deliverManagerMessage(
     channel: adapter.kind,
     outcome: result.ok ? 'ok' : result.retryable ? 'retried' : 'refused',
   });
+  // What the send says about the instance (a revoked token, the messenger unreachable): its health, and the alert.
+  const signal = !unsendable || fallback ? classifySendResult(result) : undefined;
+  if (signal)
+    await recordChannelHealth({ store: deps.store, log: deps.log, now: deps.now().getTime(), instance, signal });
   if (!result.ok && result.retryable) {
     if (!attempt.lastAttempt) {
       throw new RetryableJobError(`sending ${message.msgid} through ${instance.id}: ${result.reason}`, {

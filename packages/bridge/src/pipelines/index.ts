@@ -1,4 +1,5 @@
 import type { Job } from '../queue/index.js';
+import { sendChannelHealthAlert } from './channel-health-alert.js';
 import { deliverToAmojo } from './deliver-to-amojo.js';
 import { deliverToChannel } from './deliver-to-channel.js';
 import type { RelayDeps } from './deps.js';
@@ -37,9 +38,11 @@ export function createPipelineHandlers(
     [JOB_KINDS.reactionToChannel]: typed(reactionToChannel),
     [JOB_KINDS.editToAmojo]: typed(editToAmojo),
     [JOB_KINDS.reactionToAmojo]: typed(reactionToAmojo),
+    [JOB_KINDS.channelHealthAlert]: typed(sendChannelHealthAlert),
   };
 }
 
+export { type ChannelHealthAlertBody, sendChannelHealthAlert } from './channel-health-alert.js';
 export { type DeliverToAmojoPayload, deliverToAmojo } from './deliver-to-amojo.js';
 export { deliverToChannel } from './deliver-to-channel.js';
 export type { RelayDeps } from './deps.js';

@@ -11,6 +11,7 @@ export const JOB_KINDS = {
   reactionToChannel: 'reaction-to-channel',
   editToAmojo: 'edit-to-amojo',
   reactionToAmojo: 'reaction-to-amojo',
+  channelHealthAlert: 'channel-health-alert',
 } as const;
 
 /** One of {@link JOB_KINDS}. */

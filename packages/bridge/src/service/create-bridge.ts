@@ -11,6 +11,7 @@ import {
   type TokenRefreshSchedule,
 } from '../amocrm/index.js';
 import { combineInstanceListeners } from '../channels/combine-instance-listeners.js';
+import { channelHealthRows } from '../channels/health/index.js';
 import { channelPlugins, createChannelRegistry } from '../channels/index.js';
 import type { InstanceListenersFactory } from '../channels/manage-instances.js';
 import { type BridgeConfig, bridgeUrlOf } from '../config/index.js';
@@ -128,6 +129,7 @@ export async function createBridge(options: CreateBridgeOptions): Promise<Bridge
 
   const metrics = createMetrics();
   metrics.collectQueue(async () => toQueueStatRows(await queueStats(store, { now: now().getTime() })));
+  metrics.collectChannelHealth(() => channelHealthRows(store.db));
 
   const amojo = new AmojoClient({
     channelId: config.channel.id,

@@ -215,13 +215,26 @@ export interface AmocrmWidgetTokensTable {
   readonly expires_at: number;
 }
 
-/** The whole schema, as Kysely sees it. */
+/** `channel_health`: the health of one channel instance (migration 0015, `channels/health/`). */
+export interface ChannelHealthTable {
+  readonly channel_instance_id: number;
+  readonly state: string;
+  readonly problem: string | null;
+  readonly reason: string | null;
+  readonly consecutive_failures: number;
+  readonly source: string;
+  readonly changed_at: number;
+  readonly updated_at: number;
+  readonly last_error_at: number | null;
+}
+
 /** `write_probes`: the `/readyz` write check overwrites its one row (migration 0006). */
 export interface WriteProbesTable {
   readonly probe_id: string;
   readonly written_at: number;
 }
 
+/** The whole schema, as Kysely sees it. */
 export interface Database {
   readonly write_probes: WriteProbesTable;
   readonly accounts: AccountsTable;
@@ -236,4 +249,5 @@ export interface Database {
   readonly recovery_chats: RecoveryChatsTable;
   readonly recovery_accounts: RecoveryAccountsTable;
   readonly amocrm_widget_tokens: AmocrmWidgetTokensTable;
+  readonly channel_health: ChannelHealthTable;
 }

@@ -29,6 +29,8 @@ const { CHANNEL_ID, CHANNEL_SECRET, ACCOUNT_ID, MANAGER_ID } = RELAY_TEST_IDS;
 export interface TelegramHarnessOptions {
   readonly engine: StoreDialect;
   readonly mode: 'polling' | 'webhook';
+  /** More bridge settings (environment variables), e.g. `CHANNEL_ALERT_URL`. */
+  readonly env?: Readonly<Record<string, string>>;
 }
 
 /** A sandbox, the Telegram emulator with one bot, and a bridge running a telegram instance of that bot. */
@@ -126,6 +128,7 @@ export async function createTelegramHarness(options: TelegramHarnessOptions): Pr
       PUBLIC_URL: bridgeUrl,
       LOG_LEVEL: 'debug',
       QUEUE_POLL_INTERVAL_MS: '100',
+      ...options.env,
     },
   });
   const bridge = await createBridge({ config, log: createLogger({ level: 'debug', destination }) });

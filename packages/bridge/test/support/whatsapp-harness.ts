@@ -68,7 +68,11 @@ async function json(response: Response): Promise<unknown> {
 }
 
 /** Starts everything on real ports; the instances are created before the bridge starts, as the CLI would. */
-export async function createWhatsAppHarness(options: { readonly engine: StoreDialect }): Promise<WhatsAppHarness> {
+export async function createWhatsAppHarness(options: {
+  readonly engine: StoreDialect;
+  /** More bridge settings (environment variables), e.g. `CHANNEL_ALERT_URL`. */
+  readonly env?: Readonly<Record<string, string>>;
+}): Promise<WhatsAppHarness> {
   const database = await createTestDatabase(options.engine);
   const emulator = await startWhatsAppEmulator({ webhookRetryDelayMs: 50 });
   const business = emulator.addBusiness();
@@ -113,6 +117,7 @@ export async function createWhatsAppHarness(options: { readonly engine: StoreDia
       PUBLIC_URL: bridgeUrl,
       LOG_LEVEL: 'debug',
       QUEUE_POLL_INTERVAL_MS: '100',
+      ...options.env,
     },
   });
   const bridge = await createBridge({ config, log: createLogger({ level: 'debug', destination }) });

@@ -27,6 +27,18 @@ export interface ChannelInstance {
   readonly hasSecret: boolean;
   readonly enabled: boolean;
   readonly createdAt: number;
+  /** Absent from bridges older than the health states. */
+  readonly health?: ChannelHealth;
+}
+
+/** An instance's health (`GET /admin/api/channel-instances` `health`). */
+export interface ChannelHealth {
+  readonly state: 'ok' | 'degraded' | 'broken' | 'unknown' | 'disabled';
+  readonly problem: string | null;
+  readonly reason: string | null;
+  readonly consecutiveFailures: number;
+  readonly since: number | null;
+  readonly lastErrorAt: number | null;
 }
 
 /** A JSON Schema, as far as the generated forms read it. */

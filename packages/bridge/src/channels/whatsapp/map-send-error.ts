@@ -8,6 +8,8 @@ type Refusal = Extract<ChannelSendResult, { ok: false }>;
 // account rate limits (4, 80007) reset within the hour, so a minute before trying again.
 const RETRY_AFTER_MS: Readonly<Record<number, number>> = { 130429: 2_000, 131056: 6_000, 4: 60_000, 80007: 60_000 };
 const AUTH_CODES = new Set([190, 2500, 10, 200]);
+// The business account or number is locked or blocked by Meta (131031, 368): the instance is broken (channels/health).
+const BLOCKED_CODES = new Set([131031, 368]);
 
 /** Maps a failed Graph API send to the answer the bridge gives amoCRM (or the queue, when retryable). */
 export function mapSendError(error: unknown): Refusal {
@@ -76,6 +78,7 @@ export function mapSendError(error: unknown): Refusal {
     errorCode: 905,
     reason: `WhatsApp refused the message (${code || error.status})${detail}`,
     retryable: false,
+    ...(BLOCKED_CODES.has(code) ? { channelProblem: 'number_blocked' as const } : {}),
   };
 }
 

@@ -12,6 +12,7 @@ import { importMigration } from './0010-import.js';
 import { channelEventsAndTelegramFilesMigration } from './0011-channel-events-and-telegram-files.js';
 import { whatsappWindowsMigration } from './0012-whatsapp-windows.js';
 import { writeFirstKeyMigration } from './0014-write-first-key.js';
+import { channelHealthMigration } from './0015-channel-health.js';
 
 /**
  * Every migration, by name, in order. Static (no folder reading at run time) so bundles and `dist` work alike;
@@ -32,5 +33,6 @@ export function listMigrations(dialect: StoreDialect): Readonly<Record<string, M
     '0011-channel-events-and-telegram-files': channelEventsAndTelegramFilesMigration(dialect),
     '0012-whatsapp-windows': whatsappWindowsMigration(dialect),
     '0014-write-first-key': writeFirstKeyMigration(),
+    '0015-channel-health': channelHealthMigration(),
   };
 }

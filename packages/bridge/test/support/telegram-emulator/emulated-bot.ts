@@ -40,6 +40,8 @@ export class EmulatedBot {
   readonly blockedBy = new Set<number>();
   /** Reactions the bot set, by `chatId:messageId`. */
   readonly botReactions = new Map<string, readonly ReactionType[]>();
+  /** While true every call with the token answers 401 Unauthorized, as after @BotFather's /revoke. */
+  revoked = false;
   webhook: WebhookSettings | undefined;
   /** Webhook delivery outcomes, in order: the HTTP status, or the network error. */
   readonly webhookDeliveries: { updateId: number; status?: number; error?: string }[] = [];

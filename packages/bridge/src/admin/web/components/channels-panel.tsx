@@ -1,7 +1,7 @@
 import { useState } from 'preact/hooks';
 import { type Api, ApiError } from '../api.js';
 import { when } from '../format.js';
-import type { Account, ChannelInstance, ChannelKind, JsonSchema } from '../types.js';
+import type { Account, ChannelHealth, ChannelInstance, ChannelKind, JsonSchema } from '../types.js';
 import { useLoad } from '../use-load.js';
 import { type FormValues, initialValues, SchemaFields, settingsFrom } from './schema-form.js';
 import { Badge, ErrorNote, Note, Table } from './status.js';
@@ -248,6 +248,7 @@ export function ChannelsPanel({ api }: { readonly api: Api }) {
               <th scope="col">Kind</th>
               <th scope="col">Key</th>
               <th scope="col">State</th>
+              <th scope="col">Health</th>
               <th scope="col">Created</th>
               <th scope="col">
                 <span class="sr-only">Actions</span>
@@ -262,6 +263,9 @@ export function ChannelsPanel({ api }: { readonly api: Api }) {
                 <td class="mono small">{instance.key}</td>
                 <td>
                   <Badge tone={instance.enabled ? 'ok' : 'muted'}>{instance.enabled ? 'enabled' : 'disabled'}</Badge>
+                </td>
+                <td>
+                  <HealthCell health={instance.health} />
                 </td>
                 <td>{when(instance.createdAt)}</td>
                 <td class="actions">
@@ -311,5 +315,32 @@ export function ChannelsPanel({ api }: { readonly api: Api }) {
         />
       )}
     </section>
+  );
+}
+
+const HEALTH_TONES = { ok: 'ok', degraded: 'warn', broken: 'bad', unknown: 'muted', disabled: 'muted' } as const;
+const PROBLEM_TEXT: Readonly<Record<string, string>> = {
+  bad_credentials: 'credentials refused',
+  number_blocked: 'number blocked',
+  unreachable: 'messenger unreachable',
+  failing: 'sends failing',
+};
+
+/** An instance's health: a badge, and what went wrong (with when) for a degraded or broken one. */
+function HealthCell({ health }: { readonly health: ChannelHealth | undefined }) {
+  if (!health) return <span>—</span>;
+  const problem = health.problem ? (PROBLEM_TEXT[health.problem] ?? health.problem) : undefined;
+  return (
+    <span class="health">
+      <Badge tone={HEALTH_TONES[health.state]}>{health.state}</Badge>
+      {problem && health.state !== 'ok' && (
+        <span class="small">
+          {' '}
+          {problem}
+          {health.reason ? `: ${health.reason}` : ''}
+          {health.since ? ` (since ${when(health.since)})` : ''}
+        </span>
+      )}
+    </span>
   );
 }
