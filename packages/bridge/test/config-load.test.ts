@@ -110,6 +110,43 @@ describe('loadConfig', () => {
     if (value.includes('VALUE')) expect(error.message).not.toContain(value);
   });
 
+  it('reads the knobs that have no other way in (batcher, recovery feed and start, http POST, webchat starts)', () => {
+    const defaults = loadConfig({ env: minimal });
+    expect(defaults.batcher).toEqual({ maxBatch: 64, maxWaitMs: 2 });
+    expect(defaults.recovery).toMatchObject({ firstLookbackSeconds: 3600, overlapSeconds: 30, startTimeoutMs: 10_000 });
+    expect(defaults.channels).toEqual({ httpPostTimeoutMs: 10_000, webchatStartsPerMinute: 20, webchatStartBurst: 10 });
+    const set = loadConfig({
+      env: {
+        ...minimal,
+        COMMIT_BATCH_MAX: '8',
+        COMMIT_BATCH_WAIT_MS: '0',
+        RECOVERY_FIRST_LOOKBACK_SECONDS: '7200',
+        RECOVERY_OVERLAP_SECONDS: '5',
+        RECOVERY_GRACE_SECONDS: '1',
+        RECOVERY_START_TIMEOUT_MS: '0',
+        HTTP_CHANNEL_POST_TIMEOUT_MS: '2500',
+        WEBCHAT_STARTS_PER_MINUTE: '120',
+        WEBCHAT_START_BURST: '40',
+      },
+    });
+    expect(set.batcher).toEqual({ maxBatch: 8, maxWaitMs: 0 });
+    expect(set.recovery).toMatchObject({
+      firstLookbackSeconds: 7200,
+      overlapSeconds: 5,
+      graceSeconds: 1,
+      startTimeoutMs: 0,
+    });
+    expect(set.channels).toEqual({ httpPostTimeoutMs: 2500, webchatStartsPerMinute: 120, webchatStartBurst: 40 });
+    const bad = configError(() =>
+      loadConfig({ env: { ...minimal, COMMIT_BATCH_MAX: '0', WEBCHAT_STARTS_PER_MINUTE: 'many-VALUE' } }),
+    );
+    expect(bad.issues).toEqual([
+      { variable: 'COMMIT_BATCH_MAX', expected: 'an integer between 1 and 10000' },
+      { variable: 'WEBCHAT_STARTS_PER_MINUTE', expected: 'an integer between 1 and 100000' },
+    ]);
+    expect(bad.message).not.toContain('many-VALUE');
+  });
+
   it('reports every missing required variable at once, never the secret', () => {
     const error = configError(() => loadConfig({ env: { PORT: 'x' } }));
     expect(error.issues.map((issue) => issue.variable)).toEqual(['AMOJO_CHANNEL_ID', 'AMOJO_CHANNEL_SECRET', 'PORT']);

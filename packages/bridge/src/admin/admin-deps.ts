@@ -2,7 +2,7 @@ import type { AmojoClient } from '@amojo-bridge/sdk';
 import type { AmojoConnector } from '../accounts/account-deps.js';
 import type { AnyChannelPlugin, ChannelFetch } from '../channels/channel-plugin.js';
 import type { InstanceLifecycleListeners } from '../channels/manage-instances.js';
-import type { HttpConfig } from '../config/bridge-config.js';
+import type { BridgeConfig, ChannelConfig, HttpConfig } from '../config/bridge-config.js';
 import type { Logger } from '../log.js';
 import type { Store } from '../store/store.js';
 
@@ -12,9 +12,9 @@ export interface AdminDeps {
   /** Connect/disconnect for accounts; send and history for imports and conversation history. */
   readonly amojo: AmojoConnector & Pick<AmojoClient, 'sendMessage' | 'getHistory'>;
   readonly config: {
-    readonly channel: { readonly id: string; readonly botId: string | undefined; readonly botName: string | undefined };
+    readonly channel: Pick<ChannelConfig, 'id' | 'botId' | 'botName'>;
     readonly encryptionKey: Uint8Array;
-    readonly adminToken: string | undefined;
+    readonly adminToken: BridgeConfig['adminToken'];
     readonly http: Pick<HttpConfig, 'host' | 'port' | 'publicUrl'>;
   };
   readonly log: Logger;

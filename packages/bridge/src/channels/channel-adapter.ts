@@ -1,3 +1,5 @@
+import type { DeliveryErrorCode } from '@amojo-bridge/sdk';
+
 /** The message types a channel can carry (the Chats API's own list, spec 3.4.4). */
 export type ChannelMessageType =
   | 'text'
@@ -213,8 +215,16 @@ export interface OutboundReaction {
   readonly senderId: string;
 }
 
-/** Error codes of delivery_status -1 (spec 3.5). */
-export type ChannelErrorCode = 901 | 902 | 903 | 904 | 905;
+/** Error codes of delivery_status -1 (spec 3.5; the SDK's `DeliveryErrorCode`): the one list; 905 is "other". */
+export const CHANNEL_ERROR_CODES = [901, 902, 903, 904, 905] as const satisfies readonly DeliveryErrorCode[];
+
+/** One of {@link CHANNEL_ERROR_CODES}. */
+export type ChannelErrorCode = (typeof CHANNEL_ERROR_CODES)[number];
+
+/** Whether `value` (a stored or received number) is one of {@link CHANNEL_ERROR_CODES}. */
+export function isChannelErrorCode(value: unknown): value is ChannelErrorCode {
+  return CHANNEL_ERROR_CODES.some((code) => code === value);
+}
 
 /** Outcome of one send: accepted, or refused with a 90x code and a human reason (retryable or not). */
 export type ChannelSendResult =

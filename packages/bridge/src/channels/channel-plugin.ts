@@ -1,5 +1,6 @@
 import type { FastifyInstance } from 'fastify';
 import type { z } from 'zod';
+import type { ChannelsConfig } from '../config/bridge-config.js';
 import { BridgeError } from '../errors.js';
 import type { Logger } from '../log.js';
 import type { Store } from '../store/store.js';
@@ -92,6 +93,9 @@ export interface ChannelReceiveOptions {
  * What the bridge gives a plugin's routes and adapters. ONE object per plugin per bridge, the same in `routes` and in
  * every `createAdapter` call, so a plugin may keep per-bridge state keyed on it (a WeakMap; see the webchat hub).
  */
+/** Bridge-wide knobs of the built-in channel kinds (`ChannelsConfig`, from `config-schema.ts`). */
+export type ChannelTuning = ChannelsConfig;
+
 export interface ChannelRuntime<Settings = Readonly<Record<string, unknown>>> extends ChannelManagementContext {
   /**
    * The ONE inbound port, used by every channel for every customer event (messages, read receipts, typing).
@@ -128,6 +132,11 @@ export interface ChannelRuntime<Settings = Readonly<Record<string, unknown>>> ex
    * have their instance's own limit). Undefined where a runtime is built by hand (tests): use the channel default.
    */
   readonly bodyLimitBytes?: number | undefined;
+  /**
+   * The configuration's `channels` section (http POST timeout, webchat start rate). Undefined where a runtime is
+   * built by hand (tests): use the channel default.
+   */
+  readonly tuning?: ChannelTuning | undefined;
   /** Registers a release (close a listener, a pool) run once when the bridge stops, after every adapter stopped. */
   onClose(release: () => Promise<void> | void): void;
 }

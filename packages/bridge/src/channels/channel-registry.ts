@@ -19,6 +19,7 @@ import {
   type ChannelFetch,
   type ChannelReceiveOptions,
   type ChannelRuntime,
+  type ChannelTuning,
 } from './channel-plugin.js';
 import { createChannelRuntime, type OwnedChannelRuntime } from './create-channel-runtime.js';
 import { findInstanceRecord, listInstanceRecords, openInstanceRecord } from './read-instance-record.js';
@@ -61,6 +62,8 @@ export interface ChannelRegistryOptions {
   readonly bridgeUrl: string;
   /** `CHANNEL_BODY_LIMIT_BYTES`, handed to every runtime. */
   readonly bodyLimitBytes?: number | undefined;
+  /** The configuration's `channels` section, handed to every runtime. */
+  readonly tuning?: ChannelTuning | undefined;
 }
 
 /**

@@ -1,7 +1,7 @@
 import type { Logger } from '../log.js';
 import type { Store } from '../store/store.js';
 import type { ChannelInstanceRecord } from './channel-adapter.js';
-import type { AnyChannelPlugin, ChannelFetch, ChannelRuntime } from './channel-plugin.js';
+import type { AnyChannelPlugin, ChannelFetch, ChannelRuntime, ChannelTuning } from './channel-plugin.js';
 import { findInstanceRecord, listInstanceRecords, openInstanceRecord } from './read-instance-record.js';
 
 /** Input of {@link createChannelRuntime}: what the service assembled. */
@@ -17,6 +17,8 @@ export interface CreateChannelRuntimeInput {
   readonly bridgeUrl: string;
   /** `CHANNEL_BODY_LIMIT_BYTES`, see {@link ChannelRuntime.bodyLimitBytes}. */
   readonly bodyLimitBytes?: number | undefined;
+  /** See {@link ChannelRuntime.tuning}. */
+  readonly tuning?: ChannelTuning | undefined;
   /** The inbound transaction (the service passes the pipelines' `receiveFromChannel`). */
   readonly receive: ChannelRuntime['receive'];
 }
@@ -47,6 +49,7 @@ export function createChannelRuntime(input: CreateChannelRuntimeInput): OwnedCha
     publicUrl: input.publicUrl,
     bridgeUrl: input.bridgeUrl,
     bodyLimitBytes: input.bodyLimitBytes,
+    tuning: input.tuning,
     store: input.store,
     databaseUrl: input.databaseUrl,
     receive: input.receive,

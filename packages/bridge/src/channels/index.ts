@@ -16,6 +16,7 @@ export type {
   OutboundTyping,
   ReceiveResult,
 } from './channel-adapter.js';
+export { CHANNEL_ERROR_CODES, isChannelErrorCode } from './channel-adapter.js';
 export {
   type AnyChannelPlugin,
   type ChannelAdapter,

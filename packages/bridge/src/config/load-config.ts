@@ -1,8 +1,9 @@
 import { hkdfSync } from 'node:crypto';
 import { BridgeConfigError, type BridgeConfigIssue } from '../errors.js';
-import type { AmocrmConfig, BridgeConfig, LogLevel } from './bridge-config.js';
-import { CONFIG_FIELDS } from './config-fields.js';
+import type { AmocrmConfig, BridgeConfig, BridgeSettings } from './bridge-config.js';
+import { bridgeSettingsSchema } from './config-schema.js';
 import { readConfigFile } from './read-config-file.js';
+import { listSettings, type SettingMeta, settingsInput } from './setting.js';
 
 /** Options of {@link loadConfig}. */
 export interface LoadConfigOptions {
@@ -13,9 +14,9 @@ export interface LoadConfigOptions {
 }
 
 /**
- * Validates the environment and the optional JSON config file into a {@link BridgeConfig}. Environment variables
- * override file values. Every bad value is reported at once in a {@link BridgeConfigError} naming the variable;
- * values are never echoed, since many of them are secrets.
+ * Validates the environment and the optional JSON config file into a {@link BridgeConfig} with
+ * `bridgeSettingsSchema`. Environment variables override file values. Every bad value is reported at once in a
+ * {@link BridgeConfigError} naming the variable; values are never echoed, since many of them are secrets.
  *
  * @example
  * const config = loadConfig({ env: process.env, file: options.config });
@@ -23,6 +24,7 @@ export interface LoadConfigOptions {
 export function loadConfig(options: LoadConfigOptions): BridgeConfig {
   const { env } = options;
   const issues: BridgeConfigIssue[] = [];
+  const leaves = listSettings(bridgeSettingsSchema);
 
   const fileVariable = options.file !== undefined ? '--config' : 'AMOJO_BRIDGE_CONFIG';
   const filePath = options.file ?? nonEmpty(env.AMOJO_BRIDGE_CONFIG);
@@ -33,7 +35,7 @@ export function loadConfig(options: LoadConfigOptions): BridgeConfig {
     if (result.ok) {
       fileValues = result.values;
       configFile = result.path;
-      const known = new Set(CONFIG_FIELDS.map((field) => field.key));
+      const known = new Set(leaves.map((leaf) => leaf.meta.key));
       for (const key of Object.keys(fileValues)) {
         if (!known.has(key)) {
           issues.push({
@@ -47,75 +49,34 @@ export function loadConfig(options: LoadConfigOptions): BridgeConfig {
     }
   }
 
-  const values: Record<string, unknown> = {};
-  for (const field of CONFIG_FIELDS) {
-    const fromEnv = nonEmpty(env[field.env]);
-    const fromFile = fileValues[field.key];
-    const raw = fromEnv ?? (fromFile === null || fromFile === '' ? undefined : fromFile);
-    const variable = fromEnv !== undefined || fromFile === undefined ? field.env : `${field.key} in ${configFile}`;
-    if (raw === undefined) {
-      if ('default' in field) values[field.key] = field.schema.parse(field.default);
-      else if (field.required) issues.push({ variable, expected: `${field.expected} (required)` });
-      continue;
+  // Where each value came from, to name it in a problem: the variable, or the key in the file.
+  const variableOf = (meta: SettingMeta): string =>
+    nonEmpty(env[meta.env]) === undefined && fileValueOf(fileValues, meta.key) !== undefined
+      ? `${meta.key} in ${configFile}`
+      : meta.env;
+  const rawOf = (meta: SettingMeta): unknown => nonEmpty(env[meta.env]) ?? fileValueOf(fileValues, meta.key);
+  const input = settingsInput(bridgeSettingsSchema, rawOf);
+  const parsed = bridgeSettingsSchema.safeParse(input);
+  if (!parsed.success) {
+    // One problem per setting, in the schema's order, with the setting's own words (never zod's, which may quote).
+    const failed = new Set(parsed.error.issues.map((issue) => issue.path.join('.')));
+    for (const leaf of leaves) {
+      if (!failed.has(leaf.path.join('.'))) continue;
+      const missing = rawOf(leaf.meta) === undefined;
+      issues.push({
+        variable: variableOf(leaf.meta),
+        expected: missing ? `${leaf.meta.expected} (required)` : leaf.meta.expected,
+      });
     }
-    const parsed = field.schema.safeParse(raw);
-    if (parsed.success) values[field.key] = parsed.data;
-    else issues.push({ variable, expected: field.expected });
   }
+  const amocrm = parsed.success ? amocrmConfigOf(parsed.data, issues) : undefined;
+  if (issues.length > 0 || !parsed.success) throw new BridgeConfigError(issues);
 
-  const amocrm = amocrmConfigOf(values, issues);
-  if (issues.length > 0) throw new BridgeConfigError(issues);
-
-  const channelSecret = values.channelSecret as string;
-  const explicitKey = values.encryptionKey as Uint8Array | undefined;
+  const { encryptionKey: explicitKey, amocrm: _amocrmSettings, ...settings } = parsed.data;
   return {
-    channel: {
-      id: values.channelId as string,
-      secret: channelSecret,
-      botId: values.channelBotId as string | undefined,
-      botName: values.channelBotName as string | undefined,
-      code: values.channelCode as string | undefined,
-    },
-    amojoBaseUrl: values.amojoBaseUrl as string,
-    databaseUrl: values.databaseUrl as string,
-    http: {
-      host: values.host as string,
-      port: values.port as number,
-      publicUrl: values.publicUrl as string | undefined,
-    },
-    adminToken: values.adminToken as string | undefined,
-    logLevel: values.logLevel as LogLevel,
-    encryptionKey: explicitKey ?? deriveEncryptionKey(channelSecret),
+    ...settings,
+    encryptionKey: explicitKey ?? deriveEncryptionKey(settings.channel.secret),
     encryptionKeySource: explicitKey ? 'env' : 'derived',
-    limits: {
-      requestTimeoutMs: values.httpRequestTimeoutMs as number,
-      connectionTimeoutMs: values.httpConnectionTimeoutMs as number,
-      keepAliveTimeoutMs: values.httpKeepAliveTimeoutMs as number,
-      hookBodyLimitBytes: values.hookBodyLimitBytes as number,
-      channelBodyLimitBytes: values.channelBodyLimitBytes as number,
-      adminBodyLimitBytes: values.adminBodyLimitBytes as number,
-    },
-    queue: {
-      concurrency: values.queueConcurrency as number,
-      pollIntervalMs: values.queuePollIntervalMs as number,
-      leaseMs: values.queueLeaseMs as number,
-    },
-    maintenance: {
-      intervalMs: values.maintenanceIntervalMs as number,
-      jobRetentionHours: values.jobRetentionHours as number,
-      hookRetentionDays: values.hookRetentionDays as number,
-      uploadRetentionDays: values.uploadRetentionDays as number,
-    },
-    recovery: {
-      intervalMs: values.recoveryIntervalMs as number,
-      scanChatsPerRound: values.recoveryScanChats as number,
-      budgetPerRound: values.recoveryBudget as number,
-      catchUpChats: values.recoveryCatchUpChats as number,
-    },
-    alerts: {
-      url: values.channelAlertUrl as string | undefined,
-      secret: values.channelAlertSecret as string | undefined,
-    },
     amocrm,
     configFile,
   };
@@ -123,9 +84,8 @@ export function loadConfig(options: LoadConfigOptions): BridgeConfig {
 
 // Client id and secret come together or not at all; the redirect URI must be known (explicitly or from PUBLIC_URL)
 // because the code exchange sends it and amoCRM compares it byte for byte with the integration's setting.
-function amocrmConfigOf(values: Record<string, unknown>, issues: BridgeConfigIssue[]): AmocrmConfig | undefined {
-  const clientId = values.amocrmClientId as string | undefined;
-  const clientSecret = values.amocrmClientSecret as string | undefined;
+function amocrmConfigOf(settings: BridgeSettings, issues: BridgeConfigIssue[]): AmocrmConfig | undefined {
+  const { clientId, clientSecret } = settings.amocrm;
   if (clientId === undefined && clientSecret === undefined) return undefined;
   if (clientId === undefined) {
     issues.push({ variable: 'AMOCRM_CLIENT_ID', expected: 'set together with AMOCRM_CLIENT_SECRET' });
@@ -135,10 +95,9 @@ function amocrmConfigOf(values: Record<string, unknown>, issues: BridgeConfigIss
     issues.push({ variable: 'AMOCRM_CLIENT_SECRET', expected: 'set together with AMOCRM_CLIENT_ID' });
     return undefined;
   }
-  const publicUrl = values.publicUrl as string | undefined;
+  const publicUrl = settings.http.publicUrl;
   const redirectUri =
-    (values.amocrmRedirectUri as string | undefined) ??
-    (publicUrl !== undefined ? `${publicUrl}/amocrm/oauth/callback` : undefined);
+    settings.amocrm.redirectUri ?? (publicUrl !== undefined ? `${publicUrl}/amocrm/oauth/callback` : undefined);
   if (redirectUri === undefined) {
     issues.push({
       variable: 'AMOCRM_REDIRECT_URI',
@@ -150,8 +109,8 @@ function amocrmConfigOf(values: Record<string, unknown>, issues: BridgeConfigIss
     clientId,
     clientSecret,
     redirectUri,
-    baseUrlOverride: values.amocrmBaseUrl as string | undefined,
-    widgetCode: (values.amocrmWidgetCode as string | undefined) ?? 'amojo_bridge',
+    baseUrlOverride: settings.amocrm.baseUrl,
+    widgetCode: settings.amocrm.widgetCode,
   };
 }
 
@@ -160,6 +119,12 @@ function amocrmConfigOf(values: Record<string, unknown>, issues: BridgeConfigIss
 // old derived key (or re-connecting accounts); deployments that rotate should set ENCRYPTION_KEY explicitly.
 function deriveEncryptionKey(channelSecret: string): Uint8Array {
   return new Uint8Array(hkdfSync('sha256', channelSecret, 'amojo-bridge', 'tokens-at-rest-v1', 32));
+}
+
+// A file value of null or "" counts as unset, like an empty environment variable.
+function fileValueOf(values: Readonly<Record<string, unknown>>, key: string): unknown {
+  const value = values[key];
+  return value === null || value === '' ? undefined : value;
 }
 
 function nonEmpty(value: string | undefined): string | undefined {

@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import type { ChannelSendResult } from '../channels/channel-adapter.js';
+import type { ChannelErrorCode, ChannelSendResult } from '../channels/channel-adapter.js';
 import { classifySendResult, recordChannelHealth } from '../channels/health/index.js';
 import type { Job } from '../queue/index.js';
 import { enqueue } from '../queue/index.js';
@@ -267,7 +267,7 @@ async function adoptChatKey(
 async function reportFailureWithoutMessage(
   deps: RelayDeps,
   m: ManagerMessage,
-  errorCode: 901 | 902 | 903 | 904 | 905,
+  errorCode: ChannelErrorCode,
   reason: string,
 ): Promise<void> {
   await deps.store.transaction(async (trx) => {

@@ -1,4 +1,5 @@
 import type { DeliveryStatusOptions } from '@amojo-bridge/sdk';
+import { type ChannelErrorCode, isChannelErrorCode } from '../channels/channel-adapter.js';
 import type { Job } from '../queue/index.js';
 import { findAccount, findAccountByScope } from '../store/accounts/index.js';
 import { findConversation } from '../store/conversations/index.js';
@@ -16,7 +17,7 @@ export type ReportStatusPayload =
       readonly scopeId: string;
       readonly amojoMsgId: string;
       readonly status: -1;
-      readonly errorCode: 901 | 902 | 903 | 904 | 905;
+      readonly errorCode: ChannelErrorCode;
       readonly error: string;
     };
 
@@ -61,7 +62,7 @@ async function resolveTarget(
     const code = failure?.errorCode;
     status = {
       status: -1,
-      errorCode: code === 901 || code === 902 || code === 903 || code === 904 ? code : 905,
+      errorCode: isChannelErrorCode(code) ? code : 905,
       error: failure?.error ?? 'the messenger refused the message',
     };
   } else return undefined;

@@ -47,8 +47,8 @@ export interface CreateBridgeOptions {
   /** Longest `stop()` waits for in-flight jobs before closing the database anyway, ms. Default 15 000. */
   readonly stopTimeoutMs?: number;
   /**
-   * Longest `start()` waits for outbound recovery's start-up catch-up before listening, ms. Default 10 000; 0 listens at
-   * once. See `start()` for why it waits.
+   * Longest `start()` waits for outbound recovery's start-up catch-up before listening, ms. Default
+   * `config.recovery.startTimeoutMs` (`RECOVERY_START_TIMEOUT_MS`, 10 000); 0 listens at once. See `start()` for why.
    */
   readonly startReconcileTimeoutMs?: number;
   /** What this process is, recorded in the SQLite lock file (`<file>.lock`); default `amojo-bridge`. */
@@ -111,7 +111,7 @@ export async function createBridge(options: CreateBridgeOptions): Promise<Bridge
   const log = options.log ?? createLogger({ level: config.logLevel });
   const now = options.now ?? (() => new Date());
   const stopTimeoutMs = options.stopTimeoutMs ?? 15_000;
-  const startReconcileTimeoutMs = options.startReconcileTimeoutMs ?? 10_000;
+  const startReconcileTimeoutMs = options.startReconcileTimeoutMs ?? config.recovery.startTimeoutMs;
   const channelSyncIntervalMs = options.channelSyncIntervalMs ?? 30_000;
 
   // On SQLite the service owns its file: a second bridge (or demo) on it is refused, naming the holder's pid.
@@ -152,8 +152,9 @@ export async function createBridge(options: CreateBridgeOptions): Promise<Bridge
     publicUrl: config.http.publicUrl,
     bridgeUrl: bridgeUrlOf(config.http),
     bodyLimitBytes: config.limits.channelBodyLimitBytes,
+    tuning: config.channels,
   });
-  const batcher = createCommitBatcher(store, { maxBatch: 64, maxWaitMs: 2 });
+  const batcher = createCommitBatcher(store, config.batcher);
   const deps: RelayDeps = { config, store, amojo, channels, metrics, log, batcher, now };
 
   const httpLog: FastifyBaseLogger = log.child({ component: 'http' });
@@ -195,6 +196,11 @@ export async function createBridge(options: CreateBridgeOptions): Promise<Bridge
     scanChatsPerRound: config.recovery.scanChatsPerRound,
     budgetPerRound: config.recovery.budgetPerRound,
     catchUpChats: config.recovery.catchUpChats,
+    feed: {
+      graceSeconds: config.recovery.graceSeconds,
+      overlapSeconds: config.recovery.overlapSeconds,
+      firstLookbackSeconds: config.recovery.firstLookbackSeconds,
+    },
     ...(amocrmDeps ? { restClientFor: (account) => restClientForAccount(amocrmDeps, account) } : {}),
     ...options.recovery,
   });

@@ -2,6 +2,7 @@
 // conversationId, conversationRefId, refId, sourceExternalId). The client turns them into the snake_case wire bodies
 // of spec section 3; AmojoInputError paths name the option (e.g. `message.fileName`).
 import type { ClientOptions } from '../http/client-options.js';
+import type { DeliveryErrorCode } from '../types/chats.js';
 import type {
   AccountAmojoId,
   AmojoChatId,
@@ -231,7 +232,7 @@ export interface DeliveryStatusOptions {
   /** 1 delivered, 2 read, -1 failed. */
   readonly status: 1 | 2 | -1;
   /** Required for -1: 901 chat deleted, 902 integration disabled, 903 internal error, 904 cannot create chat, 905 other. */
-  readonly errorCode?: 901 | 902 | 903 | 904 | 905;
+  readonly errorCode?: DeliveryErrorCode;
   /** Text shown to the manager; required with 905. */
   readonly error?: string;
 }

@@ -11,7 +11,7 @@ import { HTTP_DEFAULT_CAPABILITIES, httpCapabilitiesOf } from './http-capabiliti
 import type { HttpSettings } from './http-settings.js';
 import { postChannelEvent } from './post-channel-event.js';
 
-/** Timeout of one POST to the customer system, ms. */
+/** Timeout of one POST to the customer system, ms, when the runtime has no `tuning` (`HTTP_CHANNEL_POST_TIMEOUT_MS`). */
 export const HTTP_CHANNEL_TIMEOUT_MS = 10_000;
 
 const MESSAGE_TYPES = Object.keys(HTTP_DEFAULT_CAPABILITIES).filter(
@@ -26,7 +26,7 @@ const MESSAGE_TYPES = Object.keys(HTTP_DEFAULT_CAPABILITIES).filter(
  */
 export function createHttpAdapter(
   instance: ChannelInstanceRecord<HttpSettings>,
-  runtime: Pick<ChannelRuntime, 'fetch' | 'now' | 'log'>,
+  runtime: Pick<ChannelRuntime, 'fetch' | 'now' | 'log' | 'tuning'>,
 ): ChannelAdapter {
   const capabilities = httpCapabilitiesOf(instance.settings);
   const post = async (eventId: string, body: unknown): Promise<ChannelSendResult> => {
@@ -46,7 +46,7 @@ export function createHttpAdapter(
       // Binds the signature to its direction: the inbound route refuses a body saying "outbound".
       body: { direction: 'outbound', ...(body as Record<string, unknown>) },
       fetch: runtime.fetch,
-      timeoutMs: HTTP_CHANNEL_TIMEOUT_MS,
+      timeoutMs: runtime.tuning?.httpPostTimeoutMs ?? HTTP_CHANNEL_TIMEOUT_MS,
       now: runtime.now(),
     });
     if (!result.ok)

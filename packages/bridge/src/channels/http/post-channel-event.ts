@@ -1,5 +1,5 @@
 import { fetchTransport, sharedNodeTransport, type TransportResponse } from '@amojo-bridge/sdk';
-import type { ChannelSendResult } from '../channel-adapter.js';
+import { type ChannelSendResult, isChannelErrorCode } from '../channel-adapter.js';
 import { webhookHeaders } from './webhook-signature.js';
 
 /** The `fetch` the http channel calls; injectable so tests and proxies need no global patching. */
@@ -16,8 +16,6 @@ export interface PostChannelEventInput {
   readonly timeoutMs?: number;
   readonly now?: Date;
 }
-
-const REFUSAL_CODES = new Set([901, 902, 903, 904, 905]);
 
 /**
  * POSTs one signed event to a customer system and classifies the answer. 2xx: accepted. A 4xx whose JSON body has
@@ -57,12 +55,12 @@ export async function postChannelEvent(input: PostChannelEventInput): Promise<Ch
   if (response.status >= 400 && response.status < 500 && response.status !== 408 && response.status !== 429) {
     const refusal = json && typeof json === 'object' ? (json as Record<string, unknown>) : undefined;
     const code = refusal?.errorCode;
-    if (typeof code === 'number' && REFUSAL_CODES.has(code)) {
+    if (isChannelErrorCode(code)) {
       const reason =
         typeof refusal?.reason === 'string' && refusal.reason ? refusal.reason : 'refused by the customer system';
       return {
         ok: false,
-        errorCode: code as 901 | 902 | 903 | 904 | 905,
+        errorCode: code,
         reason: reason.slice(0, 500),
         retryable: false,
       };

@@ -103,7 +103,11 @@ export function handleWebchatSocket(ctx: WebchatServerContext, input: WebchatSoc
   const handlers = {
     async start(frame: Send<'start'>) {
       // Per address, generous enough for an office behind one NAT, tight enough to stop filling the visitors table.
-      const limited = ctx.limiter.take(`start:${instanceKey}:${input.ip}`, { perMinute: 20, burst: 10 });
+      const tuning = ctx.runtime.tuning;
+      const limited = ctx.limiter.take(`start:${instanceKey}:${input.ip}`, {
+        perMinute: tuning?.webchatStartsPerMinute ?? 20,
+        burst: tuning?.webchatStartBurst ?? 10,
+      });
       if (!limited.ok) {
         return fail('rate_limited', 'too many new chats from this address', { retryAfterMs: limited.retryAfterMs });
       }
