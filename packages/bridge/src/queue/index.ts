@@ -20,5 +20,5 @@ export { releaseOrphanedJobs } from './release-orphaned-jobs.js';
 export type { DiscardJobInput } from './retry-dead-job.js';
 export { discardDeadJob, discardJob, retryDeadJob } from './retry-dead-job.js';
 export { LEASE_EXHAUSTED_ERROR } from './sql/claim-jobs.js';
-export type { JobContext, JobHandler, Worker, WorkerOptions } from './worker.js';
+export type { JobContext, JobHandler, JobWrites, Worker, WorkerOptions } from './worker.js';
 export { createWorker, runningWorkerCount } from './worker.js';
