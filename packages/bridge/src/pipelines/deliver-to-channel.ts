@@ -1,7 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import type { ChannelSendResult } from '../channels/channel-adapter.js';
 import type { Job, JobWrites } from '../queue/index.js';
-import { enqueue } from '../queue/index.js';
 import { type Account, findAccountByScope } from '../store/accounts/index.js';
 import { updateConversation } from '../store/conversations/index.js';
 import { findMessage, insertMessage, type Message, recordMessageStatus } from '../store/messages/index.js';
@@ -9,7 +8,7 @@ import { upsertParticipant } from '../store/participants/index.js';
 import type { Executor } from '../store/store.js';
 import { contentFallback, unsendableReason } from './content-fallbacks.js';
 import type { RelayDeps } from './deps.js';
-import { JOB_KINDS, statusLane } from './job-kinds.js';
+import { enqueueJob, JOB_KINDS } from './job-kinds.js';
 import type { ManagerMessage } from './manager-message.js';
 import type { OutboundRecovery } from './outbound-recovery/index.js';
 import { PermanentJobError, RetryableJobError } from './relay-errors.js';
@@ -185,12 +184,7 @@ function recordOutcome(deps: RelayDeps, message: Message, amojoChatId: string, r
         now,
       });
     }
-    await enqueue(trx, {
-      kind: JOB_KINDS.reportStatus,
-      lane: statusLane(amojoChatId),
-      payload: { messageRowId: message.id },
-      maxAttempts: 25,
-    });
+    await enqueueJob(trx, JOB_KINDS.reportStatus, { messageRowId: message.id, amojoChatId });
   };
 }
 
@@ -201,11 +195,13 @@ function reportFailureWithoutMessage(
   reason: string,
 ): JobWrites {
   return async (trx: Executor) => {
-    await enqueue(trx, {
-      kind: JOB_KINDS.reportStatus,
-      lane: statusLane(m.amojoChatId),
-      payload: { scopeId: m.scopeId, amojoMsgId: m.amojoMsgId, status: -1, errorCode, error: reason },
-      maxAttempts: 25,
+    await enqueueJob(trx, JOB_KINDS.reportStatus, {
+      scopeId: m.scopeId,
+      amojoMsgId: m.amojoMsgId,
+      amojoChatId: m.amojoChatId,
+      status: -1,
+      errorCode,
+      error: reason,
     });
   };
 }

@@ -7,14 +7,13 @@ import type {
   InboundTyping,
   ReceiveResult,
 } from '../channels/channel-adapter.js';
-import { enqueue } from '../queue/index.js';
 import { findAccount } from '../store/accounts/index.js';
 import { findConversation, findOrCreateConversation, updateConversation } from '../store/conversations/index.js';
 import { findMessage, insertMessage, recordMessageStatus } from '../store/messages/index.js';
 import { upsertParticipant } from '../store/participants/index.js';
 import { listSources } from '../store/sources/index.js';
 import type { RelayDeps } from './deps.js';
-import { inboundLane, JOB_KINDS, statusLane } from './job-kinds.js';
+import { enqueueJob, JOB_KINDS } from './job-kinds.js';
 import { clientParticipantId, loadChannelInstance } from './load-channel-instance.js';
 import { findChannelMessage, receiveEditOrReaction } from './receive-edit-or-reaction.js';
 import { RelayInputError } from './relay-errors.js';
@@ -140,11 +139,9 @@ async function receiveMessage(
       now,
     });
     if (!inserted.created) return { messageId: inserted.message.msgid, duplicate: true };
-    await enqueue(trx, {
-      kind: JOB_KINDS.deliverToAmojo,
-      lane: inboundLane(conversation.id),
-      payload: { messageRowId: inserted.message.id },
-      maxAttempts: 25,
+    await enqueueJob(trx, JOB_KINDS.deliverToAmojo, {
+      messageRowId: inserted.message.id,
+      conversationRowId: conversation.id,
     });
     await updateConversation(trx, { id: conversation.id, activityAt: now, now });
     return { messageId: inserted.message.msgid, duplicate: false };
@@ -171,11 +168,9 @@ async function receiveReadReceipt(deps: RelayDeps, event: InboundReadReceipt): P
   await deps.batcher.submit(async (trx) => {
     const status = await recordMessageStatus(trx, { messageId: message.id, status: 'read', now });
     if (status === 'read' && message.amojoMsgid && conversation.amojoChatId) {
-      await enqueue(trx, {
-        kind: JOB_KINDS.reportStatus,
-        lane: statusLane(conversation.amojoChatId),
-        payload: { messageRowId: message.id },
-        maxAttempts: 25,
+      await enqueueJob(trx, JOB_KINDS.reportStatus, {
+        messageRowId: message.id,
+        amojoChatId: conversation.amojoChatId,
       });
     }
   });

@@ -1,7 +1,5 @@
-import { enqueue } from '../../queue/index.js';
 import type { RelayDeps } from '../deps.js';
-import { JOB_KINDS, reconcileLane } from '../job-kinds.js';
-import { CHECK_MAX_ATTEMPTS } from './check-chat.js';
+import { enqueueJob, JOB_KINDS, reconcileLane } from '../job-kinds.js';
 import type { ChatToCheck } from './recovery-state.js';
 
 /**
@@ -31,13 +29,12 @@ export async function queueChatChecks(deps: RelayDeps, chats: readonly ChatToChe
         const lane = reconcileLane(chat.amojoChatId);
         if (waiting.has(lane)) continue;
         waiting.add(lane);
-        await enqueue(trx, {
-          kind: JOB_KINDS.reconcile,
-          lane,
-          payload: { conversationRowId: chat.conversationRowId },
-          maxAttempts: CHECK_MAX_ATTEMPTS,
-          now,
-        });
+        await enqueueJob(
+          trx,
+          JOB_KINDS.reconcile,
+          { conversationRowId: chat.conversationRowId, amojoChatId: chat.amojoChatId },
+          { now },
+        );
         n++;
       }
       return n;
