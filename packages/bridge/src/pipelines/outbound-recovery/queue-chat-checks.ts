@@ -1,3 +1,4 @@
+import { lanesWithWaitingJobs } from '../../queue/index.js';
 import type { RelayDeps } from '../deps.js';
 import { enqueueJob, JOB_KINDS, reconcileLane } from '../job-kinds.js';
 import type { ChatToCheck } from './recovery-state.js';
@@ -14,16 +15,7 @@ export async function queueChatChecks(deps: RelayDeps, chats: readonly ChatToChe
     const chunk = chats.slice(i, i + 500);
     queued += await deps.store.transaction(async (trx) => {
       const lanes = chunk.map((chat) => reconcileLane(chat.amojoChatId));
-      const waiting = new Set(
-        (
-          await trx
-            .selectFrom('jobs')
-            .select('lane')
-            .where('lane', 'in', lanes)
-            .where('state', 'in', ['queued', 'running'])
-            .execute()
-        ).map((row) => row.lane),
-      );
+      const waiting = await lanesWithWaitingJobs(trx, lanes);
       let n = 0;
       for (const chat of chunk) {
         const lane = reconcileLane(chat.amojoChatId);
