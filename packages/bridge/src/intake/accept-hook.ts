@@ -1,6 +1,6 @@
 import { createHash } from 'node:crypto';
 import type { ParsedHook } from '@amojo-bridge/sdk';
-import { JOB_KINDS, outboundLane, typingLane } from '../pipelines/job-kinds.js';
+import { JOB_KINDS, relayJob } from '../pipelines/job-kinds.js';
 import { managerMessageFromHook } from '../pipelines/manager-message.js';
 import { enqueue } from '../queue/index.js';
 import { findAccountByScope } from '../store/accounts/index.js';
@@ -96,50 +96,35 @@ export function dedupKeyOf(hook: ParsedHook, rawBody: string): string {
 const eventIdOf = (kind: string, scopeId: string, rawBody: string): string =>
   `${kind}-${createHash('sha256').update(scopeId).update('\n').update(rawBody).digest('hex').slice(0, 32)}`;
 
-/** The job a new hook needs (kind, lane, payload with its hook id), or undefined when it needs none. */
+/** The job a new hook needs (kind, payload with its hook id; lane and attempts from its spec), or undefined. */
 export function jobFor(scopeId: string, hook: ParsedHook, hookId: number, rawBody: string) {
   switch (hook.kind) {
     case 'message':
     case 'comment':
-      return {
-        kind: JOB_KINDS.deliverToChannel,
-        lane: outboundLane(hook.amojoChatId),
-        payload: managerMessageFromHook(scopeId, hook, hookId),
-        maxAttempts: 30,
-      };
+      return relayJob(JOB_KINDS.deliverToChannel, managerMessageFromHook(scopeId, hook, hookId));
     case 'typing':
-      return {
-        kind: JOB_KINDS.typingToChannel,
-        lane: typingLane(`out:${hook.amojoChatId}`),
-        payload: {
-          scopeId,
-          amojoChatId: hook.amojoChatId,
-          conversationId: hook.conversationId ?? null,
-          amojoUserId: hook.amojoUserId,
-          expiresAtMs: hook.expiredAt * 1000,
-          hookId,
-          eventId: eventIdOf('typing', scopeId, rawBody),
-        },
-        maxAttempts: 1,
-      };
+      return relayJob(JOB_KINDS.typingToChannel, {
+        scopeId,
+        amojoChatId: hook.amojoChatId,
+        conversationId: hook.conversationId ?? null,
+        amojoUserId: hook.amojoUserId,
+        expiresAtMs: hook.expiredAt * 1000,
+        hookId,
+        eventId: eventIdOf('typing', scopeId, rawBody),
+      });
     case 'reaction':
-      return {
-        kind: JOB_KINDS.reactionToChannel,
-        lane: outboundLane(hook.amojoChatId),
-        payload: {
-          scopeId,
-          amojoChatId: hook.amojoChatId,
-          conversationId: hook.conversationId ?? null,
-          amojoMsgId: hook.amojoMsgId,
-          msgid: hook.msgid ?? null,
-          amojoUserId: hook.amojoUserId,
-          type: hook.type,
-          emoji: hook.emoji ?? null,
-          hookId,
-          eventId: eventIdOf('reaction', scopeId, rawBody),
-        },
-        maxAttempts: 10,
-      };
+      return relayJob(JOB_KINDS.reactionToChannel, {
+        scopeId,
+        amojoChatId: hook.amojoChatId,
+        conversationId: hook.conversationId ?? null,
+        amojoMsgId: hook.amojoMsgId,
+        msgid: hook.msgid ?? null,
+        amojoUserId: hook.amojoUserId,
+        type: hook.type,
+        emoji: hook.emoji ?? null,
+        hookId,
+        eventId: eventIdOf('reaction', scopeId, rawBody),
+      });
     default:
       return undefined;
   }

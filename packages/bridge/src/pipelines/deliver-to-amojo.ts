@@ -1,7 +1,7 @@
 import { isDuplicateMsgidError, type MessageContent, type SendMessageOptions } from '@amojo-bridge/sdk';
 import { linkNewChatToContact } from '../amocrm/link-new-chat.js';
 import type { ChannelMessageContent } from '../channels/channel-adapter.js';
-import type { Job } from '../queue/index.js';
+import type { Job, JobWrites } from '../queue/index.js';
 import { findAccount } from '../store/accounts/index.js';
 import { findConversation, updateConversation } from '../store/conversations/index.js';
 import { findMessage, recordMessageStatus, setMessageAmojoMsgid } from '../store/messages/index.js';
@@ -16,13 +16,14 @@ export interface DeliverToAmojoPayload {
 
 /**
  * Sends one stored customer message to amojo (inbound 2). Every attempt sends the msgid stored with the message; a
- * "duplicate msgid" refusal after a retry means an earlier attempt got through, so it counts as delivered.
+ * "duplicate msgid" refusal after a retry means an earlier attempt got through, so it counts as delivered. Resolves
+ * the writes that record the delivery; the worker commits them with the job's completion.
  */
-export async function deliverToAmojo(deps: RelayDeps, job: Job<DeliverToAmojoPayload>): Promise<void> {
+export async function deliverToAmojo(deps: RelayDeps, job: Job<DeliverToAmojoPayload>): Promise<JobWrites | undefined> {
   const db = deps.store.db;
   const message = await findMessage(db, { id: job.payload.messageRowId });
   if (!message) throw new PermanentJobError(`message row ${job.payload.messageRowId} does not exist`);
-  if (message.amojoMsgid || message.status !== 'pending') return;
+  if (message.amojoMsgid || message.status !== 'pending') return undefined;
   let conversation = await findConversation(db, { id: message.conversationRowId });
   if (!conversation) throw new PermanentJobError(`conversation row ${message.conversationRowId} does not exist`);
   const account = await findAccount(db, { id: conversation.accountId });
@@ -126,7 +127,9 @@ export async function deliverToAmojo(deps: RelayDeps, job: Job<DeliverToAmojoPay
     }
   }
   const now = deps.now().getTime();
-  await deps.store.transaction(async (trx) => {
+  deps.metrics.deliveryLatency.observe({ direction: 'inbound' }, Math.max(0, now - message.createdAt) / 1000);
+  deps.log.debug({ msgid: message.msgid, amojoMsgId, jobId: job.id }, 'customer message delivered to amojo');
+  return async (trx) => {
     if (amojoMsgId) await setMessageAmojoMsgid(trx, { id: message.id, amojoMsgid: amojoMsgId, now });
     await recordMessageStatus(trx, { messageId: message.id, status: 'sent', now });
     await updateConversation(trx, {
@@ -144,9 +147,7 @@ export async function deliverToAmojo(deps: RelayDeps, job: Job<DeliverToAmojoPay
         now,
       });
     }
-  });
-  deps.metrics.deliveryLatency.observe({ direction: 'inbound' }, Math.max(0, now - message.createdAt) / 1000);
-  deps.log.debug({ msgid: message.msgid, amojoMsgId, jobId: job.id }, 'customer message delivered to amojo');
+  };
 }
 
 /**

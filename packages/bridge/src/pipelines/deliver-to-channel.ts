@@ -1,8 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import type { ChannelErrorCode, ChannelSendResult } from '../channels/channel-adapter.js';
 import { classifySendResult, recordChannelHealth } from '../channels/health/index.js';
-import type { Job } from '../queue/index.js';
-import { enqueue } from '../queue/index.js';
+import type { Job, JobWrites } from '../queue/index.js';
 import { type Account, findAccountByScope } from '../store/accounts/index.js';
 import { type Conversation, findConversation, updateConversation } from '../store/conversations/index.js';
 import { findMessage, insertMessage, type Message, recordMessageStatus } from '../store/messages/index.js';
@@ -10,7 +9,7 @@ import { upsertParticipant } from '../store/participants/index.js';
 import type { Executor } from '../store/store.js';
 import { contentFallback, forwardedIntoText, unsendableReason } from './content-fallbacks.js';
 import type { RelayDeps } from './deps.js';
-import { JOB_KINDS, statusLane } from './job-kinds.js';
+import { enqueueJob, JOB_KINDS } from './job-kinds.js';
 import { splitLongText } from './long-text.js';
 import type { ManagerMessage } from './manager-message.js';
 import type { OutboundRecovery } from './outbound-recovery/index.js';
@@ -20,7 +19,7 @@ import { resolveRoute } from './resolve-route.js';
 /**
  * Delivers one manager message to the customer (outbound 2): route, store the message once (by its amojo id, with a
  * stable id of ours the customer system can deduplicate on), check the channel's capabilities, send, then record
- * the outcome and enqueue its `report-status` in one transaction. A retryable failure throws, so the queue retries
+ * the outcome and enqueue its `report-status` (writes the worker commits with the job's completion). A retryable failure throws, so the queue retries
  * with backoff; when the attempts run out the message is reported failed instead of silently dead-lettered.
  * Before it, outbound recovery's order check hands over the chat's older manager messages whose hooks were lost,
  * which are delivered first (guarantee (a) of `outbound-recovery/README.md`).
@@ -29,7 +28,7 @@ export async function deliverToChannel(
   deps: RelayDeps,
   job: Job<ManagerMessage>,
   recovery?: Pick<OutboundRecovery, 'earlierUndelivered'>,
-): Promise<void> {
+): Promise<JobWrites | undefined> {
   const m = job.payload;
   const account = await findAccountByScope(deps.store.db, m.scopeId);
   if (account?.state !== 'connected') {
@@ -38,27 +37,29 @@ export async function deliverToChannel(
   const lastAttempt = job.attempts >= job.maxAttempts;
   if (recovery) {
     for (const earlier of await recovery.earlierUndelivered({ account, message: m, lastAttempt })) {
-      await deliverManagerMessage(deps, account, earlier, { lastAttempt: false, jobId: job.id });
+      // Committed at once: a later failure of this job must not make an earlier message go out twice.
+      const writes = await deliverManagerMessage(deps, account, earlier, { lastAttempt: false, jobId: job.id });
+      if (writes) await deps.store.transaction(writes);
     }
   }
-  await deliverManagerMessage(deps, account, m, { lastAttempt, jobId: job.id });
+  return deliverManagerMessage(deps, account, m, { lastAttempt, jobId: job.id });
 }
 
 /**
  * Delivers one manager message, from a job or recovered inline; idempotent by the amojo message id. Throws
  * {@link RetryableJobError} for a passing failure unless `lastAttempt`, when the message is reported failed.
+ * Resolves the writes that record the outcome (none when an earlier attempt already recorded it).
  */
 async function deliverManagerMessage(
   deps: RelayDeps,
   account: Account,
   m: ManagerMessage,
   attempt: { readonly lastAttempt: boolean; readonly jobId: number },
-): Promise<void> {
+): Promise<JobWrites | undefined> {
   const route = await resolveRoute(deps, account, m);
   if (!route.ok) {
     deps.log.warn({ amojoMsgId: m.amojoMsgId, reason: route.reason }, 'manager message cannot be routed');
-    await reportFailureWithoutMessage(deps, m, route.errorCode, route.reason);
-    return;
+    return reportFailureWithoutMessage(m, route.errorCode, route.reason);
   }
   const { conversation, instance, recipient } = route;
   const now = deps.now().getTime();
@@ -98,7 +99,7 @@ async function deliverManagerMessage(
     await updateConversation(trx, { id: conversation.id, activityAt: now, now });
     return inserted.message;
   });
-  if (message.status !== 'pending') return; // an earlier attempt finished (crash after its commit, before completing)
+  if (message.status !== 'pending') return undefined; // an earlier attempt finished (crash after its commit, before completing)
 
   const adapter = await deps.channels.adapterFor(instance);
   const type = m.content.type;
@@ -189,24 +190,24 @@ async function deliverManagerMessage(
       retryable: false,
     };
   }
-  await recordOutcome(deps, message, conversation, conversation.amojoChatId ?? m.amojoChatId, result);
   if (result.ok) {
     deps.metrics.deliveryLatency.observe(
       { direction: 'outbound' },
       Math.max(0, deps.now().getTime() - m.sentAtMs) / 1000,
     );
   }
+  return recordOutcome(deps, message, conversation, conversation.amojoChatId ?? m.amojoChatId, result);
 }
 
-async function recordOutcome(
+function recordOutcome(
   deps: RelayDeps,
   message: Message,
   conversation: Conversation,
   amojoChatId: string,
   result: ChannelSendResult,
-): Promise<void> {
+): JobWrites {
   const now = deps.now().getTime();
-  await deps.store.transaction(async (trx) => {
+  return async (trx: Executor) => {
     if (result.ok) {
       await recordMessageStatus(trx, { messageId: message.id, status: 'delivered', now });
       if (result.channelMessageId) {
@@ -227,13 +228,8 @@ async function recordOutcome(
         now,
       });
     }
-    await enqueue(trx, {
-      kind: JOB_KINDS.reportStatus,
-      lane: statusLane(amojoChatId),
-      payload: { messageRowId: message.id },
-      maxAttempts: 25,
-    });
-  });
+    await enqueueJob(trx, JOB_KINDS.reportStatus, { messageRowId: message.id, amojoChatId });
+  };
 }
 
 /**
@@ -264,18 +260,19 @@ async function adoptChatKey(
 }
 
 /** A message that cannot be routed has no conversation to store it in; report the refusal straight from the hook. */
-async function reportFailureWithoutMessage(
-  deps: RelayDeps,
+function reportFailureWithoutMessage(
   m: ManagerMessage,
   errorCode: ChannelErrorCode,
   reason: string,
-): Promise<void> {
-  await deps.store.transaction(async (trx) => {
-    await enqueue(trx, {
-      kind: JOB_KINDS.reportStatus,
-      lane: statusLane(m.amojoChatId),
-      payload: { scopeId: m.scopeId, amojoMsgId: m.amojoMsgId, status: -1, errorCode, error: reason },
-      maxAttempts: 25,
+): JobWrites {
+  return async (trx: Executor) => {
+    await enqueueJob(trx, JOB_KINDS.reportStatus, {
+      scopeId: m.scopeId,
+      amojoMsgId: m.amojoMsgId,
+      amojoChatId: m.amojoChatId,
+      status: -1,
+      errorCode,
+      error: reason,
     });
-  });
+  };
 }

@@ -1,7 +1,7 @@
-import { discardDeadJob, enqueue, findJob, type Job } from '../queue/index.js';
+import { discardDeadJob, findJob, type Job } from '../queue/index.js';
 import { findMessage, recordMessageStatus } from '../store/messages/index.js';
 import type { Store } from '../store/store.js';
-import { JOB_KINDS, statusLane } from './job-kinds.js';
+import { enqueueJob, JOB_KINDS } from './job-kinds.js';
 import type { ManagerMessage } from './manager-message.js';
 
 /** What {@link discardJob} did: the discarded job, or why nothing changed. */
@@ -38,14 +38,20 @@ export async function discardJob(
           now: input.now,
         });
       }
-      await enqueue(trx, {
-        kind: JOB_KINDS.reportStatus,
-        lane: statusLane(m.amojoChatId),
-        payload: message
-          ? { messageRowId: message.id }
-          : { scopeId: m.scopeId, amojoMsgId: m.amojoMsgId, status: -1, errorCode: 905, error },
-        maxAttempts: 25,
-      });
+      await enqueueJob(
+        trx,
+        JOB_KINDS.reportStatus,
+        message
+          ? { messageRowId: message.id, amojoChatId: m.amojoChatId }
+          : {
+              scopeId: m.scopeId,
+              amojoMsgId: m.amojoMsgId,
+              amojoChatId: m.amojoChatId,
+              status: -1,
+              errorCode: 905,
+              error,
+            },
+      );
     }
     return { outcome: 'discarded', job: (await findJob(trx, input.id)) ?? job };
   });

@@ -1,4 +1,4 @@
-import type { Job } from '../queue/index.js';
+import type { Job, JobWrites } from '../queue/index.js';
 import { sendChannelHealthAlert } from './channel-health-alert.js';
 import { deliverToAmojo } from './deliver-to-amojo.js';
 import { deliverToChannel } from './deliver-to-channel.js';
@@ -11,8 +11,8 @@ import { receiveFromChannel } from './receive-from-channel.js';
 import { reportStatus } from './report-status.js';
 import { reactionToChannel, typingToChannel } from './typing-and-reactions.js';
 
-/** A job handler as the worker runs it. */
-export type RelayJobHandler = (job: Job) => Promise<void>;
+/** A job handler as the worker runs it: it may resolve writes to commit with the job's completion. */
+export type RelayJobHandler = (job: Job) => Promise<JobWrites | undefined | void>;
 
 /**
  * The relay's job handlers for `createWorker({ handlers })`. Also attaches the inbound transaction to the channel
@@ -26,7 +26,7 @@ export function createPipelineHandlers(
   deps.channels.setReceiver((event) => receiveFromChannel(deps, event));
   const { recovery } = options;
   const typed =
-    <P>(run: (deps: RelayDeps, job: Job<P>) => Promise<void>): RelayJobHandler =>
+    <P>(run: (deps: RelayDeps, job: Job<P>) => Promise<JobWrites | undefined | void>): RelayJobHandler =>
     (job) =>
       run(deps, job as Job<P>);
   return {

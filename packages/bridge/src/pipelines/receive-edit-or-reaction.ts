@@ -1,11 +1,10 @@
 import type { InboundEdit, InboundReaction, ReceiveResult } from '../channels/channel-adapter.js';
-import { enqueue } from '../queue/index.js';
 import { findConversation } from '../store/conversations/index.js';
 import { findMessage, type Message } from '../store/messages/index.js';
 import type { Executor } from '../store/store.js';
 import { rememberChannelEvent } from './channel-events-table.js';
 import type { RelayDeps } from './deps.js';
-import { inboundLane, JOB_KINDS } from './job-kinds.js';
+import { enqueueJob, JOB_KINDS } from './job-kinds.js';
 import { clientParticipantId, loadChannelInstance } from './load-channel-instance.js';
 import { RelayInputError } from './relay-errors.js';
 
@@ -80,21 +79,21 @@ export async function receiveEditOrReaction(
       now,
     });
     if (!fresh) return { messageId: target.msgid, duplicate: true };
-    const payload: EditToAmojoPayload | ReactionToAmojoPayload =
-      event.kind === 'edit'
-        ? { messageRowId: target.id, text: event.text, editedAtMs: event.editedAt.getTime() }
-        : {
-            messageRowId: target.id,
-            participantId: clientParticipantId(instance.id, event.senderId),
-            type: event.type,
-            emoji: event.emoji,
-          };
-    await enqueue(trx, {
-      kind: event.kind === 'edit' ? JOB_KINDS.editToAmojo : JOB_KINDS.reactionToAmojo,
-      lane: inboundLane(conversation.id),
-      payload,
-      maxAttempts: 25,
-    });
+    const lane = { messageRowId: target.id, conversationRowId: conversation.id };
+    if (event.kind === 'edit') {
+      await enqueueJob(trx, JOB_KINDS.editToAmojo, {
+        ...lane,
+        text: event.text,
+        editedAtMs: event.editedAt.getTime(),
+      });
+    } else {
+      await enqueueJob(trx, JOB_KINDS.reactionToAmojo, {
+        ...lane,
+        participantId: clientParticipantId(instance.id, event.senderId),
+        type: event.type,
+        emoji: event.emoji,
+      });
+    }
     return { messageId: target.msgid, duplicate: false };
   });
 }

@@ -8,14 +8,13 @@ import type {
   InboundTyping,
   ReceiveResult,
 } from '../channels/channel-adapter.js';
-import { enqueue } from '../queue/index.js';
 import { findAccount } from '../store/accounts/index.js';
 import { findConversation, findOrCreateConversation, updateConversation } from '../store/conversations/index.js';
 import { findMessage, insertMessage, recordMessageStatus } from '../store/messages/index.js';
 import { upsertParticipant } from '../store/participants/index.js';
 import { listSources } from '../store/sources/index.js';
 import type { RelayDeps } from './deps.js';
-import { inboundLane, JOB_KINDS, statusLane } from './job-kinds.js';
+import { enqueueJob, JOB_KINDS } from './job-kinds.js';
 import { clientParticipantId, loadChannelInstance } from './load-channel-instance.js';
 import { AMOJO_TEXT_LIMIT } from './long-text.js';
 import { findChannelMessage, receiveEditOrReaction } from './receive-edit-or-reaction.js';
@@ -150,11 +149,9 @@ async function receiveMessage(
       now,
     });
     if (!inserted.created) return { messageId: inserted.message.msgid, duplicate: true };
-    await enqueue(trx, {
-      kind: JOB_KINDS.deliverToAmojo,
-      lane: inboundLane(conversation.id),
-      payload: { messageRowId: inserted.message.id },
-      maxAttempts: 25,
+    await enqueueJob(trx, JOB_KINDS.deliverToAmojo, {
+      messageRowId: inserted.message.id,
+      conversationRowId: conversation.id,
     });
     await updateConversation(trx, { id: conversation.id, activityAt: now, now });
     return { messageId: inserted.message.msgid, duplicate: false };
@@ -194,11 +191,9 @@ async function receiveLaterStatus(
       now,
     });
     if (after === status && message.amojoMsgid && conversation.amojoChatId) {
-      await enqueue(trx, {
-        kind: JOB_KINDS.reportStatus,
-        lane: statusLane(conversation.amojoChatId),
-        payload: { messageRowId: message.id },
-        maxAttempts: 25,
+      await enqueueJob(trx, JOB_KINDS.reportStatus, {
+        messageRowId: message.id,
+        amojoChatId: conversation.amojoChatId,
       });
     }
   });

@@ -16,6 +16,18 @@ export async function laneHasWaitingJob(db: Executor, lane: string): Promise<boo
   return (await runStatement(db, LANE_HAS_WAITING, [lane])).rows.length > 0;
 }
 
+/** Those of `lanes` that have a queued or running job (one statement however many lanes). */
+export async function lanesWithWaitingJobs(db: Executor, lanes: readonly string[]): Promise<Set<string>> {
+  if (lanes.length === 0) return new Set();
+  const rows = await db
+    .selectFrom('jobs')
+    .select('lane')
+    .where('lane', 'in', lanes)
+    .where('state', 'in', ['queued', 'running'])
+    .execute();
+  return new Set(rows.map((row) => row.lane).filter((lane): lane is string => lane !== null));
+}
+
 /** Whether a job of `kind` is due now or running under `workerId` (e.g. a start-up catch-up still in progress). */
 export async function kindHasPendingJob(
   db: Executor,

@@ -20,10 +20,20 @@ export interface JobContext {
 }
 
 /**
- * Runs one job. Resolve to complete it; throw to fail the attempt. The thrown error may carry `retryAfterMs`
- * (a number, as `AmojoApiError` does: the retry waits at least that long) and `retryable: false` (dead-letter now).
+ * What a finished handler wants written: run by the worker inside the transaction that marks the job done (with the
+ * other jobs finished in the same cycle, and the next claim), so a job's effects and its completion commit together,
+ * in one fsync per cycle rather than one per job. Only database work through `trx` belongs here: it runs only while
+ * the claim still holds, and may run twice (a shared transaction that failed is replayed job by job). When it throws,
+ * the attempt counts as failed with that error and the job runs again.
  */
-export type JobHandler = (job: Job, context: JobContext) => Promise<void>;
+export type JobWrites = (trx: Executor) => Promise<void>;
+
+/**
+ * Runs one job. Resolve to complete it, with {@link JobWrites} to commit with the completion; throw to fail the
+ * attempt. The thrown error may carry `retryAfterMs` (a number, as `AmojoApiError` does: the retry waits at least
+ * that long) and `retryable: false` (dead-letter now).
+ */
+export type JobHandler = (job: Job, context: JobContext) => Promise<JobWrites | undefined | void>;
 
 /** Options of {@link createWorker}. */
 export interface WorkerOptions {
@@ -66,6 +76,8 @@ export interface Worker {
 interface Settlement {
   readonly job: Job;
   readonly failure?: { readonly error: unknown };
+  /** What the handler asked to write with the completion. */
+  readonly writes?: JobWrites | undefined;
   /** Stops the lease renewal once the outcome is written. */
   readonly release: () => void;
 }
@@ -136,23 +148,58 @@ export function createWorker(options: WorkerOptions): Worker {
     if (batch.length === 0 && limit <= 0) return [];
     try {
       const claimed = await store.transaction(async (trx) => {
-        const completed = await completeJobs(
-          trx,
-          batch.filter((s) => !s.failure).map((s) => s.job),
-          store.dialect,
-        );
-        for (const settlement of batch) await settle(trx, settlement, completed);
+        await writeOutcomes(trx, batch);
         return claimJobsIn(trx, store.dialect, { workerId, kinds, limit, leaseMs });
       });
       for (const settlement of batch) settlement.release();
       return claimed;
     } catch (error) {
-      // Nothing was written: keep the outcomes (their leases are still renewed) and try again next cycle.
-      settled.unshift(...batch);
       log.error?.({ event: 'job_settle_or_claim_failed', workerId, error: describeError(error) });
+      // Nothing was written. A handler's writes may be what failed: write each outcome alone, so one bad job fails
+      // its own attempt and not its batch-mates'. Outcomes that cannot be written now (the database is down) are
+      // kept (their leases are still renewed) and tried again next cycle.
+      if (batch.some((s) => s.writes)) await settleOneByOne(batch);
+      else settled.unshift(...batch);
       await sleep(Math.min(pollIntervalMs, 1000));
       return [];
     }
+  }
+
+  /** Completions (with their handlers' writes, for the jobs still held) and failures of one cycle. */
+  async function writeOutcomes(trx: Executor, batch: readonly Settlement[]): Promise<void> {
+    const completed = await completeJobs(
+      trx,
+      batch.filter((s) => !s.failure).map((s) => s.job),
+      store.dialect,
+    );
+    for (const settlement of batch) {
+      if (settlement.writes && completed.has(settlement.job.id)) await settlement.writes(trx);
+      await settle(trx, settlement, completed);
+    }
+  }
+
+  async function settleOneByOne(batch: readonly Settlement[]): Promise<void> {
+    const kept: Settlement[] = [];
+    for (const settlement of batch) {
+      try {
+        await store.transaction((trx) => writeOutcomes(trx, [settlement]));
+        settlement.release();
+      } catch (error) {
+        if (!settlement.writes) {
+          kept.push(settlement);
+          continue;
+        }
+        log.warn?.({ event: 'job_writes_failed', workerId, jobId: settlement.job.id, error: describeError(error) });
+        const failed: Settlement = { job: settlement.job, failure: { error }, release: settlement.release };
+        try {
+          await store.transaction((trx) => writeOutcomes(trx, [failed]));
+          settlement.release();
+        } catch {
+          kept.push(settlement);
+        }
+      }
+    }
+    settled.unshift(...kept);
   }
 
   async function settle(trx: Executor, { job, failure }: Settlement, completed: Set<number>): Promise<void> {
@@ -218,8 +265,8 @@ export function createWorker(options: WorkerOptions): Worker {
     const promise = (async () => {
       try {
         if (!handler) throw new Error(`no handler for job kind ${job.kind}`);
-        await handler(job, { workerId, store, log, signal: controller.signal });
-        settled.push({ job, release });
+        const writes = await handler(job, { workerId, store, log, signal: controller.signal });
+        settled.push({ job, writes: writes || undefined, release });
       } catch (error) {
         settled.push({ job, failure: { error }, release });
       }

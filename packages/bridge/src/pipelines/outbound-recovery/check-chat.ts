@@ -1,9 +1,9 @@
 import type { HistoryItem } from '@amojo-bridge/sdk';
-import { enqueue, type Job } from '../../queue/index.js';
+import type { Job } from '../../queue/index.js';
 import { findAccount } from '../../store/accounts/index.js';
 import { findConversation } from '../../store/conversations/index.js';
 import type { RelayDeps } from '../deps.js';
-import { JOB_KINDS, reconcileLane } from '../job-kinds.js';
+import { enqueueJob, JOB_KINDS } from '../job-kinds.js';
 import { managerMessageFromHistory } from '../manager-message.js';
 import { jobErrorFromAmojo } from '../relay-errors.js';
 import { HISTORY_PAGE_SIZE, type RecentPages, readHistoryPage } from './history-page.js';
@@ -20,9 +20,6 @@ export interface CheckChatPayload {
 
 /** Longest wait before a check whose history read failed runs again, ms. */
 const MAX_RETRY_DELAY_MS = 5 * 60_000;
-
-/** Attempts of a check job (they fail only on database errors; history failures re-queue the check). */
-export const CHECK_MAX_ATTEMPTS = 10;
 
 /** History pages one check reads at most, newest first (a downtime with more manager messages needs more checks). */
 const MAX_PAGES = 4;
@@ -106,14 +103,12 @@ export async function checkChat(deps: RelayDeps, pages: RecentPages, job: Job<Ch
   const delayMs = Math.min(MAX_RETRY_DELAY_MS, 1000 * 2 ** Math.min(failures, 16));
   const now = deps.now().getTime();
   await deps.store.transaction((trx) =>
-    enqueue(trx, {
-      kind: JOB_KINDS.reconcile,
-      lane: reconcileLane(outcome.amojoChatId),
-      payload: { conversationRowId: job.payload.conversationRowId, failures } satisfies CheckChatPayload,
-      maxAttempts: CHECK_MAX_ATTEMPTS,
-      runAt: now + delayMs,
-      now,
-    }),
+    enqueueJob(
+      trx,
+      JOB_KINDS.reconcile,
+      { conversationRowId: job.payload.conversationRowId, amojoChatId: outcome.amojoChatId, failures },
+      { runAt: now + delayMs, now },
+    ),
   );
   deps.log.warn(
     {

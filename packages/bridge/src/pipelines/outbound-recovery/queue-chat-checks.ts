@@ -1,7 +1,6 @@
-import { enqueue } from '../../queue/index.js';
+import { lanesWithWaitingJobs } from '../../queue/index.js';
 import type { RelayDeps } from '../deps.js';
-import { JOB_KINDS, reconcileLane } from '../job-kinds.js';
-import { CHECK_MAX_ATTEMPTS } from './check-chat.js';
+import { enqueueJob, JOB_KINDS, reconcileLane } from '../job-kinds.js';
 import type { ChatToCheck } from './recovery-state.js';
 
 /**
@@ -16,28 +15,18 @@ export async function queueChatChecks(deps: RelayDeps, chats: readonly ChatToChe
     const chunk = chats.slice(i, i + 500);
     queued += await deps.store.transaction(async (trx) => {
       const lanes = chunk.map((chat) => reconcileLane(chat.amojoChatId));
-      const waiting = new Set(
-        (
-          await trx
-            .selectFrom('jobs')
-            .select('lane')
-            .where('lane', 'in', lanes)
-            .where('state', 'in', ['queued', 'running'])
-            .execute()
-        ).map((row) => row.lane),
-      );
+      const waiting = await lanesWithWaitingJobs(trx, lanes);
       let n = 0;
       for (const chat of chunk) {
         const lane = reconcileLane(chat.amojoChatId);
         if (waiting.has(lane)) continue;
         waiting.add(lane);
-        await enqueue(trx, {
-          kind: JOB_KINDS.reconcile,
-          lane,
-          payload: { conversationRowId: chat.conversationRowId },
-          maxAttempts: CHECK_MAX_ATTEMPTS,
-          now,
-        });
+        await enqueueJob(
+          trx,
+          JOB_KINDS.reconcile,
+          { conversationRowId: chat.conversationRowId, amojoChatId: chat.amojoChatId },
+          { now },
+        );
         n++;
       }
       return n;

@@ -1,8 +1,7 @@
 import type { HistoryItem } from '@amojo-bridge/sdk';
-import { enqueue } from '../../queue/index.js';
 import { insertHookRecord } from '../../store/ops/insert-hook-record.js';
 import type { RelayDeps } from '../deps.js';
-import { JOB_KINDS, outboundLane } from '../job-kinds.js';
+import { enqueueJob, JOB_KINDS } from '../job-kinds.js';
 import type { ManagerMessage } from '../manager-message.js';
 
 /** Why a message came from history instead of a hook; written to the hook log's `reason`. */
@@ -43,13 +42,7 @@ export async function recordRecoveredMessage(
       return false;
     }
     if (input.enqueue) {
-      const jobId = await enqueue(trx, {
-        kind: JOB_KINDS.deliverToChannel,
-        lane: outboundLane(input.message.amojoChatId),
-        payload: input.message,
-        maxAttempts: 30,
-        now,
-      });
+      const jobId = await enqueueJob(trx, JOB_KINDS.deliverToChannel, input.message, { now });
       await trx.updateTable('hooks').set({ job_id: jobId }).where('id', '=', stored.hookId).execute();
     }
     return true;

@@ -1,27 +1,14 @@
 import type { ExpressionBuilder } from 'kysely';
+import { hookHasUnfinishedJob } from '../../queue/unfinished-job.js';
 import type { Database } from '../database.js';
 import type { Executor } from '../store.js';
 import type { PruneBatchInput, PruneBatchResult } from './prune-batch.js';
 
-// A job still in one of these states may be looked at through its hook (a dead job waiting for a retry), so its hook
-// stays whatever its age.
-const UNFINISHED = ['queued', 'running', 'dead'] as const;
-
 const prunable = (before: number) => (eb: ExpressionBuilder<Database, 'hooks'>) =>
   eb.and([
     eb('hooks.received_at', '<', before),
-    eb.or([
-      eb('hooks.job_id', 'is', null),
-      eb.not(
-        eb.exists(
-          eb
-            .selectFrom('jobs')
-            .select('jobs.id')
-            .whereRef('jobs.id', '=', 'hooks.job_id')
-            .where('jobs.state', 'in', UNFINISHED),
-        ),
-      ),
-    ]),
+    // A hook of a queued, running or dead job stays whatever its age (a dead job is inspected through its hook).
+    eb.or([eb('hooks.job_id', 'is', null), eb.not(hookHasUnfinishedJob(eb))]),
   ]);
 
 /**
