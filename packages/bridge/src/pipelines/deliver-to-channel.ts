@@ -260,11 +260,7 @@ async function adoptChatKey(
 }
 
 /** A message that cannot be routed has no conversation to store it in; report the refusal straight from the hook. */
-function reportFailureWithoutMessage(
-  m: ManagerMessage,
-  errorCode: ChannelErrorCode,
-  reason: string,
-): JobWrites {
+function reportFailureWithoutMessage(m: ManagerMessage, errorCode: ChannelErrorCode, reason: string): JobWrites {
   return async (trx: Executor) => {
     await enqueueJob(trx, JOB_KINDS.reportStatus, {
       scopeId: m.scopeId,
