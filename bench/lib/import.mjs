@@ -29,7 +29,7 @@ async function cli(env, args) {
  * Runs `amojo-bridge import` as a child process, sampling its RSS every 200 ms and the sandbox's message count;
  * `killAt` (a message count) SIGKILLs it once the sandbox holds that many. Resolves with what was seen.
  */
-function runImport({ env, file, instance, sandbox, killAt, concurrency }) {
+function runImport({ env, file, instance, sandbox, killAt, concurrency, say }) {
   return new Promise((resolve) => {
     const started = Date.now();
     const before = sandbox.state.messages.size;
@@ -51,10 +51,20 @@ function runImport({ env, file, instance, sandbox, killAt, concurrency }) {
     const samples = [];
     let firstNewAt;
     let killed = false;
+    let lastSaid = started;
     const timer = setInterval(() => {
       const mb = rssMb(child.pid);
       const count = sandbox.state.messages.size;
       if (mb !== undefined) samples.push({ t: Date.now() - started, rssMb: mb, inSandbox: count });
+      // A line a minute, so a run stopped before its end (a 1M import takes hours on a shared machine) still
+      // leaves its throughput and memory on record.
+      if (say && Date.now() - lastSaid >= 60_000) {
+        lastSaid = Date.now();
+        const peakSoFar = Math.max(0, ...samples.map((s) => s.rssMb));
+        say(
+          `import progress: ${count} in the sandbox after ${round((lastSaid - started) / 1000)} s, ${round((count - before) / ((lastSaid - started) / 1000))} msg/s, RSS ${round(mb ?? 0)} MB (peak ${round(peakSoFar)} MB)`,
+        );
+      }
       if (firstNewAt === undefined && count > before) firstNewAt = Date.now() - started;
       if (killAt !== undefined && !killed && count >= killAt) {
         killed = true;
@@ -130,11 +140,11 @@ export async function benchImport({
   say(
     `import ${engine}: first run, SIGKILL at ${messages / 2} messages in the sandbox (generated in ${round((Date.now() - genStarted) / 1000)} s)`,
   );
-  const first = await runImport({ env, file, instance, sandbox, killAt: Math.floor(messages / 2), concurrency });
+  const first = await runImport({ env, file, instance, sandbox, killAt: Math.floor(messages / 2), concurrency, say });
   say(
     `import ${engine}: killed after ${round(first.elapsedMs / 1000)} s with ${sandbox.state.messages.size} in the sandbox; resuming`,
   );
-  const second = await runImport({ env, file, instance, sandbox, concurrency });
+  const second = await runImport({ env, file, instance, sandbox, concurrency, say });
   if (second.code !== 0)
     throw new Error(`bench import: the resumed run failed (${second.code}): ${second.out.slice(-2000)}`);
   const clientIds = new Set();

@@ -6,19 +6,15 @@ import { combineInstanceListeners } from '../channels/combine-instance-listeners
 import type { InstanceListenersFactory } from '../channels/manage-instances.js';
 import { BridgeConfigError } from '../errors.js';
 import { DataLockedError } from '../store/sqlite/owner-lock.js';
-import {
-  runAddChannel,
-  runAddHttpChannel,
-  runListChannels,
-  runListKinds,
-  runRemoveChannel,
-  runUpdateChannel,
-} from './channel-commands.js';
 import { type CliIo, EXIT } from './cli-io.js';
-import { runConnect, runDiscardJob, runDisconnect, runMigrate, runStart } from './commands.js';
 import { runImportCommand } from './import-command.js';
 import { packageVersion } from './package-version.js';
-import { runWidgetBuild } from './widget-build.js';
+
+// Loaded by the command that needs them: `start` and the channels commands pull in the whole service (HTTP server,
+// every channel's routes), about 25 MB of RSS that `amojo-bridge import` has no use for (BENCHMARKS.md, issue 13).
+const commands = () => import('./commands.js');
+const channelCommands = () => import('./channel-commands.js');
+const widgetBuild = () => import('./widget-build.js');
 
 // Thrown by actions to end with an exit code after printing their own message.
 class CliExit extends Error {
@@ -105,14 +101,14 @@ function buildProgram(io: CliIo, cliOptions: RunCliOptions): Command {
     .description('start the bridge: migrate the database, serve hooks, channels, admin API and metrics')
     .option(...configOption)
     .action(async (options: { config?: string }) => {
-      await runStart({ file: options.config, io, listenersFor: extra });
+      await (await commands()).runStart({ file: options.config, io, listenersFor: extra });
     });
 
   configure(program.command('migrate'))
     .description('apply pending database migrations and exit')
     .option(...configOption)
     .action(async (options: { config?: string }) => {
-      await runMigrate({ file: options.config, io });
+      await (await commands()).runMigrate({ file: options.config, io });
     });
 
   configure(program.command('connect'))
@@ -121,7 +117,12 @@ function buildProgram(io: CliIo, cliOptions: RunCliOptions): Command {
     .option('--title <title>', 'name of the channel shown in the account')
     .option(...configOption)
     .action(async (options: { accountId: string; title?: string; config?: string }) => {
-      await runConnect({ file: options.config, io, accountId: options.accountId, title: options.title });
+      await (await commands()).runConnect({
+        file: options.config,
+        io,
+        accountId: options.accountId,
+        title: options.title,
+      });
     });
 
   configure(program.command('disconnect'))
@@ -129,7 +130,7 @@ function buildProgram(io: CliIo, cliOptions: RunCliOptions): Command {
     .requiredOption('--account-id <amojo id>', "the account's amojo_id")
     .option(...configOption)
     .action(async (options: { accountId: string; config?: string }) => {
-      await runDisconnect({ file: options.config, io, accountId: options.accountId });
+      await (await commands()).runDisconnect({ file: options.config, io, accountId: options.accountId });
     });
 
   const kinds = Object.keys(channelPlugins).join(', ');
@@ -161,7 +162,7 @@ function buildProgram(io: CliIo, cliOptions: RunCliOptions): Command {
         kind: string,
         options: { name: string; accountId?: string; key?: string; set: string[]; config?: string },
       ) => {
-        const code = await runAddChannel({
+        const code = await (await channelCommands()).runAddChannel({
           file: options.config,
           io,
           listenersFor,
@@ -176,8 +177,8 @@ function buildProgram(io: CliIo, cliOptions: RunCliOptions): Command {
     );
   configure(channels.command('kinds'))
     .description('list the channel kinds and their settings')
-    .action(() => {
-      runListKinds({ io });
+    .action(async () => {
+      (await channelCommands()).runListKinds({ io });
     });
   configure(channels.command('list'))
     .description('list channel instances with their settings (secrets never shown) and connection details')
@@ -185,7 +186,7 @@ function buildProgram(io: CliIo, cliOptions: RunCliOptions): Command {
     .option('--json', 'print JSON')
     .option(...configOption)
     .action(async (options: { kind?: string; json?: boolean; config?: string }) => {
-      const code = await runListChannels({
+      const code = await (await channelCommands()).runListChannels({
         file: options.config,
         io,
         listenersFor,
@@ -225,7 +226,7 @@ function buildProgram(io: CliIo, cliOptions: RunCliOptions): Command {
           io.stderr('--enable and --disable exclude each other\n');
           throw new CliExit(EXIT.usage);
         }
-        const code = await runUpdateChannel({
+        const code = await (await channelCommands()).runUpdateChannel({
           file: options.config,
           io,
           listenersFor,
@@ -246,7 +247,7 @@ function buildProgram(io: CliIo, cliOptions: RunCliOptions): Command {
     .argument('<key>', 'the instance key (see channels list)')
     .option(...configOption)
     .action(async (key: string, options: { config?: string }) => {
-      const code = await runRemoveChannel({ file: options.config, io, listenersFor, key });
+      const code = await (await channelCommands()).runRemoveChannel({ file: options.config, io, listenersFor, key });
       if (code !== EXIT.ok) throw new CliExit(code);
     });
   configure(channels.command('add-http'))
@@ -255,7 +256,7 @@ function buildProgram(io: CliIo, cliOptions: RunCliOptions): Command {
     .requiredOption('--url <url>', 'where the bridge POSTs manager events (http or https)')
     .option(...configOption)
     .action(async (options: { name: string; url: string; config?: string }) => {
-      const code = await runAddHttpChannel({
+      const code = await (await channelCommands()).runAddHttpChannel({
         file: options.config,
         io,
         listenersFor,
@@ -272,8 +273,13 @@ function buildProgram(io: CliIo, cliOptions: RunCliOptions): Command {
     .option('--out <file>', 'where to write the archive', 'widget.zip')
     .option('--bridge-url <url>', 'public URL of the bridge the widget posts to (default PUBLIC_URL)')
     .option('--code <code>', 'widget code (default AMOCRM_WIDGET_CODE or amojo_bridge)')
-    .action((options: { out: string; bridgeUrl?: string; code?: string }) => {
-      const code = runWidgetBuild({ io, out: options.out, bridgeUrl: options.bridgeUrl, code: options.code });
+    .action(async (options: { out: string; bridgeUrl?: string; code?: string }) => {
+      const code = (await widgetBuild()).runWidgetBuild({
+        io,
+        out: options.out,
+        bridgeUrl: options.bridgeUrl,
+        code: options.code,
+      });
       if (code !== EXIT.ok) throw new CliExit(code);
     });
 
@@ -293,7 +299,12 @@ function buildProgram(io: CliIo, cliOptions: RunCliOptions): Command {
         io.stderr('--reason: expected 1 to 200 characters\n');
         throw new CliExit(EXIT.usage);
       }
-      const code = await runDiscardJob({ file: options.config, io, id: Number(id), reason: options.reason });
+      const code = await (await commands()).runDiscardJob({
+        file: options.config,
+        io,
+        id: Number(id),
+        reason: options.reason,
+      });
       if (code !== EXIT.ok) throw new CliExit(code);
     });
 

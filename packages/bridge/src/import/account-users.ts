@@ -3,6 +3,8 @@ import { restClientForAccount } from '../amocrm/rest-client-for-account.js';
 
 /** An amoCRM user the import can attribute messages to. */
 export interface AccountUser {
+  /** The numeric amoCRM user id. */
+  readonly id: number;
   readonly name: string;
   readonly amojoId: string;
 }
@@ -17,7 +19,7 @@ export function accountUsersVia(deps: AmocrmDeps): AccountUsers {
     if (!crm) return null;
     const users: AccountUser[] = [];
     for await (const user of crm.iterateUsers()) {
-      if (user.amojo_id) users.push({ name: user.name, amojoId: user.amojo_id });
+      if (user.amojo_id) users.push({ id: user.id, name: user.name, amojoId: user.amojo_id });
     }
     return users;
   };

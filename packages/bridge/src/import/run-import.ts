@@ -33,7 +33,7 @@ import {
   saveImportMarks,
   updateImportRun,
 } from './import-run-store.js';
-import type { ManagerMap } from './manager-map.js';
+import { type ManagerMap, resolveUserIds } from './manager-map.js';
 import type { ImportSource } from './open-import-source.js';
 import { scanImport } from './scan-import.js';
 
@@ -142,6 +142,15 @@ export async function runImport(deps: ImportDeps, options: ImportOptions): Promi
     throw new ImportAbortedError(`channel instance ${instanceKey} is not attached to an account`);
   const account = await findAccount(db, { id: instance.accountId });
   if (account?.state !== 'connected') throw new ImportAbortedError(`the account of ${instanceKey} is not connected`);
+  // Numeric amoCRM user ids in the map file become amojo ids before anything is read or sent (needs OAuth tokens).
+  let mapped: ManagerMap;
+  try {
+    mapped = await resolveUserIds(options.managers, async () =>
+      deps.accountUsers ? deps.accountUsers(account.id) : null,
+    );
+  } catch (error) {
+    throw new ImportAbortedError((error as Error).message);
+  }
   const [sourceRow] = await listSources(db, { channelInstanceId: instance.id });
   const sourceExternalId = sourceRow?.externalId ?? null;
   const now = () => deps.now().getTime();
@@ -223,7 +232,7 @@ export async function runImport(deps: ImportDeps, options: ImportOptions): Promi
   const baseDuplicates = run?.duplicates ?? 0;
   const unmapped = new Set<string>();
   // Managers: the map file first; names it lacks are looked up once among the account's users (OAuth tokens).
-  const managers = new Map(options.managers);
+  const managers = new Map(mapped);
   const matchedByName = new Set<string>();
   let nameMatching: ImportSummary['nameMatching'] = 'not-needed';
   let users: Promise<ReadonlyMap<string, { name: string; amojoId: string }> | null> | undefined;
