@@ -85,11 +85,20 @@ describe.each(ENGINES)('import through the admin API on %s', (engine) => {
     expect(badFormat.body.field).toBe('format');
     const badMap = await upload(
       h,
-      { instance: h.instanceKey, map: '{"Ann": 5}' },
+      { instance: h.instanceKey, map: '{"Ann": true}' },
       { name: 'x.jsonl', path: `${FIXTURES}jsonl/export.jsonl` },
     );
     expect(badMap.status).toBe(400);
     expect(badMap.body.field).toBe('map');
+    // A numeric amoCRM user id is a valid entry, but resolving it needs the account's OAuth tokens (none here).
+    const unresolvable = await upload(
+      h,
+      { instance: h.instanceKey, map: '{"Ann": 5}' },
+      { name: 'x.jsonl', path: `${FIXTURES}jsonl/export.jsonl` },
+    );
+    expect(unresolvable.status).toBe(400);
+    expect(unresolvable.body.field).toBe('map');
+    expect(unresolvable.body.message).toMatch(/"Ann" names amoCRM user id 5; .*OAuth tokens/);
     const unknown = await upload(
       h,
       { instance: 'http_nope' },

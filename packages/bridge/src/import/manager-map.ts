@@ -30,6 +30,11 @@ export interface MappedManager {
 
 export type ManagerMap = ReadonlyMap<string, MappedManager>;
 
+/** A map file entry that cannot be used (for the admin API: a bad `map` field, not a bad instance). */
+export class ManagerMapError extends Error {
+  override readonly name = 'ManagerMapError';
+}
+
 /** Parses a map file's JSON; throws naming the entry at fault. */
 export function parseManagerMap(json: unknown): ManagerMap {
   const parsed = mapSchema.safeParse(json);
@@ -61,7 +66,7 @@ export async function resolveUserIds(
   const list = await users();
   const [firstName, first] = numeric[0] as [string, MappedManager];
   if (!list) {
-    throw new Error(
+    throw new ManagerMapError(
       `map file: "${firstName}" names amoCRM user id ${first.userId}; resolving amoCRM user ids needs the account's ` +
         "OAuth tokens (connect the bridge's amoCRM integration to the account), or give the user's amojo id instead",
     );
@@ -71,7 +76,7 @@ export async function resolveUserIds(
   for (const [entryName, m] of numeric) {
     const user = byId.get(m.userId as number);
     if (!user) {
-      throw new Error(
+      throw new ManagerMapError(
         `map file: "${entryName}": amoCRM user id ${m.userId} is not a user of this account with an amojo id (GET /api/v4/users?with=amojo_id)`,
       );
     }

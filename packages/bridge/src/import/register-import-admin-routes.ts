@@ -15,7 +15,7 @@ import { formatSummary } from './format-summary.js';
 import { ImportJobs, type LiveImport, rateOf } from './import-jobs.js';
 import { IMPORT_FORMATS, type ImportFormat } from './import-message.js';
 import { findImportRun, type ImportRun, listImportReport, listImportRuns } from './import-run-store.js';
-import { type ManagerMap, parseManagerMap } from './manager-map.js';
+import { type ManagerMap, ManagerMapError, parseManagerMap } from './manager-map.js';
 import { openImportSource } from './open-import-source.js';
 import { runImport } from './run-import.js';
 
@@ -208,7 +208,8 @@ export async function registerImportAdminRoutes(
             .code(409)
             .send({ error: 'import_running', id: error.runId, message: 'this file is being imported: poll it' });
         }
-        throw new AdminInputError('instance', (error as Error).message);
+        // A map entry naming an amoCRM user id that cannot be resolved is the map's fault; the rest, the instance's.
+        throw new AdminInputError(error instanceof ManagerMapError ? 'map' : 'instance', (error as Error).message);
       }
     } finally {
       if (saved) await rm(dir, { recursive: true, force: true });

@@ -33,7 +33,7 @@ import {
   saveImportMarks,
   updateImportRun,
 } from './import-run-store.js';
-import { type ManagerMap, resolveUserIds } from './manager-map.js';
+import { type ManagerMap, ManagerMapError, resolveUserIds } from './manager-map.js';
 import type { ImportSource } from './open-import-source.js';
 import { scanImport } from './scan-import.js';
 
@@ -149,6 +149,8 @@ export async function runImport(deps: ImportDeps, options: ImportOptions): Promi
       deps.accountUsers ? deps.accountUsers(account.id) : null,
     );
   } catch (error) {
+    // The map's own fault keeps its type, so the admin API names the `map` field.
+    if (error instanceof ManagerMapError) throw error;
     throw new ImportAbortedError((error as Error).message);
   }
   const [sourceRow] = await listSources(db, { channelInstanceId: instance.id });
