@@ -29,7 +29,8 @@ describe.each(ENGINES)('relay ordering (%s)', (engine) => {
     const answers = await Promise.all(
       Array.from({ length: 200 }, (_, i) => h.sendCustomerText(chatKey, `message ${i}`)),
     );
-    expect(answers.every((a) => a.status === 200)).toBe(true);
+    // Every send accepted; a refusal is shown with its status and body (seen once on PostgreSQL under CI load).
+    expect(answers.filter((a) => a.status !== 200).map((a) => [a.status, a.body])).toEqual([]);
     const accepted = await acceptanceOrder(h, chatKey);
     expect(accepted).toHaveLength(200);
     expect(new Set(answers.map((a) => a.body.id))).toEqual(new Set(accepted));
@@ -55,7 +56,8 @@ describe.each(ENGINES)('relay ordering (%s)', (engine) => {
       for (const chatKey of chatKeys) sends.push(h.sendCustomerText(chatKey, `${chatKey} #${i}`));
     }
     const answers = await Promise.all(sends);
-    expect(answers.every((a) => a.status === 200)).toBe(true);
+    // Every send accepted; a refusal is shown with its status and body (seen once on PostgreSQL under CI load).
+    expect(answers.filter((a) => a.status !== 200).map((a) => [a.status, a.body])).toEqual([]);
     for (const chatKey of chatKeys) {
       const accepted = await acceptanceOrder(h, chatKey);
       expect(accepted).toHaveLength(40);

@@ -96,6 +96,8 @@ describe.each(ENGINES)('webchat reactions and quotes in a browser (%s)', (engine
     // Escape closes an open picker only, not the chat.
     await site.keyboard.press('Enter');
     await picker.waitFor();
+    // Focus is in the picker (its first emoji: no reaction now) before Escape, so Escape is the picker's.
+    await expect.poll(() => picker.getByRole('button', { name: 'React with 👍' }).evaluate(isFocused)).toBe(true);
     await site.keyboard.press('Escape');
     await picker.waitFor({ state: 'detached' });
     await dialog.waitFor();

@@ -1,4 +1,4 @@
-import { useEffect, useRef, useState } from 'preact/hooks';
+import { useEffect, useLayoutEffect, useRef, useState } from 'preact/hooks';
 import type { WebchatWireMessage, WebchatWireQuote } from '../webchat-protocol.js';
 import { type ChatClient, type ChatState, type OutboxItem, quoteOf } from './chat-client.js';
 import { formatSize, type Texts } from './i18n.js';
@@ -390,7 +390,9 @@ function MessageItem({
   const toggle = useRef<HTMLButtonElement>(null);
   const picker = useRef<HTMLDivElement>(null);
   const short = message.text.length > 40 ? `${message.text.slice(0, 40)}…` : message.text || message.fileName || '';
-  useEffect(() => {
+  // A layout effect, so focus is in the picker before it is painted: a key pressed the moment it shows (Escape)
+  // reaches the picker, not the chat around it.
+  useLayoutEffect(() => {
     // The visitor's current reaction has focus (Enter takes it back), else the first emoji.
     const current = picker.current?.querySelector<HTMLButtonElement>('button[aria-pressed="true"]');
     if (picking) (current ?? picker.current?.querySelector<HTMLButtonElement>('button'))?.focus();
