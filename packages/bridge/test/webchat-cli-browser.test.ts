@@ -127,5 +127,5 @@ describe.each(ENGINES)('a webchat made with the CLI, served by a bare start (%s)
     expect(answered.status).toBe(200);
     await page.getByRole('log', { name: 'Messages' }).getByText('Yes, every day until 8 pm.').waitFor();
     await page.close();
-  });
+  }, 120_000);
 });
