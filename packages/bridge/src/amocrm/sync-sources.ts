@@ -118,6 +118,7 @@ export async function syncAccountSources(deps: AmocrmDeps, account: Account): Pr
   await deleteOrphans(crm, orphans, remote, deleted, problems);
   let defaultExternalId: string | null = null;
   await deps.store.transaction(async (trx) => {
+    defaultExternalId = null; // PostgreSQL may run this transaction again after a deadlock
     for (const orphan of orphans) if (deleted.includes(orphan.externalId)) await deleteSource(trx, { id: orphan.id });
     for (const instance of instances) {
       const externalId = idOf(instance);

@@ -81,11 +81,14 @@ export function createCommitBatcher(store: Store, options: CommitBatcherOptions 
   }
 
   async function commitBatch(batch: Item[]): Promise<void> {
-    const results: unknown[] = [];
+    let results: unknown[];
     try {
       stats.transactions++;
-      await store.transaction(async (trx) => {
-        for (const item of batch) results.push(await item.work(trx));
+      // The results are returned, not pushed to an outer array: PostgreSQL may run this transaction twice.
+      results = await store.transaction(async (trx) => {
+        const done: unknown[] = [];
+        for (const item of batch) done.push(await item.work(trx));
+        return done;
       });
     } catch {
       stats.failedBatches++;

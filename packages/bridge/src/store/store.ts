@@ -22,7 +22,10 @@ export interface Store {
   /**
    * Runs `fn` in one transaction and commits when it resolves (rolls back when it throws). On SQLite the
    * transaction is `BEGIN IMMEDIATE` on the only connection, so nothing else runs on this store meanwhile: inside
-   * `fn` use the given executor, never `store.db` (that would wait for the connection `fn` holds).
+   * `fn` use the given executor, never `store.db` (that would wait for the connection `fn` holds). On PostgreSQL `fn`
+   * runs again when the database aborts the transaction for a deadlock or a serialisation failure (nothing of it was
+   * written), so `fn` must have no effect outside the transaction: no network calls, no pushes to outer arrays;
+   * return what it produced instead.
    */
   transaction<T>(fn: (trx: Executor) => Promise<T>): Promise<T>;
   /** Signals workers of this process that jobs were committed (see `enqueue`); fired after commit. */

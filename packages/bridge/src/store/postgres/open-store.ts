@@ -5,6 +5,7 @@ import { registerExecutor } from '../job-signal.js';
 import type { Logger } from '../logger.js';
 import type { Executor, Store } from '../store.js';
 import { createPostgresJobSignal } from './job-notifications.js';
+import { retryTransaction } from './retry-transaction.js';
 
 /** Options of {@link openPostgresStore}. */
 export interface OpenPostgresStoreOptions {
@@ -48,11 +49,21 @@ export function openPostgresStore(options: OpenPostgresStoreOptions): Store {
     log,
     jobSignal,
     async transaction<T>(fn: (trx: Executor) => Promise<T>): Promise<T> {
-      const afterCommit: (() => void)[] = [];
-      const result = await db.transaction().execute((trx) => {
-        registerExecutor(trx, { signal: jobSignal, afterCommit });
-        return fn(trx);
-      });
+      let afterCommit: (() => void)[] = [];
+      const result = await retryTransaction(
+        () => {
+          afterCommit = [];
+          return db.transaction().execute((trx) => {
+            registerExecutor(trx, { signal: jobSignal, afterCommit });
+            return fn(trx);
+          });
+        },
+        (error, attempt) =>
+          log.warn?.(
+            { event: 'transaction_retried', attempt, code: (error as { code?: string }).code },
+            'postgres aborted a transaction (deadlock or serialisation failure); running it again',
+          ),
+      );
       for (const callback of afterCommit) callback();
       return result;
     },
