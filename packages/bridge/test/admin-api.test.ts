@@ -206,14 +206,30 @@ describe.each(ENGINES)('admin API on %s', (engine) => {
       const account = await bridge.store.db.selectFrom('accounts').select('id').executeTakeFirstOrThrow();
       const now = Date.now();
       conversationIds = [];
+      const shop = await bridge.store.db
+        .insertInto('channel_instances')
+        .values({
+          key: 'admin-conv-shop',
+          kind: 'http',
+          name: 'Shop site',
+          account_id: account.id,
+          settings: '{}',
+          secret_enc: null,
+          enabled: 1,
+          created_at: now,
+          updated_at: now,
+        })
+        .returning('id')
+        .executeTakeFirstOrThrow();
       for (let i = 0; i < 5; i++) {
         const row = await bridge.store.db
           .insertInto('conversations')
           .values({
             account_id: account.id,
+            ...(i === 4 ? { channel_instance_id: shop.id } : {}),
             conversation_id: `admin-conv-${i}`,
             amojo_chat_id: `chat-${i}`,
-            channel_chat_key: null,
+            channel_chat_key: i === 4 ? 'shop-chat-4' : null,
             last_activity_at: now + i,
             created_at: now + i,
             updated_at: now + i,
@@ -222,6 +238,19 @@ describe.each(ENGINES)('admin API on %s', (engine) => {
           .executeTakeFirstOrThrow();
         conversationIds.push(row.id);
       }
+      await bridge.store.db
+        .insertInto('participants')
+        .values({
+          conversation_row_id: conversationIds[4]!,
+          role: 'client',
+          participant_id: 'shop-customer-4',
+          amojo_participant_id: null,
+          name: 'Olga Petrova',
+          profile: '{}',
+          created_at: now,
+          updated_at: now,
+        })
+        .execute();
       const message = await bridge.store.db
         .insertInto('messages')
         .values({
@@ -261,6 +290,13 @@ describe.each(ENGINES)('admin API on %s', (engine) => {
         'admin-conv-3',
       ]);
       expect(page1.nextBefore).toEqual(expect.any(Number));
+      // Who the customer is and which channel the chat came by, so an operator can tell chats apart.
+      expect(page1.items[0]).toMatchObject({
+        customerName: 'Olga Petrova',
+        channelChatKey: 'shop-chat-4',
+        channel: { key: 'admin-conv-shop', kind: 'http', name: 'Shop site' },
+      });
+      expect(page1.items[1]).toMatchObject({ customerName: null, channel: null });
       const page2 = (await get(`/admin/api/conversations?limit=2&before=${page1.nextBefore}`)).json();
       expect(page2.items.map((c: { conversationId: string }) => c.conversationId)).toEqual([
         'admin-conv-2',

@@ -186,7 +186,8 @@ describe.each(ENGINES)('the admin dashboard in a browser (%s)', (engine) => {
       (await h.sandboxMessages(chat.id)).some((m) => m.text === 'refused by amojo'),
     );
     await page.getByRole('link', { name: 'Conversations' }).click();
-    await page.getByRole('button', { name: 'admin-chat' }).click();
+    // The list names the customer, with the chat key under it.
+    await page.getByRole('button', { name: 'Customer admin-chat', exact: true }).click();
     const message = page.getByRole('listitem').filter({ hasText: 'refused by amojo' }).first();
     await message.getByText('Customer → amoCRM').waitFor();
     await message.getByText('sent', { exact: true }).waitFor();

@@ -5,7 +5,7 @@ import { listConversationsPage } from '../store/ops/list-conversations-page.js';
 import type { AdminDeps } from './admin-deps.js';
 import { pageQuery } from './pagination.js';
 import { parseInput } from './parse-input.js';
-import { conversationJson, messageJson } from './serialize.js';
+import { listedConversationJson, messageJson } from './serialize.js';
 
 const listQuery = z.object({ ...pageQuery, accountId: z.coerce.number().int().positive().optional() });
 const idParams = z.object({ id: z.coerce.number().int().positive() });
@@ -15,7 +15,7 @@ export function registerConversationRoutes(app: FastifyInstance, deps: AdminDeps
   app.get('/conversations', async (request) => {
     const query = parseInput(listQuery, request.query, 'query');
     const page = await listConversationsPage(deps.store.db, query);
-    return { items: page.items.map(conversationJson), nextBefore: page.nextBefore };
+    return { items: page.items.map(listedConversationJson), nextBefore: page.nextBefore };
   });
 
   app.get('/conversations/:id/messages', async (request, reply) => {

@@ -2,6 +2,7 @@ import type { Selectable } from 'kysely';
 import type { Job } from '../queue/job.js';
 import type { ConversationsTable, HooksTable, MessageStatusesTable } from '../store/database.js';
 import type { MessageWithStatuses } from '../store/ops/list-conversation-messages.js';
+import type { ConversationRow } from '../store/ops/list-conversations-page.js';
 
 // Rows become camelCase JSON with parsed JSON columns; times stay epoch milliseconds and gain an ISO twin for humans.
 
@@ -30,6 +31,15 @@ export function conversationJson(row: Selectable<ConversationsTable>) {
     phone: row.phone,
     lastActivityAt: iso(row.last_activity_at),
     createdAt: iso(row.created_at),
+  };
+}
+
+/** A conversation as the admin list shows it: the row plus who the customer is and which channel it came by. */
+export function listedConversationJson(row: ConversationRow) {
+  return {
+    ...conversationJson(row),
+    customerName: row.customer_name,
+    channel: row.channel_key ? { key: row.channel_key, kind: row.channel_kind, name: row.channel_name } : null,
   };
 }
 

@@ -75,6 +75,9 @@ export interface Conversation {
   readonly phone: string | null;
   readonly lastActivityAt: string | null;
   readonly createdAt: string | null;
+  /** The customer's name as the channel gave it. */
+  readonly customerName?: string | null;
+  readonly channel?: { readonly key: string; readonly kind: string | null; readonly name: string | null } | null;
 }
 
 export interface MessageStatus {

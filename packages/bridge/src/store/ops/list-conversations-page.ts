@@ -9,8 +9,13 @@ export interface ListConversationsOptions extends PageRequest {
   readonly accountId?: number | undefined;
 }
 
-/** A conversation row as the admin API lists it. */
-export type ConversationRow = Selectable<ConversationsTable>;
+/** A conversation row as the admin API lists it, with its customer's name and its channel instance. */
+export type ConversationRow = Selectable<ConversationsTable> & {
+  readonly customer_name: string | null;
+  readonly channel_key: string | null;
+  readonly channel_kind: string | null;
+  readonly channel_name: string | null;
+};
 
 /** Lists conversations, newest first, one page at a time (admin API). */
 export async function listConversationsPage(
@@ -19,10 +24,25 @@ export async function listConversationsPage(
 ): Promise<Page<ConversationRow>> {
   let query = db
     .selectFrom('conversations')
-    .selectAll()
-    .orderBy('id', 'desc')
+    .leftJoin('channel_instances', 'channel_instances.id', 'conversations.channel_instance_id')
+    .selectAll('conversations')
+    .select((eb) => [
+      'channel_instances.key as channel_key',
+      'channel_instances.kind as channel_kind',
+      'channel_instances.name as channel_name',
+      // The chat's first client (a chat has one; "write first" may add its row before the client is known).
+      eb
+        .selectFrom('participants')
+        .select('participants.name')
+        .whereRef('participants.conversation_row_id', '=', 'conversations.id')
+        .where('participants.role', '=', 'client')
+        .orderBy('participants.id')
+        .limit(1)
+        .as('customer_name'),
+    ])
+    .orderBy('conversations.id', 'desc')
     .limit(options.limit + 1);
-  if (options.before !== undefined) query = query.where('id', '<', options.before);
-  if (options.accountId !== undefined) query = query.where('account_id', '=', options.accountId);
+  if (options.before !== undefined) query = query.where('conversations.id', '<', options.before);
+  if (options.accountId !== undefined) query = query.where('conversations.account_id', '=', options.accountId);
   return toPage(await query.execute(), options.limit);
 }

@@ -107,6 +107,7 @@ export function ConversationsPanel({ api }: { readonly api: Api }) {
           <thead>
             <tr>
               <th scope="col">Chat</th>
+              <th scope="col">Channel</th>
               <th scope="col">amojo chat</th>
               <th scope="col">Last activity</th>
             </tr>
@@ -121,11 +122,26 @@ export function ConversationsPanel({ api }: { readonly api: Api }) {
                     aria-pressed={open?.id === conversation.id}
                     onClick={() => setOpen(conversation)}
                   >
-                    {conversation.channelChatKey ?? conversation.conversationId}
+                    {conversation.customerName || conversation.channelChatKey || conversation.conversationId}
                   </button>
+                  {conversation.customerName && conversation.channelChatKey && (
+                    <div class="small mono">{conversation.channelChatKey}</div>
+                  )}
                   <div class="small mono">{conversation.conversationId}</div>
                   {conversation.phone && <div class="small">{conversation.phone}</div>}
                 </th>
+                <td>
+                  {conversation.channel ? (
+                    <>
+                      {conversation.channel.name ?? conversation.channel.key}
+                      <div class="small">
+                        {conversation.channel.kind} <span class="mono">{conversation.channel.key}</span>
+                      </div>
+                    </>
+                  ) : (
+                    'none'
+                  )}
+                </td>
                 <td class="mono small">{conversation.amojoChatId ?? 'not created yet'}</td>
                 <td>{when(conversation.lastActivityAt)}</td>
               </tr>
