@@ -1,4 +1,4 @@
-import { sql } from 'kysely';
+import { type KyselyPlugin, sql } from 'kysely';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { BridgeDecryptionError } from '../src/errors.js';
 import { enqueue } from '../src/queue/enqueue.js';
@@ -236,6 +236,25 @@ describe.each(ENGINES)('store on %s', (engine) => {
     expect(byChat).toMatchObject({ created: false, conversation: { id: conversation.id, amojoChatId: 'chat-1' } });
     // Activity time only moves forward.
     expect(byChat.conversation.lastActivityAt).toBe(conversation.lastActivityAt);
+
+    // The update's SQL text does not depend on the values: one prepared statement for every relayed message.
+    const texts: string[] = [];
+    const capture: KyselyPlugin = {
+      transformQuery(args) {
+        texts.push(fixture.store.db.getExecutor().compileQuery(args.node, args.queryId).sql);
+        return args.node;
+      },
+      transformResult: async (args) => args.result,
+    };
+    const traced = fixture.store.db.withPlugin(capture);
+    await updateConversation(traced, { id: conversation.id, activityAt: 1_000, now: 1_000 });
+    await updateConversation(traced, { id: conversation.id, activityAt: 2_000, now: 2_000 });
+    expect(texts).toHaveLength(2);
+    expect(texts[0]).toBe(texts[1]);
+    expect(texts[0]).not.toMatch(/[12]000/);
+    expect((await findConversation(fixture.store.db, { id: conversation.id }))?.lastActivityAt).toBe(
+      conversation.lastActivityAt,
+    );
 
     // "Write first": a chat started in amoCRM, found later by phone.
     const writeFirst = await findOrCreateConversation(fixture.store.db, {
