@@ -35,7 +35,17 @@ function runImport({ env, file, instance, sandbox, killAt, concurrency, say }) {
     const before = sandbox.state.messages.size;
     const child = spawn(
       process.execPath,
-      [CLI, 'import', file, '--instance', instance, '--concurrency', String(concurrency)],
+      [
+        CLI,
+        'import',
+        file,
+        '--instance',
+        instance,
+        '--concurrency',
+        String(concurrency),
+        // IMPORT_MAX_HEAP_MB: the import thread's heap cap (default: the CLI's own), for before/after comparisons.
+        ...(process.env.IMPORT_MAX_HEAP_MB ? ['--max-heap-mb', process.env.IMPORT_MAX_HEAP_MB] : []),
+      ],
       {
         env,
         stdio: ['ignore', 'pipe', 'pipe'],

@@ -6,6 +6,7 @@ const code = await runCli(process.argv.slice(2), {
   stdout: (text) => process.stdout.write(text),
   stderr: (text) => process.stderr.write(text),
   env: process.env,
+  importInWorker: true,
   ...(process.stderr.isTTY ? { terminal: process.stderr } : {}),
   onShutdownSignal(handler) {
     let received = false;

@@ -13,6 +13,11 @@ export interface CliIo {
   readonly onShutdownSignal?: (handler: (signal: string) => void) => () => void;
   /** The terminal progress bars are drawn on (standard error when it is a TTY); absent: plain progress lines. */
   readonly terminal?: NodeJS.WriteStream | undefined;
+  /**
+   * Runs `import` in a worker thread with a capped heap (`--max-heap-mb`), as the `amojo-bridge` binary does; absent:
+   * inline, in the caller's thread (embedding, tests).
+   */
+  readonly importInWorker?: boolean | undefined;
 }
 
 /** Exit codes of `amojo-bridge`. */

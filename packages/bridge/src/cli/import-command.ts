@@ -9,6 +9,7 @@ import {
   lineProgress,
   type ManagerMap,
   openImportSource,
+  type ProgressOutput,
   readManagerMap,
   runImport,
   terminalProgress,
@@ -32,6 +33,8 @@ export interface ImportCommandOptions {
   readonly dateOrder: string | undefined;
   readonly concurrency: string | undefined;
   readonly report: string | undefined;
+  /** Where progress goes; default: a bar on `io.terminal`, else plain lines on stderr. */
+  readonly progress?: ProgressOutput | undefined;
 }
 
 /**
@@ -79,7 +82,7 @@ export async function runImportCommand(options: ImportCommandOptions): Promise<n
     return EXIT.usage;
   }
   const store = openStore({ databaseUrl: config.databaseUrl, log: log.child({ component: 'store' }) });
-  const progress = io.terminal ? terminalProgress(io.terminal) : lineProgress(io.stderr);
+  const progress = options.progress ?? (io.terminal ? terminalProgress(io.terminal) : lineProgress(io.stderr));
   const abort = new AbortController();
   const unsubscribe = io.onShutdownSignal?.(() => abort.abort());
   try {

@@ -4,17 +4,17 @@ import { sourceSyncListeners } from '../amocrm/source-sync-listeners.js';
 import { channelPlugins } from '../channels/channel-plugins.js';
 import { combineInstanceListeners } from '../channels/combine-instance-listeners.js';
 import type { InstanceListenersFactory } from '../channels/manage-instances.js';
-import { BridgeConfigError } from '../errors.js';
-import { DataLockedError } from '../store/sqlite/owner-lock.js';
 import { type CliIo, EXIT } from './cli-io.js';
-import { runImportCommand } from './import-command.js';
 import { packageVersion } from './package-version.js';
+import { reportCliError } from './report-cli-error.js';
 
 // Loaded by the command that needs them: `start` and the channels commands pull in the whole service (HTTP server,
 // every channel's routes), about 25 MB of RSS that `amojo-bridge import` has no use for (BENCHMARKS.md, issue 13).
 const commands = () => import('./commands.js');
 const channelCommands = () => import('./channel-commands.js');
 const widgetBuild = () => import('./widget-build.js');
+const importCommand = () => import('./import-command.js');
+const importInWorker = () => import('./import-in-worker.js');
 
 // Thrown by actions to end with an exit code after printing their own message.
 class CliExit extends Error {
@@ -50,13 +50,7 @@ export async function runCli(argv: readonly string[], io: CliIo, options: RunCli
       if (error.code === 'commander.helpDisplayed' || error.code === 'commander.version') return EXIT.ok;
       return EXIT.usage;
     }
-    if (error instanceof BridgeConfigError || error instanceof DataLockedError) {
-      io.stderr(`${error.message}\n`);
-      return EXIT.usage;
-    }
-    const message = error instanceof Error ? error.message : String(error);
-    io.stderr(`amojo-bridge: ${message}\n`);
-    return EXIT.failed;
+    return reportCliError(error, io);
   }
 }
 
@@ -322,6 +316,7 @@ function buildProgram(io: CliIo, cliOptions: RunCliOptions): Command {
     .option('--date-order <order>', 'WhatsApp: day-first or month-first dates (default: detected)')
     .option('--concurrency <n>', 'chats sent in parallel (1-64)', '8')
     .option('--report <file>', 'write the per-message report as JSON Lines')
+    .option('--max-heap-mb <n>', 'heap cap of the import thread, MB (32-16384)', '128')
     .option(...configOption)
     .action(
       async (
@@ -336,10 +331,21 @@ function buildProgram(io: CliIo, cliOptions: RunCliOptions): Command {
           dateOrder?: string;
           concurrency?: string;
           report?: string;
+          maxHeapMb?: string;
           config?: string;
         },
       ) => {
-        const code = await runImportCommand({
+        const { parseMaxHeapMb, runImportInWorker } = await importInWorker();
+        const maxHeapMb = parseMaxHeapMb(options.maxHeapMb);
+        if (typeof maxHeapMb === 'string') {
+          io.stderr(`${maxHeapMb}\n`);
+          throw new CliExit(EXIT.usage);
+        }
+        // The real binary runs the import in a thread with a capped heap; embedders and tests run it inline.
+        const run = io.importInWorker
+          ? (o: Parameters<typeof runImportInWorker>[0]) => runImportInWorker(o, maxHeapMb)
+          : (await importCommand()).runImportCommand;
+        const code = await run({
           io,
           file: options.config,
           source: file,
