@@ -1,7 +1,7 @@
 #!/usr/bin/env node
 // Writes a JSON Lines import file (the format of src/import/README.md) for tests and the benchmark:
 //   node packages/bridge/scripts/generate-import-jsonl.mjs --out export.jsonl [--messages 1000000] [--chats 10000]
-//     [--manager <amojo id>] [--seed 1]
+//     [--manager <amojo id>] [--seed 1] [--chat-prefix chat-]
 // Chats are interleaved round-robin (as a CRM's export ordered by time would be); each chat's messages are in
 // chronological order. Every 3rd message is a manager's (by amojo id, when --manager is given), every 7th the bot's.
 import { once } from 'node:events';
@@ -15,6 +15,7 @@ const { values } = parseArgs({
     chats: { type: 'string', default: '10000' },
     manager: { type: 'string' },
     seed: { type: 'string', default: '1' },
+    'chat-prefix': { type: 'string', default: 'chat-' },
   },
 });
 if (!values.out) {
@@ -32,7 +33,7 @@ for (let i = 0; i < messages; i++) {
   const kind = i % 7 === 6 ? 'out-bot' : i % 3 === 2 && values.manager ? 'out-manager' : 'in';
   const text = `${words[i % words.length]} ${words[(i * 7) % words.length]} #${ordinal}`;
   const line = {
-    chat: `chat-${chat}`,
+    chat: `${values['chat-prefix']}${chat}`,
     id: `m-${i}`,
     customer: { id: `customer-${chat}`, name: `Клиент ${chat}` },
     direction: kind,

@@ -431,7 +431,11 @@ export async function runImport(deps: ImportDeps, options: ImportOptions): Promi
     }
   };
 
+  const interrupted = () => new ImportAbortedError('interrupted: run the same import again to continue');
   const sendOne = async (_lane: string, job: { chat: ChatState; message: ImportMessage; ordinal: number }) => {
+    // Checked before each send too: up to 2,000 messages are read ahead, so a check in the reading loop alone left
+    // Ctrl-C waiting for all of them.
+    if (options.signal?.aborted) throw interrupted();
     await handleOne(job.chat, job.message, job.ordinal);
     counters.done++;
     if (job.chat.sentThrough < job.ordinal) {
@@ -461,7 +465,7 @@ export async function runImport(deps: ImportDeps, options: ImportOptions): Promi
   }, interval);
   try {
     for await (const item of source.read()) {
-      if (options.signal?.aborted) throw new ImportAbortedError('interrupted: run the same import again to continue');
+      if (options.signal?.aborted) throw interrupted();
       if (item.kind !== 'message') continue;
       const chat = chats.get(item.chatKey);
       if (!chat) continue;
