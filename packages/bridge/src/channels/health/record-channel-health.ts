@@ -5,7 +5,7 @@ import type { ChannelHealthChange, HealthSignal } from './channel-health.js';
 import { healthOfRow, writeChannelHealth } from './channel-health-table.js';
 import { nextHealth } from './next-health.js';
 
-/** Job kind of the operator alert (`pipelines/channel-health-alert.ts` runs it). */
+/** Job kind of the operator alert (the relay job `channel-health-alert` runs it). */
 export const CHANNEL_HEALTH_ALERT_JOB = 'channel-health-alert';
 
 /** The instance a signal is about (a `ChannelInstanceRecord` or a management row). */
