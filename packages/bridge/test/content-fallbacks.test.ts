@@ -85,6 +85,26 @@ describe.each(ENGINES)('content fallbacks on a channel lacking the type (%s)', (
     });
   });
 
+  describe('text carried, neither stickers nor pictures', () => {
+    let h: RelayHarness;
+    beforeAll(async () => {
+      h = await createRelayHarness({ engine, capabilities: { sticker: false, picture: false } });
+    });
+    afterAll(async () => {
+      await h?.close();
+    });
+
+    it('sticker -> its link as text (the picture rule cannot apply), reported delivered', async () => {
+      const media = `${h.sandbox.url}/attachments/x/${randomUUID()}.webp`;
+      const { reported, event } = await managerSends(h, 'fb-sticker-text', { type: 'sticker', media, text: '' });
+      expect(event?.body.message).toEqual({ type: 'text', text: `sticker: ${media}` });
+      expect(reported.status).toBe('delivered');
+      expect(h.logs.some((l) => l.event === 'content_fallback' && l.type === 'sticker' && l.sentAs === 'text')).toBe(
+        true,
+      );
+    });
+  });
+
   describe('neither the type nor text nor pictures carried', () => {
     let h: RelayHarness;
     beforeAll(async () => {

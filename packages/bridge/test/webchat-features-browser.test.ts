@@ -82,6 +82,19 @@ describe.each(ENGINES)('webchat reactions and quotes in a browser (%s)', (engine
         .find((m) => m.id === answerId)
         ?.reactions.find((r) => r.emoji === '❤️' && r.byKind === 'client'),
     );
+    // The manager sees it in the sandbox's inbox page, on the answer, by the visitor's name.
+    const inbox = await (await browser.newContext({ viewport: { width: 1280, height: 800 } })).newPage();
+    try {
+      await inbox.goto(`${h.relay.sandbox.url}/`);
+      await inbox.getByRole('button', { name: new RegExp(`^Open chat with ${VISITOR}`) }).click();
+      await inbox
+        .locator(`[data-message-id="${answerId}"]`)
+        .getByRole('list', { name: 'Reactions' })
+        .getByRole('button', { name: `Reaction ❤️ by ${VISITOR}` })
+        .waitFor();
+    } finally {
+      await inbox.context().close();
+    }
 
     // 2. Choosing the same emoji again takes the reaction back, in the widget and in amoCRM.
     await site.keyboard.press('Enter');
