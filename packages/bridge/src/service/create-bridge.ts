@@ -16,6 +16,7 @@ import { channelHealthRows } from '../channels/health/index.js';
 import { channelPlugins, createChannelRegistry } from '../channels/index.js';
 import type { InstanceListenersFactory } from '../channels/manage-instances.js';
 import { type BridgeConfig, bridgeUrlOf } from '../config/index.js';
+import { registerErrorReply } from '../http/register-error-reply.js';
 import { registerImportFileRoutes } from '../import/index.js';
 import { registerHookIntake } from '../intake/index.js';
 import { createLogger, type Logger } from '../log.js';
@@ -162,6 +163,8 @@ export async function createBridge(options: CreateBridgeOptions): Promise<Bridge
     keepAliveTimeout: config.limits.keepAliveTimeoutMs,
     bodyLimit: config.limits.adminBodyLimitBytes,
   });
+  // One answer per failure for every route family; a scope states only what it answers differently.
+  registerErrorReply(app);
   refuseNulUrls(app);
   await registerHookIntake(app, deps, { bodyLimit: config.limits.hookBodyLimitBytes });
   await channels.registerRoutes(app);
