@@ -9,7 +9,7 @@ import {
   type ScopeId,
 } from '@amojo-bridge/sdk';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { clientFor, reply, startServer, type TestServer } from './rest-test-server.js';
+import { clientFor, type Handler, reply, startServer, type TestServer } from './rest-test-server.js';
 
 const CHANNEL = '0a1b2c3d-4e5f-4a6b-8c7d-9e0f1a2b3c4d';
 const SECRET = 'c0ffee00c0ffee00c0ffee00c0ffee00c0ffee00';
@@ -186,6 +186,19 @@ describe('AmojoClient request hooks', () => {
   });
 });
 
+/** A REST server that grants `accessToken` to every token request and answers the API calls with `api`. */
+function grantingThen(accessToken: string, api: Handler): Handler {
+  return (req, res) =>
+    req.path === '/oauth2/access_token'
+      ? reply(res, 200, {
+          token_type: 'Bearer',
+          expires_in: 3600,
+          access_token: accessToken,
+          refresh_token: `r-${accessToken}`,
+        })
+      : api(req, res);
+}
+
 describe('AmocrmClient request hooks', () => {
   let server: TestServer;
   beforeAll(async () => {
@@ -196,19 +209,13 @@ describe('AmocrmClient request hooks', () => {
   it('sees REST calls and their retries by operation, never the token, the code or the client secret', async () => {
     const seen = recorder();
     let calls = 0;
-    server.handle((req, res) => {
-      if (req.path === '/oauth2/access_token') {
-        return reply(res, 200, {
-          token_type: 'Bearer',
-          expires_in: 3600,
-          access_token: 'access-token-never-seen-by-hooks',
-          refresh_token: 'refresh-token-never-seen-by-hooks',
-        });
-      }
-      calls++;
-      if (calls === 1) return reply(res, 502, { title: 'Bad Gateway', status: 502 });
-      return reply(res, 200, { _embedded: { sources: [] } });
-    });
+    server.handle(
+      grantingThen('access-token-never-seen-by-hooks', (_req, res) => {
+        calls++;
+        if (calls === 1) return reply(res, 502, { title: 'Bad Gateway', status: 502 });
+        return reply(res, 200, { _embedded: { sources: [] } });
+      }),
+    );
     const { client, options } = clientFor(server, { ...seen });
     await client.exchangeCode('authorization-code-never-seen');
     await client.listSources();
@@ -227,7 +234,7 @@ describe('AmocrmClient request hooks', () => {
       options.clientSecret,
       'authorization-code-never-seen',
       'access-token-never-seen-by-hooks',
-      'refresh-token-never-seen-by-hooks',
+      'r-access-token-never-seen-by-hooks',
     ]) {
       expect(everything).not.toContain(secret);
     }
@@ -235,17 +242,11 @@ describe('AmocrmClient request hooks', () => {
 
   it('scrubs a secret a REST problem title echoes before the hook sees it', async () => {
     const seen = recorder();
-    server.handle((req, res) => {
-      if (req.path === '/oauth2/access_token') {
-        return reply(res, 200, {
-          token_type: 'Bearer',
-          expires_in: 3600,
-          access_token: 'access-token-echoed-in-a-title',
-          refresh_token: 'refresh-token-of-the-echo-test',
-        });
-      }
-      return reply(res, 400, { title: 'Bad token access-token-echoed-in-a-title', status: 400 });
-    });
+    server.handle(
+      grantingThen('access-token-echoed-in-a-title', (_req, res) =>
+        reply(res, 400, { title: 'Bad token access-token-echoed-in-a-title', status: 400 }),
+      ),
+    );
     const { client } = clientFor(server, { ...seen });
     await client.exchangeCode('another-authorization-code');
     await expect(client.getAccount()).rejects.toMatchObject({ status: 400 });
