@@ -38,6 +38,9 @@ export {
 export { type CliIo, EXIT, runCli } from './cli/index.js';
 export { type BridgeConfig, type LoadConfigOptions, loadConfig } from './config/index.js';
 export { BridgeConfigError, type BridgeConfigIssue, BridgeError } from './errors.js';
+export type { ErrorAnswer, ErrorReplyScope } from './http/error-answer.js';
+export { type RawBodyOptions, rawBody } from './http/raw-body.js';
+export { errorReplyScope, registerErrorReply } from './http/register-error-reply.js';
 export { type CreateLoggerOptions, createLogger, createSilentLogger, type Logger, type LogLevel } from './log.js';
 export { type BridgeMetrics, createMetrics, type QueueStatRow } from './metrics/index.js';
 export { type Bridge, type CreateBridgeOptions, createBridge } from './service/create-bridge.js';

@@ -1,5 +1,4 @@
 import type { Logger } from '../log.js';
-import type { BridgeMetrics } from '../metrics/index.js';
 import type { Store } from '../store/store.js';
 
 /** The two amojo calls account connection needs; `AmojoClient` from `@amojo-bridge/sdk` has this shape. */
@@ -18,7 +17,5 @@ export interface AccountDeps {
   readonly amojo: AmojoConnector;
   readonly config: { readonly channel: { readonly id: string } };
   readonly log?: Pick<Logger, 'info' | 'warn'>;
-  /** Counts the connect/disconnect calls in `amojo_bridge_amojo_calls_total` when given. */
-  readonly metrics?: Pick<BridgeMetrics, 'amojoCalls'>;
   readonly now?: () => Date;
 }

@@ -20,18 +20,11 @@ export interface ConnectAccountInput {
  */
 export async function connectAccount(deps: AccountDeps, input: ConnectAccountInput): Promise<Account> {
   // Always v2: v1 hooks are deprecated and the intake only parses v2 (spec 3.1, 4.6).
-  let connected: Awaited<ReturnType<AccountDeps['amojo']['connect']>>;
-  try {
-    connected = await deps.amojo.connect({
-      accountId: input.accountId,
-      hookApiVersion: 'v2',
-      ...(input.title !== undefined ? { title: input.title } : {}),
-    });
-    deps.metrics?.amojoCalls.inc({ method: 'connect', outcome: 'ok' });
-  } catch (error) {
-    deps.metrics?.amojoCalls.inc({ method: 'connect', outcome: 'error' });
-    throw error;
-  }
+  const connected = await deps.amojo.connect({
+    accountId: input.accountId,
+    hookApiVersion: 'v2',
+    ...(input.title !== undefined ? { title: input.title } : {}),
+  });
   const account = await upsertAccount(deps.store.db, {
     scopeId: connected.scopeId,
     amojoAccountId: input.accountId,

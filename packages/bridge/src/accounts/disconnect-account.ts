@@ -26,13 +26,7 @@ export async function disconnectAccount(deps: AccountDeps, input: DisconnectAcco
       `Account ${input.accountId} is not stored by this bridge: connect it first or check the amojo id`,
     );
   }
-  try {
-    await deps.amojo.disconnect({ accountId: input.accountId });
-    deps.metrics?.amojoCalls.inc({ method: 'disconnect', outcome: 'ok' });
-  } catch (error) {
-    deps.metrics?.amojoCalls.inc({ method: 'disconnect', outcome: 'error' });
-    throw error;
-  }
+  await deps.amojo.disconnect({ accountId: input.accountId });
   const account = await setAccountState(deps.store.db, {
     accountId: known.id,
     state: 'disconnected',

@@ -1,6 +1,7 @@
-import { AmojoClient } from '@amojo-bridge/sdk';
+import type { AmojoClient } from '@amojo-bridge/sdk';
 import { connectAccount } from '../accounts/connect-account.js';
 import { disconnectAccount } from '../accounts/disconnect-account.js';
+import { createAmojoClient } from '../amojo/create-amojo-client.js';
 import type { InstanceListenersFactory } from '../channels/manage-instances.js';
 import { type BridgeConfig, loadConfig } from '../config/index.js';
 import { createLogger, type Logger } from '../log.js';
@@ -37,12 +38,7 @@ export async function withStore<T>(config: BridgeConfig, log: Logger, fn: (store
 }
 
 function amojoFor(config: BridgeConfig, log: Logger): AmojoClient {
-  return new AmojoClient({
-    channelId: config.channel.id,
-    channelSecret: config.channel.secret,
-    baseUrl: config.amojoBaseUrl,
-    log: log.child({ component: 'amojo' }),
-  });
+  return createAmojoClient({ config, log });
 }
 
 /** The hook URL pattern to register with amoCRM support, from `PUBLIC_URL` when set. */

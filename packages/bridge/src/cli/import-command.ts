@@ -1,5 +1,5 @@
 import { writeFile } from 'node:fs/promises';
-import { AmojoClient } from '@amojo-bridge/sdk';
+import { createAmojoClient } from '../amojo/create-amojo-client.js';
 import { loadConfig } from '../config/index.js';
 import { accountUsersVia } from '../import/account-users.js';
 import {
@@ -87,12 +87,7 @@ export async function runImportCommand(options: ImportCommandOptions): Promise<n
   const unsubscribe = io.onShutdownSignal?.(() => abort.abort());
   try {
     await migrate(store);
-    const amojo = new AmojoClient({
-      channelId: config.channel.id,
-      channelSecret: config.channel.secret,
-      baseUrl: config.amojoBaseUrl,
-      log: log.child({ component: 'amojo' }),
-    });
+    const amojo = createAmojoClient({ config, log });
     io.stderr(
       `importing ${source.fileName} (${source.format}) into ${options.instance}${options.dryRun ? ' (dry run)' : ''}\n`,
     );

@@ -1,6 +1,6 @@
-import { AmojoClient } from '@amojo-bridge/sdk';
 import { Command, CommanderError } from 'commander';
 import { sourceSyncListeners } from '../amocrm/source-sync-listeners.js';
+import { createAmojoClient } from '../amojo/create-amojo-client.js';
 import { channelPlugins } from '../channels/channel-plugins.js';
 import { combineInstanceListeners } from '../channels/combine-instance-listeners.js';
 import type { InstanceListenersFactory } from '../channels/manage-instances.js';
@@ -62,11 +62,7 @@ const amocrmSourceListeners: InstanceListenersFactory = ({ store, config, log })
         config,
         log,
         now: () => new Date(),
-        amojo: new AmojoClient({
-          channelId: config.channel.id,
-          channelSecret: config.channel.secret,
-          baseUrl: config.amojoBaseUrl,
-        }),
+        amojo: createAmojoClient({ config }),
       })
     : {};
 

@@ -1,6 +1,8 @@
 import { verifyHook } from '@amojo-bridge/sdk';
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { findNulByte, nulByteRefusal } from '../find-nul-byte.js';
+import { rawBody } from '../http/raw-body.js';
+import { errorReplyScope } from '../http/register-error-reply.js';
 import type { RelayDeps } from '../pipelines/deps.js';
 import { classifyHook } from './classify-hook.js';
 import { createHookIntakeGroup, type HookIntakeGroup } from './hook-intake-group.js';
@@ -34,21 +36,22 @@ export async function registerHookIntake(
   const group = createHookIntakeGroup(deps.store, deps.batcher);
   await app.register(async (scope) => {
     // Encapsulated: this parser keeps the exact bytes for these routes only (the signature covers the raw body).
-    scope.removeAllContentTypeParsers();
-    scope.addContentTypeParser('*', { parseAs: 'buffer', bodyLimit }, (_request, body, done) => done(null, body));
-    scope.setErrorHandler((error: Error & { statusCode?: number; code?: string }, request, reply) => {
-      const scopeId = (request.params as { scope_id?: string } | undefined)?.scope_id;
-      if (error.statusCode === 413 || error.code === 'FST_ERR_CTP_BODY_TOO_LARGE') {
-        deps.metrics.intakeTotal.inc({ outcome: 'too_large' });
-        log.warn({ scopeId, limit: bodyLimit, outcome: 'too_large' }, 'hook refused: body too large');
-        return reply.code(413).send({ error: 'too_large', message: `hook body exceeds ${bodyLimit} bytes` });
-      }
-      if (error.statusCode && error.statusCode < 500) {
-        log.warn({ scopeId, err: error.message }, 'hook refused');
-        return reply.code(error.statusCode).send({ error: 'bad_request', message: error.message });
-      }
-      log.error({ scopeId, err: error }, 'hook intake failed; amojo will not retry, reconciliation will recover it');
-      return reply.code(500).send({ error: 'internal', message: 'the hook could not be stored' });
+    await scope.register(rawBody, { contentTypes: '*', bodyLimit });
+    const scopeIdOf = (request: FastifyRequest) => (request.params as { scope_id?: string } | undefined)?.scope_id;
+    errorReplyScope(scope, {
+      log,
+      logFields: (request) => ({ scopeId: scopeIdOf(request) }),
+      tooLarge: {
+        message: (limit) => `hook body exceeds ${limit} bytes`,
+        onRefused: (request, limit) => {
+          deps.metrics.intakeTotal.inc({ outcome: 'too_large' });
+          log.warn({ scopeId: scopeIdOf(request), limit, outcome: 'too_large' }, 'hook refused: body too large');
+        },
+      },
+      failure: {
+        message: 'the hook could not be stored',
+        log: 'hook intake failed; amojo will not retry, reconciliation will recover it',
+      },
     });
     scope.post<HookRoute>('/hooks/amojo/:scope_id', { bodyLimit }, (request, reply) =>
       handleHook(deps, group, log, request, reply),

@@ -7,7 +7,7 @@ import { findConversation, updateConversation } from '../store/conversations/ind
 import { findMessage, recordMessageStatus, setMessageAmojoMsgid } from '../store/messages/index.js';
 import { listParticipants, upsertParticipant } from '../store/participants/index.js';
 import type { RelayDeps } from './deps.js';
-import { amojoOutcome, jobErrorFromAmojo, PermanentJobError } from './relay-errors.js';
+import { jobErrorFromAmojo, PermanentJobError } from './relay-errors.js';
 
 /** Payload of a `deliver-to-amojo` job. */
 export interface DeliverToAmojoPayload {
@@ -94,7 +94,6 @@ export async function deliverToAmojo(deps: RelayDeps, job: Job<DeliverToAmojoPay
   let clientAmojoId: string | undefined;
   try {
     const sent = await deps.amojo.sendMessage(account.scopeId, request);
-    deps.metrics.amojoCalls.inc({ method: 'sendMessage', outcome: 'ok' });
     amojoMsgId = sent.amojoMsgId;
     const answeredChat = sent.response.new_message.conversation_id;
     // The reference docs show our conversation_id here, amojo's chat id elsewhere (spec 3.4.8): trust only a new id.
@@ -103,10 +102,8 @@ export async function deliverToAmojo(deps: RelayDeps, job: Job<DeliverToAmojoPay
       (outgoing ? sent.response.new_message.receiver_id : sent.response.new_message.sender_id) ?? undefined;
   } catch (error) {
     if (!isDuplicateMsgidError(error)) {
-      deps.metrics.amojoCalls.inc({ method: 'sendMessage', outcome: amojoOutcome(error) });
       throw jobErrorFromAmojo(error, `sending message ${message.msgid}`);
     }
-    deps.metrics.amojoCalls.inc({ method: 'sendMessage', outcome: 'ok' });
     deps.log.info({ msgid: message.msgid, jobId: job.id }, 'amojo already had this msgid: counted as delivered');
   }
   if (!amojoChatId) {
@@ -118,11 +115,9 @@ export async function deliverToAmojo(deps: RelayDeps, job: Job<DeliverToAmojoPay
         user: { id: sender.id, name: sender.name, ...(sender.profile ? { profile: sender.profile } : {}) },
         ...(conversation.sourceExternalId ? { sourceExternalId: conversation.sourceExternalId } : {}),
       });
-      deps.metrics.amojoCalls.inc({ method: 'createChat', outcome: 'ok' });
       amojoChatId = chat.amojoChatId;
       clientAmojoId ??= chat.amojoUserId;
     } catch (error) {
-      deps.metrics.amojoCalls.inc({ method: 'createChat', outcome: amojoOutcome(error) });
       throw jobErrorFromAmojo(error, `reading the amojo chat id of ${conversation.conversationId}`);
     }
   }

@@ -5,7 +5,7 @@ import { findConversation } from '../store/conversations/index.js';
 import { findMessage, type Message } from '../store/messages/index.js';
 import type { RelayDeps } from './deps.js';
 import type { EditToAmojoPayload, ReactionToAmojoPayload } from './receive-edit-or-reaction.js';
-import { amojoOutcome, jobErrorFromAmojo, PermanentJobError } from './relay-errors.js';
+import { jobErrorFromAmojo, PermanentJobError } from './relay-errors.js';
 
 async function loadTarget(deps: RelayDeps, messageRowId: number) {
   const message = await findMessage(deps.store.db, { id: messageRowId });
@@ -57,7 +57,6 @@ export async function editToAmojo(deps: RelayDeps, job: Job<EditToAmojoPayload>)
         ...(original.mediaDuration !== undefined ? { mediaDuration: original.mediaDuration } : {}),
       },
     });
-    deps.metrics.amojoCalls.inc({ method: 'editMessage', outcome: 'ok' });
     // The stored message says what amoCRM shows now: a channel reading its history (webchat) shows the new text.
     await deps.store.db
       .updateTable('messages')
@@ -68,7 +67,6 @@ export async function editToAmojo(deps: RelayDeps, job: Job<EditToAmojoPayload>)
       .where('id', '=', message.id)
       .execute();
   } catch (error) {
-    deps.metrics.amojoCalls.inc({ method: 'editMessage', outcome: amojoOutcome(error) });
     throw jobErrorFromAmojo(error, `editing message ${message.msgid}`);
   }
 }
@@ -84,9 +82,7 @@ export async function reactionToAmojo(deps: RelayDeps, job: Job<ReactionToAmojoP
   try {
     if (p.type === 'react') await deps.amojo.react(account.scopeId, { ...base, emoji: p.emoji });
     else await deps.amojo.unreact(account.scopeId, base);
-    deps.metrics.amojoCalls.inc({ method: p.type, outcome: 'ok' });
   } catch (error) {
-    deps.metrics.amojoCalls.inc({ method: p.type, outcome: amojoOutcome(error) });
     if (error instanceof AmojoApiError && error.status === 400) {
       deps.log.warn(
         { event: 'customer_reaction_dropped', msgid: message.msgid, emoji: p.emoji, reason: error.description },

@@ -219,12 +219,8 @@ async function receiveTyping(deps: RelayDeps, event: InboundTyping): Promise<Rec
     conversationId: conversation.conversationId,
     senderId: clientParticipantId(instance.id, event.senderId),
   });
-  typing.then(
-    () => deps.metrics.amojoCalls.inc({ method: 'typing', outcome: 'ok' }),
-    (error: unknown) => {
-      deps.metrics.amojoCalls.inc({ method: 'typing', outcome: 'error' });
-      deps.log.debug({ err: error, conversationId: conversation.conversationId }, 'typing dropped');
-    },
-  );
+  typing.catch((error: unknown) => {
+    deps.log.debug({ err: error, conversationId: conversation.conversationId }, 'typing dropped');
+  });
   return { messageId: '', duplicate: false };
 }

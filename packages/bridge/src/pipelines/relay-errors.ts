@@ -62,8 +62,3 @@ export function jobErrorFromAmojo(error: unknown, what: string): PermanentJobErr
   const message = error instanceof Error ? error.message : String(error);
   return new RetryableJobError(`${what}: ${message}`, { cause: error });
 }
-
-/** Outcome label of an amojo call for the `amojoCalls` metric. */
-export function amojoOutcome(error: unknown): 'error' | 'retried' {
-  return jobErrorFromAmojo(error, '') instanceof PermanentJobError ? 'error' : 'retried';
-}

@@ -5,7 +5,7 @@ import { findAccount, findAccountByScope } from '../store/accounts/index.js';
 import { findConversation } from '../store/conversations/index.js';
 import { findMessage, listMessageStatuses } from '../store/messages/index.js';
 import type { RelayDeps } from './deps.js';
-import { amojoOutcome, jobErrorFromAmojo, PermanentJobError } from './relay-errors.js';
+import { jobErrorFromAmojo, PermanentJobError } from './relay-errors.js';
 
 /**
  * Payload of a `report-status` job: a stored outbound message (its current status is reported, so a late job never
@@ -27,9 +27,7 @@ export async function reportStatus(deps: RelayDeps, job: Job<ReportStatusPayload
   if (!target) return;
   try {
     await deps.amojo.deliveryStatus(target.scopeId, target.amojoMsgId, target.status);
-    deps.metrics.amojoCalls.inc({ method: 'deliveryStatus', outcome: 'ok' });
   } catch (error) {
-    deps.metrics.amojoCalls.inc({ method: 'deliveryStatus', outcome: amojoOutcome(error) });
     throw jobErrorFromAmojo(error, `reporting status of ${target.amojoMsgId}`);
   }
 }

@@ -1,4 +1,4 @@
-import { AmojoClient, type Fetch } from '@amojo-bridge/sdk';
+import type { Fetch } from '@amojo-bridge/sdk';
 import Fastify, { type FastifyBaseLogger, type FastifyInstance, LogController } from 'fastify';
 import { sql } from 'kysely';
 import { registerAdminApi } from '../admin/index.js';
@@ -10,11 +10,13 @@ import {
   sourceSyncListeners,
   type TokenRefreshSchedule,
 } from '../amocrm/index.js';
+import { createAmojoClient } from '../amojo/create-amojo-client.js';
 import { combineInstanceListeners } from '../channels/combine-instance-listeners.js';
 import { channelHealthRows } from '../channels/health/index.js';
 import { channelPlugins, createChannelRegistry } from '../channels/index.js';
 import type { InstanceListenersFactory } from '../channels/manage-instances.js';
 import { type BridgeConfig, bridgeUrlOf } from '../config/index.js';
+import { registerErrorReply } from '../http/register-error-reply.js';
 import { registerImportFileRoutes } from '../import/index.js';
 import { registerHookIntake } from '../intake/index.js';
 import { createLogger, type Logger } from '../log.js';
@@ -131,14 +133,7 @@ export async function createBridge(options: CreateBridgeOptions): Promise<Bridge
   metrics.collectQueue(async () => toQueueStatRows(await queueStats(store, { now: now().getTime() })));
   metrics.collectChannelHealth(() => channelHealthRows(store.db));
 
-  const amojo = new AmojoClient({
-    channelId: config.channel.id,
-    channelSecret: config.channel.secret,
-    baseUrl: config.amojoBaseUrl,
-    log: log.child({ component: 'amojo' }),
-    now,
-    ...(options.fetch ? { fetch: options.fetch } : {}),
-  });
+  const amojo = createAmojoClient({ config, log, metrics, now, ...(options.fetch ? { fetch: options.fetch } : {}) });
   // Every channel kind comes from the plugin registry; each gets one runtime whose `receive` is the inbound
   // transaction below.
   const channels = createChannelRegistry({
@@ -168,6 +163,8 @@ export async function createBridge(options: CreateBridgeOptions): Promise<Bridge
     keepAliveTimeout: config.limits.keepAliveTimeoutMs,
     bodyLimit: config.limits.adminBodyLimitBytes,
   });
+  // One answer per failure for every route family; a scope states only what it answers differently.
+  registerErrorReply(app);
   refuseNulUrls(app);
   await registerHookIntake(app, deps, { bodyLimit: config.limits.hookBodyLimitBytes });
   await channels.registerRoutes(app);

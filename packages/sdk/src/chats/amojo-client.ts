@@ -2,6 +2,7 @@ import { AmojoInputError } from '../errors/amojo-error.js';
 import { parseHook } from '../hooks/parse-hook.js';
 import type { ParsedHook } from '../hooks/parsed-hook.js';
 import { resolveRetryPolicy } from '../http/backoff.js';
+import { hooksOf } from '../http/request-hooks.js';
 import { type HttpContext, type HttpRequest, sendRequest } from '../http/send-request.js';
 import { transportOf } from '../http/transport-of.js';
 import type { RawBody } from '../signing/digest.js';
@@ -85,6 +86,7 @@ export class AmojoClient {
       retry: resolveRetryPolicy(options.retry),
       log: options.log ?? {},
       now: options.now ?? (() => new Date()),
+      hooks: hooksOf(options),
     };
   }
 
@@ -96,14 +98,14 @@ export class AmojoClient {
   /** Connects the channel to an account and returns its scope id (spec 3.1). Idempotent, so retried. */
   async connect(options: ConnectOptions): Promise<ConnectResult> {
     const body = buildConnectBody(options);
-    const r = await this.#call('POST', `${API_ROOT}/${this.channelId}/connect`, body, true);
+    const r = await this.#call('connect', 'POST', `${API_ROOT}/${this.channelId}/connect`, body, true);
     return readConnectResponse(r.request, r.status, r.bodyText);
   }
 
   /** Disconnects the channel from an account (spec 3.2): a DELETE with a signed JSON body. Retried. */
   async disconnect(options: DisconnectOptions): Promise<void> {
     const body = buildDisconnectBody(options);
-    await this.#call('DELETE', `${API_ROOT}/${this.channelId}/disconnect`, body, true);
+    await this.#call('disconnect', 'DELETE', `${API_ROOT}/${this.channelId}/disconnect`, body, true);
   }
 
   /**
@@ -113,7 +115,7 @@ export class AmojoClient {
   async createChat(scopeId: ScopeId, options: CreateChatOptions): Promise<CreateChatResult> {
     const scope = this.#scope(scopeId);
     const body = buildCreateChatBody(options);
-    const r = await this.#call('POST', `${API_ROOT}/${scope}/chats`, body, true);
+    const r = await this.#call('createChat', 'POST', `${API_ROOT}/${scope}/chats`, body, true);
     return readCreateChatResponse(r.request, r.status, r.bodyText);
   }
 
@@ -125,7 +127,7 @@ export class AmojoClient {
   async sendMessage(scopeId: ScopeId, options: SendMessageOptions): Promise<SentMessage> {
     const scope = this.#scope(scopeId);
     const body = buildSendMessageBody(options, this.#http.now);
-    const r = await this.#call('POST', `${API_ROOT}/${scope}`, body, true);
+    const r = await this.#call('sendMessage', 'POST', `${API_ROOT}/${scope}`, body, true);
     return readNewMessageResponse(r.request, r.status, r.bodyText);
   }
 
@@ -133,7 +135,7 @@ export class AmojoClient {
   async editMessage(scopeId: ScopeId, options: EditMessageOptions): Promise<SentMessage> {
     const scope = this.#scope(scopeId);
     const body = buildEditMessageBody(options, this.#http.now);
-    const r = await this.#call('POST', `${API_ROOT}/${scope}`, body, true);
+    const r = await this.#call('editMessage', 'POST', `${API_ROOT}/${scope}`, body, true);
     return readNewMessageResponse(r.request, r.status, r.bodyText);
   }
 
@@ -141,7 +143,7 @@ export class AmojoClient {
   async sendComment(scopeId: ScopeId, options: SendCommentOptions): Promise<SentMessage> {
     const scope = this.#scope(scopeId);
     const body = buildSendCommentBody(options, this.#http.now);
-    const r = await this.#call('POST', `${API_ROOT}/${scope}`, body, true);
+    const r = await this.#call('sendComment', 'POST', `${API_ROOT}/${scope}`, body, true);
     return readNewMessageResponse(r.request, r.status, r.bodyText);
   }
 
@@ -153,7 +155,7 @@ export class AmojoClient {
     const scope = this.#scope(scopeId);
     const msgid = requirePathSegment(amojoMsgId, 'amojoMsgId');
     const body = buildDeliveryStatusBody(msgid, options);
-    await this.#call('POST', `${API_ROOT}/${scope}/${msgid}/delivery_status`, body, true);
+    await this.#call('deliveryStatus', 'POST', `${API_ROOT}/${scope}/${msgid}/delivery_status`, body, true);
   }
 
   /** Reads one page of a chat's history (spec 3.6); 204 gives an empty list. A read: retried. */
@@ -167,7 +169,14 @@ export class AmojoClient {
     const offset = optionalInt(options.offset, 'offset') ?? 0;
     const limit = optionalInt(options.limit, 'limit', 1, 50) ?? 50;
     const query = `offset=${offset}&limit=${limit}`;
-    const r = await this.#call('GET', `${API_ROOT}/${scope}/chats/${chat}/history`, undefined, true, query);
+    const r = await this.#call(
+      'getHistory',
+      'GET',
+      `${API_ROOT}/${scope}/chats/${chat}/history`,
+      undefined,
+      true,
+      query,
+    );
     return readHistoryResponse(r.request, r.status, r.bodyText);
   }
 
@@ -200,21 +209,21 @@ export class AmojoClient {
   async typing(scopeId: ScopeId, options: TypingOptions): Promise<void> {
     const scope = this.#scope(scopeId);
     const body = buildTypingBody(options);
-    await this.#call('POST', `${API_ROOT}/${scope}/typing`, body, false);
+    await this.#call('typing', 'POST', `${API_ROOT}/${scope}/typing`, body, false);
   }
 
   /** Sets a reaction on a message (spec 3.8). Setting the same reaction twice is one reaction: retried. */
   async react(scopeId: ScopeId, options: ReactOptions): Promise<void> {
     const scope = this.#scope(scopeId);
     const body = buildReactBody(options, 'react');
-    await this.#call('POST', `${API_ROOT}/${scope}/react`, body, true);
+    await this.#call('react', 'POST', `${API_ROOT}/${scope}/react`, body, true);
   }
 
   /** Removes a reaction from a message (spec 3.8). Retried, for the same reason as {@link AmojoClient.react}. */
   async unreact(scopeId: ScopeId, options: UnreactOptions): Promise<void> {
     const scope = this.#scope(scopeId);
     const body = buildReactBody(options, 'unreact');
-    await this.#call('POST', `${API_ROOT}/${scope}/react`, body, true);
+    await this.#call('unreact', 'POST', `${API_ROOT}/${scope}/react`, body, true);
   }
 
   /** Verifies and parses a hook with this channel's secret; see {@link parseHook}. */
@@ -235,6 +244,7 @@ export class AmojoClient {
   }
 
   async #call(
+    operation: string,
     method: HttpRequest['method'],
     path: string,
     bodyObject: object | undefined,
@@ -250,6 +260,7 @@ export class AmojoClient {
     const now = this.#http.now;
     const request: HttpRequest = {
       method,
+      operation,
       url,
       label: path,
       idempotent,

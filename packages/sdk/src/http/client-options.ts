@@ -1,3 +1,4 @@
+import type { RequestHooks } from './request-hooks.js';
 import type { HttpTransport } from './transport.js';
 
 /** The `fetch` function the clients call; inject one to point the SDK at an emulator or a proxy. */
@@ -27,8 +28,11 @@ export interface RetryOptions {
   readonly sleep?: (ms: number) => Promise<void>;
 }
 
-/** Options shared by {@link AmojoClient} and {@link AmocrmClient}. */
-export interface ClientOptions {
+/**
+ * Options shared by {@link AmojoClient} and {@link AmocrmClient}. `onRequest`/`onResponse` ({@link RequestHooks}) are
+ * called around every HTTP attempt, retries included, and never see headers, bodies or query strings.
+ */
+export interface ClientOptions extends RequestHooks {
   /** Base URL without a trailing slash. */
   readonly baseUrl?: string;
   /**

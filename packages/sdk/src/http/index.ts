@@ -6,6 +6,11 @@ export {
   type NodeTransportOptions,
   sharedNodeTransport,
 } from './node-transport.js';
+export type {
+  RequestHookInfo,
+  RequestHooks,
+  ResponseHookInfo,
+} from './request-hooks.js';
 export { type HttpContext, type HttpRequest, type HttpResponse, sendRequest } from './send-request.js';
 export {
   fetchTransport,

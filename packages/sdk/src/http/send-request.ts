@@ -2,11 +2,14 @@ import { AmojoApiError, type AmojoError, AmojoNetworkError, AmojoTimeoutError } 
 import { errorFromResponse } from '../errors/error-from-response.js';
 import { backoffDelayMs, type RetryPolicy } from './backoff.js';
 import type { Logger } from './client-options.js';
+import { callHook, type RequestHooks, type ResponseHookInfo } from './request-hooks.js';
 import type { HttpTransport, ResponseHeaders, TransportResponse } from './transport.js';
 
 /** What one HTTP call needs; `headers` is called before every attempt, so signatures and Dates are fresh. */
 export interface HttpRequest {
   readonly method: 'GET' | 'POST' | 'PATCH' | 'DELETE';
+  /** The client method making the call (`sendMessage`, `listSources`), as request hooks see it. */
+  readonly operation: string;
   /** Full URL, query included. */
   readonly url: string;
   /** Path without query, used in logs and error messages (never a token). */
@@ -32,6 +35,8 @@ export interface HttpContext {
   readonly retry: RetryPolicy;
   readonly log: Partial<Logger>;
   readonly now: () => Date;
+  /** Called around every attempt; see {@link RequestHooks}. */
+  readonly hooks?: RequestHooks;
 }
 
 function isRetryable(error: unknown): error is AmojoError {
@@ -80,6 +85,28 @@ async function attempt(ctx: HttpContext, request: HttpRequest): Promise<HttpResp
   return response;
 }
 
+function failureInfo(
+  info: Omit<ResponseHookInfo, 'ok' | 'durationMs' | 'willRetry'>,
+  error: unknown,
+  durationMs: number,
+  willRetry: boolean,
+): ResponseHookInfo {
+  const api = error instanceof AmojoApiError ? error : undefined;
+  const code = (error as Partial<AmojoError> | undefined)?.code ?? 'network';
+  return {
+    ...info,
+    ok: false,
+    ...(api ? { status: api.status } : {}),
+    durationMs,
+    willRetry,
+    error: {
+      code,
+      ...(api?.errorType !== undefined ? { errorType: api.errorType } : {}),
+      ...(api?.retryAfterMs !== undefined ? { retryAfterMs: api.retryAfterMs } : {}),
+    },
+  };
+}
+
 /**
  * Sends a request with a per-attempt timeout; retries network errors, timeouts, 429 and 5xx with backoff and jitter,
  * but only when `request.idempotent` is true. Throws an {@link AmojoError} subclass on failure.
@@ -87,14 +114,22 @@ async function attempt(ctx: HttpContext, request: HttpRequest): Promise<HttpResp
 export async function sendRequest(ctx: HttpContext, request: HttpRequest): Promise<HttpResponse> {
   for (let attemptNo = 1; ; attemptNo++) {
     const started = Date.now();
+    const info = { operation: request.operation, method: request.method, path: request.label, attempt: attemptNo };
+    callHook(ctx.hooks?.onRequest, info, ctx.log);
     try {
       const response = await attempt(ctx, request);
+      const durationMs = Date.now() - started;
+      callHook(
+        ctx.hooks?.onResponse,
+        { ...info, ok: true, status: response.status, durationMs, willRetry: false },
+        ctx.log,
+      );
       ctx.log.debug?.(
         {
           request: `${request.method} ${request.label}`,
           status: response.status,
           attempt: attemptNo,
-          ms: Date.now() - started,
+          ms: durationMs,
         },
         'amojo request done',
       );
@@ -103,7 +138,9 @@ export async function sendRequest(ctx: HttpContext, request: HttpRequest): Promi
       const retriesLeft = request.idempotent ? ctx.retry.retries - (attemptNo - 1) : 0;
       const retryAfterMs = error instanceof AmojoApiError ? error.retryAfterMs : undefined;
       const tooLong = retryAfterMs !== undefined && retryAfterMs > ctx.retry.maxRetryAfterMs;
-      if (!isRetryable(error) || retriesLeft <= 0 || tooLong) {
+      const willRetry = isRetryable(error) && retriesLeft > 0 && !tooLong;
+      callHook(ctx.hooks?.onResponse, failureInfo(info, error, Date.now() - started, willRetry), ctx.log);
+      if (!willRetry || !isRetryable(error)) {
         ctx.log.warn?.(
           {
             request: `${request.method} ${request.label}`,

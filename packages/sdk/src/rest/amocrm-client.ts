@@ -106,6 +106,7 @@ export class AmocrmClient {
   async getAccount(options: GetAccountOptions = {}): Promise<RestAccount> {
     const withValues = ['amojo_id', ...(options.with ?? []).filter((w) => w !== 'amojo_id')];
     const account = await this.#json<RestAccount>({
+      operation: 'getAccount',
       method: 'GET',
       path: '/api/v4/account',
       query: bracketQuery({ with: withValues.join(',') }),
@@ -127,6 +128,7 @@ export class AmocrmClient {
   async listUsers(options: ListUsersOptions = {}): Promise<RestUsersPage> {
     checkPaging(options.page, options.limit);
     const answer = await this.#json<Collection<'users', RestUser>>({
+      operation: 'listUsers',
       method: 'GET',
       path: '/api/v4/users',
       query: bracketQuery({ with: 'amojo_id', page: options.page, limit: options.limit }),
@@ -156,6 +158,7 @@ export class AmocrmClient {
   async getUser(id: number): Promise<RestUser | undefined> {
     checkId(id, 'id');
     return this.#json<RestUser>({
+      operation: 'getUser',
       method: 'GET',
       path: `/api/v4/users/${id}`,
       query: bracketQuery({ with: 'amojo_id' }),
@@ -167,6 +170,7 @@ export class AmocrmClient {
   async listSources(options: ListSourcesOptions = {}): Promise<readonly RestSource[]> {
     const externalIds = options.externalIds?.length ? options.externalIds : undefined;
     const answer = await this.#json<Collection<'sources', RestSource>>({
+      operation: 'listSources',
       method: 'GET',
       path: '/api/v4/sources',
       query: bracketQuery({ 'filter[external_id]': externalIds }),
@@ -178,13 +182,19 @@ export class AmocrmClient {
   /** `GET /api/v4/sources/{id}`: one source; undefined on 204 (none or deleted). */
   async getSource(id: number): Promise<RestSource | undefined> {
     checkId(id, 'id');
-    return this.#json<RestSource>({ method: 'GET', path: `/api/v4/sources/${id}`, idempotent: true });
+    return this.#json<RestSource>({
+      operation: 'getSource',
+      method: 'GET',
+      path: `/api/v4/sources/${id}`,
+      idempotent: true,
+    });
   }
 
   /** `POST /api/v4/sources`: creates 1..50 sources (validated client-side); never retried. */
   async createSources(sources: readonly SourceCreate[]): Promise<readonly RestSource[]> {
     checkSourcesToCreate(sources);
     const answer = await this.#json<Collection<'sources', RestSource>>({
+      operation: 'createSources',
       method: 'POST',
       path: '/api/v4/sources',
       body: sources,
@@ -197,6 +207,7 @@ export class AmocrmClient {
   async updateSources(sources: readonly SourceUpdate[]): Promise<readonly RestSource[]> {
     checkSourcesToUpdate(sources);
     const answer = await this.#json<Collection<'sources', RestSource>>({
+      operation: 'updateSources',
       method: 'PATCH',
       path: '/api/v4/sources',
       body: sources,
@@ -210,6 +221,7 @@ export class AmocrmClient {
     checkId(id, 'id');
     checkSourcePatch(patch);
     const answer = await this.#json<RestSource | Collection<'sources', RestSource>>({
+      operation: 'updateSource',
       method: 'PATCH',
       path: `/api/v4/sources/${id}`,
       body: patch,
@@ -226,19 +238,26 @@ export class AmocrmClient {
     ids.forEach((id, i) => {
       checkId(id, `ids[${i}]`);
     });
-    await this.#call({ method: 'DELETE', path: '/api/v4/sources', body: ids.map((id) => ({ id })), idempotent: true });
+    await this.#call({
+      operation: 'deleteSources',
+      method: 'DELETE',
+      path: '/api/v4/sources',
+      body: ids.map((id) => ({ id })),
+      idempotent: true,
+    });
   }
 
   /** `DELETE /api/v4/sources/{id}`: deletes one source (204). */
   async deleteSource(id: number): Promise<void> {
     checkId(id, 'id');
-    await this.#call({ method: 'DELETE', path: `/api/v4/sources/${id}`, idempotent: true });
+    await this.#call({ operation: 'deleteSource', method: 'DELETE', path: `/api/v4/sources/${id}`, idempotent: true });
   }
 
   /** `POST /api/v4/contacts`: creates contacts; never retried (a repeat would create duplicates). */
   async createContacts(contacts: readonly ContactCreate[]): Promise<readonly CreatedContact[]> {
     checkBatch(contacts, 'contacts');
     const answer = await this.#json<Collection<'contacts', CreatedContact>>({
+      operation: 'createContacts',
       method: 'POST',
       path: '/api/v4/contacts',
       body: contacts,
@@ -252,6 +271,7 @@ export class AmocrmClient {
     checkText(options?.query, 'query');
     checkPaging(options.page, options.limit);
     const answer = await this.#json<Collection<'contacts', RestContact>>({
+      operation: 'findContacts',
       method: 'GET',
       path: '/api/v4/contacts',
       query: bracketQuery({ query: options.query, page: options.page, limit: options.limit }),
@@ -263,7 +283,12 @@ export class AmocrmClient {
   /** `GET /api/v4/contacts/{id}`: one contact; undefined on 204. */
   async getContact(id: number): Promise<RestContact | undefined> {
     checkId(id, 'id');
-    return this.#json<RestContact>({ method: 'GET', path: `/api/v4/contacts/${id}`, idempotent: true });
+    return this.#json<RestContact>({
+      operation: 'getContact',
+      method: 'GET',
+      path: `/api/v4/contacts/${id}`,
+      idempotent: true,
+    });
   }
 
   /** `POST /api/v4/contacts/chats`: links amojo chats to contacts (a chat has at most one contact). */
@@ -276,6 +301,7 @@ export class AmocrmClient {
     }));
     // Setting a link is idempotent: a repeat sets the same chat -> contact pair again.
     const answer = await this.#json<Collection<'chats', ChatLink>>({
+      operation: 'linkChats',
       method: 'POST',
       path: '/api/v4/contacts/chats',
       body,
@@ -298,6 +324,7 @@ export class AmocrmClient {
       checkId(id, `contactIds[${i}]`);
     });
     const answer = await this.#json<Collection<'chats', ChatLink>>({
+      operation: 'listChatLinks',
       method: 'GET',
       path: '/api/v4/contacts/chats',
       query: bracketQuery({
@@ -319,6 +346,7 @@ export class AmocrmClient {
     checkEventsQuery(options);
     const page = options.page ?? 1;
     const answer = await this.#json<Collection<'events', RestEvent>>({
+      operation: 'listEvents',
       method: 'GET',
       path: '/api/v4/events',
       query: bracketQuery({
@@ -341,7 +369,12 @@ export class AmocrmClient {
   async getTalk(id: number): Promise<RestTalk | undefined> {
     checkId(id, 'id');
     try {
-      return await this.#json<RestTalk>({ method: 'GET', path: `/api/v4/talks/${id}`, idempotent: true });
+      return await this.#json<RestTalk>({
+        operation: 'getTalk',
+        method: 'GET',
+        path: `/api/v4/talks/${id}`,
+        idempotent: true,
+      });
     } catch (error) {
       if (error instanceof AmojoApiError && error.status === 404) return undefined;
       throw error;
@@ -359,6 +392,7 @@ export class AmocrmClient {
       try {
         const response = await sendRequest(this.#ctx.http, {
           method: 'GET',
+          operation: 'getSubdomain',
           url: `${this.#ctx.baseUrl}${path}`,
           label: path,
           headers: async () => {

@@ -7,6 +7,8 @@ import { type RestContext, scrubError } from './rest-context.js';
 /** One REST v4 call (internal). */
 export interface RestCall {
   readonly method: 'GET' | 'POST' | 'PATCH' | 'DELETE';
+  /** The client method making the call, as request hooks see it. */
+  readonly operation: string;
   /** Path without query; also the label in logs and errors, so it must never carry a token. */
   readonly path: string;
   /** Query string starting with `?`, or ''. */
@@ -31,6 +33,7 @@ export async function callRest(ctx: RestContext, tokens: OAuthTokens, call: Rest
     try {
       return await sendRequest(ctx.http, {
         method: call.method,
+        operation: call.operation,
         url: `${ctx.baseUrl}${call.path}${call.query ?? ''}`,
         label: call.path,
         headers: async () => {

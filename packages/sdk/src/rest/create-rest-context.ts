@@ -1,11 +1,26 @@
 import { errorFromResponse } from '../errors/error-from-response.js';
 import { resolveRetryPolicy } from '../http/backoff.js';
+import { hooksOf, type RequestHooks } from '../http/request-hooks.js';
 import type { HttpTransport } from '../http/transport.js';
 import { transportOf } from '../http/transport-of.js';
 import type { AmocrmClientOptions } from './amocrm-client-options.js';
 import { sharedRateLimiter } from './rate-limiter.js';
-import { redactingLogger } from './redact.js';
+import { redact, redactingLogger } from './redact.js';
 import type { RestContext } from './rest-context.js';
+
+// A REST error_type is a server's problem title, which could echo what it was sent: scrubbed like log lines.
+function redactingHooks(hooks: RequestHooks, secrets: () => readonly string[]): RequestHooks {
+  const onResponse = hooks.onResponse;
+  if (!onResponse) return hooks;
+  return {
+    ...hooks,
+    onResponse: (info) => {
+      const errorType = info.error?.errorType;
+      if (errorType === undefined || !info.error) return onResponse(info);
+      return onResponse({ ...info, error: { ...info.error, errorType: redact(errorType, secrets()) } });
+    },
+  };
+}
 
 /**
  * Builds what one {@link AmocrmClient} shares with its helpers: the account's limiter, a fetch that pauses that
@@ -30,6 +45,7 @@ export function createRestContext(options: AmocrmClientOptions, knownSecrets: ()
     return response;
   };
   const clientSecret = options.clientSecret;
+  const secrets = () => [clientSecret, ...knownSecrets()];
   return {
     baseUrl,
     limiter,
@@ -38,8 +54,9 @@ export function createRestContext(options: AmocrmClientOptions, knownSecrets: ()
       transport: limitedTransport,
       timeoutMs: options.timeoutMs ?? 15_000,
       retry: resolveRetryPolicy(options.retry),
-      log: redactingLogger(options.log ?? {}, () => [clientSecret, ...knownSecrets()]),
+      log: redactingLogger(options.log ?? {}, secrets),
       now: options.now ?? (() => new Date()),
+      hooks: redactingHooks(hooksOf(options), secrets),
     },
   };
 }

@@ -41,6 +41,7 @@ export async function requestTokens(
   try {
     response = await sendRequest(ctx.http, {
       method: 'POST',
+      operation: grant.grant_type === 'authorization_code' ? 'exchangeCode' : 'refreshTokens',
       url: `${ctx.baseUrl}${LABEL}`,
       label: LABEL,
       headers: async () => {

@@ -1,5 +1,7 @@
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { findNulByte, nulByteRefusal } from '../../find-nul-byte.js';
+import { rawBody } from '../../http/raw-body.js';
+import { errorReplyScope } from '../../http/register-error-reply.js';
 import type { InboundChannelEvent } from '../channel-adapter.js';
 import { ChannelEventRefusedError, type ChannelRuntime } from '../channel-plugin.js';
 import { declaredReactionEmoji, reactionEmojiOf } from './http-capabilities.js';
@@ -29,23 +31,24 @@ export async function registerHttpChannelRoutes(
   // CHANNEL_BODY_LIMIT_BYTES (config.limits), passed to every channel's runtime.
   const bodyLimit = runtime.bodyLimitBytes ?? HTTP_CHANNEL_BODY_LIMIT_BYTES;
   await app.register(async (scope) => {
-    scope.removeAllContentTypeParsers();
-    scope.addContentTypeParser('*', { parseAs: 'buffer', bodyLimit }, (_r, body, done) => done(null, body));
-    scope.setErrorHandler((error: Error & { statusCode?: number; code?: string }, request, reply) => {
-      const instanceId = (request.params as { instance?: string } | undefined)?.instance;
-      if (error instanceof ChannelEventRefusedError) {
-        log.warn({ instanceId, reason: error.message }, 'customer event refused');
-        return reply.code(error.statusCode).send({ error: 'refused', message: error.message });
-      }
-      if (error.statusCode === 413 || error.code === 'FST_ERR_CTP_BODY_TOO_LARGE') {
-        log.warn({ instanceId, limit: bodyLimit }, 'customer event refused: body too large');
-        return reply.code(413).send({ error: 'too_large', message: `event body exceeds ${bodyLimit} bytes` });
-      }
-      if (error.statusCode && error.statusCode < 500) {
-        return reply.code(error.statusCode).send({ error: 'bad_request', message: error.message });
-      }
-      log.error({ instanceId, err: error }, 'customer event could not be stored');
-      return reply.code(503).send({ error: 'unavailable', message: 'the event was not stored; retry it' });
+    await scope.register(rawBody, { contentTypes: '*', bodyLimit });
+    const instanceIdOf = (request: FastifyRequest) => (request.params as { instance?: string } | undefined)?.instance;
+    // A customer system retries what was not stored: a failure is 503 `unavailable`, not 500.
+    errorReplyScope(scope, {
+      log,
+      logFields: (request) => ({ instanceId: instanceIdOf(request) }),
+      map: (error, request) => {
+        if (!(error instanceof ChannelEventRefusedError)) return undefined;
+        log.warn({ instanceId: instanceIdOf(request), reason: error.message }, 'customer event refused');
+        return { status: error.statusCode, body: { error: 'refused', message: error.message } };
+      },
+      tooLarge: { message: (limit) => `event body exceeds ${limit} bytes` },
+      failure: {
+        status: 503,
+        error: 'unavailable',
+        message: 'the event was not stored; retry it',
+        log: 'customer event could not be stored',
+      },
     });
     scope.post<EventsRoute>('/channels/http/:instance/events', { bodyLimit }, (request, reply) =>
       handleEvent(runtime, log, request, reply),

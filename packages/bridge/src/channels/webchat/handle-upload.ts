@@ -81,43 +81,6 @@ export async function admitWebchatUpload(
 }
 
 /**
- * Reads an upload body, counting bytes as they arrive (chunked bodies have no declared length): past `maxBytes`
- * it stops reading and fails with a 413, so no more than the instance's limit is ever held in memory.
- */
-export function readLimitedBody(stream: NodeJS.ReadableStream, maxBytes: number): Promise<Buffer> {
-  return new Promise((resolve, reject) => {
-    const chunks: Buffer[] = [];
-    let size = 0;
-    const onData = (chunk: Buffer) => {
-      size += chunk.length;
-      if (size > maxBytes) {
-        cleanup();
-        stream.pause();
-        reject(Object.assign(new Error(`the upload exceeds ${maxBytes} bytes`), { statusCode: 413 }));
-        return;
-      }
-      chunks.push(chunk);
-    };
-    const onEnd = () => {
-      cleanup();
-      resolve(Buffer.concat(chunks, size));
-    };
-    const onError = (error: Error) => {
-      cleanup();
-      reject(Object.assign(error, { statusCode: 400 }));
-    };
-    const cleanup = () => {
-      stream.removeListener('data', onData);
-      stream.removeListener('end', onEnd);
-      stream.removeListener('error', onError);
-    };
-    stream.on('data', onData);
-    stream.on('end', onEnd);
-    stream.on('error', onError);
-  });
-}
-
-/**
  * Stores one upload already admitted by {@link admitWebchatUpload}: the raw body is the file, `x-file-name` its
  * name (percent-encoded). Pictures are checked against their real bytes. Answers 201
  * `{ uploadId, url, fileName, size, mimeType }`; the widget then sends a message naming `uploadId`.
@@ -162,10 +125,14 @@ export async function handleWebchatUpload(
   });
 }
 
+/** The sentence of a 413, naming the instance's limit in KB. */
+export const tooLargeMessage = (maxBytes: number): string =>
+  `files up to ${Math.floor(maxBytes / 1024)} KB are accepted`;
+
 /** The 413 answer naming the limit. */
 export function tooLarge(reply: FastifyReply, maxBytes: number): FastifyReply {
   return reply
     .code(413)
     .header('connection', 'close')
-    .send({ error: 'too_large', message: `files up to ${Math.floor(maxBytes / 1024)} KB are accepted` });
+    .send({ error: 'too_large', message: tooLargeMessage(maxBytes) });
 }

@@ -1,15 +1,11 @@
 import websocket from '@fastify/websocket';
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
+import { rawBody } from '../../http/raw-body.js';
+import { errorReplyScope } from '../../http/register-error-reply.js';
 import { originAllowed, originOf } from './check-origin.js';
 import { renderWebchatDemoPage } from './demo-page.js';
 import { handleWebchatSocket, WEBCHAT_MAX_FRAME_BYTES } from './handle-socket.js';
-import {
-  type AdmittedUpload,
-  admitWebchatUpload,
-  handleWebchatUpload,
-  readLimitedBody,
-  tooLarge,
-} from './handle-upload.js';
+import { type AdmittedUpload, admitWebchatUpload, handleWebchatUpload, tooLargeMessage } from './handle-upload.js';
 import { createRateLimiter, type RateLimiter } from './rate-limiter.js';
 import { isInlinePicture } from './sniff-mime.js';
 import { readWebchatBundle, webchatAssetsDir } from './webchat-assets.js';
@@ -127,25 +123,16 @@ export async function registerWebchatRoutes(
         socket.terminate();
       },
     });
-    scope.removeAllContentTypeParsers();
     // The body streams through a counter: the instance's limit (set on the request by the upload's onRequest
     // check) stops a chunked body too, and nothing past it is buffered.
-    scope.addContentTypeParser('*', { bodyLimit: WEBCHAT_MAX_UPLOAD_BYTES }, (request, payload, done) => {
-      const limit = loadedOf.get(request)?.loaded.settings.uploads.maxBytes ?? WEBCHAT_MAX_UPLOAD_BYTES;
-      readLimitedBody(payload, Math.min(limit, WEBCHAT_MAX_UPLOAD_BYTES)).then(
-        (body) => done(null, body),
-        (error: Error) => done(error),
-      );
-    });
-    scope.setErrorHandler((error: Error & { statusCode?: number; code?: string }, request, reply) => {
-      if (error.statusCode === 413 || error.code === 'FST_ERR_CTP_BODY_TOO_LARGE') {
-        return tooLarge(reply, loadedOf.get(request)?.loaded.settings.uploads.maxBytes ?? WEBCHAT_MAX_UPLOAD_BYTES);
-      }
-      if (error.statusCode && error.statusCode < 500) {
-        return reply.code(error.statusCode).send({ error: 'bad_request', message: error.message });
-      }
-      log.error({ err: error }, 'webchat request failed');
-      return reply.code(503).send({ error: 'unavailable', message: 'try again' });
+    const uploadLimitOf = (request: FastifyRequest) =>
+      loadedOf.get(request)?.loaded.settings.uploads.maxBytes ?? WEBCHAT_MAX_UPLOAD_BYTES;
+    await scope.register(rawBody, { contentTypes: '*', bodyLimit: WEBCHAT_MAX_UPLOAD_BYTES, limitOf: uploadLimitOf });
+    // The widget tries again on its own: a failure is 503 `unavailable`; a 413 names the instance's limit in KB.
+    errorReplyScope(scope, {
+      log,
+      tooLarge: { limitOf: uploadLimitOf, message: tooLargeMessage, headers: { connection: 'close' } },
+      failure: { status: 503, error: 'unavailable', message: 'try again', log: 'webchat request failed' },
     });
 
     scope.get('/webchat.js', async (_request, reply) => {

@@ -2,6 +2,7 @@ import { createHash, timingSafeEqual } from 'node:crypto';
 import { Readable } from 'node:stream';
 import type { ReadableStream as NodeReadableStream } from 'node:stream/web';
 import type { FastifyInstance } from 'fastify';
+import { rawBody } from '../../http/raw-body.js';
 import type { ChannelRuntime } from '../channel-plugin.js';
 import { GraphApi, GraphApiRefusal } from './graph-api.js';
 import { mapWebhook, WebhookShapeError } from './map-webhook.js';
@@ -39,9 +40,12 @@ function hasStatusCode(error: unknown): error is { statusCode: number; message: 
  * - `GET  /channels/whatsapp/media/:instance/:mediaId/:sig/:name`: a customer's media, fetched from the Graph API
  *   with the instance's token and streamed; the signed path is what amoCRM is given, never the token.
  */
-export function registerWhatsAppRoutes(app: FastifyInstance, runtime: ChannelRuntime<WhatsAppSettings>): void {
+export async function registerWhatsAppRoutes(
+  app: FastifyInstance,
+  runtime: ChannelRuntime<WhatsAppSettings>,
+): Promise<void> {
   // Inside this plugin's scope only: the body stays raw bytes, so the signature is checked on what Meta signed.
-  app.addContentTypeParser('application/json', { parseAs: 'buffer' }, (_request, body, done) => done(null, body));
+  await app.register(rawBody, { contentTypes: ['application/json'] });
 
   app.get<{ Params: { instance: string }; Querystring: Record<string, string | undefined> }>(
     '/channels/whatsapp/:instance/webhook',

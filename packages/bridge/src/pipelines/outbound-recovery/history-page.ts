@@ -1,6 +1,5 @@
 import type { HistoryItem } from '@amojo-bridge/sdk';
 import type { RelayDeps } from '../deps.js';
-import { amojoOutcome } from '../relay-errors.js';
 
 /** amojo's largest history page (spec 3.6). */
 export const HISTORY_PAGE_SIZE = 50;
@@ -16,28 +15,22 @@ export interface HistoryPage {
   readonly reachesStart: boolean;
 }
 
-/** Reads one history page (`offset` messages from the newest); counts the call. Throws the SDK's error. */
+/** Reads one history page (`offset` messages from the newest). Throws the SDK's error. */
 export async function readHistoryPage(
   deps: RelayDeps,
   input: { readonly scopeId: string; readonly amojoChatId: string; readonly offset?: number },
 ): Promise<HistoryPage> {
-  try {
-    const items = await deps.amojo.getHistory(input.scopeId, input.amojoChatId, {
-      offset: input.offset ?? 0,
-      limit: HISTORY_PAGE_SIZE,
-    });
-    deps.metrics.amojoCalls.inc({ method: 'getHistory', outcome: 'ok' });
-    return {
-      amojoChatId: input.amojoChatId,
-      items,
-      ids: new Set(items.map((item) => item.message.id)),
-      readAt: deps.now().getTime(),
-      reachesStart: items.length < HISTORY_PAGE_SIZE,
-    };
-  } catch (error) {
-    deps.metrics.amojoCalls.inc({ method: 'getHistory', outcome: amojoOutcome(error) });
-    throw error;
-  }
+  const items = await deps.amojo.getHistory(input.scopeId, input.amojoChatId, {
+    offset: input.offset ?? 0,
+    limit: HISTORY_PAGE_SIZE,
+  });
+  return {
+    amojoChatId: input.amojoChatId,
+    items,
+    ids: new Set(items.map((item) => item.message.id)),
+    readAt: deps.now().getTime(),
+    reachesStart: items.length < HISTORY_PAGE_SIZE,
+  };
 }
 
 /** Unix ms of a history item. */
