@@ -142,6 +142,30 @@ describe.each(ENGINES)('http channel reactions, edits and quotes (%s)', (engine)
     expect(sandboxManager?.text).toBe('not yours to edit');
   });
 
+  it('logs a manager reaction the customer system refuses for good, and does not retry it', async () => {
+    const mine = await customerSays(h, 'react-refused', 'thanks');
+    h.customer.behaviour.refuseChatKeys.add('react-refused');
+    try {
+      const reacted = await fetch(`${h.sandbox.url}/_sandbox/api/messages/${mine.message.id}/reactions`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json' },
+        body: JSON.stringify({ emoji: '👍', type: 'react' }),
+      });
+      expect(reacted.status, await reacted.clone().text()).toBeLessThan(300);
+      const refused = await waitFor('the refusal logged', () =>
+        h.logs.find((l) => l.event === 'manager_reaction_refused' && l.channel === 'http'),
+      );
+      expect(String(refused.reason)).toMatch(/904|cannot be reached/);
+      const posts = () =>
+        h.customer.events.filter((e) => e.body.type === 'reaction' && e.body.chatKey === 'react-refused');
+      expect(posts()).toHaveLength(1);
+      await new Promise((resolve) => setTimeout(resolve, 500));
+      expect(posts()).toHaveLength(1);
+    } finally {
+      h.customer.behaviour.refuseChatKeys.delete('react-refused');
+    }
+  });
+
   it('carries quotes both ways: replyTo -> amojo reply_to, a quoted manager reply -> replyTo; unknown ids as plain text', async () => {
     const first = await customerSays(h, 'quote-chat', 'which colour?');
     const reply = await managerSays(h, first.chat.id, 'blue, I think', first.message.id);

@@ -112,8 +112,22 @@ export async function reactionToChannel(deps: RelayDeps, job: Job<ReactionToChan
     ...(p.emoji ? { emoji: p.emoji } : {}),
     senderId: p.amojoUserId,
   });
-  deps.metrics.channelSends.inc({ channel: adapter.kind, outcome: !result || result.ok ? 'ok' : 'retried' });
+  const outcome = !result || result.ok ? 'ok' : result.retryable ? 'retried' : 'refused';
+  deps.metrics.channelSends.inc({ channel: adapter.kind, outcome });
   if (result && !result.ok && result.retryable) {
     throw new RetryableJobError(`reaction not delivered: ${result.reason}`, { retryAfterMs: result.retryAfterMs });
+  }
+  if (result && !result.ok) {
+    // Refused for good (an emoji the messenger does not allow): amoCRM has no status for reactions, so the log says it.
+    deps.log.warn(
+      {
+        event: 'manager_reaction_refused',
+        msgid: target.msgid,
+        channel: adapter.kind,
+        emoji: p.emoji,
+        reason: result.reason,
+      },
+      `the ${adapter.kind} channel refused the manager's reaction: ${result.reason}`,
+    );
   }
 }
