@@ -8,6 +8,7 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { type Browser, chromium, type Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { listAccounts, setAccountOAuth } from '../src/store/index.js';
 import { ENGINES } from './support/databases.js';
 import {
   createRelayHarness,
@@ -135,6 +136,18 @@ describe.each(ENGINES)('the admin dashboard in a browser (%s)', (engine) => {
     await page.getByRole('link', { name: 'Accounts' }).click();
     await page.getByText(RELAY_TEST_IDS.ACCOUNT_ID, { exact: true }).waitFor();
     await page.getByText('connected', { exact: true }).first().waitFor();
+    await page.getByText('none (connected by hand)').waitFor();
+    // An account whose refresh token amoCRM refused says so, with the reason and what to do.
+    const [account] = await listAccounts(h.bridge.store.db);
+    await setAccountOAuth(h.bridge.store.db, {
+      accountId: account!.id,
+      oauthState: 'needs_reinstall',
+      oauthError: 'amoCRM answered 400 to the token refresh',
+    });
+    await page.reload();
+    await page.getByText('needs reinstall', { exact: true }).waitFor();
+    await page.getByText(/amoCRM answered 400 to the token refresh\. Install the integration again/).waitFor();
+    await setAccountOAuth(h.bridge.store.db, { accountId: account!.id, oauthState: 'none', oauthError: null });
 
     // Channels: create an http instance from the generated form; its secret is shown once.
     await page.getByRole('link', { name: 'Channels' }).click();

@@ -13,6 +13,10 @@ export interface Account {
   readonly subdomain: string | null;
   readonly state: 'connected' | 'disconnected';
   readonly hasTokens: boolean;
+  /** `none` (connected by hand), `ok`, `needs_reinstall` (refresh failed for good), `revoked` (disabled). */
+  readonly oauthState?: 'none' | 'ok' | 'needs_reinstall' | 'revoked';
+  /** Why the tokens stopped working (never token text). */
+  readonly oauthError?: string | null;
   readonly connectedAt: number | null;
   readonly disconnectedAt: number | null;
 }

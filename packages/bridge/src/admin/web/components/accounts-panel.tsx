@@ -75,7 +75,9 @@ export function AccountsPanel({ api }: { readonly api: Api }) {
                   <Badge tone={account.state === 'connected' ? 'ok' : 'muted'}>{account.state}</Badge>
                 </td>
                 <td class="mono small">{account.scopeId}</td>
-                <td>{account.hasTokens ? 'tokens held' : 'none'}</td>
+                <td>
+                  <OAuthCell account={account} />
+                </td>
                 <td>{when(account.state === 'connected' ? account.connectedAt : account.disconnectedAt)}</td>
                 <td>
                   {account.state === 'connected' && (
@@ -114,4 +116,25 @@ export function AccountsPanel({ api }: { readonly api: Api }) {
       </form>
     </section>
   );
+}
+
+/** What the account's OAuth tokens allow: REST calls (sources, contacts) work only in `ok`. */
+function OAuthCell({ account }: { readonly account: Account }) {
+  switch (account.oauthState) {
+    case 'ok':
+      return <Badge tone="ok">tokens ok</Badge>;
+    case 'needs_reinstall':
+      return (
+        <>
+          <Badge tone="bad">needs reinstall</Badge>
+          <div class="small">
+            {account.oauthError ?? 'amoCRM refused the refresh token'}. Install the integration again from amoCRM.
+          </div>
+        </>
+      );
+    case 'revoked':
+      return <Badge tone="muted">revoked (integration disabled)</Badge>;
+    default:
+      return <span>{account.hasTokens ? 'tokens held' : 'none (connected by hand)'}</span>;
+  }
 }

@@ -64,7 +64,10 @@ function Timeline({ api, conversation }: { readonly api: Api; readonly conversat
                 {jobsOf(message).map((job) => (
                   <li key={job.id}>
                     job {job.id} {job.kind}: {job.state}, {job.attempts} attempt(s)
-                    {job.lastError ? ` — ${job.lastError}` : ''}
+                    {/* A finished job keeps the error of an earlier attempt: say it is history, not its state. */}
+                    {job.lastError
+                      ? ` — ${job.state === 'done' ? 'an earlier attempt failed: ' : ''}${job.lastError}`
+                      : ''}
                   </li>
                 ))}
               </ul>
