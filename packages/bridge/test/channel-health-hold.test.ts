@@ -11,8 +11,9 @@ const ADMIN_TOKEN = 'admin-token-for-the-hold-test';
 
 // Sends to a broken number are held, not failed (pipelines/hold-for-broken-channel.ts): the access token is revoked
 // in the Cloud API emulator, three answers in one chat and one in a second chat of the same number are held
-// (queued, no attempt used, amoCRM shows no -1) while one probe per interval tries the messenger; the operator
-// replaces the token, the held jobs are released at once and every answer arrives once, each chat in order.
+// (queued, no attempt used, amoCRM shows no -1), with a manager reaction between them, while one probe per
+// interval tries the messenger; the operator replaces the token, the held jobs are released at once and every
+// answer and the reaction arrive once, each chat in order.
 describe.each(ENGINES)('held sends of a broken whatsapp instance (%s)', (engine) => {
   let h: WhatsAppHarness;
   let receiver: Awaited<ReturnType<typeof startAlertReceiver>>;
@@ -35,7 +36,19 @@ describe.each(ENGINES)('held sends of a broken whatsapp instance (%s)', (engine)
 
   const healthOf = async (key: string) =>
     (await listManagedInstances(h.bridge.deps, { kind: 'whatsapp' })).find((e) => e.instance.key === key)!.health;
-  const deliveries = () => listJobs(h.bridge.store.db, { limit: 100, kind: 'deliver-to-channel' });
+  const deliveries = async () =>
+    (await listJobs(h.bridge.store.db, { limit: 100 })).filter(
+      (j) => j.kind === 'deliver-to-channel' || j.kind === 'reaction-to-channel',
+    );
+  const reactOn = async (chatId: string, text: string) => {
+    const message = (await h.sandboxMessages(chatId)).find((m) => m.text === text)!;
+    const react = await fetch(`${h.sandbox.url}/_sandbox/api/messages/${message.id}/reactions`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ type: 'react', emoji: '❤️' }),
+    });
+    expect(react.status).toBe(200);
+  };
   const textsOf = (received: Record<string, unknown>[]) =>
     received.map((body) => (body.text as { body?: string } | undefined)?.body);
   const refusedSends = () => h.business.revokedTokenCalls.filter((c) => c.path.endsWith('/messages')).length;
@@ -50,7 +63,12 @@ describe.each(ENGINES)('held sends of a broken whatsapp instance (%s)', (engine)
 
     const fresh = h.business.revokeToken();
     const startedAt = Date.now();
-    for (const text of ['ann 1', 'ann 2', 'ann 3']) await h.sendManagerMessage(annChat.id, { text });
+    await h.sendManagerMessage(annChat.id, { text: 'ann 1' });
+    await h.sendManagerMessage(annChat.id, { text: 'ann 2' });
+    // Manager reactions go in the chats' lanes too: behind Ann's answers, and first in Bob's chat (held itself).
+    await reactOn(annChat.id, 'hello from ann');
+    await h.sendManagerMessage(annChat.id, { text: 'ann 3' });
+    await reactOn(bobChat.id, 'hello from bob');
     await h.sendManagerMessage(bobChat.id, { text: 'bob 1' });
 
     const broken = await waitFor('sales broken', async () => {
@@ -60,18 +78,20 @@ describe.each(ENGINES)('held sends of a broken whatsapp instance (%s)', (engine)
     expect(broken.problem).toBe('bad_credentials');
     await waitFor('the broken alert', () => receiver.alerts.find((a) => a.body.to === 'broken'));
 
-    // Both chats' first answers held: queued, no attempt used, the reason recorded; the later ones wait behind.
+    // Both chats' heads held (Ann's first answer, Bob's reaction): queued, no attempt used, the reason recorded; the
+    // later ones wait behind.
     const held = await waitFor('both lane heads held', async () => {
       const jobs = (await deliveries()).filter((j) => j.heldFor !== null);
       return jobs.length === 2 ? jobs : undefined;
     });
+    expect(held.map((j) => j.kind).sort()).toEqual(['deliver-to-channel', 'reaction-to-channel']);
     for (const job of held) {
       expect(job).toMatchObject({ state: 'queued', attempts: 0, heldFor: expect.stringMatching(/^channel:\d+$/) });
       expect(job.lastError).toContain('is broken (bad_credentials');
     }
     // The admin API shows them waiting (queued, held), not failed.
     const listed = (await (
-      await fetch(`${h.bridgeUrl}/admin/api/jobs?state=queued&kind=deliver-to-channel`, {
+      await fetch(`${h.bridgeUrl}/admin/api/jobs?state=queued`, {
         headers: { authorization: `Bearer ${ADMIN_TOKEN}` },
       })
     ).json()) as { items: { id: number; heldFor: string | null; attempts: number }[] };
@@ -101,14 +121,16 @@ describe.each(ENGINES)('held sends of a broken whatsapp instance (%s)', (engine)
       if (job.state === 'queued') expect(job.runAt).toBeLessThanOrEqual(releasedBy);
     }
 
-    await waitFor('every answer at the customers', () => ann.received.length >= 3 && bob.received.length >= 1);
+    await waitFor('every answer at the customers', () => ann.received.length >= 4 && bob.received.length >= 2);
     await waitFor('all delivered in amoCRM', async () => {
       const messages = [...(await h.sandboxMessages(annChat.id)), ...(await h.sandboxMessages(bobChat.id))];
       const answers = messages.filter((m) => m.text?.startsWith('ann ') || m.text?.startsWith('bob '));
       return answers.length === 4 && answers.every((m) => m.status === 'delivered' || m.status === 'read');
     });
-    expect(textsOf(ann.received)).toEqual(['ann 1', 'ann 2', 'ann 3']);
-    expect(textsOf(bob.received)).toEqual(['bob 1']);
+    expect(ann.received.map((body) => body.type)).toEqual(['text', 'text', 'reaction', 'text']);
+    expect(textsOf(ann.received)).toEqual(['ann 1', 'ann 2', undefined, 'ann 3']);
+    expect(bob.received.map((body) => body.type)).toEqual(['reaction', 'text']);
+    expect(textsOf(bob.received)).toEqual([undefined, 'bob 1']);
     expect(receiver.alerts.filter((a) => a.body.to === 'broken')).toHaveLength(1);
     await waitFor('the recovery alert', () => receiver.alerts.find((a) => a.body.to === 'ok'));
     expect((await deliveries()).every((j) => j.state === 'done')).toBe(true);

@@ -193,7 +193,7 @@ async function deliverManagerMessage(
       startedAt: routedAt,
     });
   }
-  await holdAfterRefusal(deps, instance, { msgid: message.msgid, signal, routedAt });
+  await holdAfterRefusal(deps, instance, { what: message.msgid, signal, routedAt });
   if (!result.ok && result.retryable) {
     if (!attempt.lastAttempt) {
       throw new RetryableJobError(`sending ${message.msgid} through ${instance.id}: ${result.reason}`, {

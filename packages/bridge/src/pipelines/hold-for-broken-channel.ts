@@ -23,11 +23,11 @@ import { HoldJobError } from './relay-errors.js';
  *   every job held for the instance at once, and each lane goes out in its original order.
  */
 
-/** Before a send: holds it (throws {@link HoldJobError}) while its instance is hard-broken, unless it is the probe. Resolves whether it is. */
+/** Before a send (`what`: its msgid, or the reaction): holds it (throws {@link HoldJobError}) while its instance is hard-broken, unless it is the probe. Resolves whether it is. */
 export async function holdWhileBroken(
   deps: RelayDeps,
   instance: ChannelInstanceRecord,
-  msgid: string,
+  what: string,
 ): Promise<{ readonly probe: boolean }> {
   const broken = await readHardBreak(deps.store.db, instance.rowId);
   if (!broken) return { probe: false };
@@ -36,13 +36,13 @@ export async function holdWhileBroken(
   const due = broken.probeAt === null || broken.probeAt <= now;
   if (due && (await takeProbeTurn(deps.store.db, { instanceRowId: instance.rowId, now, probeMs }))) {
     deps.log.info(
-      { event: 'channel_probe', instanceId: instance.id, msgid, problem: broken.problem },
-      `trying the broken channel instance ${instance.id} again with ${msgid}`,
+      { event: 'channel_probe', instanceId: instance.id, probe: what, problem: broken.problem },
+      `trying the broken channel instance ${instance.id} again with ${what}`,
     );
     return { probe: true };
   }
   const waitMs = due ? probeMs : (broken.probeAt ?? now) - now;
-  throw holdError(instance, msgid, `${broken.problem}${broken.reason ? `: ${broken.reason}` : ''}`, waitMs);
+  throw holdError(instance, what, `${broken.problem}${broken.reason ? `: ${broken.reason}` : ''}`, waitMs);
 }
 
 /**
@@ -53,21 +53,21 @@ export async function holdWhileBroken(
 export async function holdAfterRefusal(
   deps: RelayDeps,
   instance: ChannelInstanceRecord,
-  send: { readonly msgid: string; readonly signal: HealthSignal | undefined; readonly routedAt: number },
+  send: { readonly what: string; readonly signal: HealthSignal | undefined; readonly routedAt: number },
 ): Promise<void> {
-  const { signal, msgid } = send;
+  const { signal, what } = send;
   if (!signal || signal.ok || !HARD_PROBLEMS.has(signal.problem)) return;
   const why = `${signal.problem}: ${signal.reason}`;
   const health = (await readChannelHealth(deps.store.db, [instance.rowId])).get(instance.rowId);
-  if (health?.state === 'ok' && health.changedAt > send.routedAt) throw holdError(instance, msgid, why, 0);
+  if (health?.state === 'ok' && health.changedAt > send.routedAt) throw holdError(instance, what, why, 0);
   const probeMs = deps.config.channels.holdProbeMs;
   await planNextProbe(deps.store.db, { instanceRowId: instance.rowId, at: deps.now().getTime() + probeMs });
-  throw holdError(instance, msgid, why, probeMs);
+  throw holdError(instance, what, why, probeMs);
 }
 
-function holdError(instance: ChannelInstanceRecord, msgid: string, why: string, holdMs: number): HoldJobError {
+function holdError(instance: ChannelInstanceRecord, what: string, why: string, holdMs: number): HoldJobError {
   return new HoldJobError(
-    `held ${msgid}: channel instance ${instance.id} is broken (${why}); waiting for it to be fixed, next try in ${Math.ceil(holdMs / 1000)} s`,
+    `held ${what}: channel instance ${instance.id} is broken (${why}); waiting for it to be fixed, next try in ${Math.ceil(holdMs / 1000)} s`,
     { holdMs, heldFor: channelHoldKey(instance.rowId) },
   );
 }
