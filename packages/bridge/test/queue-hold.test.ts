@@ -88,6 +88,27 @@ describe.each(ENGINES)('queue hold on %s', (engine) => {
     expect(resumed.map((j) => j.id)).not.toContain(behind);
   });
 
+  it('a hold written after its key was released (the handler saw the cause before) ends at once', async () => {
+    const id = await enqueue(store.db, { kind: 'send', lane: 'l', payload: {}, now: T0 });
+    const [job] = await claim(T0);
+    // Released while the job ran: nothing was held yet, but the release is remembered.
+    expect(await releaseHeldJobs(store.db, { heldFor: 'channel:5', now: T0 + 5 })).toBe(0);
+    const held = await holdJob(
+      store.db,
+      job!,
+      { holdMs: HOUR, heldFor: 'channel:5', reason: 'late' },
+      { now: T0 + 10 },
+    );
+    expect(held).toEqual({ runAt: T0 + 10 });
+    expect(await findJob(store.db, id)).toMatchObject({ state: 'queued', attempts: 0, heldFor: null, runAt: T0 + 10 });
+    // Claimed after that release: an ordinary hold, until the next release.
+    const [again] = await claim(T0 + 20);
+    expect(
+      await holdJob(store.db, again!, { holdMs: HOUR, heldFor: 'channel:5', reason: 'x' }, { now: T0 + 30 }),
+    ).toEqual({ runAt: T0 + 30 + HOUR });
+    expect((await findJob(store.db, id))?.heldFor).toBe('channel:5');
+  });
+
   it('a failed attempt after a hold is an ordinary failure: no longer held, counted', async () => {
     const id = await enqueue(store.db, { kind: 'send', lane: 'l', payload: {}, maxAttempts: 1, now: T0 });
     const [first] = await claim(T0);

@@ -32,7 +32,8 @@ export interface HoldJobResult {
 /**
  * Holds a claimed job: back to `queued` until `now + holdMs`, `held_for` set, the error's message (why it waits) in
  * `last_error`, and the attempt given back, so a hold never brings a job nearer its dead letter. The job keeps its
- * lane position: later jobs of its lane wait behind it.
+ * lane position: later jobs of its lane wait behind it. When its key was released while the job ran (since its
+ * claim, `job.updatedAt`), the cause is already gone: the job is runnable at once instead.
  */
 export async function holdJob(
   db: Executor,
@@ -41,14 +42,13 @@ export async function holdJob(
   options: { readonly now?: number } = {},
 ): Promise<HoldJobResult | undefined> {
   const now = options.now ?? Date.now();
-  const runAt = now + hold.holdMs;
-  const held = await holdJobSql(
+  const runAt = await holdJobSql(
     db,
-    job,
-    { runAt, heldFor: hold.heldFor ?? null, reason: describeError(hold.reason), now },
+    { ...job, claimedAt: job.updatedAt },
+    { runAt: now + hold.holdMs, heldFor: hold.heldFor ?? null, reason: describeError(hold.reason), now },
     dialectOf(db),
   );
-  return held ? { runAt } : undefined;
+  return runAt === undefined ? undefined : { runAt };
 }
 
 /**

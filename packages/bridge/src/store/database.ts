@@ -232,6 +232,12 @@ export interface ChannelHealthTable {
   readonly probe_at: number | null;
 }
 
+/** `job_hold_releases`: when each hold key was last released, ms (migration 0016, `queue/sql/hold-job.ts`). */
+export interface JobHoldReleasesTable {
+  readonly held_for: string;
+  readonly released_at: number;
+}
+
 /** `write_probes`: the `/readyz` write check overwrites its one row (migration 0006). */
 export interface WriteProbesTable {
   readonly probe_id: string;
@@ -254,4 +260,5 @@ export interface Database {
   readonly recovery_accounts: RecoveryAccountsTable;
   readonly amocrm_widget_tokens: AmocrmWidgetTokensTable;
   readonly channel_health: ChannelHealthTable;
+  readonly job_hold_releases: JobHoldReleasesTable;
 }
