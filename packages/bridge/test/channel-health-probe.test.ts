@@ -62,6 +62,17 @@ describe.each(ENGINES)('channel probe turns and release (%s)', (engine) => {
     expect(await turn(T0 + 2010)).toBe(true);
   });
 
+  it('counts a blocked number as a hard break, and a messenger that keeps failing as none (sends retry as before)', async () => {
+    await record({ ok: false, problem: 'number_blocked', reason: 'account locked (131031)', source: 'send' }, T0);
+    expect(await readHardBreak(store.db, instance.rowId)).toMatchObject({ problem: 'number_blocked' });
+    await record({ ok: true, source: 'check' }, T0 + 1);
+    for (let i = 0; i < 6; i++) {
+      await record({ ok: false, problem: 'unreachable', reason: 'timeout', source: 'send' }, T0 + 10 + i);
+    }
+    expect((await readChannelHealth(store.db, [instance.rowId])).get(instance.rowId)?.state).toBe('broken');
+    expect(await readHardBreak(store.db, instance.rowId)).toBe(undefined);
+  });
+
   it('releases the jobs held for the instance when it recovers from broken', async () => {
     await record(revoked, T0);
     const id = await enqueue(store.db, { kind: 'send', lane: 'chat', payload: {}, now: T0 });
