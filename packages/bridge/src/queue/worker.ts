@@ -217,7 +217,8 @@ export function createWorker(options: WorkerOptions): Worker {
       const held = await holdJob(trx, job, { ...hold, reason: failure.error });
       const fields = { workerId, jobId: job.id, kind: job.kind, lane: job.lane, heldFor: hold.heldFor ?? null };
       if (!held) log.warn?.({ event: 'job_held_after_lease_lost', ...fields });
-      else log.info?.({ event: 'job_held', ...fields, runAt: held.runAt, reason: describeError(failure.error) });
+      // Debug: a held job comes back every probe interval until its cause is fixed; the cause is logged where it is seen.
+      else log.debug?.({ event: 'job_held', ...fields, runAt: held.runAt, reason: describeError(failure.error) });
       return;
     }
     const hints = failure.error as { retryAfterMs?: unknown; retryable?: unknown } | null;
