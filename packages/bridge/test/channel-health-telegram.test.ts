@@ -8,8 +8,8 @@ import { createTelegramHarness, type TelegramHarness } from './support/telegram-
 
 // Channel health end to end: the bot's token is revoked in the Telegram emulator, a manager answer fails with 401,
 // the instance turns broken (bad_credentials) in the store, the CLI/admin view and /metrics, and the operator's
-// webhook gets one signed alert; the token works again, the next answer is delivered, the instance is ok and a
-// recovery alert follows. Both engines.
+// webhook gets one signed alert; the answer is held, not failed. The token works again: the held answer's next probe
+// is delivered, then the answer sent after it, the instance is ok and a recovery alert follows. Both engines.
 const ALERT_SECRET = 'alert-hmac-key-for-tests';
 
 describe.each(ENGINES)('channel health of a telegram instance (%s)', (engine) => {
@@ -20,7 +20,12 @@ describe.each(ENGINES)('channel health of a telegram instance (%s)', (engine) =>
     h = await createTelegramHarness({
       engine,
       mode: 'webhook',
-      env: { CHANNEL_ALERT_URL: receiver.url, CHANNEL_ALERT_SECRET: ALERT_SECRET, QUEUE_POLL_INTERVAL_MS: '50' },
+      env: {
+        CHANNEL_ALERT_URL: receiver.url,
+        CHANNEL_ALERT_SECRET: ALERT_SECRET,
+        QUEUE_POLL_INTERVAL_MS: '50',
+        CHANNEL_HOLD_PROBE_MS: '200',
+      },
     });
   });
   afterAll(async () => {
@@ -83,9 +88,19 @@ describe.each(ENGINES)('channel health of a telegram instance (%s)', (engine) =>
       h.logs.some((l) => l.event === 'channel_health_changed' && l.to === 'broken' && l.instanceId === h.instanceKey),
     ).toBe(true);
 
+    // Held, not failed: amoCRM shows no -1 while the token is revoked.
+    expect(await statusOf(chat.id, 'second answer')).not.toBe('error');
+
     h.bot.revoked = false;
     await h.sendManagerMessage(chat.id, { text: 'third answer' });
     await waitFor('third answer delivered', async () => (await statusOf(chat.id, 'third answer')) === 'delivered');
+    expect(await statusOf(chat.id, 'second answer')).toBe('delivered');
+    expect(
+      ann
+        .received()
+        .map((m) => m.text)
+        .filter((t) => t?.endsWith(' answer')),
+    ).toEqual(['first answer', 'second answer', 'third answer']);
     await waitFor('health ok again', async () => (await healthOf()).state === 'ok');
     const recovery = await waitFor('the recovery alert', () => receiver.alerts.find((a) => a.body.to === 'ok'));
     expect(recovery.body).toMatchObject({ from: 'broken', to: 'ok', instance: { key: h.instanceKey } });
@@ -95,7 +110,6 @@ describe.each(ENGINES)('channel health of a telegram instance (%s)', (engine) =>
       alert!.headers['x-amojo-bridge-event-id'],
       recovery.headers['x-amojo-bridge-event-id'],
     ]);
-    expect(await statusOf(chat.id, 'second answer')).toBe('error');
     // Neither the token nor the alert URL's secret path nor the alert key appears in a log line.
     for (const secret of [h.bot.token, 's3cr3t-path', ALERT_SECRET]) expect(h.logText()).not.toContain(secret);
   }, 180_000);

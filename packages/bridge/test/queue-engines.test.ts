@@ -358,8 +358,8 @@ describe.each(ENGINES)('queue on %s', (engine) => {
     await claimJobs(store, { workerId: 'w', kinds: ['b'], limit: 1, leaseMs: 1000, now: T0 });
     const stats = await queueStats(store, { now: T0 });
     expect(stats).toEqual([
-      { kind: 'a', queued: 3, due: 2, running: 0, dead: 0, oldestDueAgeMs: 5000 },
-      { kind: 'b', queued: 0, due: 0, running: 1, dead: 0, oldestDueAgeMs: 0 },
+      { kind: 'a', queued: 3, due: 2, held: 0, running: 0, dead: 0, oldestDueAgeMs: 5000 },
+      { kind: 'b', queued: 0, due: 0, held: 0, running: 1, dead: 0, oldestDueAgeMs: 0 },
     ]);
   });
 

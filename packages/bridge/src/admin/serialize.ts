@@ -76,6 +76,7 @@ export function jobJson(job: Job) {
     maxAttempts: job.maxAttempts,
     runAt: iso(job.runAt),
     lastError: job.lastError,
+    heldFor: job.heldFor,
     payload: job.payload,
     createdAt: iso(job.createdAt),
     updatedAt: iso(job.updatedAt),

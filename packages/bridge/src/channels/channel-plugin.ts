@@ -14,6 +14,7 @@ import type {
   OutboundTyping,
   ReceiveResult,
 } from './channel-adapter.js';
+import type { ChannelProblem } from './health/channel-health.js';
 
 /*
  * The channel plugin contract: what a messenger integration gives the bridge, and what the bridge gives it.
@@ -139,7 +140,19 @@ export interface ChannelRuntime<Settings = Readonly<Record<string, unknown>>> ex
   readonly tuning?: ChannelTuning | undefined;
   /** Registers a release (close a listener, a pool) run once when the bridge stops, after every adapter stopped. */
   onClose(release: () => Promise<void> | void): void;
+  /**
+   * Reports what the channel saw of an instance outside a send (a polling loop refused with 401: `bad_credentials`;
+   * accepted again: ok), recorded as its health like a send result, with the same alerts and the release of the
+   * sends held while it was broken (`channels/health/`). Never rejects. Report a change, not every poll: an ok is
+   * only worth reporting after a failure. Undefined where a runtime is built by hand (tests).
+   */
+  readonly reportHealth?: (instance: ChannelInstanceRecord<Settings>, signal: ChannelHealthReport) => Promise<void>;
 }
+
+/** What {@link ChannelRuntime.reportHealth} takes: ok, or a problem with a reason that holds no secret. */
+export type ChannelHealthReport =
+  | { readonly ok: true }
+  | { readonly ok: false; readonly problem: ChannelProblem; readonly reason: string };
 
 /**
  * The outbound side of ONE instance, created by {@link ChannelPlugin.createAdapter}.

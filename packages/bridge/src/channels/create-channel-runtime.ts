@@ -2,6 +2,7 @@ import type { Logger } from '../log.js';
 import type { Store } from '../store/store.js';
 import type { ChannelInstanceRecord } from './channel-adapter.js';
 import type { AnyChannelPlugin, ChannelFetch, ChannelRuntime, ChannelTuning } from './channel-plugin.js';
+import { recordChannelHealth } from './health/record-channel-health.js';
 import { findInstanceRecord, listInstanceRecords, openInstanceRecord } from './read-instance-record.js';
 
 /** Input of {@link createChannelRuntime}: what the service assembled. */
@@ -60,6 +61,18 @@ export function createChannelRuntime(input: CreateChannelRuntimeInput): OwnedCha
     },
     onClose(release) {
       releases.push(release);
+    },
+    async reportHealth(instance, report) {
+      const signal = report.ok
+        ? ({ ok: true, source: 'poll' } as const)
+        : { ok: false as const, problem: report.problem, reason: report.reason, source: 'poll' as const };
+      await recordChannelHealth({
+        store: input.store,
+        log,
+        now: input.now().getTime(),
+        instance: { rowId: instance.rowId, id: instance.id, kind: instance.kind, name: instance.name },
+        signal,
+      });
     },
   };
   return {

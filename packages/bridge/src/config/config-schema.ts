@@ -260,6 +260,13 @@ export const channelsSection = z.object({
     key: 'webchatStartBurst',
     description: 'how many of them may come at once before the per-minute rate applies',
   }),
+  holdProbeMs: int(10, 3_600_000, 30_000, {
+    env: 'CHANNEL_HOLD_PROBE_MS',
+    key: 'channelHoldProbeMs',
+    unit: 'milliseconds',
+    description:
+      'while an instance is broken (bad credentials, number blocked) its sends are held; one of them tries the messenger again this often',
+  }),
 });
 
 /** Operator alerts when a channel instance becomes broken or recovers (`channels/health/`). */

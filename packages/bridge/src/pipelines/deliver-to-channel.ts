@@ -9,6 +9,7 @@ import { upsertParticipant } from '../store/participants/index.js';
 import type { Executor } from '../store/store.js';
 import { contentFallback, forwardedIntoText, unsendableReason } from './content-fallbacks.js';
 import type { RelayDeps } from './deps.js';
+import { holdAfterRefusal, holdWhileBroken } from './hold-for-broken-channel.js';
 import { enqueueJob, JOB_KINDS } from './job-kinds.js';
 import { splitLongText } from './long-text.js';
 import type { ManagerMessage } from './manager-message.js';
@@ -20,7 +21,8 @@ import { resolveRoute } from './resolve-route.js';
  * Delivers one manager message to the customer (outbound 2): route, store the message once (by its amojo id, with a
  * stable id of ours the customer system can deduplicate on), check the channel's capabilities, send, then record
  * the outcome and enqueue its `report-status` (writes the worker commits with the job's completion). A retryable failure throws, so the queue retries
- * with backoff; when the attempts run out the message is reported failed instead of silently dead-lettered.
+ * with backoff; when the attempts run out the message is reported failed instead of silently dead-lettered. A send
+ * to an instance broken by a revoked token or a blocked number is held instead (`hold-for-broken-channel.ts`).
  * Before it, outbound recovery's order check hands over the chat's older manager messages whose hooks were lost,
  * which are delivered first (guarantee (a) of `outbound-recovery/README.md`).
  */
@@ -56,6 +58,8 @@ async function deliverManagerMessage(
   m: ManagerMessage,
   attempt: { readonly lastAttempt: boolean; readonly jobId: number },
 ): Promise<JobWrites | undefined> {
+  // The instance's settings are read here: a failure of this send says nothing about settings replaced after it.
+  const routedAt = deps.now().getTime();
   const route = await resolveRoute(deps, account, m);
   if (!route.ok) {
     deps.log.warn({ amojoMsgId: m.amojoMsgId, reason: route.reason }, 'manager message cannot be routed');
@@ -100,6 +104,8 @@ async function deliverManagerMessage(
     return inserted.message;
   });
   if (message.status !== 'pending') return undefined; // an earlier attempt finished (crash after its commit, before completing)
+  // A revoked token or a blocked number: wait (held, no attempt used) until it is fixed (hold-for-broken-channel.ts).
+  const { probe } = await holdWhileBroken(deps, instance, message.msgid);
 
   const adapter = await deps.channels.adapterFor(instance);
   const type = m.content.type;
@@ -176,8 +182,18 @@ async function deliverManagerMessage(
   });
   // What the send says about the instance (a revoked token, the messenger unreachable): its health, and the alert.
   const signal = !unsendable || fallback ? classifySendResult(result) : undefined;
-  if (signal)
-    await recordChannelHealth({ store: deps.store, log: deps.log, now: deps.now().getTime(), instance, signal });
+  if (signal) {
+    await recordChannelHealth({
+      store: deps.store,
+      log: deps.log,
+      now: deps.now().getTime(),
+      instance,
+      signal,
+      probe,
+      startedAt: routedAt,
+    });
+  }
+  await holdAfterRefusal(deps, instance, { what: message.msgid, signal, routedAt });
   if (!result.ok && result.retryable) {
     if (!attempt.lastAttempt) {
       throw new RetryableJobError(`sending ${message.msgid} through ${instance.id}: ${result.reason}`, {

@@ -27,6 +27,24 @@ export class RetryableJobError extends BridgeError {
   }
 }
 
+/**
+ * A job must wait for something outside it (its channel instance is broken until an operator fixes it), not fail:
+ * the queue holds it for `holdMs` or until the jobs held for `heldFor` are released, with no attempt used, so it is
+ * never dead-lettered for the wait (the `JobHold` contract of `queue/hold-job.ts`).
+ */
+export class HoldJobError extends BridgeError {
+  override readonly name = 'HoldJobError';
+  /** Read by the worker: wait this long at most, ms. */
+  readonly holdMs: number;
+  /** Read by the worker: the hold key whose release ends the wait early. */
+  readonly heldFor: string;
+  constructor(message: string, options: { readonly holdMs: number; readonly heldFor: string }) {
+    super('job_held', message);
+    this.holdMs = options.holdMs;
+    this.heldFor = options.heldFor;
+  }
+}
+
 /** Raised by `receiveFromChannel` for an event the bridge cannot take (unknown instance or message); a 4xx. */
 export class RelayInputError extends BridgeError {
   override readonly name = 'RelayInputError';

@@ -1,7 +1,9 @@
+import { classifySendResult, recordChannelHealth } from '../channels/health/index.js';
 import type { Job } from '../queue/index.js';
 import { findAccountByScope } from '../store/accounts/index.js';
 import { findMessage } from '../store/messages/index.js';
 import type { RelayDeps } from './deps.js';
+import { holdAfterRefusal, holdWhileBroken } from './hold-for-broken-channel.js';
 import type { ManagerMessage } from './manager-message.js';
 import { RetryableJobError } from './relay-errors.js';
 import { resolveRoute } from './resolve-route.js';
@@ -92,6 +94,7 @@ export async function reactionToChannel(deps: RelayDeps, job: Job<ReactionToChan
     deps.log.info({ amojoMsgId: p.amojoMsgId }, 'reaction to a message the bridge does not know: dropped');
     return;
   }
+  const routedAt = deps.now().getTime();
   const route = await resolveRoute(deps, account, routingMessage(p));
   if (!route.ok) return;
   const adapter = await deps.channels.adapterFor(route.instance);
@@ -103,6 +106,9 @@ export async function reactionToChannel(deps: RelayDeps, job: Job<ReactionToChan
     deps.metrics.channelSends.inc({ channel: adapter.kind, outcome: 'dropped' });
     return;
   }
+  // In the conversation's lane like the answers: held with them while the instance is broken (a revoked token).
+  const what = `the reaction on ${target.msgid}`;
+  const { probe } = await holdWhileBroken(deps, route.instance, what);
   const result = await adapter.react({
     eventId: p.eventId ?? `reaction-${p.hookId}`,
     recipient: route.recipient,
@@ -114,6 +120,20 @@ export async function reactionToChannel(deps: RelayDeps, job: Job<ReactionToChan
   });
   const outcome = !result || result.ok ? 'ok' : result.retryable ? 'retried' : 'refused';
   deps.metrics.channelSends.inc({ channel: adapter.kind, outcome });
+  const signal = result ? classifySendResult(result) : undefined;
+  if (signal) {
+    const { instance } = route;
+    await recordChannelHealth({
+      store: deps.store,
+      log: deps.log,
+      now: deps.now().getTime(),
+      instance,
+      signal,
+      probe,
+      startedAt: routedAt,
+    });
+  }
+  await holdAfterRefusal(deps, route.instance, { what, signal, routedAt });
   if (result && !result.ok && result.retryable) {
     throw new RetryableJobError(`reaction not delivered: ${result.reason}`, { retryAfterMs: result.retryAfterMs });
   }

@@ -10,6 +10,8 @@ export { DEFAULT_MAX_ATTEMPTS, enqueue } from './enqueue.js';
 export { extendLease } from './extend-lease.js';
 export type { FailJobOptions, FailJobResult } from './fail-job.js';
 export { describeError, failJob } from './fail-job.js';
+export type { HoldJobResult, JobHold } from './hold-job.js';
+export { holdJob, holdOf, releaseHeldJobs } from './hold-job.js';
 export type { Job, JobState } from './job.js';
 export { findJob, listJobs } from './list-jobs.js';
 export { kindHasPendingJob, laneHasWaitingJob, lanesWithWaitingJobs } from './pending-jobs.js';

@@ -18,7 +18,10 @@ export interface Job<Payload = unknown> {
   readonly runAt: number;
   readonly lockedBy: string | null;
   readonly lockedUntil: number | null;
+  /** Why the job last failed, or, while it is held, why it waits. */
   readonly lastError: string | null;
+  /** While queued and held (`hold-job.ts`): the key it waits for, e.g. `channel:12`; null otherwise. */
+  readonly heldFor: string | null;
   readonly createdAt: number;
   readonly updatedAt: number;
 }
@@ -37,6 +40,7 @@ export function toJob(row: Selectable<JobsTable>): Job {
     lockedBy: row.locked_by,
     lockedUntil: row.locked_until,
     lastError: row.last_error,
+    heldFor: row.state === 'queued' ? (row.held_for ?? null) : null,
     createdAt: row.created_at,
     updatedAt: row.updated_at,
   };

@@ -7,6 +7,7 @@ import { claimJobsIn } from './claim-jobs.js';
 import { completeJobs } from './complete-job.js';
 import { extendLease } from './extend-lease.js';
 import { describeError, failJob } from './fail-job.js';
+import { holdJob, holdOf } from './hold-job.js';
 import type { Job } from './job.js';
 import { releaseOrphanedJobs } from './release-orphaned-jobs.js';
 
@@ -31,7 +32,9 @@ export type JobWrites = (trx: Executor) => Promise<void>;
 /**
  * Runs one job. Resolve to complete it, with {@link JobWrites} to commit with the completion; throw to fail the
  * attempt. The thrown error may carry `retryAfterMs` (a number, as `AmojoApiError` does: the retry waits at least
- * that long) and `retryable: false` (dead-letter now).
+ * that long) and `retryable: false` (dead-letter now); or `holdMs` (a number, with an optional `heldFor` key:
+ * `JobHold` in `hold-job.ts`) to hold the job instead: it waits that long, or until `releaseHeldJobs(heldFor)`, and
+ * the attempt does not count.
  */
 export type JobHandler = (job: Job, context: JobContext) => Promise<JobWrites | undefined | void>;
 
@@ -207,6 +210,15 @@ export function createWorker(options: WorkerOptions): Worker {
       const held = completed.has(job.id);
       if (held) log.debug?.({ event: 'job_completed', workerId, jobId: job.id, kind: job.kind });
       else log.warn?.({ event: 'job_completed_after_lease_lost', workerId, jobId: job.id, kind: job.kind });
+      return;
+    }
+    const hold = holdOf(failure.error);
+    if (hold) {
+      const held = await holdJob(trx, job, { ...hold, reason: failure.error });
+      const fields = { workerId, jobId: job.id, kind: job.kind, lane: job.lane, heldFor: hold.heldFor ?? null };
+      if (!held) log.warn?.({ event: 'job_held_after_lease_lost', ...fields });
+      // Debug: a held job comes back every probe interval until its cause is fixed; the cause is logged where it is seen.
+      else log.debug?.({ event: 'job_held', ...fields, runAt: held.runAt, reason: describeError(failure.error) });
       return;
     }
     const hints = failure.error as { retryAfterMs?: unknown; retryable?: unknown } | null;

@@ -9,6 +9,7 @@ export function toQueueStatRows(stats: readonly QueueKindStats[]): QueueStatRow[
   return stats.flatMap((s) => [
     { kind: s.kind, state: 'queued', count: s.queued, oldestAgeSeconds: s.oldestDueAgeMs / 1000 },
     { kind: s.kind, state: 'due', count: s.due, oldestAgeSeconds: s.oldestDueAgeMs / 1000 },
+    { kind: s.kind, state: 'held', count: s.held, oldestAgeSeconds: 0 },
     { kind: s.kind, state: 'running', count: s.running, oldestAgeSeconds: 0 },
     { kind: s.kind, state: 'dead', count: s.dead, oldestAgeSeconds: 0 },
   ]);

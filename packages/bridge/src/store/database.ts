@@ -192,6 +192,8 @@ export interface JobsTable {
   readonly updated_at: number;
   /** 1 for the first live job of its lane and for jobs without a lane (maintained by queue/, migration 0008). */
   readonly lane_head: Generated<number>;
+  /** The key a queued job is held for (no attempt used; released at once by `queue/hold-job.ts`); migration 0016. */
+  readonly held_for: string | null;
 }
 
 /** `recovery_chats`: when outbound recovery last read a conversation's chat history (migration 0007). */
@@ -226,6 +228,14 @@ export interface ChannelHealthTable {
   readonly changed_at: number;
   readonly updated_at: number;
   readonly last_error_at: number | null;
+  /** While broken: when the next held send may try the messenger again, ms; null when none planned (0016). */
+  readonly probe_at: number | null;
+}
+
+/** `job_hold_releases`: when each hold key was last released, ms (migration 0016, `queue/sql/hold-job.ts`). */
+export interface JobHoldReleasesTable {
+  readonly held_for: string;
+  readonly released_at: number;
 }
 
 /** `write_probes`: the `/readyz` write check overwrites its one row (migration 0006). */
@@ -250,4 +260,5 @@ export interface Database {
   readonly recovery_accounts: RecoveryAccountsTable;
   readonly amocrm_widget_tokens: AmocrmWidgetTokensTable;
   readonly channel_health: ChannelHealthTable;
+  readonly job_hold_releases: JobHoldReleasesTable;
 }

@@ -111,6 +111,8 @@ export interface Job {
   readonly maxAttempts: number;
   readonly runAt: string | null;
   readonly lastError: string | null;
+  /** While held (waiting for its channel to be fixed, no attempt used): what it waits for. */
+  readonly heldFor: string | null;
   readonly payload: unknown;
   readonly createdAt: string | null;
   readonly updatedAt: string | null;
@@ -132,6 +134,7 @@ export interface QueueKindStats {
   readonly kind: string;
   readonly queued: number;
   readonly due: number;
+  readonly held: number;
   readonly running: number;
   readonly dead: number;
   readonly oldestDueAgeMs: number;

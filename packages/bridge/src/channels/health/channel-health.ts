@@ -14,8 +14,11 @@ export type ChannelProblem = 'bad_credentials' | 'number_blocked' | 'unreachable
 /** Problems that break an instance at once (a person must act), as opposed to passing ones. */
 export const HARD_PROBLEMS: ReadonlySet<ChannelProblem> = new Set(['bad_credentials', 'number_blocked']);
 
-/** Where a signal came from: an outbound send, or a plugin `check()` (create/update through management). */
-export type HealthSignalSource = 'send' | 'check';
+/**
+ * Where a signal came from: an outbound send, a plugin `check()` (create/update through management), or the
+ * channel's own traffic with the messenger (`poll`: Telegram's `getUpdates`), reported through the runtime.
+ */
+export type HealthSignalSource = 'send' | 'check' | 'poll';
 
 /** One observation about an instance. */
 export type HealthSignal =

@@ -1,9 +1,10 @@
 import type { Logger } from '../../log.js';
-import { enqueue } from '../../queue/index.js';
+import { enqueue, releaseHeldJobs } from '../../queue/index.js';
 import type { Store } from '../../store/store.js';
 import type { ChannelHealthChange, HealthSignal } from './channel-health.js';
 import { healthOfRow, writeChannelHealth } from './channel-health-table.js';
 import { nextHealth } from './next-health.js';
+import { channelHoldKey } from './probe-turn.js';
 
 /** Job kind of the operator alert (the relay job `channel-health-alert` runs it). */
 export const CHANNEL_HEALTH_ALERT_JOB = 'channel-health-alert';
@@ -25,6 +26,16 @@ export interface RecordChannelHealthInput {
   readonly now: number;
   readonly instance: HealthInstance;
   readonly signal: HealthSignal;
+  /**
+   * Write a success even when this process saw the instance ok a moment ago: the send was a probe of an instance
+   * the store says is broken (another process may have recorded it), and its recovery must not be skipped.
+   */
+  readonly probe?: boolean | undefined;
+  /**
+   * When the send this signal comes from started, ms. A failure of a send that started before the instance was last
+   * recorded ok is stale (its credentials were replaced while it was out) and is not recorded.
+   */
+  readonly startedAt?: number | undefined;
 }
 
 // A success on an instance this process last saw ok is not written again for this long, so the hot path (every
@@ -36,7 +47,9 @@ const seenOk = new WeakMap<Store, Map<number, number>>();
 /**
  * Records one signal about an instance (`channel_health`, migration 0015) and, when the state changes, logs it; when
  * it becomes `broken`, or recovers from `broken` to `ok`, enqueues the operator alert in the same transaction (the
- * queue retries it; the alert's handler sends it to `CHANNEL_ALERT_URL` if set). Safe across processes: the row is
+ * queue retries it; the alert's handler sends it to `CHANNEL_ALERT_URL` if set). On that recovery the sends held for
+ * the instance (`channelHoldKey`, held by `pipelines/hold-for-broken-channel.ts`) are released in the same
+ * transaction, so they go out at once, each lane in order. Safe across processes: the row is
  * read and written in one transaction (locked on PostgreSQL). Resolves the change, if any. Never throws for a
  * failure of its own (logged): health must not fail a delivery.
  */
@@ -50,6 +63,7 @@ export async function recordChannelHealth(input: RecordChannelHealthInput): Prom
   if (
     signal.ok &&
     signal.source === 'send' &&
+    !input.probe &&
     now - (cache.get(instance.rowId) ?? Number.NEGATIVE_INFINITY) < OK_REWRITE_MS
   ) {
     return undefined;
@@ -60,6 +74,9 @@ export async function recordChannelHealth(input: RecordChannelHealthInput): Prom
       if (store.dialect === 'postgres') query = query.forUpdate();
       const row = await query.executeTakeFirst();
       const current = row ? healthOfRow(row) : undefined;
+      const started = input.startedAt;
+      if (!signal.ok && started !== undefined && current?.state === 'ok' && current.changedAt > started)
+        return undefined;
       const next = nextHealth(current, signal, now);
       if (signal.ok && current?.state === 'ok' && current.consecutiveFailures === 0) return undefined;
       await writeChannelHealth(trx, instance.rowId, next);
@@ -77,6 +94,9 @@ export async function recordChannelHealth(input: RecordChannelHealthInput): Prom
       };
       if (next.state === 'broken' || (from === 'broken' && next.state === 'ok')) {
         await enqueue(trx, { kind: CHANNEL_HEALTH_ALERT_JOB, payload: changed, maxAttempts: 25, now });
+      }
+      if (from === 'broken' && next.state === 'ok') {
+        await releaseHeldJobs(trx, { heldFor: channelHoldKey(instance.rowId), now });
       }
       return changed;
     });

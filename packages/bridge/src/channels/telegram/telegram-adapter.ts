@@ -70,10 +70,13 @@ export async function createTelegramAdapter(
     log.info({ event: 'telegram_webhook_set' }, 'telegram webhook set');
   } else {
     await api.deleteWebhook();
+    const reportHealth = runtime.reportHealth;
     polling = startPolling({
       api: telegramApi(settings, true),
       log,
       handle: (update) => handleUpdate(runtime, instance, botId, update),
+      refusedPollMs: runtime.tuning?.holdProbeMs,
+      reportHealth: reportHealth && ((report) => reportHealth(instance, report)),
     });
     log.info({ event: 'telegram_polling_started' }, 'telegram long polling started');
   }

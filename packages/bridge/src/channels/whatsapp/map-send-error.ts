@@ -32,7 +32,8 @@ export function mapSendError(error: unknown): Refusal {
     };
   }
   if (error.status === 401 || AUTH_CODES.has(code)) {
-    // Held and retried, so the messages go out once the token is replaced (`channels update ... --set accessToken=`).
+    // 902 breaks the instance (bad_credentials): the relay holds its sends until the token is replaced
+    // (`channels update ... --set accessToken=`; pipelines/hold-for-broken-channel.ts), so the messages go out then.
     return {
       ok: false,
       errorCode: 902,

@@ -22,8 +22,10 @@ const COMPLETE_MANY_POSTGRES = statement(`
   returning jobs.id, jobs.lane
 `);
 
+// A failed attempt is no longer held (`held_for`, migration 0016): it waits for its backoff, not for a release.
 const FAIL = statement(`
-  update jobs set state = ?, run_at = ?, locked_by = null, locked_until = null, last_error = ?, updated_at = ?
+  update jobs set state = ?, run_at = ?, locked_by = null, locked_until = null, last_error = ?, held_for = null,
+    updated_at = ?
   where id = ? and ${HOLDS_CLAIM}
 `);
 

@@ -13,6 +13,7 @@ import { channelEventsAndTelegramFilesMigration } from './0011-channel-events-an
 import { whatsappWindowsMigration } from './0012-whatsapp-windows.js';
 import { writeFirstKeyMigration } from './0014-write-first-key.js';
 import { channelHealthMigration } from './0015-channel-health.js';
+import { heldJobsMigration } from './0016-held-jobs.js';
 
 /**
  * Every migration, by name, in order. Static (no folder reading at run time) so bundles and `dist` work alike;
@@ -34,5 +35,6 @@ export function listMigrations(dialect: StoreDialect): Readonly<Record<string, M
     '0012-whatsapp-windows': whatsappWindowsMigration(dialect),
     '0014-write-first-key': writeFirstKeyMigration(),
     '0015-channel-health': channelHealthMigration(),
+    '0016-held-jobs': heldJobsMigration(),
   };
 }

@@ -42,6 +42,8 @@ export class EmulatedBot {
   readonly botReactions = new Map<string, readonly ReactionType[]>();
   /** While true every call with the token answers 401 Unauthorized, as after @BotFather's /revoke. */
   revoked = false;
+  /** Calls answered 401 while {@link revoked}, by method name (as in the URL), in order. */
+  readonly refusedCalls: string[] = [];
   webhook: WebhookSettings | undefined;
   /** Webhook delivery outcomes, in order: the HTTP status, or the network error. */
   readonly webhookDeliveries: { updateId: number; status?: number; error?: string }[] = [];

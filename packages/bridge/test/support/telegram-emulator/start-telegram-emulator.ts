@@ -88,6 +88,7 @@ export async function startTelegramEmulator(options: TelegramEmulatorOptions = {
     const call = /^\/bot([^/]+)\/([A-Za-z]+)$/.exec(url.pathname);
     const bot = call ? bots.get(decodeURIComponent(call[1]!)) : undefined;
     if (!call) return answer(response, 404, failures.notFound().toBody());
+    if (bot?.revoked) bot.refusedCalls.push(call[2]!);
     if (!bot || bot.revoked) return answer(response, 401, failures.unauthorized().toBody());
     const method = METHOD_BY_LOWER.get(call[2]!.toLowerCase());
     if (!method) return answer(response, 404, failures.notFound().toBody());

@@ -38,6 +38,8 @@ export class EmulatedBusiness {
   accessToken: string;
   /** Tokens that were valid once: they answer 190/460 (session invalidated) instead of "cannot parse". */
   readonly revokedTokens = new Set<string>();
+  /** Every request refused because it carried one of {@link revokedTokens} (method and path), in order. */
+  readonly revokedTokenCalls: { method: string; path: string }[] = [];
   readonly templates: EmulatedTemplate[] = [];
   readonly numbers: EmulatedNumber[] = [];
   readonly media: MediaStore;

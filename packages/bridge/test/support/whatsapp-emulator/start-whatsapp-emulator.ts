@@ -110,7 +110,11 @@ export async function startWhatsAppEmulator(options: WhatsAppEmulatorOptions = {
     if (!token) throw graphErrors.noToken();
     const business = businesses.find((b) => b.accessToken === token);
     if (business) return business;
-    if (businesses.some((b) => b.revokedTokens.has(token))) throw graphErrors.revokedToken();
+    const revokedBy = businesses.find((b) => b.revokedTokens.has(token));
+    if (revokedBy) {
+      revokedBy.revokedTokenCalls.push({ method: request.method ?? '', path: request.url ?? '' });
+      throw graphErrors.revokedToken();
+    }
     throw graphErrors.invalidToken();
   };
   const numberOf = (business: EmulatedBusiness, id: string): EmulatedNumber => {

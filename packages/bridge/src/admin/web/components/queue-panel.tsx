@@ -27,6 +27,8 @@ export function JobRow({
         >
           {job.state}
         </Badge>
+        {/* Waiting for its channel to be fixed, no attempt used: not a failure. */}
+        {job.heldFor && <Badge tone="muted">held</Badge>}
       </td>
       <td class="mono small">{job.lane}</td>
       <td>
@@ -118,6 +120,7 @@ export function QueuePanel({ api }: { readonly api: Api }) {
             <tr>
               <th scope="col">Kind</th>
               <th scope="col">Queued</th>
+              <th scope="col">Held</th>
               <th scope="col">Running</th>
               <th scope="col">Dead</th>
             </tr>
@@ -125,13 +128,14 @@ export function QueuePanel({ api }: { readonly api: Api }) {
           <tbody>
             {health.data.queue.length === 0 && (
               <tr>
-                <td colSpan={4}>No live jobs.</td>
+                <td colSpan={5}>No live jobs.</td>
               </tr>
             )}
             {health.data.queue.map((row) => (
               <tr key={row.kind}>
                 <th scope="row">{row.kind}</th>
                 <td>{row.queued}</td>
+                <td>{row.held}</td>
                 <td>{row.running}</td>
                 <td>{row.dead}</td>
               </tr>
