@@ -1,9 +1,12 @@
 // `amojo-bridge channels add whatsapp ...` as the README documents it, checked with the Cloud API emulator: the token
 // and number are checked with Meta, the template must be APPROVED, secrets are never printed.
+import { DEMO, type SandboxChatView, type SandboxMessageView } from '@amojo-bridge/sandbox';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type CliIo, runCli } from '../src/cli/index.js';
-import { createServiceWorld, type ServiceWorld } from './service-harness.js';
+import type { Bridge } from '../src/service/create-bridge.js';
+import { bridgeFor, createServiceWorld, type ServiceWorld } from './service-harness.js';
 import { ENGINES } from './support/databases.js';
+import { waitFor } from './support/relay-harness.js';
 import {
   type EmulatedBusiness,
   startWhatsAppEmulator,
@@ -29,6 +32,7 @@ describe.each(ENGINES)('amojo-bridge channels add whatsapp (%s)', (engine) => {
   let world: ServiceWorld;
   let emulator: WhatsAppEmulator;
   let business: EmulatedBusiness;
+  let bridge: Bridge | undefined;
   beforeAll(async () => {
     world = await createServiceWorld(engine);
     emulator = await startWhatsAppEmulator();
@@ -37,6 +41,7 @@ describe.each(ENGINES)('amojo-bridge channels add whatsapp (%s)', (engine) => {
     business.addTemplate({ name: 'pending_one', language: 'ru', body: '{{1}}', status: 'PENDING' });
   });
   afterAll(async () => {
+    await bridge?.stop();
     await world?.close();
     await emulator?.close();
   });
@@ -86,6 +91,39 @@ describe.each(ENGINES)('amojo-bridge channels add whatsapp (%s)', (engine) => {
     const listed = await run(['channels', 'list'], world.env);
     expect(listed.stdout).toContain('79039876543');
     expect(listed.stdout).not.toContain(business.accessToken);
+  });
+
+  it("the README's three steps: connect, channels add whatsapp, start, subscribe the callback; then both ways", async () => {
+    expect((await run(['connect', '--account-id', DEMO.accountAmojoId], world.env)).code).toBe(0);
+    const number = business.addNumber('+7 916 000-11-22');
+    const added = await add(number);
+    expect(added.code).toBe(0);
+    const callbackUrl = /callbackUrl: (\S+)/.exec(added.stdout)?.[1];
+    expect(callbackUrl).toBe(`http://127.0.0.1:${world.port}/channels/whatsapp/79160001122/webhook`);
+    bridge = await bridgeFor(world);
+    await bridge.start();
+    // In Meta's App Dashboard: the callback URL and the verify token (the handshake must echo the challenge).
+    await business.subscribe(callbackUrl!, 'my-verify-token');
+    const ann = number.customer('79161234567', 'Ann');
+    ann.send({ type: 'text', body: 'Do you deliver on Sunday?' });
+    const chat = await waitFor('the chat in the sandbox', async () => {
+      const chats = (await (await fetch(`${world.sandbox.url}/_sandbox/api/chats`)).json()) as SandboxChatView[];
+      return chats.find((c) => c.client.name === 'Ann');
+    });
+    const messages = (await (
+      await fetch(`${world.sandbox.url}/_sandbox/api/chats/${chat.id}/messages`)
+    ).json()) as SandboxMessageView[];
+    expect(messages.map((m) => m.text)).toEqual(['Do you deliver on Sunday?']);
+    const answer = await fetch(`${world.sandbox.url}/_sandbox/api/chats/${chat.id}/messages`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ text: 'Yes, until 18:00' }),
+    });
+    expect(answer.status).toBe(200);
+    const received = await waitFor('the answer on the phone', () =>
+      ann.received.find((b) => (b as { text?: { body?: string } }).text?.body === 'Yes, until 18:00'),
+    );
+    expect(received).toMatchObject({ to: '79161234567', type: 'text' });
   });
 
   it('refuses a bad token, an unknown number and a template that is not approved, naming the setting', async () => {
