@@ -213,4 +213,45 @@ describe.each(ENGINES)('amoCRM sources per instance and contact linking (%s)', (
     expect(removed.status).toBe(204);
     expect((await sourcesNow()).some((s) => s.external_id === key)).toBe(false);
   });
+
+  it("puts an instance's leads in the pipeline set on it, moves its source when the pipeline changes, refuses a bad id", async () => {
+    const sourceOf = async (key: string) =>
+      ((await crm()).sources as { external_id: string; pipeline_id: number }[]).find((s) => s.external_id === key);
+    const bad = await h.admin('POST', '/channel-instances', {
+      kind: 'http',
+      name: 'Wholesale',
+      settings: { url: receivers[0]!.url },
+      pipelineId: -3,
+    });
+    expect(bad.status).toBe(400);
+    expect(bad.body).toMatchObject({ field: 'pipelineId' });
+    const created = await h.admin('POST', '/channel-instances', {
+      kind: 'http',
+      name: 'Wholesale',
+      accountId: AMOCRM_IDS.accountAmojoId,
+      settings: { url: receivers[0]!.url },
+      pipelineId: 4242,
+    });
+    expect(created.status, JSON.stringify(created.body)).toBe(201);
+    expect(created.body.problems).toEqual([]);
+    const key = created.body.instance.key as string;
+    expect(created.body.instance.pipelineId).toBe(4242);
+    expect((await sourceOf(key))?.pipeline_id).toBe(4242);
+
+    await postCustomerText({
+      bridgeUrl: h.bridgeUrl,
+      instance: { key, secret: created.body.secret as string },
+      chatKey: 'wholesale-1',
+      text: 'A pallet of roses, please',
+    });
+    const chat = await waitFor('the wholesale chat', () => chatOf('wholesale-1'));
+    const leads = (await crm()).leads as { chatId: string; pipelineId: number; sourceExternalId?: string }[];
+    expect(leads.find((l) => l.chatId === chat.id)).toMatchObject({ pipelineId: 4242, sourceExternalId: key });
+
+    const moved = await h.admin('PATCH', `/channel-instances/${key}`, { pipelineId: 5151 });
+    expect(moved.status).toBe(200);
+    expect(moved.body.problems).toEqual([]);
+    expect((await sourceOf(key))?.pipeline_id).toBe(5151);
+    expect((await h.admin('DELETE', `/channel-instances/${key}`)).status).toBeLessThan(300);
+  });
 });

@@ -51,7 +51,12 @@ describe.each(ENGINES)('amojo-bridge channels against a database (%s)', (engine)
         .selectAll()
         .where('key', '=', key)
         .executeTakeFirstOrThrow();
-      return { settings: JSON.parse(row.settings), enabled: row.enabled, secretEnc: row.secret_enc };
+      return {
+        settings: JSON.parse(row.settings),
+        enabled: row.enabled,
+        secretEnc: row.secret_enc,
+        pipelineId: row.amocrm_pipeline_id === null ? null : Number(row.amocrm_pipeline_id),
+      };
     } finally {
       await store.close();
     }
@@ -153,6 +158,19 @@ describe.each(ENGINES)('amojo-bridge channels against a database (%s)', (engine)
     });
     expect((await run(['channels', 'update', 'site', '--enable'], world.env)).code).toBe(0);
     expect((await settingsOf('site')).enabled).toBe(1);
+    // The amoCRM pipeline of the instance's source: set, shown, cleared; a bad id is refused naming the option.
+    const piped = await run(['channels', 'update', 'site', '--pipeline-id', '4242'], world.env);
+    expect(piped.code).toBe(0);
+    expect(piped.stdout).toContain('amoCRM pipeline: 4242');
+    expect(await settingsOf('site')).toMatchObject({ pipelineId: 4242 });
+    const badPipeline = await run(['channels', 'update', 'site', '--pipeline-id', 'sales'], world.env);
+    expect(badPipeline.code).toBe(2);
+    expect(badPipeline.stderr).toMatch(
+      /--pipeline-id: expected the id of an amoCRM pipeline, a positive integer, or none/,
+    );
+    const cleared = await run(['channels', 'update', 'site', '--pipeline-id', 'none'], world.env);
+    expect(cleared.stdout).not.toContain('amoCRM pipeline');
+    expect(await settingsOf('site')).toMatchObject({ pipelineId: null });
     const unknown = await run(['channels', 'update', 'nope', '--name', 'x'], world.env);
     expect(unknown.code).toBe(1);
     expect(unknown.stderr).toMatch(/No channel instance nope/);

@@ -17,15 +17,17 @@ const name = z.string().trim().min(1).max(200);
 const accountId = z.string().trim().min(1).max(100);
 const settings = z.record(z.string(), z.unknown(), { error: 'expected an object' });
 const kind = z.string().min(1).max(100);
+const pipelineId = z.number({ error: 'expected the id of an amoCRM pipeline, a positive integer' }).int().positive();
 // Settings may also be given at the top level (`{ kind: "http", name, url }`, the older shape of this API): every
 // key that is not one of these is a setting, and an error about it names it as it was written.
-const OWN_FIELDS = new Set(['kind', 'name', 'accountId', 'key', 'settings']);
+const OWN_FIELDS = new Set(['kind', 'name', 'accountId', 'key', 'settings', 'pipelineId']);
 const createBody = z.looseObject({
   kind,
   name,
   accountId: accountId.optional(),
   key: z.string().min(1).max(100).optional(),
   settings: settings.optional(),
+  pipelineId: pipelineId.optional(),
 });
 const updateBody = z
   .object({
@@ -33,6 +35,7 @@ const updateBody = z
     accountId: accountId.nullable().optional(),
     settings: settings.optional(),
     enabled: z.boolean().optional(),
+    pipelineId: pipelineId.nullable().optional(),
     rotateSecret: z.literal(true).optional(),
   })
   .strict();
@@ -43,8 +46,9 @@ const listQuery = z.object({ kind: kind.optional() }).strict();
  * Channel instances of every kind (`channels/manage-instances.ts` does the work):
  * - `GET /channel-kinds`: each plugin's kind, settings as JSON Schema and its secret fields (the dashboard's forms);
  * - `GET /channel-instances[?kind=]`, `GET /channel-instances/:key`: each with its `health` (`channels/health/`);
- * - `POST /channel-instances` `{ kind, name, accountId?, key?, settings }`: 201, the instance secret shown once;
- * - `PATCH /channel-instances/:key` `{ name?, accountId?, settings? (merge patch), enabled?, rotateSecret? }`;
+ * - `POST /channel-instances` `{ kind, name, accountId?, key?, settings, pipelineId? }`: 201, the instance secret
+ *   shown once; `pipelineId`: the amoCRM pipeline the instance's source puts its leads in;
+ * - `PATCH /channel-instances/:key` `{ name?, accountId?, settings? (merge patch), enabled?, pipelineId?, rotateSecret? }`;
  * - `DELETE /channel-instances/:key`: 204, or 200 with a note when conversations lose their messenger (902).
  * Secret settings are never returned; a bad field is a 400 naming it.
  */
@@ -77,6 +81,7 @@ export function registerChannelInstanceRoutes(app: FastifyInstance, deps: AdminD
           accountId: body.accountId,
           key: body.key,
           settings: { ...topLevel, ...body.settings },
+          pipelineId: body.pipelineId,
         }),
       new Set(Object.keys(topLevel)),
     );

@@ -23,7 +23,9 @@ export interface SourceSyncResult {
 
 /**
  * Makes the account's amoCRM sources match its channel instances (extension 2): one source per instance with
- * `external_id` = the instance key (or the external id the instance's source already has) and the instance's name; a source whose instance is gone is deleted; exactly
+ * `external_id` = the instance key (or the external id the instance's source already has), the instance's name and
+ * its pipeline when one is set (`pipelineId`: the source's unsorted leads go there); a source whose instance is gone
+ * is deleted; exactly
  * one of ours is the default (kept if set, else the oldest instance's), so chats amoCRM cannot attribute land on a
  * known instance. Conversations of an instance that were created before its source existed are tagged with it, so
  * their next messages carry `source.external_id` (stage 2 of the guide's migration to multiple sources).
@@ -75,6 +77,7 @@ export async function syncAccountSources(deps: AmocrmDeps, account: Account): Pr
           name: sourceName(instance),
           external_id: idOf(instance),
           ...(instance.id === wantedDefault?.id ? { default: true } : {}),
+          ...(instance.pipelineId !== null ? { pipeline_id: instance.pipelineId } : {}),
           ...(deps.config.channel.code ? { origin_code: deps.config.channel.code } : {}),
         })),
       );
@@ -93,8 +96,17 @@ export async function syncAccountSources(deps: AmocrmDeps, account: Account): Pr
     if (!source) return [];
     const name = sourceName(instance);
     const makeDefault = instance.id === wantedDefault?.id && !source.default;
-    if (source.name === name && !makeDefault) return [];
-    return [{ id: source.id, ...(source.name !== name ? { name } : {}), ...(makeDefault ? { default: true } : {}) }];
+    // A pipeline set on the instance is kept on its source; none set leaves the source's pipeline as amoCRM has it.
+    const movePipeline = instance.pipelineId !== null && source.pipeline_id !== instance.pipelineId;
+    if (source.name === name && !makeDefault && !movePipeline) return [];
+    return [
+      {
+        id: source.id,
+        ...(source.name !== name ? { name } : {}),
+        ...(makeDefault ? { default: true } : {}),
+        ...(movePipeline && instance.pipelineId !== null ? { pipeline_id: instance.pipelineId } : {}),
+      },
+    ];
   });
   for (let i = 0; i < updates.length; i += SOURCES_PER_REQUEST) {
     const batch = updates.slice(i, i + SOURCES_PER_REQUEST);

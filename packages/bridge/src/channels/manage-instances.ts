@@ -98,6 +98,8 @@ export interface CreateChannelInstanceInput {
   readonly key?: string | undefined;
   /** Settings as the plugin's schema takes them, secret settings in clear text. */
   readonly settings?: Readonly<Record<string, unknown>> | undefined;
+  /** amoCRM pipeline for the instance's source (its unsorted leads); default: the account's main pipeline. */
+  readonly pipelineId?: number | null | undefined;
 }
 
 /** An instance with what the person needs to connect it. */
@@ -130,6 +132,8 @@ export interface UpdateChannelInstanceInput {
   /** A JSON Merge Patch over the settings (`null` removes a key; secret settings given in clear text replace). */
   readonly settings?: Readonly<Record<string, unknown>> | undefined;
   readonly enabled?: boolean | undefined;
+  /** amoCRM pipeline for the instance's source; `null` goes back to the account's main pipeline for new sources. */
+  readonly pipelineId?: number | null | undefined;
   /**
    * Replaces the instance secret with a new random one (a leaked http signing key; visitors of a webchat then start
    * new chats, their tokens no longer verify). Returned once for kinds that show it.
@@ -154,6 +158,15 @@ export interface RemovedChannelInstance {
 
 const KEY_PATTERN = /^[A-Za-z0-9_.-]{1,100}$/;
 
+/** An amoCRM pipeline id: a positive integer, or null (clear); undefined: not given. */
+function checkPipelineId(value: unknown): number | null | undefined {
+  if (value === undefined || value === null) return value;
+  if (typeof value !== 'number' || !Number.isSafeInteger(value) || value <= 0) {
+    throw new InstanceInputError('pipelineId', 'pipelineId: expected the id of an amoCRM pipeline, a positive integer');
+  }
+  return value;
+}
+
 /** Creates an instance of any kind. */
 export async function createChannelInstance(
   deps: ManageInstancesDeps,
@@ -169,6 +182,7 @@ export async function createChannelInstance(
     throw new InstanceInputError('key', `key: an instance ${key} exists already`, 409);
   }
   const accountRowId = await resolveAccount(deps, input.accountId);
+  const pipelineId = checkPipelineId(input.pipelineId);
   const context = contextOf(deps, plugin);
   const { settings, notes } = await validateSettings(plugin, context, {
     key,
@@ -185,6 +199,7 @@ export async function createChannelInstance(
     settings: sealSecretSettings(plugin, { instanceKey: key, settings, encryptionKey: deps.config.encryptionKey }),
     ...(secret ? { secret, encryptionKey: deps.config.encryptionKey } : {}),
     enabled: true,
+    ...(pipelineId !== undefined ? { pipelineId } : {}),
     now: nowOf(deps),
   });
   await recordCheckPassed(deps, plugin, stored);
@@ -236,6 +251,7 @@ export async function updateChannelInstance(
   }
   const secret = input.rotateSecret ? randomBytes(32).toString('base64url') : undefined;
   const name = input.name === undefined ? undefined : checkName(input.name);
+  const pipelineId = checkPipelineId(input.pipelineId);
   const accountRowId =
     input.accountId === undefined
       ? undefined
@@ -272,6 +288,7 @@ export async function updateChannelInstance(
     accountId: accountRowId,
     settings: sealed,
     enabled: input.enabled,
+    pipelineId,
     ...(secret ? { secret, encryptionKey: deps.config.encryptionKey } : {}),
     now: nowOf(deps),
   });

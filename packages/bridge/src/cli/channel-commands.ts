@@ -63,6 +63,7 @@ function printInstance(io: CliIo, found: InstanceWithInfo, accounts: Map<number,
   io.stdout(`kind: ${instance.kind}\n`);
   io.stdout(`name: ${instance.name ?? ''}\n`);
   io.stdout(`account: ${account}\n`);
+  if (instance.pipelineId !== null) io.stdout(`amoCRM pipeline: ${instance.pipelineId}\n`);
   if (!instance.enabled) io.stdout(`state: disabled\n`);
   const { health } = found;
   const since = health.since === null ? '' : ` since ${new Date(health.since).toISOString()}`;
@@ -82,10 +83,16 @@ export async function runAddChannel(
     readonly name: string;
     readonly accountId?: string | undefined;
     readonly key?: string | undefined;
+    readonly pipelineId?: string | undefined;
     readonly sets: readonly string[];
   },
 ): Promise<number> {
   const { io } = options;
+  const pipelineId = parsePipelineOption(options.pipelineId, false);
+  if (typeof pipelineId === 'string') {
+    io.stderr(`${pipelineId}\n`);
+    return EXIT.usage;
+  }
   const plugin = channelPluginOf(options.kind, channelPlugins);
   if (!plugin) {
     io.stderr(`unknown channel kind "${options.kind}": expected one of ${Object.keys(channelPlugins).join(', ')}\n`);
@@ -100,6 +107,7 @@ export async function runAddChannel(
         accountId: options.accountId,
         key: options.key,
         settings,
+        ...(pipelineId !== undefined ? { pipelineId } : {}),
       });
       printInstance(io, created, await amojoIdsOf(deps.store), bridgeUrlOf(deps.config.http));
       if (created.secret) io.stdout(`secret: ${created.secret}\n`);
@@ -166,6 +174,7 @@ export async function runUpdateChannel(
     readonly name?: string | undefined;
     readonly accountId?: string | undefined;
     readonly detach?: boolean | undefined;
+    readonly pipelineId?: string | undefined;
     readonly sets: readonly string[];
     readonly unsets: readonly string[];
     readonly enabled?: boolean | undefined;
@@ -175,6 +184,11 @@ export async function runUpdateChannel(
   const { io } = options;
   if (options.detach && options.accountId !== undefined) {
     io.stderr('--detach and --account-id exclude each other\n');
+    return EXIT.usage;
+  }
+  const pipelineId = parsePipelineOption(options.pipelineId, true);
+  if (typeof pipelineId === 'string') {
+    io.stderr(`${pipelineId}\n`);
     return EXIT.usage;
   }
   try {
@@ -189,6 +203,7 @@ export async function runUpdateChannel(
         accountId: options.detach ? null : options.accountId,
         settings,
         enabled: options.enabled,
+        pipelineId,
         rotateSecret: options.rotateSecret,
       });
       printInstance(io, updated, await amojoIdsOf(deps.store), bridgeUrlOf(deps.config.http));
@@ -249,4 +264,12 @@ function settingLines(schema: JsonSchemaNode, secret: readonly string[], prefix 
     const about = typeof node.description === 'string' ? ` - ${node.description}` : '';
     return [`${name} (${[type || 'value', ...flags].join(', ')})${about}`];
   });
+}
+
+/** `--pipeline-id`: a positive integer (or `none` on update, to clear it); a string is the message for bad input. */
+function parsePipelineOption(value: string | undefined, allowNone: boolean): number | null | undefined | string {
+  if (value === undefined) return undefined;
+  if (allowNone && value === 'none') return null;
+  if (/^[1-9][0-9]{0,15}$/.test(value) && Number.isSafeInteger(Number(value))) return Number(value);
+  return `--pipeline-id: expected the id of an amoCRM pipeline, a positive integer${allowNone ? ', or none' : ''}`;
 }

@@ -136,6 +136,7 @@ function buildProgram(io: CliIo, cliOptions: RunCliOptions): Command {
     .requiredOption('--name <name>', 'a name for the instance (also the amoCRM source name)')
     .option('--account-id <amojo id>', 'the account it serves (default: the only connected account)')
     .option('--key <key>', 'the instance key (URL segment, data-instance); random when omitted')
+    .option('--pipeline-id <id>', "the amoCRM pipeline its source puts leads in (default: the account's main one)")
     .option(
       '--set <key=value>',
       'a setting, repeatable: dotted keys for nested ones, lists comma-separated (see `channels kinds`)',
@@ -150,7 +151,14 @@ function buildProgram(io: CliIo, cliOptions: RunCliOptions): Command {
     .action(
       async (
         kind: string,
-        options: { name: string; accountId?: string; key?: string; set: string[]; config?: string },
+        options: {
+          name: string;
+          accountId?: string;
+          key?: string;
+          pipelineId?: string;
+          set: string[];
+          config?: string;
+        },
       ) => {
         const code = await (await channelCommands()).runAddChannel({
           file: options.config,
@@ -160,6 +168,7 @@ function buildProgram(io: CliIo, cliOptions: RunCliOptions): Command {
           name: options.name,
           accountId: options.accountId,
           key: options.key,
+          pipelineId: options.pipelineId,
           sets: options.set,
         });
         if (code !== EXIT.ok) throw new CliExit(code);
@@ -191,6 +200,10 @@ function buildProgram(io: CliIo, cliOptions: RunCliOptions): Command {
     .option('--name <name>', 'a new name')
     .option('--account-id <amojo id>', 'attach it to this account')
     .option('--detach', 'attach it to no account')
+    .option(
+      '--pipeline-id <id|none>',
+      "the amoCRM pipeline of its source; none: the account's main one for new sources",
+    )
     .option('--set <key=value>', 'change a setting, repeatable (secret settings are replaced)', collect, [])
     .option('--unset <key>', 'remove a setting (back to its default), repeatable', collect, [])
     .option('--enable', 'serve it again')
@@ -204,6 +217,7 @@ function buildProgram(io: CliIo, cliOptions: RunCliOptions): Command {
           name?: string;
           accountId?: string;
           detach?: boolean;
+          pipelineId?: string;
           set: string[];
           unset: string[];
           enable?: boolean;
@@ -224,6 +238,7 @@ function buildProgram(io: CliIo, cliOptions: RunCliOptions): Command {
           name: options.name,
           accountId: options.accountId,
           detach: options.detach,
+          pipelineId: options.pipelineId,
           sets: options.set,
           unsets: options.unset,
           enabled: options.enable ? true : options.disable ? false : undefined,

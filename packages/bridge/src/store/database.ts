@@ -52,6 +52,8 @@ export interface ChannelInstancesTable {
   readonly enabled: number;
   /** Whether a new chat is linked to an existing amoCRM contact (migration 0005). */
   readonly link_contacts: Generated<LinkContactsMode>;
+  /** amoCRM pipeline of the instance's source (migration 0018); null: amoCRM's choice. */
+  readonly amocrm_pipeline_id: Generated<number | null>;
   readonly created_at: number;
   readonly updated_at: number;
 }

@@ -22,6 +22,8 @@ export interface ManagedInstance {
   /** Whether the instance has an instance secret (http signing key, webchat token key). */
   readonly hasSecret: boolean;
   readonly enabled: boolean;
+  /** amoCRM pipeline of the instance's source (its unsorted leads); null: the account's main pipeline. */
+  readonly pipelineId: number | null;
   readonly createdAt: number;
   readonly updatedAt: number;
 }
@@ -38,6 +40,7 @@ export function toManagedInstance(plugin: AnyChannelPlugin | undefined, instance
     secretSettings: secretSettingsSet(plugin, instance.settings),
     hasSecret: instance.hasSecret,
     enabled: instance.enabled,
+    pipelineId: instance.pipelineId,
     createdAt: instance.createdAt,
     updatedAt: instance.updatedAt,
   };

@@ -14,6 +14,8 @@ export interface ChannelInstance {
   readonly settings: Readonly<Record<string, unknown>>;
   readonly hasSecret: boolean;
   readonly enabled: boolean;
+  /** amoCRM pipeline the instance's source puts its leads in; null: the account's main pipeline (amoCRM's choice). */
+  readonly pipelineId: number | null;
   readonly createdAt: number;
   readonly updatedAt: number;
 }
@@ -29,6 +31,8 @@ export function toChannelInstance(row: Selectable<ChannelInstancesTable>): Chann
     settings: fromJson(row.settings) as Record<string, unknown>,
     hasSecret: row.secret_enc !== null,
     enabled: row.enabled === 1,
+    // bigint: the pg driver answers a string.
+    pipelineId: row.amocrm_pipeline_id === null ? null : Number(row.amocrm_pipeline_id),
     createdAt: row.created_at,
     updatedAt: row.updated_at,
   };

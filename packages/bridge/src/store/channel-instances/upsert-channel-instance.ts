@@ -15,6 +15,8 @@ export interface UpsertChannelInstanceInput {
   /** Required when `secret` is a string. */
   readonly encryptionKey?: Uint8Array | undefined;
   readonly enabled?: boolean | undefined;
+  /** amoCRM pipeline of the instance's source; `null` clears it. */
+  readonly pipelineId?: number | null | undefined;
   readonly now?: number | undefined;
 }
 
@@ -34,6 +36,7 @@ export async function upsertChannelInstance(db: Executor, input: UpsertChannelIn
     ...(input.settings !== undefined && { settings: toJson(input.settings) }),
     ...(secretEnc !== undefined && { secret_enc: secretEnc }),
     ...(input.enabled !== undefined && { enabled: input.enabled ? 1 : 0 }),
+    ...(input.pipelineId !== undefined && { amocrm_pipeline_id: input.pipelineId }),
   };
   const row = await db
     .insertInto('channel_instances')

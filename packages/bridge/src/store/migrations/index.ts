@@ -14,6 +14,7 @@ import { whatsappWindowsMigration } from './0012-whatsapp-windows.js';
 import { writeFirstKeyMigration } from './0014-write-first-key.js';
 import { channelHealthMigration } from './0015-channel-health.js';
 import { heldJobsMigration } from './0016-held-jobs.js';
+import { instancePipelineMigration } from './0018-instance-pipeline.js';
 
 /**
  * Every migration, by name, in order. Static (no folder reading at run time) so bundles and `dist` work alike;
@@ -36,5 +37,6 @@ export function listMigrations(dialect: StoreDialect): Readonly<Record<string, M
     '0014-write-first-key': writeFirstKeyMigration(),
     '0015-channel-health': channelHealthMigration(),
     '0016-held-jobs': heldJobsMigration(),
+    '0018-instance-pipeline': instancePipelineMigration(),
   };
 }
