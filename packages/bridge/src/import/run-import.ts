@@ -309,7 +309,7 @@ export async function runImport(deps: ImportDeps, options: ImportOptions): Promi
         const found = await findOrCreateConversation(trx, {
           accountId: account.id,
           channelInstanceId: instance.id,
-          channelChatKey: chat.chatKey,
+          channelChatKey: liveChatKey(instance.kind, chat.chatKey),
           conversationId: `ab-c-${createHash('sha256').update(`${instanceKey}\n${chat.chatKey}`).digest('base64url').slice(0, 32)}`,
           sourceExternalId,
           phone: message.customer.phone ?? null,
@@ -511,4 +511,15 @@ export async function runImport(deps: ImportDeps, options: ImportOptions): Promi
     chatsEndingOutgoing,
     report,
   };
+}
+
+/**
+ * The key the instance's live messages use for this chat, so the customer's next live message continues the
+ * imported amoCRM chat instead of opening a second one. A WhatsApp export names the customer by phone
+ * (`whatsapp:+79123456789`); the WhatsApp channel keys a chat by the customer's wa_id, the phone's digits. The
+ * import's own bookkeeping (msgids, marks) keeps the file's key, so re-running a file never changes its msgids.
+ */
+export function liveChatKey(instanceKind: string, chatKey: string): string {
+  const phone = /^whatsapp:\+?(\d{7,15})$/.exec(chatKey);
+  return instanceKind === 'whatsapp' && phone ? (phone[1] as string) : chatKey;
 }
