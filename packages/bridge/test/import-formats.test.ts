@@ -125,6 +125,11 @@ describe.each(ENGINES)('amojo-bridge import on %s', (engine) => {
     expectSilentButNewest(messages);
     expect(chat.client.phone).toBe('+79123456789');
     expect(chat.leadId).not.toBeNull();
+    // WhatsApp exports carry no message ids: the msgids (time, author, text, occurrence) are the same on a second run.
+    const again = await cli(h, [`${FIXTURES}whatsapp/WhatsApp Chat with +7 912 345-67-89.txt`, '--self', 'Shop']);
+    expect(again.code).toBe(0);
+    expect(sentCount(again.out)).toBe(0);
+    expect((await chatByKey(h, 'whatsapp:+79123456789')).messages).toHaveLength(5);
   });
 
   it('imports an iOS WhatsApp .zip with its attached photo', async () => {
