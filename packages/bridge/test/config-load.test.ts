@@ -114,7 +114,12 @@ describe('loadConfig', () => {
     const defaults = loadConfig({ env: minimal });
     expect(defaults.batcher).toEqual({ maxBatch: 64, maxWaitMs: 2 });
     expect(defaults.recovery).toMatchObject({ firstLookbackSeconds: 3600, overlapSeconds: 30, startTimeoutMs: 10_000 });
-    expect(defaults.channels).toEqual({ httpPostTimeoutMs: 10_000, webchatStartsPerMinute: 20, webchatStartBurst: 10 });
+    expect(defaults.channels).toEqual({
+      httpPostTimeoutMs: 10_000,
+      webchatStartsPerMinute: 20,
+      webchatStartBurst: 10,
+      holdProbeMs: 30_000,
+    });
     const set = loadConfig({
       env: {
         ...minimal,
@@ -127,6 +132,7 @@ describe('loadConfig', () => {
         HTTP_CHANNEL_POST_TIMEOUT_MS: '2500',
         WEBCHAT_STARTS_PER_MINUTE: '120',
         WEBCHAT_START_BURST: '40',
+        CHANNEL_HOLD_PROBE_MS: '500',
       },
     });
     expect(set.batcher).toEqual({ maxBatch: 8, maxWaitMs: 0 });
@@ -136,7 +142,12 @@ describe('loadConfig', () => {
       graceSeconds: 1,
       startTimeoutMs: 0,
     });
-    expect(set.channels).toEqual({ httpPostTimeoutMs: 2500, webchatStartsPerMinute: 120, webchatStartBurst: 40 });
+    expect(set.channels).toEqual({
+      httpPostTimeoutMs: 2500,
+      webchatStartsPerMinute: 120,
+      webchatStartBurst: 40,
+      holdProbeMs: 500,
+    });
     const bad = configError(() =>
       loadConfig({ env: { ...minimal, COMMIT_BATCH_MAX: '0', WEBCHAT_STARTS_PER_MINUTE: 'many-VALUE' } }),
     );
