@@ -32,6 +32,17 @@ function runCliProcess(
   return new Promise((resolve) => child.on('exit', (code) => resolve({ code, out })));
 }
 
+/** A JSON Lines export of `messages` over 10 chats (`scripts/generate-import-jsonl.mjs`), written into `dir`. */
+function generateExportIn(dir: string, name: string, messages: number, chatPrefix: string): string {
+  const file = join(dir, name);
+  execFileSync(process.execPath, [
+    GENERATOR,
+    ...['--out', file, '--messages', String(messages), '--chats', '10'],
+    ...['--manager', RELAY_TEST_IDS.MANAGER_ID, '--chat-prefix', chatPrefix],
+  ]);
+  return file;
+}
+
 describe('import heap cap', () => {
   let h: RelayHarness;
   let dir: string;
@@ -45,6 +56,8 @@ describe('import heap cap', () => {
     await h?.close();
     rmSync(dir, { recursive: true, force: true });
   });
+  const generateExport = (name: string, messages: number, chatPrefix: string) =>
+    generateExportIn(dir, name, messages, chatPrefix);
 
   it('stops with a message naming --max-heap-mb when the input needs more than the cap', async () => {
     // One JSON line holding a 48 MiB text: reading it needs more than a 32 MB heap.
@@ -84,18 +97,7 @@ describe('import heap cap', () => {
 
   it('stops on SIGINT with its marks saved, and the same command continues exactly once', async () => {
     const messages = 10_000;
-    const file = join(dir, 'interrupted.jsonl');
-    execFileSync(process.execPath, [
-      GENERATOR,
-      '--out',
-      file,
-      '--messages',
-      String(messages),
-      '--chats',
-      '10',
-      '--manager',
-      RELAY_TEST_IDS.MANAGER_ID,
-    ]);
+    const file = generateExport('interrupted.jsonl', messages, 'chat-');
     const importedChats = async () => (await h.sandboxChats()).filter((c) => c.conversationId?.startsWith('ab-c-'));
     const countInSandbox = async () => {
       let n = 0;
@@ -125,20 +127,7 @@ describe('import heap cap', () => {
 
   it('run inline (embedded), a stop request ends the sending too, not only the reading', async () => {
     const messages = 10_000;
-    const file = join(dir, 'inline-stop.jsonl');
-    execFileSync(process.execPath, [
-      GENERATOR,
-      '--out',
-      file,
-      '--messages',
-      String(messages),
-      '--chats',
-      '10',
-      '--manager',
-      RELAY_TEST_IDS.MANAGER_ID,
-      '--chat-prefix',
-      'inline-',
-    ]);
+    const file = generateExport('inline-stop.jsonl', messages, 'inline-');
     const count = async () => {
       let n = 0;
       for (const chat of await h.sandboxChats())

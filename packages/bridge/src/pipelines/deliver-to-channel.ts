@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import type { ChannelErrorCode, ChannelSendResult } from '../channels/channel-adapter.js';
-import { classifySendResult, recordChannelHealth } from '../channels/health/index.js';
+import { classifySendResult } from '../channels/health/index.js';
 import type { Job, JobWrites } from '../queue/index.js';
 import { type Account, findAccountByScope } from '../store/accounts/index.js';
 import { type Conversation, findConversation, updateConversation } from '../store/conversations/index.js';
@@ -9,7 +9,7 @@ import { upsertParticipant } from '../store/participants/index.js';
 import type { Executor } from '../store/store.js';
 import { contentFallback, forwardedIntoText, unsendableReason } from './content-fallbacks.js';
 import type { RelayDeps } from './deps.js';
-import { holdAfterRefusal, holdWhileBroken } from './hold-for-broken-channel.js';
+import { holdWhileBroken, recordSendOutcome } from './hold-for-broken-channel.js';
 import { enqueueJob, JOB_KINDS } from './job-kinds.js';
 import { splitLongText } from './long-text.js';
 import type { ManagerMessage } from './manager-message.js';
@@ -182,18 +182,7 @@ async function deliverManagerMessage(
   });
   // What the send says about the instance (a revoked token, the messenger unreachable): its health, and the alert.
   const signal = !unsendable || fallback ? classifySendResult(result) : undefined;
-  if (signal) {
-    await recordChannelHealth({
-      store: deps.store,
-      log: deps.log,
-      now: deps.now().getTime(),
-      instance,
-      signal,
-      probe,
-      startedAt: routedAt,
-    });
-  }
-  await holdAfterRefusal(deps, instance, { what: message.msgid, signal, routedAt });
+  await recordSendOutcome(deps, instance, { what: message.msgid, signal, probe, routedAt });
   if (!result.ok && result.retryable) {
     if (!attempt.lastAttempt) {
       throw new RetryableJobError(`sending ${message.msgid} through ${instance.id}: ${result.reason}`, {

@@ -6,6 +6,7 @@ import {
   planNextProbe,
   readChannelHealth,
   readHardBreak,
+  recordChannelHealth,
   takeProbeTurn,
 } from '../channels/health/index.js';
 import type { RelayDeps } from './deps.js';
@@ -43,6 +44,35 @@ export async function holdWhileBroken(
   }
   const waitMs = due ? probeMs : (broken.probeAt ?? now) - now;
   throw holdError(instance, what, `${broken.problem}${broken.reason ? `: ${broken.reason}` : ''}`, waitMs);
+}
+
+/**
+ * After a send, what its result says about the instance: records the signal (health, alert, release of held jobs on
+ * recovery), then holds the send when it was refused for a hard problem ({@link holdAfterRefusal}).
+ */
+export async function recordSendOutcome(
+  deps: RelayDeps,
+  instance: ChannelInstanceRecord,
+  send: {
+    readonly what: string;
+    readonly signal: HealthSignal | undefined;
+    readonly probe: boolean;
+    readonly routedAt: number;
+  },
+): Promise<void> {
+  const { signal } = send;
+  if (signal) {
+    await recordChannelHealth({
+      store: deps.store,
+      log: deps.log,
+      now: deps.now().getTime(),
+      instance,
+      signal,
+      probe: send.probe,
+      startedAt: send.routedAt,
+    });
+  }
+  await holdAfterRefusal(deps, instance, send);
 }
 
 /**

@@ -1,9 +1,9 @@
-import { classifySendResult, recordChannelHealth } from '../channels/health/index.js';
+import { classifySendResult } from '../channels/health/index.js';
 import type { Job } from '../queue/index.js';
 import { findAccountByScope } from '../store/accounts/index.js';
 import { findMessage } from '../store/messages/index.js';
 import type { RelayDeps } from './deps.js';
-import { holdAfterRefusal, holdWhileBroken } from './hold-for-broken-channel.js';
+import { holdWhileBroken, recordSendOutcome } from './hold-for-broken-channel.js';
 import type { ManagerMessage } from './manager-message.js';
 import { RetryableJobError } from './relay-errors.js';
 import { resolveRoute } from './resolve-route.js';
@@ -121,19 +121,7 @@ export async function reactionToChannel(deps: RelayDeps, job: Job<ReactionToChan
   const outcome = !result || result.ok ? 'ok' : result.retryable ? 'retried' : 'refused';
   deps.metrics.channelSends.inc({ channel: adapter.kind, outcome });
   const signal = result ? classifySendResult(result) : undefined;
-  if (signal) {
-    const { instance } = route;
-    await recordChannelHealth({
-      store: deps.store,
-      log: deps.log,
-      now: deps.now().getTime(),
-      instance,
-      signal,
-      probe,
-      startedAt: routedAt,
-    });
-  }
-  await holdAfterRefusal(deps, route.instance, { what, signal, routedAt });
+  await recordSendOutcome(deps, route.instance, { what, signal, probe, routedAt });
   if (result && !result.ok && result.retryable) {
     throw new RetryableJobError(`reaction not delivered: ${result.reason}`, { retryAfterMs: result.retryAfterMs });
   }
