@@ -178,7 +178,9 @@ describe.each(ENGINES)('webchat reactions and quotes in a browser (%s)', (engine
     // 7. After a reload the history shows both quotes again, and the edited text.
     await site.reload();
     await site.getByRole('button', { name: 'Open chat' }).click();
-    await log.locator('.msg.in', { hasText: 'Eight, please.' }).locator('.quote').waitFor();
+    // The history is read again after the reload: under CI load (import of a test file alone took 100 s of the run)
+    // that took longer than the 15 s step timeout once; the step still fails if the quote never shows.
+    await log.locator('.msg.in', { hasText: 'Eight, please.' }).locator('.quote').waitFor({ timeout: 60_000 });
     await log.locator('.msg.out', { hasText: 'Pink ones are 300 ₽ each.' }).locator('.quote').waitFor();
 
     // A look at the widget with a quote, a reply and the open picker (kept in the temp folder).
