@@ -9,6 +9,8 @@
 //   --no-write                    print the report only
 //   --results=FILE                write the results JSON to FILE only (for before/after comparisons)
 //   --report-only                 re-render BENCHMARKS.md from bench/results.json and bench/NOTES.md
+// BENCH_BRIDGE_<SETTING>=value in the environment sets a bridge setting for every figure (e.g.
+// BENCH_BRIDGE_QUEUE_SETTLE_WINDOW_MS=0), for before/after comparisons of one setting.
 import { execFileSync } from 'node:child_process';
 import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';

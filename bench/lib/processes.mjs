@@ -5,10 +5,25 @@ import { join } from 'node:path';
 const SERVER = new URL('./server-process.mjs', import.meta.url).pathname;
 
 /**
+ * The bridge settings given to the bench as `BENCH_BRIDGE_<NAME>=value` (e.g. `BENCH_BRIDGE_QUEUE_CONCURRENCY=32`),
+ * without the prefix: a before/after comparison of one setting without editing the bench. They override the
+ * figure's own settings.
+ */
+export function bridgeEnvOverrides(source = process.env) {
+  const prefix = 'BENCH_BRIDGE_';
+  return Object.fromEntries(
+    Object.entries(source)
+      .filter(([name]) => name.startsWith(prefix) && name.length > prefix.length)
+      .map(([name, value]) => [name.slice(prefix.length), value]),
+  );
+}
+
+/**
  * Forks `server-process.mjs` (`bare` or `bridge`), starts it and resolves a handle once it listens. Its stdout and
  * stderr (the bridge's log lines) go to `logFile`.
  */
-export async function startServer({ mode, env = {}, worker = false, logFile }) {
+export async function startServer({ mode, env: figureEnv = {}, worker = false, logFile }) {
+  const env = mode === 'bridge' ? { ...figureEnv, ...bridgeEnvOverrides() } : figureEnv;
   const out = openSync(logFile, 'w');
   const child = fork(SERVER, [mode], { stdio: ['ignore', out, out, 'ipc'] });
   const waiters = [];

@@ -68,6 +68,7 @@ describe('loadConfig', () => {
         QUEUE_CONCURRENCY: '16',
         QUEUE_POLL_INTERVAL_MS: '250',
         QUEUE_LEASE_MS: '30000',
+        QUEUE_SETTLE_WINDOW_MS: '0',
       },
     });
     expect(config.channel).toEqual({
@@ -81,7 +82,7 @@ describe('loadConfig', () => {
     expect(config.http).toEqual({ host: '127.0.0.1', port: 0, publicUrl: 'https://bridge.example.com' });
     expect(config.encryptionKey).toEqual(new Uint8Array(Buffer.from(key, 'hex')));
     expect(config.encryptionKeySource).toBe('env');
-    expect(config.queue).toEqual({ concurrency: 16, pollIntervalMs: 250, leaseMs: 30_000 });
+    expect(config.queue).toEqual({ concurrency: 16, pollIntervalMs: 250, settleWindowMs: 0, leaseMs: 30_000 });
     expect(config.logLevel).toBe('debug');
     // base64 keys are accepted too
     const b64 = Buffer.alloc(32, 9).toString('base64');

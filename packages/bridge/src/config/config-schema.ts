@@ -132,6 +132,12 @@ export const queueSection = z.object({
     unit: 'milliseconds',
     description: 'idle poll interval of the worker',
   }),
+  settleWindowMs: int(0, 1000, 1, {
+    env: 'QUEUE_SETTLE_WINDOW_MS',
+    key: 'queueSettleWindowMs',
+    unit: 'milliseconds',
+    description: 'how long a finished job waits for others still running, so they share one commit; 0: at once',
+  }),
   leaseMs: int(1000, 86_400_000, 60_000, {
     env: 'QUEUE_LEASE_MS',
     key: 'queueLeaseMs',

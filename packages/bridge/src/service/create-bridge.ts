@@ -206,6 +206,7 @@ export async function createBridge(options: CreateBridgeOptions): Promise<Bridge
     handlers: createPipelineHandlers(deps, { recovery }),
     concurrency: config.queue.concurrency,
     pollIntervalMs: config.queue.pollIntervalMs,
+    settleWindowMs: config.queue.settleWindowMs,
     leaseMs: config.queue.leaseMs,
     log: log.child({ component: 'worker' }),
   });
