@@ -333,6 +333,8 @@ describe.each(ENGINES)('store on %s', (engine) => {
     expect(await recordMessageStatus(fixture.store.db, { messageId: id, status: 'delivered' })).toBe('read');
     const history = await listMessageStatuses(fixture.store.db, id);
     expect(history.map((entry) => entry.status)).toEqual(['pending', 'sent', 'read', 'delivered']);
+    expect(history[1]).toMatchObject({ messageId: id, errorCode: null, error: null });
+    expect(typeof history[1]?.createdAt).toBe('number');
     const failed = await recordMessageStatus(fixture.store.db, {
       messageId: a.message.id,
       status: 'failed',

@@ -1,3 +1,4 @@
+import { sql } from 'kysely';
 import type { MessageStatusName } from '../database.js';
 import type { Executor } from '../store.js';
 
@@ -34,28 +35,38 @@ export async function recordMessageStatus(
   },
 ): Promise<MessageStatusName | undefined> {
   const now = input.now ?? Date.now();
-  const exists = await db.selectFrom('messages').select('id').where('id', '=', input.messageId).executeTakeFirst();
-  if (!exists) return undefined;
-  await db
+  // Two statements in the usual case (the status moves forward), three when it does not: the entry is inserted only
+  // if the message exists (INSERT ... SELECT from it; the casts give PostgreSQL the parameters' types), and the
+  // conditional UPDATE returns the status it wrote. One conditional UPDATE rather than read-compare-write, so two
+  // concurrent callers cannot reorder the outcome.
+  const inserted = await db
     .insertInto('message_statuses')
-    .values({
-      message_id: input.messageId,
-      status: input.status,
-      error_code: input.errorCode ?? null,
-      error: input.error ?? null,
-      created_at: now,
-    })
-    .execute();
-  // One conditional UPDATE rather than read-compare-write, so two concurrent callers cannot reorder the outcome.
+    .columns(['message_id', 'status', 'error_code', 'error', 'created_at'])
+    .expression((eb) =>
+      eb
+        .selectFrom('messages')
+        .select([
+          'messages.id',
+          sql<MessageStatusName>`cast(${input.status} as text)`.as('status'),
+          sql<number | null>`cast(${input.errorCode ?? null} as integer)`.as('error_code'),
+          sql<string | null>`cast(${input.error ?? null} as text)`.as('error'),
+          sql<number>`cast(${now} as bigint)`.as('created_at'),
+        ])
+        .where('messages.id', '=', input.messageId),
+    )
+    .executeTakeFirst();
+  if (Number(inserted.numInsertedOrUpdatedRows ?? 0n) === 0) return undefined;
   const replaceable = (Object.keys(RANK) as MessageStatusName[]).filter((s) => RANK[s] <= RANK[input.status]);
-  await db
+  const moved = await db
     .updateTable('messages')
     .set({ status: input.status, updated_at: now })
     .where('id', '=', input.messageId)
     .where('status', 'in', replaceable)
-    .execute();
-  const after = await db.selectFrom('messages').select('status').where('id', '=', input.messageId).executeTakeFirst();
-  return after?.status;
+    .returning('status')
+    .executeTakeFirst();
+  if (moved) return moved.status;
+  const current = await db.selectFrom('messages').select('status').where('id', '=', input.messageId).executeTakeFirst();
+  return current?.status;
 }
 
 /** A message's status history, oldest first. */
