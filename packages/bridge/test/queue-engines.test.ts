@@ -11,6 +11,7 @@ import {
   failJob,
   findJob,
   type Job,
+  JobFailure,
   queueStats,
   retryDeadJob,
   runningWorkerCount,
@@ -305,22 +306,38 @@ describe.each(ENGINES)('queue on %s', (engine) => {
     expect(second).toEqual({ state: 'queued', runAt: T0 + 1000 });
   });
 
-  it('a worker honours retryAfterMs carried by the thrown error', async () => {
+  it('a worker honours the retryAfterMs of a thrown JobFailure, and reads no hints off any other error', async () => {
     const id = await enqueue(store.db, { kind: 'limited', lane: 'l', payload: {} });
+    const plain = await enqueue(store.db, { kind: 'lookalike', lane: 'm', payload: {} });
+    const refused = await enqueue(store.db, { kind: 'refused', lane: 'n', payload: {} });
     const before = Date.now();
     const worker = newWorker({
       store,
       handlers: {
         limited: async () => {
-          throw Object.assign(new Error('rate limited'), { retryAfterMs: 3_600_000 });
+          throw new JobFailure('rate_limited', 'rate limited', { outcome: 'retry', retryAfterMs: 3_600_000 });
+        },
+        // Duck-typed hints are not the contract: this is an ordinary failure, retried after the usual backoff.
+        lookalike: async () => {
+          throw Object.assign(new Error('looks limited'), { retryAfterMs: 3_600_000, retryable: false });
+        },
+        refused: async () => {
+          throw new JobFailure('refused', 'refused for good', { outcome: 'dead' });
         },
       },
     });
-    expect(await worker.runOnce()).toBe(1);
+    expect(await worker.runOnce()).toBe(3);
     const job = await findJob(store.db, id);
     expect(job?.state).toBe('queued');
     expect(job!.runAt).toBeGreaterThanOrEqual(before + 3_600_000);
-    expect(job?.lastError).toBe('Error: rate limited');
+    expect(job?.lastError).toBe('JobFailure: rate limited');
+    const lookalike = await findJob(store.db, plain);
+    expect(lookalike?.state).toBe('queued');
+    expect(lookalike!.runAt).toBeLessThan(before + 3_600_000);
+    expect(await findJob(store.db, refused)).toMatchObject({
+      state: 'dead',
+      lastError: 'JobFailure: refused for good',
+    });
   });
 
   it('dead-letters after max attempts, blocks the lane until retried or discarded', async () => {

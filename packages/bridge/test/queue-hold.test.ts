@@ -6,6 +6,7 @@ import {
   failJob,
   findJob,
   holdJob,
+  JobFailure,
   queueStats,
   releaseHeldJobs,
   runningWorkerCount,
@@ -130,7 +131,12 @@ describe.each(ENGINES)('queue hold on %s', (engine) => {
       pollIntervalMs: HOUR,
       handlers: {
         send: async (job) => {
-          if (broken) throw Object.assign(new Error('channel broken'), { holdMs: HOUR, heldFor: 'channel:3' });
+          if (broken) {
+            throw new JobFailure('job_held', 'channel broken', {
+              outcome: 'hold',
+              hold: { holdMs: HOUR, heldFor: 'channel:3' },
+            });
+          }
           ran.push(job.id);
         },
       },
@@ -142,7 +148,7 @@ describe.each(ENGINES)('queue hold on %s', (engine) => {
       state: 'queued',
       attempts: 0,
       heldFor: 'channel:3',
-      lastError: 'Error: channel broken',
+      lastError: 'JobFailure: channel broken',
     });
     expect(held!.runAt).toBeGreaterThanOrEqual(before + HOUR);
     expect(await worker.runOnce()).toBe(0);

@@ -8,8 +8,18 @@ import { JOB_KINDS, type RelayJobKind } from './job-kinds.js';
 import type { ManagerMessage } from './manager-message.js';
 import type { CheckChatPayload, OutboundRecovery } from './outbound-recovery/index.js';
 import { receiveFromChannel } from './receive-from-channel.js';
+import { toJobFailure } from './relay-errors.js';
 import { reportStatus } from './report-status.js';
 import { reactionToChannel, typingToChannel } from './typing-and-reactions.js';
+
+/** Runs a handler; what it throws reaches the queue as a `JobFailure` where it says how the job failed. */
+async function guard<T>(job: Job, run: () => Promise<T>): Promise<T> {
+  try {
+    return await run();
+  } catch (error) {
+    throw toJobFailure(error, `job ${job.kind} ${job.id}`);
+  }
+}
 
 /** A job handler as the worker runs it: it may resolve writes to commit with the job's completion. */
 export type RelayJobHandler = (job: Job) => Promise<JobWrites | undefined | void>;
@@ -28,12 +38,12 @@ export function createPipelineHandlers(
   const typed =
     <P>(run: (deps: RelayDeps, job: Job<P>) => Promise<JobWrites | undefined | void>): RelayJobHandler =>
     (job) =>
-      run(deps, job as Job<P>);
+      guard(job, () => run(deps, job as Job<P>));
   return {
     [JOB_KINDS.deliverToAmojo]: typed(deliverToAmojo),
     [JOB_KINDS.deliverToChannel]: typed<ManagerMessage>((d, job) => deliverToChannel(d, job, recovery)),
     [JOB_KINDS.reportStatus]: typed(reportStatus),
-    [JOB_KINDS.reconcile]: (job) => recovery.checkChat(job as Job<CheckChatPayload>),
+    [JOB_KINDS.reconcile]: (job) => guard(job, () => recovery.checkChat(job as Job<CheckChatPayload>)),
     [JOB_KINDS.typingToChannel]: typed(typingToChannel),
     [JOB_KINDS.reactionToChannel]: typed(reactionToChannel),
     [JOB_KINDS.editToAmojo]: typed(editToAmojo),

@@ -1,47 +1,39 @@
 import { AmojoApiError, AmojoError, AmojoInputError } from '@amojo-bridge/sdk';
 import { BridgeError } from '../errors.js';
+import { JobFailure } from '../queue/index.js';
 
 /**
  * A job failed in a way retrying cannot fix (amojo refused the request with a 4xx, the account is gone): the queue
  * dead-letters it at once with `message` as the reason, visible in the admin API.
  */
-export class PermanentJobError extends BridgeError {
+export class PermanentJobError extends JobFailure {
   override readonly name = 'PermanentJobError';
-  /** Read by the worker (`JobHandler` contract): dead-letter now, no further attempts. */
-  readonly retryable = false;
   constructor(message: string, options?: { cause?: unknown }) {
-    super('job_permanent_failure', message, options);
+    super('job_permanent_failure', message, { outcome: 'dead', cause: options?.cause });
   }
 }
 
 /** A job failed for a passing reason (429, 5xx, network, a customer system down); retry after backoff. */
-export class RetryableJobError extends BridgeError {
+export class RetryableJobError extends JobFailure {
   override readonly name = 'RetryableJobError';
-  /** Read by the worker: try again after backoff. */
-  readonly retryable = true;
-  /** Delay the remote asked for, ms; the queue waits at least this long. */
-  readonly retryAfterMs: number | undefined;
   constructor(message: string, options?: { cause?: unknown; retryAfterMs?: number | undefined }) {
-    super('job_retryable_failure', message, options);
-    this.retryAfterMs = options?.retryAfterMs;
+    super('job_retryable_failure', message, {
+      outcome: 'retry',
+      retryAfterMs: options?.retryAfterMs,
+      cause: options?.cause,
+    });
   }
 }
 
 /**
  * A job must wait for something outside it (its channel instance is broken until an operator fixes it), not fail:
  * the queue holds it for `holdMs` or until the jobs held for `heldFor` are released, with no attempt used, so it is
- * never dead-lettered for the wait (the `JobHold` contract of `queue/hold-job.ts`).
+ * never dead-lettered for the wait (`JobHold` in `queue/hold-job.ts`).
  */
-export class HoldJobError extends BridgeError {
+export class HoldJobError extends JobFailure {
   override readonly name = 'HoldJobError';
-  /** Read by the worker: wait this long at most, ms. */
-  readonly holdMs: number;
-  /** Read by the worker: the hold key whose release ends the wait early. */
-  readonly heldFor: string;
   constructor(message: string, options: { readonly holdMs: number; readonly heldFor: string }) {
-    super('job_held', message);
-    this.holdMs = options.holdMs;
-    this.heldFor = options.heldFor;
+    super('job_held', message, { outcome: 'hold', hold: options });
   }
 }
 
@@ -79,4 +71,15 @@ export function jobErrorFromAmojo(error: unknown, what: string): PermanentJobErr
   if (error instanceof PermanentJobError || error instanceof RetryableJobError) return error;
   const message = error instanceof Error ? error.message : String(error);
   return new RetryableJobError(`${what}: ${message}`, { cause: error });
+}
+
+/**
+ * What a relay job handler's failure becomes for the queue: a `JobFailure` as it is; an SDK error that escaped a
+ * handler mapped by {@link jobErrorFromAmojo} (a 4xx dead-letters, a 429 keeps its Retry-After), so the queue never
+ * reads hints off an arbitrary thrown value; anything else as it is (retried after backoff).
+ */
+export function toJobFailure(error: unknown, what: string): unknown {
+  if (error instanceof JobFailure) return error;
+  if (error instanceof AmojoError) return jobErrorFromAmojo(error, what);
+  return error;
 }

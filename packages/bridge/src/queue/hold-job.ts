@@ -6,22 +6,14 @@ import type { Job } from './job.js';
 import { holdJobSql, releaseHeldJobsSql } from './sql/hold-job.js';
 
 /**
- * What a handler's thrown error carries to have its job held rather than failed (the {@link JobHandler} contract,
- * read by the worker like `retryAfterMs`): wait `holdMs`, then run again, with no attempt used. `heldFor` names what
- * the job waits for; {@link releaseHeldJobs} with that key makes every job held for it runnable at once. The queue
- * gives the key no meaning (the relay uses one per channel instance).
+ * How long a job is held, and what for (a handler throws a `JobFailure` with outcome `hold` carrying it): wait
+ * `holdMs`, then run again, with no attempt used. `heldFor` names what the job waits for; {@link releaseHeldJobs}
+ * with that key makes every job held for it runnable at once. The queue gives the key no meaning (the relay uses one
+ * per channel instance).
  */
 export interface JobHold {
   readonly holdMs: number;
   readonly heldFor?: string | undefined;
-}
-
-/** The hold a thrown error asks for, or undefined when it is an ordinary failure. */
-export function holdOf(error: unknown): JobHold | undefined {
-  const hints = error as { holdMs?: unknown; heldFor?: unknown } | null;
-  if (typeof hints?.holdMs !== 'number' || !Number.isFinite(hints.holdMs)) return undefined;
-  const heldFor = typeof hints.heldFor === 'string' ? hints.heldFor : undefined;
-  return { holdMs: Math.max(0, hints.holdMs), heldFor };
 }
 
 /** What {@link holdJob} did; `undefined` from it means the claim had already been lost. */

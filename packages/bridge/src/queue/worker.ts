@@ -7,8 +7,9 @@ import { claimJobsIn } from './claim-jobs.js';
 import { completeJobs } from './complete-job.js';
 import { extendLease } from './extend-lease.js';
 import { describeError, failJob } from './fail-job.js';
-import { holdJob, holdOf } from './hold-job.js';
+import { holdJob } from './hold-job.js';
 import type { Job } from './job.js';
+import { failureOutcome } from './job-failure.js';
 import { releaseOrphanedJobs } from './release-orphaned-jobs.js';
 
 /** What a handler gets besides its job. */
@@ -31,10 +32,9 @@ export type JobWrites = (trx: Executor) => Promise<void>;
 
 /**
  * Runs one job. Resolve to complete it, with {@link JobWrites} to commit with the completion; throw to fail the
- * attempt. The thrown error may carry `retryAfterMs` (a number, as `AmojoApiError` does: the retry waits at least
- * that long) and `retryable: false` (dead-letter now); or `holdMs` (a number, with an optional `heldFor` key:
- * `JobHold` in `hold-job.ts`) to hold the job instead: it waits that long, or until `releaseHeldJobs(heldFor)`, and
- * the attempt does not count.
+ * attempt. Throw a `JobFailure` (`job-failure.ts`) to say how: `retry` (with an optional `retryAfterMs`: the retry
+ * waits at least that long), `dead` (dead-letter now), or `hold` (wait `holdMs`, or until
+ * `releaseHeldJobs(heldFor)`, with the attempt not counted). Anything else thrown is retried after backoff.
  */
 export type JobHandler = (job: Job, context: JobContext) => Promise<JobWrites | undefined | void>;
 
@@ -239,7 +239,8 @@ export function createWorker(options: WorkerOptions): Worker {
       else log.warn?.({ event: 'job_completed_after_lease_lost', workerId, jobId: job.id, kind: job.kind });
       return;
     }
-    const hold = holdOf(failure.error);
+    const outcome = failureOutcome(failure.error);
+    const hold = outcome.outcome === 'hold' ? outcome.hold : undefined;
     if (hold) {
       const held = await holdJob(trx, job, { ...hold, reason: failure.error });
       const fields = { workerId, jobId: job.id, kind: job.kind, lane: job.lane, heldFor: hold.heldFor ?? null };
@@ -248,11 +249,9 @@ export function createWorker(options: WorkerOptions): Worker {
       else log.debug?.({ event: 'job_held', ...fields, runAt: held.runAt, reason: describeError(failure.error) });
       return;
     }
-    const hints = failure.error as { retryAfterMs?: unknown; retryable?: unknown } | null;
-    const retryAfterMs = typeof hints?.retryAfterMs === 'number' ? hints.retryAfterMs : undefined;
     const result = await failJob(trx, job, failure.error, {
-      retryAfterMs,
-      retryable: hints?.retryable !== false,
+      retryAfterMs: outcome.retryAfterMs,
+      retryable: outcome.outcome !== 'dead',
       backoff: options.backoff,
     });
     const fields = {
