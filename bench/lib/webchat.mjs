@@ -83,6 +83,8 @@ export async function benchWebchat({ outDir, say, port, databaseFor }) {
       DATABASE_URL: await databaseFor('sqlite', 'webchat'),
       HOST: '127.0.0.1',
       PORT: String(port),
+      // Webchat is off without PUBLIC_URL (its origin and file URLs are never taken from the Host header).
+      PUBLIC_URL: `http://127.0.0.1:${port}`,
       LOG_LEVEL: 'warn',
     },
   });
