@@ -9,22 +9,12 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { type Browser, type BrowserContext, chromium, type Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { freePort } from '../packages/bridge/test/support/ports.js';
 
 const root = fileURLToPath(new URL('..', import.meta.url));
 const VISITOR = 'Olga Demo';
 const HELLO = 'Hi! Is the spring bouquet available?';
 const ANSWER = 'Yes, we have three left today.';
-
-function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const server = createServer();
-    server.once('error', reject);
-    server.listen(0, '127.0.0.1', () => {
-      const address = server.address();
-      server.close(() => resolve(typeof address === 'object' && address ? address.port : 0));
-    });
-  });
-}
 
 interface Demo {
   readonly child: ChildProcess;

@@ -93,21 +93,11 @@ for (const file of ['packages/bridge/dist/cli.js', 'packages/sandbox/dist/index.
   if (!existsSync(join(ROOT, file))) fail(`${file} is missing: run npm run build first`);
 }
 const dist = (path) => import(pathToFileURL(join(ROOT, path)).href);
-const { startSandbox } = await dist('packages/sandbox/dist/index.js');
+const { createRandom, startSandbox } = await dist('packages/sandbox/dist/index.js');
 const { runCli } = await dist('packages/bridge/dist/cli/index.js');
 
-/** mulberry32, so a run can be replayed with its printed seed. */
-function prng(s) {
-  let a = s >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
-const random = prng(seed);
+// The sandbox's fault PRNG (mulberry32), so a run can be replayed with its printed seed.
+const random = createRandom(seed);
 const sleep = (ms) => new Promise((resolve) => setTimeout(resolve, ms));
 const started = Date.now();
 const log = (what) => console.log(`soak ${engine} +${((Date.now() - started) / 1000).toFixed(1)}s: ${what}`);

@@ -5,8 +5,8 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { loadConfig } from '../src/config/index.js';
 import { createLogger } from '../src/log.js';
 import { type Bridge, createBridge } from '../src/service/create-bridge.js';
-import { ADMIN_TOKEN, adminAuth, bridgeFor, createServiceWorld, type ServiceWorld } from './service-harness.js';
 import { ENGINES } from './support/databases.js';
+import { ADMIN_TOKEN, adminAuth, bridgeFor, createServiceWorld, type ServiceWorld } from './support/service-harness.js';
 
 const SCOPE_ID = `${DEMO.channelId}_${DEMO.accountAmojoId}`;
 

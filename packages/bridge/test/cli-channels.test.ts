@@ -3,8 +3,8 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type CliIo, type RunCliOptions, runCli } from '../src/cli/index.js';
 import { openStore } from '../src/store/open-store.js';
-import { createServiceWorld, type ServiceWorld } from './service-harness.js';
 import { ENGINES } from './support/databases.js';
+import { createServiceWorld, type ServiceWorld } from './support/service-harness.js';
 
 async function run(argv: string[], env: CliIo['env'], options: RunCliOptions = {}) {
   let stdout = '';

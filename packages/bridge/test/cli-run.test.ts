@@ -2,7 +2,7 @@ import { DEMO } from '@amojo-bridge/sandbox';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type CliIo, runCli } from '../src/cli/index.js';
 import { openStore } from '../src/store/open-store.js';
-import { createServiceWorld, type ServiceWorld, waitFor } from './service-harness.js';
+import { createServiceWorld, type ServiceWorld, waitFor } from './support/service-harness.js';
 
 /** Runs the CLI in-process, capturing its output. */
 async function run(argv: string[], env: Readonly<Record<string, string | undefined>>, extra: Partial<CliIo> = {}) {

@@ -2,7 +2,7 @@ import { type ChildProcess, execFileSync, spawn } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createServiceWorld, type ServiceWorld, waitFor } from './service-harness.js';
+import { createServiceWorld, type ServiceWorld, waitFor } from './support/service-harness.js';
 
 const ROOT = fileURLToPath(new URL('../../../', import.meta.url));
 const CLI = fileURLToPath(new URL('../dist/cli.js', import.meta.url));

@@ -4,12 +4,12 @@ import { existsSync } from 'node:fs';
 import { createServer, type IncomingMessage } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { fileURLToPath } from 'node:url';
-import { DEMO, type SandboxChatView, type SandboxMessageView } from '@amojo-bridge/sandbox';
+import { createRandom, DEMO, type SandboxChatView, type SandboxMessageView } from '@amojo-bridge/sandbox';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { verifyWebhook, webhookHeaders } from '../src/channels/index.js';
 import { runCli } from '../src/cli/index.js';
-import { createServiceWorld, type ServiceWorld, waitFor } from './service-harness.js';
 import { ENGINES } from './support/databases.js';
+import { createServiceWorld, type ServiceWorld, waitFor } from './support/service-harness.js';
 
 // The crash test of issue 4: the bridge CLI runs as a child process and is killed with SIGKILL at random moments
 // while 500 customer messages (http channel) and 500 manager messages (sandbox control API) flow; after restarts,
@@ -20,18 +20,6 @@ const CLI = fileURLToPath(new URL('../dist/cli.js', import.meta.url));
 // Overridable to debug with a smaller run; the defaults are the issue's numbers.
 const CONVERSATIONS = Number(process.env.CRASH_CONVERSATIONS ?? 10);
 const PER_CONVERSATION = Number(process.env.CRASH_PER_CONVERSATION ?? 50); // x 10 conversations = 500 each way
-
-/** Seeded PRNG (mulberry32), so a failing run can be replayed with its printed seed. */
-function prng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
@@ -166,7 +154,7 @@ describe.each(ENGINES)('crash: SIGKILL during 500 messages each way (%s)', (engi
   // restart-time reordering cannot depend on which chats a process happened to check first (what `retry: 1` covered).
   it('loses nothing, duplicates nothing and keeps order per conversation', { timeout: 600_000 }, async () => {
     const seed = Number(process.env.CRASH_SEED ?? Date.now() % 1_000_000);
-    const random = prng(seed);
+    const random = createRandom(seed);
     const started = Date.now();
     const progress = (what: string) => console.log(`crash ${engine} +${Date.now() - started}ms: ${what}`);
     const secret = { value: '' };

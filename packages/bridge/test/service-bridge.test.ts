@@ -1,8 +1,8 @@
 import { DEMO } from '@amojo-bridge/sandbox';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Bridge } from '../src/service/create-bridge.js';
-import { adminAuth, bridgeFor, createServiceWorld, type ServiceWorld } from './service-harness.js';
 import { ENGINES } from './support/databases.js';
+import { adminAuth, bridgeFor, createServiceWorld, type ServiceWorld } from './support/service-harness.js';
 
 interface ScopeView {
   readonly scopeId: string;

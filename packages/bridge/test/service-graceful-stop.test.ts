@@ -7,8 +7,8 @@ import { addHttpChannel, connectAccount } from '../src/accounts/index.js';
 import { webhookHeaders } from '../src/channels/index.js';
 import type { Bridge } from '../src/service/create-bridge.js';
 import { openStore } from '../src/store/open-store.js';
-import { bridgeFor, createServiceWorld, type ServiceWorld, waitFor } from './service-harness.js';
 import { ENGINES } from './support/databases.js';
+import { bridgeFor, createServiceWorld, type ServiceWorld, waitFor } from './support/service-harness.js';
 
 /** A customer system that holds every manager message until told to answer. */
 async function startHoldingReceiver() {

@@ -9,8 +9,8 @@ import { createMaintenance } from '../src/service/maintenance.js';
 import type { JobState } from '../src/store/database.js';
 import { openStore } from '../src/store/open-store.js';
 import type { Executor } from '../src/store/store.js';
-import { waitFor } from './service-harness.js';
 import { createTestDatabase, ENGINES, type TestDatabase } from './support/databases.js';
+import { waitFor } from './support/service-harness.js';
 
 const ADMIN_TOKEN = 'maintenance-test-admin-token';
 const HOUR = 3_600_000;

@@ -6,8 +6,8 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { addHttpChannel, connectAccount } from '../src/accounts/index.js';
 import { webhookHeaders } from '../src/channels/index.js';
 import type { Bridge } from '../src/service/create-bridge.js';
-import { bridgeFor, createServiceWorld, type ServiceWorld, waitFor } from './service-harness.js';
 import { ENGINES } from './support/databases.js';
+import { bridgeFor, createServiceWorld, type ServiceWorld, waitFor } from './support/service-harness.js';
 
 describe.each(ENGINES)('restart after downtime on %s', (engine) => {
   let world: ServiceWorld;

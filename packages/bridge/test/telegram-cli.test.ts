@@ -2,9 +2,9 @@ import { DEMO, type SandboxChatView, type SandboxMessageView } from '@amojo-brid
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type CliIo, runCli } from '../src/cli/index.js';
 import type { Bridge } from '../src/service/create-bridge.js';
-import { bridgeFor, createServiceWorld, type ServiceWorld } from './service-harness.js';
 import { ENGINES } from './support/databases.js';
 import { waitFor } from './support/relay-harness.js';
+import { bridgeFor, createServiceWorld, type ServiceWorld } from './support/service-harness.js';
 import { startTelegramEmulator, type TelegramEmulator } from './support/telegram-emulator/index.js';
 
 // The README's "three commands": connect, `channels add telegram --set token=...` (checked with getMe), start; then

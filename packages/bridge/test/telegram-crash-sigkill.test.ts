@@ -2,16 +2,16 @@ import { execFileSync } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { existsSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
-import { DEMO, type SandboxChatView, type SandboxMessageView } from '@amojo-bridge/sandbox';
+import { createRandom, DEMO, type SandboxChatView, type SandboxMessageView } from '@amojo-bridge/sandbox';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { connectAccount } from '../src/accounts/index.js';
 import { sealSecretSettings } from '../src/channels/instance-settings.js';
 import { telegramChannelPlugin } from '../src/channels/telegram/index.js';
 import { upsertChannelInstance } from '../src/store/channel-instances/index.js';
 import { upsertSource } from '../src/store/sources/index.js';
-import { bridgeFor, createServiceWorld, type ServiceWorld } from './service-harness.js';
-import { bridgeProcess, CLI, inversions, prng, waitUntil } from './support/bridge-process.js';
+import { bridgeProcess, CLI, inversions, waitUntil } from './support/bridge-process.js';
 import { ENGINES } from './support/databases.js';
+import { bridgeFor, createServiceWorld, type ServiceWorld } from './support/service-harness.js';
 import {
   type EmulatedCustomer,
   startTelegramEmulator,
@@ -56,7 +56,7 @@ describe.each(CASES)('telegram crash: SIGKILL during 200 messages each way ($eng
     timeout: 600_000,
   }, async () => {
     const seed = Number(process.env.CRASH_SEED ?? Date.now() % 1_000_000);
-    const random = prng(seed);
+    const random = createRandom(seed);
     const started = Date.now();
     const progress = (what: string) =>
       console.log(`telegram crash ${engine}/${mode} +${Date.now() - started}ms: ${what}`);

@@ -8,7 +8,7 @@ import { type Browser, type BrowserContext, chromium, type Page } from 'playwrig
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ensureInboxBuilt } from '../../sandbox/test/inbox-build.js';
 import { waitFor } from './support/relay-harness.js';
-import { createWebchatHarness, ensureWebchatBuilt, type WebchatHarness } from './webchat-harness.js';
+import { createWebchatHarness, ensureWebchatBuilt, type WebchatHarness } from './support/webchat-harness.js';
 
 // UPDATE_WEBCHAT_SCREENSHOTS=1 refreshes the committed pictures in docs/; otherwise they go to a temp folder, so a
 // test run leaves the tree clean (the pictures show clock times).

@@ -7,10 +7,10 @@ import { DEMO, type SandboxChatView, type SandboxMessageView } from '@amojo-brid
 import { type Browser, chromium } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type CliIo, runCli } from '../src/cli/index.js';
-import { createServiceWorld, type ServiceWorld } from './service-harness.js';
 import { ENGINES } from './support/databases.js';
 import { waitFor } from './support/relay-harness.js';
-import { ensureWebchatBuilt } from './webchat-harness.js';
+import { createServiceWorld, type ServiceWorld } from './support/service-harness.js';
+import { ensureWebchatBuilt } from './support/webchat-harness.js';
 
 async function run(argv: string[], env: CliIo['env']) {
   let stdout = '';

@@ -9,7 +9,7 @@ import {
   openSocket,
   type TestSocket,
   type WebchatHarness,
-} from './webchat-harness.js';
+} from './support/webchat-harness.js';
 
 const TOTAL = 260;
 

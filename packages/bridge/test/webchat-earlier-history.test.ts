@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ENGINES } from './support/databases.js';
-import { createWebchatHarness, openSocket, type TestSocket, type WebchatHarness } from './webchat-harness.js';
+import { createWebchatHarness, openSocket, type TestSocket, type WebchatHarness } from './support/webchat-harness.js';
 
 // Issue 13: the widget gets the newest 200 messages on connect and can page further back ("show earlier", 50 at
 // a time), only within its own conversation.

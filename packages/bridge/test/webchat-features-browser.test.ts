@@ -7,7 +7,12 @@ import { type Browser, chromium, type Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ENGINES } from './support/databases.js';
 import { waitFor } from './support/relay-harness.js';
-import { createWebchatHarness, ensureWebchatBuilt, openSocket, type WebchatHarness } from './webchat-harness.js';
+import {
+  createWebchatHarness,
+  ensureWebchatBuilt,
+  openSocket,
+  type WebchatHarness,
+} from './support/webchat-harness.js';
 
 const VISITOR = 'Olga Petrova';
 // The instance declares three emoji: the picker offers exactly these, and the bridge refuses any other.

@@ -7,7 +7,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import WebSocket from 'ws';
 import { ENGINES } from './support/databases.js';
 import { waitFor } from './support/relay-harness.js';
-import { createWebchatHarness, openSocket, type TestSocket, type WebchatHarness } from './webchat-harness.js';
+import { createWebchatHarness, openSocket, type TestSocket, type WebchatHarness } from './support/webchat-harness.js';
 
 const SHOP = 'http://shop.example.test';
 const NO_ANSWER = 'no answer while the body was still open';

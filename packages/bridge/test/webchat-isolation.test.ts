@@ -3,7 +3,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { signVisitorToken, visitorTokenKey } from '../src/channels/webchat/index.js';
 import { ENGINES } from './support/databases.js';
 import { waitFor } from './support/relay-harness.js';
-import { createWebchatHarness, openSocket, type TestSocket, type WebchatHarness } from './webchat-harness.js';
+import { createWebchatHarness, openSocket, type TestSocket, type WebchatHarness } from './support/webchat-harness.js';
 
 const SHOP = 'http://shop.example.test';
 const PNG = Buffer.from(

@@ -6,7 +6,7 @@ import { type Browser, chromium, type Locator, type Page } from 'playwright-core
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ENGINES } from './support/databases.js';
 import { waitFor } from './support/relay-harness.js';
-import { createWebchatHarness, ensureWebchatBuilt, type WebchatHarness } from './webchat-harness.js';
+import { createWebchatHarness, ensureWebchatBuilt, type WebchatHarness } from './support/webchat-harness.js';
 
 describe.each(ENGINES)('webchat widget limits in a browser (%s)', (engine) => {
   let h: WebchatHarness;

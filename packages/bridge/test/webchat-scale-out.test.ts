@@ -3,7 +3,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createLogger } from '../src/log.js';
 import { type Bridge, createBridge } from '../src/service/create-bridge.js';
 import { waitFor } from './support/relay-harness.js';
-import { createWebchatHarness, openSocket, type TestSocket, type WebchatHarness } from './webchat-harness.js';
+import { createWebchatHarness, openSocket, type TestSocket, type WebchatHarness } from './support/webchat-harness.js';
 
 // Two bridge processes' worth of bridges on one PostgreSQL database: a visitor's tabs on different bridges see each
 // other's messages and every manager message, whichever bridge's worker delivered it (LISTEN/NOTIFY).

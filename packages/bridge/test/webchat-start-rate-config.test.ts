@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ENGINES } from './support/databases.js';
-import { createWebchatHarness, openSocket, type TestSocket, type WebchatHarness } from './webchat-harness.js';
+import { createWebchatHarness, openSocket, type TestSocket, type WebchatHarness } from './support/webchat-harness.js';
 
 const SHOP = 'http://shop.example.test';
 

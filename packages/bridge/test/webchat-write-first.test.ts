@@ -4,7 +4,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ENGINES } from './support/databases.js';
 import { waitFor } from './support/relay-harness.js';
-import { createWebchatHarness, openSocket, type WebchatHarness } from './webchat-harness.js';
+import { createWebchatHarness, openSocket, type WebchatHarness } from './support/webchat-harness.js';
 
 const SHOP = 'http://shop.example.test';
 

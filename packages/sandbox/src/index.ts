@@ -25,6 +25,7 @@ export type {
 export { AmojoRequestError, ControlRequestError, SandboxError } from './errors.js';
 export type { FaultSettings, FaultSettingsInput } from './faults/fault-settings.js';
 export { FaultSettingsError, normalizeFaults } from './faults/fault-settings.js';
+export { createRandom, type Random } from './faults/prng.js';
 export type { HookLogEntry } from './hooks/hook-log.js';
 export { type CliIo, type CliResult, runCli } from './run-cli.js';
 export { type Sandbox, startSandbox } from './start-sandbox.js';

@@ -1,5 +1,3 @@
-import { createServer } from 'node:http';
-import type { AddressInfo } from 'node:net';
 import { Writable } from 'node:stream';
 import { type Sandbox, startSandbox } from '@amojo-bridge/sandbox';
 import { loadConfig } from '../../src/config/index.js';
@@ -7,6 +5,7 @@ import { createLogger } from '../../src/log.js';
 import { type Bridge, createBridge } from '../../src/service/create-bridge.js';
 import type { StoreDialect } from '../../src/store/store.js';
 import { createTestDatabase, type TestDatabase } from './databases.js';
+import { freePort } from './ports.js';
 
 /** Ids of the amoCRM harness: one channel, one account (numeric id 4242, subdomain `shop`), one integration. */
 export const AMOCRM_IDS = {
@@ -38,15 +37,6 @@ export interface AmocrmHarness {
   close(): Promise<void>;
 }
 
-/** A free port (the bridge's address must be known before the sandbox, which calls it, starts). */
-export async function reservePort(): Promise<number> {
-  const server = createServer();
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  const { port } = server.address() as AddressInfo;
-  await new Promise<void>((resolve) => server.close(() => resolve()));
-  return port;
-}
-
 // biome-ignore lint/suspicious/noExplicitAny: answers are read as loose JSON in assertions
 type Json = any;
 
@@ -65,7 +55,7 @@ export async function createAmocrmHarness(options: {
   readonly accessTokenTtlSeconds?: number;
 }): Promise<AmocrmHarness> {
   const database: TestDatabase = await createTestDatabase(options.engine);
-  const port = await reservePort();
+  const port = await freePort();
   const bridgeUrl = `http://127.0.0.1:${port}`;
   const sandbox = await startSandbox({
     channels: [

@@ -5,18 +5,6 @@ const ROOT = fileURLToPath(new URL('../../../../', import.meta.url));
 /** The built CLI the crash tests run (`npx tsc -b` builds it). */
 export const CLI = fileURLToPath(new URL('../../dist/cli.js', import.meta.url));
 
-/** Seeded PRNG (mulberry32), so a failing run can be replayed with its printed seed. */
-export function prng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
-
 /** Counts how often a sequence decreases (0 when it is in order). */
 export function inversions(seqs: readonly number[]): number {
   let count = 0;

@@ -19,6 +19,7 @@ import { upsertChannelInstance } from '../../src/store/channel-instances/index.j
 import { upsertSource } from '../../src/store/sources/index.js';
 import type { StoreDialect } from '../../src/store/store.js';
 import { createTestDatabase, type TestDatabase } from './databases.js';
+import { freePort } from './ports.js';
 
 const CHANNEL_ID = '0b6f3a52-7c1d-4e8a-9f20-5d4c3b2a1e90';
 const CHANNEL_SECRET = 'c0ffee1234567890abcdef1234567890abcdef12';
@@ -130,14 +131,6 @@ export interface RelayHarness {
   close(): Promise<void>;
 }
 
-async function reservePort(): Promise<number> {
-  const server = createServer();
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  const { port } = server.address() as AddressInfo;
-  await new Promise<void>((resolve) => server.close(() => resolve()));
-  return port;
-}
-
 async function readBody(request: IncomingMessage): Promise<Buffer> {
   const chunks: Buffer[] = [];
   for await (const chunk of request) chunks.push(chunk as Buffer);
@@ -208,7 +201,7 @@ async function json(response: Response): Promise<Record<string, unknown>> {
 /** Starts everything on real ports and connects the account; `close()` stops it all and drops the database. */
 export async function createRelayHarness(options: RelayHarnessOptions): Promise<RelayHarness> {
   const database: TestDatabase = await createTestDatabase(options.engine);
-  const bridgePort = await reservePort();
+  const bridgePort = await freePort();
   const bridgeBase = `http://127.0.0.1:${bridgePort}`;
   const sandbox = await startSandbox({
     channels: [

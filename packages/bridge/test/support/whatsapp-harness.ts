@@ -1,6 +1,4 @@
 import { randomBytes, randomUUID } from 'node:crypto';
-import { createServer } from 'node:http';
-import type { AddressInfo } from 'node:net';
 import { Writable } from 'node:stream';
 import { type Sandbox, type SandboxChatView, type SandboxMessageView, startSandbox } from '@amojo-bridge/sandbox';
 import { connectAccount } from '../../src/accounts/index.js';
@@ -13,6 +11,7 @@ import { upsertChannelInstance } from '../../src/store/channel-instances/index.j
 import { upsertSource } from '../../src/store/sources/index.js';
 import type { StoreDialect } from '../../src/store/store.js';
 import { createTestDatabase } from './databases.js';
+import { freePort } from './ports.js';
 import { RELAY_TEST_IDS } from './relay-harness.js';
 import {
   type EmulatedBusiness,
@@ -53,14 +52,6 @@ export interface WhatsAppHarness {
   close(): Promise<void>;
 }
 
-async function reservePort(): Promise<number> {
-  const server = createServer();
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  const { port } = server.address() as AddressInfo;
-  await new Promise<void>((resolve) => server.close(() => resolve()));
-  return port;
-}
-
 async function json(response: Response): Promise<unknown> {
   const text = await response.text();
   if (!response.ok) throw new Error(`${response.status} ${text}`);
@@ -77,7 +68,7 @@ export async function createWhatsAppHarness(options: {
   const emulator = await startWhatsAppEmulator({ webhookRetryDelayMs: 50 });
   const business = emulator.addBusiness();
   business.addTemplate({ name: 'manager_reply', language: 'ru', body: 'Ответ менеджера: {{1}}' });
-  const port = await reservePort();
+  const port = await freePort();
   const bridgeUrl = `http://127.0.0.1:${port}`;
   const sandbox = await startSandbox({
     channels: [

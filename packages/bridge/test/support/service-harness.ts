@@ -1,27 +1,13 @@
-import { createServer } from 'node:net';
 import { DEMO, defaultDemoConfig, type Sandbox, startSandbox } from '@amojo-bridge/sandbox';
-import { type BridgeConfig, loadConfig } from '../src/config/index.js';
-import { createLogger, type Logger } from '../src/log.js';
-import { type Bridge, createBridge } from '../src/service/create-bridge.js';
-import type { StoreDialect } from '../src/store/store.js';
-import { createTestDatabase, type TestDatabase } from './support/databases.js';
+import { type BridgeConfig, loadConfig } from '../../src/config/index.js';
+import { createLogger, type Logger } from '../../src/log.js';
+import { type Bridge, createBridge } from '../../src/service/create-bridge.js';
+import type { StoreDialect } from '../../src/store/store.js';
+import { createTestDatabase, type TestDatabase } from './databases.js';
+import { freePort } from './ports.js';
 
 /** Admin token used by the service, admin and CLI tests. */
 export const ADMIN_TOKEN = 'test-admin-token-0123456789';
-
-/** Reserves a free loopback port (the bridge's, so the sandbox can be told the hook URL before the bridge exists). */
-export function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const server = createServer();
-    server.once('error', reject);
-    server.listen(0, '127.0.0.1', () => {
-      const address = server.address();
-      server.close(() =>
-        typeof address === 'object' && address ? resolve(address.port) : reject(new Error('no port')),
-      );
-    });
-  });
-}
 
 /** A sandbox, a test database and the bridge configuration pointing at both. */
 export interface ServiceWorld {

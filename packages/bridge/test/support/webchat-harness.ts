@@ -6,12 +6,12 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';
 import WebSocket from 'ws';
-import { addWebchatChannel } from '../src/channels/webchat/index.js';
-import type { WebchatServerFrame } from '../src/channels/webchat/webchat-protocol.js';
-import type { StoreDialect } from '../src/store/store.js';
-import { createRelayHarness, type RelayHarness } from './support/relay-harness.js';
+import { addWebchatChannel } from '../../src/channels/webchat/index.js';
+import type { WebchatServerFrame } from '../../src/channels/webchat/webchat-protocol.js';
+import type { StoreDialect } from '../../src/store/store.js';
+import { createRelayHarness, type RelayHarness } from './relay-harness.js';
 
-const packageDir = fileURLToPath(new URL('..', import.meta.url));
+const packageDir = fileURLToPath(new URL('../..', import.meta.url));
 
 async function newest(dir: string): Promise<number> {
   let latest = 0;
