@@ -1,10 +1,10 @@
-import { Writable } from 'node:stream';
 import { type Sandbox, startSandbox } from '@amojo-bridge/sandbox';
 import { loadConfig } from '../../src/config/index.js';
 import { createLogger } from '../../src/log.js';
 import { type Bridge, createBridge } from '../../src/service/create-bridge.js';
 import type { StoreDialect } from '../../src/store/store.js';
 import { createTestDatabase, type TestDatabase } from './databases.js';
+import { captureLogs } from './log-capture.js';
 import { freePort } from './ports.js';
 
 /** Ids of the amoCRM harness: one channel, one account (numeric id 4242, subdomain `shop`), one integration. */
@@ -87,15 +87,7 @@ export async function createAmocrmHarness(options: {
     ],
     ...(options.accessTokenTtlSeconds ? { accessTokenTtlSeconds: options.accessTokenTtlSeconds } : {}),
   });
-  const logs: Record<string, unknown>[] = [];
-  const destination = new Writable({
-    write(chunk, _encoding, callback) {
-      for (const line of String(chunk).split('\n')) {
-        if (line.trim()) logs.push(JSON.parse(line) as Record<string, unknown>);
-      }
-      callback();
-    },
-  });
+  const { logs, destination } = captureLogs();
   const configFor = (listenPort: number) =>
     loadConfig({
       env: {

@@ -1,7 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { createServer, type IncomingMessage, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { Writable } from 'node:stream';
 import {
   type FaultSettingsInput,
   type Sandbox,
@@ -19,6 +18,7 @@ import { upsertChannelInstance } from '../../src/store/channel-instances/index.j
 import { upsertSource } from '../../src/store/sources/index.js';
 import type { StoreDialect } from '../../src/store/store.js';
 import { createTestDatabase, type TestDatabase } from './databases.js';
+import { captureLogs } from './log-capture.js';
 import { freePort } from './ports.js';
 
 const CHANNEL_ID = '0b6f3a52-7c1d-4e8a-9f20-5d4c3b2a1e90';
@@ -231,20 +231,7 @@ export async function createRelayHarness(options: RelayHarnessOptions): Promise<
         }
       : {}),
   });
-  const logs: Record<string, unknown>[] = [];
-  const destination = new Writable({
-    write(chunk, _encoding, callback) {
-      for (const line of String(chunk).split('\n')) {
-        if (!line.trim()) continue;
-        try {
-          logs.push(JSON.parse(line) as Record<string, unknown>);
-        } catch {
-          logs.push({ msg: line });
-        }
-      }
-      callback();
-    },
-  });
+  const { logs, destination } = captureLogs();
   const log = createLogger({ level: (process.env.RELAY_LOG_LEVEL ?? 'info') as 'info', destination });
   const env: Record<string, string> = {
     AMOJO_CHANNEL_ID: CHANNEL_ID,

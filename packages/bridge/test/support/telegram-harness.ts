@@ -1,5 +1,4 @@
 import { randomBytes, randomUUID } from 'node:crypto';
-import { Writable } from 'node:stream';
 import { type Sandbox, type SandboxChatView, type SandboxMessageView, startSandbox } from '@amojo-bridge/sandbox';
 import { connectAccount } from '../../src/accounts/index.js';
 import { sealSecretSettings } from '../../src/channels/instance-settings.js';
@@ -12,6 +11,7 @@ import { upsertChannelInstance } from '../../src/store/channel-instances/index.j
 import { upsertSource } from '../../src/store/sources/index.js';
 import type { StoreDialect } from '../../src/store/store.js';
 import { createTestDatabase } from './databases.js';
+import { captureLogs } from './log-capture.js';
 import { freePort } from './ports.js';
 import { RELAY_TEST_IDS } from './relay-harness.js';
 import {
@@ -91,22 +91,7 @@ export async function createTelegramHarness(options: TelegramHarnessOptions): Pr
       },
     ],
   });
-  const logs: Record<string, unknown>[] = [];
-  let logText = '';
-  const destination = new Writable({
-    write(chunk, _encoding, callback) {
-      logText += String(chunk);
-      for (const line of String(chunk).split('\n')) {
-        if (!line.trim()) continue;
-        try {
-          logs.push(JSON.parse(line) as Record<string, unknown>);
-        } catch {
-          logs.push({ msg: line });
-        }
-      }
-      callback();
-    },
-  });
+  const { logs, destination, text: logText } = captureLogs();
   const config = loadConfig({
     env: {
       AMOJO_CHANNEL_ID: CHANNEL_ID,
@@ -173,7 +158,7 @@ export async function createTelegramHarness(options: TelegramHarnessOptions): Pr
     instanceKey,
     instanceSecret,
     logs,
-    logText: () => logText,
+    logText,
     customer: (profile) => bot.customer(profile),
     async chatOf(customer) {
       const conversation = await bridge.store.db

@@ -1,5 +1,4 @@
 import { randomBytes, randomUUID } from 'node:crypto';
-import { Writable } from 'node:stream';
 import { type Sandbox, type SandboxChatView, type SandboxMessageView, startSandbox } from '@amojo-bridge/sandbox';
 import { connectAccount } from '../../src/accounts/index.js';
 import { sealSecretSettings } from '../../src/channels/instance-settings.js';
@@ -11,6 +10,7 @@ import { upsertChannelInstance } from '../../src/store/channel-instances/index.j
 import { upsertSource } from '../../src/store/sources/index.js';
 import type { StoreDialect } from '../../src/store/store.js';
 import { createTestDatabase } from './databases.js';
+import { captureLogs } from './log-capture.js';
 import { freePort } from './ports.js';
 import { RELAY_TEST_IDS } from './relay-harness.js';
 import {
@@ -90,13 +90,7 @@ export async function createWhatsAppHarness(options: {
       },
     ],
   });
-  let logText = '';
-  const destination = new Writable({
-    write(chunk, _encoding, callback) {
-      logText += String(chunk);
-      callback();
-    },
-  });
+  const { destination, text: logText } = captureLogs();
   const config = loadConfig({
     env: {
       AMOJO_CHANNEL_ID: CHANNEL_ID,
@@ -177,7 +171,7 @@ export async function createWhatsAppHarness(options: {
     bridgeUrl,
     verifyToken,
     scopeId,
-    logText: () => logText,
+    logText,
     async chatOf(number, waId) {
       const conversation = await bridge.store.db
         .selectFrom('conversations')
