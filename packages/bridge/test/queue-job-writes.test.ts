@@ -6,7 +6,6 @@ import {
   findJob,
   type JobHandler,
   listJobs,
-  runningWorkerCount,
   type Worker,
 } from '../src/queue/index.js';
 import type { Store } from '../src/store/store.js';
@@ -39,8 +38,8 @@ describe.each(ENGINES)('handlers that return their writes, on %s', (engine) => {
     await fixture.reset();
   });
   afterEach(async () => {
+    // The tests leave their workers to this; one still running after it fails the test (the global leak check).
     await Promise.all(workers.splice(0).map((worker) => worker.stop()));
-    expect(runningWorkerCount()).toBe(0);
   });
 
   it("commits a handler's writes with its completion, before the lane's next job runs", async () => {

@@ -1,4 +1,4 @@
-import { afterAll, describe, expect, it } from 'vitest';
+import { afterEach, describe, expect, it } from 'vitest';
 import {
   httpOutboundMessageSchema,
   httpOutboundReactionSchema,
@@ -11,8 +11,8 @@ import { createRelayHarness, type RelayHarness, waitFor } from './support/relay-
 // Typing and reaction ids were built from hook row ids, which start over when the database is reset.
 describe.each(ENGINES)('webhook-id of typing and reaction events (%s)', (engine) => {
   const harnesses: RelayHarness[] = [];
-  afterAll(async () => {
-    await Promise.all(harnesses.map((h) => h.close()));
+  afterEach(async () => {
+    await Promise.all(harnesses.splice(0).map((h) => h.close()));
   });
 
   /** One typing and one reaction from a fresh bridge database; returns their webhook-ids in order. */

@@ -4,7 +4,7 @@
 // bridge checks no chat at start by scan (RECOVERY_CATCH_UP_CHATS=0) and runs no round in the test's time, so only
 // the feed can bring them over.
 import { Writable } from 'node:stream';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { loadConfig } from '../src/config/index.js';
 import { createLogger } from '../src/log.js';
 import { RECOVERY_REASONS } from '../src/pipelines/index.js';
@@ -25,8 +25,10 @@ describe.each(ENGINES)('restart: hooks lost while down are recovered through the
     h = await createRelayHarness({ engine, oauth: true, recovery: { intervalMs: 600_000, feed: FEED } });
     await h.giveAccountTokens();
   }, 60_000);
-  afterAll(async () => {
+  afterEach(async () => {
     await restarted?.stop();
+  });
+  afterAll(async () => {
     await h?.close();
   });
 

@@ -2,6 +2,7 @@ import { DEMO } from '@amojo-bridge/sandbox';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Bridge } from '../src/service/create-bridge.js';
 import { ENGINES } from './support/databases.js';
+import { shareResourcesAcrossTests } from './support/leak-check.js';
 import { adminAuth, bridgeFor, createServiceWorld, type ServiceWorld } from './support/service-harness.js';
 
 interface ScopeView {
@@ -16,6 +17,8 @@ async function sandboxScopes(world: ServiceWorld): Promise<ScopeView[]> {
 }
 
 describe.each(ENGINES)('createBridge on %s', (engine) => {
+  // The bridge one test starts is the one the next tests call.
+  shareResourcesAcrossTests();
   let world: ServiceWorld;
   let bridge: Bridge;
 

@@ -2,7 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { DEMO } from '@amojo-bridge/sandbox';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { addHttpChannel, connectAccount } from '../src/accounts/index.js';
 import { webhookHeaders } from '../src/channels/index.js';
 import type { Bridge } from '../src/service/create-bridge.js';
@@ -27,8 +27,10 @@ describe.each(ENGINES)('restart after downtime on %s', (engine) => {
     world = await createServiceWorld(engine);
     await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
   });
-  afterAll(async () => {
+  afterEach(async () => {
     await bridge?.stop();
+  });
+  afterAll(async () => {
     server.closeAllConnections();
     await new Promise((resolve) => server.close(resolve));
     await world?.close();

@@ -58,6 +58,7 @@ describe.each(ENGINES)('store on %s', (engine) => {
     expect(again.applied).toEqual([]);
     const other = fixture.openAnother();
     expect((await migrate(other)).applied).toEqual([]);
+    await other.close();
     const recorded = await sql<{ name: string }>`select name from schema_migrations order by name`.execute(
       fixture.store.db,
     );

@@ -3,6 +3,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type CliIo, runCli } from '../src/cli/index.js';
 import type { Bridge } from '../src/service/create-bridge.js';
 import { ENGINES } from './support/databases.js';
+import { shareResourcesAcrossTests } from './support/leak-check.js';
 import { waitFor } from './support/relay-harness.js';
 import { bridgeFor, createServiceWorld, type ServiceWorld } from './support/service-harness.js';
 import { startTelegramEmulator, type TelegramEmulator } from './support/telegram-emulator/index.js';
@@ -29,6 +30,8 @@ describe.each(ENGINES)('amojo-bridge channels add telegram, then start (%s)', (e
   let world: ServiceWorld;
   let emulator: TelegramEmulator;
   let bridge: Bridge | undefined;
+  // The first test starts the bridge; the second adds a bot to the running bridge.
+  shareResourcesAcrossTests();
   beforeAll(async () => {
     world = await createServiceWorld(engine);
     emulator = await startTelegramEmulator();

@@ -5,7 +5,7 @@ import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { DEMO, type SandboxChatView, type SandboxMessageView } from '@amojo-bridge/sandbox';
 import { type Browser, chromium } from 'playwright-core';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { type CliIo, runCli } from '../src/cli/index.js';
 import { ENGINES } from './support/databases.js';
 import { waitFor } from './support/relay-harness.js';
@@ -54,9 +54,11 @@ describe.each(ENGINES)('a webchat made with the CLI, served by a bare start (%s)
       args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking', '--no-first-run'],
     });
   });
-  afterAll(async () => {
+  afterEach(async () => {
     signal?.('SIGTERM');
     await running;
+  });
+  afterAll(async () => {
     await browser?.close();
     if (site) await new Promise<void>((resolve) => site.close(() => resolve()));
     await world?.close();

@@ -1,7 +1,7 @@
 // `amojo-bridge channels add whatsapp ...` as the README documents it, checked with the Cloud API emulator: the token
 // and number are checked with Meta, the template must be APPROVED, secrets are never printed.
 import { DEMO, type SandboxChatView, type SandboxMessageView } from '@amojo-bridge/sandbox';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { type CliIo, runCli } from '../src/cli/index.js';
 import type { Bridge } from '../src/service/create-bridge.js';
 import { ENGINES } from './support/databases.js';
@@ -40,8 +40,11 @@ describe.each(ENGINES)('amojo-bridge channels add whatsapp (%s)', (engine) => {
     business.addTemplate({ name: 'manager_reply', language: 'ru', body: 'Ответ: {{1}}' });
     business.addTemplate({ name: 'pending_one', language: 'ru', body: '{{1}}', status: 'PENDING' });
   });
-  afterAll(async () => {
+  afterEach(async () => {
     await bridge?.stop();
+    bridge = undefined;
+  });
+  afterAll(async () => {
     await world?.close();
     await emulator?.close();
   });

@@ -8,7 +8,10 @@ import { createTestDatabase, type TestDatabase } from './databases.js';
 export interface StoreFixture {
   readonly store: Store;
   readonly database: TestDatabase;
-  /** Opens a second, independent store on the same database (another "process"). Closed by `close()`. */
+  /**
+   * Opens a second, independent store on the same database (another "process"). The test closes it (the global leak
+   * check fails a test that does not); `close()` closes any still open.
+   */
   openAnother(): Store;
   /** Deletes every row, so each test starts empty. */
   reset(): Promise<void>;
@@ -20,14 +23,20 @@ export async function createStoreFixture(engine: StoreDialect): Promise<StoreFix
   const database = await createTestDatabase(engine);
   const store = openStore({ databaseUrl: database.databaseUrl });
   await migrate(store);
-  const others: Store[] = [];
+  const others = new Set<Store>();
   return {
     store,
     database,
     openAnother() {
       const other = openStore({ databaseUrl: database.databaseUrl });
-      others.push(other);
-      return other;
+      others.add(other);
+      return {
+        ...other,
+        close: () => {
+          others.delete(other);
+          return other.close();
+        },
+      };
     },
     async reset() {
       // Every table but the migration records, including tables later migrations add.
