@@ -1,5 +1,5 @@
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { createWorker, enqueue, listJobs, runningWorkerCount, type Worker } from '../src/queue/index.js';
+import { createWorker, enqueue, listJobs, type Worker } from '../src/queue/index.js';
 import type { Store } from '../src/store/store.js';
 import { ENGINES } from './support/databases.js';
 import { createStoreFixture, type StoreFixture } from './support/store-fixture.js';
@@ -25,8 +25,8 @@ describe.each(ENGINES)('the worker settle window, on %s', (engine) => {
     await fixture.reset();
   });
   afterEach(async () => {
+    // The tests leave their workers to this; one still running after it fails the test (the global leak check).
     await Promise.all(workers.splice(0).map((worker) => worker.stop()));
-    expect(runningWorkerCount()).toBe(0);
   });
 
   /**
