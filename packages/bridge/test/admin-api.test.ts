@@ -72,6 +72,9 @@ describe.each(ENGINES)('admin API on %s', (engine) => {
 
       const list = await get('/admin/api/accounts');
       expect(list.json().items).toEqual([expect.objectContaining({ scopeId: SCOPE_ID, state: 'connected' })]);
+      // Named by its amojo account id only: the row id stays inside the bridge.
+      expect(list.json().items[0]).not.toHaveProperty('id');
+      expect(connected.json().account).not.toHaveProperty('id');
       expect((await get('/admin/api/accounts?state=disconnected')).json().items).toEqual([]);
 
       const disconnected = await post(`/admin/api/accounts/${DEMO.accountAmojoId}/disconnect`);
@@ -142,14 +145,21 @@ describe.each(ENGINES)('admin API on %s', (engine) => {
         name: 'Shop',
         settings: { url: 'https://shop.example/amojo-events' },
       });
-      // Attached to the only connected account.
-      expect(instance.accountId).toEqual(expect.any(Number));
+      // Attached to the only connected account, named by its amojo account id; the instance by its key.
+      expect(instance.accountId).toBe(DEMO.accountAmojoId);
+      expect(instance).not.toHaveProperty('id');
       // PUBLIC_URL is set in this world: the URL is absolute, ready for the customer system.
       expect(eventsUrl).toBe(`${world.config.http.publicUrl}/channels/http/${instance.key}/events`);
 
       const list = await get('/admin/api/channel-instances');
       expect(list.statusCode).toBe(200);
-      expect(list.json().items).toEqual([expect.objectContaining({ key: instance.key, hasSecret: true })]);
+      expect(list.json().items).toEqual([
+        expect.objectContaining({ key: instance.key, hasSecret: true, accountId: DEMO.accountAmojoId }),
+      ]);
+      expect(list.json().items[0]).not.toHaveProperty('id');
+      const one = (await get(`/admin/api/channel-instances/${instance.key}`)).json();
+      expect(one).toMatchObject({ key: instance.key, accountId: DEMO.accountAmojoId });
+      expect(one).not.toHaveProperty('id');
       expect(list.body).not.toContain(secret);
       const stored = await bridge.store.db
         .selectFrom('channel_instances')
@@ -201,6 +211,7 @@ describe.each(ENGINES)('admin API on %s', (engine) => {
 
   describe('conversations and messages', () => {
     let conversationIds: number[] = [];
+    let messageRowId: number;
 
     beforeAll(async () => {
       const account = await bridge.store.db.selectFrom('accounts').select('id').executeTakeFirstOrThrow();
@@ -266,6 +277,7 @@ describe.each(ENGINES)('admin API on %s', (engine) => {
         })
         .returning('id')
         .executeTakeFirstOrThrow();
+      messageRowId = message.id;
       await bridge.store.db
         .insertInto('message_statuses')
         .values([
@@ -297,6 +309,11 @@ describe.each(ENGINES)('admin API on %s', (engine) => {
         channel: { key: 'admin-conv-shop', kind: 'http', name: 'Shop site' },
       });
       expect(page1.items[1]).toMatchObject({ customerName: null, channel: null });
+      // The account by its amojo account id, the instance by its key; no row id.
+      expect(page1.items[0]).toMatchObject({ accountId: DEMO.accountAmojoId, channelInstanceKey: 'admin-conv-shop' });
+      expect(page1.items[1]).toMatchObject({ accountId: DEMO.accountAmojoId, channelInstanceKey: null });
+      expect(page1.items[0]).not.toHaveProperty('id');
+      expect(page1.items[0]).not.toHaveProperty('channelInstanceId');
       const page2 = (await get(`/admin/api/conversations?limit=2&before=${page1.nextBefore}`)).json();
       expect(page2.items.map((c: { conversationId: string }) => c.conversationId)).toEqual([
         'admin-conv-2',
@@ -307,9 +324,22 @@ describe.each(ENGINES)('admin API on %s', (engine) => {
       expect(page3.nextBefore).toBeNull();
     });
 
+    it('lists the conversations of one account by its amojo account id', async () => {
+      const mine = (await get(`/admin/api/conversations?accountId=${DEMO.accountAmojoId}`)).json();
+      expect(mine.items).toHaveLength(5);
+      const other = await get('/admin/api/conversations?accountId=00000000-0000-4000-8000-000000000000');
+      expect(other.json().items).toEqual([]);
+      // An account row id is not an account id of this API.
+      const rowId = await get('/admin/api/conversations?accountId=1');
+      expect(rowId.statusCode).toBe(400);
+      expect(rowId.json()).toMatchObject({ field: 'accountId' });
+      expect(rowId.json().message).toMatch(/amojo account id/);
+    });
+
     it('shows the messages of a conversation with their status history', async () => {
-      const response = await get(`/admin/api/conversations/${conversationIds[0]}/messages`);
+      const response = await get('/admin/api/conversations/admin-conv-0/messages');
       expect(response.statusCode).toBe(200);
+      expect(response.json().items[0]).not.toHaveProperty('id');
       expect(response.json().items).toEqual([
         expect.objectContaining({
           msgid: 'admin-msg-1',
@@ -322,8 +352,111 @@ describe.each(ENGINES)('admin API on %s', (engine) => {
           ],
         }),
       ]);
-      expect((await get(`/admin/api/conversations/${conversationIds[1]}/messages`)).json().items).toEqual([]);
-      expect((await get('/admin/api/conversations/999999/messages')).statusCode).toBe(404);
+      expect((await get('/admin/api/conversations/admin-conv-1/messages')).json().items).toEqual([]);
+      const within = await get(`/admin/api/conversations/admin-conv-0/messages?accountId=${DEMO.accountAmojoId}`);
+      expect(within.json().items).toHaveLength(1);
+      const unknown = await get('/admin/api/conversations/admin-conv-404/messages');
+      expect(unknown.statusCode).toBe(404);
+      expect(unknown.json()).toMatchObject({ error: 'not_found', message: 'No conversation admin-conv-404' });
+      // The row id is not a conversation id of this API.
+      expect((await get(`/admin/api/conversations/${conversationIds[0]}/messages`)).statusCode).toBe(404);
+      const elsewhere = '/admin/api/conversations/admin-conv-0/messages?accountId=00000000-0000-4000-8000-000000000000';
+      expect((await get(elsewhere)).statusCode).toBe(404);
+    });
+
+    it("lists a conversation's jobs from its lanes, each with the msgid of its message", async () => {
+      const now = Date.now();
+      const job = {
+        state: 'done' as const,
+        attempts: 1,
+        max_attempts: 5,
+        run_at: now,
+        created_at: now,
+        updated_at: now,
+      };
+      const inserted = await bridge.store.db
+        .insertInto('jobs')
+        .values([
+          {
+            ...job,
+            kind: 'deliver-to-amojo',
+            lane: `in:${conversationIds[0]}`,
+            payload: JSON.stringify({ messageRowId }),
+          },
+          { ...job, kind: 'report-status', lane: 'status:chat-0', payload: '{"amojoChatId":"chat-0"}' },
+          { ...job, kind: 'deliver-to-amojo', lane: `in:${conversationIds[1]}`, payload: '{"messageRowId":1}' },
+        ])
+        .returning('id')
+        .execute();
+      try {
+        const response = await get('/admin/api/conversations/admin-conv-0/jobs');
+        expect(response.statusCode).toBe(200);
+        expect(response.json().items).toEqual([
+          expect.objectContaining({ id: inserted[1]!.id, kind: 'report-status', msgid: null }),
+          expect.objectContaining({ id: inserted[0]!.id, kind: 'deliver-to-amojo', msgid: 'admin-msg-1' }),
+        ]);
+        expect((await get('/admin/api/conversations/admin-conv-404/jobs')).statusCode).toBe(404);
+      } finally {
+        await bridge.store.db
+          .deleteFrom('jobs')
+          .where(
+            'id',
+            'in',
+            inserted.map((row) => row.id),
+          )
+          .execute();
+      }
+    });
+
+    it('asks for the account when two accounts have a conversation with the same id', async () => {
+      const now = Date.now();
+      const otherAccountId = '22222222-3333-4444-8555-666666666666';
+      const other = await bridge.store.db
+        .insertInto('accounts')
+        .values({
+          scope_id: `${DEMO.channelId}_${otherAccountId}`,
+          amojo_account_id: otherAccountId,
+          channel_id: DEMO.channelId,
+          subdomain: null,
+          title: null,
+          hook_api_version: null,
+          state: 'disconnected',
+          access_token_enc: null,
+          refresh_token_enc: null,
+          token_expires_at: null,
+          amocrm_account_id: null,
+          amocrm_base_url: null,
+          oauth_error: null,
+          tokens_saved_at: null,
+          connected_at: null,
+          disconnected_at: null,
+          created_at: now,
+          updated_at: now,
+        })
+        .returning('id')
+        .executeTakeFirstOrThrow();
+      await bridge.store.db
+        .insertInto('conversations')
+        .values({
+          account_id: other.id,
+          conversation_id: 'admin-conv-0',
+          last_activity_at: now,
+          created_at: now,
+          updated_at: now,
+        })
+        .execute();
+      try {
+        const ambiguous = await get('/admin/api/conversations/admin-conv-0/messages');
+        expect(ambiguous.statusCode).toBe(409);
+        expect(ambiguous.json()).toMatchObject({ error: 'conflict', field: 'accountId' });
+        const mine = await get(`/admin/api/conversations/admin-conv-0/messages?accountId=${DEMO.accountAmojoId}`);
+        expect(mine.json().items).toHaveLength(1);
+        const theirs = await get(`/admin/api/conversations/admin-conv-0/messages?accountId=${otherAccountId}`);
+        expect(theirs.json().items).toEqual([]);
+      } finally {
+        await bridge.store.db.deleteFrom('conversations').where('account_id', '=', other.id).execute();
+        await bridge.store.db.deleteFrom('accounts').where('id', '=', other.id).execute();
+      }
     });
 
     it('names bad paging fields', async () => {
@@ -332,9 +465,9 @@ describe.each(ENGINES)('admin API on %s', (engine) => {
       expect(limit.json().field).toBe('limit');
       const before = await get('/admin/api/conversations?before=abc');
       expect(before.json().field).toBe('before');
-      const id = await get('/admin/api/conversations/abc/messages');
-      expect(id.statusCode).toBe(400);
-      expect(id.json().field).toBe('id');
+      const account = await get('/admin/api/conversations/admin-conv-0/messages?accountId=abc');
+      expect(account.statusCode).toBe(400);
+      expect(account.json().field).toBe('accountId');
     });
   });
 

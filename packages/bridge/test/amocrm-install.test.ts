@@ -64,7 +64,13 @@ describe.each(ENGINES)('amoCRM OAuth install, refresh and disable (%s)', (engine
     expect(JSON.stringify(listed.body)).not.toMatch(/access_token|refresh_token|def50200/);
     const sources = await h.admin('GET', `/accounts/${AMOCRM_IDS.accountAmojoId}/sources`);
     expect(sources.body.items).toHaveLength(2);
-    for (const source of sources.body.items) expect(source.amocrmSourceId).toBeGreaterThan(0);
+    for (const source of sources.body.items) {
+      expect(source.amocrmSourceId).toBeGreaterThan(0);
+      // Named by amojo account id and instance key, never by row id.
+      expect(source).toMatchObject({ accountId: AMOCRM_IDS.accountAmojoId, channelInstanceKey: expect.any(String) });
+      expect(source).not.toHaveProperty('id');
+      expect(source).not.toHaveProperty('channelInstanceId');
+    }
   });
 
   it('re-install connects again with the same scope and creates no duplicate source', async () => {

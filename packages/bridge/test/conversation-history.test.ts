@@ -4,7 +4,7 @@ import { runCli } from '../src/cli/index.js';
 import { ENGINES } from './support/databases.js';
 import { createRelayHarness, RELAY_ADMIN_TOKEN, type RelayHarness, waitFor } from './support/relay-harness.js';
 
-// Issue 13 (guide extension 8): GET /admin/api/conversations/:id/history pages amojo's history of a chat merged
+// Issue 13 (guide extension 8): GET /admin/api/conversations/:conversationId/history pages amojo's history of a chat merged
 // with what the bridge stored, saying which side knows each message.
 
 const FIXTURES = fileURLToPath(new URL('./fixtures/import/', import.meta.url));
@@ -29,16 +29,19 @@ describe.each(ENGINES)('conversation history on %s', (engine) => {
     await h?.close();
   });
 
-  const conversationRowId = async (chatKey: string) =>
+  // The admin API names a conversation by our `conversation_id`.
+  const conversationIdOf = async (chatKey: string) =>
     (
       await h.bridge.store.db
         .selectFrom('conversations')
-        .select('id')
+        .select('conversation_id')
         .where('channel_chat_key', '=', chatKey)
         .executeTakeFirstOrThrow()
-    ).id;
-  const history = async (id: number, query = '') => {
-    const response = await fetch(`${h.bridgeUrl}/admin/api/conversations/${id}/history${query}`, { headers: auth });
+    ).conversation_id;
+  const history = async (id: string, query = '') => {
+    const response = await fetch(`${h.bridgeUrl}/admin/api/conversations/${encodeURIComponent(id)}/history${query}`, {
+      headers: auth,
+    });
     return { status: response.status, body: (await response.json()) as HistoryPage & Record<string, unknown> };
   };
 
@@ -61,7 +64,7 @@ describe.each(ENGINES)('conversation history on %s', (engine) => {
     });
     expect((await h.sendManagerMessage(chat.id, { text: 'reply' })).status).toBeLessThan(300);
     await waitFor('the reply delivered to the customer system', () => h.customer.acceptedMessages().length === 1);
-    const id = await conversationRowId('hist-1');
+    const id = await conversationIdOf('hist-1');
     const page = await waitFor('the reply to be stored as delivered', async () => {
       const p = (await history(id)).body;
       return p.items.length === 4 && p.items.every((i) => i.bridge?.status !== 'pending') ? p : undefined;
@@ -102,12 +105,12 @@ describe.each(ENGINES)('conversation history on %s', (engine) => {
       },
     );
     expect(code).toBe(0);
-    const page = (await history(await conversationRowId('crm-1001'))).body;
+    const page = (await history(await conversationIdOf('crm-1001'))).body;
     expect(page.items).toHaveLength(5);
     expect(page.items.every((i) => i.knownTo === 'amojo' && i.imported && i.bridge === null)).toBe(true);
     expect(page.items[0]?.amojo?.text).toBe('Среда подходит, спасибо!');
-    expect((await history(999999)).status).toBe(404);
-    const bad = await history(await conversationRowId('crm-1001'), '?limit=51');
+    expect((await history('no-such-conversation')).status).toBe(404);
+    const bad = await history(await conversationIdOf('crm-1001'), '?limit=51');
     expect(bad.status).toBe(400);
     expect(bad.body.field).toBe('limit');
   });

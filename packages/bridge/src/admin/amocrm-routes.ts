@@ -7,11 +7,10 @@ import { findAccount } from '../store/accounts/index.js';
 import { findChannelInstance } from '../store/channel-instances/index.js';
 import { listSources } from '../store/sources/index.js';
 import { parseInput } from './parse-input.js';
+import { amojoAccountIdSchema } from './public-ids.js';
+import { sourceJson } from './serialize.js';
 
-const uuid = z
-  .string()
-  .trim()
-  .regex(/^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i, 'expected an amojo account id (UUID)');
+const uuid = amojoAccountIdSchema;
 const accountParams = z.object({ accountId: uuid });
 const instanceParams = z.object({ key: z.string().min(1).max(200) });
 const linkContactsBody = z.object({ linkContacts: z.enum(['off', 'phone', 'phone_or_email']) }).strict();
@@ -30,7 +29,10 @@ export function registerAmocrmAdminRoutes(app: FastifyInstance, deps: AmocrmDeps
   app.get('/accounts/:accountId/sources', async (request) => {
     const params = parseInput(accountParams, request.params, 'params');
     const account = await accountOf(params.accountId);
-    return { items: await listSources(deps.store.db, { accountId: account.id }) };
+    const instances = await deps.store.db.selectFrom('channel_instances').select(['id', 'key']).execute();
+    const keys = new Map(instances.map((row) => [row.id, row.key]));
+    const sources = await listSources(deps.store.db, { accountId: account.id });
+    return { items: sources.map((source) => sourceJson(source, account.amojoAccountId, keys)) };
   });
 
   app.post('/accounts/:accountId/sources/sync', async (request) => {

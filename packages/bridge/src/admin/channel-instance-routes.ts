@@ -10,8 +10,10 @@ import {
   removeChannelInstance,
   updateChannelInstance,
 } from '../channels/manage-instances.js';
+import { listAccounts } from '../store/accounts/index.js';
 import type { AdminDeps } from './admin-deps.js';
 import { AdminInputError, parseInput } from './parse-input.js';
+import { instanceJson } from './serialize.js';
 
 const name = z.string().trim().min(1).max(200);
 const accountId = z.string().trim().min(1).max(100);
@@ -55,19 +57,29 @@ const listQuery = z.object({ kind: kind.optional() }).strict();
 export function registerChannelInstanceRoutes(app: FastifyInstance, deps: AdminDeps): void {
   const plugins = deps.plugins ?? channelPlugins;
   const manage = { ...deps, plugins };
+  // Instances name their account by row id; the admin API names it by amojo account id.
+  const amojoAccountIds = async () =>
+    new Map((await listAccounts(deps.store.db, {})).map((account) => [account.id, account.amojoAccountId]));
 
   app.get('/channel-kinds', async () => ({ items: describeChannelKinds(plugins) }));
 
   app.get('/channel-instances', async (request) => {
     const query = parseInput(listQuery, request.query, 'query');
     const found = await withFields(() => listManagedInstances(manage, { kind: query.kind }));
-    return { items: found.map(({ instance, connectionInfo, health }) => ({ ...instance, connectionInfo, health })) };
+    const accounts = await amojoAccountIds();
+    return {
+      items: found.map(({ instance, connectionInfo, health }) => ({
+        ...instanceJson(instance, accounts),
+        connectionInfo,
+        health,
+      })),
+    };
   });
 
   app.get('/channel-instances/:key', async (request) => {
     const params = parseInput(keyParams, request.params, 'params');
     const { instance, connectionInfo, health } = await withFields(() => getManagedInstance(manage, params.key));
-    return { ...instance, connectionInfo, health };
+    return { ...instanceJson(instance, await amojoAccountIds()), connectionInfo, health };
   });
 
   app.post('/channel-instances', async (request, reply) => {
@@ -86,7 +98,7 @@ export function registerChannelInstanceRoutes(app: FastifyInstance, deps: AdminD
       new Set(Object.keys(topLevel)),
     );
     return reply.code(201).send({
-      instance: created.instance,
+      instance: instanceJson(created.instance, await amojoAccountIds()),
       ...(created.secret ? { secret: created.secret } : {}),
       connectionInfo: created.connectionInfo,
       // The connection values at the top level too (`eventsUrl`, `snippet`), as the older answer had them.
@@ -102,7 +114,7 @@ export function registerChannelInstanceRoutes(app: FastifyInstance, deps: AdminD
     const body = parseInput(updateBody, request.body, 'body');
     const updated = await withFields(() => updateChannelInstance(manage, params.key, body));
     return {
-      instance: updated.instance,
+      instance: instanceJson(updated.instance, await amojoAccountIds()),
       ...(updated.secret ? { secret: updated.secret, note: 'The new secret is shown only once; store it now.' } : {}),
       connectionInfo: updated.connectionInfo,
       health: updated.health,

@@ -2,18 +2,17 @@ import type { HistoryItem } from '@amojo-bridge/sdk';
 import type { FastifyInstance } from 'fastify';
 import { z } from 'zod';
 import { isImportedMsgid } from '../import/imported-msgid.js';
-import { findAccount } from '../store/accounts/index.js';
-import { findConversation } from '../store/conversations/index.js';
 import { findHistoryMessages } from '../store/ops/find-history-messages.js';
 import type { MessageWithStatuses } from '../store/ops/list-conversation-messages.js';
 import type { AdminDeps } from './admin-deps.js';
+import { conversationAccountQuery, conversationParams, findAdminConversation } from './find-admin-conversation.js';
 import { parseInput } from './parse-input.js';
 import { messageJson } from './serialize.js';
 
-const idParams = z.object({ id: z.coerce.number().int().positive() });
 const historyQuery = z.object({
   offset: z.coerce.number().int().nonnegative().default(0),
   limit: z.coerce.number().int().min(1).max(50).default(50),
+  ...conversationAccountQuery,
 });
 
 /** Where a message is known: in amojo and our store, in amojo only (imported, or never hooked), ours only (unsent). */
@@ -41,24 +40,24 @@ function amojoJson(item: HistoryItem) {
 }
 
 /**
- * `GET /conversations/:id/history?offset=&limit=`: one page (at most 50, newest first) of amojo's history of the
+ * `GET /conversations/:conversationId/history?offset=&limit=[&accountId=]`: one page (at most 50, newest first) of amojo's history of the
  * chat (spec 3.6), each message merged with what the bridge stored about it (direction, status timeline) and
  * marked with which side knows it. The first page also lists the messages amojo does not have yet. `nextOffset`
  * is null after the last page.
  */
 export function registerConversationHistoryRoutes(app: FastifyInstance, deps: AdminDeps): void {
-  app.get('/conversations/:id/history', async (request, reply) => {
-    const { id } = parseInput(idParams, request.params, 'params');
-    const { offset, limit } = parseInput(historyQuery, request.query, 'query');
-    const conversation = await findConversation(deps.store.db, { id });
-    if (!conversation) return reply.code(404).send({ error: 'not_found', message: `No conversation ${id}` });
-    const account = await findAccount(deps.store.db, { id: conversation.accountId });
-    const page =
-      conversation.amojoChatId && account
-        ? await deps.amojo.getHistory(account.scopeId, conversation.amojoChatId, { offset, limit })
-        : [];
+  app.get('/conversations/:conversationId/history', async (request) => {
+    const { conversationId } = parseInput(conversationParams, request.params, 'params');
+    const { offset, limit, accountId } = parseInput(historyQuery, request.query, 'query');
+    const { conversation, account } = await findAdminConversation(deps.store.db, {
+      conversationId,
+      amojoAccountId: accountId,
+    });
+    const page = conversation.amojoChatId
+      ? await deps.amojo.getHistory(account.scopeId, conversation.amojoChatId, { offset, limit })
+      : [];
     const stored = await findHistoryMessages(deps.store.db, {
-      conversationRowId: id,
+      conversationRowId: conversation.id,
       msgids: page.flatMap((item) => (item.message.client_id ? [item.message.client_id] : [])),
       amojoMsgids: page.map((item) => item.message.id),
       withUnsent: offset === 0,

@@ -12,7 +12,7 @@ const listQuery = z.object({
   ...pageQuery,
   state: z.enum(['queued', 'running', 'dead', 'done', 'discarded']).default('dead'),
   kind: z.string().min(1).optional(),
-  /** One conversation's jobs: `in:<conversation id>`, `out:<amojo chat id>`, `status:<amojo chat id>`. */
+  /** Jobs of one lane as stored (`out:<amojo chat id>`, ...); `GET /conversations/:conversationId/jobs` for a conversation. */
   lane: z.string().min(1).max(300).optional(),
 });
 const idParams = z.object({ id: z.coerce.number().int().positive() });

@@ -1,10 +1,17 @@
 import type { Selectable } from 'kysely';
+import type { ManagedInstance } from '../channels/manage/managed-instance.js';
 import type { Job } from '../queue/job.js';
-import type { ConversationsTable, HooksTable, MessageStatusesTable } from '../store/database.js';
+import type { Account } from '../store/accounts/account.js';
+import { type Conversation, toConversation } from '../store/conversations/conversation.js';
+import type { HooksTable, MessageStatusesTable } from '../store/database.js';
 import type { MessageWithStatuses } from '../store/ops/list-conversation-messages.js';
 import type { ConversationRow } from '../store/ops/list-conversations-page.js';
+import type { Source } from '../store/sources/source.js';
 
 // Rows become camelCase JSON with parsed JSON columns; times stay epoch milliseconds and gain an ISO twin for humans.
+// No database row id leaves the admin API: an account is named by its amojo account id, a channel instance by its
+// key, a conversation by our `conversation_id`, a message by its `msgid`. Jobs, hook log entries and import runs
+// keep their own ids: those records exist only in the bridge, and the id is the name logs give them (`jobId`).
 
 const iso = (ms: number | null): string | null => (ms === null ? null : new Date(ms).toISOString());
 
@@ -17,27 +24,54 @@ const parseJson = (text: string | null): unknown => {
   }
 };
 
-/** A conversation as the admin API shows it. */
-export function conversationJson(row: Selectable<ConversationsTable>) {
+/** An account as the admin API shows it (its amojo account id names it). */
+export function accountJson(account: Account) {
+  const { id: _rowId, ...shown } = account;
+  return shown;
+}
+
+/** A channel instance as the admin API shows it: its key names it, its account is given by amojo account id. */
+export function instanceJson(instance: ManagedInstance, amojoAccountIds: ReadonlyMap<number, string>) {
+  const { id: _rowId, accountId, ...shown } = instance;
+  return { ...shown, accountId: accountId === null ? null : (amojoAccountIds.get(accountId) ?? null) };
+}
+
+/** An amoCRM source as the admin API shows it, with its channel instance's key. */
+export function sourceJson(source: Source, amojoAccountId: string, instanceKeys: ReadonlyMap<number, string>) {
+  const { id: _rowId, accountId: _accountRowId, channelInstanceId, ...shown } = source;
   return {
-    id: row.id,
-    accountId: row.account_id,
-    channelInstanceId: row.channel_instance_id,
-    conversationId: row.conversation_id,
-    amojoChatId: row.amojo_chat_id,
-    channelChatKey: row.channel_chat_key,
-    sourceExternalId: row.source_external_id,
-    contactId: row.contact_id,
-    phone: row.phone,
-    lastActivityAt: iso(row.last_activity_at),
-    createdAt: iso(row.created_at),
+    ...shown,
+    accountId: amojoAccountId,
+    channelInstanceKey: channelInstanceId === null ? null : (instanceKeys.get(channelInstanceId) ?? null),
+  };
+}
+
+/** A conversation as the admin API shows it; `conversationId` names it in the conversation routes. */
+export function conversationJson(
+  conversation: Conversation,
+  refs: { readonly amojoAccountId: string; readonly channelInstanceKey: string | null },
+) {
+  return {
+    conversationId: conversation.conversationId,
+    accountId: refs.amojoAccountId,
+    channelInstanceKey: refs.channelInstanceKey,
+    amojoChatId: conversation.amojoChatId,
+    channelChatKey: conversation.channelChatKey,
+    sourceExternalId: conversation.sourceExternalId,
+    contactId: conversation.contactId,
+    phone: conversation.phone,
+    lastActivityAt: iso(conversation.lastActivityAt),
+    createdAt: iso(conversation.createdAt),
   };
 }
 
 /** A conversation as the admin list shows it: the row plus who the customer is and which channel it came by. */
 export function listedConversationJson(row: ConversationRow) {
   return {
-    ...conversationJson(row),
+    ...conversationJson(toConversation(row), {
+      amojoAccountId: row.amojo_account_id,
+      channelInstanceKey: row.channel_key,
+    }),
     customerName: row.customer_name,
     channel: row.channel_key ? { key: row.channel_key, kind: row.channel_kind, name: row.channel_name } : null,
   };
@@ -50,7 +84,6 @@ function statusJson(row: Selectable<MessageStatusesTable>) {
 /** A message with its status history as the admin API shows it. */
 export function messageJson(row: MessageWithStatuses) {
   return {
-    id: row.id,
     direction: row.direction,
     msgid: row.msgid,
     amojoMsgid: row.amojo_msgid,

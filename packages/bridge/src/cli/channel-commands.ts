@@ -57,8 +57,7 @@ async function amojoIdsOf(store: Store): Promise<Map<number, string>> {
 
 function printInstance(io: CliIo, found: InstanceWithInfo, accounts: Map<number, string>, bridgeUrl: string): void {
   const { instance, connectionInfo } = found;
-  const account =
-    instance.accountId === null ? 'none' : (accounts.get(instance.accountId) ?? String(instance.accountId));
+  const account = instance.accountId === null ? 'none' : (accounts.get(instance.accountId) ?? 'unknown');
   io.stdout(`instance: ${instance.key}\n`);
   io.stdout(`kind: ${instance.kind}\n`);
   io.stdout(`name: ${instance.name ?? ''}\n`);

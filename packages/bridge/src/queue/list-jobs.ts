@@ -10,6 +10,8 @@ export async function listJobs(
     readonly state?: JobState | undefined;
     readonly kind?: string | undefined;
     readonly lane?: string | undefined;
+    /** Jobs of any of these lanes. */
+    readonly lanes?: readonly string[] | undefined;
     readonly beforeId?: number | undefined;
   },
 ): Promise<Job[]> {
@@ -17,6 +19,10 @@ export async function listJobs(
   if (options.state !== undefined) query = query.where('state', '=', options.state);
   if (options.kind !== undefined) query = query.where('kind', '=', options.kind);
   if (options.lane !== undefined) query = query.where('lane', '=', options.lane);
+  if (options.lanes !== undefined) {
+    if (options.lanes.length === 0) return [];
+    query = query.where('lane', 'in', options.lanes);
+  }
   if (options.beforeId !== undefined) query = query.where('id', '<', options.beforeId);
   return (await query.execute()).map(toJob);
 }

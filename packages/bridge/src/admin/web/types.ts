@@ -6,7 +6,6 @@ export interface Page<T> {
 }
 
 export interface Account {
-  readonly id: number;
   readonly scopeId: string;
   readonly amojoAccountId: string;
   readonly title: string | null;
@@ -22,11 +21,11 @@ export interface Account {
 }
 
 export interface ChannelInstance {
-  readonly id: number;
   readonly key: string;
   readonly kind: string;
   readonly name: string | null;
-  readonly accountId: number | null;
+  /** amojo account id of the account it serves. */
+  readonly accountId: string | null;
   readonly settings: Readonly<Record<string, unknown>>;
   readonly hasSecret: boolean;
   readonly enabled: boolean;
@@ -70,10 +69,11 @@ export interface ChannelKind {
 }
 
 export interface Conversation {
-  readonly id: number;
-  readonly accountId: number;
-  readonly channelInstanceId: number | null;
+  /** Our `conversation_id`: names the conversation in `/conversations/:conversationId/...`, with `accountId`. */
   readonly conversationId: string;
+  /** amojo account id. */
+  readonly accountId: string;
+  readonly channelInstanceKey: string | null;
   readonly amojoChatId: string | null;
   readonly channelChatKey: string | null;
   readonly phone: string | null;
@@ -92,7 +92,6 @@ export interface MessageStatus {
 }
 
 export interface Message {
-  readonly id: number;
   readonly direction: 'in' | 'out';
   readonly msgid: string;
   readonly type: string;
@@ -116,6 +115,11 @@ export interface Job {
   readonly payload: unknown;
   readonly createdAt: string | null;
   readonly updatedAt: string | null;
+}
+
+/** A job of `GET /conversations/:conversationId/jobs`, with the `msgid` of the message it carries. */
+export interface ConversationJob extends Job {
+  readonly msgid: string | null;
 }
 
 export interface Hook {

@@ -5,12 +5,13 @@ import { type Page, type PageRequest, toPage } from './page.js';
 
 /** Filters of {@link listConversationsPage}. */
 export interface ListConversationsOptions extends PageRequest {
-  /** Only conversations of this account (row id). */
-  readonly accountId?: number | undefined;
+  /** Only conversations of this account (its amojo account id). */
+  readonly amojoAccountId?: string | undefined;
 }
 
 /** A conversation row as the admin API lists it, with its customer's name and its channel instance. */
 export type ConversationRow = Selectable<ConversationsTable> & {
+  readonly amojo_account_id: string;
   readonly customer_name: string | null;
   readonly channel_key: string | null;
   readonly channel_kind: string | null;
@@ -24,9 +25,11 @@ export async function listConversationsPage(
 ): Promise<Page<ConversationRow>> {
   let query = db
     .selectFrom('conversations')
+    .innerJoin('accounts', 'accounts.id', 'conversations.account_id')
     .leftJoin('channel_instances', 'channel_instances.id', 'conversations.channel_instance_id')
     .selectAll('conversations')
     .select((eb) => [
+      'accounts.amojo_account_id',
       'channel_instances.key as channel_key',
       'channel_instances.kind as channel_kind',
       'channel_instances.name as channel_name',
@@ -43,6 +46,7 @@ export async function listConversationsPage(
     .orderBy('conversations.id', 'desc')
     .limit(options.limit + 1);
   if (options.before !== undefined) query = query.where('conversations.id', '<', options.before);
-  if (options.accountId !== undefined) query = query.where('conversations.account_id', '=', options.accountId);
+  if (options.amojoAccountId !== undefined)
+    query = query.where('accounts.amojo_account_id', '=', options.amojoAccountId);
   return toPage(await query.execute(), options.limit);
 }

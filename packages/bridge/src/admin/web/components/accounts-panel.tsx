@@ -66,7 +66,7 @@ export function AccountsPanel({ api }: { readonly api: Api }) {
           </thead>
           <tbody>
             {accounts.data.items.map((account) => (
-              <tr key={account.id}>
+              <tr key={account.amojoAccountId}>
                 <th scope="row">
                   {account.title ?? account.subdomain ?? 'untitled'}
                   <div class="mono small">{account.amojoAccountId}</div>

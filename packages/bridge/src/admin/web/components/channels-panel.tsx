@@ -57,9 +57,7 @@ function InstanceForm(props: {
   const [kind, setKind] = useState(editing?.kind ?? kinds[0]?.kind ?? '');
   const current = kinds.find((k) => k.kind === kind);
   const [name, setName] = useState(editing?.name ?? '');
-  const [accountId, setAccountId] = useState(
-    editing ? (accounts.find((a) => a.id === editing.accountId)?.amojoAccountId ?? '') : '',
-  );
+  const [accountId, setAccountId] = useState(editing?.accountId ?? '');
   const [enabled, setEnabled] = useState(editing?.enabled ?? true);
   const [values, setValues] = useState<FormValues>(() =>
     current ? initialValues(current.settingsSchema, editing?.settings ?? {}, current.secretSettings) : {},
@@ -148,7 +146,7 @@ function InstanceForm(props: {
           >
             <option value="">{accounts.length === 1 ? 'the connected account' : 'none'}</option>
             {accounts.map((account) => (
-              <option key={account.id} value={account.amojoAccountId}>
+              <option key={account.amojoAccountId} value={account.amojoAccountId}>
                 {account.title ?? account.amojoAccountId}
               </option>
             ))}

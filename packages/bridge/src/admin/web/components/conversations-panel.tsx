@@ -1,34 +1,32 @@
 import { useState } from 'preact/hooks';
 import { type Api, query } from '../api.js';
 import { messageText, when } from '../format.js';
-import type { Conversation, Job, Message, Page } from '../types.js';
+import type { Conversation, ConversationJob, Message, Page } from '../types.js';
 import { useLoad } from '../use-load.js';
 import { JobHead, JobRow } from './queue-panel.js';
 import { Badge, ErrorNote, Table } from './status.js';
 
-/** Every job of one conversation, from its lanes (inbound by row id, outbound and statuses by amojo chat id). */
-async function conversationJobs(api: Api, conversation: Conversation): Promise<Job[]> {
-  const lanes = [`in:${conversation.id}`];
-  if (conversation.amojoChatId) lanes.push(`out:${conversation.amojoChatId}`, `status:${conversation.amojoChatId}`);
-  const pages = await Promise.all(
-    lanes.flatMap((lane) =>
-      ['queued', 'running', 'dead', 'done', 'discarded'].map((state) =>
-        api.get<Page<Job>>(`/jobs${query({ lane, state, limit: 100 })}`),
-      ),
-    ),
-  );
-  return pages.flatMap((page) => page.items).sort((a, b) => a.id - b.id);
+/** The admin API path of one conversation: our `conversation_id`, within its account. */
+const conversationPath = (conversation: Conversation, what: 'messages' | 'jobs', params: Record<string, number>) =>
+  `/conversations/${encodeURIComponent(conversation.conversationId)}/${what}${query({ ...params, accountId: conversation.accountId })}`;
+
+/** Names a conversation among the listed ones (its id is unique per account). */
+const conversationKey = (conversation: Conversation) => `${conversation.accountId}/${conversation.conversationId}`;
+
+/** Every job of one conversation's lanes (inbound, outbound, statuses), oldest first. */
+async function conversationJobs(api: Api, conversation: Conversation): Promise<ConversationJob[]> {
+  const page = await api.get<Page<ConversationJob>>(conversationPath(conversation, 'jobs', { limit: 500 }));
+  return [...page.items].sort((a, b) => a.id - b.id);
 }
 
 function Timeline({ api, conversation }: { readonly api: Api; readonly conversation: Conversation }) {
   const messages = useLoad(
-    () => api.get<Page<Message>>(`/conversations/${conversation.id}/messages${query({ limit: 100 })}`),
-    [api, conversation.id],
+    () => api.get<Page<Message>>(conversationPath(conversation, 'messages', { limit: 100 })),
+    [api, conversationKey(conversation)],
     5000,
   );
-  const jobs = useLoad(() => conversationJobs(api, conversation), [api, conversation.id], 5000);
-  const jobsOf = (message: Message) =>
-    (jobs.data ?? []).filter((job) => (job.payload as { messageRowId?: unknown } | null)?.messageRowId === message.id);
+  const jobs = useLoad(() => conversationJobs(api, conversation), [api, conversationKey(conversation)], 5000);
+  const jobsOf = (message: Message) => (jobs.data ?? []).filter((job) => job.msgid === message.msgid);
   return (
     <div class="timeline">
       <h3>
@@ -39,7 +37,7 @@ function Timeline({ api, conversation }: { readonly api: Api; readonly conversat
       {messages.data && messages.data.items.length === 0 && <p>No messages yet.</p>}
       <ol class="messages">
         {[...(messages.data?.items ?? [])].reverse().map((message) => (
-          <li key={message.id} class={`message ${message.direction}`}>
+          <li key={message.msgid} class={`message ${message.direction}`}>
             <div class="meta">
               <span>{message.direction === 'in' ? 'Customer → amoCRM' : 'Manager → customer'}</span>
               <span>{when(message.createdAt)}</span>
@@ -117,12 +115,15 @@ export function ConversationsPanel({ api }: { readonly api: Api }) {
           </thead>
           <tbody>
             {conversations.data.items.map((conversation) => (
-              <tr key={conversation.id} class={open?.id === conversation.id ? 'selected' : ''}>
+              <tr
+                key={conversationKey(conversation)}
+                class={open && conversationKey(open) === conversationKey(conversation) ? 'selected' : ''}
+              >
                 <th scope="row">
                   <button
                     type="button"
                     class="link"
-                    aria-pressed={open?.id === conversation.id}
+                    aria-pressed={open !== undefined && conversationKey(open) === conversationKey(conversation)}
                     onClick={() => setOpen(conversation)}
                   >
                     {conversation.customerName || conversation.channelChatKey || conversation.conversationId}
@@ -157,7 +158,7 @@ export function ConversationsPanel({ api }: { readonly api: Api }) {
           Older conversations
         </button>
       )}
-      {open && <Timeline key={open.id} api={api} conversation={open} />}
+      {open && <Timeline key={conversationKey(open)} api={api} conversation={open} />}
     </section>
   );
 }
