@@ -55,7 +55,7 @@ describe('dashboard channel health (sqlite)', () => {
 
   it('shows broken with the problem and reason, then ok', async () => {
     const row = await findChannelInstance(h.bridge.store.db, { key: h.instanceKey });
-    const instance = { rowId: row!.id, id: row!.key, kind: row!.kind, name: row!.name };
+    const instance = { rowId: row!.rowId, key: row!.key, kind: row!.kind, name: row!.name };
     const signal = classifySendResult({
       ok: false,
       errorCode: 902,
@@ -87,7 +87,7 @@ describe('dashboard channel health (sqlite)', () => {
       limit: 1,
       leaseMs: 60_000,
     });
-    const reason = new Error(`held: channel instance ${instance.id} is broken (bad_credentials)`);
+    const reason = new Error(`held: channel instance ${instance.key} is broken (bad_credentials)`);
     await holdJob(h.bridge.store.db, claimed!, { holdMs: 3_600_000, heldFor: channelHoldKey(instance.rowId), reason });
     await page.getByRole('link', { name: 'Queue' }).click();
     await page.locator('#queue-state').selectOption('queued');

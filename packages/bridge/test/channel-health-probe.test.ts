@@ -24,7 +24,7 @@ const revoked = { ok: false, problem: 'bad_credentials', reason: 'token revoked'
 describe.each(ENGINES)('channel probe turns and release (%s)', (engine) => {
   let fixture: StoreFixture;
   let store: Store;
-  let instance: { rowId: number; id: string; kind: string; name: string | null };
+  let instance: { rowId: number; key: string; kind: string; name: string | null };
 
   beforeAll(async () => {
     fixture = await createStoreFixture(engine);
@@ -36,7 +36,7 @@ describe.each(ENGINES)('channel probe turns and release (%s)', (engine) => {
   beforeEach(async () => {
     await fixture.reset();
     const row = await upsertChannelInstance(store.db, { key: 'wa_1', kind: 'whatsapp', name: 'Sales', now: T0 });
-    instance = { rowId: row.id, id: row.key, kind: row.kind, name: row.name };
+    instance = { rowId: row.rowId, key: row.key, kind: row.kind, name: row.name };
   });
 
   const record = (signal: Parameters<typeof recordChannelHealth>[0]['signal'], now: number, startedAt?: number) =>

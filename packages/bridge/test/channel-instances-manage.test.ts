@@ -267,7 +267,7 @@ describe.each(ENGINES)('channel instance management (%s)', (engine) => {
         .insertInto('conversations')
         .values({
           account_id: accountRowId,
-          channel_instance_id: created.instance.id,
+          channel_instance_id: created.instance.rowId,
           conversation_id: `c-${chatKey}`,
           channel_chat_key: chatKey,
           last_activity_at: now,

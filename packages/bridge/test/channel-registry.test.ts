@@ -33,7 +33,7 @@ describe.each(ENGINES)('channel registry (%s)', (engine) => {
     secretSettings: ['token'],
     instanceSecret: 'none',
     createAdapter(instance, runtime) {
-      log.push(`create ${instance.id} token=${instance.settings.token === SECRET ? 'decrypted' : 'other'}`);
+      log.push(`create ${instance.key} token=${instance.settings.token === SECRET ? 'decrypted' : 'other'}`);
       if (!released.has(runtime)) {
         released.add(runtime);
         runtime.onClose(() => {
@@ -45,7 +45,7 @@ describe.each(ENGINES)('channel registry (%s)', (engine) => {
         send: async () => ({ ok: true }),
         ...(instance.settings.typing ? { typing: async () => undefined } : {}),
         async stop() {
-          log.push(`stop ${instance.id}`);
+          log.push(`stop ${instance.key}`);
         },
       };
     },
@@ -70,7 +70,7 @@ describe.each(ENGINES)('channel registry (%s)', (engine) => {
       .where('key', '=', key)
       .executeTakeFirstOrThrow();
     return {
-      id: row.key,
+      key: row.key,
       rowId: row.id,
       kind: row.kind,
       name: row.name,

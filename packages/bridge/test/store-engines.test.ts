@@ -154,14 +154,14 @@ describe.each(ENGINES)('store on %s', (engine) => {
     await upsertSource(fixture.store.db, {
       accountId: acc.id,
       externalId: 'a',
-      channelInstanceId: instance.id,
+      channelInstanceId: instance.rowId,
       isDefault: true,
     });
     await upsertSource(fixture.store.db, { accountId: acc.id, externalId: 'b', isDefault: true });
     expect((await findSource(fixture.store.db, { accountId: acc.id, isDefault: true }))?.externalId).toBe('b');
     const a = await findSource(fixture.store.db, { accountId: acc.id, externalId: 'a' });
     expect(a?.isDefault).toBe(false);
-    expect(a?.channelInstanceId).toBe(instance.id);
+    expect(a?.channelInstanceId).toBe(instance.rowId);
     // The database itself refuses a second default, whatever the code does.
     await expect(
       fixture.store.db.updateTable('sources').set({ is_default: 1 }).where('external_id', '=', 'a').execute(),
@@ -222,7 +222,7 @@ describe.each(ENGINES)('store on %s', (engine) => {
       Array.from({ length: 10 }, () =>
         findOrCreateConversation(fixture.store.db, {
           accountId: acc.id,
-          channelInstanceId: instance.id,
+          channelInstanceId: instance.rowId,
           channelChatKey: 'visitor-1',
         }),
       ),
@@ -274,7 +274,7 @@ describe.each(ENGINES)('store on %s', (engine) => {
     const instance = await upsertChannelInstance(fixture.store.db, { key: 'web', kind: 'webchat', accountId: acc.id });
     const { conversation } = await findOrCreateConversation(fixture.store.db, {
       accountId: acc.id,
-      channelInstanceId: instance.id,
+      channelInstanceId: instance.rowId,
       channelChatKey: 'visitor-1',
     });
     const client = await upsertParticipant(fixture.store.db, {

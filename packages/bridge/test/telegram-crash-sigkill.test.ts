@@ -83,7 +83,7 @@ describe.each(CASES)('telegram crash: SIGKILL during 200 messages each way ($eng
     await upsertSource(setup.store.db, {
       accountId: account.id,
       externalId: key,
-      channelInstanceId: instance.id,
+      channelInstanceId: instance.rowId,
       isDefault: true,
     });
     await setup.stop();

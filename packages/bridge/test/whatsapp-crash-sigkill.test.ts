@@ -95,7 +95,7 @@ describe.each(CASES)('whatsapp crash: SIGKILL during 200 messages each way (%s)'
     await upsertSource(setup.store.db, {
       accountId: account.id,
       externalId: number.displayPhoneNumber,
-      channelInstanceId: instance.id,
+      channelInstanceId: instance.rowId,
       isDefault: true,
     });
     await setup.stop();

@@ -48,7 +48,7 @@ export function registerAmocrmAdminRoutes(app: FastifyInstance, deps: AmocrmDeps
     await deps.store.db
       .updateTable('channel_instances')
       .set({ link_contacts: body.linkContacts, updated_at: deps.now().getTime() })
-      .where('id', '=', instance.id)
+      .where('id', '=', instance.rowId)
       .execute();
     return { key: instance.key, linkContacts: body.linkContacts };
   });

@@ -32,7 +32,7 @@ export function accountJson(account: Account) {
 
 /** A channel instance as the admin API shows it: its key names it, its account is given by amojo account id. */
 export function instanceJson(instance: ManagedInstance, amojoAccountIds: ReadonlyMap<number, string>) {
-  const { id: _rowId, accountId, ...shown } = instance;
+  const { rowId: _rowId, accountId, ...shown } = instance;
   return { ...shown, accountId: accountId === null ? null : (amojoAccountIds.get(accountId) ?? null) };
 }
 

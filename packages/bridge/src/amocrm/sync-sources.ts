@@ -46,17 +46,17 @@ export async function syncAccountSources(deps: AmocrmDeps, account: Account): Pr
   // tagged with it stay tagged; otherwise its source's external id is the instance key.
   const externalIdOf = new Map<number, string>();
   const instances = (await listChannelInstances(db, { accountId: account.id })).filter((instance) => {
-    const externalId = local.find((s) => s.channelInstanceId === instance.id)?.externalId ?? instance.key;
+    const externalId = local.find((s) => s.channelInstanceId === instance.rowId)?.externalId ?? instance.key;
     if (!EXTERNAL_ID.test(externalId)) {
       problems.push(
         `channel instance ${JSON.stringify(instance.key)} cannot be a source: its key must be 1..40 printable ASCII characters`,
       );
       return false;
     }
-    externalIdOf.set(instance.id, externalId);
+    externalIdOf.set(instance.rowId, externalId);
     return true;
   });
-  const idOf = (instance: ChannelInstance): string => externalIdOf.get(instance.id) ?? instance.key;
+  const idOf = (instance: ChannelInstance): string => externalIdOf.get(instance.rowId) ?? instance.key;
   const remote = await listRemote(crm, [...new Set([...instances.map(idOf), ...local.map((s) => s.externalId)])]);
   const wantedDefault = chooseDefault(instances, local);
 
@@ -76,7 +76,7 @@ export async function syncAccountSources(deps: AmocrmDeps, account: Account): Pr
         batch.map((instance) => ({
           name: sourceName(instance),
           external_id: idOf(instance),
-          ...(instance.id === wantedDefault?.id ? { default: true } : {}),
+          ...(instance.rowId === wantedDefault?.rowId ? { default: true } : {}),
           ...(instance.pipelineId !== null ? { pipeline_id: instance.pipelineId } : {}),
           ...(deps.config.channel.code ? { origin_code: deps.config.channel.code } : {}),
         })),
@@ -95,7 +95,7 @@ export async function syncAccountSources(deps: AmocrmDeps, account: Account): Pr
     const source = remote.get(idOf(instance));
     if (!source) return [];
     const name = sourceName(instance);
-    const makeDefault = instance.id === wantedDefault?.id && !source.default;
+    const makeDefault = instance.rowId === wantedDefault?.rowId && !source.default;
     // A pipeline set on the instance is kept on its source; none set leaves the source's pipeline as amoCRM has it.
     const movePipeline = instance.pipelineId !== null && source.pipeline_id !== instance.pipelineId;
     if (source.name === name && !makeDefault && !movePipeline) return [];
@@ -122,7 +122,7 @@ export async function syncAccountSources(deps: AmocrmDeps, account: Account): Pr
 
   const now = deps.now().getTime();
   const deleted: string[] = [];
-  const liveIds = new Set(instances.map((i) => i.id));
+  const liveIds = new Set(instances.map((i) => i.rowId));
   const wanted = new Set(instances.map(idOf));
   const orphans = local.filter(
     (s) => s.channelInstanceId === null || !liveIds.has(s.channelInstanceId) || !wanted.has(s.externalId),
@@ -136,12 +136,12 @@ export async function syncAccountSources(deps: AmocrmDeps, account: Account): Pr
       const externalId = idOf(instance);
       const source = remote.get(externalId);
       if (!source) continue;
-      const isDefault = instance.id === wantedDefault?.id;
+      const isDefault = instance.rowId === wantedDefault?.rowId;
       if (isDefault) defaultExternalId = externalId;
       await upsertSource(trx, {
         accountId: account.id,
         externalId,
-        channelInstanceId: instance.id,
+        channelInstanceId: instance.rowId,
         name: source.name,
         amocrmSourceId: source.id,
         isDefault,
@@ -150,7 +150,7 @@ export async function syncAccountSources(deps: AmocrmDeps, account: Account): Pr
       await trx
         .updateTable('conversations')
         .set({ source_external_id: externalId, updated_at: now })
-        .where('channel_instance_id', '=', instance.id)
+        .where('channel_instance_id', '=', instance.rowId)
         .where('source_external_id', 'is', null)
         .execute();
     }
@@ -176,7 +176,7 @@ async function listRemote(crm: AmocrmClient, externalIds: readonly string[]): Pr
 // The stored default wins while its instance lives; otherwise the oldest instance (lowest id) becomes the default.
 function chooseDefault(instances: readonly ChannelInstance[], local: readonly Source[]): ChannelInstance | undefined {
   const current = local.find((s) => s.isDefault);
-  return instances.find((i) => i.id === current?.channelInstanceId) ?? instances[0];
+  return instances.find((i) => i.rowId === current?.channelInstanceId) ?? instances[0];
 }
 
 async function deleteOrphans(

@@ -15,7 +15,7 @@ export type ChannelMessageType =
 /** A channel instance as adapters see it: one configured messenger endpoint, one amoCRM source. */
 export interface ChannelInstanceRecord<Settings = Readonly<Record<string, unknown>>> {
   /** Public key of the instance (`channel_instances.key`, the `:instance` path segment of the http channel). */
-  readonly id: string;
+  readonly key: string;
   /** `channel_instances.id`. */
   readonly rowId: number;
   readonly kind: string;

@@ -177,25 +177,25 @@ export function createChannelRegistry(options: ChannelRegistryOptions): ChannelR
     // The secret is part of the fingerprint so a rotated secret takes effect at once; it never leaves this map.
     // Secret settings are envelopes inside `settings`, so rotating one changes the fingerprint too.
     const fingerprint = JSON.stringify([instance.kind, instance.settings, instance.secret, instance.accountId]);
-    const existing = started.get(instance.id);
+    const existing = started.get(instance.key);
     if (existing && existing.fingerprint === fingerprint) return existing.adapter.then((a) => a.running);
     const plugin = Object.hasOwn(options.plugins, instance.kind) ? options.plugins[instance.kind] : undefined;
     const runtime = owned.get(instance.kind)?.runtime;
     if (!plugin || !runtime) return Promise.reject(new UnknownChannelKindError(instance.kind));
     const adapter = (async () => {
-      await stopOne(existing, instance.id);
+      await stopOne(existing, instance.key);
       const opened = openInstanceRecord(plugin, instance, options.encryptionKey);
       if (!opened.ok) {
-        throw new BridgeError('channel_instance_unusable', `channel instance ${instance.id}: ${opened.reason}`);
+        throw new BridgeError('channel_instance_unusable', `channel instance ${instance.key}: ${opened.reason}`);
       }
       const created = await plugin.createAdapter(opened.instance, runtime);
       return { running: running(instance.kind, created), adapter: created };
     })();
     const entry: Started = { fingerprint, adapter };
-    started.set(instance.id, entry);
+    started.set(instance.key, entry);
     adapter.catch((error: unknown) => {
-      if (started.get(instance.id) === entry) started.delete(instance.id);
-      options.log.warn({ err: error, instanceId: instance.id, kind: instance.kind }, 'channel adapter not started');
+      if (started.get(instance.key) === entry) started.delete(instance.key);
+      options.log.warn({ err: error, instanceId: instance.key, kind: instance.kind }, 'channel adapter not started');
     });
     return adapter.then((a) => a.running);
   };
@@ -219,7 +219,7 @@ export function createChannelRegistry(options: ChannelRegistryOptions): ChannelR
       const present = new Set<string>();
       for (const kind of owned.keys()) {
         const records = await listInstanceRecords(source, kind);
-        for (const record of records) present.add(record.id);
+        for (const record of records) present.add(record.key);
         await Promise.all(records.map((record) => adapterFor(record).catch(() => undefined)));
       }
       for (const [key, entry] of [...started.entries()]) {

@@ -40,7 +40,7 @@ export function createChannelRuntime(input: CreateChannelRuntimeInput): OwnedCha
     if (record?.kind !== plugin.kind) return undefined;
     const opened = openInstanceRecord<Record<string, unknown>>(plugin, record, encryptionKey);
     if (opened.ok) return opened.instance;
-    log.error({ event: 'channel_instance_unusable', instanceId: record.id, reason: opened.reason }, opened.reason);
+    log.error({ event: 'channel_instance_unusable', instanceId: record.key, reason: opened.reason }, opened.reason);
     return undefined;
   };
   const runtime: ChannelRuntime = {
@@ -70,7 +70,7 @@ export function createChannelRuntime(input: CreateChannelRuntimeInput): OwnedCha
         store: input.store,
         log,
         now: input.now().getTime(),
-        instance: { rowId: instance.rowId, id: instance.id, kind: instance.kind, name: instance.name },
+        instance: { rowId: instance.rowId, key: instance.key, kind: instance.kind, name: instance.name },
         signal,
       });
     },

@@ -213,7 +213,7 @@ export async function createChannelInstance(
   return {
     instance,
     connectionInfo: await connectionInfoOf(deps, plugin, stored),
-    health: healthView(stored.enabled, (await readChannelHealth(deps.store.db, [stored.id])).get(stored.id)),
+    health: healthView(stored.enabled, (await readChannelHealth(deps.store.db, [stored.rowId])).get(stored.rowId)),
     notes,
     problems,
     ...(secret && plugin.instanceSecret === 'shown-once' ? { secret } : {}),
@@ -228,7 +228,7 @@ export async function listManagedInstances(
   const rows = await listChannelInstances(deps.store.db, filter);
   const health = await readChannelHealth(
     deps.store.db,
-    rows.map((row) => row.id),
+    rows.map((row) => row.rowId),
   );
   return Promise.all(rows.map((row) => withInfo(deps, row, health)));
 }
@@ -304,7 +304,7 @@ export async function updateChannelInstance(
   return {
     instance,
     connectionInfo: await connectionInfoOf(deps, plugin, stored),
-    health: healthView(stored.enabled, (await readChannelHealth(deps.store.db, [stored.id])).get(stored.id)),
+    health: healthView(stored.enabled, (await readChannelHealth(deps.store.db, [stored.rowId])).get(stored.rowId)),
     notes,
     problems,
     ...(secret && plugin.instanceSecret === 'shown-once' ? { secret } : {}),
@@ -322,7 +322,7 @@ export async function removeChannelInstance(deps: ManageInstancesDeps, key: stri
   const counted = await deps.store.db
     .selectFrom('conversations')
     .select((eb) => eb.fn.countAll<number | string>().as('n'))
-    .where('channel_instance_id', '=', existing.id)
+    .where('channel_instance_id', '=', existing.rowId)
     .executeTakeFirst();
   const conversations = Number(counted?.n ?? 0);
   await deleteChannelInstance(deps.store.db, { key });
@@ -457,11 +457,11 @@ async function withInfo(
   health?: ReadonlyMap<number, ChannelHealth>,
 ): Promise<InstanceWithInfo> {
   const plugin = channelPluginOf(row.kind, deps.plugins ?? channelPlugins);
-  const stored = health ?? (await readChannelHealth(deps.store.db, [row.id]));
+  const stored = health ?? (await readChannelHealth(deps.store.db, [row.rowId]));
   return {
     instance: toManagedInstance(plugin, row),
     connectionInfo: plugin ? await connectionInfoOf(deps, plugin, row) : {},
-    health: healthView(row.enabled, stored.get(row.id)),
+    health: healthView(row.enabled, stored.get(row.rowId)),
   };
 }
 
@@ -473,7 +473,7 @@ async function recordCheckPassed(deps: ManageInstancesDeps, plugin: AnyChannelPl
     store: deps.store,
     log: deps.log,
     now: nowOf(deps),
-    instance: { rowId: row.id, id: row.key, kind: row.kind, name: row.name },
+    instance: { rowId: row.rowId, key: row.key, kind: row.kind, name: row.name },
     signal: { ok: true, source: 'check' },
   });
 }

@@ -24,8 +24,8 @@ export async function readInstanceRecord(
     ? await readChannelInstanceSecret(source.db, { key: instance.key, encryptionKey: source.encryptionKey })
     : undefined;
   return {
-    id: instance.key,
-    rowId: instance.id,
+    key: instance.key,
+    rowId: instance.rowId,
     kind: instance.kind,
     name: instance.name,
     accountId: instance.accountId,
@@ -50,7 +50,7 @@ export function openInstanceRecord<S>(
 ): OpenedInstance<S> {
   let opened: Record<string, unknown>;
   try {
-    opened = openSecretSettings(plugin, { instanceKey: record.id, settings: record.settings, encryptionKey });
+    opened = openSecretSettings(plugin, { instanceKey: record.key, settings: record.settings, encryptionKey });
   } catch (error) {
     return { ok: false, reason: error instanceof Error ? error.message : 'secret settings cannot be decrypted' };
   }

@@ -153,7 +153,7 @@ export async function runImport(deps: ImportDeps, options: ImportOptions): Promi
     if (error instanceof ManagerMapError) throw error;
     throw new ImportAbortedError((error as Error).message);
   }
-  const [sourceRow] = await listSources(db, { channelInstanceId: instance.id });
+  const [sourceRow] = await listSources(db, { channelInstanceId: instance.rowId });
   const sourceExternalId = sourceRow?.externalId ?? null;
   const now = () => deps.now().getTime();
   const interval = options.progressIntervalMs ?? 500;
@@ -163,7 +163,7 @@ export async function runImport(deps: ImportDeps, options: ImportOptions): Promi
     ? undefined
     : await findOrCreateImportRun(db, {
         runKey,
-        channelInstanceId: instance.id,
+        channelInstanceId: instance.rowId,
         format: source.format,
         fileName: source.fileName,
         now: now(),
@@ -308,7 +308,7 @@ export async function runImport(deps: ImportDeps, options: ImportOptions): Promi
       (await deps.store.transaction(async (trx) => {
         const found = await findOrCreateConversation(trx, {
           accountId: account.id,
-          channelInstanceId: instance.id,
+          channelInstanceId: instance.rowId,
           channelChatKey: liveChatKey(instance.kind, chat.chatKey),
           conversationId: `ab-c-${createHash('sha256').update(`${instanceKey}\n${chat.chatKey}`).digest('base64url').slice(0, 32)}`,
           sourceExternalId,

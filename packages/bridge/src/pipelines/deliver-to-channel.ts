@@ -123,7 +123,7 @@ async function deliverManagerMessage(
     result = {
       ok: false,
       errorCode: 905,
-      reason: `${unsendable.why} (${adapter.kind} channel "${instance.name ?? instance.id}")`,
+      reason: `${unsendable.why} (${adapter.kind} channel "${instance.name ?? instance.key}")`,
       retryable: false,
     };
   } else {
@@ -139,7 +139,7 @@ async function deliverManagerMessage(
       result = {
         ok: false,
         errorCode: 905,
-        reason: `the caption is ${length} characters, over the ${limit} of ${adapter.kind} channel "${instance.name ?? instance.id}"`,
+        reason: `the caption is ${length} characters, over the ${limit} of ${adapter.kind} channel "${instance.name ?? instance.key}"`,
         retryable: false,
       };
     } else {
@@ -185,7 +185,7 @@ async function deliverManagerMessage(
   await recordSendOutcome(deps, instance, { what: message.msgid, signal, probe, routedAt });
   if (!result.ok && result.retryable) {
     if (!attempt.lastAttempt) {
-      throw new RetryableJobError(`sending ${message.msgid} through ${instance.id}: ${result.reason}`, {
+      throw new RetryableJobError(`sending ${message.msgid} through ${instance.key}: ${result.reason}`, {
         retryAfterMs: result.retryAfterMs,
       });
     }

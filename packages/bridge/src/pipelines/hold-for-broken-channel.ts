@@ -37,8 +37,8 @@ export async function holdWhileBroken(
   const due = broken.probeAt === null || broken.probeAt <= now;
   if (due && (await takeProbeTurn(deps.store.db, { instanceRowId: instance.rowId, now, probeMs }))) {
     deps.log.info(
-      { event: 'channel_probe', instanceId: instance.id, probe: what, problem: broken.problem },
-      `trying the broken channel instance ${instance.id} again with ${what}`,
+      { event: 'channel_probe', instanceId: instance.key, probe: what, problem: broken.problem },
+      `trying the broken channel instance ${instance.key} again with ${what}`,
     );
     return { probe: true };
   }
@@ -97,7 +97,7 @@ export async function holdAfterRefusal(
 
 function holdError(instance: ChannelInstanceRecord, what: string, why: string, holdMs: number): HoldJobError {
   return new HoldJobError(
-    `held ${what}: channel instance ${instance.id} is broken (${why}); waiting for it to be fixed, next try in ${Math.ceil(holdMs / 1000)} s`,
+    `held ${what}: channel instance ${instance.key} is broken (${why}); waiting for it to be fixed, next try in ${Math.ceil(holdMs / 1000)} s`,
     { holdMs, heldFor: channelHoldKey(instance.rowId) },
   );
 }

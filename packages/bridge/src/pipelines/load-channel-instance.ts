@@ -13,8 +13,8 @@ export async function loadChannelInstance(
     ? await readChannelInstanceSecret(deps.store.db, { key: instance.key, encryptionKey: deps.config.encryptionKey })
     : undefined;
   return {
-    id: instance.key,
-    rowId: instance.id,
+    key: instance.key,
+    rowId: instance.rowId,
     kind: instance.kind,
     name: instance.name,
     accountId: instance.accountId,

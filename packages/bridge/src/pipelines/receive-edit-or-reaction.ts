@@ -89,7 +89,7 @@ export async function receiveEditOrReaction(
     } else {
       await enqueueJob(trx, JOB_KINDS.reactionToAmojo, {
         ...lane,
-        participantId: clientParticipantId(instance.id, event.senderId),
+        participantId: clientParticipantId(instance.key, event.senderId),
         type: event.type,
         emoji: event.emoji,
       });

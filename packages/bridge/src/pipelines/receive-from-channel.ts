@@ -63,7 +63,7 @@ async function receiveMessage(
     );
   }
   const instance =
-    options.instance?.id === event.instanceId
+    options.instance?.key === event.instanceId
       ? options.instance
       : await loadChannelInstance(deps, { key: event.instanceId });
   if (!instance) throw new RelayInputError(`channel instance ${event.instanceId} does not exist`, 404);
@@ -93,7 +93,7 @@ async function receiveMessage(
       phone: event.sender.phone ?? null,
       now,
     });
-    const participantId = clientParticipantId(instance.id, event.sender.id);
+    const participantId = clientParticipantId(instance.key, event.sender.id);
     // A "write first" chat knows its client only by amojo's id until the client answers: give that row our id.
     await trx
       .updateTable('participants')
@@ -156,7 +156,7 @@ async function receiveMessage(
     await updateConversation(trx, { id: conversation.id, activityAt: now, now });
     return { messageId: inserted.message.msgid, duplicate: false };
   });
-  deps.log.debug({ instanceId: instance.id, eventId: event.eventId, ...result }, 'customer message received');
+  deps.log.debug({ instanceId: instance.key, eventId: event.eventId, ...result }, 'customer message received');
   return result;
 }
 
@@ -217,7 +217,7 @@ async function receiveTyping(deps: RelayDeps, event: InboundTyping): Promise<Rec
   }
   const typing = deps.amojo.typing(account.scopeId, {
     conversationId: conversation.conversationId,
-    senderId: clientParticipantId(instance.id, event.senderId),
+    senderId: clientParticipantId(instance.key, event.senderId),
   });
   typing.catch((error: unknown) => {
     deps.log.debug({ err: error, conversationId: conversation.conversationId }, 'typing dropped');

@@ -55,7 +55,7 @@ export async function resolveRoute(deps: RelayDeps, account: Account, message: M
   const name = client?.name ?? message.receiver.name;
   const recipient: ChannelRecipient = {
     chatKey: conversation.channelChatKey ?? `amojo:${message.amojoChatId}`,
-    ...(client?.participantId ? { id: senderIdOf(instance.id, client.participantId) } : {}),
+    ...(client?.participantId ? { id: senderIdOf(instance.key, client.participantId) } : {}),
     ...(name ? { name } : {}),
     ...(phone ? { phone } : {}),
     ...(email ? { email } : {}),
@@ -78,7 +78,7 @@ async function createWriteFirstConversation(
   if (instanceRowId === null && !message.sourceExternalId) {
     // No sources configured: an account with exactly one channel instance routes everything there.
     const instances = await listChannelInstances(db, { accountId: account.id });
-    if (instances.length === 1 && instances[0]) instanceRowId = instances[0].id;
+    if (instances.length === 1 && instances[0]) instanceRowId = instances[0].rowId;
   }
   if (instanceRowId === null) {
     const which = message.sourceExternalId ? `source ${message.sourceExternalId}` : 'the default source';

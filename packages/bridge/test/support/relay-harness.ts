@@ -292,7 +292,7 @@ export async function createRelayHarness(options: RelayHarnessOptions): Promise<
     await upsertSource(bridge.store.db, {
       accountId: account.id,
       externalId: SOURCE_EXTERNAL_ID,
-      channelInstanceId: instance.id,
+      channelInstanceId: instance.rowId,
       isDefault: true,
     });
 

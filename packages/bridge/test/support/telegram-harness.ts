@@ -136,7 +136,7 @@ export async function createTelegramHarness(options: TelegramHarnessOptions): Pr
     await upsertSource(bridge.store.db, {
       accountId: account.id,
       externalId: 'telegram-test-source',
-      channelInstanceId: instance.id,
+      channelInstanceId: instance.rowId,
       isDefault: true,
     });
     await bridge.start();

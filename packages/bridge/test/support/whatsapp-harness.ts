@@ -145,7 +145,7 @@ export async function createWhatsAppHarness(options: {
       await upsertSource(bridge.store.db, {
         accountId: account.id,
         externalId: number.displayPhoneNumber,
-        channelInstanceId: instance.id,
+        channelInstanceId: instance.rowId,
         isDefault: index === 0,
       });
       numbers.push({ number, instanceKey, sourceExternalId: number.displayPhoneNumber });

@@ -10,6 +10,6 @@ export async function channelHealthRows(db: Executor): Promise<ChannelHealthRow[
   return instances.map((row) => ({
     kind: row.kind,
     instance: row.key,
-    state: healthView(row.enabled, health.get(row.id)).state,
+    state: healthView(row.enabled, health.get(row.rowId)).state,
   }));
 }

@@ -14,7 +14,7 @@ export interface HealthInstance {
   /** `channel_instances.id`. */
   readonly rowId: number;
   /** The instance key. */
-  readonly id: string;
+  readonly key: string;
   readonly kind: string;
   readonly name: string | null;
 }
@@ -83,7 +83,7 @@ export async function recordChannelHealth(input: RecordChannelHealthInput): Prom
       const from = current?.state ?? 'unknown';
       if (from === next.state) return undefined;
       const changed: ChannelHealthChange = {
-        instanceKey: instance.id,
+        instanceKey: instance.key,
         kind: instance.kind,
         name: instance.name,
         from,
@@ -106,7 +106,7 @@ export async function recordChannelHealth(input: RecordChannelHealthInput): Prom
     return change;
   } catch (error) {
     input.log.warn(
-      { err: error, event: 'channel_health_write_failed', instanceId: instance.id },
+      { err: error, event: 'channel_health_write_failed', instanceId: instance.key },
       'channel health could not be recorded',
     );
     return undefined;

@@ -35,7 +35,7 @@ export function createHttpAdapter(
       return {
         ok: false,
         errorCode: 902,
-        reason: `http channel instance ${instance.id} has no webhook URL or secret configured`,
+        reason: `http channel instance ${instance.key} has no webhook URL or secret configured`,
         retryable: true,
       };
     }
@@ -50,7 +50,7 @@ export function createHttpAdapter(
       now: runtime.now(),
     });
     if (!result.ok)
-      runtime.log.warn({ instanceId: instance.id, eventId, reason: result.reason }, 'http channel send failed');
+      runtime.log.warn({ instanceId: instance.key, eventId, reason: result.reason }, 'http channel send failed');
     return result;
   };
   const adapter: ChannelAdapter = {

@@ -16,7 +16,7 @@ export const httpChannelPlugin = defineChannelPlugin({
   // Absolute with PUBLIC_URL, the address the customer system must call; a path without it (the bridge cannot know
   // its public address, and a listen address would mislead a system outside this machine).
   connectionInfo: (instance, context) => ({
-    eventsUrl: `${context.publicUrl ?? ''}/channels/http/${instance.id}/events`,
+    eventsUrl: `${context.publicUrl ?? ''}/channels/http/${instance.key}/events`,
   }),
   createAdapter: (instance, runtime) => createHttpAdapter(instance, runtime),
   routes: (app, runtime) => registerHttpChannelRoutes(app, runtime),

@@ -8,7 +8,7 @@ import { secretSettingsSet, visibleSettings } from '../instance-settings.js';
  */
 export interface ManagedInstance {
   /** `channel_instances.id`. */
-  readonly id: number;
+  readonly rowId: number;
   /** Public key: URL segment, `data-instance`, the CLI's `<key>`. */
   readonly key: string;
   readonly kind: string;
@@ -31,7 +31,7 @@ export interface ManagedInstance {
 /** Maps a stored instance to its management view. */
 export function toManagedInstance(plugin: AnyChannelPlugin | undefined, instance: ChannelInstance): ManagedInstance {
   return {
-    id: instance.id,
+    rowId: instance.rowId,
     key: instance.key,
     kind: instance.kind,
     name: instance.name,

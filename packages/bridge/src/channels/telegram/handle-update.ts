@@ -40,7 +40,7 @@ async function eventsOf(
     return [
       {
         kind: 'message',
-        instanceId: instance.id,
+        instanceId: instance.key,
         eventId: mapped.channelMessageId,
         chatKey: mapped.chatKey,
         sender: { ...sender, ...(username ? { profileLink: `https://t.me/${username}` } : {}) },
@@ -54,7 +54,7 @@ async function eventsOf(
     return [
       {
         kind: 'edit',
-        instanceId: instance.id,
+        instanceId: instance.key,
         eventId: `edit:${mapped.channelMessageId}:${update.update_id}:${mapped.editedAt.getTime()}`,
         chatKey: mapped.chatKey,
         messageEventId: mapped.channelMessageId,
@@ -65,7 +65,7 @@ async function eventsOf(
   }
   const change = (type: 'react' | 'unreact', emoji: string): InboundChannelEvent => ({
     kind: 'reaction',
-    instanceId: instance.id,
+    instanceId: instance.key,
     eventId: `reaction:${update.update_id}:${mapped.date.getTime()}:${type}:${emoji}`,
     chatKey: mapped.chatKey,
     senderId: mapped.senderId,
@@ -92,7 +92,7 @@ export async function handleUpdate(
   const events = await eventsOf(runtime, instance, botId, update);
   if (typeof events === 'string') {
     runtime.log.debug(
-      { instanceId: instance.id, updateId: update.update_id, reason: events },
+      { instanceId: instance.key, updateId: update.update_id, reason: events },
       'telegram update ignored',
     );
     return 'ignored';
@@ -118,7 +118,7 @@ export async function handleUpdate(
       runtime.log.info(
         {
           event: 'telegram_update_refused',
-          instanceId: instance.id,
+          instanceId: instance.key,
           updateId: update.update_id,
           reason: error.message,
         },

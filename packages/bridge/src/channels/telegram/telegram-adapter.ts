@@ -48,21 +48,21 @@ export async function createTelegramAdapter(
   const settings = instance.settings;
   const botId = settings.botId ?? botIdOfToken(settings.token);
   if (!botId)
-    throw new BridgeError('telegram_token_invalid', `telegram instance ${instance.id}: the token has no bot id`);
+    throw new BridgeError('telegram_token_invalid', `telegram instance ${instance.key}: the token has no bot id`);
   const api: Api = telegramApi(settings);
-  const log = runtime.log.child({ instanceId: instance.id, botId });
+  const log = runtime.log.child({ instanceId: instance.key, botId });
   let polling: Polling | undefined;
   if (settings.mode === 'webhook') {
     if (!runtime.publicUrl) {
       throw new BridgeError(
         'telegram_webhook_needs_public_url',
-        `telegram instance ${instance.id} is in webhook mode: set PUBLIC_URL (the bridge's public https URL) or use mode=polling`,
+        `telegram instance ${instance.key} is in webhook mode: set PUBLIC_URL (the bridge's public https URL) or use mode=polling`,
       );
     }
     if (!instance.secret) {
-      throw new BridgeError('telegram_secret_missing', `telegram instance ${instance.id} has no instance secret`);
+      throw new BridgeError('telegram_secret_missing', `telegram instance ${instance.key} has no instance secret`);
     }
-    await api.setWebhook(telegramWebhookUrl(runtime.publicUrl, instance.id), {
+    await api.setWebhook(telegramWebhookUrl(runtime.publicUrl, instance.key), {
       secret_token: instance.secret,
       allowed_updates: [...ALLOWED_UPDATES],
       max_connections: 1,

@@ -48,7 +48,7 @@ export const telegramChannelPlugin = defineChannelPlugin({
     bot: instance.settings.botUsername ? `https://t.me/${instance.settings.botUsername}` : 'unknown',
     mode: instance.settings.mode,
     ...(instance.settings.mode === 'webhook' && context.publicUrl
-      ? { webhookUrl: telegramWebhookUrl(context.publicUrl, instance.id) }
+      ? { webhookUrl: telegramWebhookUrl(context.publicUrl, instance.key) }
       : {}),
   }),
   createAdapter: (instance, runtime) => createTelegramAdapter(instance, runtime),

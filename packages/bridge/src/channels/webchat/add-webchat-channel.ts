@@ -91,7 +91,7 @@ export async function addWebchatChannel(
       upsertSource(trx, {
         accountId,
         externalId,
-        channelInstanceId: instance.id,
+        channelInstanceId: instance.rowId,
         name: input.name,
         ...(input.isDefaultSource ? { isDefault: true } : {}),
         now,

@@ -47,7 +47,7 @@ export function handleWebchatSocket(ctx: WebchatServerContext, input: WebchatSoc
   const { socket, loaded } = input;
   const { runtime, hub } = ctx;
   const db = runtime.store.db;
-  const instanceKey = loaded.instance.id;
+  const instanceKey = loaded.instance.key;
   const log = runtime.log.child({ component: 'webchat', instanceId: instanceKey });
   let visitor: WebchatVisitor | undefined;
   let leave: (() => void) | undefined;

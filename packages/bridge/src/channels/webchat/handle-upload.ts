@@ -56,7 +56,7 @@ export async function admitWebchatUpload(
     return undefined;
   }
   const visitorId = checked.payload.visitor;
-  const limited = ctx.limiter.take(`upload:${loaded.instance.id}:${visitorId}`, {
+  const limited = ctx.limiter.take(`upload:${loaded.instance.key}:${visitorId}`, {
     perMinute: loaded.settings.rateLimit.uploadsPerMinute,
   });
   if (!limited.ok) {
@@ -113,7 +113,7 @@ export async function handleWebchatUpload(
     now: runtime.now().getTime(),
   });
   runtime.log.info(
-    { event: 'webchat_upload_stored', instanceId: loaded.instance.id, visitorId, size: upload.size, mimeType },
+    { event: 'webchat_upload_stored', instanceId: loaded.instance.key, visitorId, size: upload.size, mimeType },
     'webchat upload stored',
   );
   return reply.code(201).send({

@@ -94,7 +94,7 @@ export async function registerWebchatRoutes(
     }
     const origin = allowed(request, loaded);
     if (!origin) {
-      log.warn({ instanceId: loaded.instance.id, origin: request.headers.origin ?? null }, 'webchat origin refused');
+      log.warn({ instanceId: loaded.instance.key, origin: request.headers.origin ?? null }, 'webchat origin refused');
       await reply
         .code(403)
         .header('connection', 'close')
@@ -154,7 +154,7 @@ export async function registerWebchatRoutes(
 
     scope.get<{ Querystring: { instance?: string; lang?: string } }>('/webchat/demo', async (request, reply) => {
       let key = request.query.instance;
-      if (!key) key = (await runtime.listInstances())[0]?.id;
+      if (!key) key = (await runtime.listInstances())[0]?.key;
       if (!publicUrl) return noPublicUrl(reply);
       const loaded = key ? await loadWebchatInstance(runtime, key) : undefined;
       if (!loaded) {
@@ -169,7 +169,7 @@ export async function registerWebchatRoutes(
       return reply.type('text/html; charset=utf-8').send(
         renderWebchatDemoPage({
           scriptUrl: `${publicBase()}/webchat.js`,
-          instanceKey: loaded.instance.id,
+          instanceKey: loaded.instance.key,
           lang: request.query.lang === 'ru' ? 'ru' : 'en',
         }),
       );

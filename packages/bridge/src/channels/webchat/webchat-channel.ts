@@ -41,7 +41,7 @@ export interface WebchatAdapterOptions {
  * once to the visitor's open tabs, and a visitor who is away gets it from the history when the widget connects again.
  */
 export function createWebchatAdapter(
-  instance: Pick<ChannelInstanceRecord, 'id'>,
+  instance: Pick<ChannelInstanceRecord, 'key'>,
   options: WebchatAdapterOptions,
 ): ChannelAdapter {
   const now = options.now ?? (() => new Date());
@@ -64,7 +64,7 @@ export function createWebchatAdapter(
       const replyTo = quotedRow
         ? await webchatQuoteOf(options.store.db, quotedRow.conversationRowId, { msgid: quotedRow.msgid })
         : undefined;
-      options.hub.publish(instance.id, visitorId, {
+      options.hub.publish(instance.key, visitorId, {
         type: 'message',
         message: toWireMessage({
           id: message.messageId,
@@ -80,7 +80,7 @@ export function createWebchatAdapter(
     async typing(event: OutboundTyping) {
       const visitorId = visitorOf(event.recipient.chatKey);
       if (!visitorId) return notAVisitor;
-      options.hub.publish(instance.id, visitorId, { type: 'typing', until: event.expiresAt.getTime() });
+      options.hub.publish(instance.key, visitorId, { type: 'typing', until: event.expiresAt.getTime() });
       return { ok: true };
     },
     async react(event: OutboundReaction) {
@@ -95,7 +95,7 @@ export function createWebchatAdapter(
         now: now().getTime(),
       });
       const reactions = (await listWebchatReactions(options.store.db, [message.id])).get(message.id) ?? [];
-      options.hub.publish(instance.id, visitorId, { type: 'reaction', id: message.msgid, reactions });
+      options.hub.publish(instance.key, visitorId, { type: 'reaction', id: message.msgid, reactions });
       return { ok: true };
     },
   };

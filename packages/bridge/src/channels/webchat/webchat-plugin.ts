@@ -49,7 +49,7 @@ export const webchatChannelPlugin = defineChannelPlugin({
   secretSettings: [],
   // The key of the instance's visitor tokens: generated, never shown.
   instanceSecret: 'internal',
-  connectionInfo: (instance, context) => ({ snippet: webchatSnippet(context.bridgeUrl, instance.id) }),
+  connectionInfo: (instance, context) => ({ snippet: webchatSnippet(context.bridgeUrl, instance.key) }),
   createAdapter: (instance, runtime) =>
     createWebchatAdapter(instance, { hub: webchatHubOf(runtime), store: runtime.store, now: runtime.now }),
   routes: (app, runtime) => registerWebchatRoutes(app, { runtime, hub: webchatHubOf(runtime) }),

@@ -36,7 +36,7 @@ export async function loadWebchatInstance(
   return {
     instance,
     settings: webchatSettingsOf(instance.settings),
-    tokenKey: visitorTokenKey({ instanceKey: instance.id, instanceSecret: instance.secret }),
+    tokenKey: visitorTokenKey({ instanceKey: instance.key, instanceSecret: instance.secret }),
   };
 }
 
@@ -46,5 +46,5 @@ export function checkVisitorToken(
   loaded: LoadedWebchatInstance,
   token: unknown,
 ): VerifyVisitorTokenResult {
-  return verifyVisitorToken({ token, key: loaded.tokenKey, instanceKey: loaded.instance.id, now: runtime.now() });
+  return verifyVisitorToken({ token, key: loaded.tokenKey, instanceKey: loaded.instance.key, now: runtime.now() });
 }

@@ -93,9 +93,9 @@ export async function registerWhatsAppRoutes(
             const target = byNumber.get(phoneNumberId);
             if (!target) return undefined;
             return {
-              instanceKey: target.id,
+              instanceKey: target.key,
               mediaUrlOf: (mediaId, fileName) =>
-                `${base}${mediaPath(target.secret ?? '', target.id, mediaId, fileName)}`,
+                `${base}${mediaPath(target.secret ?? '', target.key, mediaId, fileName)}`,
             };
           },
         });
@@ -107,7 +107,7 @@ export async function registerWhatsAppRoutes(
         for (const item of items) {
           if (item.kind === 'skipped') {
             request.log.info(
-              { instance: instance.id, what: item.what, ...item.detail },
+              { instance: instance.key, what: item.what, ...item.detail },
               'whatsapp webhook item skipped',
             );
             continue;
@@ -119,7 +119,7 @@ export async function registerWhatsAppRoutes(
             // A status or reaction on a message this bridge does not know can never be taken: log, do not fail the batch.
             if (item.kind !== 'message' && hasStatusCode(error)) {
               request.log.info(
-                { instance: target.id, what: item.kind, reason: error.message },
+                { instance: target.key, what: item.kind, reason: error.message },
                 'whatsapp event not taken',
               );
               continue;
@@ -137,7 +137,7 @@ export async function registerWhatsAppRoutes(
       } catch (error) {
         if (hasStatusCode(error))
           return reply.code(error.statusCode).send({ error: 'refused', message: error.message });
-        request.log.warn({ err: error, instance: instance.id }, 'whatsapp webhook not stored');
+        request.log.warn({ err: error, instance: instance.key }, 'whatsapp webhook not stored');
         return reply.code(503).send({ error: 'not_stored', message: 'the batch was not stored; send it again' });
       }
       return reply.code(200).send({});
@@ -149,7 +149,7 @@ export async function registerWhatsAppRoutes(
     async (request, reply) => {
       const { params } = request;
       const instance = await runtime.findInstance(params.instance);
-      if (!instance?.secret || !mediaSignatureMatches(instance.secret, instance.id, params.mediaId, params.sig)) {
+      if (!instance?.secret || !mediaSignatureMatches(instance.secret, instance.key, params.mediaId, params.sig)) {
         return reply.code(404).send({ error: 'not_found', message: 'no such file' });
       }
       try {
@@ -171,7 +171,7 @@ export async function registerWhatsAppRoutes(
         if (error instanceof GraphApiRefusal && error.status < 500 && error.status !== 401) {
           return reply.code(404).send({ error: 'not_found', message: 'WhatsApp no longer has this file' });
         }
-        request.log.warn({ err: error, instance: instance.id }, 'whatsapp media not fetched');
+        request.log.warn({ err: error, instance: instance.key }, 'whatsapp media not fetched');
         return reply
           .code(502)
           .send({ error: 'media_unavailable', message: 'the file could not be fetched from WhatsApp' });

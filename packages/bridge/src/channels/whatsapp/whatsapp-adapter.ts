@@ -120,7 +120,12 @@ export function createWhatsAppAdapter(
       } catch (error) {
         const refusal = mapSendError(error);
         runtime.log.warn(
-          { instance: instance.id, messageId: message.messageId, errorCode: refusal.errorCode, reason: refusal.reason },
+          {
+            instance: instance.key,
+            messageId: message.messageId,
+            errorCode: refusal.errorCode,
+            reason: refusal.reason,
+          },
           'whatsapp send refused',
         );
         return refusal;

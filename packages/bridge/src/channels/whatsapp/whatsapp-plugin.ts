@@ -75,7 +75,7 @@ export const whatsappChannelPlugin = defineChannelPlugin({
   connectionInfo: (instance) => ({
     number: instance.settings.displayPhoneNumber ?? 'unknown',
     // A path: Meta's "Callback URL" is PUBLIC_URL + this (https), with the instance's verifyToken.
-    callbackUrl: whatsappWebhookPath(instance.id),
+    callbackUrl: whatsappWebhookPath(instance.key),
     outsideWindow: instance.settings.templateName
       ? `template ${instance.settings.templateName} (${instance.settings.templateLanguage})`
       : 'refused (-1): set templateName',

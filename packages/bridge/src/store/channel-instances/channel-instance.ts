@@ -4,7 +4,8 @@ import { fromJson } from '../json.js';
 
 /** A configured messenger endpoint; its secret is read separately with `readChannelInstanceSecret`. */
 export interface ChannelInstance {
-  readonly id: number;
+  /** `channel_instances.id`. */
+  readonly rowId: number;
   /** Public key used in URLs (`/channels/http/:instance`). */
   readonly key: string;
   /** Adapter kind: `http`, `webchat`, `telegram`... */
@@ -23,7 +24,7 @@ export interface ChannelInstance {
 /** Maps a `channel_instances` row to a {@link ChannelInstance}. */
 export function toChannelInstance(row: Selectable<ChannelInstancesTable>): ChannelInstance {
   return {
-    id: row.id,
+    rowId: row.id,
     key: row.key,
     kind: row.kind,
     name: row.name,
