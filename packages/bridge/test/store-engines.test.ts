@@ -322,10 +322,10 @@ describe.each(ENGINES)('store on %s', (engine) => {
       type: 'text',
       payload: {},
     };
-    const a = await insertMessage(fixture.store.db, { ...explicit, amojoMsgid: 'amojo-1' });
-    const b = await insertMessage(fixture.store.db, { ...explicit, msgid: 'our-2', amojoMsgid: 'amojo-1' });
+    const a = await insertMessage(fixture.store.db, { ...explicit, amojoMsgId: 'amojo-1' });
+    const b = await insertMessage(fixture.store.db, { ...explicit, msgid: 'our-2', amojoMsgId: 'amojo-1' });
     expect(b).toMatchObject({ created: false, message: { id: a.message.id, msgid: 'our-1' } });
-    expect((await findMessage(fixture.store.db, { amojoMsgid: 'amojo-1' }))?.id).toBe(a.message.id);
+    expect((await findMessage(fixture.store.db, { amojoMsgId: 'amojo-1' }))?.id).toBe(a.message.id);
 
     const id = first.message.id;
     expect(await recordMessageStatus(fixture.store.db, { messageId: id, status: 'sent' })).toBe('sent');

@@ -59,7 +59,7 @@ export function registerConversationHistoryRoutes(app: FastifyInstance, deps: Ad
     const stored = await findHistoryMessages(deps.store.db, {
       conversationRowId: conversation.id,
       msgids: page.flatMap((item) => (item.message.client_id ? [item.message.client_id] : [])),
-      amojoMsgids: page.map((item) => item.message.id),
+      amojoMsgIds: page.map((item) => item.message.id),
       withUnsent: offset === 0,
     });
     const byMsgid = new Map(stored.map((m) => [m.msgid, m]));

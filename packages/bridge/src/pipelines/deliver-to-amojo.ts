@@ -4,7 +4,7 @@ import type { ChannelMessageContent } from '../channels/channel-adapter.js';
 import type { Job, JobWrites } from '../queue/index.js';
 import { findAccount } from '../store/accounts/index.js';
 import { findConversation, updateConversation } from '../store/conversations/index.js';
-import { findMessage, recordMessageStatus, setMessageAmojoMsgid } from '../store/messages/index.js';
+import { findMessage, recordMessageStatus, setMessageAmojoMsgId } from '../store/messages/index.js';
 import { listParticipants, upsertParticipant } from '../store/participants/index.js';
 import type { RelayDeps } from './deps.js';
 import { jobErrorFromAmojo, PermanentJobError } from './relay-errors.js';
@@ -23,7 +23,7 @@ export async function deliverToAmojo(deps: RelayDeps, job: Job<DeliverToAmojoPay
   const db = deps.store.db;
   const message = await findMessage(db, { id: job.payload.messageRowId });
   if (!message) throw new PermanentJobError(`message row ${job.payload.messageRowId} does not exist`);
-  if (message.amojoMsgid || message.status !== 'pending') return undefined;
+  if (message.amojoMsgId || message.status !== 'pending') return undefined;
   let conversation = await findConversation(db, { id: message.conversationRowId });
   if (!conversation) throw new PermanentJobError(`conversation row ${message.conversationRowId} does not exist`);
   const account = await findAccount(db, { id: conversation.accountId });
@@ -125,7 +125,7 @@ export async function deliverToAmojo(deps: RelayDeps, job: Job<DeliverToAmojoPay
   deps.metrics.deliveryLatency.observe({ direction: 'inbound' }, Math.max(0, now - message.createdAt) / 1000);
   deps.log.debug({ msgid: message.msgid, amojoMsgId, jobId: job.id }, 'customer message delivered to amojo');
   return async (trx) => {
-    if (amojoMsgId) await setMessageAmojoMsgid(trx, { id: message.id, amojoMsgid: amojoMsgId, now });
+    if (amojoMsgId) await setMessageAmojoMsgId(trx, { id: message.id, amojoMsgId, now });
     await recordMessageStatus(trx, { messageId: message.id, status: 'sent', now });
     await updateConversation(trx, {
       id: conversation.id,
@@ -197,7 +197,7 @@ async function forwardsOf(
     return {
       forwards: {
         messages: [
-          known.direction === 'out' && known.amojoMsgid ? { amojoMsgId: known.amojoMsgid } : { msgid: known.msgid },
+          known.direction === 'out' && known.amojoMsgId ? { amojoMsgId: known.amojoMsgId } : { msgid: known.msgid },
         ],
         ...(known.amojoChatId ? { conversationRefId: known.amojoChatId } : {}),
       },
@@ -232,7 +232,7 @@ async function findForwardedOriginal(deps: RelayDeps, accountId: number, id: str
   return (
     row && {
       msgid: row.msgid,
-      amojoMsgid: row.amojo_msgid,
+      amojoMsgId: row.amojo_msgid,
       direction: row.direction,
       amojoChatId: row.amojo_chat_id,
     }

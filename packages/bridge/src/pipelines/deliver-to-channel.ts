@@ -92,7 +92,7 @@ async function deliverManagerMessage(
       conversationRowId: conversation.id,
       direction: 'out',
       msgid: `ab-${randomUUID()}`,
-      amojoMsgid: m.amojoMsgId,
+      amojoMsgId: m.amojoMsgId,
       ...(manager ? { senderParticipantId: manager.id } : {}),
       type: m.content.type,
       // The quote is kept with the message, so a channel showing history (webchat) shows it again later.
@@ -128,7 +128,7 @@ async function deliverManagerMessage(
     };
   } else {
     const quoted = m.replyToAmojoMsgId
-      ? await findMessage(deps.store.db, { amojoMsgid: m.replyToAmojoMsgId })
+      ? await findMessage(deps.store.db, { amojoMsgId: m.replyToAmojoMsgId })
       : undefined;
     let content = fallback ? fallback.content : { ...m.content };
     // A channel that cannot show a forward gets it in the text.

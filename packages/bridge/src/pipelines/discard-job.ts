@@ -28,7 +28,7 @@ export async function discardJob(
     if (job.kind === JOB_KINDS.deliverToChannel) {
       const m = job.payload as ManagerMessage;
       const error = `not delivered: discarded by the bridge operator${input.reason ? ` (${input.reason})` : ''}`;
-      const message = await findMessage(trx, { amojoMsgid: m.amojoMsgId });
+      const message = await findMessage(trx, { amojoMsgId: m.amojoMsgId });
       if (message) {
         await recordMessageStatus(trx, {
           messageId: message.id,

@@ -21,8 +21,8 @@ async function loadTarget(deps: RelayDeps, messageRowId: number) {
 
 /** amojo's ids of a message: ours (msgid) for a customer message, amojo's for a manager message. */
 function messageRef(message: Message): { msgid: string } | { amojoMsgId: string } {
-  return message.direction === 'out' && message.amojoMsgid
-    ? { amojoMsgId: message.amojoMsgid }
+  return message.direction === 'out' && message.amojoMsgId
+    ? { amojoMsgId: message.amojoMsgId }
     : { msgid: message.msgid };
 }
 

@@ -132,8 +132,8 @@ async function receiveMessage(
       ? await findChannelMessage(trx, conversation.id, event.replyToEventId)
       : undefined;
     const replyTo = quoted
-      ? quoted.direction === 'out' && quoted.amojoMsgid
-        ? { amojoMsgId: quoted.amojoMsgid }
+      ? quoted.direction === 'out' && quoted.amojoMsgId
+        ? { amojoMsgId: quoted.amojoMsgId }
         : { msgid: quoted.msgid }
       : undefined;
     // The msgid is chosen here, once, and stored with the job: every attempt to amojo sends this same id.
@@ -190,7 +190,7 @@ async function receiveLaterStatus(
       ...(event.kind === 'failed' ? { errorCode: event.errorCode, error: event.reason } : {}),
       now,
     });
-    if (after === status && message.amojoMsgid && conversation.amojoChatId) {
+    if (after === status && message.amojoMsgId && conversation.amojoChatId) {
       await enqueueJob(trx, JOB_KINDS.reportStatus, {
         messageRowId: message.id,
         amojoChatId: conversation.amojoChatId,

@@ -47,7 +47,7 @@ async function resolveTarget(
     };
   }
   const message = await findMessage(db, { id: payload.messageRowId });
-  if (!message?.amojoMsgid) throw new PermanentJobError(`message row ${payload.messageRowId} has no amojo id`);
+  if (!message?.amojoMsgId) throw new PermanentJobError(`message row ${payload.messageRowId} has no amojo id`);
   const conversation = await findConversation(db, { id: message.conversationRowId });
   const account = conversation && (await findAccount(db, { id: conversation.accountId }));
   if (account?.state !== 'connected') return undefined; // nobody to tell: the scope was disconnected
@@ -64,5 +64,5 @@ async function resolveTarget(
       error: failure?.error ?? 'the messenger refused the message',
     };
   } else return undefined;
-  return { scopeId: account.scopeId, amojoMsgId: message.amojoMsgid, status };
+  return { scopeId: account.scopeId, amojoMsgId: message.amojoMsgId, status };
 }

@@ -88,7 +88,7 @@ export async function reactionToChannel(deps: RelayDeps, job: Job<ReactionToChan
   const account = await findAccountByScope(deps.store.db, p.scopeId);
   if (account?.state !== 'connected') return;
   const target =
-    (await findMessage(deps.store.db, { amojoMsgid: p.amojoMsgId })) ??
+    (await findMessage(deps.store.db, { amojoMsgId: p.amojoMsgId })) ??
     (p.msgid ? await findMessage(deps.store.db, { msgid: p.msgid }) : undefined);
   if (!target) {
     deps.log.info({ amojoMsgId: p.amojoMsgId }, 'reaction to a message the bridge does not know: dropped');

@@ -21,7 +21,7 @@ export async function webchatQuoteOf(
   const quoted = ref.msgid
     ? await findMessage(db, { msgid: ref.msgid })
     : ref.amojoMsgId
-      ? await findMessage(db, { amojoMsgid: ref.amojoMsgId })
+      ? await findMessage(db, { amojoMsgId: ref.amojoMsgId })
       : undefined;
   if (!quoted || quoted.conversationRowId !== conversationRowId) return undefined;
   const payload = quoted.payload as { text?: string; fileName?: string; type?: string };

@@ -5,7 +5,7 @@ import { type Message, toMessage } from './message.js';
 export type FindMessageBy =
   | { readonly id: number }
   | { readonly msgid: string }
-  | { readonly amojoMsgid: string }
+  | { readonly amojoMsgId: string }
   | { readonly conversationRowId: number; readonly direction: 'in' | 'out'; readonly channelMessageId: string };
 
 /** Finds one message; `undefined` when unknown. */
@@ -13,7 +13,7 @@ export async function findMessage(db: Executor, by: FindMessageBy): Promise<Mess
   let query = db.selectFrom('messages').selectAll();
   if ('id' in by) query = query.where('id', '=', by.id);
   else if ('msgid' in by) query = query.where('msgid', '=', by.msgid);
-  else if ('amojoMsgid' in by) query = query.where('amojo_msgid', '=', by.amojoMsgid);
+  else if ('amojoMsgId' in by) query = query.where('amojo_msgid', '=', by.amojoMsgId);
   else
     query = query
       .where('conversation_row_id', '=', by.conversationRowId)

@@ -5,4 +5,4 @@ export { insertMessage } from './insert-message.js';
 export type { Message } from './message.js';
 export type { MessageStatusEntry } from './record-message-status.js';
 export { listMessageStatuses, recordMessageStatus } from './record-message-status.js';
-export { setMessageAmojoMsgid } from './set-message-amojo-msgid.js';
+export { setMessageAmojoMsgId } from './set-message-amojo-msgid.js';

@@ -12,7 +12,7 @@ export interface InsertMessageInput {
   readonly direction: 'in' | 'out';
   /** Our msgid; generated (a UUID) when absent. Stored before the first delivery attempt and never changed. */
   readonly msgid?: string | undefined;
-  readonly amojoMsgid?: string | undefined;
+  readonly amojoMsgId?: string | undefined;
   readonly channelMessageId?: string | undefined;
   readonly senderParticipantId?: number | undefined;
   readonly type: string;
@@ -46,7 +46,7 @@ export async function insertMessage(db: Executor, input: InsertMessageInput): Pr
       conversation_row_id: input.conversationRowId,
       direction: input.direction,
       msgid: input.msgid ?? randomUUID(),
-      amojo_msgid: input.amojoMsgid ?? null,
+      amojo_msgid: input.amojoMsgId ?? null,
       channel_message_id: input.channelMessageId ?? null,
       sender_participant_id: input.senderParticipantId ?? null,
       type: input.type,
@@ -67,7 +67,7 @@ export async function insertMessage(db: Executor, input: InsertMessageInput): Pr
   }
   const existing =
     (input.msgid !== undefined ? await findMessage(db, { msgid: input.msgid }) : undefined) ??
-    (input.amojoMsgid !== undefined ? await findMessage(db, { amojoMsgid: input.amojoMsgid }) : undefined) ??
+    (input.amojoMsgId !== undefined ? await findMessage(db, { amojoMsgId: input.amojoMsgId }) : undefined) ??
     (input.channelMessageId !== undefined
       ? await findMessage(db, {
           conversationRowId: input.conversationRowId,

@@ -11,7 +11,7 @@ export interface Message {
   /** Our stable message id (`payload.msgid`). */
   readonly msgid: string;
   /** amojo's message id, once known. */
-  readonly amojoMsgid: string | null;
+  readonly amojoMsgId: string | null;
   /** The messenger's message id. */
   readonly channelMessageId: string | null;
   readonly senderParticipantId: number | null;
@@ -32,7 +32,7 @@ export function toMessage(row: Selectable<MessagesTable>): Message {
     conversationRowId: row.conversation_row_id,
     direction: row.direction,
     msgid: row.msgid,
-    amojoMsgid: row.amojo_msgid,
+    amojoMsgId: row.amojo_msgid,
     channelMessageId: row.channel_message_id,
     senderParticipantId: row.sender_participant_id,
     type: row.type,

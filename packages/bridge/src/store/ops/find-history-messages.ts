@@ -12,12 +12,12 @@ export async function findHistoryMessages(
   input: {
     readonly conversationRowId: number;
     readonly msgids: readonly string[];
-    readonly amojoMsgids: readonly string[];
+    readonly amojoMsgIds: readonly string[];
     /** Also return the messages not in amojo yet. */
     readonly withUnsent: boolean;
   },
 ): Promise<MessageWithStatuses[]> {
-  if (input.msgids.length === 0 && input.amojoMsgids.length === 0 && !input.withUnsent) return [];
+  if (input.msgids.length === 0 && input.amojoMsgIds.length === 0 && !input.withUnsent) return [];
   const rows = await db
     .selectFrom('messages')
     .selectAll()
@@ -25,7 +25,7 @@ export async function findHistoryMessages(
     .where((eb) =>
       eb.or([
         ...(input.msgids.length > 0 ? [eb('msgid', 'in', [...input.msgids])] : []),
-        ...(input.amojoMsgids.length > 0 ? [eb('amojo_msgid', 'in', [...input.amojoMsgids])] : []),
+        ...(input.amojoMsgIds.length > 0 ? [eb('amojo_msgid', 'in', [...input.amojoMsgIds])] : []),
         ...(input.withUnsent ? [eb('amojo_msgid', 'is', null)] : []),
       ]),
     )
