@@ -14,7 +14,11 @@ interface HistoryPage {
   items: {
     knownTo: string;
     imported: boolean;
-    amojo: { text: string; msgid: string | null } | null;
+    amojo: {
+      text: string;
+      msgid: string | null;
+      sender: { id: string; name: string | null; participantId: string | null } | null;
+    } | null;
     bridge: { direction: string; status: string; statuses: { status: string }[] } | null;
   }[];
   nextOffset: number | null;
@@ -76,6 +80,15 @@ describe.each(ENGINES)('conversation history on %s', (engine) => {
       ['both', 'one', 'in'],
     ]);
     expect(page.items[0]?.bridge?.statuses.map((s) => s.status)).toContain('delivered');
+    // The customer as amojo knows it: its amojo id, and our participant id (amojo's `client_id`).
+    const sender = page.items[1]?.amojo?.sender;
+    expect(sender).toMatchObject({ name: 'Customer', participantId: expect.any(String) });
+    const client = await h.bridge.store.db
+      .selectFrom('participants')
+      .select('participant_id')
+      .where('amojo_participant_id', '=', sender?.id ?? '')
+      .executeTakeFirstOrThrow();
+    expect(sender?.participantId).toBe(client.participant_id);
     expect(page.nextOffset).toBeNull();
     const first = (await history(id, '?limit=3')).body;
     expect(first.items).toHaveLength(3);

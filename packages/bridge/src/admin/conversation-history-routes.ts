@@ -21,6 +21,7 @@ type KnownTo = 'both' | 'amojo' | 'bridge';
 /** Message statuses that mean amojo accepted the message. */
 const AMOJO_HAS_IT: ReadonlySet<string> = new Set(['sent', 'delivered', 'read']);
 
+// amojo's `sender.client_id` is our participant id of the sender (spec 3.6), shown as `participantId`.
 function amojoJson(item: HistoryItem) {
   const m = item.message;
   return {
@@ -32,7 +33,7 @@ function amojoJson(item: HistoryItem) {
     ...(m.location ? { location: m.location } : {}),
     ...(m.contact ? { contact: m.contact } : {}),
     sender: item.sender
-      ? { id: item.sender.id, name: item.sender.name ?? null, clientId: item.sender.client_id ?? null }
+      ? { id: item.sender.id, name: item.sender.name ?? null, participantId: item.sender.client_id ?? null }
       : null,
     receiver: item.receiver ? { id: item.receiver.id, name: item.receiver.name ?? null } : null,
     at: new Date(item.msec_timestamp ?? item.timestamp * 1000).toISOString(),

@@ -18,8 +18,8 @@ export interface ManagerMessage {
   readonly senderName?: string;
   readonly receiver: {
     readonly amojoId?: string;
-    /** Our participant id of the customer. */
-    readonly clientId?: string;
+    /** Our participant id of the customer (amojo's `receiver.client_id`). */
+    readonly participantId?: string;
     readonly name?: string;
     readonly phone?: string;
     readonly email?: string;
@@ -96,7 +96,7 @@ function receiverOf(
 ): ManagerMessage['receiver'] {
   return compact<ManagerMessage['receiver']>({
     amojoId: nonEmpty(user?.id),
-    clientId: nonEmpty(user?.client_id),
+    participantId: nonEmpty(user?.client_id),
     name: nonEmpty(user?.name),
     phone: nonEmpty(user?.phone),
     email: nonEmpty(user?.email),

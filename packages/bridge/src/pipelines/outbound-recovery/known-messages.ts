@@ -32,7 +32,7 @@ export async function findKnownMessages(
 ): Promise<KnownMessages> {
   const managerItems = items.filter(isManagerMessage);
   const ids = managerItems.map((item) => item.message.id);
-  const clientIds = managerItems.map((item) => item.message.client_id).filter((id): id is string => Boolean(id));
+  const msgids = managerItems.map((item) => item.message.client_id).filter((id): id is string => Boolean(id));
   if (ids.length === 0) return { statusOf: new Map(), hooked: new Set(), ours: new Set() };
   const [messages, hooks, ours] = await Promise.all([
     db.selectFrom('messages').select(['amojo_msgid', 'status']).where('amojo_msgid', 'in', ids).execute(),
@@ -45,8 +45,8 @@ export async function findKnownMessages(
         ids.map((id) => scopedDedupKey(scopeId, id)),
       )
       .execute(),
-    clientIds.length > 0
-      ? db.selectFrom('messages').select('msgid').where('msgid', 'in', clientIds).execute()
+    msgids.length > 0
+      ? db.selectFrom('messages').select('msgid').where('msgid', 'in', msgids).execute()
       : Promise.resolve([]),
   ]);
   return {
