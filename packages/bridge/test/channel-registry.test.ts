@@ -13,6 +13,7 @@ import {
 } from '../src/channels/manage-instances.js';
 import { BridgeError } from '../src/errors.js';
 import { createSilentLogger } from '../src/log.js';
+import { asAccountRowId, asChannelInstanceRowId } from '../src/store/ids.js';
 import { ENGINES } from './support/databases.js';
 import { createStoreFixture, type StoreFixture } from './support/store-fixture.js';
 
@@ -71,10 +72,10 @@ describe.each(ENGINES)('channel registry (%s)', (engine) => {
       .executeTakeFirstOrThrow();
     return {
       key: row.key,
-      rowId: row.id,
+      rowId: asChannelInstanceRowId(row.id),
       kind: row.kind,
       name: row.name,
-      accountId: row.account_id,
+      accountId: row.account_id === null ? null : asAccountRowId(row.account_id),
       settings: JSON.parse(row.settings),
       secret: null,
     };

@@ -13,6 +13,7 @@ import {
   saveAccountTokens,
   upsertAccount,
 } from '../src/store/accounts/index.js';
+import type { AccountRowId } from '../src/store/ids.js';
 import { ENGINES } from './support/databases.js';
 import { createRelayHarness, RELAY_TEST_IDS, type RelayHarness } from './support/relay-harness.js';
 
@@ -22,8 +23,8 @@ const ACCOUNTS = 120;
 const BUDGET = 50;
 
 /** Adds `count` connected accounts (the harness has one already); resolves their row ids. */
-async function addAccounts(h: RelayHarness, count: number): Promise<number[]> {
-  const ids: number[] = [];
+async function addAccounts(h: RelayHarness, count: number): Promise<AccountRowId[]> {
+  const ids: AccountRowId[] = [];
   for (let i = 0; i < count; i++) {
     const amojoAccountId = randomUUID();
     const account = await upsertAccount(h.bridge.store.db, {

@@ -2,6 +2,7 @@ import { type KyselyPlugin, sql } from 'kysely';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { BridgeDecryptionError } from '../src/errors.js';
 import { enqueue } from '../src/queue/enqueue.js';
+import { asMessageRowId } from '../src/store/ids.js';
 import {
   findAccountByScope,
   findConversation,
@@ -356,6 +357,8 @@ describe.each(ENGINES)('store on %s', (engine) => {
     expect(await recordMessageStatus(fixture.store.db, { messageId: id, status: 'delivered' })).toBe('failed');
     expect(await recordMessageStatus(fixture.store.db, { messageId: id, status: 'read' })).toBe('failed');
     expect(await recordMessageStatus(fixture.store.db, { messageId: id, status: 'sent' })).toBe('failed');
-    expect(await recordMessageStatus(fixture.store.db, { messageId: 999_999, status: 'sent' })).toBeUndefined();
+    expect(
+      await recordMessageStatus(fixture.store.db, { messageId: asMessageRowId(999_999), status: 'sent' }),
+    ).toBeUndefined();
   });
 });

@@ -1,5 +1,6 @@
 import { AmocrmClient, type TokenStore } from '@amojo-bridge/sdk';
 import { type Account, findAccount, readAccountTokens } from '../store/accounts/index.js';
+import type { AccountRowId } from '../store/ids.js';
 import type { AmocrmDeps } from './amocrm-deps.js';
 import { serialiseTokenRefreshes } from './serialise-token-refreshes.js';
 
@@ -19,7 +20,7 @@ export const REFRESH_BEFORE_EXPIRY_MS = 10 * 60_000;
  */
 export async function restClientForAccount(
   deps: AmocrmDeps,
-  accountOrRowId: Account | number,
+  accountOrRowId: Account | AccountRowId,
 ): Promise<AmocrmClient | null> {
   const amocrm = deps.config.amocrm;
   if (!amocrm) return null;
@@ -42,7 +43,7 @@ export async function restClientForAccount(
   });
 }
 
-function accountTokenStore(deps: AmocrmDeps, accountRowId: number): TokenStore {
+function accountTokenStore(deps: AmocrmDeps, accountRowId: AccountRowId): TokenStore {
   return {
     async get() {
       const tokens = await readAccountTokens(deps.store.db, {

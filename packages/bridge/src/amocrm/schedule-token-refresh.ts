@@ -1,3 +1,4 @@
+import { asAccountRowId } from '../store/ids.js';
 import type { AmocrmDeps } from './amocrm-deps.js';
 import { REFRESH_BEFORE_EXPIRY_MS, restClientForAccount } from './rest-client-for-account.js';
 
@@ -31,7 +32,7 @@ export function scheduleTokenRefresh(deps: AmocrmDeps, options: { readonly inter
     let done = 0;
     for (const { id } of due) {
       try {
-        const crm = await restClientForAccount(deps, Number(id));
+        const crm = await restClientForAccount(deps, asAccountRowId(Number(id)));
         if (!crm) continue;
         await crm.accessToken();
         done += 1;

@@ -1,5 +1,6 @@
 import type { InstanceLifecycleListeners } from '../channels/manage-instances.js';
 import { findAccount } from '../store/accounts/index.js';
+import type { AccountRowId } from '../store/ids.js';
 import type { AmocrmDeps } from './amocrm-deps.js';
 import { syncAccountSources } from './sync-sources.js';
 
@@ -11,9 +12,9 @@ import { syncAccountSources } from './sync-sources.js';
  * person in `problems`; the instance change itself stands.
  */
 export function sourceSyncListeners(deps: AmocrmDeps): InstanceLifecycleListeners {
-  const sync = async (...accountRowIds: readonly (number | null | undefined)[]) => {
+  const sync = async (...accountRowIds: readonly (AccountRowId | null | undefined)[]) => {
     const problems: string[] = [];
-    for (const id of new Set(accountRowIds.filter((v): v is number => typeof v === 'number'))) {
+    for (const id of new Set(accountRowIds.filter((v): v is AccountRowId => typeof v === 'number'))) {
       const account = await findAccount(deps.store.db, { id });
       if (!account?.hasTokens || account.oauthState !== 'ok') continue;
       const result = await syncAccountSources(deps, account);

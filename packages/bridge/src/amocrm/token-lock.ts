@@ -1,4 +1,5 @@
 import { sql } from 'kysely';
+import type { AccountRowId } from '../store/ids.js';
 import type { Store } from '../store/store.js';
 
 // In-process chains per (store, account): one refresh of an account at a time inside this process. On SQLite that
@@ -11,7 +12,11 @@ const chains = new WeakMap<Store, Map<number, Promise<unknown>>>();
  * holder's lock is released by the server when its connection drops). `task` must use `store.db`, not the locked
  * connection, so what it writes commits at once and is visible to the next holder.
  */
-export async function withAccountTokenLock<T>(store: Store, accountRowId: number, task: () => Promise<T>): Promise<T> {
+export async function withAccountTokenLock<T>(
+  store: Store,
+  accountRowId: AccountRowId,
+  task: () => Promise<T>,
+): Promise<T> {
   let perStore = chains.get(store);
   if (!perStore) {
     perStore = new Map();
@@ -31,7 +36,7 @@ export async function withAccountTokenLock<T>(store: Store, accountRowId: number
   }
 }
 
-async function lockAcrossProcesses<T>(store: Store, accountRowId: number, task: () => Promise<T>): Promise<T> {
+async function lockAcrossProcesses<T>(store: Store, accountRowId: AccountRowId, task: () => Promise<T>): Promise<T> {
   if (store.dialect !== 'postgres') return task();
   // One 64-bit key per account in a key space of our own (hashtextextended of a fixed prefix), so other users of
   // advisory locks on the same database cannot collide with ours by accident.

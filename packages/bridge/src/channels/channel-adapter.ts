@@ -1,4 +1,5 @@
 import type { DeliveryErrorCode } from '@amojo-bridge/sdk';
+import type { AccountRowId, ChannelInstanceRowId } from '../store/ids.js';
 
 /** The message types a channel can carry (the Chats API's own list, spec 3.4.4). */
 export type ChannelMessageType =
@@ -17,11 +18,11 @@ export interface ChannelInstanceRecord<Settings = Readonly<Record<string, unknow
   /** Public key of the instance (`channel_instances.key`, the `:instance` path segment of the http channel). */
   readonly key: string;
   /** `channel_instances.id`. */
-  readonly rowId: number;
+  readonly rowId: ChannelInstanceRowId;
   readonly kind: string;
   readonly name: string | null;
   /** Account (`accounts.id`) the instance belongs to; null when not attached to an account. */
-  readonly accountId: number | null;
+  readonly accountId: AccountRowId | null;
   /** Kind-specific settings, parsed by the plugin's schema, secret settings decrypted; never log them whole. */
   readonly settings: Settings;
   /** Shared secret for signatures; never logged. */

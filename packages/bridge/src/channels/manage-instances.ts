@@ -10,6 +10,7 @@ import {
   listChannelInstances,
   upsertChannelInstance,
 } from '../store/channel-instances/index.js';
+import type { AccountRowId } from '../store/ids.js';
 import { deleteChannelInstance } from '../store/ops/delete-channel-instance.js';
 import type { Store } from '../store/store.js';
 import type { ChannelInstanceRecord } from './channel-adapter.js';
@@ -223,7 +224,7 @@ export async function createChannelInstance(
 /** Lists instances (every kind, or one kind / account) in creation order. */
 export async function listManagedInstances(
   deps: ManageInstancesDeps,
-  filter: { readonly kind?: string | undefined; readonly accountId?: number | undefined } = {},
+  filter: { readonly kind?: string | undefined; readonly accountId?: AccountRowId | undefined } = {},
 ): Promise<InstanceWithInfo[]> {
   const rows = await listChannelInstances(deps.store.db, filter);
   const health = await readChannelHealth(
@@ -384,7 +385,10 @@ function checkName(raw: unknown): string {
   return name;
 }
 
-async function resolveAccount(deps: ManageInstancesDeps, amojoAccountId: string | undefined): Promise<number | null> {
+async function resolveAccount(
+  deps: ManageInstancesDeps,
+  amojoAccountId: string | undefined,
+): Promise<AccountRowId | null> {
   if (amojoAccountId !== undefined) {
     const account = await findAccount(deps.store.db, { channelId: deps.config.channel.id, amojoAccountId });
     if (!account)

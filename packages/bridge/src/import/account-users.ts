@@ -1,5 +1,6 @@
 import type { AmocrmDeps } from '../amocrm/amocrm-deps.js';
 import { restClientForAccount } from '../amocrm/rest-client-for-account.js';
+import type { AccountRowId } from '../store/ids.js';
 
 /** An amoCRM user the import can attribute messages to. */
 export interface AccountUser {
@@ -10,7 +11,7 @@ export interface AccountUser {
 }
 
 /** Lists an account's users with their amojo ids; `null` when the bridge holds no working OAuth tokens for it. */
-export type AccountUsers = (accountRowId: number) => Promise<readonly AccountUser[] | null>;
+export type AccountUsers = (accountRowId: AccountRowId) => Promise<readonly AccountUser[] | null>;
 
 /** {@link AccountUsers} through the account's REST client (`GET /api/v4/users?with=amojo_id`, every page). */
 export function accountUsersVia(deps: AmocrmDeps): AccountUsers {

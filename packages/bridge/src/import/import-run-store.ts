@@ -1,3 +1,4 @@
+import type { ConversationRowId } from '../store/ids.js';
 import type { Executor } from '../store/store.js';
 import { type ImportRunState, importDb } from './import-tables.js';
 
@@ -151,7 +152,7 @@ export async function updateImportRun(
 /** A chat of a run with its high-water mark. */
 export interface ImportChatRow {
   readonly chatKey: string;
-  readonly conversationRowId: number | null;
+  readonly conversationRowId: ConversationRowId | null;
   readonly total: number;
   readonly newestAt: number;
   readonly sentThrough: number;
@@ -166,7 +167,7 @@ export async function listImportChats(db: Executor, runId: number): Promise<Impo
     .execute();
   return rows.map((r) => ({
     chatKey: r.chat_key,
-    conversationRowId: r.conversation_row_id,
+    conversationRowId: r.conversation_row_id as ConversationRowId | null,
     total: r.total,
     newestAt: r.newest_at,
     sentThrough: r.sent_through,
@@ -205,7 +206,7 @@ export async function saveImportMarks(
   marks: readonly {
     readonly chatKey: string;
     readonly sentThrough: number;
-    readonly conversationRowId: number | null;
+    readonly conversationRowId: ConversationRowId | null;
   }[],
   now: number,
 ): Promise<void> {

@@ -10,6 +10,7 @@ import type { Logger } from '../log.js';
 import { findAccount } from '../store/accounts/index.js';
 import { findChannelInstance } from '../store/channel-instances/index.js';
 import { findConversation, findOrCreateConversation, updateConversation } from '../store/conversations/index.js';
+import type { ConversationRowId } from '../store/ids.js';
 import { upsertParticipant } from '../store/participants/index.js';
 import { listSources } from '../store/sources/index.js';
 import type { Store } from '../store/store.js';
@@ -119,8 +120,8 @@ interface ChatState {
   readonly total: number;
   readonly newestAt: number;
   sentThrough: number;
-  conversationRowId: number | null;
-  conversation?: { id: number; conversationId: string; amojoChatId: string | null } | undefined;
+  conversationRowId: ConversationRowId | null;
+  conversation?: { id: ConversationRowId; conversationId: string; amojoChatId: string | null } | undefined;
   nextOrdinal: number;
   dirty: boolean;
 }

@@ -4,6 +4,7 @@ import type { ChannelMessageContent } from '../channels/channel-adapter.js';
 import type { Job, JobWrites } from '../queue/index.js';
 import { findAccount } from '../store/accounts/index.js';
 import { findConversation, updateConversation } from '../store/conversations/index.js';
+import type { MessageRowId } from '../store/ids.js';
 import { findMessage, recordMessageStatus, setMessageAmojoMsgId } from '../store/messages/index.js';
 import { listParticipants, upsertParticipant } from '../store/participants/index.js';
 import type { RelayDeps } from './deps.js';
@@ -11,7 +12,7 @@ import { jobErrorFromAmojo, PermanentJobError } from './relay-errors.js';
 
 /** Payload of a `deliver-to-amojo` job. */
 export interface DeliverToAmojoPayload {
-  readonly messageRowId: number;
+  readonly messageRowId: MessageRowId;
 }
 
 /**

@@ -2,12 +2,13 @@ import { AmojoApiError } from '@amojo-bridge/sdk';
 import type { Job } from '../queue/index.js';
 import { findAccount } from '../store/accounts/index.js';
 import { findConversation } from '../store/conversations/index.js';
+import type { MessageRowId } from '../store/ids.js';
 import { findMessage, type Message } from '../store/messages/index.js';
 import type { RelayDeps } from './deps.js';
 import type { EditToAmojoPayload, ReactionToAmojoPayload } from './receive-edit-or-reaction.js';
 import { jobErrorFromAmojo, PermanentJobError } from './relay-errors.js';
 
-async function loadTarget(deps: RelayDeps, messageRowId: number) {
+async function loadTarget(deps: RelayDeps, messageRowId: MessageRowId) {
   const message = await findMessage(deps.store.db, { id: messageRowId });
   if (!message) throw new PermanentJobError(`message row ${messageRowId} does not exist`);
   const conversation = await findConversation(deps.store.db, { id: message.conversationRowId });

@@ -1,11 +1,12 @@
 import type { ChannelInstanceRecord } from '../channels/channel-adapter.js';
 import { findChannelInstance, readChannelInstanceSecret } from '../store/channel-instances/index.js';
+import type { ChannelInstanceRowId } from '../store/ids.js';
 import type { RelayDeps } from './deps.js';
 
 /** Reads a channel instance with its decrypted secret, as adapters need it; `undefined` when unknown or disabled. */
 export async function loadChannelInstance(
   deps: Pick<RelayDeps, 'store' | 'config'>,
-  by: { readonly id: number } | { readonly key: string },
+  by: { readonly id: ChannelInstanceRowId } | { readonly key: string },
 ): Promise<ChannelInstanceRecord | undefined> {
   const instance = await findChannelInstance(deps.store.db, by);
   if (!instance?.enabled) return undefined;

@@ -1,5 +1,6 @@
 import type { InboundEdit, InboundReaction, ReceiveResult } from '../channels/channel-adapter.js';
 import { findConversation } from '../store/conversations/index.js';
+import type { ConversationRowId, MessageRowId } from '../store/ids.js';
 import { findMessage, type Message } from '../store/messages/index.js';
 import type { Executor } from '../store/store.js';
 import { rememberChannelEvent } from './channel-events-table.js';
@@ -10,14 +11,14 @@ import { RelayInputError } from './relay-errors.js';
 
 /** Payload of an `edit-to-amojo` job. */
 export interface EditToAmojoPayload {
-  readonly messageRowId: number;
+  readonly messageRowId: MessageRowId;
   readonly text: string;
   readonly editedAtMs: number;
 }
 
 /** Payload of a `reaction-to-amojo` job. */
 export interface ReactionToAmojoPayload {
-  readonly messageRowId: number;
+  readonly messageRowId: MessageRowId;
   /** Our participant id of the customer who reacted. */
   readonly participantId: string;
   readonly type: 'react' | 'unreact';
@@ -31,7 +32,7 @@ export interface ReactionToAmojoPayload {
  */
 export async function findChannelMessage(
   db: Executor,
-  conversationRowId: number,
+  conversationRowId: ConversationRowId,
   channelMessageId: string,
   directions: readonly ('in' | 'out')[] = ['in', 'out'],
 ): Promise<Message | undefined> {

@@ -3,6 +3,7 @@ import { type ChannelErrorCode, isChannelErrorCode } from '../channels/channel-a
 import type { Job } from '../queue/index.js';
 import { findAccount, findAccountByScope } from '../store/accounts/index.js';
 import { findConversation } from '../store/conversations/index.js';
+import type { MessageRowId } from '../store/ids.js';
 import { findMessage, listMessageStatuses } from '../store/messages/index.js';
 import type { RelayDeps } from './deps.js';
 import { jobErrorFromAmojo, PermanentJobError } from './relay-errors.js';
@@ -12,7 +13,7 @@ import { jobErrorFromAmojo, PermanentJobError } from './relay-errors.js';
  * moves amoCRM back from "read" to "delivered"), or a refusal of a message that could not even be stored.
  */
 export type ReportStatusPayload =
-  | { readonly messageRowId: number }
+  | { readonly messageRowId: MessageRowId }
   | {
       readonly scopeId: string;
       readonly amojoMsgId: string;

@@ -1,4 +1,5 @@
 import type { ChannelInstance } from '../../store/channel-instances/index.js';
+import type { AccountRowId } from '../../store/ids.js';
 import type { AnyChannelPlugin } from '../channel-plugin.js';
 import { secretSettingsSet, visibleSettings } from '../instance-settings.js';
 
@@ -14,7 +15,7 @@ export interface ManagedInstance {
   readonly kind: string;
   readonly name: string | null;
   /** `accounts.id` of the account it serves, or null when unattached. */
-  readonly accountId: number | null;
+  readonly accountId: AccountRowId | null;
   /** Settings as written (defaults not filled in), secret settings left out. */
   readonly settings: Readonly<Record<string, unknown>>;
   /** Names of the secret settings that are set. */

@@ -6,6 +6,7 @@ import {
   findChannelInstance,
   upsertChannelInstance,
 } from '../../store/channel-instances/index.js';
+import type { AccountRowId } from '../../store/ids.js';
 import { upsertSource } from '../../store/sources/index.js';
 import type { Store } from '../../store/store.js';
 import { parseWebchatSettings } from './webchat-settings.js';
@@ -53,7 +54,7 @@ export async function addWebchatChannel(
   if (!/^[A-Za-z0-9_.-]{1,100}$/.test(key)) {
     throw new BridgeError('webchat_key_invalid', 'A webchat key is 1-100 letters, digits, "_", "." or "-"');
   }
-  let accountRowId: number | null = null;
+  let accountRowId: AccountRowId | null = null;
   if (input.accountId !== undefined) {
     const account = await findAccount(deps.store.db, {
       channelId: deps.config.channel.id,

@@ -1,4 +1,5 @@
 import { findConversation } from '../../store/conversations/index.js';
+import type { ChannelInstanceRowId } from '../../store/ids.js';
 import type { Executor } from '../../store/store.js';
 import type { ChannelMessageContent } from '../channel-adapter.js';
 import type { WebchatWireMessage } from './webchat-protocol.js';
@@ -17,7 +18,7 @@ export const WEBCHAT_EARLIER_LIMIT = 50;
  */
 export async function loadWebchatHistory(
   db: Executor,
-  input: { readonly instanceRowId: number; readonly visitorId: string; readonly limit?: number },
+  input: { readonly instanceRowId: ChannelInstanceRowId; readonly visitorId: string; readonly limit?: number },
 ): Promise<WebchatWireMessage[]> {
   return (await loadWebchatHistoryPage(db, input)).messages;
 }
@@ -29,7 +30,7 @@ export async function loadWebchatHistory(
 export async function loadWebchatHistoryPage(
   db: Executor,
   input: {
-    readonly instanceRowId: number;
+    readonly instanceRowId: ChannelInstanceRowId;
     readonly visitorId: string;
     readonly limit?: number;
     readonly before?: string;

@@ -2,6 +2,7 @@ import type { HistoryItem } from '@amojo-bridge/sdk';
 import type { Job } from '../../queue/index.js';
 import { findAccount } from '../../store/accounts/index.js';
 import { findConversation } from '../../store/conversations/index.js';
+import type { ConversationRowId } from '../../store/ids.js';
 import type { RelayDeps } from '../deps.js';
 import { enqueueJob, JOB_KINDS } from '../job-kinds.js';
 import { managerMessageFromHistory } from '../manager-message.js';
@@ -13,7 +14,7 @@ import { markChatsChecked } from './recovery-state.js';
 
 /** Payload of a `reconcile` job: check one conversation's chat for manager messages that never came as hooks. */
 export interface CheckChatPayload {
-  readonly conversationRowId: number;
+  readonly conversationRowId: ConversationRowId;
   /** How many checks of this chat in a row could not read its history (0 or absent: none). */
   readonly failures?: number;
 }
@@ -40,7 +41,7 @@ export type CheckOutcome =
 export async function checkConversation(
   deps: RelayDeps,
   pages: RecentPages,
-  conversationRowId: number,
+  conversationRowId: ConversationRowId,
 ): Promise<CheckOutcome> {
   const db = deps.store.db;
   const conversation = await findConversation(db, { id: conversationRowId });

@@ -1,6 +1,7 @@
 import type { AmocrmClient } from '@amojo-bridge/sdk';
 import type { Job } from '../../queue/index.js';
 import { type Account, listAccounts } from '../../store/accounts/index.js';
+import { type AccountRowId, asConversationRowId } from '../../store/ids.js';
 import type { RelayDeps } from '../deps.js';
 import type { ManagerMessage } from '../manager-message.js';
 import { type CheckChatPayload, checkChat, checkConversation } from './check-chat.js';
@@ -145,12 +146,12 @@ export function createOutboundRecovery(deps: RelayDeps, options: OutboundRecover
   // first, and the ones a round could not reach keep their old turn, so they lead the next round.
   const readFeeds = async (
     minGapMs: number,
-  ): Promise<{ feedAccounts: number; checks: number; scan: number[]; spent: number; deferred: number }> => {
+  ): Promise<{ feedAccounts: number; checks: number; scan: AccountRowId[]; spent: number; deferred: number }> => {
     const now = deps.now().getTime();
     const connected = await listAccounts(deps.store.db, { state: 'connected' });
     const byId = new Map(connected.map((account) => [account.id, account]));
     const order = await orderByTurn(deps.store.db, { accountIds: [...byId.keys()], now, minGapMs });
-    const scan: number[] = [];
+    const scan: AccountRowId[] = [];
     let feedAccounts = 0;
     let checks = 0;
     let spent = 0;
@@ -188,7 +189,9 @@ export function createOutboundRecovery(deps: RelayDeps, options: OutboundRecover
         checks += await queueChatChecks(
           deps,
           rows.flatMap((row) =>
-            row.amojo_chat_id ? [{ conversationRowId: row.id, amojoChatId: row.amojo_chat_id }] : [],
+            row.amojo_chat_id
+              ? [{ conversationRowId: asConversationRowId(row.id), amojoChatId: row.amojo_chat_id }]
+              : [],
           ),
         );
         if (readUntil !== null) await saveEventsReadUntil(deps.store.db, { accountId: account.id, seconds: readUntil });

@@ -1,4 +1,5 @@
 import { sql } from 'kysely';
+import { type AccountRowId, asConversationRowId, type ConversationRowId } from '../../store/ids.js';
 import type { Executor } from '../../store/store.js';
 
 // The SQL of the module's own state (migration 0007). See README.md for the states these rows encode.
@@ -18,7 +19,7 @@ export async function markChatsChecked(
 
 /** A conversation the scan picked. */
 export interface ChatToCheck {
-  readonly conversationRowId: number;
+  readonly conversationRowId: ConversationRowId;
   readonly amojoChatId: string;
 }
 
@@ -31,7 +32,7 @@ export interface ChatToCheck {
  */
 export async function listOldestCheckedChats(
   db: Executor,
-  input: { readonly accountIds: readonly number[]; readonly limit: number; readonly perAccount: number },
+  input: { readonly accountIds: readonly AccountRowId[]; readonly limit: number; readonly perAccount: number },
 ): Promise<ChatToCheck[]> {
   if (input.accountIds.length === 0 || input.limit <= 0 || input.perAccount <= 0) return [];
   // A window function (SQLite 3.25+, PostgreSQL) ranks each account's chats, so the global order stays
@@ -56,7 +57,7 @@ export async function listOldestCheckedChats(
     .orderBy('ranked.id')
     .limit(input.limit)
     .execute();
-  return rows.map((row) => ({ conversationRowId: row.id, amojoChatId: row.amojo_chat_id ?? '' }));
+  return rows.map((row) => ({ conversationRowId: asConversationRowId(row.id), amojoChatId: row.amojo_chat_id ?? '' }));
 }
 
 /**
@@ -66,8 +67,8 @@ export async function listOldestCheckedChats(
  */
 export async function orderByTurn(
   db: Executor,
-  input: { readonly accountIds: readonly number[]; readonly now: number; readonly minGapMs: number },
-): Promise<{ readonly accountId: number; readonly due: boolean }[]> {
+  input: { readonly accountIds: readonly AccountRowId[]; readonly now: number; readonly minGapMs: number },
+): Promise<{ readonly accountId: AccountRowId; readonly due: boolean }[]> {
   if (input.accountIds.length === 0) return [];
   const rows = await db.selectFrom('recovery_accounts').select(['account_id', 'turn_at']).execute();
   const turnAt = new Map(rows.map((row) => [row.account_id, Number(row.turn_at)]));
@@ -95,7 +96,7 @@ export async function listRecentlyActiveChats(
     .orderBy('id', 'desc')
     .limit(input.limit)
     .execute();
-  return rows.map((row) => ({ conversationRowId: row.id, amojoChatId: row.amojo_chat_id ?? '' }));
+  return rows.map((row) => ({ conversationRowId: asConversationRowId(row.id), amojoChatId: row.amojo_chat_id ?? '' }));
 }
 
 /**

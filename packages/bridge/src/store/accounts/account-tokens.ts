@@ -1,4 +1,5 @@
 import { decryptSecret, encryptSecret } from '../encrypt.js';
+import type { AccountRowId } from '../ids.js';
 import type { Executor } from '../store.js';
 
 /** OAuth 2.0 tokens of an account (amoCRM REST v4, spec 5.1), in clear: never log them. */
@@ -16,7 +17,7 @@ const context = (column: string, accountId: number) => `accounts.${column}#${acc
 export async function saveAccountTokens(
   db: Executor,
   input: {
-    readonly accountId: number;
+    readonly accountId: AccountRowId;
     readonly tokens: AccountTokens;
     readonly encryptionKey: Uint8Array;
     readonly now?: number;
@@ -40,7 +41,7 @@ export async function saveAccountTokens(
 /** Reads and decrypts an account's OAuth tokens; `undefined` when none are stored. Throws if they were altered. */
 export async function readAccountTokens(
   db: Executor,
-  input: { readonly accountId: number; readonly encryptionKey: Uint8Array },
+  input: { readonly accountId: AccountRowId; readonly encryptionKey: Uint8Array },
 ): Promise<AccountTokens | undefined> {
   const { accountId, encryptionKey: key } = input;
   const row = await db
@@ -59,7 +60,7 @@ export async function readAccountTokens(
 /** When the account's current pair was saved (ms since the epoch); `undefined` when unknown or none is stored. */
 export async function readTokensSavedAt(
   db: Executor,
-  input: { readonly accountId: number },
+  input: { readonly accountId: AccountRowId },
 ): Promise<number | undefined> {
   const row = await db
     .selectFrom('accounts')
@@ -72,7 +73,7 @@ export async function readTokensSavedAt(
 /** Removes an account's tokens (disconnect, revoked grant). */
 export async function clearAccountTokens(
   db: Executor,
-  input: { readonly accountId: number; readonly now?: number },
+  input: { readonly accountId: AccountRowId; readonly now?: number },
 ): Promise<void> {
   await db
     .updateTable('accounts')

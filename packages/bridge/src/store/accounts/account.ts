@@ -1,9 +1,10 @@
 import type { Selectable } from 'kysely';
 import type { AccountsTable, OAuthState } from '../database.js';
+import type { AccountRowId } from '../ids.js';
 
 /** A connected (or formerly connected) amoCRM account: one amojo scope. Tokens are read with `readAccountTokens`. */
 export interface Account {
-  readonly id: number;
+  readonly id: AccountRowId;
   readonly scopeId: string;
   readonly amojoAccountId: string;
   readonly channelId: string;
@@ -31,7 +32,7 @@ export interface Account {
 /** Maps an `accounts` row to an {@link Account}. */
 export function toAccount(row: Selectable<AccountsTable>): Account {
   return {
-    id: row.id,
+    id: row.id as AccountRowId,
     scopeId: row.scope_id,
     amojoAccountId: row.amojo_account_id,
     channelId: row.channel_id,

@@ -1,12 +1,13 @@
 import type { Selectable } from 'kysely';
 import type { AccountsTable } from '../database.js';
+import type { AccountRowId } from '../ids.js';
 import { runStatement, statement } from '../statement.js';
 import type { Executor } from '../store.js';
 import { type Account, toAccount } from './account.js';
 
 /** How to find an account: by row id, by scope, or by channel and amojo account id. */
 export type FindAccountBy =
-  | { readonly id: number }
+  | { readonly id: AccountRowId }
   | { readonly scopeId: string }
   | { readonly channelId: string; readonly amojoAccountId: string }
   | { readonly channelId: string; readonly amocrmAccountId: number };

@@ -1,10 +1,11 @@
 import type { OAuthState } from '../database.js';
+import type { AccountRowId } from '../ids.js';
 import type { Executor } from '../store.js';
 import { type Account, toAccount } from './account.js';
 
 /** Input of {@link setAccountOAuth}; fields left undefined keep their stored value. */
 export interface SetAccountOAuthInput {
-  readonly accountId: number;
+  readonly accountId: AccountRowId;
   readonly oauthState: OAuthState;
   /** Why the tokens stopped working; `null` clears it. Never put token text here. */
   readonly oauthError?: string | null | undefined;

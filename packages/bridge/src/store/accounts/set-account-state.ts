@@ -1,10 +1,11 @@
+import type { AccountRowId } from '../ids.js';
 import type { Executor } from '../store.js';
 import { type Account, toAccount } from './account.js';
 
 /** Marks an account connected or disconnected (disconnect keeps its history); `undefined` when unknown. */
 export async function setAccountState(
   db: Executor,
-  input: { readonly accountId: number; readonly state: 'connected' | 'disconnected'; readonly now?: number },
+  input: { readonly accountId: AccountRowId; readonly state: 'connected' | 'disconnected'; readonly now?: number },
 ): Promise<Account | undefined> {
   const now = input.now ?? Date.now();
   const row = await db

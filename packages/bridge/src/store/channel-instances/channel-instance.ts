@@ -1,17 +1,18 @@
 import type { Selectable } from 'kysely';
 import type { ChannelInstancesTable } from '../database.js';
+import type { AccountRowId, ChannelInstanceRowId } from '../ids.js';
 import { fromJson } from '../json.js';
 
 /** A configured messenger endpoint; its secret is read separately with `readChannelInstanceSecret`. */
 export interface ChannelInstance {
   /** `channel_instances.id`. */
-  readonly rowId: number;
+  readonly rowId: ChannelInstanceRowId;
   /** Public key used in URLs (`/channels/http/:instance`). */
   readonly key: string;
   /** Adapter kind: `http`, `webchat`, `telegram`... */
   readonly kind: string;
   readonly name: string | null;
-  readonly accountId: number | null;
+  readonly accountId: AccountRowId | null;
   readonly settings: Readonly<Record<string, unknown>>;
   readonly hasSecret: boolean;
   readonly enabled: boolean;
@@ -24,11 +25,11 @@ export interface ChannelInstance {
 /** Maps a `channel_instances` row to a {@link ChannelInstance}. */
 export function toChannelInstance(row: Selectable<ChannelInstancesTable>): ChannelInstance {
   return {
-    rowId: row.id,
+    rowId: row.id as ChannelInstanceRowId,
     key: row.key,
     kind: row.kind,
     name: row.name,
-    accountId: row.account_id,
+    accountId: row.account_id as AccountRowId | null,
     settings: fromJson(row.settings) as Record<string, unknown>,
     hasSecret: row.secret_enc !== null,
     enabled: row.enabled === 1,

@@ -1,11 +1,12 @@
 import { decryptSecret } from '../encrypt.js';
+import type { AccountRowId, ChannelInstanceRowId } from '../ids.js';
 import type { Executor } from '../store.js';
 import { type ChannelInstance, channelSecretContext, toChannelInstance } from './channel-instance.js';
 
 /** Finds a channel instance by row id or by its public key. */
 export async function findChannelInstance(
   db: Executor,
-  by: { readonly id: number } | { readonly key: string },
+  by: { readonly id: ChannelInstanceRowId } | { readonly key: string },
 ): Promise<ChannelInstance | undefined> {
   const query = db.selectFrom('channel_instances').selectAll();
   const row = await ('id' in by ? query.where('id', '=', by.id) : query.where('key', '=', by.key)).executeTakeFirst();
@@ -15,7 +16,7 @@ export async function findChannelInstance(
 /** Lists channel instances in id order, optionally of one account or kind. */
 export async function listChannelInstances(
   db: Executor,
-  filter: { readonly accountId?: number | undefined; readonly kind?: string | undefined } = {},
+  filter: { readonly accountId?: AccountRowId | undefined; readonly kind?: string | undefined } = {},
 ): Promise<ChannelInstance[]> {
   let query = db.selectFrom('channel_instances').selectAll().orderBy('id');
   if (filter.accountId !== undefined) query = query.where('account_id', '=', filter.accountId);

@@ -1,4 +1,5 @@
 import { encryptSecret } from '../encrypt.js';
+import type { AccountRowId } from '../ids.js';
 import { toJson } from '../json.js';
 import type { Executor } from '../store.js';
 import { type ChannelInstance, channelSecretContext, toChannelInstance } from './channel-instance.js';
@@ -8,7 +9,7 @@ export interface UpsertChannelInstanceInput {
   readonly key: string;
   readonly kind: string;
   readonly name?: string | null | undefined;
-  readonly accountId?: number | null | undefined;
+  readonly accountId?: AccountRowId | null | undefined;
   readonly settings?: Readonly<Record<string, unknown>> | undefined;
   /** Clear-text secret (HMAC key, bot token), stored encrypted; `null` removes it. */
   readonly secret?: string | null | undefined;

@@ -1,11 +1,12 @@
 import type { Selectable } from 'kysely';
 import type { ConversationsTable } from '../database.js';
+import type { AccountRowId, ChannelInstanceRowId, ConversationRowId } from '../ids.js';
 
 /** A chat between one client and the account's managers, as known to us, to amojo and to the messenger. */
 export interface Conversation {
-  readonly id: number;
-  readonly accountId: number;
-  readonly channelInstanceId: number | null;
+  readonly id: ConversationRowId;
+  readonly accountId: AccountRowId;
+  readonly channelInstanceId: ChannelInstanceRowId | null;
   /** Our integration chat id (`conversation_id`). */
   readonly conversationId: string;
   /** amojo chat id, once amojo told us. */
@@ -25,9 +26,9 @@ export interface Conversation {
 /** Maps a `conversations` row to a {@link Conversation}. */
 export function toConversation(row: Selectable<ConversationsTable>): Conversation {
   return {
-    id: row.id,
-    accountId: row.account_id,
-    channelInstanceId: row.channel_instance_id,
+    id: row.id as ConversationRowId,
+    accountId: row.account_id as AccountRowId,
+    channelInstanceId: row.channel_instance_id as ChannelInstanceRowId | null,
     conversationId: row.conversation_id,
     amojoChatId: row.amojo_chat_id,
     channelChatKey: row.channel_chat_key,

@@ -1,13 +1,14 @@
+import type { AccountRowId, ChannelInstanceRowId, ConversationRowId } from '../ids.js';
 import type { Executor } from '../store.js';
 import { type Conversation, toConversation } from './conversation.js';
 
 /** The keys a conversation is known by. `{ accountId, phone }` finds the most recently active chat with that phone. */
 export type FindConversationBy =
-  | { readonly id: number }
-  | { readonly accountId: number; readonly conversationId: string }
-  | { readonly accountId: number; readonly amojoChatId: string }
-  | { readonly channelInstanceId: number; readonly channelChatKey: string }
-  | { readonly accountId: number; readonly phone: string };
+  | { readonly id: ConversationRowId }
+  | { readonly accountId: AccountRowId; readonly conversationId: string }
+  | { readonly accountId: AccountRowId; readonly amojoChatId: string }
+  | { readonly channelInstanceId: ChannelInstanceRowId; readonly channelChatKey: string }
+  | { readonly accountId: AccountRowId; readonly phone: string };
 
 /** Finds one conversation; `undefined` when unknown. */
 export async function findConversation(db: Executor, by: FindConversationBy): Promise<Conversation | undefined> {

@@ -1,12 +1,13 @@
 import { randomUUID } from 'node:crypto';
 import { BridgeError } from '../../errors.js';
+import type { AccountRowId, ChannelInstanceRowId } from '../ids.js';
 import type { Executor } from '../store.js';
 import { type Conversation, toConversation } from './conversation.js';
 import { findConversation } from './find-conversation.js';
 
 /** Fields of a new conversation besides the key it is found by. */
 interface NewConversationFields {
-  readonly accountId: number;
+  readonly accountId: AccountRowId;
   /** Our chat id; generated (a UUID) when absent. Chosen once, never changed. */
   readonly conversationId?: string | undefined;
   readonly sourceExternalId?: string | null | undefined;
@@ -20,14 +21,14 @@ export type FindOrCreateConversationInput = NewConversationFields &
   (
     | {
         /** Customer side: the messenger's chat key within a channel instance. */
-        readonly channelInstanceId: number;
+        readonly channelInstanceId: ChannelInstanceRowId;
         readonly channelChatKey: string;
         readonly amojoChatId?: undefined;
       }
     | {
         /** amoCRM side: a hook's `conversation.id` (also "write first" chats, which have no chat key yet). */
         readonly amojoChatId: string;
-        readonly channelInstanceId?: number | null | undefined;
+        readonly channelInstanceId?: ChannelInstanceRowId | null | undefined;
         readonly channelChatKey?: undefined;
       }
   );

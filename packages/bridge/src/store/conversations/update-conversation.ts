@@ -1,12 +1,13 @@
+import type { ChannelInstanceRowId, ConversationRowId } from '../ids.js';
 import type { Executor } from '../store.js';
 import { type Conversation, toConversation } from './conversation.js';
 
 /** Fields {@link updateConversation} can set; undefined ones are left alone. */
 export interface UpdateConversationInput {
-  readonly id: number;
+  readonly id: ConversationRowId;
   /** Binds amojo's chat id (answer to the first message, or "write first" binding, spec 3.4.7). */
   readonly amojoChatId?: string | undefined;
-  readonly channelInstanceId?: number | null | undefined;
+  readonly channelInstanceId?: ChannelInstanceRowId | null | undefined;
   readonly channelChatKey?: string | null | undefined;
   readonly sourceExternalId?: string | null | undefined;
   readonly contactId?: number | null | undefined;

@@ -1,12 +1,17 @@
+import type { ConversationRowId, MessageRowId } from '../ids.js';
 import type { Executor } from '../store.js';
 import { type Message, toMessage } from './message.js';
 
 /** The ids a message is known by. */
 export type FindMessageBy =
-  | { readonly id: number }
+  | { readonly id: MessageRowId }
   | { readonly msgid: string }
   | { readonly amojoMsgId: string }
-  | { readonly conversationRowId: number; readonly direction: 'in' | 'out'; readonly channelMessageId: string };
+  | {
+      readonly conversationRowId: ConversationRowId;
+      readonly direction: 'in' | 'out';
+      readonly channelMessageId: string;
+    };
 
 /** Finds one message; `undefined` when unknown. */
 export async function findMessage(db: Executor, by: FindMessageBy): Promise<Message | undefined> {
@@ -26,7 +31,11 @@ export async function findMessage(db: Executor, by: FindMessageBy): Promise<Mess
 /** Lists a conversation's messages in id order (the order they were accepted), after `afterId`. */
 export async function listMessages(
   db: Executor,
-  options: { readonly conversationRowId: number; readonly afterId?: number | undefined; readonly limit: number },
+  options: {
+    readonly conversationRowId: ConversationRowId;
+    readonly afterId?: MessageRowId | undefined;
+    readonly limit: number;
+  },
 ): Promise<Message[]> {
   const rows = await db
     .selectFrom('messages')

@@ -1,6 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { BridgeError } from '../../errors.js';
 import type { MessageStatusName } from '../database.js';
+import type { ConversationRowId, ParticipantRowId } from '../ids.js';
 import { toJson } from '../json.js';
 import type { Executor } from '../store.js';
 import { findMessage } from './find-message.js';
@@ -8,13 +9,13 @@ import { type Message, toMessage } from './message.js';
 
 /** Input of {@link insertMessage}. */
 export interface InsertMessageInput {
-  readonly conversationRowId: number;
+  readonly conversationRowId: ConversationRowId;
   readonly direction: 'in' | 'out';
   /** Our msgid; generated (a UUID) when absent. Stored before the first delivery attempt and never changed. */
   readonly msgid?: string | undefined;
   readonly amojoMsgId?: string | undefined;
   readonly channelMessageId?: string | undefined;
-  readonly senderParticipantId?: number | undefined;
+  readonly senderParticipantId?: ParticipantRowId | undefined;
   readonly type: string;
   readonly payload: unknown;
   readonly media?: unknown;

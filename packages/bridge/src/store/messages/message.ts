@@ -1,11 +1,12 @@
 import type { Selectable } from 'kysely';
 import type { MessageStatusName, MessagesTable } from '../database.js';
+import type { ConversationRowId, MessageRowId, ParticipantRowId } from '../ids.js';
 import { fromJson } from '../json.js';
 
 /** A relayed message. */
 export interface Message {
-  readonly id: number;
-  readonly conversationRowId: number;
+  readonly id: MessageRowId;
+  readonly conversationRowId: ConversationRowId;
   /** `in`: customer -> amoCRM; `out`: amoCRM -> customer. */
   readonly direction: 'in' | 'out';
   /** Our stable message id (`payload.msgid`). */
@@ -14,7 +15,7 @@ export interface Message {
   readonly amojoMsgId: string | null;
   /** The messenger's message id. */
   readonly channelMessageId: string | null;
-  readonly senderParticipantId: number | null;
+  readonly senderParticipantId: ParticipantRowId | null;
   /** `text`, `picture`, `file`, ... (spec 3.4.4). */
   readonly type: string;
   readonly payload: unknown;
@@ -28,13 +29,13 @@ export interface Message {
 /** Maps a `messages` row to a {@link Message}. */
 export function toMessage(row: Selectable<MessagesTable>): Message {
   return {
-    id: row.id,
-    conversationRowId: row.conversation_row_id,
+    id: row.id as MessageRowId,
+    conversationRowId: row.conversation_row_id as ConversationRowId,
     direction: row.direction,
     msgid: row.msgid,
     amojoMsgId: row.amojo_msgid,
     channelMessageId: row.channel_message_id,
-    senderParticipantId: row.sender_participant_id,
+    senderParticipantId: row.sender_participant_id as ParticipantRowId | null,
     type: row.type,
     payload: fromJson(row.payload),
     media: row.media === null ? null : fromJson(row.media),

@@ -1,11 +1,12 @@
 import { sql } from 'kysely';
 import type { MessageStatusName } from '../database.js';
+import type { MessageRowId } from '../ids.js';
 import type { Executor } from '../store.js';
 
 /** One entry of a message's status history. */
 export interface MessageStatusEntry {
   readonly id: number;
-  readonly messageId: number;
+  readonly messageId: MessageRowId;
   readonly status: MessageStatusName;
   /** 901..905 when `failed` (spec 3.5). */
   readonly errorCode: number | null;
@@ -27,7 +28,7 @@ const RANK: Record<MessageStatusName, number> = { pending: 0, sent: 1, delivered
 export async function recordMessageStatus(
   db: Executor,
   input: {
-    readonly messageId: number;
+    readonly messageId: MessageRowId;
     readonly status: MessageStatusName;
     readonly errorCode?: number | undefined;
     readonly error?: string | undefined;
@@ -79,7 +80,7 @@ export async function listMessageStatuses(db: Executor, messageId: number): Prom
     .execute();
   return rows.map((row) => ({
     id: row.id,
-    messageId: row.message_id,
+    messageId: row.message_id as MessageRowId,
     status: row.status,
     errorCode: row.error_code,
     error: row.error,

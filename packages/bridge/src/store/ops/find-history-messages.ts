@@ -1,5 +1,6 @@
 import type { Selectable } from 'kysely';
 import type { MessageStatusesTable } from '../database.js';
+import type { ConversationRowId } from '../ids.js';
 import type { Executor } from '../store.js';
 import type { MessageWithStatuses } from './list-conversation-messages.js';
 
@@ -10,7 +11,7 @@ import type { MessageWithStatuses } from './list-conversation-messages.js';
 export async function findHistoryMessages(
   db: Executor,
   input: {
-    readonly conversationRowId: number;
+    readonly conversationRowId: ConversationRowId;
     readonly msgids: readonly string[];
     readonly amojoMsgIds: readonly string[];
     /** Also return the messages not in amojo yet. */

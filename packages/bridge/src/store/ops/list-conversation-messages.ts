@@ -1,5 +1,6 @@
 import type { Selectable } from 'kysely';
 import type { MessageStatusesTable, MessagesTable } from '../database.js';
+import type { ConversationRowId } from '../ids.js';
 import type { Executor } from '../store.js';
 import { type Page, type PageRequest, toPage } from './page.js';
 
@@ -11,7 +12,7 @@ export interface MessageWithStatuses extends Selectable<MessagesTable> {
 /** Options of {@link listConversationMessages}. */
 export interface ListConversationMessagesOptions extends PageRequest {
   /** `conversations.id` (the row id, not the protocol's `conversation_id`). */
-  readonly conversationRowId: number;
+  readonly conversationRowId: ConversationRowId;
 }
 
 /** Lists the messages of one conversation, newest first, each with its status history (admin API). */

@@ -1,5 +1,6 @@
 import type { Selectable } from 'kysely';
 import type { ParticipantsTable } from '../database.js';
+import type { ConversationRowId, ParticipantRowId } from '../ids.js';
 import { fromJson } from '../json.js';
 
 /** Contact details of a participant, as sent in `sender.profile` and hooks. */
@@ -12,8 +13,8 @@ export interface ParticipantProfile {
 
 /** A person (or the bot) in a conversation. */
 export interface Participant {
-  readonly id: number;
-  readonly conversationRowId: number;
+  readonly id: ParticipantRowId;
+  readonly conversationRowId: ConversationRowId;
   readonly role: 'client' | 'manager' | 'bot';
   /** Our participant id (`sender.id`), null for amoCRM users. */
   readonly participantId: string | null;
@@ -28,8 +29,8 @@ export interface Participant {
 /** Maps a `participants` row to a {@link Participant}. */
 export function toParticipant(row: Selectable<ParticipantsTable>): Participant {
   return {
-    id: row.id,
-    conversationRowId: row.conversation_row_id,
+    id: row.id as ParticipantRowId,
+    conversationRowId: row.conversation_row_id as ConversationRowId,
     role: row.role,
     participantId: row.participant_id,
     amojoParticipantId: row.amojo_participant_id,

@@ -1,10 +1,11 @@
+import type { ConversationRowId } from '../ids.js';
 import { toJson } from '../json.js';
 import type { Executor } from '../store.js';
 import { type Participant, type ParticipantProfile, toParticipant } from './participant.js';
 
 /** Input of {@link upsertParticipant}: at least one of `participantId` and `amojoParticipantId`. */
 export interface UpsertParticipantInput {
-  readonly conversationRowId: number;
+  readonly conversationRowId: ConversationRowId;
   readonly role: 'client' | 'manager' | 'bot';
   readonly participantId?: string | undefined;
   readonly amojoParticipantId?: string | undefined;

@@ -1,3 +1,4 @@
+import type { AccountRowId, ChannelInstanceRowId } from '../ids.js';
 import type { Executor } from '../store.js';
 import { type Source, toSource } from './source.js';
 
@@ -6,8 +7,8 @@ export async function findSource(
   db: Executor,
   by:
     | { readonly id: number }
-    | { readonly accountId: number; readonly externalId: string }
-    | { readonly accountId: number; readonly isDefault: true },
+    | { readonly accountId: AccountRowId; readonly externalId: string }
+    | { readonly accountId: AccountRowId; readonly isDefault: true },
 ): Promise<Source | undefined> {
   let query = db.selectFrom('sources').selectAll();
   if ('id' in by) query = query.where('id', '=', by.id);
@@ -21,7 +22,10 @@ export async function findSource(
 /** Lists the sources of an account, or of a channel instance, in id order. */
 export async function listSources(
   db: Executor,
-  filter: { readonly accountId?: number | undefined; readonly channelInstanceId?: number | undefined },
+  filter: {
+    readonly accountId?: AccountRowId | undefined;
+    readonly channelInstanceId?: ChannelInstanceRowId | undefined;
+  },
 ): Promise<Source[]> {
   let query = db.selectFrom('sources').selectAll().orderBy('id');
   if (filter.accountId !== undefined) query = query.where('account_id', '=', filter.accountId);

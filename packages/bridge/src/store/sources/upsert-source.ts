@@ -1,11 +1,12 @@
+import type { AccountRowId, ChannelInstanceRowId } from '../ids.js';
 import type { Executor } from '../store.js';
 import { type Source, toSource } from './source.js';
 
 /** Input of {@link upsertSource}; fields left undefined keep their stored value on update. */
 export interface UpsertSourceInput {
-  readonly accountId: number;
+  readonly accountId: AccountRowId;
   readonly externalId: string;
-  readonly channelInstanceId?: number | null | undefined;
+  readonly channelInstanceId?: ChannelInstanceRowId | null | undefined;
   readonly name?: string | null | undefined;
   readonly amocrmSourceId?: number | null | undefined;
   /** `true` makes this the account's only default source (the previous default loses the flag). */

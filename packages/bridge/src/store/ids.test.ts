@@ -1,0 +1,71 @@
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import ts from 'typescript';
+import { describe, expect, it } from 'vitest';
+
+// The brands exist only for the type checker, so the test runs it: a snippet using the store is compiled against
+// the real sources, and each misuse must be refused on its own line while the right use compiles.
+
+const here = dirname(fileURLToPath(import.meta.url));
+const SNIPPET = join(here, 'ids-misuse.snippet.ts');
+const SOURCE = `
+import { findAccount } from './accounts/index.js';
+import { findConversation } from './conversations/index.js';
+import { insertMessage } from './messages/index.js';
+import { asConversationRowId } from './ids.js';
+import type { Executor } from './store.js';
+
+export async function uses(db: Executor): Promise<void> {
+  const account = await findAccount(db, { scopeId: 'scope' });
+  if (!account) return;
+  const conversation = await findConversation(db, { accountId: account.id, conversationId: 'c-1' });
+  if (!conversation) return;
+  await findAccount(db, { id: account.id });
+  await findConversation(db, { id: conversation.id });
+  await findConversation(db, { id: asConversationRowId(7) });
+  await findConversation(db, { id: account.id }); // MISUSE account row id as a conversation's
+  await findConversation(db, { id: 7 }); // MISUSE a plain number
+  await findAccount(db, { id: conversation.id }); // MISUSE conversation row id as an account's
+  await insertMessage(db, { conversationRowId: account.id, direction: 'in', msgid: 'm', type: 'text', payload: {}, sentAt: 0 }); // MISUSE
+}
+`;
+
+function diagnosticsOfSnippet(): { line: number; text: string }[] {
+  const options: ts.CompilerOptions = {
+    target: ts.ScriptTarget.ES2022,
+    module: ts.ModuleKind.NodeNext,
+    moduleResolution: ts.ModuleResolutionKind.NodeNext,
+    strict: true,
+    exactOptionalPropertyTypes: true,
+    skipLibCheck: true,
+    noEmit: true,
+    types: [],
+    lib: ['lib.es2023.d.ts'],
+  };
+  const host = ts.createCompilerHost(options);
+  const readFile = host.readFile.bind(host);
+  const fileExists = host.fileExists.bind(host);
+  host.readFile = (file) => (file === SNIPPET ? SOURCE : readFile(file));
+  host.fileExists = (file) => file === SNIPPET || fileExists(file);
+  const getSourceFile = host.getSourceFile.bind(host);
+  host.getSourceFile = (file, language, ...rest) =>
+    file === SNIPPET ? ts.createSourceFile(file, SOURCE, language, true) : getSourceFile(file, language, ...rest);
+  const program = ts.createProgram([SNIPPET], options, host);
+  const snippet = program.getSourceFile(SNIPPET);
+  if (!snippet) throw new Error('the snippet was not compiled');
+  return ts.getPreEmitDiagnostics(program, snippet).map((d) => ({
+    line: d.start === undefined ? -1 : snippet.getLineAndCharacterOfPosition(d.start).line,
+    text: ts.flattenDiagnosticMessageText(d.messageText, '\n'),
+  }));
+}
+
+describe('branded ids', () => {
+  it('refuses a row id of one table where another table is meant, and a plain number', () => {
+    const lines = SOURCE.split('\n');
+    const misuses = lines.flatMap((line, i) => (line.includes('// MISUSE') ? [i] : []));
+    const found = diagnosticsOfSnippet();
+    // Every misuse line has an error, and nothing else has one (the right uses compile).
+    expect([...new Set(found.map((d) => d.line))].sort((a, b) => a - b)).toEqual(misuses);
+    expect(found.find((d) => d.line === misuses[0])?.text).toMatch(/AccountRowId.*ConversationRowId/s);
+  }, 60_000);
+});
