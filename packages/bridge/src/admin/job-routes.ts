@@ -3,6 +3,7 @@ import { z } from 'zod';
 import { discardJob } from '../pipelines/discard-job.js';
 import { findJob, listJobs } from '../queue/list-jobs.js';
 import { retryDeadJob } from '../queue/retry-dead-job.js';
+import { asJobId } from '../store/ids.js';
 import type { AdminDeps } from './admin-deps.js';
 import { pageQuery } from './pagination.js';
 import { parseInput } from './parse-input.js';
@@ -15,7 +16,7 @@ const listQuery = z.object({
   /** Jobs of one lane as stored (`out:<amojo chat id>`, ...); `GET /conversations/:conversationId/jobs` for a conversation. */
   lane: z.string().min(1).max(300).optional(),
 });
-const idParams = z.object({ id: z.coerce.number().int().positive() });
+const idParams = z.object({ id: z.coerce.number().int().positive().transform(asJobId) });
 const discardBody = z.object({ reason: z.string().trim().min(1).max(200).optional() }).strict();
 
 /**
@@ -31,7 +32,7 @@ export function registerJobRoutes(app: FastifyInstance, deps: AdminDeps): void {
       state: query.state,
       kind: query.kind,
       lane: query.lane,
-      beforeId: query.before,
+      beforeId: query.before === undefined ? undefined : asJobId(query.before),
     });
     const items = rows.slice(0, query.limit);
     const last = items.at(-1);

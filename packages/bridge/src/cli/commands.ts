@@ -7,6 +7,7 @@ import { type BridgeConfig, loadConfig } from '../config/index.js';
 import { createLogger, type Logger } from '../log.js';
 import { discardJob } from '../pipelines/discard-job.js';
 import { createBridge } from '../service/create-bridge.js';
+import { asJobId } from '../store/ids.js';
 import { migrate } from '../store/migrate.js';
 import { openStore } from '../store/open-store.js';
 import type { Store } from '../store/store.js';
@@ -130,7 +131,7 @@ export async function runDiscardJob(
 ): Promise<number> {
   const { config, log } = setUp(options, 'stderr');
   const result = await withStore(config, log, (store) =>
-    discardJob(store, { id: options.id, reason: options.reason, now: Date.now() }),
+    discardJob(store, { id: asJobId(options.id), reason: options.reason, now: Date.now() }),
   );
   if (result.outcome === 'not_found') {
     options.io.stderr(`amojo-bridge: no job ${options.id}\n`);

@@ -1,4 +1,5 @@
 import { discardDeadJob, findJob, type Job } from '../queue/index.js';
+import type { JobId } from '../store/ids.js';
 import { findMessage, recordMessageStatus } from '../store/messages/index.js';
 import type { Store } from '../store/store.js';
 import { enqueueJob, JOB_KINDS } from './job-kinds.js';
@@ -18,7 +19,7 @@ export type DiscardJobResult =
  */
 export async function discardJob(
   store: Store,
-  input: { readonly id: number; readonly reason?: string | undefined; readonly now: number },
+  input: { readonly id: JobId; readonly reason?: string | undefined; readonly now: number },
 ): Promise<DiscardJobResult> {
   const result = await store.transaction(async (trx): Promise<DiscardJobResult> => {
     const job = await findJob(trx, input.id);

@@ -1,3 +1,4 @@
+import { asJobId, type JobId } from '../store/ids.js';
 import { afterCommit } from '../store/job-signal.js';
 import { toJson } from '../store/json.js';
 import { dialectOf } from '../store/statement.js';
@@ -33,7 +34,7 @@ export const DEFAULT_MAX_ATTEMPTS = 25;
  *   await enqueue(trx, { kind: 'deliver-to-amojo', lane: `in:${conversation.id}`, payload: { messageId: message.id } });
  * });
  */
-export async function enqueue(trx: Executor, input: EnqueueInput): Promise<number> {
+export async function enqueue(trx: Executor, input: EnqueueInput): Promise<JobId> {
   const now = input.now ?? Date.now();
   const maxAttempts = input.maxAttempts ?? DEFAULT_MAX_ATTEMPTS;
   if (!Number.isInteger(maxAttempts) || maxAttempts < 1) {
@@ -48,5 +49,5 @@ export async function enqueue(trx: Executor, input: EnqueueInput): Promise<numbe
     now,
   });
   afterCommit(trx, (signal) => signal.emit());
-  return id;
+  return asJobId(id);
 }

@@ -1,12 +1,13 @@
 import type { Selectable } from 'kysely';
 import type { JobState, JobsTable } from '../store/database.js';
+import type { JobId } from '../store/ids.js';
 import { fromJson } from '../store/json.js';
 
 export type { JobState } from '../store/database.js';
 
 /** A job as a worker or the admin API sees it. */
 export interface Job<Payload = unknown> {
-  readonly id: number;
+  readonly id: JobId;
   readonly kind: string;
   /** Jobs of one lane run strictly in id order; `null` means unordered. */
   readonly lane: string | null;
@@ -29,7 +30,7 @@ export interface Job<Payload = unknown> {
 /** Maps a `jobs` row to a {@link Job}. */
 export function toJob(row: Selectable<JobsTable>): Job {
   return {
-    id: row.id,
+    id: row.id as JobId,
     kind: row.kind,
     lane: row.lane,
     payload: fromJson(row.payload),

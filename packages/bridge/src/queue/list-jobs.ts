@@ -1,4 +1,5 @@
 import type { JobState } from '../store/database.js';
+import type { JobId } from '../store/ids.js';
 import type { Executor } from '../store/store.js';
 import { type Job, toJob } from './job.js';
 
@@ -12,7 +13,7 @@ export async function listJobs(
     readonly lane?: string | undefined;
     /** Jobs of any of these lanes. */
     readonly lanes?: readonly string[] | undefined;
-    readonly beforeId?: number | undefined;
+    readonly beforeId?: JobId | undefined;
   },
 ): Promise<Job[]> {
   let query = db.selectFrom('jobs').selectAll().orderBy('id', 'desc').limit(options.limit);
@@ -28,7 +29,7 @@ export async function listJobs(
 }
 
 /** Finds one job by id. */
-export async function findJob(db: Executor, id: number): Promise<Job | undefined> {
+export async function findJob(db: Executor, id: JobId): Promise<Job | undefined> {
   const row = await db.selectFrom('jobs').selectAll().where('id', '=', id).executeTakeFirst();
   return row && toJob(row);
 }

@@ -1,3 +1,4 @@
+import type { JobId } from '../store/ids.js';
 import { affectedRows, runStatement, statement } from '../store/statement.js';
 import type { Executor } from '../store/store.js';
 import { promoteLaneHead } from './sql/lane-head.js';
@@ -20,7 +21,7 @@ const DISCARD_DEAD = statement(`
  */
 export async function retryDeadJob(
   db: Executor,
-  input: { readonly id: number; readonly now?: number },
+  input: { readonly id: JobId; readonly now?: number },
 ): Promise<boolean> {
   const now = input.now ?? Date.now();
   return affectedRows(await runStatement(db, RETRY_DEAD, [now, now, input.id])) > 0;

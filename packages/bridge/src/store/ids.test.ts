@@ -9,6 +9,8 @@ import { describe, expect, it } from 'vitest';
 const here = dirname(fileURLToPath(import.meta.url));
 const SNIPPET = join(here, 'ids-misuse.snippet.ts');
 const SOURCE = `
+import { findJob } from '../queue/list-jobs.js';
+import { enqueue } from '../queue/enqueue.js';
 import { findAccount } from './accounts/index.js';
 import { findConversation } from './conversations/index.js';
 import { insertMessage } from './messages/index.js';
@@ -27,6 +29,8 @@ export async function uses(db: Executor): Promise<void> {
   await findConversation(db, { id: 7 }); // MISUSE a plain number
   await findAccount(db, { id: conversation.id }); // MISUSE conversation row id as an account's
   await insertMessage(db, { conversationRowId: account.id, direction: 'in', msgid: 'm', type: 'text', payload: {}, sentAt: 0 }); // MISUSE
+  await findJob(db, await enqueue(db, { kind: 'k', payload: {} }));
+  await findJob(db, conversation.id); // MISUSE a conversation row id as a job id
 }
 `;
 

@@ -20,6 +20,8 @@ export type ConversationRowId = Brand<number, 'ConversationRowId'>;
 export type ChannelInstanceRowId = Brand<number, 'ChannelInstanceRowId'>;
 /** `messages.id`. */
 export type MessageRowId = Brand<number, 'MessageRowId'>;
+/** `jobs.id`: the queue's id of a job, the one the admin API and the logs name it by. */
+export type JobId = Brand<number, 'JobId'>;
 /** `participants.id`. */
 export type ParticipantRowId = Brand<number, 'ParticipantRowId'>;
 
@@ -29,5 +31,7 @@ export const asAccountRowId = (id: number): AccountRowId => id as AccountRowId;
 export const asConversationRowId = (id: number): ConversationRowId => id as ConversationRowId;
 /** Brands a number as a channel instance row id (see {@link asAccountRowId}). */
 export const asChannelInstanceRowId = (id: number): ChannelInstanceRowId => id as ChannelInstanceRowId;
+/** Brands a number as a job id (a path segment, a CLI argument; see {@link asAccountRowId}). */
+export const asJobId = (id: number): JobId => id as JobId;
 /** Brands a number as a message row id (see {@link asAccountRowId}). */
 export const asMessageRowId = (id: number): MessageRowId => id as MessageRowId;
