@@ -5,6 +5,8 @@
 //   --engines=sqlite,postgres     which stores (default both)
 //   --runs=N                      runs per figure (default 5 for intake, 3 for each relay rate)
 //   --chats=N,M                   relay over N, then M conversations (default 50); --rates=a,b,c (default 20,50,100,200)
+//   --prefill=0,1000000           before each intake and relay figure, fill the database with N finished jobs and
+//                                 hooks (bench/lib/prefill.mjs); one figure per value, compared with the 0 one
 //   --profile                     also take one CPU profile per figure (kept out of the recorded runs)
 //   --no-write                    print the report only
 //   --results=FILE                write the results JSON to FILE only (for before/after comparisons)
@@ -28,6 +30,9 @@ const args = Object.fromEntries(
 const only = new Set(String(args.only ?? 'intake,relay,webchat').split(','));
 const engines = String(args.engines ?? 'sqlite,postgres').split(',');
 const profile = Boolean(args.profile);
+// `--prefill=a,b`: one figure per value; without it, figures as before (no fill, default maintenance schedule).
+const prefills = args.prefill === undefined ? [undefined] : String(args.prefill).split(',').map(Number);
+const filledKey = (key, prefill) => (prefill ? `${key}, ${prefill.toLocaleString('en-US')} finished jobs` : key);
 const say = (line) => console.log(`[bench ${new Date().toISOString().slice(11, 19)}] ${line}`);
 
 // `--report-only`: render BENCHMARKS.md again from bench/results.json (after editing bench/NOTES.md), measure nothing.
@@ -61,6 +66,7 @@ const { startPostgres } = await import('./lib/postgres.mjs');
 const { freePort, IDS, startWorld } = await import('./lib/world.mjs');
 const { latencyChart } = await import('./lib/chart.mjs');
 const { renderReport } = await import('./lib/report.mjs');
+const { comparePrefill } = await import('./lib/prefill-compare.mjs');
 const { summarizeCpuProfile } = await import('./lib/cpu-profile.mjs');
 const { summarize } = await import('./lib/stats.mjs');
 
@@ -96,28 +102,31 @@ const results = {
 try {
   const port = await freePort();
   if (only.has('intake')) {
-    for (const engine of engines) {
-      const sandbox = await startWorld(port);
-      try {
-        const r = await benchIntake({
-          engine,
-          databaseUrl: await databaseFor(engine, 'intake'),
-          sandboxUrl: sandbox.url,
-          port,
-          ids: IDS,
-          runs: Number(args.runs ?? 5),
-          duration: 4,
-          connections: 50,
-          outDir: OUT,
-          say,
-          ...(profile ? { profileFile: join(OUT, `intake-${engine}.cpuprofile`) } : {}),
-        });
-        results.intake[engine] = r;
-        if (r.profile) results.profiles[`intake, ${engine}`] = summarizeCpuProfile(r.profile.file);
-      } finally {
-        await sandbox.close();
+    for (const engine of engines)
+      for (const prefill of prefills) {
+        const sandbox = await startWorld(port);
+        try {
+          const key = filledKey(engine, prefill);
+          const r = await benchIntake({
+            engine,
+            prefill,
+            databaseUrl: await databaseFor(engine, `intake-${prefill ?? 0}`),
+            sandboxUrl: sandbox.url,
+            port,
+            ids: IDS,
+            runs: Number(args.runs ?? 5),
+            duration: 4,
+            connections: 50,
+            outDir: OUT,
+            say,
+            ...(profile ? { profileFile: join(OUT, `intake-${engine}-${prefill ?? 0}.cpuprofile`) } : {}),
+          });
+          results.intake[key] = { label: key, ...r };
+          if (r.profile) results.profiles[`intake, ${key}`] = summarizeCpuProfile(r.profile.file);
+        } finally {
+          await sandbox.close();
+        }
       }
-    }
   }
   if (only.has('relay')) {
     const chatCounts = String(args.chats ?? '50')
@@ -127,32 +136,34 @@ try {
       .split(',')
       .map(Number);
     for (const engine of engines)
-      for (const chats of chatCounts) {
-        // A fresh sandbox per engine, so the chats of one run are not mistaken for the next one's.
-        const sandbox = await startWorld(port);
-        try {
-          const r = await benchRelay({
-            engine,
-            sandbox,
-            ids: IDS,
-            port,
-            databaseUrl: await databaseFor(engine, `relay-${chats}`),
-            chats,
-            rates,
-            runs: Number(args.runs ?? 3),
-            duration: 3,
-            outDir: OUT,
-            say,
-            ...(profile ? { profileFile: join(OUT, `relay-${engine}-${chats}.cpuprofile`) } : {}),
-          });
-          const key = chats === 50 ? engine : `${engine}, ${chats} conversations`;
-          results.relay[key] = r;
-          if (r.profile)
-            results.profiles[`relay at ${r.profile.rate} msg/s, ${key}`] = summarizeCpuProfile(r.profile.file);
-        } finally {
-          await sandbox.close();
+      for (const chats of chatCounts)
+        for (const prefill of prefills) {
+          // A fresh sandbox per engine, so the chats of one run are not mistaken for the next one's.
+          const sandbox = await startWorld(port);
+          try {
+            const r = await benchRelay({
+              engine,
+              prefill,
+              sandbox,
+              ids: IDS,
+              port,
+              databaseUrl: await databaseFor(engine, `relay-${chats}-${prefill ?? 0}`),
+              chats,
+              rates,
+              runs: Number(args.runs ?? 3),
+              duration: 3,
+              outDir: OUT,
+              say,
+              ...(profile ? { profileFile: join(OUT, `relay-${engine}-${chats}-${prefill ?? 0}.cpuprofile`) } : {}),
+            });
+            const key = filledKey(chats === 50 ? engine : `${engine}, ${chats} conversations`, prefill);
+            results.relay[key] = { label: key, ...r };
+            if (r.profile)
+              results.profiles[`relay at ${r.profile.rate} msg/s, ${key}`] = summarizeCpuProfile(r.profile.file);
+          } finally {
+            await sandbox.close();
+          }
         }
-      }
   }
   if (only.has('import')) {
     for (const engine of engines) {
@@ -184,6 +195,8 @@ try {
 }
 
 results.elapsedSec = (Date.now() - started) / 1000;
+// Each filled figure next to the empty one of the same engine (and conversations): ratios filled / empty.
+results.prefill = comparePrefill(results);
 results.loadDuringRun = summarize(loads);
 results.postgres = postgres ? postgres.source : undefined;
 
@@ -224,8 +237,8 @@ for (const r of Object.values(results.relay)) {
       ...d.fixed.filter((f) => !f.skipped).map((f) => [f.rate, f[key].median]),
       ...d.steps.map((s) => [s.rate, s[key]]),
     ];
-    series.push({ label: `${r.engine} ${direction} p50`, points: points('p50Ms') });
-    series.push({ label: `${r.engine} ${direction} p99`, points: points('p99Ms'), dashed: true });
+    series.push({ label: `${r.label ?? r.engine} ${direction} p50`, points: points('p50Ms') });
+    series.push({ label: `${r.label ?? r.engine} ${direction} p99`, points: points('p99Ms'), dashed: true });
   }
 }
 const svg = latencyChart({
@@ -233,10 +246,14 @@ const svg = latencyChart({
   subtitle: `commit ${results.commit}, ${results.date.slice(0, 16)}Z, ${machine.cores} cores, load ${machine.loadAverageAtStart[0]} at start`,
   series,
 });
-const report = renderReport(results, { notesFile: join(ROOT, 'bench', 'NOTES.md'), chartPath });
+// A results file is written before the report is rendered, so a report bug never loses a long run's figures.
 if (typeof args.results === 'string') {
   writeFileSync(args.results, `${JSON.stringify(results, null, 2)}\n`);
   say(`wrote ${args.results}`);
+}
+const report = renderReport(results, { notesFile: join(ROOT, 'bench', 'NOTES.md'), chartPath });
+if (typeof args.results === 'string') {
+  // written above
 } else if (args['no-write']) {
   console.log(report);
 } else {

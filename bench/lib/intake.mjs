@@ -3,6 +3,7 @@ import { signHook } from '@amojo-bridge/sdk';
 import { buildMessageHook } from '@amojo-bridge/sdk/testing';
 import autocannon from 'autocannon';
 import { loadNow } from './machine.mjs';
+import { fillBefore, maintenanceOff } from './prefill-figure.mjs';
 import { logPath, startServer } from './processes.mjs';
 import { round, summarize } from './stats.mjs';
 
@@ -57,12 +58,12 @@ function figuresOf(result, duration) {
  * measuring) against a bare Fastify route answering 200, in alternating runs of the same length.
  */
 export async function benchIntake(options) {
-  const { engine, databaseUrl, port, ids, runs, duration, connections, outDir, profileFile, say } = options;
+  const { engine, databaseUrl, port, ids, runs, duration, connections, outDir, profileFile, say, prefill } = options;
   const bare = await startServer({ mode: 'bare', logFile: logPath(outDir, `intake-bare-${engine}`) });
   const bridge = await startServer({
     mode: 'bridge',
     worker: false,
-    logFile: logPath(outDir, `intake-bridge-${engine}`),
+    logFile: logPath(outDir, `intake-bridge-${engine}${prefill ? `-prefill-${prefill}` : ''}`),
     env: {
       AMOJO_CHANNEL_ID: ids.channelId,
       AMOJO_CHANNEL_SECRET: ids.channelSecret,
@@ -71,10 +72,12 @@ export async function benchIntake(options) {
       HOST: '127.0.0.1',
       PORT: String(port),
       LOG_LEVEL: 'info',
+      ...maintenanceOff(prefill),
     },
   });
   try {
     const scopeId = await bridge.setup({ accountId: ids.accountId });
+    const filled = await fillBefore(bridge, { prefill, scopeId, say, label: `intake ${engine}` });
     const nextHook = hookFactory({ secret: ids.channelSecret, accountId: ids.accountId });
     const targets = {
       bare: `${bare.url}/hooks/amojo/${scopeId}`,
@@ -125,6 +128,7 @@ export async function benchIntake(options) {
       bridgeRssAfterMiB: after.rss / 2 ** 20,
       recordedHooks: bridgeOk,
       loadAverage: summarize(loads),
+      ...(filled ? { prefill: filled } : {}),
       ...(profile ? { profile } : {}),
     };
   } finally {

@@ -71,6 +71,11 @@ export async function startServer({ mode, env: figureEnv = {}, worker = false, l
     async setup(input) {
       return (await call({ type: 'setup', ...input }, 'setup-done')).scopeId;
     },
+    /** Fills the database with `rows` finished jobs and hooks (bench/lib/prefill.mjs); resolves what it wrote. */
+    async prefill(input) {
+      const { type: _type, ...filled } = await call({ type: 'prefill', ...input }, 'prefill-done', 3_600_000);
+      return filled;
+    },
     /** Resident memory, heap, and (with `queue`) jobs queued or running. */
     stats(queue = false) {
       return call({ type: 'stats', queue }, 'stats');

@@ -3,6 +3,7 @@ import { createServer } from 'node:http';
 import { webhookHeaders } from '../../packages/bridge/dist/channels/index.js';
 import { createNodeTransport } from '../../packages/sdk/dist/index.js';
 import { loadNow } from './machine.mjs';
+import { fillBefore, maintenanceOff } from './prefill-figure.mjs';
 import { logPath, startServer } from './processes.mjs';
 import { quantile, round, summarize } from './stats.mjs';
 
@@ -18,6 +19,9 @@ const cpuUs = () => {
   return cpu.user + cpu.system;
 };
 const SETTLE_MS = 8_000;
+// Warm-up sends in flight at once, and how long it may go without a new arrival before it is declared stuck.
+const WARM_CONCURRENCY = 32;
+const WARM_STALL_MS = 60_000;
 const sleep = (ms) => new Promise((resolve) => setTimeout(resolve, ms));
 const now = () => performance.now();
 
@@ -112,7 +116,7 @@ function queueGrew({ backlog, sendWindowMs, drainMs, lost, rate }) {
  * the customer system receives them. Every timestamp is `performance.now()` of this process.
  */
 export async function benchRelay(options) {
-  const { engine, sandbox, ids, port, databaseUrl, rates, runs, duration, outDir, say, profileFile } = options;
+  const { engine, sandbox, ids, port, databaseUrl, rates, runs, duration, outDir, say, profileFile, prefill } = options;
   // Conversations the messages are spread over (each gets a warm-up message each way first).
   const CHATS = options.chats ?? 50;
   const sent = new Map();
@@ -130,7 +134,7 @@ export async function benchRelay(options) {
   const bridge = await startServer({
     mode: 'bridge',
     worker: true,
-    logFile: logPath(outDir, `relay-bridge-${engine}-${CHATS}`),
+    logFile: logPath(outDir, `relay-bridge-${engine}-${CHATS}${prefill ? `-prefill-${prefill}` : ''}`),
     env: {
       AMOJO_CHANNEL_ID: ids.channelId,
       AMOJO_CHANNEL_SECRET: ids.channelSecret,
@@ -139,11 +143,19 @@ export async function benchRelay(options) {
       HOST: '127.0.0.1',
       PORT: String(port),
       LOG_LEVEL: process.env.BENCH_LOG_LEVEL ?? 'info',
+      ...maintenanceOff(prefill),
     },
   });
   const instance = { key: 'bench_http', secret: `bench-${randomUUID()}`, url: receiver.url, sourceExternalId: 'bench' };
   try {
-    await bridge.setup({ accountId: ids.accountId, instance });
+    const scopeId = await bridge.setup({ accountId: ids.accountId, instance });
+    const filled = await fillBefore(bridge, {
+      prefill,
+      scopeId,
+      channelInstanceKey: instance.key,
+      say,
+      label: `relay ${engine}`,
+    });
     const rssIdleMiB = (await bridge.stats()).rss / 2 ** 20;
     const eventsUrl = `${bridge.url}/channels/http/${instance.key}/events`;
     const chatKeys = Array.from({ length: CHATS }, (_, i) => `bench-chat-${i}`);
@@ -173,19 +185,24 @@ export async function benchRelay(options) {
     };
     const queueDepth = async () => (await bridge.stats(true)).queue;
 
-    // Every chat gets its first message (conversation, contact, amojo chat) before anything is timed.
-    await Promise.all(chatKeys.map((key) => postCustomer(`bench-in:warm:${key}`, key)));
-    // Each warm-up phase gets its own deadline, longer with more conversations (a loaded machine relays slowly).
-    let deadline = now() + 30_000 + CHATS * 60;
-    while (chatKeys.some((key) => !arrived.has(`bench-in:warm:${key}`)) && now() < deadline) await sleep(20);
+    // Every chat gets its first message (conversation, contact, amojo chat) before anything is timed: sent with bounded
+    // concurrency (thousands of chats), waited for as long as they keep arriving.
+    await warmUp({
+      what: 'warm-up customer messages',
+      keys: chatKeys,
+      send: (key) => postCustomer(`bench-in:warm:${key}`, key),
+      arrivedFor: (key) => arrived.has(`bench-in:warm:${key}`),
+      say,
+    });
     const chatIds = sandbox.state.listChats().map((chat) => chat.id);
     if (chatIds.length < CHATS) throw new Error(`only ${chatIds.length} of ${CHATS} warm-up chats reached the sandbox`);
-    deadline = now() + 30_000 + CHATS * 60;
-    await Promise.all(chatIds.map((id) => postManager(`bench-out:warm:${id}`, id)));
-    while (chatIds.some((id) => !arrived.has(`bench-out:warm:${id}`)) && now() < deadline) await sleep(20);
-    const warmMissing = chatIds.filter((id) => !arrived.has(`bench-out:warm:${id}`)).length;
-    if (warmMissing)
-      throw new Error(`${warmMissing} of ${CHATS} warm-up manager messages never reached the customer system`);
+    await warmUp({
+      what: 'warm-up manager messages',
+      keys: chatIds,
+      send: (id) => postManager(`bench-out:warm:${id}`, id),
+      arrivedFor: (id) => arrived.has(`bench-out:warm:${id}`),
+      say,
+    });
 
     const directions = {
       inbound: (tag, i) => postCustomer(tag, chatKeys[i % CHATS]),
@@ -244,7 +261,16 @@ export async function benchRelay(options) {
       };
     };
 
-    const out = { engine, chats: CHATS, durationSec: duration, runs, rssIdleMiB, inbound: {}, outbound: {} };
+    const out = {
+      engine,
+      chats: CHATS,
+      durationSec: duration,
+      runs,
+      rssIdleMiB,
+      ...(filled ? { prefill: filled } : {}),
+      inbound: {},
+      outbound: {},
+    };
     for (const direction of ['inbound', 'outbound']) {
       const fixed = [];
       for (const rate of rates) {
@@ -303,6 +329,53 @@ export async function benchRelay(options) {
     await bridge.stop();
     await receiver.close();
   }
+}
+
+/**
+ * Sends `send(key)` for every key, at most WARM_CONCURRENCY at once, then waits until `arrivedFor(key)` holds for all.
+ * Fails when a send fails or nothing new arrived for WARM_STALL_MS; says the progress every 15 s.
+ */
+async function warmUp({ what, keys, send, arrivedFor, say }) {
+  const started = now();
+  let next = 0;
+  let failure;
+  const senders = Array.from({ length: Math.min(WARM_CONCURRENCY, keys.length) }, async () => {
+    while (next < keys.length && !failure) {
+      const key = keys[next++];
+      await send(key).catch((error) => {
+        failure ??= error;
+      });
+    }
+  });
+  let sending = true;
+  const sent = Promise.all(senders).finally(() => {
+    sending = false;
+  });
+  let done = 0;
+  let progressAt = now();
+  let saidAt = now();
+  const pending = new Set(keys);
+  while (pending.size > 0) {
+    if (failure) throw new Error(`${what}: a send failed: ${failure.message ?? failure}`);
+    for (const key of pending) {
+      if (arrivedFor(key)) pending.delete(key);
+    }
+    if (keys.length - pending.size > done) {
+      done = keys.length - pending.size;
+      progressAt = now();
+    }
+    if (now() - progressAt > WARM_STALL_MS) {
+      throw new Error(`${what}: ${pending.size} of ${keys.length} had not arrived, none for ${WARM_STALL_MS / 1000} s`);
+    }
+    if (now() - saidAt > 15_000) {
+      say(`  ${what}: ${done} of ${keys.length} arrived${sending ? `, ${next} sent` : ''}`);
+      saidAt = now();
+    }
+    await sleep(pending.size > 1000 ? 250 : 20);
+  }
+  await sent;
+  if (failure) throw new Error(`${what}: a send failed: ${failure.message ?? failure}`);
+  if (keys.length >= 1000) say(`  ${what}: all ${keys.length} arrived in ${round((now() - started) / 1000, 1)} s`);
 }
 
 function aggregate(rate, rows) {

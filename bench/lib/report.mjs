@@ -51,7 +51,7 @@ export function renderReport(results, { notesFile, chartPath }) {
     );
     for (const r of intake) {
       push(
-        `| ${r.engine} | ${mmm(r.bridge.reqPerSec)} | ${mmm(r.bare.reqPerSec)} | ${mmm(r.ratio, 2)} | ${fmt(r.bridge.p50Ms.median)} / ${fmt(r.bridge.p99Ms.median)} | ${fmt(r.bare.p50Ms.median)} / ${fmt(r.bare.p99Ms.median)} | ${fmt(r.queuedAfter)} |`,
+        `| ${r.label ?? r.engine} | ${mmm(r.bridge.reqPerSec)} | ${mmm(r.bare.reqPerSec)} | ${mmm(r.ratio, 2)} | ${fmt(r.bridge.p50Ms.median)} / ${fmt(r.bridge.p99Ms.median)} | ${fmt(r.bare.p50Ms.median)} / ${fmt(r.bare.p99Ms.median)} | ${fmt(r.queuedAfter)} |`,
       );
     }
     push('');
@@ -80,7 +80,7 @@ export function renderReport(results, { notesFile, chartPath }) {
       for (const direction of ['inbound', 'outbound']) {
         const d = r[direction];
         push(
-          `### ${r.engine}${r.chats === 50 ? '' : `, ${r.chats} conversations`}, ${direction}: highest sustained rate ${d.maxSustainedRate ? `${d.maxSustainedRate} msg/s` : 'below the lowest rate tried'}`,
+          `### ${r.label ?? `${r.engine}${r.chats === 50 ? '' : `, ${r.chats} conversations`}`}, ${direction}: highest sustained rate ${d.maxSustainedRate ? `${d.maxSustainedRate} msg/s` : 'below the lowest rate tried'}`,
           '',
           '| offered msg/s | delivered msg/s | p50 ms | p99 ms | peak queued jobs | sustained runs | CPU ms/msg bridge / bench |',
           '| --- | --- | --- | --- | --- | --- | --- |',
@@ -134,8 +134,10 @@ export function renderReport(results, { notesFile, chartPath }) {
     '| engine | idle, after start | after the relay runs |',
     '| --- | --- | --- |',
   );
-  for (const r of relay) push(`| ${r.engine} | ${fmt(r.rssIdleMiB, 1)} MiB | ${fmt(r.rssAfterMiB, 1)} MiB |`);
+  for (const r of relay)
+    push(`| ${r.label ?? r.engine} | ${fmt(r.rssIdleMiB, 1)} MiB | ${fmt(r.rssAfterMiB, 1)} MiB |`);
   push('');
+  if (results.prefill?.length) renderPrefill(results.prefill, push);
 
   const imports = Object.values(results.import ?? {});
   if (imports.length) {
@@ -187,4 +189,50 @@ export function renderReport(results, { notesFile, chartPath }) {
   }
   if (notesFile && existsSync(notesFile)) push(readFileSync(notesFile, 'utf8').trim(), '');
   return `${lines.join('\n')}\n`;
+}
+
+const x = (v) => (Number.isFinite(v) ? `${fmt(v, 2)}x` : 'n/a');
+
+/** `--prefill`: each filled figure next to the empty one of its pair, and the ratio filled / empty. */
+function renderPrefill(rows, push) {
+  push(
+    '## Cost with full tables (`--prefill`)',
+    '',
+    'Before the figure the database was filled with N finished (`done`) jobs, N accepted hooks linked to them, N',
+    'delivered messages with one status row each and N / 100 conversations (bench/lib/prefill.mjs: shapes of what the',
+    'intake and relay write, times in the last 48 hours, inside the default retention; PostgreSQL `VACUUM ANALYZE`',
+    'after, SQLite a WAL checkpoint and no ANALYZE, as in production). The maintenance round is pushed past the figure',
+    'for both runs of a pair. The empty run of each pair was measured just before the filled one; "x" is filled / empty.',
+    '',
+  );
+  const intake = rows.filter((r) => r.figure === 'intake');
+  if (intake.length) {
+    push(
+      '| intake, engine | rows | fill s, database MiB | bridge req/s empty -> filled | ratio to bare empty -> filled | p50 / p99 ms empty -> filled |',
+      '| --- | --- | --- | --- | --- | --- |',
+    );
+    for (const r of intake) {
+      const e = r.empty;
+      const f = r.filled;
+      push(
+        `| ${r.engine} | ${fmt(r.rows)} | ${fmt(r.fill.ms / 1000)}, ${fmt(r.fill.databaseMiB)} | ${fmt(e.bridgeReqPerSec)} -> ${fmt(f.bridgeReqPerSec)} (${x(r.ratio.bridgeReqPerSec)}) | ${fmt(e.ratioToBare, 2)} -> ${fmt(f.ratioToBare, 2)} (${x(r.ratio.ratioToBare)}) | ${fmt(e.p50Ms)} / ${fmt(e.p99Ms)} -> ${fmt(f.p50Ms)} / ${fmt(f.p99Ms)} |`,
+      );
+    }
+    push('');
+  }
+  const relay = rows.filter((r) => r.figure === 'relay');
+  if (relay.length) {
+    push(
+      '| relay, engine, conversations, direction | rows | at the lowest rate: p50 / p99 ms empty -> filled | bridge CPU ms/msg there | delivered msg/s at the highest rate both tried | highest sustained msg/s |',
+      '| --- | --- | --- | --- | --- | --- |',
+    );
+    for (const r of relay) {
+      const e = r.empty;
+      const f = r.filled;
+      push(
+        `| ${r.engine}, ${fmt(r.chats)}, ${r.direction} | ${fmt(r.rows)} | at ${e.modestRate}/s: ${fmt(e.modestP50Ms, 1)} / ${fmt(e.modestP99Ms, 1)} -> ${fmt(f.modestP50Ms, 1)} / ${fmt(f.modestP99Ms, 1)} (p50 ${x(r.ratio.modestP50Ms)}) | ${cpu(e.modestBridgeCpuMsPerMsg)} -> ${cpu(f.modestBridgeCpuMsPerMsg)} (${x(r.ratio.modestBridgeCpuMsPerMsg)}) | at ${e.topRate}/s: ${fmt(e.topThroughput)} -> ${fmt(f.topThroughput)} (${x(r.ratio.topThroughput)}) | ${fmt(e.maxSustainedRate)} -> ${fmt(f.maxSustainedRate)} |`,
+      );
+    }
+    push('');
+  }
 }

@@ -2,6 +2,7 @@
 // generator does not share its event loop. `node server-process.mjs bare|bridge`; driven over IPC by the bench.
 //   parent -> child: {type:'start', env, worker}      child -> parent: {type:'ready', url}
 //   parent -> child: {type:'setup', ...}               child -> parent: {type:'setup-done', scopeId}
+//   parent -> child: {type:'prefill', rows, scopeId, channelInstanceKey}   child -> parent: {type:'prefill-done', ...}
 //   parent -> child: {type:'stats'}                    child -> parent: {type:'stats', rss, heapUsed, queue, cpuUs}
 //   parent -> child: {type:'profile-start'} / {type:'profile-stop', file}: a CPU profile of just the measured window
 //   parent -> child: {type:'stop'}                     child exits 0 (a --cpu-prof profile is written on exit)
@@ -16,6 +17,7 @@ import { queueStats } from '../../packages/bridge/dist/queue/index.js';
 import { createBridge } from '../../packages/bridge/dist/service/create-bridge.js';
 import { upsertChannelInstance } from '../../packages/bridge/dist/store/channel-instances/index.js';
 import { upsertSource } from '../../packages/bridge/dist/store/sources/index.js';
+import { prefillStore } from './prefill.mjs';
 
 const mode = process.argv[2];
 let bridge;
@@ -98,6 +100,14 @@ process.on('message', async (message) => {
       send({ type: 'ready', url, pid: process.pid });
     } else if (message.type === 'setup') {
       send({ type: 'setup-done', scopeId: await setup(message) });
+    } else if (message.type === 'prefill') {
+      const filled = await prefillStore(bridge.store, {
+        rows: message.rows,
+        scopeId: message.scopeId,
+        channelInstanceKey: message.channelInstanceKey,
+        log: (line) => console.log(`[bench] ${line}`),
+      });
+      send({ type: 'prefill-done', ...filled });
     } else if (message.type === 'stats') {
       send({ type: 'stats', ...(await stats(message.queue)) });
     } else if (message.type === 'profile-start') {
