@@ -6,16 +6,19 @@
 // What is written, per N (shapes copied from what the intake and the relay write: a real v2 message hook body, the
 // job `jobFor` makes of it, the scoped dedup key):
 //   conversations  N / 100 (at least 1) of the bench's account (and http channel instance when there is one), keys
-//                  `prefill-chat-<row id - 1>`, amojo chat ids `fffffffe-0000-4000-8000-<row id - 1>`; one client
+//                  `prefill-chat-<row id - 1>`, amojo chat ids `<spread>-f0f1-4000-8000-<row id - 1>`; one client
 //                  participant each
 //   jobs           N `deliver-to-channel` jobs, state `done`, attempts 1, lane `out:<amojo chat id>` of a prefill chat
 //   hooks          N accepted message hooks, each linked to its job (`job_id`), dedup key `<scope>|<amojo msg id>`,
-//                  amojo message ids `ffffffff-0000-4000-8000-<hook id>` (the figures' ids are random UUIDs)
+//                  amojo message ids `<spread>-f0f0-4000-8000-<hook id>`
 //   messages       N outbound messages (status `delivered`) spread round robin over the prefill conversations, and one
 //                  `message_statuses` row each
 // Times are spread over the 48 hours before now: inside the default retention (jobs 72 h, hooks 30 days), so the rows
-// are what a bridge relaying ~6 messages/s holds in steady state even with maintenance running. Keys are sequential
-// (the real ones are random UUIDs): the indexes are as deep, their pages fuller.
+// are what a bridge relaying ~6 messages/s holds in steady state even with maintenance running. Message and chat ids
+// are UUID-shaped and start with a multiplicative hash of the row number, so they spread over the whole key space as
+// the real random UUIDs do: a figure's inserts into the unique indexes (`hooks.dedup_key`, `messages.msgid`,
+// `messages.amojo_msgid`) land all over the 1M-entry index, not in a small region of their own next to a sequential
+// block. (The `<spread>` prefix is never `00000000`-like sequential; the tags `f0f0`-`f0f2` keep kinds apart.)
 // Rows get explicit ids above every id in use (PostgreSQL: the identity sequences are moved past them first).
 // After the fill: SQLite `wal_checkpoint(TRUNCATE)` (a running bridge would have checkpointed these commits long
 // ago; no ANALYZE: the bridge never runs it, so a production SQLite file has no statistics); PostgreSQL `VACUUM
@@ -78,11 +81,22 @@ function compile(dialect, text, values) {
 
 /**
  * An insert of rows `from..to` of a series `s(n)`: `columns` and `select` are shared, the series is a recursive CTE
- * on SQLite and generate_series on PostgreSQL. In `select`, `{pad:expr}` is expr zero-padded to 12 digits.
+ * on SQLite and generate_series on PostgreSQL. In `select`, `{pad:expr}` is expr zero-padded to 12 digits and
+ * `{uuid:tttt:expr}` a UUID-shaped key unique per expr (`<8 hex spread>-tttt-4000-8000-<expr, 12 digits>`).
  */
 function insertSeries(dialect, table, columns, select) {
   const pad = (expr) => (dialect === 'postgres' ? `lpad((${expr})::text, 12, '0')` : `printf('%012d', ${expr})`);
-  const body = select.replace(/\{pad:([^}]+)\}/g, (_m, expr) => pad(expr));
+  // Knuth's multiplicative hash mod 2^32 (a bijection): consecutive rows get prefixes spread over the whole key space.
+  const spread = (expr) =>
+    dialect === 'postgres'
+      ? `lpad(to_hex(((${expr}) * 2654435761) % 4294967296), 8, '0')`
+      : `printf('%08x', ((${expr}) * 2654435761) % 4294967296)`;
+  const body = select
+    .replace(
+      /\{uuid:([0-9a-f]{4}):([^}]+)\}/g,
+      (_m, tag, expr) => `(${spread(expr)} || '-${tag}-4000-8000-' || ${pad(expr)})`,
+    )
+    .replace(/\{pad:([^}]+)\}/g, (_m, expr) => pad(expr));
   if (dialect === 'postgres') {
     return `insert into ${table} (${columns}) select ${body} from generate_series(@from::bigint, @to::bigint) as s(n)`;
   }
@@ -160,15 +174,15 @@ export async function prefillStore(store, { rows, scopeId, channelInstanceKey, l
   };
   // Expressions of row n (1-based) shared by the inserts.
   const at = '(@t0::bigint + (s.n * @span::bigint) / @rows::bigint)';
-  const msgId = `('ffffffff-0000-4000-8000-' || {pad:@hooksBase::bigint + s.n})`;
-  const chatOf = `('fffffffe-0000-4000-8000-' || {pad:@conversationsBase::bigint + s.n % @chats::bigint})`;
+  const msgId = '{uuid:f0f0:@hooksBase::bigint + s.n}';
+  const chatOf = '{uuid:f0f1:@conversationsBase::bigint + s.n % @chats::bigint}';
   const statements = {
     conversations: insertSeries(
       dialect,
       'conversations',
       'id, account_id, channel_instance_id, conversation_id, amojo_chat_id, channel_chat_key, source_external_id, last_activity_at, created_at, updated_at',
       `@conversationsBase::bigint + s.n, @accountId::bigint, @instanceId::bigint, 'prefill-conv-' || (@conversationsBase::bigint + s.n - 1),
-       'fffffffe-0000-4000-8000-' || {pad:@conversationsBase::bigint + s.n - 1},
+       {uuid:f0f1:@conversationsBase::bigint + s.n - 1},
        'prefill-chat-' || (@conversationsBase::bigint + s.n - 1), 'bench', @t0::bigint, @t0::bigint,
        @t0::bigint + @span::bigint`,
     ),
@@ -201,7 +215,7 @@ export async function prefillStore(store, { rows, scopeId, channelInstanceKey, l
       'messages',
       'id, conversation_row_id, direction, msgid, amojo_msgid, channel_message_id, type, payload, status, sent_at, created_at, updated_at',
       `@messagesBase::bigint + s.n, @conversationsBase::bigint + 1 + s.n % @chats::bigint, 'out',
-       'ab-fffffffd-0000-4000-8000-' || {pad:@messagesBase::bigint + s.n}, ${msgId},
+       'ab-' || {uuid:f0f2:@messagesBase::bigint + s.n}, ${msgId},
        'bench-prefill-' || (@messagesBase::bigint + s.n), 'text',
        '{"type":"text","text":"Bench reply"}', 'delivered', ${at}, ${at}, ${at} + 40`,
     ),
