@@ -191,6 +191,7 @@ export function renderReport(results, { notesFile, chartPath }) {
   return `${lines.join('\n')}\n`;
 }
 
+const sustained = (rate) => (rate ? fmt(rate) : 'none');
 const x = (v) => (Number.isFinite(v) ? `${fmt(v, 2)}x` : 'n/a');
 
 /** `--prefill`: each filled figure next to the empty one of its pair, and the ratio filled / empty. */
@@ -200,9 +201,10 @@ function renderPrefill(rows, push) {
     '',
     'Before the figure the database was filled with N finished (`done`) jobs, N accepted hooks linked to them, N',
     'delivered messages with one status row each and N / 100 conversations (bench/lib/prefill.mjs: shapes of what the',
-    'intake and relay write, times in the last 48 hours, inside the default retention; PostgreSQL `VACUUM ANALYZE`',
-    'after, SQLite a WAL checkpoint and no ANALYZE, as in production). The maintenance round is pushed past the figure',
-    'for both runs of a pair. The empty run of each pair was measured just before the filled one; "x" is filled / empty.',
+    'intake and relay write, ids spread over the key space, times in the last 48 hours, inside the default retention;',
+    'PostgreSQL `VACUUM ANALYZE` and a CHECKPOINT after, SQLite a WAL checkpoint and no ANALYZE, as in production). The',
+    'maintenance round is pushed past the figure for both runs of a pair. The two runs of a pair are measured back to',
+    'back in one bench run, in the order `--prefill` names them; "x" is filled / empty.',
     '',
   );
   const intake = rows.filter((r) => r.figure === 'intake');
@@ -230,7 +232,7 @@ function renderPrefill(rows, push) {
       const e = r.empty;
       const f = r.filled;
       push(
-        `| ${r.engine}, ${fmt(r.chats)}, ${r.direction} | ${fmt(r.rows)} | at ${e.modestRate}/s: ${fmt(e.modestP50Ms, 1)} / ${fmt(e.modestP99Ms, 1)} -> ${fmt(f.modestP50Ms, 1)} / ${fmt(f.modestP99Ms, 1)} (p50 ${x(r.ratio.modestP50Ms)}) | ${cpu(e.modestBridgeCpuMsPerMsg)} -> ${cpu(f.modestBridgeCpuMsPerMsg)} (${x(r.ratio.modestBridgeCpuMsPerMsg)}) | at ${e.topRate}/s: ${fmt(e.topThroughput)} -> ${fmt(f.topThroughput)} (${x(r.ratio.topThroughput)}) | ${fmt(e.maxSustainedRate)} -> ${fmt(f.maxSustainedRate)} |`,
+        `| ${r.engine}, ${fmt(r.chats)}, ${r.direction} | ${fmt(r.rows)} | at ${e.modestRate}/s: ${fmt(e.modestP50Ms, 1)} / ${fmt(e.modestP99Ms, 1)} -> ${fmt(f.modestP50Ms, 1)} / ${fmt(f.modestP99Ms, 1)} (p50 ${x(r.ratio.modestP50Ms)}) | ${cpu(e.modestBridgeCpuMsPerMsg)} -> ${cpu(f.modestBridgeCpuMsPerMsg)} (${x(r.ratio.modestBridgeCpuMsPerMsg)}) | at ${e.topRate}/s: ${fmt(e.topThroughput)} -> ${fmt(f.topThroughput)} (${x(r.ratio.topThroughput)}) | ${sustained(e.maxSustainedRate)} -> ${sustained(f.maxSustainedRate)} |`,
       );
     }
     push('');
