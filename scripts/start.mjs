@@ -142,8 +142,8 @@ async function main() {
     });
     // Idempotent: the same scope every run. The instance key is fixed, so its secret (the key of visitor tokens)
     // and its conversations are reused; the source is what amoCRM (here the sandbox CRM) files the leads under.
-    await connectAccount(bridge.deps, { accountId: DEMO.accountAmojoId, title: 'Website chat (demo)' });
-    await addWebchatChannel(bridge.deps, {
+    await connectAccount(bridge, { accountId: DEMO.accountAmojoId, title: 'Website chat (demo)' });
+    await addWebchatChannel(bridge, {
       name: SOURCE_NAME,
       key: WEBCHAT_KEY,
       accountId: DEMO.accountAmojoId,

@@ -49,7 +49,7 @@ async function startBridge(env, worker) {
 }
 
 async function setup(message) {
-  const account = await connectAccount(bridge.deps, { accountId: message.accountId });
+  const account = await connectAccount(bridge, { accountId: message.accountId });
   if (message.instance) {
     const instance = await upsertChannelInstance(bridge.store.db, {
       key: message.instance.key,
@@ -69,7 +69,7 @@ async function setup(message) {
     });
   }
   if (message.webchat) {
-    await addWebchatChannel(bridge.deps, {
+    await addWebchatChannel(bridge, {
       name: 'Bench website',
       key: message.webchat.key,
       accountId: message.accountId,

@@ -3,6 +3,7 @@
 export {
   type AccountDeps,
   type AddedHttpChannel,
+  type AddHttpChannelDeps,
   type AddHttpChannelInput,
   type AmojoConnector,
   addHttpChannel,
@@ -29,6 +30,7 @@ export {
 } from './channels/index.js';
 export {
   type AddedWebchatChannel,
+  type AddWebchatChannelDeps,
   type AddWebchatChannelInput,
   addWebchatChannel,
   renderWebchatDemoPage,

@@ -174,7 +174,7 @@ describe.each(ENGINES)('the admin dashboard in a browser (%s)', (engine) => {
     // A dead job: amoCRM disconnected the channel behind the bridge's back, so delivering to amojo is refused.
     await h.sendCustomerText('admin-chat', 'before');
     const chat = await waitFor('the chat', () => h.chatOf('admin-chat'));
-    await h.bridge.deps.amojo.disconnect({ accountId: RELAY_TEST_IDS.ACCOUNT_ID });
+    await h.bridge.amojo.disconnect({ accountId: RELAY_TEST_IDS.ACCOUNT_ID });
     await h.sendCustomerText('admin-chat', 'refused by amojo');
     await page.getByRole('link', { name: 'Queue' }).click();
     const deadRow = page

@@ -23,12 +23,12 @@ describe.each(ENGINES)('admin API: discard, health and the dashboard page (%s)',
   it('discards a dead job so the next job of its conversation runs; refuses a job that is not dead', async () => {
     await h.sendCustomerText('discard-chat', 'first');
     const chat = await waitFor('the chat', () => h.chatOf('discard-chat'));
-    await h.bridge.deps.amojo.disconnect({ accountId: RELAY_TEST_IDS.ACCOUNT_ID });
+    await h.bridge.amojo.disconnect({ accountId: RELAY_TEST_IDS.ACCOUNT_ID });
     await h.sendCustomerText('discard-chat', 'given up');
     const dead = await waitFor('the dead job', () =>
       h.bridge.store.db.selectFrom('jobs').select(['id']).where('state', '=', 'dead').executeTakeFirst(),
     );
-    await connectAccount(h.bridge.deps, { accountId: RELAY_TEST_IDS.ACCOUNT_ID });
+    await connectAccount(h.bridge, { accountId: RELAY_TEST_IDS.ACCOUNT_ID });
     await h.sendCustomerText('discard-chat', 'after the discard');
 
     const health = await h.bridge.app.inject({ method: 'GET', url: '/admin/api/health', headers: auth });

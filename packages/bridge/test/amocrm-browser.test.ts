@@ -27,7 +27,7 @@ describe.each(ENGINES)(
       for (const name of ['Website', 'Telegram bot']) {
         const receiver = await startEventReceiver();
         receivers.push(receiver);
-        const { instance, secret } = await addHttpChannel(h.bridge.deps, { name, url: receiver.url });
+        const { instance, secret } = await addHttpChannel(h.bridge, { name, url: receiver.url });
         instances.push({ key: instance.key, secret, name });
       }
       browser = await chromium.launch({
@@ -109,7 +109,7 @@ describe.each(ENGINES)(
 
     it('links a customer whose phone matches an existing contact: no lead, no duplicate, link kept', async () => {
       await h.admin('PUT', `/channel-instances/${instances[0]!.key}/link-contacts`, { linkContacts: 'phone' });
-      const rest = (await restClientForAccount(h.bridge.deps, await account()))!;
+      const rest = (await restClientForAccount(h.bridge, await account()))!;
       const [known] = await rest.createContacts([
         {
           name: 'Olga Known',

@@ -13,7 +13,7 @@ describe.each(ENGINES)('amoCRM OAuth install, refresh and disable (%s)', (engine
     h = await createAmocrmHarness({ engine });
     // Two instances before anyone installed: the first account to install gets them (one-account bridge).
     for (const name of ['Website', 'Support bot']) {
-      const { instance } = await addHttpChannel(h.bridge.deps, { name, url: 'http://127.0.0.1:9/unused' });
+      const { instance } = await addHttpChannel(h.bridge, { name, url: 'http://127.0.0.1:9/unused' });
       keys.push(instance.key);
     }
   }, 60_000);
@@ -112,7 +112,7 @@ describe.each(ENGINES)('amoCRM OAuth install, refresh and disable (%s)', (engine
     const second = engine === 'postgres' ? await h.startSecondBridge() : h.bridge;
     const tokens = await Promise.all(
       Array.from({ length: 12 }, async (_, i) => {
-        const crm = await restClientForAccount((i % 2 ? second : h.bridge).deps, acc.id);
+        const crm = await restClientForAccount(i % 2 ? second : h.bridge, acc.id);
         return crm!.accessToken();
       }),
     );
@@ -132,14 +132,14 @@ describe.each(ENGINES)('amoCRM OAuth install, refresh and disable (%s)', (engine
       .executeTakeFirstOrThrow();
     expect(rawAfter.refresh_token_enc).not.toBe(before.refresh_token_enc);
     // The new pair works for REST calls from either bridge.
-    const crm = await restClientForAccount(second.deps, acc.id);
+    const crm = await restClientForAccount(second, acc.id);
     expect((await crm!.getAccount()).amojo_id).toBe(AMOCRM_IDS.accountAmojoId);
     if (second !== h.bridge) await second.stop();
   });
 
   it('marks the account needs_reinstall when amoCRM refuses the refresh for good, and stops using it', async () => {
     const acc = await account();
-    const key = h.bridge.deps.config.encryptionKey;
+    const key = h.bridge.config.encryptionKey;
     await h.bridge.store.db
       .updateTable('accounts')
       .set({
@@ -151,13 +151,13 @@ describe.each(ENGINES)('amoCRM OAuth install, refresh and disable (%s)', (engine
       })
       .where('id', '=', acc.id)
       .execute();
-    const crm = await restClientForAccount(h.bridge.deps, acc.id);
+    const crm = await restClientForAccount(h.bridge, acc.id);
     await expect(crm!.accessToken()).rejects.toMatchObject({ status: 400 });
     const after = await account();
     expect(after.oauthState).toBe('needs_reinstall');
     expect(after.oauthError).toContain('Invalid refresh token');
     expect(after.oauthError).not.toContain('def50200');
-    expect(await restClientForAccount(h.bridge.deps, acc.id)).toBeNull();
+    expect(await restClientForAccount(h.bridge, acc.id)).toBeNull();
     expect(h.logs.some((l) => l.event === 'amocrm_account_needs_reinstall')).toBe(true);
     const listed = await h.admin('GET', '/accounts');
     expect(listed.body.items[0].oauthState).toBe('needs_reinstall');
@@ -181,7 +181,7 @@ describe.each(ENGINES)('amoCRM OAuth install, refresh and disable (%s)', (engine
     expect(disabled.body.hookStatus).toBe(200);
     const after = await account();
     expect(after).toMatchObject({ state: 'disconnected', oauthState: 'revoked', hasTokens: false });
-    expect(await restClientForAccount(h.bridge.deps, after.id)).toBeNull();
+    expect(await restClientForAccount(h.bridge, after.id)).toBeNull();
     const listed = await h.admin('GET', '/accounts');
     expect(listed.body.items[0]).toMatchObject({ state: 'disconnected', oauthState: 'revoked' });
   });

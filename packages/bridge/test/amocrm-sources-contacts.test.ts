@@ -33,7 +33,7 @@ describe.each(ENGINES)('amoCRM sources per instance and contact linking (%s)', (
     for (const name of ['Website', 'Telegram bot']) {
       const receiver = await startEventReceiver();
       receivers.push(receiver);
-      const { instance, secret } = await addHttpChannel(h.bridge.deps, { name, url: receiver.url });
+      const { instance, secret } = await addHttpChannel(h.bridge, { name, url: receiver.url });
       instances.push({ key: instance.key, secret });
     }
     const install = await h.control('POST', '/crm/install', {
@@ -117,7 +117,7 @@ describe.each(ENGINES)('amoCRM sources per instance and contact linking (%s)', (
       linkContacts: 'phone',
     });
     expect(set.status).toBe(200);
-    const rest = (await restClientForAccount(h.bridge.deps, await account()))!;
+    const rest = (await restClientForAccount(h.bridge, await account()))!;
     const [existing] = await outsideRateLimit(() =>
       rest.createContacts([
         {
@@ -149,7 +149,7 @@ describe.each(ENGINES)('amoCRM sources per instance and contact linking (%s)', (
   });
 
   it('links an ambiguous phone (two contacts) to the oldest contact, and logs the ambiguity', async () => {
-    const rest = (await restClientForAccount(h.bridge.deps, await account()))!;
+    const rest = (await restClientForAccount(h.bridge, await account()))!;
     const phone = (value: string) => [{ field_code: 'PHONE', values: [{ value }] }];
     const [older] = await outsideRateLimit(() =>
       rest.createContacts([{ name: 'Ivan (first)', custom_fields_values: phone('+7 902 111-22-33') }]),

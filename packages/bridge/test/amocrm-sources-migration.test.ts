@@ -22,8 +22,8 @@ describe.each(ENGINES)('migration to sources, refresh schedule and limits (%s)',
     h = await createAmocrmHarness({ engine });
     receiver = await startEventReceiver();
     // Stage 0: connected by hand (no tokens, no sources), one instance, one chat.
-    await connectAccount(h.bridge.deps, { accountId: AMOCRM_IDS.accountAmojoId });
-    const added = await addHttpChannel(h.bridge.deps, { name: 'Old website', url: receiver.url });
+    await connectAccount(h.bridge, { accountId: AMOCRM_IDS.accountAmojoId });
+    const added = await addHttpChannel(h.bridge, { name: 'Old website', url: receiver.url });
     instance = { key: added.instance.key, secret: added.secret };
   }, 60_000);
   afterAll(async () => {
@@ -89,7 +89,7 @@ describe.each(ENGINES)('migration to sources, refresh schedule and limits (%s)',
       .set({ token_expires_at: Date.now() + 60_000 })
       .where('id', '=', acc.id)
       .execute();
-    const schedule = scheduleTokenRefresh(h.bridge.deps, { intervalMs: 3_600_000 });
+    const schedule = scheduleTokenRefresh(h.bridge, { intervalMs: 3_600_000 });
     try {
       expect(await schedule.runNow()).toBe(1);
       expect((await account()).tokenExpiresAt).toBeGreaterThan(Date.now() + 3_600_000);
@@ -97,7 +97,7 @@ describe.each(ENGINES)('migration to sources, refresh schedule and limits (%s)',
       // The tokens never reach a log line.
       const tokens = (await readAccountTokens(h.bridge.store.db, {
         accountId: acc.id,
-        encryptionKey: h.bridge.deps.config.encryptionKey,
+        encryptionKey: h.bridge.config.encryptionKey,
       }))!;
       const logText = JSON.stringify(h.logs);
       expect(logText).not.toContain(tokens.accessToken);
@@ -110,7 +110,7 @@ describe.each(ENGINES)('migration to sources, refresh schedule and limits (%s)',
         .set({
           token_expires_at: Date.now() + 60_000,
           refresh_token_enc: encryptSecret('def50200dead', {
-            key: h.bridge.deps.config.encryptionKey,
+            key: h.bridge.config.encryptionKey,
             context: `accounts.refresh_token_enc#${acc.id}`,
           }),
         })
@@ -148,7 +148,7 @@ describe.each(ENGINES)('migration to sources, refresh schedule and limits (%s)',
         enabled: true,
       });
     }
-    const result = await syncAccountSources(h.bridge.deps, acc);
+    const result = await syncAccountSources(h.bridge, acc);
     expect(result.problems.join('\n')).toMatch(/key must be 1\.\.40 printable ASCII/);
     expect(result.problems.join('\n')).toMatch(
       /amoCRM allows 100 active sources per integration and account; 1 channel instance\(s\) got none/,

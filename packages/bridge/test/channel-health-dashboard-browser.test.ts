@@ -64,7 +64,7 @@ describe('dashboard channel health (sqlite)', () => {
     });
     await recordChannelHealth({
       store: h.bridge.store,
-      log: h.bridge.deps.log,
+      log: h.bridge.log,
       now: Date.now(),
       instance,
       signal: signal!,
@@ -103,7 +103,7 @@ describe('dashboard channel health (sqlite)', () => {
 
     await recordChannelHealth({
       store: h.bridge.store,
-      log: h.bridge.deps.log,
+      log: h.bridge.log,
       now: Date.now(),
       instance,
       signal: { ok: true, source: 'send' },

@@ -35,7 +35,7 @@ describe.each(ENGINES)('held sends of a broken whatsapp instance (%s)', (engine)
   });
 
   const healthOf = async (key: string) =>
-    (await listManagedInstances(h.bridge.deps, { kind: 'whatsapp' })).find((e) => e.instance.key === key)!.health;
+    (await listManagedInstances(h.bridge, { kind: 'whatsapp' })).find((e) => e.instance.key === key)!.health;
   const deliveries = async () =>
     (await listJobs(h.bridge.store.db, { limit: 100 })).filter(
       (j) => j.kind === 'deliver-to-channel' || j.kind === 'reaction-to-channel',
@@ -113,7 +113,7 @@ describe.each(ENGINES)('held sends of a broken whatsapp instance (%s)', (engine)
     expect(ann.received).toEqual([]);
 
     // The operator replaces the token: the check passes, the instance is ok and its held jobs are runnable now.
-    await updateChannelInstance(h.bridge.deps, h.sales.instanceKey, { settings: { accessToken: fresh } });
+    await updateChannelInstance(h.bridge, h.sales.instanceKey, { settings: { accessToken: fresh } });
     const releasedBy = Date.now();
     expect((await healthOf(h.sales.instanceKey)).state).toBe('ok');
     for (const job of await deliveries()) {

@@ -28,8 +28,7 @@ describe.each(ENGINES)('channel health of a polling telegram bot (%s)', (engine)
   });
 
   const healthOf = async () =>
-    (await listManagedInstances(h.bridge.deps, { kind: 'telegram' })).find((e) => e.instance.key === h.instanceKey)!
-      .health;
+    (await listManagedInstances(h.bridge, { kind: 'telegram' })).find((e) => e.instance.key === h.instanceKey)!.health;
   const statusOf = async (chatId: string, text: string) =>
     (await h.sandboxMessages(chatId)).find((m) => m.text === text)?.status;
 

@@ -34,7 +34,7 @@ describe.each(ENGINES)('channel health of a telegram instance (%s)', (engine) =>
   });
 
   const healthOf = async () => {
-    const found = await listManagedInstances(h.bridge.deps, { kind: 'telegram' });
+    const found = await listManagedInstances(h.bridge, { kind: 'telegram' });
     return found.find((entry) => entry.instance.key === h.instanceKey)!.health;
   };
   const metricLine = async (state: string) => {

@@ -22,7 +22,7 @@ describe.each(ENGINES)('channel health of a whatsapp instance (%s)', (engine) =>
   });
 
   const healthOf = async (key: string) =>
-    (await listManagedInstances(h.bridge.deps, { kind: 'whatsapp' })).find((e) => e.instance.key === key)!.health;
+    (await listManagedInstances(h.bridge, { kind: 'whatsapp' })).find((e) => e.instance.key === key)!.health;
 
   it('turns broken on a revoked token and ok once the token is replaced, with one alert each way', async () => {
     const ann = h.sales.number.customer('79161112299', 'Ann');
@@ -38,7 +38,7 @@ describe.each(ENGINES)('channel health of a whatsapp instance (%s)', (engine) =>
     await waitFor('the broken alert', () => receiver.alerts.find((a) => a.body.to === 'broken'));
     expect((await healthOf(h.support.instanceKey)).state).not.toBe('broken');
 
-    await updateChannelInstance(h.bridge.deps, h.sales.instanceKey, { settings: { accessToken: fresh } });
+    await updateChannelInstance(h.bridge, h.sales.instanceKey, { settings: { accessToken: fresh } });
     expect((await healthOf(h.sales.instanceKey)).state).toBe('ok');
     const recovery = await waitFor('the recovery alert', () => receiver.alerts.find((a) => a.body.to === 'ok'));
     expect(recovery.body).toMatchObject({ from: 'broken', instance: { key: h.sales.instanceKey, kind: 'whatsapp' } });

@@ -117,7 +117,7 @@ describe('every route family answers the same failures the same way', () => {
   });
 
   it('a failing store: 500 internal, or 503 unavailable where the client retries; never the internals', async () => {
-    const db = relay.bridge.deps.store.db;
+    const db = relay.bridge.store.db;
     await sql`alter table channel_instances rename to channel_instances_away`.execute(db);
     await sql`alter table accounts rename to accounts_away`.execute(db);
     try {

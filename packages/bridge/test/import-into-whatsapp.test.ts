@@ -28,10 +28,10 @@ describe.each(ENGINES)('import of a WhatsApp export into a WhatsApp number (%s)'
       const summary = await runImport(
         {
           store: h.bridge.store,
-          amojo: h.bridge.deps.amojo,
-          bot: { id: h.bridge.deps.config.channel.botId, name: h.bridge.deps.config.channel.botName },
+          amojo: h.bridge.amojo,
+          bot: { id: h.bridge.config.channel.botId, name: h.bridge.config.channel.botName },
           publicUrl: h.bridgeUrl,
-          log: h.bridge.deps.log,
+          log: h.bridge.log,
           now: () => new Date(),
         },
         { source, instanceKey: h.sales.instanceKey, managers: new Map() },

@@ -20,8 +20,8 @@ describe.each(ENGINES)('import map file with amoCRM user ids on %s', (engine) =>
   beforeAll(async () => {
     h = await createAmocrmHarness({ engine });
     // Connected through amojo only (no amoCRM install yet): the bridge holds no OAuth tokens for the account.
-    await connectAccount(h.bridge.deps, { accountId: AMOCRM_IDS.accountAmojoId });
-    const { instance } = await addHttpChannel(h.bridge.deps, {
+    await connectAccount(h.bridge, { accountId: AMOCRM_IDS.accountAmojoId });
+    const { instance } = await addHttpChannel(h.bridge, {
       name: 'CRM import',
       url: 'http://127.0.0.1:9/unused',
       accountId: AMOCRM_IDS.accountAmojoId,

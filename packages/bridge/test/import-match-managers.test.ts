@@ -17,7 +17,7 @@ describe.each(ENGINES)('import matching managers by name on %s', (engine) => {
   let instanceKey: string;
   beforeAll(async () => {
     h = await createAmocrmHarness({ engine });
-    const { instance } = await addHttpChannel(h.bridge.deps, { name: 'CRM import', url: 'http://127.0.0.1:9/unused' });
+    const { instance } = await addHttpChannel(h.bridge, { name: 'CRM import', url: 'http://127.0.0.1:9/unused' });
     instanceKey = instance.key;
     const install = await h.control('POST', '/crm/install', {
       account: AMOCRM_IDS.accountAmojoId,

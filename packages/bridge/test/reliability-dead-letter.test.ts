@@ -18,7 +18,7 @@ describe.each(ENGINES)('amojo refusals dead-letter at once and lose nothing (%s)
     await h.sendCustomerText('dead-chat', 'before');
     const chat = await waitFor('the chat', () => h.chatOf('dead-chat'));
     // amoCRM disconnects the channel behind the bridge's back (the integration was disabled in the account).
-    await h.bridge.deps.amojo.disconnect({ accountId: RELAY_TEST_IDS.ACCOUNT_ID });
+    await h.bridge.amojo.disconnect({ accountId: RELAY_TEST_IDS.ACCOUNT_ID });
 
     const first = await h.sendCustomerText('dead-chat', 'refused by amojo');
     const second = await h.sendCustomerText('dead-chat', 'waits behind it');
@@ -42,7 +42,7 @@ describe.each(ENGINES)('amojo refusals dead-letter at once and lose nothing (%s)
     expect(waiting.map((j) => j.state)).toEqual(['queued']); // held behind the dead job, in order
 
     // The operator reconnects and replays the dead job: both messages arrive, in order, once each.
-    await connectAccount(h.bridge.deps, { accountId: RELAY_TEST_IDS.ACCOUNT_ID });
+    await connectAccount(h.bridge, { accountId: RELAY_TEST_IDS.ACCOUNT_ID });
     expect(await retryDeadJob(h.bridge.store.db, { id: asJobId(dead.id) })).toBe(true);
     h.bridge.store.jobSignal.emit();
     const arrived = await waitFor('both messages in the sandbox', async () => {

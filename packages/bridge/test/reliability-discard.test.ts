@@ -76,9 +76,9 @@ describe.each(ENGINES)('discarding a dead job (%s)', (engine) => {
     const out: string[] = [];
     const err: string[] = [];
     const env = {
-      AMOJO_CHANNEL_ID: h.bridge.deps.config.channel.id,
-      AMOJO_CHANNEL_SECRET: h.bridge.deps.config.channel.secret,
-      DATABASE_URL: h.bridge.deps.config.databaseUrl,
+      AMOJO_CHANNEL_ID: h.bridge.config.channel.id,
+      AMOJO_CHANNEL_SECRET: h.bridge.config.channel.secret,
+      DATABASE_URL: h.bridge.config.databaseUrl,
       AMOJO_BASE_URL: h.sandbox.url,
       LOG_LEVEL: 'warn',
     };

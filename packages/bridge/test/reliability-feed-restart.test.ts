@@ -46,7 +46,7 @@ describe.each(ENGINES)('restart: hooks lost while down are recovered through the
     // A round with the tokens stores the feed position, so the restart reads from there, not the first lookback.
     const { createOutboundRecovery } = await import('../src/pipelines/index.js');
     const { restClientForAccount } = await import('../src/amocrm/index.js');
-    const deps = h.bridge.deps;
+    const deps = h.bridge;
     const round = await createOutboundRecovery(deps, {
       intervalMs: 600_000,
       feed: FEED,

@@ -75,7 +75,8 @@ describe.each(ENGINES)('outbound recovery: one global budget over all accounts (
     });
 
     it(`${ACCOUNTS} accounts with tokens: ${BUDGET} feed reads a round, the rest first in the next`, async () => {
-      const { deps, store } = h.bridge;
+      const { store } = h.bridge;
+      const deps = h.bridge;
       const [own] = await listAccounts(store.db, { state: 'connected' });
       const tokens = await readAccountTokens(store.db, {
         accountId: own!.id,
@@ -138,7 +139,8 @@ describe.each(ENGINES)('outbound recovery: one global budget over all accounts (
     });
 
     it(`${ACCOUNTS} accounts without tokens: ${BUDGET} history reads a round, at most the per-account share of each`, async () => {
-      const { deps, store } = h.bridge;
+      const { store } = h.bridge;
+      const deps = h.bridge;
       const added = await addAccounts(h, ACCOUNTS - 1);
       await addConversations(h, added.slice(1), 3);
       // One large account: it must not take the budget from the others.

@@ -220,7 +220,8 @@ describe.each(ENGINES)('outbound recovery: a check never dies (%s)', (engine) =>
     const chat = await waitFor('the chat', () => h.chatOf('never-dies'));
     await sendWithDroppedHook(h, chat.id, 'lost while amojo fails');
     await h.setFaults({ apiFailureRate: 1, apiFailureStatuses: [503], retryAfterSeconds: 0 });
-    const { deps, store } = h.bridge;
+    const { store } = h.bridge;
+    const deps = h.bridge;
     const { createOutboundRecovery, JOB_KINDS, reconcileLane } = await import('../src/pipelines/index.js');
     const { enqueue } = await import('../src/queue/index.js');
     const recovery = createOutboundRecovery(deps, { intervalMs: 1 });

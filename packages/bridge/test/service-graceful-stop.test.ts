@@ -58,8 +58,8 @@ describe.each(ENGINES)('graceful stop on %s', (engine) => {
   });
 
   it('stops accepting requests, lets the in-flight job finish, then closes the database', async () => {
-    await connectAccount(bridge.deps, { accountId: DEMO.accountAmojoId });
-    const { instance, secret } = await addHttpChannel(bridge.deps, { name: 'holding', url: receiver.url });
+    await connectAccount(bridge, { accountId: DEMO.accountAmojoId });
+    const { instance, secret } = await addHttpChannel(bridge, { name: 'holding', url: receiver.url });
     expect(instance.accountId).not.toBeNull();
 
     // A customer message creates the chat in amojo...

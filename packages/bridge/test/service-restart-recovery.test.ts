@@ -39,9 +39,9 @@ describe.each(ENGINES)('restart after downtime on %s', (engine) => {
   it('delivers the manager messages lost while it was down before the next one, after a restart', async () => {
     bridge = await bridgeFor(world);
     await bridge.start();
-    await connectAccount(bridge.deps, { accountId: DEMO.accountAmojoId });
+    await connectAccount(bridge, { accountId: DEMO.accountAmojoId });
     const url = `http://127.0.0.1:${(server.address() as AddressInfo).port}/events`;
-    const { instance, secret } = await addHttpChannel(bridge.deps, { name: 'restart', url });
+    const { instance, secret } = await addHttpChannel(bridge, { name: 'restart', url });
     const event = JSON.stringify({
       eventId: randomUUID(),
       chatKey: 'restart-chat',

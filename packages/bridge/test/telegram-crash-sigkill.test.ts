@@ -64,7 +64,7 @@ describe.each(CASES)('telegram crash: SIGKILL during 200 messages each way ($eng
 
     // Set-up: the account and a telegram instance of this bot, stored as `channels add telegram` stores it.
     const setup = await bridgeFor(world);
-    const account = await connectAccount(setup.deps, { accountId: DEMO.accountAmojoId });
+    const account = await connectAccount(setup, { accountId: DEMO.accountAmojoId });
     const key = `tg_crash_${mode}`;
     const instance = await upsertChannelInstance(setup.store.db, {
       key,

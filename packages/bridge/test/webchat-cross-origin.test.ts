@@ -37,7 +37,7 @@ describe('webchat widget on another origin (sqlite)', () => {
     h = await createWebchatHarness({ engine: 'sqlite' });
     allowed = await startSite(`${h.bridgeUrl}/webchat.js`, h.instanceKey);
     refused = await startSite(`${h.bridgeUrl}/webchat.js`, h.instanceKey);
-    await addWebchatChannel(h.relay.bridge.deps, {
+    await addWebchatChannel(h.relay.bridge, {
       name: 'Northwind Flowers website',
       key: h.instanceKey,
       settings: { allowedOrigins: [allowed.url], form: { phone: { ask: false } } },

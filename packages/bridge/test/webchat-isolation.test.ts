@@ -111,9 +111,9 @@ describe.each(ENGINES)('webchat isolation and limits (%s)', (engine) => {
     const realKey = visitorTokenKey({
       instanceKey: h.instanceKey,
       instanceSecret: (await import('../src/pipelines/load-channel-instance.js').then((m) =>
-        m.loadChannelInstance(h.relay.bridge.deps, { key: h.instanceKey }),
+        m.loadChannelInstance(h.relay.bridge, { key: h.instanceKey }),
       ))!.secret,
-      encryptionKey: h.relay.bridge.deps.config.encryptionKey,
+      encryptionKey: h.relay.bridge.config.encryptionKey,
     });
     const expired = signVisitorToken(
       { instance: h.instanceKey, visitor: first.visitorId, exp: Math.floor(Date.now() / 1000) - 1 },

@@ -13,7 +13,7 @@ describe('webchat across bridges sharing PostgreSQL', () => {
   const sockets: TestSocket[] = [];
   beforeAll(async () => {
     h = await createWebchatHarness({ engine: 'postgres', settings: { allowedOrigins: ['*'] } });
-    const config = h.relay.bridge.deps.config;
+    const config = h.relay.bridge.config;
     second = await createBridge({
       config: { ...config, http: { ...config.http, port: 0 } },
       log: createLogger({ level: 'silent' }),

@@ -66,7 +66,7 @@ describe.each(CASES)('whatsapp crash: SIGKILL during 200 messages each way (%s)'
 
     // Set-up: the account and a whatsapp instance of this number, stored as `channels add whatsapp` stores it.
     const setup = await bridgeFor(world);
-    const account = await connectAccount(setup.deps, { accountId: DEMO.accountAmojoId });
+    const account = await connectAccount(setup, { accountId: DEMO.accountAmojoId });
     const key = 'wa_crash';
     const instance = await upsertChannelInstance(setup.store.db, {
       key,

@@ -25,7 +25,7 @@ describe.each(ENGINES)('whatsapp outside the 24-hour window (%s)', (engine) => {
   });
 
   const configure = (settings: Record<string, unknown>) =>
-    updateChannelInstance(h.bridge.deps, h.support.instanceKey, { settings });
+    updateChannelInstance(h.bridge, h.support.instanceKey, { settings });
   const statusOf = async (chatId: string, messageId: string, status: string) =>
     waitFor(`status ${status} of ${messageId}`, async () =>
       (await h.sandboxMessages(chatId)).find((m) => m.id === messageId && m.status === status),

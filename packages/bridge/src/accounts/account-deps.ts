@@ -11,7 +11,7 @@ export interface AmojoConnector {
   disconnect(options: { readonly accountId: string }): Promise<unknown>;
 }
 
-/** What {@link connectAccount} and {@link disconnectAccount} use; `RelayDeps` satisfies it. */
+/** What {@link connectAccount} and {@link disconnectAccount} use; a running `Bridge` satisfies it. */
 export interface AccountDeps {
   readonly store: Store;
   readonly amojo: AmojoConnector;

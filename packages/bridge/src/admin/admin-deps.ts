@@ -6,7 +6,7 @@ import type { BridgeConfig, ChannelConfig, HttpConfig } from '../config/bridge-c
 import type { Logger } from '../log.js';
 import type { Store } from '../store/store.js';
 
-/** What the admin API needs; the service passes its `RelayDeps`, which has this shape. */
+/** What the admin API needs; the service passes the deps it assembles (`service/relay-deps.ts`), which have this shape. */
 export interface AdminDeps {
   readonly store: Store;
   /** Connect/disconnect for accounts; send and history for imports and conversation history. */

@@ -1,4 +1,4 @@
-export type { AmocrmDeps } from './amocrm-deps.js';
+export type { AmocrmDeps, RestClientDeps } from './amocrm-deps.js';
 export { type DisabledHookOutcome, handleDisabledHook } from './disable-account.js';
 export { type CustomerIdentity, findMatchingContact } from './find-matching-contact.js';
 export { type InstallOutcome, installAccount } from './install-account.js';

@@ -1,7 +1,7 @@
 import { AmojoApiError, type AmojoClient, AmojoNetworkError, AmojoTimeoutError } from '@amojo-bridge/sdk';
 import type { Account } from '../store/accounts/index.js';
 import { type Conversation, updateConversation } from '../store/conversations/index.js';
-import type { AmocrmDeps } from './amocrm-deps.js';
+import type { RestClientDeps } from './amocrm-deps.js';
 import { type CustomerIdentity, findMatchingContact } from './find-matching-contact.js';
 import { restClientForAccount } from './rest-client-for-account.js';
 
@@ -22,7 +22,7 @@ export interface NewChatCustomer extends CustomerIdentity {
  * other refusals are logged and the chat proceeds unlinked, so a REST problem never holds a message back for ever.
  */
 export async function linkNewChatToContact(
-  deps: AmocrmDeps & { readonly amojo: Pick<AmojoClient, 'createChat'> },
+  deps: RestClientDeps & { readonly amojo: Pick<AmojoClient, 'createChat'> },
   input: { readonly account: Account; readonly conversation: Conversation; readonly customer: NewChatCustomer },
 ): Promise<Conversation | undefined> {
   const { account, conversation, customer } = input;

@@ -1,7 +1,7 @@
 import { AmocrmClient, type TokenStore } from '@amojo-bridge/sdk';
 import { type Account, findAccount, readAccountTokens } from '../store/accounts/index.js';
 import type { AccountRowId } from '../store/ids.js';
-import type { AmocrmDeps } from './amocrm-deps.js';
+import type { RestClientDeps } from './amocrm-deps.js';
 import { serialiseTokenRefreshes } from './serialise-token-refreshes.js';
 
 /** Access tokens are refreshed when they expire within this long (and by the refresh schedule before that). */
@@ -19,7 +19,7 @@ export const REFRESH_BEFORE_EXPIRY_MS = 10 * 60_000;
  * if (crm) for await (const user of crm.iterateUsers()) console.log(user.amojo_id);
  */
 export async function restClientForAccount(
-  deps: AmocrmDeps,
+  deps: RestClientDeps,
   accountOrRowId: Account | AccountRowId,
 ): Promise<AmocrmClient | null> {
   const amocrm = deps.config.amocrm;
@@ -43,7 +43,7 @@ export async function restClientForAccount(
   });
 }
 
-function accountTokenStore(deps: AmocrmDeps, accountRowId: AccountRowId): TokenStore {
+function accountTokenStore(deps: RestClientDeps, accountRowId: AccountRowId): TokenStore {
   return {
     async get() {
       const tokens = await readAccountTokens(deps.store.db, {

@@ -1,7 +1,7 @@
 import type { Fetch } from '@amojo-bridge/sdk';
 import { readAccountTokens, readTokensSavedAt, saveAccountTokens, setAccountOAuth } from '../store/accounts/index.js';
 import type { AccountRowId } from '../store/ids.js';
-import type { AmocrmDeps } from './amocrm-deps.js';
+import type { RestClientDeps } from './amocrm-deps.js';
 import { describeOAuthRefusal } from './describe-oauth-refusal.js';
 import { withAccountTokenLock } from './token-lock.js';
 
@@ -21,7 +21,7 @@ const JUST_ROTATED_MS = 30_000;
  *   stops every later REST call for it (`restClientForAccount` answers null) instead of retrying for ever;
  * - anything else (network, 5xx) is passed through untouched: the next attempt may succeed.
  */
-export function serialiseTokenRefreshes(deps: AmocrmDeps, accountRowId: AccountRowId, fetchImpl: Fetch): Fetch {
+export function serialiseTokenRefreshes(deps: RestClientDeps, accountRowId: AccountRowId, fetchImpl: Fetch): Fetch {
   return async (input, init) => {
     const refreshToken = refreshTokenOf(input, init);
     if (refreshToken === undefined) return fetchImpl(input, init);

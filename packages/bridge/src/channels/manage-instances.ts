@@ -70,7 +70,7 @@ export type InstanceListenersFactory = (input: {
   readonly log: Logger;
 }) => InstanceLifecycleListeners;
 
-/** What instance management needs; `RelayDeps` (plus listeners) satisfies it. */
+/** What instance management needs; a running `Bridge` satisfies it, and the service adds its listeners. */
 export interface ManageInstancesDeps {
   readonly store: Store;
   readonly config: {

@@ -1,14 +1,28 @@
 import { verifyHook } from '@amojo-bridge/sdk';
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
+import type { ChannelConfig } from '../config/index.js';
 import { findNulByte, nulByteRefusal } from '../find-nul-byte.js';
 import { rawBody } from '../http/raw-body.js';
 import { errorReplyScope } from '../http/register-error-reply.js';
-import type { RelayDeps } from '../pipelines/deps.js';
+import type { Logger } from '../log.js';
+import type { BridgeMetrics } from '../metrics/index.js';
+import type { CommitBatcher } from '../queue/index.js';
+import type { Store } from '../store/store.js';
 import { classifyHook } from './classify-hook.js';
 import { createHookIntakeGroup, type HookIntakeGroup } from './hook-intake-group.js';
 
 /** Largest hook body accepted, bytes. amojo hooks are a few KB; anything near this is not from amojo. */
 export const HOOK_BODY_LIMIT_BYTES = 1024 * 1024;
+
+/** What {@link registerHookIntake} uses: the store and commit batcher, the channel secret, intake counts, log, clock. */
+export interface HookIntakeDeps {
+  readonly store: Store;
+  readonly batcher: CommitBatcher;
+  readonly config: { readonly channel: Pick<ChannelConfig, 'secret'> };
+  readonly metrics: Pick<BridgeMetrics, 'intakeTotal'>;
+  readonly log: Logger;
+  readonly now: () => Date;
+}
 
 /** Options of {@link registerHookIntake}. */
 export interface HookIntakeOptions {
@@ -28,7 +42,7 @@ interface HookRoute {
  */
 export async function registerHookIntake(
   app: FastifyInstance,
-  deps: RelayDeps,
+  deps: HookIntakeDeps,
   options: HookIntakeOptions = {},
 ): Promise<void> {
   const bodyLimit = options.bodyLimit ?? HOOK_BODY_LIMIT_BYTES;
@@ -60,9 +74,9 @@ export async function registerHookIntake(
 }
 
 async function handleHook(
-  deps: RelayDeps,
+  deps: HookIntakeDeps,
   group: HookIntakeGroup,
-  log: RelayDeps['log'],
+  log: Logger,
   request: FastifyRequest<HookRoute>,
   reply: FastifyReply,
 ): Promise<FastifyReply> {

@@ -1,8 +1,15 @@
 import { createHmac } from 'node:crypto';
 import type { ChannelHealthChange } from '../channels/health/index.js';
+import type { BridgeConfig } from '../config/index.js';
+import type { Logger } from '../log.js';
 import type { Job } from '../queue/index.js';
-import type { RelayDeps } from './deps.js';
 import { RetryableJobError } from './relay-errors.js';
+
+/** What {@link sendChannelHealthAlert} uses: `CHANNEL_ALERT_URL` and `CHANNEL_ALERT_SECRET`, and the log. */
+export interface ChannelHealthAlertDeps {
+  readonly config: Pick<BridgeConfig, 'alerts'>;
+  readonly log: Logger;
+}
 
 /** What the operator's endpoint receives (JSON), one per alert; `id` is stable across retries. */
 export interface ChannelHealthAlertBody {
@@ -27,7 +34,10 @@ export interface ChannelHealthAlertBody {
  * state changed) and the job ends. The body carries no setting and no secret; neither the URL nor the secret is
  * logged or written into the job's error.
  */
-export async function sendChannelHealthAlert(deps: RelayDeps, job: Job<ChannelHealthChange>): Promise<void> {
+export async function sendChannelHealthAlert(
+  deps: ChannelHealthAlertDeps,
+  job: Job<ChannelHealthChange>,
+): Promise<void> {
   const { url, secret } = deps.config.alerts;
   const change = job.payload;
   if (!url) return;

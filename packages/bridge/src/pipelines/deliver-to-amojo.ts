@@ -1,14 +1,32 @@
 import { isDuplicateMsgidError, type MessageContent, type SendMessageOptions } from '@amojo-bridge/sdk';
+import type { RestClientDeps } from '../amocrm/amocrm-deps.js';
 import { linkNewChatToContact } from '../amocrm/link-new-chat.js';
 import type { ChannelMessageContent } from '../channels/channel-adapter.js';
+import type { BridgeConfig } from '../config/index.js';
+import type { Logger } from '../log.js';
+import type { BridgeMetrics } from '../metrics/index.js';
 import type { Job, JobWrites } from '../queue/index.js';
 import { findAccount } from '../store/accounts/index.js';
 import { findConversation, updateConversation } from '../store/conversations/index.js';
 import type { MessageRowId } from '../store/ids.js';
 import { findMessage, recordMessageStatus, setMessageAmojoMsgId } from '../store/messages/index.js';
 import { listParticipants, upsertParticipant } from '../store/participants/index.js';
-import type { RelayDeps } from './deps.js';
+import type { Store } from '../store/store.js';
+import type { RelayAmojo } from './relay-amojo.js';
 import { jobErrorFromAmojo, PermanentJobError } from './relay-errors.js';
+
+/**
+ * What {@link deliverToAmojo} uses: the store, amojo's send and create-chat calls, the inbound latency, and (with
+ * `AMOCRM_CLIENT_ID`) the account's REST client, to put a known customer's new chat into their contact.
+ */
+export type DeliverToAmojoDeps = RestClientDeps & {
+  readonly store: Store;
+  readonly amojo: Pick<RelayAmojo, 'sendMessage' | 'createChat'>;
+  readonly config: Pick<BridgeConfig, 'amocrm'>;
+  readonly metrics: Pick<BridgeMetrics, 'deliveryLatency'>;
+  readonly log: Logger;
+  readonly now: () => Date;
+};
 
 /** Payload of a `deliver-to-amojo` job. */
 export interface DeliverToAmojoPayload {
@@ -20,7 +38,10 @@ export interface DeliverToAmojoPayload {
  * "duplicate msgid" refusal after a retry means an earlier attempt got through, so it counts as delivered. Resolves
  * the writes that record the delivery; the worker commits them with the job's completion.
  */
-export async function deliverToAmojo(deps: RelayDeps, job: Job<DeliverToAmojoPayload>): Promise<JobWrites | undefined> {
+export async function deliverToAmojo(
+  deps: DeliverToAmojoDeps,
+  job: Job<DeliverToAmojoPayload>,
+): Promise<JobWrites | undefined> {
   const db = deps.store.db;
   const message = await findMessage(db, { id: job.payload.messageRowId });
   if (!message) throw new PermanentJobError(`message row ${job.payload.messageRowId} does not exist`);
@@ -152,7 +173,7 @@ export async function deliverToAmojo(deps: RelayDeps, job: Job<DeliverToAmojoPay
  * from the outbound pipeline; once one inbound message got through, the chat is bound.
  */
 async function needsWriteFirstBinding(
-  deps: RelayDeps,
+  deps: DeliverToAmojoDeps,
   conversation: {
     readonly id: number;
     readonly amojoChatId: string | null;
@@ -187,7 +208,7 @@ function replyToOf(payload: unknown): Pick<SendMessageOptions, 'replyTo'> {
  * any chat of the account: amoCRM links to it), else as an embedded message with its text, time and author.
  */
 async function forwardsOf(
-  deps: RelayDeps,
+  deps: DeliverToAmojoDeps,
   accountId: number,
   payload: unknown,
 ): Promise<Pick<SendMessageOptions, 'forwards'>> {
@@ -219,7 +240,7 @@ async function forwardsOf(
 }
 
 /** A message of the account that amojo has (delivered or sent), by the id the customer system knows it by. */
-async function findForwardedOriginal(deps: RelayDeps, accountId: number, id: string) {
+async function findForwardedOriginal(deps: DeliverToAmojoDeps, accountId: number, id: string) {
   const row = await deps.store.db
     .selectFrom('messages')
     .innerJoin('conversations', 'conversations.id', 'messages.conversation_row_id')

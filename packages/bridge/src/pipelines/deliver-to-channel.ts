@@ -1,6 +1,8 @@
 import { randomUUID } from 'node:crypto';
 import type { ChannelErrorCode, ChannelSendResult } from '../channels/channel-adapter.js';
+import type { ChannelRegistry } from '../channels/channel-registry.js';
 import { classifySendResult } from '../channels/health/index.js';
+import type { BridgeMetrics } from '../metrics/index.js';
 import type { Job, JobWrites } from '../queue/index.js';
 import { type Account, findAccountByScope } from '../store/accounts/index.js';
 import { type Conversation, findConversation, updateConversation } from '../store/conversations/index.js';
@@ -8,14 +10,23 @@ import { findMessage, insertMessage, type Message, recordMessageStatus } from '.
 import { upsertParticipant } from '../store/participants/index.js';
 import type { Executor } from '../store/store.js';
 import { contentFallback, forwardedIntoText, unsendableReason } from './content-fallbacks.js';
-import type { RelayDeps } from './deps.js';
-import { holdWhileBroken, recordSendOutcome } from './hold-for-broken-channel.js';
+import { type HoldForBrokenChannelDeps, holdWhileBroken, recordSendOutcome } from './hold-for-broken-channel.js';
 import { enqueueJob, JOB_KINDS } from './job-kinds.js';
 import { splitLongText } from './long-text.js';
 import type { ManagerMessage } from './manager-message.js';
 import type { OutboundRecovery } from './outbound-recovery/index.js';
 import { PermanentJobError, RetryableJobError } from './relay-errors.js';
-import { resolveRoute } from './resolve-route.js';
+import { type ResolveRouteDeps, resolveRoute } from './resolve-route.js';
+
+/**
+ * What {@link deliverToChannel} uses: routing, holding for a broken instance, the channel adapters, and the send
+ * and latency instruments.
+ */
+export type DeliverToChannelDeps = ResolveRouteDeps &
+  HoldForBrokenChannelDeps & {
+    readonly channels: Pick<ChannelRegistry, 'adapterFor'>;
+    readonly metrics: Pick<BridgeMetrics, 'channelSends' | 'deliveryLatency'>;
+  };
 
 /**
  * Delivers one manager message to the customer (outbound 2): route, store the message once (by its amojo id, with a
@@ -27,7 +38,7 @@ import { resolveRoute } from './resolve-route.js';
  * which are delivered first (guarantee (a) of `outbound-recovery/README.md`).
  */
 export async function deliverToChannel(
-  deps: RelayDeps,
+  deps: DeliverToChannelDeps,
   job: Job<ManagerMessage>,
   recovery?: Pick<OutboundRecovery, 'earlierUndelivered'>,
 ): Promise<JobWrites | undefined> {
@@ -53,7 +64,7 @@ export async function deliverToChannel(
  * Resolves the writes that record the outcome (none when an earlier attempt already recorded it).
  */
 async function deliverManagerMessage(
-  deps: RelayDeps,
+  deps: DeliverToChannelDeps,
   account: Account,
   m: ManagerMessage,
   attempt: { readonly lastAttempt: boolean; readonly jobId: number },
@@ -205,7 +216,7 @@ async function deliverManagerMessage(
 }
 
 function recordOutcome(
-  deps: RelayDeps,
+  deps: DeliverToChannelDeps,
   message: Message,
   conversation: Conversation,
   amojoChatId: string,

@@ -1,14 +1,24 @@
 import { AmojoApiError } from '@amojo-bridge/sdk';
+import type { Logger } from '../log.js';
 import type { Job } from '../queue/index.js';
 import { findAccount } from '../store/accounts/index.js';
 import { findConversation } from '../store/conversations/index.js';
 import type { MessageRowId } from '../store/ids.js';
 import { findMessage, type Message } from '../store/messages/index.js';
-import type { RelayDeps } from './deps.js';
+import type { Store } from '../store/store.js';
 import type { EditToAmojoPayload, ReactionToAmojoPayload } from './receive-edit-or-reaction.js';
+import type { RelayAmojo } from './relay-amojo.js';
 import { jobErrorFromAmojo, PermanentJobError } from './relay-errors.js';
 
-async function loadTarget(deps: RelayDeps, messageRowId: MessageRowId) {
+/** What {@link editToAmojo} and {@link reactionToAmojo} use: the store, amojo's edit and reaction calls, log, clock. */
+export interface EditOrReactionToAmojoDeps {
+  readonly store: Store;
+  readonly amojo: Pick<RelayAmojo, 'editMessage' | 'react' | 'unreact'>;
+  readonly log: Logger;
+  readonly now: () => Date;
+}
+
+async function loadTarget(deps: EditOrReactionToAmojoDeps, messageRowId: MessageRowId) {
   const message = await findMessage(deps.store.db, { id: messageRowId });
   if (!message) throw new PermanentJobError(`message row ${messageRowId} does not exist`);
   const conversation = await findConversation(deps.store.db, { id: message.conversationRowId });
@@ -31,7 +41,7 @@ function messageRef(message: Message): { msgid: string } | { amojoMsgId: string 
  * Sends a customer's edit to amojo (`edit_message`, spec 3.4). Runs in the inbound lane after the edited message;
  * an edit sets content, so a retry is harmless.
  */
-export async function editToAmojo(deps: RelayDeps, job: Job<EditToAmojoPayload>): Promise<void> {
+export async function editToAmojo(deps: EditOrReactionToAmojoDeps, job: Job<EditToAmojoPayload>): Promise<void> {
   const { message, conversation, account } = await loadTarget(deps, job.payload.messageRowId);
   if (message.status === 'failed' || message.status === 'pending') {
     throw new PermanentJobError(`message ${message.msgid} never reached amoCRM (status ${message.status}): not edited`);
@@ -76,7 +86,10 @@ export async function editToAmojo(deps: RelayDeps, job: Job<EditToAmojoPayload>)
  * Sends a customer's reaction to amojo (spec 3.8). An emoji amoCRM refuses (not among the channel's declared
  * reactions) is dropped with a warning: there is no delivery status for reactions to report it through.
  */
-export async function reactionToAmojo(deps: RelayDeps, job: Job<ReactionToAmojoPayload>): Promise<void> {
+export async function reactionToAmojo(
+  deps: EditOrReactionToAmojoDeps,
+  job: Job<ReactionToAmojoPayload>,
+): Promise<void> {
   const p = job.payload;
   const { message, conversation, account } = await loadTarget(deps, p.messageRowId);
   const base = { conversationId: conversation.conversationId, ...messageRef(message), user: { id: p.participantId } };

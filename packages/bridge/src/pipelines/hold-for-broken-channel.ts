@@ -9,8 +9,18 @@ import {
   recordChannelHealth,
   takeProbeTurn,
 } from '../channels/health/index.js';
-import type { RelayDeps } from './deps.js';
+import type { BridgeConfig } from '../config/index.js';
+import type { Logger } from '../log.js';
+import type { Store } from '../store/store.js';
 import { HoldJobError } from './relay-errors.js';
+
+/** What holding and probing a broken instance uses: the store, its log, the clock and `CHANNEL_HOLD_PROBE_MS`. */
+export interface HoldForBrokenChannelDeps {
+  readonly store: Store;
+  readonly log: Logger;
+  readonly now: () => Date;
+  readonly config: { readonly channels: Pick<BridgeConfig['channels'], 'holdProbeMs'> };
+}
 
 /*
  * Sends to an instance that cannot work until a person acts (a revoked token: `bad_credentials`; a blocked number:
@@ -26,7 +36,7 @@ import { HoldJobError } from './relay-errors.js';
 
 /** Before a send (`what`: its msgid, or the reaction): holds it (throws {@link HoldJobError}) while its instance is hard-broken, unless it is the probe. Resolves whether it is. */
 export async function holdWhileBroken(
-  deps: RelayDeps,
+  deps: HoldForBrokenChannelDeps,
   instance: ChannelInstanceRecord,
   what: string,
 ): Promise<{ readonly probe: boolean }> {
@@ -51,7 +61,7 @@ export async function holdWhileBroken(
  * recovery), then holds the send when it was refused for a hard problem ({@link holdAfterRefusal}).
  */
 export async function recordSendOutcome(
-  deps: RelayDeps,
+  deps: HoldForBrokenChannelDeps,
   instance: ChannelInstanceRecord,
   send: {
     readonly what: string;
@@ -81,7 +91,7 @@ export async function recordSendOutcome(
  * credentials, the check passed, while this send was out), the refusal is stale and the job runs again at once.
  */
 export async function holdAfterRefusal(
-  deps: RelayDeps,
+  deps: HoldForBrokenChannelDeps,
   instance: ChannelInstanceRecord,
   send: { readonly what: string; readonly signal: HealthSignal | undefined; readonly routedAt: number },
 ): Promise<void> {

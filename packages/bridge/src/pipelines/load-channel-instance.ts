@@ -1,11 +1,17 @@
 import type { ChannelInstanceRecord } from '../channels/channel-adapter.js';
 import { findChannelInstance, readChannelInstanceSecret } from '../store/channel-instances/index.js';
 import type { ChannelInstanceRowId } from '../store/ids.js';
-import type { RelayDeps } from './deps.js';
+import type { Store } from '../store/store.js';
+
+/** What {@link loadChannelInstance} reads: the store, and the key instance secrets are encrypted with. */
+export interface LoadChannelInstanceDeps {
+  readonly store: Store;
+  readonly config: { readonly encryptionKey: Uint8Array };
+}
 
 /** Reads a channel instance with its decrypted secret, as adapters need it; `undefined` when unknown or disabled. */
 export async function loadChannelInstance(
-  deps: Pick<RelayDeps, 'store' | 'config'>,
+  deps: LoadChannelInstanceDeps,
   by: { readonly id: ChannelInstanceRowId } | { readonly key: string },
 ): Promise<ChannelInstanceRecord | undefined> {
   const instance = await findChannelInstance(deps.store.db, by);

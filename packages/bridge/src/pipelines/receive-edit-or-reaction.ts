@@ -1,13 +1,19 @@
 import type { InboundEdit, InboundReaction, ReceiveResult } from '../channels/channel-adapter.js';
+import type { CommitBatcher } from '../queue/index.js';
 import { findConversation } from '../store/conversations/index.js';
 import type { ConversationRowId, MessageRowId } from '../store/ids.js';
 import { findMessage, type Message } from '../store/messages/index.js';
 import type { Executor } from '../store/store.js';
 import { rememberChannelEvent } from './channel-events-table.js';
-import type { RelayDeps } from './deps.js';
 import { enqueueJob, JOB_KINDS } from './job-kinds.js';
-import { clientParticipantId, loadChannelInstance } from './load-channel-instance.js';
+import { clientParticipantId, type LoadChannelInstanceDeps, loadChannelInstance } from './load-channel-instance.js';
 import { RelayInputError } from './relay-errors.js';
+
+/** What {@link receiveEditOrReaction} uses: the store (and instance secrets), the commit batcher and the clock. */
+export interface ReceiveEditOrReactionDeps extends LoadChannelInstanceDeps {
+  readonly batcher: Pick<CommitBatcher, 'submit'>;
+  readonly now: () => Date;
+}
 
 /** Payload of an `edit-to-amojo` job. */
 export interface EditToAmojoPayload {
@@ -53,7 +59,7 @@ export async function findChannelMessage(
  * a chat or message the bridge never relayed is refused with 404.
  */
 export async function receiveEditOrReaction(
-  deps: RelayDeps,
+  deps: ReceiveEditOrReactionDeps,
   event: InboundEdit | InboundReaction,
 ): Promise<ReceiveResult> {
   const instance = await loadChannelInstance(deps, { key: event.instanceId });

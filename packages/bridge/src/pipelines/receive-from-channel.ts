@@ -8,17 +8,33 @@ import type {
   InboundTyping,
   ReceiveResult,
 } from '../channels/channel-adapter.js';
+import type { ChannelConfig } from '../config/index.js';
+import type { Logger } from '../log.js';
 import { findAccount } from '../store/accounts/index.js';
 import { findConversation, findOrCreateConversation, updateConversation } from '../store/conversations/index.js';
 import { findMessage, insertMessage, recordMessageStatus } from '../store/messages/index.js';
 import { upsertParticipant } from '../store/participants/index.js';
 import { listSources } from '../store/sources/index.js';
-import type { RelayDeps } from './deps.js';
 import { enqueueJob, JOB_KINDS } from './job-kinds.js';
 import { clientParticipantId, loadChannelInstance } from './load-channel-instance.js';
 import { AMOJO_TEXT_LIMIT } from './long-text.js';
-import { findChannelMessage, receiveEditOrReaction } from './receive-edit-or-reaction.js';
+import {
+  findChannelMessage,
+  type ReceiveEditOrReactionDeps,
+  receiveEditOrReaction,
+} from './receive-edit-or-reaction.js';
+import type { RelayAmojo } from './relay-amojo.js';
 import { RelayInputError } from './relay-errors.js';
+
+/**
+ * What {@link receiveFromChannel} uses: what an edit or reaction needs, plus amojo's typing call, the bot's id and
+ * name (an outgoing message the business wrote outside amoCRM) and the log.
+ */
+export type ReceiveFromChannelDeps = ReceiveEditOrReactionDeps & {
+  readonly amojo: Pick<RelayAmojo, 'typing'>;
+  readonly config: { readonly channel: Pick<ChannelConfig, 'botId' | 'botName'> };
+  readonly log: Logger;
+};
 
 /**
  * The inbound transaction (ARCHITECTURE "The life of a message", inbound 1): stores a customer event and its job
@@ -26,7 +42,7 @@ import { RelayInputError } from './relay-errors.js';
  * channel event id twice stores nothing and answers the first message's id.
  */
 export function receiveFromChannel(
-  deps: RelayDeps,
+  deps: ReceiveFromChannelDeps,
   event: InboundChannelEvent,
   options: ReceiveOptions = {},
 ): Promise<ReceiveResult> {
@@ -51,7 +67,7 @@ export interface ReceiveOptions {
 }
 
 async function receiveMessage(
-  deps: RelayDeps,
+  deps: ReceiveFromChannelDeps,
   event: InboundChannelMessage,
   options: ReceiveOptions,
 ): Promise<ReceiveResult> {
@@ -165,7 +181,7 @@ async function receiveMessage(
  * recorded with its 90x code and reason even after `delivered`, so amoCRM is told -1 after it showed 1).
  */
 async function receiveLaterStatus(
-  deps: RelayDeps,
+  deps: ReceiveFromChannelDeps,
   event: InboundReadReceipt | InboundDeliveryFailure,
 ): Promise<ReceiveResult> {
   const message = await findMessage(deps.store.db, { msgid: event.messageId });
@@ -204,7 +220,7 @@ async function receiveLaterStatus(
  * Typing is ephemeral: it is not stored and not retried. It is forwarded at once when the chat is known to amojo and
  * dropped otherwise (a customer typing before their first message has no amoCRM chat to show it in).
  */
-async function receiveTyping(deps: RelayDeps, event: InboundTyping): Promise<ReceiveResult> {
+async function receiveTyping(deps: ReceiveFromChannelDeps, event: InboundTyping): Promise<ReceiveResult> {
   const instance = await loadChannelInstance(deps, { key: event.instanceId });
   if (!instance) throw new RelayInputError(`channel instance ${event.instanceId} does not exist`, 404);
   const conversation = await findConversation(deps.store.db, {

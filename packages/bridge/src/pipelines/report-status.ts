@@ -5,7 +5,8 @@ import { findAccount, findAccountByScope } from '../store/accounts/index.js';
 import { findConversation } from '../store/conversations/index.js';
 import type { MessageRowId } from '../store/ids.js';
 import { findMessage, listMessageStatuses } from '../store/messages/index.js';
-import type { RelayDeps } from './deps.js';
+import type { Store } from '../store/store.js';
+import type { RelayAmojo } from './relay-amojo.js';
 import { jobErrorFromAmojo, PermanentJobError } from './relay-errors.js';
 
 /**
@@ -22,8 +23,14 @@ export type ReportStatusPayload =
       readonly error: string;
     };
 
+/** What {@link reportStatus} uses: the store and amojo's `delivery_status`. */
+export interface ReportStatusDeps {
+  readonly store: Store;
+  readonly amojo: Pick<RelayAmojo, 'deliveryStatus'>;
+}
+
 /** Tells amojo what became of a manager message (spec 3.5): 1 delivered, 2 read, -1 with 90x and a reason. */
-export async function reportStatus(deps: RelayDeps, job: Job<ReportStatusPayload>): Promise<void> {
+export async function reportStatus(deps: ReportStatusDeps, job: Job<ReportStatusPayload>): Promise<void> {
   const target = await resolveTarget(deps, job.payload);
   if (!target) return;
   try {
@@ -34,7 +41,7 @@ export async function reportStatus(deps: RelayDeps, job: Job<ReportStatusPayload
 }
 
 async function resolveTarget(
-  deps: RelayDeps,
+  deps: ReportStatusDeps,
   payload: ReportStatusPayload,
 ): Promise<{ scopeId: string; amojoMsgId: string; status: DeliveryStatusOptions } | undefined> {
   const db = deps.store.db;

@@ -6,9 +6,13 @@ import { findConversation, findOrCreateConversation, updateConversation } from '
 import { listParticipants } from '../store/participants/index.js';
 import { findSource } from '../store/sources/index.js';
 import type { Executor } from '../store/store.js';
-import type { RelayDeps } from './deps.js';
-import { loadChannelInstance, senderIdOf } from './load-channel-instance.js';
+import { type LoadChannelInstanceDeps, loadChannelInstance, senderIdOf } from './load-channel-instance.js';
 import type { ManagerMessage } from './manager-message.js';
+
+/** What {@link resolveRoute} uses: the store (and instance secrets) and the clock, for a new "write first" chat. */
+export interface ResolveRouteDeps extends LoadChannelInstanceDeps {
+  readonly now: () => Date;
+}
 
 /** Where a manager message goes, or why it cannot go anywhere (reported to amoCRM as delivery status -1). */
 export type Route =
@@ -25,7 +29,7 @@ export type Route =
  * found by our conversation_id (or amojo's chat id); a "write first" chat (no conversation_id, spec 3.4.7) is routed
  * by its source to a channel instance and keyed by the phone the manager chose, creating the conversation.
  */
-export async function resolveRoute(deps: RelayDeps, account: Account, message: ManagerMessage): Promise<Route> {
+export async function resolveRoute(deps: ResolveRouteDeps, account: Account, message: ManagerMessage): Promise<Route> {
   const db = deps.store.db;
   let conversation =
     (message.conversationId
@@ -64,7 +68,7 @@ export async function resolveRoute(deps: RelayDeps, account: Account, message: M
 }
 
 async function createWriteFirstConversation(
-  deps: RelayDeps,
+  deps: ResolveRouteDeps,
   account: Account,
   message: ManagerMessage,
 ): Promise<{ ok: true; conversation: Conversation } | { ok: false; errorCode: ChannelErrorCode; reason: string }> {

@@ -1,12 +1,20 @@
+import type { ChannelRegistry } from '../channels/channel-registry.js';
 import { classifySendResult } from '../channels/health/index.js';
+import type { BridgeMetrics } from '../metrics/index.js';
 import type { Job } from '../queue/index.js';
 import { findAccountByScope } from '../store/accounts/index.js';
 import { findMessage } from '../store/messages/index.js';
-import type { RelayDeps } from './deps.js';
-import { holdWhileBroken, recordSendOutcome } from './hold-for-broken-channel.js';
+import { type HoldForBrokenChannelDeps, holdWhileBroken, recordSendOutcome } from './hold-for-broken-channel.js';
 import type { ManagerMessage } from './manager-message.js';
 import { RetryableJobError } from './relay-errors.js';
-import { resolveRoute } from './resolve-route.js';
+import { type ResolveRouteDeps, resolveRoute } from './resolve-route.js';
+
+/** What {@link typingToChannel} and {@link reactionToChannel} use: routing, holding, the adapters, the send count. */
+export type TypingAndReactionsDeps = ResolveRouteDeps &
+  HoldForBrokenChannelDeps & {
+    readonly channels: Pick<ChannelRegistry, 'adapterFor'>;
+    readonly metrics: Pick<BridgeMetrics, 'channelSends'>;
+  };
 
 /** Payload of a `typing-to-channel` job (manager typing hook, spec 4.4). */
 export interface TypingToChannelPayload {
@@ -54,7 +62,7 @@ function routingMessage(p: { scopeId: string; amojoChatId: string; conversationI
  * Shows a manager typing in the messenger. Ephemeral: dropped when stale (the indication is already over), when
  * the channel cannot show typing, or when the chat is unknown; one attempt only.
  */
-export async function typingToChannel(deps: RelayDeps, job: Job<TypingToChannelPayload>): Promise<void> {
+export async function typingToChannel(deps: TypingAndReactionsDeps, job: Job<TypingToChannelPayload>): Promise<void> {
   const p = job.payload;
   if (deps.now().getTime() >= p.expiresAtMs) return;
   const account = await findAccountByScope(deps.store.db, p.scopeId);
@@ -83,7 +91,10 @@ export async function typingToChannel(deps: RelayDeps, job: Job<TypingToChannelP
  * amoCRM; the drop is logged as a warning (`manager_reaction_not_shown`) and counted (`channel_sends` outcome
  * `dropped`), and the README's feature table says which channels show manager reactions.
  */
-export async function reactionToChannel(deps: RelayDeps, job: Job<ReactionToChannelPayload>): Promise<void> {
+export async function reactionToChannel(
+  deps: TypingAndReactionsDeps,
+  job: Job<ReactionToChannelPayload>,
+): Promise<void> {
   const p = job.payload;
   const account = await findAccountByScope(deps.store.db, p.scopeId);
   if (account?.state !== 'connected') return;

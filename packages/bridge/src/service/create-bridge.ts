@@ -1,4 +1,4 @@
-import type { Fetch } from '@amojo-bridge/sdk';
+import type { AmojoClient, Fetch } from '@amojo-bridge/sdk';
 import Fastify, { type FastifyBaseLogger, type FastifyInstance, LogController } from 'fastify';
 import { sql } from 'kysely';
 import { registerAdminApi } from '../admin/index.js';
@@ -11,6 +11,7 @@ import {
   type TokenRefreshSchedule,
 } from '../amocrm/index.js';
 import { createAmojoClient } from '../amojo/create-amojo-client.js';
+import type { ChannelRegistry } from '../channels/channel-registry.js';
 import { combineInstanceListeners } from '../channels/combine-instance-listeners.js';
 import { channelHealthRows } from '../channels/health/index.js';
 import { channelPlugins, createChannelRegistry } from '../channels/index.js';
@@ -21,7 +22,6 @@ import { registerImportFileRoutes } from '../import/index.js';
 import { registerHookIntake } from '../intake/index.js';
 import { createLogger, type Logger } from '../log.js';
 import { type BridgeMetrics, createMetrics } from '../metrics/index.js';
-import type { RelayDeps } from '../pipelines/deps.js';
 import {
   createOutboundRecovery,
   createPipelineHandlers,
@@ -37,6 +37,7 @@ import { type ReadinessCheck, registerHealthRoutes, runReadinessChecks } from '.
 import { createMaintenance, type Maintenance } from './maintenance.js';
 import { toQueueStatRows } from './queue-stat-rows.js';
 import { refuseNulUrls } from './refuse-nul-urls.js';
+import type { RelayDeps } from './relay-deps.js';
 
 /** Options of {@link createBridge}. */
 export interface CreateBridgeOptions {
@@ -73,14 +74,26 @@ export interface CreateBridgeOptions {
   readonly channelSyncIntervalMs?: number;
 }
 
-/** A running (or ready to run) bridge: its HTTP app, store and life cycle. */
+/**
+ * A running (or ready to run) bridge: its HTTP app, store and life cycle, and what it runs on (configuration, amojo
+ * client, channels, log, clock). It can be passed as it is to the helpers embedding code calls
+ * (`connectAccount(bridge, ...)`, each channel kind's `add...Channel(bridge, ...)`, `restClientForAccount(bridge,
+ * ...)`), each of which declares the few members it uses.
+ */
 export interface Bridge {
   /** The Fastify app with every route registered; usable with `inject()` before `start()`. */
   readonly app: FastifyInstance;
   readonly store: Store;
   readonly metrics: BridgeMetrics;
-  /** What the relay and the admin API run on. */
-  readonly deps: RelayDeps;
+  /** The validated configuration the bridge was created with. */
+  readonly config: BridgeConfig;
+  /** The amojo client every amojo call of this bridge goes through (signed, retried, counted). */
+  readonly amojo: AmojoClient;
+  /** The running channels: their kinds, each kind's runtime, and `reload(key)` of one changed instance. */
+  readonly channels: Pick<ChannelRegistry, 'kinds' | 'runtimeOf' | 'reload'>;
+  readonly log: Logger;
+  /** The clock the bridge runs on (`CreateBridgeOptions.now`). */
+  readonly now: () => Date;
   /** Pruning of finished jobs, the old hook log and unreferenced visitor uploads; scheduled by `start()`. */
   readonly maintenance: Maintenance;
   /**
@@ -283,7 +296,11 @@ export async function createBridge(options: CreateBridgeOptions): Promise<Bridge
     app,
     store,
     metrics,
-    deps,
+    config,
+    amojo,
+    channels,
+    log,
+    now,
     maintenance,
     get url() {
       return url;

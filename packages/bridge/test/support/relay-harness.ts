@@ -271,7 +271,7 @@ export async function createRelayHarness(options: RelayHarnessOptions): Promise<
   const customer = await startCustomerSystem(secretRef);
   try {
     await bridge.start();
-    const account = await connectAccount(bridge.deps, { accountId: ACCOUNT_ID });
+    const account = await connectAccount(bridge, { accountId: ACCOUNT_ID });
     const instanceKey = `http_test_${randomUUID().slice(0, 8)}`;
     const instanceSecret = `secret-${randomUUID()}`;
     secretRef.secret = instanceSecret;

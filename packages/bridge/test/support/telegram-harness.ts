@@ -111,7 +111,7 @@ export async function createTelegramHarness(options: TelegramHarnessOptions): Pr
   const instanceKey = `tg_${randomUUID().slice(0, 8)}`;
   const instanceSecret = randomBytes(32).toString('base64url');
   try {
-    const account = await connectAccount(bridge.deps, { accountId: ACCOUNT_ID });
+    const account = await connectAccount(bridge, { accountId: ACCOUNT_ID });
     const settings = sealSecretSettings(telegramChannelPlugin, {
       instanceKey,
       settings: {

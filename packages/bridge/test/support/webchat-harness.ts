@@ -56,7 +56,7 @@ export async function createWebchatHarness(options: {
 }): Promise<WebchatHarness> {
   const relay = await createRelayHarness({ engine: options.engine, ...(options.env ? { env: options.env } : {}) });
   try {
-    const added = await addWebchatChannel(relay.bridge.deps, {
+    const added = await addWebchatChannel(relay.bridge, {
       name: 'Northwind Flowers website',
       key: options.key ?? 'shop',
       settings: options.settings ?? {},

@@ -110,7 +110,7 @@ export async function createWhatsAppHarness(options: {
   const numbers: HarnessNumber[] = [];
   let scopeId = '';
   try {
-    const account = await connectAccount(bridge.deps, { accountId: ACCOUNT_ID });
+    const account = await connectAccount(bridge, { accountId: ACCOUNT_ID });
     scopeId = account.scopeId;
     for (const [index, phone] of ['+7 903 987-65-43', '+7 900 123-45-67'].entries()) {
       const number = business.addNumber(phone);

@@ -19,7 +19,7 @@ export interface AddedHttpChannel {
   readonly secret: string;
 }
 
-/** What {@link addHttpChannel} needs; `RelayDeps` satisfies it. */
+/** What {@link addHttpChannel} needs; a running `Bridge` satisfies it (`addHttpChannel(bridge, ...)`). */
 export type AddHttpChannelDeps = ManageInstancesDeps;
 
 /**

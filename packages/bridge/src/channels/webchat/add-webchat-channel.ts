@@ -26,7 +26,7 @@ export interface AddWebchatChannelInput {
   readonly isDefaultSource?: boolean;
 }
 
-/** What {@link addWebchatChannel} needs; `RelayDeps` satisfies it. */
+/** What {@link addWebchatChannel} needs; a running `Bridge` satisfies it (`addWebchatChannel(bridge, ...)`). */
 export interface AddWebchatChannelDeps {
   readonly store: Store;
   readonly config: { readonly channel: { readonly id: string }; readonly encryptionKey: Uint8Array };

@@ -1,4 +1,9 @@
-export { type AddedWebchatChannel, type AddWebchatChannelInput, addWebchatChannel } from './add-webchat-channel.js';
+export {
+  type AddedWebchatChannel,
+  type AddWebchatChannelDeps,
+  type AddWebchatChannelInput,
+  addWebchatChannel,
+} from './add-webchat-channel.js';
 export { originAllowed } from './check-origin.js';
 export { renderWebchatDemoPage, type WebchatDemoPageInput } from './demo-page.js';
 export { WEBCHAT_MAX_FRAME_BYTES, webchatFileUrl } from './handle-socket.js';

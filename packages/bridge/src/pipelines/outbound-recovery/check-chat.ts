@@ -3,13 +3,13 @@ import type { Job } from '../../queue/index.js';
 import { findAccount } from '../../store/accounts/index.js';
 import { findConversation } from '../../store/conversations/index.js';
 import type { ConversationRowId } from '../../store/ids.js';
-import type { RelayDeps } from '../deps.js';
 import { enqueueJob, JOB_KINDS } from '../job-kinds.js';
 import { managerMessageFromHistory } from '../manager-message.js';
 import { jobErrorFromAmojo } from '../relay-errors.js';
 import { HISTORY_PAGE_SIZE, type RecentPages, readHistoryPage } from './history-page.js';
 import { findKnownMessages, isManagerMessage } from './known-messages.js';
 import { RECOVERY_REASONS, recordRecoveredMessage } from './record-recovered-message.js';
+import type { OutboundRecoveryDeps } from './recovery-deps.js';
 import { markChatsChecked } from './recovery-state.js';
 
 /** Payload of a `reconcile` job: check one conversation's chat for manager messages that never came as hooks. */
@@ -39,7 +39,7 @@ export type CheckOutcome =
  * checked only when its history was read.
  */
 export async function checkConversation(
-  deps: RelayDeps,
+  deps: OutboundRecoveryDeps,
   pages: RecentPages,
   conversationRowId: ConversationRowId,
 ): Promise<CheckOutcome> {
@@ -97,7 +97,11 @@ export async function checkConversation(
  * with it every later check of the chat. The next check is queued behind this one instead, with backoff, for as
  * long as amojo's history stays unreadable.
  */
-export async function checkChat(deps: RelayDeps, pages: RecentPages, job: Job<CheckChatPayload>): Promise<void> {
+export async function checkChat(
+  deps: OutboundRecoveryDeps,
+  pages: RecentPages,
+  job: Job<CheckChatPayload>,
+): Promise<void> {
   const outcome = await checkConversation(deps, pages, job.payload.conversationRowId);
   if (outcome.kind !== 'unreadable') return;
   const failures = (job.payload.failures ?? 0) + 1;

@@ -2,13 +2,13 @@ import type { AmocrmClient } from '@amojo-bridge/sdk';
 import type { Job } from '../../queue/index.js';
 import { type Account, listAccounts } from '../../store/accounts/index.js';
 import { type AccountRowId, asConversationRowId } from '../../store/ids.js';
-import type { RelayDeps } from '../deps.js';
 import type { ManagerMessage } from '../manager-message.js';
 import { type CheckChatPayload, checkChat, checkConversation } from './check-chat.js';
 import { earlierUndelivered } from './deliver-in-order.js';
 import { RecentPages } from './history-page.js';
 import { type EventFeedOptions, pollEventFeed, type TalkChats } from './poll-event-feed.js';
 import { queueChatChecks } from './queue-chat-checks.js';
+import type { OutboundRecoveryDeps } from './recovery-deps.js';
 import {
   type ChatToCheck,
   listOldestCheckedChats,
@@ -85,7 +85,10 @@ export interface OutboundRecovery {
 }
 
 /** Builds the module; nothing runs until `start()`, `runRound()` or `catchUp()`. */
-export function createOutboundRecovery(deps: RelayDeps, options: OutboundRecoveryOptions = {}): OutboundRecovery {
+export function createOutboundRecovery(
+  deps: OutboundRecoveryDeps,
+  options: OutboundRecoveryOptions = {},
+): OutboundRecovery {
   const intervalMs = options.intervalMs ?? 60_000;
   const scanChatsPerRound = options.scanChatsPerRound ?? 100;
   const budgetPerRound = options.budgetPerRound ?? 500;

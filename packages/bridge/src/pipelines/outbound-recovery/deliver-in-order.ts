@@ -1,6 +1,5 @@
 import type { HistoryItem } from '@amojo-bridge/sdk';
 import type { Account } from '../../store/accounts/index.js';
-import type { RelayDeps } from '../deps.js';
 import { type ManagerMessage, managerMessageFromHistory } from '../manager-message.js';
 import { jobErrorFromAmojo } from '../relay-errors.js';
 import {
@@ -13,6 +12,7 @@ import {
 } from './history-page.js';
 import { findKnownMessages, isManagerMessage, type KnownMessages } from './known-messages.js';
 import { RECOVERY_REASONS, recordRecoveredMessage } from './record-recovered-message.js';
+import type { OutboundRecoveryDeps } from './recovery-deps.js';
 
 /**
  * Guarantee (a), order: the manager messages of `m`'s chat that are older than `m` and were never delivered (their
@@ -27,7 +27,7 @@ import { RECOVERY_REASONS, recordRecoveredMessage } from './record-recovered-mes
  * can delay a message but never lose it.
  */
 export async function earlierUndelivered(
-  deps: RelayDeps,
+  deps: OutboundRecoveryDeps,
   pages: RecentPages,
   input: { readonly account: Account; readonly message: ManagerMessage; readonly lastAttempt: boolean },
 ): Promise<ManagerMessage[]> {
@@ -98,7 +98,7 @@ interface OlderMessages {
 
 // What the window shows before `m`. Newest first: what follows `m` is older. Not in the window (not yet visible in
 // history, or older than it): compare times instead.
-async function olderThan(deps: RelayDeps, window: HistoryPage, m: ManagerMessage): Promise<OlderMessages> {
+async function olderThan(deps: OutboundRecoveryDeps, window: HistoryPage, m: ManagerMessage): Promise<OlderMessages> {
   const at = window.items.findIndex((item) => item.message.id === m.amojoMsgId);
   const candidates = (
     at >= 0 ? window.items.slice(at + 1) : window.items.filter((item) => sentAtOf(item) <= m.sentAtMs)
@@ -117,7 +117,11 @@ async function olderThan(deps: RelayDeps, window: HistoryPage, m: ManagerMessage
 }
 
 // Reads newest pages until the window holds `m` and reaches a settled older manager message (or the chat's start).
-async function readUntilComplete(deps: RelayDeps, scopeId: string, m: ManagerMessage): Promise<OlderMessages> {
+async function readUntilComplete(
+  deps: OutboundRecoveryDeps,
+  scopeId: string,
+  m: ManagerMessage,
+): Promise<OlderMessages> {
   const read: HistoryPage[] = [];
   let found: OlderMessages | undefined;
   for (let p = 0; p < MAX_ORDER_PAGES; p++) {

@@ -1,5 +1,5 @@
 import type { HistoryItem } from '@amojo-bridge/sdk';
-import type { RelayDeps } from '../deps.js';
+import type { OutboundRecoveryDeps } from './recovery-deps.js';
 
 /** amojo's largest history page (spec 3.6). */
 export const HISTORY_PAGE_SIZE = 50;
@@ -17,7 +17,7 @@ export interface HistoryPage {
 
 /** Reads one history page (`offset` messages from the newest). Throws the SDK's error. */
 export async function readHistoryPage(
-  deps: RelayDeps,
+  deps: Pick<OutboundRecoveryDeps, 'amojo' | 'now'>,
   input: { readonly scopeId: string; readonly amojoChatId: string; readonly offset?: number },
 ): Promise<HistoryPage> {
   const items = await deps.amojo.getHistory(input.scopeId, input.amojoChatId, {

@@ -8,3 +8,4 @@ export {
 } from './create-outbound-recovery.js';
 export type { EventFeedOptions } from './poll-event-feed.js';
 export { RECOVERY_REASONS } from './record-recovered-message.js';
+export type { OutboundRecoveryDeps } from './recovery-deps.js';

@@ -1,7 +1,7 @@
 import type { AmocrmClient } from '@amojo-bridge/sdk';
 import type { Account } from '../../store/accounts/index.js';
 import { scopedDedupKey } from '../../store/ops/insert-hook-record.js';
-import type { RelayDeps } from '../deps.js';
+import type { OutboundRecoveryDeps } from './recovery-deps.js';
 
 /** How the feed of one account is read; see {@link pollEventFeed}. */
 export interface EventFeedOptions {
@@ -27,7 +27,7 @@ const TALK_CACHE_MAX = 50_000;
  * to store once their checks are queued (stored before, a crash in between would skip those messages for good).
  */
 export async function pollEventFeed(
-  deps: RelayDeps,
+  deps: Pick<OutboundRecoveryDeps, 'store' | 'log' | 'now'>,
   input: {
     readonly account: Account;
     readonly client: AmocrmClient;

@@ -1,13 +1,16 @@
 import { lanesWithWaitingJobs } from '../../queue/index.js';
-import type { RelayDeps } from '../deps.js';
 import { enqueueJob, JOB_KINDS, reconcileLane } from '../job-kinds.js';
+import type { OutboundRecoveryDeps } from './recovery-deps.js';
 import type { ChatToCheck } from './recovery-state.js';
 
 /**
  * Queues a check (`reconcile` job) for each chat that has none waiting, so a slow amojo never piles up checks.
  * Resolves the number queued.
  */
-export async function queueChatChecks(deps: RelayDeps, chats: readonly ChatToCheck[]): Promise<number> {
+export async function queueChatChecks(
+  deps: Pick<OutboundRecoveryDeps, 'store' | 'now'>,
+  chats: readonly ChatToCheck[],
+): Promise<number> {
   if (chats.length === 0) return 0;
   const now = deps.now().getTime();
   let queued = 0;

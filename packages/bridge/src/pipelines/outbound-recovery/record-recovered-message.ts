@@ -1,8 +1,8 @@
 import type { HistoryItem } from '@amojo-bridge/sdk';
 import { insertHookRecord } from '../../store/ops/insert-hook-record.js';
-import type { RelayDeps } from '../deps.js';
 import { enqueueJob, JOB_KINDS } from '../job-kinds.js';
 import type { ManagerMessage } from '../manager-message.js';
+import type { OutboundRecoveryDeps } from './recovery-deps.js';
 
 /** Why a message came from history instead of a hook; written to the hook log's `reason`. */
 export const RECOVERY_REASONS = {
@@ -17,7 +17,7 @@ export const RECOVERY_REASONS = {
  * extra row is removed again, since a recovery is not a delivery by amojo.
  */
 export async function recordRecoveredMessage(
-  deps: RelayDeps,
+  deps: Pick<OutboundRecoveryDeps, 'store' | 'now'>,
   input: {
     readonly item: HistoryItem;
     readonly message: ManagerMessage;

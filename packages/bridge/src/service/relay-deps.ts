@@ -6,7 +6,11 @@ import type { BridgeMetrics } from '../metrics/index.js';
 import type { CommitBatcher } from '../queue/index.js';
 import type { Store } from '../store/store.js';
 
-/** Everything the relay (intake, pipelines, channels) needs; assembled once by the service. */
+/**
+ * The full bag `createBridge` assembles once. Each entry point it is handed to (intake, pipelines, recovery, admin,
+ * amoCRM) declares the narrow part it uses; `deps-checks.ts` proves at compile time that this bag serves them all.
+ * Nothing outside `service/` names it.
+ */
 export interface RelayDeps {
   readonly config: BridgeConfig;
   readonly store: Store;
