@@ -96,6 +96,7 @@ export {
   RECOVERY_REASONS,
   type RecoveryRound,
   type RestClientForAccount,
+  recoveryOptionsFromConfig,
 } from './outbound-recovery/index.js';
 export {
   type EditToAmojoPayload,

@@ -1,6 +1,5 @@
 import type { AmojoClient, Fetch } from '@amojo-bridge/sdk';
 import Fastify, { type FastifyBaseLogger, type FastifyInstance, LogController } from 'fastify';
-import { sql } from 'kysely';
 import { registerAdminApi } from '../admin/index.js';
 import {
   type AmocrmDeps,
@@ -27,17 +26,20 @@ import {
   createPipelineHandlers,
   type OutboundRecoveryOptions,
   receiveFromChannel,
+  recoveryOptionsFromConfig,
 } from '../pipelines/index.js';
 import { createCommitBatcher, createWorker, queueStats } from '../queue/index.js';
 import { migrate } from '../store/migrate.js';
-import { listMigrations } from '../store/migrations/index.js';
 import { openStore } from '../store/open-store.js';
 import type { Store } from '../store/store.js';
-import { type ReadinessCheck, registerHealthRoutes, runReadinessChecks } from './health-routes.js';
+import { catchUpBeforeListening } from './catch-up-before-listening.js';
+import { registerHealthRoutes, runReadinessChecks } from './health-routes.js';
 import { createMaintenance, type Maintenance } from './maintenance.js';
 import { toQueueStatRows } from './queue-stat-rows.js';
+import { createReadinessChecks } from './readiness-checks.js';
 import { refuseNulUrls } from './refuse-nul-urls.js';
 import type { RelayDeps } from './relay-deps.js';
+import { withTimeout } from './with-timeout.js';
 
 /** Options of {@link createBridge}. */
 export interface CreateBridgeOptions {
@@ -202,15 +204,7 @@ export async function createBridge(options: CreateBridgeOptions): Promise<Bridge
 
   // Accounts with working OAuth tokens are recovered through their event feed; the others are scanned.
   const recovery = createOutboundRecovery(deps, {
-    intervalMs: config.recovery.intervalMs,
-    scanChatsPerRound: config.recovery.scanChatsPerRound,
-    budgetPerRound: config.recovery.budgetPerRound,
-    catchUpChats: config.recovery.catchUpChats,
-    feed: {
-      graceSeconds: config.recovery.graceSeconds,
-      overlapSeconds: config.recovery.overlapSeconds,
-      firstLookbackSeconds: config.recovery.firstLookbackSeconds,
-    },
+    ...recoveryOptionsFromConfig(config.recovery),
     ...(amocrmDeps ? { restClientFor: (account) => restClientForAccount(amocrmDeps, account) } : {}),
     ...options.recovery,
   });
@@ -233,38 +227,7 @@ export async function createBridge(options: CreateBridgeOptions): Promise<Bridge
     now,
     ...config.maintenance,
   });
-  const expectedMigrations = Object.keys(listMigrations(store.dialect)).length;
-  const readinessChecks: ReadinessCheck[] = [
-    {
-      name: 'database',
-      check: async () => {
-        await sql`select 1`.execute(store.db);
-        return true;
-      },
-    },
-    {
-      // Reads can succeed while writes fail (disk full, a read-only file or replica): overwrite one row, so the
-      // load balancer stops sending hooks that could not be stored.
-      name: 'database_write',
-      check: async () => {
-        const writtenAt = now().getTime();
-        await store.db
-          .insertInto('write_probes')
-          .values({ probe_id: 'readyz', written_at: writtenAt })
-          .onConflict((oc) => oc.column('probe_id').doUpdateSet({ written_at: writtenAt }))
-          .execute();
-        return true;
-      },
-    },
-    {
-      name: 'migrations',
-      check: async () => {
-        const row = await sql<{ n: number | string }>`select count(*) as n from schema_migrations`.execute(store.db);
-        return Number(row.rows[0]?.n ?? 0) >= expectedMigrations;
-      },
-    },
-    { name: 'worker', check: async () => workerRunning },
-  ];
+  const readinessChecks = createReadinessChecks({ store, now, workerRunning: () => workerRunning });
   registerHealthRoutes(app, { metrics, checks: readinessChecks });
 
   let url = '';
@@ -317,22 +280,7 @@ export async function createBridge(options: CreateBridgeOptions): Promise<Bridge
       workerRunning = true;
       if (amocrmDeps) tokenRefresh = scheduleTokenRefresh(amocrmDeps);
       maintenance.start();
-      if (startReconcileTimeoutMs > 0) {
-        // Guarantee (c) of outbound recovery: messages whose hooks were lost while the bridge was down are queued
-        // before any hook that arrives once it listens (the order check keeps order even past the timeout).
-        const caughtUp = await withTimeout(
-          recovery.catchUp().catch((error: unknown) => {
-            log.error({ err: error, event: 'start_recovery_failed' }, 'start-up recovery failed; listening anyway');
-          }),
-          startReconcileTimeoutMs,
-        );
-        if (!caughtUp) {
-          log.warn(
-            { event: 'start_reconcile_timeout', timeoutMs: startReconcileTimeoutMs },
-            'listening before the start-up recovery finished: recovered messages may follow newer ones',
-          );
-        }
-      }
+      await catchUpBeforeListening(recovery, { timeoutMs: startReconcileTimeoutMs, log });
       recovery.start();
       url = await app.listen({ host: config.http.host, port: config.http.port });
       log.info({ event: 'bridge_started', url, database: store.dialect }, 'bridge listening');
@@ -343,17 +291,4 @@ export async function createBridge(options: CreateBridgeOptions): Promise<Bridge
       return stopping;
     },
   };
-}
-
-// Resolves true when `work` settles within `ms`, false otherwise (the work keeps running; we stop waiting for it).
-async function withTimeout(work: Promise<unknown>, ms: number): Promise<boolean> {
-  let timer: NodeJS.Timeout | undefined;
-  const timeout = new Promise<false>((resolve) => {
-    timer = setTimeout(() => resolve(false), ms);
-  });
-  try {
-    return await Promise.race([work.then(() => true), timeout]);
-  } finally {
-    clearTimeout(timer);
-  }
 }

@@ -9,3 +9,4 @@ export {
 export type { EventFeedOptions } from './poll-event-feed.js';
 export { RECOVERY_REASONS } from './record-recovered-message.js';
 export type { OutboundRecoveryDeps } from './recovery-deps.js';
+export { recoveryOptionsFromConfig } from './recovery-options-from-config.js';
