@@ -153,7 +153,7 @@ describe('deliverToAmojo against its narrow deps', () => {
     expect(sent[0]!.options.receiver).toBeUndefined();
     expect(chats).toHaveLength(0);
     const stored = await findMessage(fixture.store.db, { id: message.id });
-    expect(stored).toMatchObject({ status: 'sent', amojoMsgid: 'amojo-msg-1' });
+    expect(stored).toMatchObject({ status: 'sent', amojoMsgId: 'amojo-msg-1' });
     expect((await findConversation(fixture.store.db, { id: conversation.id }))?.amojoChatId).toBe('amojo-chat-1');
     const participants = await listParticipants(fixture.store.db, conversation.id);
     expect(participants.find((p) => p.role === 'client')?.amojoParticipantId).toBe('u-1');
@@ -188,7 +188,7 @@ describe('deliverToAmojo against its narrow deps', () => {
       },
     ]);
     const stored = await findMessage(fixture.store.db, { id: message.id });
-    expect(stored).toMatchObject({ status: 'sent', amojoMsgid: null });
+    expect(stored).toMatchObject({ status: 'sent', amojoMsgId: null });
     expect((await findConversation(fixture.store.db, { id: conversation.id }))?.amojoChatId).toBe('amojo-chat-2');
   });
 
