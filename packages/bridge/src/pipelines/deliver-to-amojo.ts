@@ -8,8 +8,14 @@ import type { BridgeMetrics } from '../metrics/index.js';
 import type { Job, JobWrites } from '../queue/index.js';
 import { findAccount } from '../store/accounts/index.js';
 import { findConversation, updateConversation } from '../store/conversations/index.js';
-import type { MessageRowId } from '../store/ids.js';
-import { findMessage, recordMessageStatus, setMessageAmojoMsgId } from '../store/messages/index.js';
+import type { AccountRowId, ConversationRowId, MessageRowId } from '../store/ids.js';
+import {
+  findMessage,
+  findRelayedMessage,
+  hasDeliveredCustomerMessage,
+  recordMessageStatus,
+  setMessageAmojoMsgId,
+} from '../store/messages/index.js';
 import { listParticipants, upsertParticipant } from '../store/participants/index.js';
 import type { Store } from '../store/store.js';
 import type { RelayAmojo } from './relay-amojo.js';
@@ -175,7 +181,7 @@ export async function deliverToAmojo(
 async function needsWriteFirstBinding(
   deps: DeliverToAmojoDeps,
   conversation: {
-    readonly id: number;
+    readonly id: ConversationRowId;
     readonly amojoChatId: string | null;
     readonly channelChatKey: string | null;
     readonly writeFirstKey: string | null;
@@ -184,15 +190,7 @@ async function needsWriteFirstBinding(
 ): Promise<boolean> {
   const writeFirst = conversation.channelChatKey?.startsWith('phone:') || conversation.writeFirstKey !== null;
   if (!conversation.amojoChatId || !clientAmojoId || !writeFirst) return false;
-  const delivered = await deps.store.db
-    .selectFrom('messages')
-    .select('id')
-    .where('conversation_row_id', '=', conversation.id)
-    .where('direction', '=', 'in')
-    .where('status', '!=', 'pending')
-    .limit(1)
-    .executeTakeFirst();
-  return !delivered;
+  return !(await hasDeliveredCustomerMessage(deps.store.db, conversation.id));
 }
 
 /** The quote stored with a customer message (by receiveFromChannel) as the SDK's `replyTo`. */
@@ -209,12 +207,14 @@ function replyToOf(payload: unknown): Pick<SendMessageOptions, 'replyTo'> {
  */
 async function forwardsOf(
   deps: DeliverToAmojoDeps,
-  accountId: number,
+  accountId: AccountRowId,
   payload: unknown,
 ): Promise<Pick<SendMessageOptions, 'forwards'>> {
   const forwarded = (payload as ChannelMessageContent | null)?.forwarded;
   if (!forwarded) return {};
-  const known = forwarded.messageId ? await findForwardedOriginal(deps, accountId, forwarded.messageId) : undefined;
+  const known = forwarded.messageId
+    ? await findRelayedMessage(deps.store.db, { accountRowId: accountId, id: forwarded.messageId })
+    : undefined;
   if (known) {
     return {
       forwards: {
@@ -237,28 +237,6 @@ async function forwardsOf(
       ],
     },
   };
-}
-
-/** A message of the account that amojo has (delivered or sent), by the id the customer system knows it by. */
-async function findForwardedOriginal(deps: DeliverToAmojoDeps, accountId: number, id: string) {
-  const row = await deps.store.db
-    .selectFrom('messages')
-    .innerJoin('conversations', 'conversations.id', 'messages.conversation_row_id')
-    .select(['messages.msgid', 'messages.amojo_msgid', 'messages.direction', 'conversations.amojo_chat_id'])
-    .where('conversations.account_id', '=', accountId)
-    .where((eb) => eb.or([eb('messages.channel_message_id', '=', id), eb('messages.msgid', '=', id)]))
-    // A customer message amojo has is past pending; a manager message came from amojo.
-    .where((eb) => eb.or([eb('messages.direction', '=', 'out'), eb('messages.status', '!=', 'pending')]))
-    .limit(1)
-    .executeTakeFirst();
-  return (
-    row && {
-      msgid: row.msgid,
-      amojoMsgId: row.amojo_msgid,
-      direction: row.direction,
-      amojoChatId: row.amojo_chat_id,
-    }
-  );
 }
 
 /** Our channel content in the SDK's shape; validation of required fields happened at intake. */

@@ -6,7 +6,13 @@ import type { BridgeMetrics } from '../metrics/index.js';
 import type { Job, JobWrites } from '../queue/index.js';
 import { type Account, findAccountByScope } from '../store/accounts/index.js';
 import { type Conversation, findConversation, updateConversation } from '../store/conversations/index.js';
-import { findMessage, insertMessage, type Message, recordMessageStatus } from '../store/messages/index.js';
+import {
+  findMessage,
+  insertMessage,
+  type Message,
+  recordMessageStatus,
+  setMessageChannelMessageId,
+} from '../store/messages/index.js';
 import { upsertParticipant } from '../store/participants/index.js';
 import type { Executor } from '../store/store.js';
 import { contentFallback, forwardedIntoText, unsendableReason } from './content-fallbacks.js';
@@ -227,12 +233,7 @@ function recordOutcome(
     if (result.ok) {
       await recordMessageStatus(trx, { messageId: message.id, status: 'delivered', now });
       if (result.channelMessageId) {
-        await trx
-          .updateTable('messages')
-          .set({ channel_message_id: result.channelMessageId, updated_at: now })
-          .where('id', '=', message.id)
-          .where('channel_message_id', 'is', null)
-          .execute();
+        await setMessageChannelMessageId(trx, { id: message.id, channelMessageId: result.channelMessageId, now });
       }
       await adoptChatKey(trx, conversation, result.chatKey, now);
     } else {
@@ -268,11 +269,12 @@ async function adoptChatKey(
     channelChatKey: chatKey,
   });
   if (taken) return;
-  await trx
-    .updateTable('conversations')
-    .set({ channel_chat_key: chatKey, write_first_key: current.channelChatKey, updated_at: now })
-    .where('id', '=', conversation.id)
-    .execute();
+  await updateConversation(trx, {
+    id: conversation.id,
+    channelChatKey: chatKey,
+    writeFirstKey: current.channelChatKey,
+    now,
+  });
 }
 
 /** A message that cannot be routed has no conversation to store it in; report the refusal straight from the hook. */

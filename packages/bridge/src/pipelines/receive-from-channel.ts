@@ -13,7 +13,7 @@ import type { Logger } from '../log.js';
 import { findAccount } from '../store/accounts/index.js';
 import { findConversation, findOrCreateConversation, updateConversation } from '../store/conversations/index.js';
 import { findMessage, insertMessage, recordMessageStatus } from '../store/messages/index.js';
-import { upsertParticipant } from '../store/participants/index.js';
+import { adoptClientParticipantId, upsertParticipant } from '../store/participants/index.js';
 import { listSources } from '../store/sources/index.js';
 import { enqueueJob, JOB_KINDS } from './job-kinds.js';
 import { clientParticipantId, loadChannelInstance } from './load-channel-instance.js';
@@ -111,13 +111,7 @@ async function receiveMessage(
     });
     const participantId = clientParticipantId(instance.key, event.sender.id);
     // A "write first" chat knows its client only by amojo's id until the client answers: give that row our id.
-    await trx
-      .updateTable('participants')
-      .set({ participant_id: participantId, updated_at: now })
-      .where('conversation_row_id', '=', conversation.id)
-      .where('role', '=', 'client')
-      .where('participant_id', 'is', null)
-      .execute();
+    await adoptClientParticipantId(trx, { conversationRowId: conversation.id, participantId, now });
     const participant = await upsertParticipant(trx, {
       conversationRowId: conversation.id,
       role: 'client',

@@ -9,6 +9,8 @@ export interface UpdateConversationInput {
   readonly amojoChatId?: string | undefined;
   readonly channelInstanceId?: ChannelInstanceRowId | null | undefined;
   readonly channelChatKey?: string | null | undefined;
+  /** The "write first" key (`phone:...`) a conversation keeps after the messenger's own chat key replaced it. */
+  readonly writeFirstKey?: string | null | undefined;
   readonly sourceExternalId?: string | null | undefined;
   readonly contactId?: number | null | undefined;
   readonly phone?: string | null | undefined;
@@ -30,6 +32,7 @@ export async function updateConversation(
       ...(input.amojoChatId !== undefined && { amojo_chat_id: input.amojoChatId }),
       ...(input.channelInstanceId !== undefined && { channel_instance_id: input.channelInstanceId }),
       ...(input.channelChatKey !== undefined && { channel_chat_key: input.channelChatKey }),
+      ...(input.writeFirstKey !== undefined && { write_first_key: input.writeFirstKey }),
       ...(input.sourceExternalId !== undefined && { source_external_id: input.sourceExternalId }),
       ...(input.contactId !== undefined && { contact_id: input.contactId }),
       ...(input.phone !== undefined && { phone: input.phone }),

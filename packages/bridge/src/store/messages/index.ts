@@ -5,4 +5,6 @@ export { insertMessage } from './insert-message.js';
 export type { Message } from './message.js';
 export type { MessageStatusEntry } from './record-message-status.js';
 export { listMessageStatuses, recordMessageStatus } from './record-message-status.js';
+export type { RelayedMessage } from './relayed-messages.js';
+export { findRelayedMessage, hasDeliveredCustomerMessage, setMessageChannelMessageId } from './relayed-messages.js';
 export { setMessageAmojoMsgId } from './set-message-amojo-msgid.js';

@@ -15,6 +15,7 @@ import { writeFirstKeyMigration } from './0014-write-first-key.js';
 import { channelHealthMigration } from './0015-channel-health.js';
 import { heldJobsMigration } from './0016-held-jobs.js';
 import { instancePipelineMigration } from './0018-instance-pipeline.js';
+import { messageChannelIdIndexMigration } from './0019-message-channel-id-index.js';
 
 /**
  * Every migration, by name, in order. Static (no folder reading at run time) so bundles and `dist` work alike;
@@ -38,5 +39,6 @@ export function listMigrations(dialect: StoreDialect): Readonly<Record<string, M
     '0015-channel-health': channelHealthMigration(),
     '0016-held-jobs': heldJobsMigration(),
     '0018-instance-pipeline': instancePipelineMigration(),
+    '0019-message-channel-id-index': messageChannelIdIndexMigration(),
   };
 }

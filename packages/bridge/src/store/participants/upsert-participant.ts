@@ -62,3 +62,20 @@ export async function listParticipants(db: Executor, conversationRowId: number):
     .execute();
   return rows.map(toParticipant);
 }
+
+/**
+ * Gives a "write first" chat's client (known only by amojo's id until the client answers) our participant id; a
+ * client that has one keeps it.
+ */
+export async function adoptClientParticipantId(
+  db: Executor,
+  input: { readonly conversationRowId: ConversationRowId; readonly participantId: string; readonly now: number },
+): Promise<void> {
+  await db
+    .updateTable('participants')
+    .set({ participant_id: input.participantId, updated_at: input.now })
+    .where('conversation_row_id', '=', input.conversationRowId)
+    .where('role', '=', 'client')
+    .where('participant_id', 'is', null)
+    .execute();
+}
