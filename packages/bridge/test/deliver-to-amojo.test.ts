@@ -9,12 +9,17 @@ import {
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { createSilentLogger } from '../src/log.js';
 import { createMetrics } from '../src/metrics/index.js';
-import { type DeliverToAmojoDeps, deliverToAmojo } from '../src/pipelines/deliver-to-amojo.js';
+import {
+  type DeliverToAmojoDeps,
+  type DeliverToAmojoPayload,
+  deliverToAmojo,
+} from '../src/pipelines/deliver-to-amojo.js';
 import { PermanentJobError } from '../src/pipelines/relay-errors.js';
 import type { Job } from '../src/queue/index.js';
 import { upsertAccount } from '../src/store/accounts/index.js';
 import { upsertChannelInstance } from '../src/store/channel-instances/index.js';
 import { findConversation, findOrCreateConversation } from '../src/store/conversations/index.js';
+import { asJobId, asMessageRowId, type MessageRowId } from '../src/store/ids.js';
 import { findMessage, insertMessage } from '../src/store/messages/index.js';
 import { listParticipants, upsertParticipant } from '../src/store/participants/index.js';
 import { createStoreFixture, type StoreFixture } from './support/store-fixture.js';
@@ -43,9 +48,9 @@ function fakeAmojo(answer: { readonly send: () => SentMessage; readonly chat?: (
   return { amojo, sent, chats };
 }
 
-function jobFor(messageRowId: number): Job<{ messageRowId: number }> {
+function jobFor(messageRowId: MessageRowId): Job<DeliverToAmojoPayload> {
   return {
-    id: 1,
+    id: asJobId(1),
     kind: 'deliver-to-amojo',
     lane: null,
     payload: { messageRowId },
@@ -97,7 +102,7 @@ describe('deliverToAmojo against its narrow deps', () => {
     const instance = await upsertChannelInstance(db, { key: 'shop', kind: 'webchat', accountId: account.id, now: NOW });
     const { conversation } = await findOrCreateConversation(db, {
       accountId: account.id,
-      channelInstanceId: instance.id,
+      channelInstanceId: instance.rowId,
       channelChatKey: 'visitor-7',
       conversationId: 'conv-7',
       now: NOW,
@@ -196,7 +201,7 @@ describe('deliverToAmojo against its narrow deps', () => {
     const { message } = await seed('disconnected');
     const { amojo, sent } = fakeAmojo({ send: () => expect.unreachable('no send for a disconnected account') });
     await expect(deliverToAmojo(depsWith(amojo), jobFor(message.id))).rejects.toBeInstanceOf(PermanentJobError);
-    await expect(deliverToAmojo(depsWith(amojo), jobFor(message.id + 100))).rejects.toThrow(/does not exist/);
+    await expect(deliverToAmojo(depsWith(amojo), jobFor(asMessageRowId(message.id + 100)))).rejects.toThrow(/does not exist/);
 
     await fixture.store.db.updateTable('messages').set({ status: 'sent' }).where('id', '=', message.id).execute();
     expect(await deliverToAmojo(depsWith(amojo), jobFor(message.id))).toBeUndefined();
