@@ -201,7 +201,9 @@ describe('deliverToAmojo against its narrow deps', () => {
     const { message } = await seed('disconnected');
     const { amojo, sent } = fakeAmojo({ send: () => expect.unreachable('no send for a disconnected account') });
     await expect(deliverToAmojo(depsWith(amojo), jobFor(message.id))).rejects.toBeInstanceOf(PermanentJobError);
-    await expect(deliverToAmojo(depsWith(amojo), jobFor(asMessageRowId(message.id + 100)))).rejects.toThrow(/does not exist/);
+    await expect(deliverToAmojo(depsWith(amojo), jobFor(asMessageRowId(message.id + 100)))).rejects.toThrow(
+      /does not exist/,
+    );
 
     await fixture.store.db.updateTable('messages').set({ status: 'sent' }).where('id', '=', message.id).execute();
     expect(await deliverToAmojo(depsWith(amojo), jobFor(message.id))).toBeUndefined();

@@ -191,7 +191,7 @@ describe.each(ENGINES)('webchat reactions and quotes in a browser (%s)', (engine
       await log.locator('.msg.in', { hasText: 'Eight, please.' }).locator('.quote').waitFor({ timeout: 60_000 });
     } catch (error) {
       const shown = (await dialog.isVisible())
-        ? await log.innerText().catch(() => '(no message log)')
+        ? ((await log.textContent().catch(() => null)) ?? '(no message log)')
         : '(panel closed)';
       const expanded = await site
         .locator('button[aria-expanded]')
