@@ -27,8 +27,7 @@
 
 import { buildMessageHook } from '@amojo-bridge/sdk/testing';
 import { CompiledQuery } from 'kysely';
-import { dedupKeyOf, jobFor } from '../../packages/bridge/dist/intake/accept-hook.js';
-import { classifyHook } from '../../packages/bridge/dist/intake/classify-hook.js';
+import { classifyHook, dedupKeyOf, jobFor } from '../../packages/bridge/dist/intake/classify-hook.js';
 import { scopedDedupKey } from '../../packages/bridge/dist/store/ops/insert-hook-record.js';
 
 const MSG = '00000000-0000-4000-8000-00000000b0d1';

@@ -1,9 +1,9 @@
 import { buildMessageHook, buildTypingHook } from '@amojo-bridge/sdk/testing';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import type { AcceptHookResult } from '../src/intake/accept-hook.js';
+import { createHookIntakeGroup } from '../src/intake/accept-hook.js';
 import { acceptHooksPostgres } from '../src/intake/accept-hooks-postgres.js';
+import type { AcceptHookResult } from '../src/intake/classify-hook.js';
 import { classifyHook } from '../src/intake/classify-hook.js';
-import { createHookIntakeGroup } from '../src/intake/hook-intake-group.js';
 import { claimJobs, createCommitBatcher } from '../src/queue/index.js';
 import { upsertAccount } from '../src/store/accounts/upsert-account.js';
 import type { Store } from '../src/store/store.js';

@@ -1,33 +1,11 @@
-import { createHash } from 'node:crypto';
-import type { ParsedHook } from '@amojo-bridge/sdk';
-import { JOB_KINDS, relayJob } from '../pipelines/job-kinds.js';
-import { managerMessageFromHook } from '../pipelines/manager-message.js';
+import type { CommitBatcher } from '../queue/commit-batcher.js';
 import { enqueue } from '../queue/index.js';
 import { findAccountByScope } from '../store/accounts/index.js';
 import { insertHookRecord } from '../store/ops/insert-hook-record.js';
 import { runStatement, statement } from '../store/statement.js';
-import type { Executor } from '../store/store.js';
-import type { ClassifiedHook } from './classify-hook.js';
-
-/** Input of {@link acceptHook}. */
-export interface AcceptHookInput {
-  readonly scopeId: string;
-  readonly rawBody: string;
-  readonly classified: ClassifiedHook;
-  /** Unix ms. */
-  readonly now: number;
-}
-
-/** What became of one verified hook; `unknown_scope` and `account_mismatch` store nothing. */
-export type AcceptHookResult =
-  | {
-      readonly outcome: 'accepted' | 'duplicate' | 'rejected';
-      readonly hookId: number;
-      readonly kind: string;
-      readonly reason?: string;
-    }
-  | { readonly outcome: 'unknown_scope'; readonly reason: string }
-  | { readonly outcome: 'account_mismatch'; readonly reason: string };
+import type { Executor, Store } from '../store/store.js';
+import { acceptHooksPostgres } from './accept-hooks-postgres.js';
+import { type AcceptHookInput, type AcceptHookResult, dedupKeyOf, jobFor } from './classify-hook.js';
 
 /**
  * The intake transaction: stores the raw hook (deduplicated) and, when it is new, its job, in the caller's
@@ -80,52 +58,83 @@ export async function acceptHook(trx: Executor, input: AcceptHookInput): Promise
 
 const LINK_JOB = statement('update hooks set job_id = ? where id = ?');
 
-/**
- * Messages are deduplicated by the amojo message id, the same key reconciliation uses, so a hook that arrives after
- * its message was recovered from history is a duplicate. Typing and reactions have no id of their own: a hash of the
- * body (which includes `time`) catches exact repeats only.
- */
-export function dedupKeyOf(hook: ParsedHook, rawBody: string): string {
-  if (hook.kind === 'message' || hook.kind === 'comment') return hook.amojoMsgId;
-  return `${hook.kind}:${createHash('sha256').update(rawBody).digest('hex')}`;
+/** Accepts hooks in grouped commits; resolves each hook's result once its group committed. */
+export interface HookIntakeGroup {
+  accept(input: AcceptHookInput): Promise<AcceptHookResult>;
 }
 
-// The `webhook-id` of a typing or reaction event sent to a customer system: derived from the hook itself (its scope
-// and raw bytes, which carry amojo's timestamps), so it is the same on every retry and never repeats for another
-// event, even after the database is reset and hook row ids start over.
-const eventIdOf = (kind: string, scopeId: string, rawBody: string): string =>
-  `${kind}-${createHash('sha256').update(scopeId).update('\n').update(rawBody).digest('hex').slice(0, 32)}`;
+interface Pending {
+  readonly input: AcceptHookInput;
+  readonly resolve: (result: AcceptHookResult) => void;
+  readonly reject: (error: unknown) => void;
+}
 
-/** The job a new hook needs (kind, payload with its hook id; lane and attempts from its spec), or undefined. */
-export function jobFor(scopeId: string, hook: ParsedHook, hookId: number, rawBody: string) {
-  switch (hook.kind) {
-    case 'message':
-    case 'comment':
-      return relayJob(JOB_KINDS.deliverToChannel, managerMessageFromHook(scopeId, hook, hookId));
-    case 'typing':
-      return relayJob(JOB_KINDS.typingToChannel, {
-        scopeId,
-        amojoChatId: hook.amojoChatId,
-        conversationId: hook.conversationId ?? null,
-        amojoUserId: hook.amojoUserId,
-        expiresAtMs: hook.expiredAt * 1000,
-        hookId,
-        eventId: eventIdOf('typing', scopeId, rawBody),
-      });
-    case 'reaction':
-      return relayJob(JOB_KINDS.reactionToChannel, {
-        scopeId,
-        amojoChatId: hook.amojoChatId,
-        conversationId: hook.conversationId ?? null,
-        amojoMsgId: hook.amojoMsgId,
-        msgid: hook.msgid ?? null,
-        amojoUserId: hook.amojoUserId,
-        type: hook.type,
-        emoji: hook.emoji ?? null,
-        hookId,
-        eventId: eventIdOf('reaction', scopeId, rawBody),
-      });
-    default:
-      return undefined;
+/**
+ * On SQLite every hook goes through the shared commit batcher (`acceptHook` per hook; round trips are function
+ * calls there). On PostgreSQL hooks that arrive while a commit is in flight form the next group, written by
+ * {@link acceptHooksPostgres} in three round trips; a group that fails is replayed hook by hook, each in its own
+ * transaction, so only the bad hook fails (as the commit batcher does).
+ */
+export function createHookIntakeGroup(
+  store: Store,
+  batcher: CommitBatcher,
+  options: { readonly maxBatch?: number; readonly maxWaitMs?: number } = {},
+): HookIntakeGroup {
+  if (store.dialect !== 'postgres') {
+    return { accept: (input) => batcher.submit((trx) => acceptHook(trx, input)) };
   }
+  const maxBatch = options.maxBatch ?? 64;
+  const maxWaitMs = options.maxWaitMs ?? 2;
+  const pending: Pending[] = [];
+  let timer: NodeJS.Timeout | undefined;
+  let draining = false;
+
+  const commit = async (group: Pending[]): Promise<void> => {
+    try {
+      const results = await store.transaction((trx) =>
+        acceptHooksPostgres(
+          trx,
+          group.map((p) => p.input),
+        ),
+      );
+      for (const [i, p] of group.entries()) p.resolve(results[i] as AcceptHookResult);
+    } catch (error) {
+      store.log.warn?.(
+        { event: 'intake_group_failed', hooks: group.length, error: (error as Error).message },
+        'intake group failed; replaying hook by hook',
+      );
+      for (const p of group) {
+        try {
+          p.resolve(await store.transaction((trx) => acceptHook(trx, p.input)));
+        } catch (itemError) {
+          p.reject(itemError);
+        }
+      }
+    }
+  };
+
+  const drain = async (): Promise<void> => {
+    if (timer) {
+      clearTimeout(timer);
+      timer = undefined;
+    }
+    if (draining) return;
+    draining = true;
+    try {
+      while (pending.length > 0) await commit(pending.splice(0, maxBatch));
+    } finally {
+      draining = false;
+    }
+  };
+
+  return {
+    accept(input) {
+      return new Promise<AcceptHookResult>((resolve, reject) => {
+        pending.push({ input, resolve, reject });
+        if (draining) return; // the running drain takes it with the next group
+        if (pending.length >= maxBatch) void drain();
+        else timer ??= setTimeout(() => void drain(), maxWaitMs);
+      });
+    },
+  };
 }

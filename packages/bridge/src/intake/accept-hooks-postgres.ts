@@ -4,7 +4,7 @@ import { toJson } from '../store/json.js';
 import { scopedDedupKey } from '../store/ops/insert-hook-record.js';
 import { runStatement, statement } from '../store/statement.js';
 import type { Executor } from '../store/store.js';
-import { type AcceptHookInput, type AcceptHookResult, dedupKeyOf, jobFor } from './accept-hook.js';
+import { type AcceptHookInput, type AcceptHookResult, dedupKeyOf, jobFor } from './classify-hook.js';
 
 // Round trip 1: take the lane locks of the group (sorted, so two groups never wait for each other in a cycle),
 // read the scopes' accounts, and draw the hook ids (so job payloads can name their hook before anything is written).

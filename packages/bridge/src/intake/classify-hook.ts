@@ -1,4 +1,11 @@
+import { createHash } from 'node:crypto';
 import { AmojoInputError, type ParsedHook, parseHookBody } from '@amojo-bridge/sdk';
+import { JOB_KINDS, relayJob } from '../pipelines/job-kinds.js';
+import { managerMessageFromHook } from '../pipelines/manager-message.js';
+
+// What intake makes of a verified hook body: the parsed hook (or why it cannot be processed), its deduplication key,
+// the job it needs, and the shapes of accepting it (`accept-hook.ts` stores it; `accept-hooks-postgres.ts` stores a
+// group of them at once).
 
 /** What intake learned from a verified body: a parsed hook, or why it cannot be processed. */
 export type ClassifiedHook =
@@ -37,5 +44,75 @@ export function classifyHook(text: string): ClassifiedHook {
       return { ok: false, kind: guessedKind, reason: `${error.message}${where}` };
     }
     throw error;
+  }
+}
+
+/** Input of {@link acceptHook}. */
+export interface AcceptHookInput {
+  readonly scopeId: string;
+  readonly rawBody: string;
+  readonly classified: ClassifiedHook;
+  /** Unix ms. */
+  readonly now: number;
+}
+
+/** What became of one verified hook; `unknown_scope` and `account_mismatch` store nothing. */
+export type AcceptHookResult =
+  | {
+      readonly outcome: 'accepted' | 'duplicate' | 'rejected';
+      readonly hookId: number;
+      readonly kind: string;
+      readonly reason?: string;
+    }
+  | { readonly outcome: 'unknown_scope'; readonly reason: string }
+  | { readonly outcome: 'account_mismatch'; readonly reason: string };
+
+/**
+ * Messages are deduplicated by the amojo message id, the same key reconciliation uses, so a hook that arrives after
+ * its message was recovered from history is a duplicate. Typing and reactions have no id of their own: a hash of the
+ * body (which includes `time`) catches exact repeats only.
+ */
+export function dedupKeyOf(hook: ParsedHook, rawBody: string): string {
+  if (hook.kind === 'message' || hook.kind === 'comment') return hook.amojoMsgId;
+  return `${hook.kind}:${createHash('sha256').update(rawBody).digest('hex')}`;
+}
+
+// The `webhook-id` of a typing or reaction event sent to a customer system: derived from the hook itself (its scope
+// and raw bytes, which carry amojo's timestamps), so it is the same on every retry and never repeats for another
+// event, even after the database is reset and hook row ids start over.
+const eventIdOf = (kind: string, scopeId: string, rawBody: string): string =>
+  `${kind}-${createHash('sha256').update(scopeId).update('\n').update(rawBody).digest('hex').slice(0, 32)}`;
+
+/** The job a new hook needs (kind, payload with its hook id; lane and attempts from its spec), or undefined. */
+export function jobFor(scopeId: string, hook: ParsedHook, hookId: number, rawBody: string) {
+  switch (hook.kind) {
+    case 'message':
+    case 'comment':
+      return relayJob(JOB_KINDS.deliverToChannel, managerMessageFromHook(scopeId, hook, hookId));
+    case 'typing':
+      return relayJob(JOB_KINDS.typingToChannel, {
+        scopeId,
+        amojoChatId: hook.amojoChatId,
+        conversationId: hook.conversationId ?? null,
+        amojoUserId: hook.amojoUserId,
+        expiresAtMs: hook.expiredAt * 1000,
+        hookId,
+        eventId: eventIdOf('typing', scopeId, rawBody),
+      });
+    case 'reaction':
+      return relayJob(JOB_KINDS.reactionToChannel, {
+        scopeId,
+        amojoChatId: hook.amojoChatId,
+        conversationId: hook.conversationId ?? null,
+        amojoMsgId: hook.amojoMsgId,
+        msgid: hook.msgid ?? null,
+        amojoUserId: hook.amojoUserId,
+        type: hook.type,
+        emoji: hook.emoji ?? null,
+        hookId,
+        eventId: eventIdOf('reaction', scopeId, rawBody),
+      });
+    default:
+      return undefined;
   }
 }

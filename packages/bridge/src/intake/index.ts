@@ -8,8 +8,8 @@ import type { Logger } from '../log.js';
 import type { BridgeMetrics } from '../metrics/index.js';
 import type { CommitBatcher } from '../queue/index.js';
 import type { Store } from '../store/store.js';
+import { createHookIntakeGroup, type HookIntakeGroup } from './accept-hook.js';
 import { classifyHook } from './classify-hook.js';
-import { createHookIntakeGroup, type HookIntakeGroup } from './hook-intake-group.js';
 
 /** Largest hook body accepted, bytes. amojo hooks are a few KB; anything near this is not from amojo. */
 export const HOOK_BODY_LIMIT_BYTES = 1024 * 1024;

@@ -20,7 +20,7 @@ import { type HoldForBrokenChannelDeps, holdWhileBroken, recordSendOutcome } fro
 import { enqueueJob, JOB_KINDS } from './job-kinds.js';
 import { splitLongText } from './long-text.js';
 import type { ManagerMessage } from './manager-message.js';
-import type { OutboundRecovery } from './outbound-recovery/index.js';
+import type { OrderCheck } from './outbound-recovery/deliver-in-order.js';
 import { PermanentJobError, RetryableJobError } from './relay-errors.js';
 import { type ResolveRouteDeps, resolveRoute } from './resolve-route.js';
 
@@ -46,7 +46,7 @@ export type DeliverToChannelDeps = ResolveRouteDeps &
 export async function deliverToChannel(
   deps: DeliverToChannelDeps,
   job: Job<ManagerMessage>,
-  recovery?: Pick<OutboundRecovery, 'earlierUndelivered'>,
+  orderCheck?: OrderCheck,
 ): Promise<JobWrites | undefined> {
   const m = job.payload;
   const account = await findAccountByScope(deps.store.db, m.scopeId);
@@ -54,8 +54,8 @@ export async function deliverToChannel(
     throw new PermanentJobError(`scope ${m.scopeId} is not connected; replay after reconnecting`);
   }
   const lastAttempt = job.attempts >= job.maxAttempts;
-  if (recovery) {
-    for (const earlier of await recovery.earlierUndelivered({ account, message: m, lastAttempt })) {
+  if (orderCheck) {
+    for (const earlier of await orderCheck({ account, message: m, lastAttempt })) {
       // Committed at once: a later failure of this job must not make an earlier message go out twice.
       const writes = await deliverManagerMessage(deps, account, earlier, { lastAttempt: false, jobId: job.id });
       if (writes) await deps.store.transaction(writes);

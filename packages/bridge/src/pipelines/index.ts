@@ -50,7 +50,9 @@ export function createPipelineHandlers(
       guard(job, () => run(deps, job as Job<P>));
   return {
     [JOB_KINDS.deliverToAmojo]: typed(deliverToAmojo),
-    [JOB_KINDS.deliverToChannel]: typed<ManagerMessage>((d, job) => deliverToChannel(d, job, recovery)),
+    [JOB_KINDS.deliverToChannel]: typed<ManagerMessage>((d, job) =>
+      deliverToChannel(d, job, recovery.earlierUndelivered),
+    ),
     [JOB_KINDS.reportStatus]: typed(reportStatus),
     [JOB_KINDS.reconcile]: (job) => guard(job, () => recovery.checkChat(job as Job<CheckChatPayload>)),
     [JOB_KINDS.typingToChannel]: typed(typingToChannel),

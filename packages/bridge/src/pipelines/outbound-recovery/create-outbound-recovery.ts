@@ -2,9 +2,8 @@ import type { AmocrmClient } from '@amojo-bridge/sdk';
 import type { Job } from '../../queue/index.js';
 import { type Account, listAccounts } from '../../store/accounts/index.js';
 import { type AccountRowId, asConversationRowId } from '../../store/ids.js';
-import type { ManagerMessage } from '../manager-message.js';
 import { type CheckChatPayload, checkChat, checkConversation } from './check-chat.js';
-import { earlierUndelivered } from './deliver-in-order.js';
+import { earlierUndelivered, type OrderCheck } from './deliver-in-order.js';
 import { RecentPages } from './history-page.js';
 import { type EventFeedOptions, pollEventFeed, type TalkChats } from './poll-event-feed.js';
 import { queueChatChecks } from './queue-chat-checks.js';
@@ -62,11 +61,7 @@ export interface RecoveryRound {
 /** Outbound recovery: the one owner of the rules that make up for hooks amojo never resends (see README.md). */
 export interface OutboundRecovery {
   /** (a) The undelivered manager messages older than `message`, oldest first, to deliver before it. */
-  earlierUndelivered(input: {
-    readonly account: Account;
-    readonly message: ManagerMessage;
-    readonly lastAttempt: boolean;
-  }): Promise<ManagerMessage[]>;
+  readonly earlierUndelivered: OrderCheck;
   /** The handler of `reconcile` jobs: one chat's check. */
   checkChat(job: Job<CheckChatPayload>): Promise<void>;
   /** (b) One round now: the feed of each account with tokens, the scan of the others (resolves when scanned). */

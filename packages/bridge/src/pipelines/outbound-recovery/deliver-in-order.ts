@@ -14,6 +14,19 @@ import { findKnownMessages, isManagerMessage, type KnownMessages } from './known
 import { RECOVERY_REASONS, recordRecoveredMessage } from './record-recovered-message.js';
 import type { OutboundRecoveryDeps } from './recovery-deps.js';
 
+/** What the order check is asked about: the message about to be delivered, its account, and whether it is the job's last attempt. */
+export interface OrderCheckInput {
+  readonly account: Account;
+  readonly message: ManagerMessage;
+  readonly lastAttempt: boolean;
+}
+
+/**
+ * The order check as the outbound pipeline calls it: {@link earlierUndelivered} bound to outbound recovery's deps and
+ * its cache of recently read history pages (`createOutboundRecovery` binds it).
+ */
+export type OrderCheck = (input: OrderCheckInput) => Promise<ManagerMessage[]>;
+
 /**
  * Guarantee (a), order: the manager messages of `m`'s chat that are older than `m` and were never delivered (their
  * hooks were lost), oldest first, to be delivered before `m`. The read goes back from the newest page until it holds
@@ -29,7 +42,7 @@ import type { OutboundRecoveryDeps } from './recovery-deps.js';
 export async function earlierUndelivered(
   deps: OutboundRecoveryDeps,
   pages: RecentPages,
-  input: { readonly account: Account; readonly message: ManagerMessage; readonly lastAttempt: boolean },
+  input: OrderCheckInput,
 ): Promise<ManagerMessage[]> {
   const m = input.message;
   const cached = pages.holding(m.amojoChatId, m.amojoMsgId);
