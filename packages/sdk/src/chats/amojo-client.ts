@@ -2,6 +2,7 @@ import { AmojoInputError } from '../errors/amojo-error.js';
 import { parseHook } from '../hooks/parse-hook.js';
 import type { ParsedHook } from '../hooks/parsed-hook.js';
 import { resolveRetryPolicy } from '../http/backoff.js';
+import { maxResponseBytesOf } from '../http/read-bounded-body.js';
 import { hooksOf } from '../http/request-hooks.js';
 import { type HttpContext, type HttpRequest, sendRequest } from '../http/send-request.js';
 import { transportOf } from '../http/transport-of.js';
@@ -87,6 +88,7 @@ export class AmojoClient {
       log: options.log ?? {},
       now: options.now ?? (() => new Date()),
       hooks: hooksOf(options),
+      ...maxResponseBytesOf(options),
     };
   }
 

@@ -46,6 +46,8 @@ export interface ClientOptions extends RequestHooks {
   readonly now?: () => Date;
   /** Timeout of one attempt in ms. Default 15 000. */
   readonly timeoutMs?: number;
+  /** Longest answer body read, in bytes; a longer answer fails the attempt (as a network error). Default 16 MiB. */
+  readonly maxResponseBytes?: number;
   /** Logger (pino-compatible); silent by default. */
   readonly log?: Partial<Logger>;
   /** Retry policy, or `false` to never retry. */

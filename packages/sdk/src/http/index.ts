@@ -6,6 +6,12 @@ export {
   type NodeTransportOptions,
   sharedNodeTransport,
 } from './node-transport.js';
+export {
+  DEFAULT_MAX_RESPONSE_BYTES,
+  ResponseTooLargeError,
+  readResponseBytes,
+  readResponseText,
+} from './read-bounded-body.js';
 export type {
   RequestHookInfo,
   RequestHooks,

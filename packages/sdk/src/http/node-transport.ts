@@ -1,5 +1,6 @@
 import { Agent as HttpAgent, request as httpRequest, type IncomingMessage } from 'node:http';
 import { Agent as HttpsAgent, request as httpsRequest } from 'node:https';
+import { DEFAULT_MAX_RESPONSE_BYTES, ResponseTooLargeError } from './read-bounded-body.js';
 import type { HttpTransport, ResponseHeaders, TransportResponse } from './transport.js';
 
 /** Options of {@link createNodeTransport}. */
@@ -71,6 +72,7 @@ export function createNodeTransport(options: NodeTransportOptions = {}): NodeTra
         reject(new TypeError(`unsupported protocol ${url.protocol}`));
         return;
       }
+      const maxBytes = request.maxResponseBytes ?? DEFAULT_MAX_RESPONSE_BYTES;
       const headers: Record<string, string | number> = { ...request.headers };
       if (request.body !== undefined) headers['Content-Length'] = Buffer.byteLength(request.body);
       let settled = false;
@@ -91,7 +93,21 @@ export function createNodeTransport(options: NodeTransportOptions = {}): NodeTra
         { method: request.method, headers, agent: secure ? httpsAgent : httpAgent },
         (res) => {
           const chunks: Buffer[] = [];
-          res.on('data', (chunk: Buffer) => chunks.push(chunk));
+          let received = 0;
+          const tooLarge = (): void => {
+            const error = new ResponseTooLargeError(maxBytes);
+            fail(error);
+            req.destroy(error);
+          };
+          if (Number(res.headers['content-length'] ?? 0) > maxBytes) {
+            tooLarge();
+            return;
+          }
+          res.on('data', (chunk: Buffer) => {
+            received += chunk.length;
+            if (received > maxBytes) tooLarge();
+            else chunks.push(chunk);
+          });
           res.on('error', fail);
           res.on('aborted', () => fail(Object.assign(new Error('the answer was cut off'), { code: 'ECONNRESET' })));
           res.on('end', () => {

@@ -2,6 +2,7 @@ import { AmojoApiError, type AmojoError, AmojoNetworkError, AmojoTimeoutError } 
 import { errorFromResponse } from '../errors/error-from-response.js';
 import { backoffDelayMs, type RetryPolicy } from './backoff.js';
 import type { Logger } from './client-options.js';
+import { type DEFAULT_MAX_RESPONSE_BYTES, ResponseTooLargeError } from './read-bounded-body.js';
 import { callHook, type RequestHooks, type ResponseHookInfo } from './request-hooks.js';
 import type { HttpTransport, ResponseHeaders, TransportResponse } from './transport.js';
 
@@ -37,6 +38,8 @@ export interface HttpContext {
   readonly now: () => Date;
   /** Called around every attempt; see {@link RequestHooks}. */
   readonly hooks?: RequestHooks;
+  /** Longest answer body read; default the transport's ({@link DEFAULT_MAX_RESPONSE_BYTES}). */
+  readonly maxResponseBytes?: number;
 }
 
 function isRetryable(error: unknown): error is AmojoError {
@@ -64,8 +67,12 @@ async function attempt(ctx: HttpContext, request: HttpRequest): Promise<HttpResp
       headers,
       timeoutMs: ctx.timeoutMs,
       ...(request.body !== undefined ? { body: request.body } : {}),
+      ...(ctx.maxResponseBytes !== undefined ? { maxResponseBytes: ctx.maxResponseBytes } : {}),
     });
   } catch (cause) {
+    if (cause instanceof ResponseTooLargeError) {
+      throw new AmojoNetworkError(`${request.method} ${request.label}: ${cause.message}`, { cause });
+    }
     if (cause instanceof Error && (cause.name === 'TimeoutError' || cause.name === 'AbortError')) {
       throw timeoutError(ctx, request, cause);
     }

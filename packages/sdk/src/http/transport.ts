@@ -1,4 +1,5 @@
 import type { Fetch } from './client-options.js';
+import { DEFAULT_MAX_RESPONSE_BYTES, type ResponseTooLargeError, readResponseText } from './read-bounded-body.js';
 
 /** One attempt of an HTTP call, as a {@link HttpTransport} receives it. */
 export interface TransportRequest {
@@ -11,6 +12,11 @@ export interface TransportRequest {
   readonly timeoutMs: number;
   /** Aborts the attempt (the promise rejects with an error named `AbortError`). */
   readonly signal?: AbortSignal;
+  /**
+   * Longest answer body read, in bytes; a longer one rejects with {@link ResponseTooLargeError} and its connection is
+   * closed. Default {@link DEFAULT_MAX_RESPONSE_BYTES}.
+   */
+  readonly maxResponseBytes?: number;
 }
 
 /** The header lookup the SDK needs from an answer (a `Headers` object satisfies it). */
@@ -27,7 +33,8 @@ export interface TransportResponse {
 
 /**
  * Sends one attempt and reads the whole answer. It rejects with an error named `TimeoutError` when `timeoutMs`
- * passes, with one named `AbortError` when `signal` aborts, and with any other error (ideally carrying a `code` such as `ECONNREFUSED`) when the server cannot be
+ * passes, with one named `AbortError` when `signal` aborts, with {@link ResponseTooLargeError} when the body is longer than
+ * `maxResponseBytes`, and with any other error (ideally carrying a `code` such as `ECONNREFUSED`) when the server cannot be
  * reached or the answer cannot be read. It never throws for an HTTP status.
  */
 export type HttpTransport = (request: TransportRequest) => Promise<TransportResponse>;
@@ -44,7 +51,7 @@ export function fetchTransport(fetchFn: Fetch): HttpTransport {
     };
     if (request.body !== undefined) init.body = request.body;
     const response = await fetchFn(request.url, init);
-    const bodyText = await response.text();
+    const bodyText = await readResponseText(response, request.maxResponseBytes ?? DEFAULT_MAX_RESPONSE_BYTES);
     return { status: response.status, headers: response.headers, bodyText };
   };
 }

@@ -1,5 +1,6 @@
 import { errorFromResponse } from '../errors/error-from-response.js';
 import { resolveRetryPolicy } from '../http/backoff.js';
+import { maxResponseBytesOf } from '../http/read-bounded-body.js';
 import { hooksOf, type RequestHooks } from '../http/request-hooks.js';
 import type { HttpTransport } from '../http/transport.js';
 import { transportOf } from '../http/transport-of.js';
@@ -57,6 +58,7 @@ export function createRestContext(options: AmocrmClientOptions, knownSecrets: ()
       log: redactingLogger(options.log ?? {}, secrets),
       now: options.now ?? (() => new Date()),
       hooks: redactingHooks(hooksOf(options), secrets),
+      ...maxResponseBytesOf(options),
     },
   };
 }
