@@ -1,4 +1,4 @@
-import type { Fetch } from '@amojo-bridge/sdk';
+import { type Fetch, readResponseText } from '@amojo-bridge/sdk';
 import { readAccountTokens, readTokensSavedAt, saveAccountTokens, setAccountOAuth } from '../store/accounts/index.js';
 import type { AccountRowId } from '../store/ids.js';
 import type { RestClientDeps } from './amocrm-deps.js';
@@ -7,6 +7,8 @@ import { withAccountTokenLock } from './token-lock.js';
 
 /** A pair saved this recently is not rotated again by a refresh request that carries it (see below). */
 const JUST_ROTATED_MS = 30_000;
+// A token answer is a few hundred bytes; a longer one is not read past this (the SDK then reports it too large).
+const TOKEN_ANSWER_LIMIT_BYTES = 1024 * 1024;
 
 /**
  * Wraps `fetch` so every refresh-token request of one account runs under the account's token lock (see
@@ -40,7 +42,7 @@ export function serialiseTokenRefreshes(deps: RestClientDeps, accountRowId: Acco
         return tokenResponse(stored, nowMs);
       }
       const response = await fetchImpl(input, init);
-      const text = await response.text();
+      const text = await readResponseText(response, TOKEN_ANSWER_LIMIT_BYTES);
       const copy = new Response(text, { status: response.status, headers: response.headers });
       if (response.ok) {
         const pair = parsePair(text, nowMs);

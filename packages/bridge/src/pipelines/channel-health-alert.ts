@@ -1,15 +1,24 @@
 import { createHmac } from 'node:crypto';
+import { type Fetch, fetchTransport, ResponseTooLargeError, sharedNodeTransport } from '@amojo-bridge/sdk';
 import type { ChannelHealthChange } from '../channels/health/index.js';
 import type { BridgeConfig } from '../config/index.js';
 import type { Logger } from '../log.js';
 import type { Job } from '../queue/index.js';
 import { RetryableJobError } from './relay-errors.js';
 
-/** What {@link sendChannelHealthAlert} uses: `CHANNEL_ALERT_URL` and `CHANNEL_ALERT_SECRET`, and the log. */
+/**
+ * What {@link sendChannelHealthAlert} uses: `CHANNEL_ALERT_URL` and `CHANNEL_ALERT_SECRET`, the log, and the `fetch`
+ * to POST with (by default the SDK's node:http transport).
+ */
 export interface ChannelHealthAlertDeps {
   readonly config: Pick<BridgeConfig, 'alerts'>;
   readonly log: Logger;
+  readonly fetch?: Fetch;
 }
+
+/** How long the alert endpoint may take to answer, and the most of its answer read (only its status matters). */
+const ALERT_TIMEOUT_MS = 10_000;
+const ALERT_ANSWER_LIMIT_BYTES = 64 * 1024;
 
 /** What the operator's endpoint receives (JSON), one per alert; `id` is stable across retries. */
 export interface ChannelHealthAlertBody {
@@ -59,14 +68,26 @@ export async function sendChannelHealthAlert(
     'x-amojo-bridge-event-id': body.id,
   };
   if (secret) headers['x-amojo-bridge-signature'] = `sha256=${createHmac('sha256', secret).update(text).digest('hex')}`;
+  const send = deps.fetch ? fetchTransport(deps.fetch) : sharedNodeTransport();
   let status: number;
   try {
-    const response = await fetch(url, { method: 'POST', headers, body: text, signal: AbortSignal.timeout(10_000) });
+    const response = await send({
+      method: 'POST',
+      url,
+      headers,
+      body: text,
+      timeoutMs: ALERT_TIMEOUT_MS,
+      maxResponseBytes: ALERT_ANSWER_LIMIT_BYTES,
+    });
     status = response.status;
-    await response.arrayBuffer().catch(() => undefined);
   } catch (error) {
-    const cause = (error as { cause?: { code?: unknown } }).cause;
-    const why = typeof cause?.code === 'string' ? cause.code : error instanceof Error ? error.name : 'error';
+    if (error instanceof ResponseTooLargeError) {
+      throw new RetryableJobError(`the alert endpoint's answer is over ${error.limitBytes} bytes`);
+    }
+    // Never the URL: it may carry a token of the operator's chat service.
+    const e = error as { code?: unknown; name?: unknown; cause?: { code?: unknown } };
+    const code = e.cause?.code ?? e.code;
+    const why = typeof code === 'string' ? code : typeof e.name === 'string' ? e.name : 'error';
     throw new RetryableJobError(`the alert endpoint is unreachable (${why})`);
   }
   if (status < 200 || status >= 300) throw new RetryableJobError(`the alert endpoint answered HTTP ${status}`);

@@ -46,7 +46,7 @@ export interface CreateBridgeOptions {
   readonly config: BridgeConfig;
   /** Defaults to a pino logger at `config.logLevel` writing to stdout. */
   readonly log?: Logger;
-  /** `fetch` for amojo calls and http channel posts; tests may inject one, production uses the global. */
+  /** `fetch` for amojo, amoCRM, channel and alert calls; tests may inject one, production uses the SDK transport or the global. */
   readonly fetch?: Fetch;
   readonly now?: () => Date;
   /** Longest `stop()` waits for in-flight jobs before closing the database anyway, ms. Default 15 000. */
@@ -165,7 +165,17 @@ export async function createBridge(options: CreateBridgeOptions): Promise<Bridge
     tuning: config.channels,
   });
   const batcher = createCommitBatcher(store, config.batcher);
-  const deps: RelayDeps = { config, store, amojo, channels, metrics, log, batcher, now };
+  const deps: RelayDeps = {
+    config,
+    store,
+    amojo,
+    channels,
+    metrics,
+    log,
+    batcher,
+    now,
+    ...(options.fetch ? { fetch: options.fetch } : {}),
+  };
 
   const httpLog: FastifyBaseLogger = log.child({ component: 'http' });
   // Per-request lines would be one or two per hook; components log typed events (hook accepted, job failed) instead.
@@ -183,7 +193,7 @@ export async function createBridge(options: CreateBridgeOptions): Promise<Bridge
   refuseNulUrls(app);
   await registerHookIntake(app, deps, { bodyLimit: config.limits.hookBodyLimitBytes });
   await channels.registerRoutes(app);
-  const amocrmDeps: AmocrmDeps | undefined = config.amocrm ? { ...deps, fetch: options.fetch } : undefined;
+  const amocrmDeps: AmocrmDeps | undefined = config.amocrm ? deps : undefined;
   if (amocrmDeps) await registerAmocrmRoutes(app, amocrmDeps);
   // Sources follow instances: every instance change made through the admin API syncs the account's amoCRM sources.
   const listeners = combineInstanceListeners(
@@ -194,7 +204,6 @@ export async function createBridge(options: CreateBridgeOptions): Promise<Bridge
     app,
     {
       ...deps,
-      ...(options.fetch ? { fetch: options.fetch } : {}),
       ...(listeners ? { listeners } : {}),
     },
     // The dashboard's health summary reads the same checks and instruments as /readyz and /metrics (defined below).

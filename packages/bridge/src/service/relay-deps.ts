@@ -1,4 +1,4 @@
-import type { AmojoClient } from '@amojo-bridge/sdk';
+import type { AmojoClient, Fetch } from '@amojo-bridge/sdk';
 import type { ChannelRegistry } from '../channels/channel-registry.js';
 import type { BridgeConfig } from '../config/index.js';
 import type { Logger } from '../log.js';
@@ -20,4 +20,6 @@ export interface RelayDeps {
   readonly log: Logger;
   readonly batcher: CommitBatcher;
   readonly now: () => Date;
+  /** The `fetch` tests inject (`CreateBridgeOptions.fetch`); unset in production, where the SDK's transport sends. */
+  readonly fetch?: Fetch;
 }

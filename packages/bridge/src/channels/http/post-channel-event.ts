@@ -1,9 +1,15 @@
-import { fetchTransport, sharedNodeTransport, type TransportResponse } from '@amojo-bridge/sdk';
+import { fetchTransport, ResponseTooLargeError, sharedNodeTransport, type TransportResponse } from '@amojo-bridge/sdk';
 import { type ChannelSendResult, isChannelErrorCode } from '../channel-adapter.js';
 import { webhookHeaders } from './webhook-signature.js';
 
 /** The `fetch` the http channel calls; injectable so tests and proxies need no global patching. */
 export type HttpChannelFetch = (input: string, init: RequestInit) => Promise<Response>;
+
+/**
+ * Longest answer read from a customer system: 1 MiB. The answer that matters is a small JSON (`{"id"}` or a refusal);
+ * a longer one is not read to its end, and the send is retried like any other unusable answer.
+ */
+export const CUSTOMER_ANSWER_LIMIT_BYTES = 1024 * 1024;
 
 /** Input of {@link postChannelEvent}. */
 export interface PostChannelEventInput {
@@ -42,8 +48,17 @@ export async function postChannelEvent(input: PostChannelEventInput): Promise<Ch
       headers: { 'content-type': 'application/json', 'user-agent': 'amojo-bridge', ...headers },
       body,
       timeoutMs: input.timeoutMs ?? 10_000,
+      maxResponseBytes: CUSTOMER_ANSWER_LIMIT_BYTES,
     });
   } catch (cause) {
+    if (cause instanceof ResponseTooLargeError) {
+      return {
+        ok: false,
+        errorCode: 903,
+        reason: `customer system's answer is over ${cause.limitBytes} bytes`,
+        retryable: true,
+      };
+    }
     const why = cause instanceof Error ? `${cause.name}: ${cause.message}` : 'unknown error';
     return { ok: false, errorCode: 903, reason: `customer system unreachable (${why})`, retryable: true };
   }

@@ -1,4 +1,5 @@
 import { createHash, timingSafeEqual } from 'node:crypto';
+import { ResponseTooLargeError, readResponseBytes } from '@amojo-bridge/sdk';
 import type { Update } from '@grammyjs/types';
 import type { FastifyInstance } from 'fastify';
 import { GrammyError } from 'grammy';
@@ -11,6 +12,8 @@ import type { TelegramSettings } from './telegram-settings.js';
 
 /** The largest update body accepted (Telegram's are a few KB; an album item with a long caption stays far below). */
 export const TELEGRAM_WEBHOOK_BODY_LIMIT_BYTES = 1024 * 1024;
+/** Largest file download read from Telegram: the Bot API lets bots download files of up to 20 MB. */
+const TELEGRAM_DOWNLOAD_LIMIT_BYTES = 20 * 1024 * 1024;
 
 // Both sides hashed first, so the comparison takes the same time whatever the lengths.
 function secretMatches(given: unknown, expected: string | null): boolean {
@@ -73,10 +76,16 @@ export function registerTelegramRoutes(app: FastifyInstance, runtime: ChannelRun
           signal: AbortSignal.timeout(60_000),
         });
         if (!response.ok) throw new Error(`Telegram answered ${response.status} to the download`);
-        data = Buffer.from(await response.arrayBuffer());
+        // Bots may download files of at most 20 MB (Bot API getFile); nothing larger is read.
+        data = Buffer.from(await readResponseBytes(response, TELEGRAM_DOWNLOAD_LIMIT_BYTES));
       } catch (error) {
         // Never the download URL: it contains the token.
-        const reason = error instanceof GrammyError ? error.description : 'download failed';
+        const reason =
+          error instanceof GrammyError
+            ? error.description
+            : error instanceof ResponseTooLargeError
+              ? `the file is larger than ${error.limitBytes} bytes`
+              : 'download failed';
         request.log.warn({ event: 'telegram_file_unavailable', reason }, 'telegram file could not be fetched');
         return reply
           .code(502)

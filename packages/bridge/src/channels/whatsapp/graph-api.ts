@@ -1,9 +1,13 @@
+import { ResponseTooLargeError, readResponseText } from '@amojo-bridge/sdk';
 import { BridgeError } from '../../errors.js';
 import type { ChannelFetch } from '../channel-plugin.js';
 import type { WhatsAppSettings } from './whatsapp-settings.js';
 
 /** One request to Meta may take this long; retries belong to the queue. */
 const REQUEST_TIMEOUT_MS = 15_000;
+// The Graph API's answers are small JSON (a message id, a media URL, up to 200 templates); a proxy's page or a
+// runaway body is not read past this.
+const GRAPH_ANSWER_LIMIT_BYTES = 4 * 1024 * 1024;
 
 /** The Graph API refused (its `error` object) or answered something that is not JSON. */
 export class GraphApiRefusal extends BridgeError {
@@ -74,7 +78,7 @@ export class GraphApi {
       });
     }
     if (response.ok) return response;
-    const text = await response.text().catch(() => '');
+    const text = await readResponseText(response, GRAPH_ANSWER_LIMIT_BYTES).catch(() => '');
     let body: GraphErrorBody = {};
     try {
       body = JSON.parse(text) as GraphErrorBody;
@@ -94,7 +98,21 @@ export class GraphApi {
   }
 
   async #json<T>(url: string, init: { method: string; body?: unknown; form?: FormData }): Promise<T> {
-    return (await (await this.#request(url, init)).json()) as T;
+    const response = await this.#request(url, init);
+    let text: string;
+    try {
+      text = await readResponseText(response, GRAPH_ANSWER_LIMIT_BYTES);
+    } catch (error) {
+      const why = error instanceof ResponseTooLargeError ? error.message : `${(error as Error).name}`;
+      throw new GraphApiUnreachable(`the WhatsApp Cloud API's answer could not be read (${why})`, { cause: error });
+    }
+    try {
+      return JSON.parse(text) as T;
+    } catch {
+      throw new GraphApiUnreachable(
+        `the WhatsApp Cloud API answered with something that is not JSON (${text.length} characters)`,
+      );
+    }
   }
 
   /** `POST /{phone-number-id}/messages`; resolves the new message's wamid. */

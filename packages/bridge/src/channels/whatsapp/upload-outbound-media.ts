@@ -1,3 +1,4 @@
+import { ResponseTooLargeError, readResponseBytes } from '@amojo-bridge/sdk';
 import type { ChannelFetch } from '../channel-plugin.js';
 import type { GraphApi } from './graph-api.js';
 import { mediaKindFor, mimeTypeOf, WHATSAPP_MEDIA } from './whatsapp-media.js';
@@ -49,7 +50,17 @@ async function download(
     await response.body?.cancel().catch(() => undefined);
     throw new OutboundMediaError(`WhatsApp takes files up to ${LARGEST / 1024 / 1024} MB; this one is larger`, false);
   }
-  return { bytes: new Uint8Array(await response.arrayBuffer()), contentType: response.headers.get('content-type') };
+  // Without a Content-Length (chunked) the size shows only while reading: stop as soon as it passes the largest.
+  let bytes: Uint8Array<ArrayBuffer>;
+  try {
+    bytes = await readResponseBytes(response, LARGEST);
+  } catch (error) {
+    if (error instanceof ResponseTooLargeError) {
+      throw new OutboundMediaError(`WhatsApp takes files up to ${LARGEST / 1024 / 1024} MB; this one is larger`, false);
+    }
+    throw new OutboundMediaError(`the file could not be downloaded from amoCRM (${(error as Error).name})`, true);
+  }
+  return { bytes, contentType: response.headers.get('content-type') };
 }
 
 /**
