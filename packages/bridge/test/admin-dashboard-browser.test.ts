@@ -154,21 +154,39 @@ describe.each(ENGINES)('the admin dashboard in a browser (%s)', (engine) => {
     await page.getByLabel('Kind').selectOption('http');
     await page.getByLabel('Name').fill('Shop backend');
     await page.getByLabel(/^url/).fill(`${h.customer.url}/shop`);
+    // The amoCRM pipeline of its leads: something that is not an id is refused with the bridge's reason.
+    await page.getByLabel('amoCRM pipeline id').fill('main');
+    await page.getByRole('button', { name: 'Create' }).click();
+    await page.getByText('pipelineId: expected the id of an amoCRM pipeline, a positive integer').waitFor();
+    await page.getByLabel('amoCRM pipeline id').fill('4242');
     await page.getByRole('button', { name: 'Create' }).click();
     await page.getByText('shown only this once').waitFor();
     await page.getByRole('rowheader', { name: 'Shop backend' }).waitFor();
     const created = await h.bridge.store.db
       .selectFrom('channel_instances')
-      .select(['kind', 'settings'])
+      .select(['kind', 'settings', 'amocrm_pipeline_id'])
       .where('name', '=', 'Shop backend')
       .executeTakeFirstOrThrow();
     expect(created.kind).toBe('http');
     expect(JSON.parse(created.settings).url).toBe(`${h.customer.url}/shop`);
-    // Edit it from the same generated form: the name changes, the stored settings stay.
+    expect(Number(created.amocrm_pipeline_id)).toBe(4242);
+    // Untouched capability boxes start ticked: the instance carries everything (it once stored them all false).
+    expect(Object.values(JSON.parse(created.settings).capabilities ?? {}).every((on) => on === true)).toBe(true);
+    // Edit it from the same generated form: the name changes, the stored settings stay; the pipeline shows and, once
+    // emptied, goes back to the account's main pipeline.
     await page.getByRole('button', { name: 'Edit Shop backend' }).click();
+    expect(await page.getByLabel('amoCRM pipeline id').inputValue()).toBe('4242');
     await page.getByLabel('Name').fill('Shop backend (EU)');
+    await page.getByLabel('amoCRM pipeline id').fill('');
     await page.getByRole('button', { name: 'Save' }).click();
     await page.getByRole('rowheader', { name: 'Shop backend (EU)' }).waitFor();
+    const edited = await h.bridge.store.db
+      .selectFrom('channel_instances')
+      .select(['settings', 'amocrm_pipeline_id'])
+      .where('name', '=', 'Shop backend (EU)')
+      .executeTakeFirstOrThrow();
+    expect(JSON.parse(edited.settings).url).toBe(`${h.customer.url}/shop`);
+    expect(edited.amocrm_pipeline_id).toBeNull();
     await page.screenshot({ path: shot('admin-channels.png'), fullPage: true });
 
     // A dead job: amoCRM disconnected the channel behind the bridge's back, so delivering to amojo is refused.

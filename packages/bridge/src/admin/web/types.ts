@@ -30,6 +30,8 @@ export interface ChannelInstance {
   readonly hasSecret: boolean;
   readonly enabled: boolean;
   readonly createdAt: number;
+  /** The amoCRM pipeline the instance's source puts its leads in; null: the account's main pipeline. */
+  readonly pipelineId?: number | null;
   /** Absent from bridges older than the health states. */
   readonly health?: ChannelHealth;
 }

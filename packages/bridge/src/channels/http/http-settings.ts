@@ -1,7 +1,9 @@
 import { z } from 'zod';
 
+// Defaults stated in the schema (not only in HTTP_DEFAULT_CAPABILITIES): a form generated from it (the admin
+// dashboard's) then starts each box ticked, instead of sending every capability as false.
 const capability = (what: string) =>
-  z.boolean().optional().describe(`false when the customer system cannot take ${what}`);
+  z.boolean().default(true).describe(`false when the customer system cannot take ${what}`);
 
 /**
  * Settings of an `http` instance: where the bridge POSTs manager events, and what the customer system cannot take

@@ -59,6 +59,7 @@ function InstanceForm(props: {
   const [name, setName] = useState(editing?.name ?? '');
   const [accountId, setAccountId] = useState(editing?.accountId ?? '');
   const [enabled, setEnabled] = useState(editing?.enabled ?? true);
+  const [pipeline, setPipeline] = useState(editing?.pipelineId == null ? '' : String(editing.pipelineId));
   const [values, setValues] = useState<FormValues>(() =>
     current ? initialValues(current.settingsSchema, editing?.settings ?? {}, current.secretSettings) : {},
   );
@@ -77,18 +78,25 @@ function InstanceForm(props: {
     setBusy(true);
     setError(undefined);
     const settings = settingsFrom(current.settingsSchema, values);
+    // Digits go as the number; anything else as typed, so the bridge refuses it with its own message.
+    const typed = pipeline.trim();
+    const pipelineId = typed === '' ? null : /^\d+$/.test(typed) ? Number(typed) : typed;
+    const pipelineChanged = pipelineId !== (editing?.pipelineId ?? null);
     try {
       if (editing) {
         await api.send('PATCH', `/channel-instances/${encodeURIComponent(editing.key)}`, {
           name: name.trim(),
           enabled,
           settings,
+          ...(pipelineChanged ? { pipelineId } : {}),
         });
         props.onDone();
       } else {
+        const own = { kind, name: name.trim(), ...(accountId ? { accountId } : {}) };
+        // A bridge of the older API (`legacy`) knows no pipeline.
         const body = legacy
-          ? { kind, name: name.trim(), url: settings.url, ...(accountId ? { accountId } : {}) }
-          : { kind, name: name.trim(), settings, ...(accountId ? { accountId } : {}) };
+          ? { ...own, url: settings.url }
+          : { ...own, settings, ...(pipelineId !== null ? { pipelineId } : {}) };
         const answer = await api.send<{ instance: ChannelInstance; secret?: string; eventsUrl?: string }>(
           'POST',
           '/channel-instances',
@@ -153,6 +161,20 @@ function InstanceForm(props: {
           </select>
         </div>
       )}
+      <div class="field">
+        <label for={`${prefix}-pipeline`}>amoCRM pipeline id</label>
+        <input
+          id={`${prefix}-pipeline`}
+          value={pipeline}
+          inputMode="numeric"
+          aria-invalid={error?.field === 'pipelineId' ? 'true' : undefined}
+          aria-describedby={`${prefix}-pipeline-help`}
+          onInput={(event) => setPipeline(event.currentTarget.value)}
+        />
+        <p class="help" id={`${prefix}-pipeline-help`}>
+          Where new leads of this channel land (its amoCRM source's pipeline). Empty: the account's main pipeline.
+        </p>
+      </div>
       {editing && (
         <div class="field checkbox">
           <input

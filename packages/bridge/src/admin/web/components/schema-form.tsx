@@ -33,7 +33,8 @@ export function initialValues(
     } else if (!prefix && secrets.includes(name)) {
       values[path] = '';
     } else if (type === 'boolean') {
-      values[path] = value === true;
+      // No stored value and no default: left unset, so an untouched box sends nothing (the channel's own rule).
+      if (value !== undefined) values[path] = value === true;
     } else if (type === 'array') {
       values[path] = Array.isArray(value) ? value.join('\n') : '';
     } else {
@@ -59,7 +60,7 @@ export function settingsFrom(schema: JsonSchema, values: FormValues, prefix = ''
     }
     const raw = values[path];
     if (type === 'boolean') {
-      settings[name] = raw === true;
+      if (raw !== undefined) settings[name] = raw === true;
       continue;
     }
     const text = typeof raw === 'string' ? raw.trim() : '';
