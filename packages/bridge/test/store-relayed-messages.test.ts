@@ -1,5 +1,6 @@
 import { sql } from 'kysely';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { asMessageRowId } from '../src/store/ids.js';
 import {
   findMessage,
   findOrCreateConversation,
@@ -8,6 +9,7 @@ import {
   insertMessage,
   recordMessageStatus,
   setMessageChannelMessageId,
+  setMessageText,
   upsertAccount,
   upsertChannelInstance,
 } from '../src/store/index.js';
@@ -89,5 +91,25 @@ describe.each(ENGINES)('relayed-message lookups on %s', (engine) => {
     expect(plan.rows.map((row) => row.detail).join('\n')).toMatch(
       /USING (COVERING )?INDEX messages_channel_message_id/,
     );
+  });
+
+  it('stores an edited text and keeps the rest of the payload, the quote included', async () => {
+    const db = fixture.store.db;
+    const { conversation } = await chat('scope-e', 'visitor-e');
+    const { message } = await insertMessage(db, {
+      conversationRowId: conversation.id,
+      direction: 'in',
+      type: 'picture',
+      payload: { type: 'picture', text: 'Seven, please.', media: 'https://x/y.png', replyTo: { amojoMsgId: 'a-1' } },
+    });
+    expect(await setMessageText(db, { id: message.id, text: 'Eight, please.', now: 5 })).toBe(true);
+    const stored = await findMessage(db, { id: message.id });
+    expect(stored?.payload).toEqual({
+      type: 'picture',
+      text: 'Eight, please.',
+      media: 'https://x/y.png',
+      replyTo: { amojoMsgId: 'a-1' },
+    });
+    expect(await setMessageText(db, { id: asMessageRowId(999_999), text: 'gone', now: 6 })).toBe(false);
   });
 });

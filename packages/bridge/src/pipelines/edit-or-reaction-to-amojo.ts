@@ -4,7 +4,7 @@ import type { Job } from '../queue/index.js';
 import { findAccount } from '../store/accounts/index.js';
 import { findConversation } from '../store/conversations/index.js';
 import type { MessageRowId } from '../store/ids.js';
-import { findMessage, type Message } from '../store/messages/index.js';
+import { findMessage, type Message, setMessageText } from '../store/messages/index.js';
 import type { Store } from '../store/store.js';
 import type { EditToAmojoPayload, ReactionToAmojoPayload } from './receive-edit-or-reaction.js';
 import type { RelayAmojo } from './relay-amojo.js';
@@ -69,14 +69,7 @@ export async function editToAmojo(deps: EditOrReactionToAmojoDeps, job: Job<Edit
       },
     });
     // The stored message says what amoCRM shows now: a channel reading its history (webchat) shows the new text.
-    await deps.store.db
-      .updateTable('messages')
-      .set({
-        payload: JSON.stringify({ ...(message.payload as object), text: job.payload.text }),
-        updated_at: deps.now().getTime(),
-      })
-      .where('id', '=', message.id)
-      .execute();
+    await setMessageText(deps.store.db, { id: message.id, text: job.payload.text, now: deps.now().getTime() });
   } catch (error) {
     throw jobErrorFromAmojo(error, `editing message ${message.msgid}`);
   }

@@ -8,3 +8,4 @@ export { listMessageStatuses, recordMessageStatus } from './record-message-statu
 export type { RelayedMessage } from './relayed-messages.js';
 export { findRelayedMessage, hasDeliveredCustomerMessage, setMessageChannelMessageId } from './relayed-messages.js';
 export { setMessageAmojoMsgId } from './set-message-amojo-msgid.js';
+export { setMessageText } from './set-message-text.js';
