@@ -1,6 +1,7 @@
 // The leak checker of the global setup (support/leak-check-setup.ts) catches each kind it promises to, names it, and
 // releases it. Each test leaks on purpose and then calls the checker itself, which stops what leaked, so the global
 // afterEach finds nothing.
+import { spawn } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { createServer, type Server } from 'node:http';
 import { tmpdir } from 'node:os';
@@ -35,6 +36,26 @@ describe('the leak checker', () => {
     );
     expect(server.listening).toBe(false);
     expect(findLeaks(baseline)).toEqual([]);
+  });
+
+  it('reports a child process left running, with its pid, and kills it; one killed but not yet exited is waited for', async () => {
+    const baseline = runningResources();
+    const child = spawn(process.execPath, ['-e', 'setInterval(() => {}, 1000)'], { stdio: 'ignore' });
+    await new Promise((resolve) => child.once('spawn', resolve));
+    const leaks = findLeaks(baseline);
+    expect(leaks.map((leak) => leak.kind)).toEqual(['child process']);
+    expect(leaks[0]?.description).toContain(`child process ${child.pid}`);
+    await expect(assertNoLeaks(baseline, 'This test')).rejects.toThrow(
+      new RegExp(`left 1 resource\\(s\\) running.*\\n  - child process: child process ${child.pid}`, 's'),
+    );
+    expect(child.signalCode).toBe('SIGKILL');
+
+    // A test that kills its child and does not wait for the exit leaves nothing behind once the child is gone.
+    const killed = spawn(process.execPath, ['-e', 'setInterval(() => {}, 1000)'], { stdio: 'ignore' });
+    await new Promise((resolve) => killed.once('spawn', resolve));
+    killed.kill('SIGTERM');
+    await assertNoLeaks(baseline, 'This test');
+    expect(killed.signalCode).toBe('SIGTERM');
   });
 
   it('reports a Fastify server too, and nothing once it is closed by the test', async () => {

@@ -1,5 +1,5 @@
 // Global setup file (`setupFiles` in /vitest.config.ts): fails a test that leaves a queue worker, a worker thread, a
-// bridge store or a listening server running, and a file whose beforeAll/afterAll pairs do (see `leak-check.ts`).
+// bridge store, a listening server or a child process running, and a file whose beforeAll/afterAll pairs do (see `leak-check.ts`).
 //
 // A test is compared with what ran when it began, so a server or world a file shares across its tests (opened in
 // beforeAll, closed in afterAll) never counts against a test; the file as a whole is compared with what ran before

@@ -1,6 +1,6 @@
 // Which long-lived resources are running, so the global setup (`leak-check-setup.ts`) can fail a test, or a file,
-// that leaves one behind. Four kinds, each tracked where it starts, by object identity, and asked whether it is still
-// running when checked (no polling, nothing kept once it is stopped and checked):
+// that leaves one behind. Five kinds, each tracked where it starts, by object identity, and asked whether it is still
+// running when checked (nothing kept once it is stopped and checked):
 //
 //   - http server   every node:net server (node:http, Fastify, ws) through Node's `net.server.listen` diagnostics
 //                   channel; running while `server.listening`.
@@ -10,6 +10,10 @@
 //                   functions; running until its `close()` is called.
 //   - queue worker  every queue worker, reported by the setup file's wrapper of `createWorker`; running while
 //                   `worker.running`.
+//   - child process every node:child_process child (a bridge binary, a CLI run, a browser) through Node's
+//                   `child_process` channel; running until it has exited. A child that was signalled but has not
+//                   exited yet is given a moment before it counts.
+import type { ChildProcess } from 'node:child_process';
 import dc from 'node:diagnostics_channel';
 import type { Server } from 'node:net';
 import type { Worker as WorkerThread } from 'node:worker_threads';
@@ -18,7 +22,7 @@ import type { Worker as QueueWorker } from '../../src/queue/worker.js';
 import type { Store } from '../../src/store/store.js';
 
 /** The kinds of resource a test must not leave running. */
-export type ResourceKind = 'queue worker' | 'worker thread' | 'bridge store' | 'http server';
+export type ResourceKind = 'queue worker' | 'worker thread' | 'bridge store' | 'http server' | 'child process';
 
 /** One tracked resource. */
 interface Tracked {
@@ -47,6 +51,8 @@ const registry = sharedRegistry();
 
 // Releasing must never hang the suite: a leaked queue worker stuck in a job is given up on after this.
 const RELEASE_TIMEOUT_MS = 5_000;
+// A child a test killed without waiting for its exit: how long it may take to exit before it counts as left running.
+const CHILD_EXIT_GRACE_MS = 3_000;
 
 function sharedRegistry(): Registry {
   const globals = globalThis as { [REGISTRY]?: Registry };
@@ -84,6 +90,22 @@ function subscribe(tracked: Registry): Registry {
       running: () => worker.threadId !== -1,
       describe: () => `worker thread ${worker.threadId}`,
       release: async () => void (await worker.terminate()),
+    });
+  });
+  dc.subscribe('child_process', (message) => {
+    const child = (message as { process: ChildProcess }).process;
+    tracked.set(child, {
+      kind: 'child process',
+      startedAt: startedHere('child process spawned'),
+      // No pid: the spawn failed (ENOENT), so nothing runs.
+      running: () => child.pid !== undefined && child.exitCode === null && child.signalCode === null,
+      describe: () => `child process ${child.pid} (${child.spawnfile})`,
+      release: async () => {
+        if (child.exitCode !== null || child.signalCode !== null) return;
+        const exited = new Promise((resolve) => child.once('exit', resolve));
+        child.kill('SIGKILL');
+        await exited;
+      },
     });
   });
   return tracked;
@@ -157,7 +179,13 @@ export function runningResources(): ReadonlySet<object> {
 
 /** The resources running now that were not running at `baseline`, in the order to release them. */
 export function findLeaks(baseline: ReadonlySet<object>): Leak[] {
-  const order: readonly ResourceKind[] = ['queue worker', 'worker thread', 'http server', 'bridge store'];
+  const order: readonly ResourceKind[] = [
+    'queue worker',
+    'worker thread',
+    'http server',
+    'bridge store',
+    'child process',
+  ];
   const leaks: (Leak & { rank: number })[] = [];
   for (const resource of runningResources()) {
     if (baseline.has(resource)) continue;
@@ -178,7 +206,12 @@ export function findLeaks(baseline: ReadonlySet<object>): Leak[] {
  * (each given up on after a few seconds), so the next test starts clean.
  */
 export async function assertNoLeaks(baseline: ReadonlySet<object>, scope: string): Promise<void> {
-  const leaks = findLeaks(baseline);
+  let leaks = findLeaks(baseline);
+  for (const until = Date.now() + CHILD_EXIT_GRACE_MS; leaks.some((l) => l.kind === 'child process'); ) {
+    if (Date.now() >= until) break;
+    await new Promise((resolve) => setTimeout(resolve, 50));
+    leaks = findLeaks(baseline);
+  }
   if (leaks.length === 0) return;
   for (const leak of leaks) {
     await Promise.race([leak.release().catch(() => undefined), new Promise((r) => setTimeout(r, RELEASE_TIMEOUT_MS))]);
