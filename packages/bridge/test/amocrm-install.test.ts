@@ -64,7 +64,7 @@ describe.each(ENGINES)('amoCRM OAuth install, refresh and disable (%s)', (engine
     expect(JSON.stringify(listed.body)).not.toMatch(/access_token|refresh_token|def50200/);
     const sources = await h.admin('GET', `/accounts/${AMOCRM_IDS.accountAmojoId}/sources`);
     expect(sources.body.items).toHaveLength(2);
-    for (const source of sources.body.items) {
+    for (const source of sources.body.items as { amocrmSourceId: number }[]) {
       expect(source.amocrmSourceId).toBeGreaterThan(0);
       // Named by amojo account id and instance key, never by row id.
       expect(source).toMatchObject({ accountId: AMOCRM_IDS.accountAmojoId, channelInstanceKey: expect.any(String) });
@@ -160,7 +160,7 @@ describe.each(ENGINES)('amoCRM OAuth install, refresh and disable (%s)', (engine
     expect(await restClientForAccount(h.bridge, acc.id)).toBeNull();
     expect(h.logs.some((l) => l.event === 'amocrm_account_needs_reinstall')).toBe(true);
     const listed = await h.admin('GET', '/accounts');
-    expect(listed.body.items[0].oauthState).toBe('needs_reinstall');
+    expect((listed.body.items as { oauthState: string }[])[0]?.oauthState).toBe('needs_reinstall');
     // The chat side keeps working: a needs_reinstall account is still connected.
     expect(after.state).toBe('connected');
     // A re-install brings working tokens back.
@@ -183,6 +183,6 @@ describe.each(ENGINES)('amoCRM OAuth install, refresh and disable (%s)', (engine
     expect(after).toMatchObject({ state: 'disconnected', oauthState: 'revoked', hasTokens: false });
     expect(await restClientForAccount(h.bridge, after.id)).toBeNull();
     const listed = await h.admin('GET', '/accounts');
-    expect(listed.body.items[0]).toMatchObject({ state: 'disconnected', oauthState: 'revoked' });
+    expect((listed.body.items as unknown[])[0]).toMatchObject({ state: 'disconnected', oauthState: 'revoked' });
   });
 });

@@ -204,7 +204,7 @@ describe.each(ENGINES)('amoCRM sources per instance and contact linking (%s)', (
     });
     expect(created.status, JSON.stringify(created.body)).toBe(201);
     expect(created.body.problems).toEqual([]);
-    const key = created.body.instance.key as string;
+    const key = (created.body.instance as { key: string }).key;
     expect((await sourcesNow()).find((s) => s.external_id === key)).toMatchObject({ name: 'Shop #2', default: false });
     const renamed = await h.admin('PATCH', `/channel-instances/${key}`, { name: 'Shop number two' });
     expect(renamed.body.problems).toEqual([]);
@@ -234,8 +234,9 @@ describe.each(ENGINES)('amoCRM sources per instance and contact linking (%s)', (
     });
     expect(created.status, JSON.stringify(created.body)).toBe(201);
     expect(created.body.problems).toEqual([]);
-    const key = created.body.instance.key as string;
-    expect(created.body.instance.pipelineId).toBe(4242);
+    const instance = created.body.instance as { key: string; pipelineId: number };
+    const key = instance.key;
+    expect(instance.pipelineId).toBe(4242);
     expect((await sourceOf(key))?.pipeline_id).toBe(4242);
 
     await postCustomerText({

@@ -19,7 +19,7 @@ interface HistoryPage {
       msgid: string | null;
       sender: { id: string; name: string | null; participantId: string | null } | null;
     } | null;
-    bridge: { direction: string; status: string; statuses: { status: string }[] } | null;
+    bridge: { direction: string; msgid: string; status: string; statuses: { status: string }[] } | null;
   }[];
   nextOffset: number | null;
 }

@@ -15,8 +15,15 @@ interface Answer {
   readonly body: Record<string, unknown>;
 }
 
-async function send(url: string, init: { method?: string; headers?: Record<string, string>; body?: string | Buffer }) {
-  const response = await fetch(url, { method: init.method ?? 'POST', headers: init.headers, body: init.body });
+async function send(
+  url: string,
+  init: { method?: string; headers?: Record<string, string>; body?: string | Buffer<ArrayBuffer> },
+) {
+  const response = await fetch(url, {
+    method: init.method ?? 'POST',
+    headers: init.headers ?? {},
+    body: init.body ?? null,
+  });
   const text = await response.text();
   let body: Record<string, unknown>;
   try {

@@ -16,7 +16,7 @@ const EVENTS = 'GET /api/v4/events';
 const TALKS = 'GET /api/v4/talks/:id';
 const FEED = { graceSeconds: 1, overlapSeconds: 2 } as const;
 
-const textOf = (e: { body: { message?: unknown } }) => (e.body.message as { text?: string } | undefined)?.text;
+const textOf = (e: { body: Record<string, unknown> }) => (e.body.message as { text?: string } | undefined)?.text;
 
 describe.each(ENGINES)('restart: hooks lost while down are recovered through the event feed (%s)', (engine) => {
   let h: RelayHarness;

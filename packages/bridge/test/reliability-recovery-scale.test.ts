@@ -12,7 +12,7 @@ const EVENTS = 'GET /api/v4/events';
 // Overridable for a bigger run; 560 is above the old cap of 500 with room for the rounding of "most recent".
 const SCALE_CHATS = Number(process.env.RECOVERY_SCALE_CHATS ?? 560);
 
-const textOf = (e: { body: { message?: unknown } }) => (e.body.message as { text?: string } | undefined)?.text;
+const textOf = (e: { body: Record<string, unknown> }) => (e.body.message as { text?: string } | undefined)?.text;
 
 /** Creates `count` conversations (one customer message each, 16 at a time) and waits for their amojo chats. */
 async function createConversations(h: RelayHarness, prefix: string, count: number): Promise<void> {

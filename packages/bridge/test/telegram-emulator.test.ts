@@ -1,5 +1,6 @@
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
+import type { Message } from '@grammyjs/types';
 import { Api, GrammyError, HttpError } from 'grammy';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startTelegramEmulator, type TelegramEmulator } from './support/telegram-emulator/index.js';
@@ -220,7 +221,9 @@ describe('Telegram Bot API emulator', () => {
       { type: 'photo', media: `${filesBase}/pic.jpg` },
     ]);
     expect(album).toHaveLength(2);
-    expect(album[0]!.media_group_id).toBe(album[1]!.media_group_id);
+    const [first, second] = album as Message[];
+    expect(first!.media_group_id).toEqual(expect.any(String));
+    expect(first!.media_group_id).toBe(second!.media_group_id);
     const single = await api
       .sendMediaGroup(ann.chatId, [{ type: 'photo', media: fileId }])
       .catch((e: GrammyError) => e);

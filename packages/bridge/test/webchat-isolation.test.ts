@@ -173,7 +173,7 @@ describe.each(ENGINES)('webchat isolation and limits (%s)', (engine) => {
   it('checks upload size and type on the server and serves files by their unguessable URL', async () => {
     const visitor = await startVisitor(h, { name: 'Rita Files', phone: '+79990000003' });
     sockets.push(visitor.socket);
-    const post = (body: Buffer, type: string) =>
+    const post = (body: Buffer<ArrayBuffer>, type: string) =>
       fetch(`${h.bridgeUrl}/webchat/${h.instanceKey}/uploads`, {
         method: 'POST',
         headers: { origin: SHOP, 'content-type': type, authorization: `Bearer ${visitor.token}`, 'x-file-name': 'a' },

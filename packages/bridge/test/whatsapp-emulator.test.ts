@@ -302,7 +302,7 @@ describe('WhatsApp Cloud API emulator', () => {
     const customer = number.customer('79165550101', 'Upload');
     customer.send({ type: 'text', body: 'hi' });
     const upload = (
-      bytes: Buffer,
+      bytes: Buffer<ArrayBuffer>,
       type: string,
       fields: Record<string, string> = { messaging_product: 'whatsapp' },
     ) => {

@@ -22,7 +22,7 @@ interface Seen {
   readonly warnings: string[];
 }
 
-function recorder(): Seen & Pick<AmojoClientOptions, 'onRequest' | 'onResponse' | 'log'> {
+function recorder(): Seen & Required<Pick<AmojoClientOptions, 'onRequest' | 'onResponse' | 'log'>> {
   const seen: Seen = { requests: [], responses: [], warnings: [] };
   return {
     ...seen,

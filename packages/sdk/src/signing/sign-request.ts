@@ -20,13 +20,16 @@ export interface SignRequestInput {
   readonly contentType?: string;
 }
 
-/** The four signed headers of every amojo request (spec 2.1). */
-export interface SignedHeaders {
+/**
+ * The four signed headers of every amojo request (spec 2.1). A type, not an interface, so it is assignable to a
+ * string record: `fetch`'s `headers` and {@link verifyRequest}'s `headers` take it as it is.
+ */
+export type SignedHeaders = {
   readonly Date: string;
   readonly 'Content-Type': string;
   readonly 'Content-MD5': string;
   readonly 'X-Signature': string;
-}
+};
 
 /** Builds the string amojo signs: METHOD, Content-MD5, Content-Type, Date and path joined by `\n` (spec 2.2). */
 export function stringToSign(

@@ -1,4 +1,4 @@
-import type { Message, ReactionTypeEmoji, User } from '@grammyjs/types';
+import type { Message, ReactionTypeEmoji, Update, User } from '@grammyjs/types';
 import type { EmulatedBot } from './emulated-bot.js';
 
 /** Who the customer is. */
@@ -68,7 +68,8 @@ export class EmulatedCustomer {
           ...fields,
         }) as Message,
     );
-    this.bot.pushUpdate({ message });
+    // The customer writes in its private chat with the bot, from its own user: never a channel post.
+    this.bot.pushUpdate({ message: message as Message & Update.NonChannel });
     return message;
   }
 
@@ -91,7 +92,7 @@ export class EmulatedCustomer {
       ...original,
       ...('text' in original ? { text: newText } : { caption: newText }),
       edit_date: Math.floor(Date.now() / 1000),
-    } as Message;
+    } as Message & Update.Edited & Update.NonChannel;
     entry.messages.set(messageId, edited);
     this.bot.pushUpdate({ edited_message: edited });
     return edited;
@@ -163,7 +164,7 @@ export class EmulatedCustomer {
       const f = files.add(content.video, {
         folder: 'videos',
         mimeType: 'video/mp4',
-        fileName: content.fileName,
+        ...(content.fileName !== undefined ? { fileName: content.fileName } : {}),
         extension: 'mp4',
       });
       return {
@@ -185,7 +186,7 @@ export class EmulatedCustomer {
       const f = files.add(content.audio, {
         folder: 'music',
         mimeType: 'audio/mpeg',
-        fileName: content.fileName,
+        ...(content.fileName !== undefined ? { fileName: content.fileName } : {}),
         extension: 'mp3',
       });
       return {
