@@ -42,7 +42,7 @@ export function createPipelineHandlers(
   deps: PipelineDeps,
   options: { readonly recovery: OutboundRecovery },
 ): Record<RelayJobKind, RelayJobHandler> {
-  deps.channels.setReceiver((event) => receiveFromChannel(deps, event));
+  deps.channels.setReceiver((event, receiveOptions) => receiveFromChannel(deps, event, receiveOptions));
   const { recovery } = options;
   const typed =
     <P>(run: (deps: PipelineDeps, job: Job<P>) => Promise<JobWrites | undefined | void>): RelayJobHandler =>

@@ -25,7 +25,6 @@ import {
   createOutboundRecovery,
   createPipelineHandlers,
   type OutboundRecoveryOptions,
-  receiveFromChannel,
   recoveryOptionsFromConfig,
 } from '../pipelines/index.js';
 import { createCommitBatcher, createWorker, queueStats } from '../queue/index.js';
@@ -226,8 +225,6 @@ export async function createBridge(options: CreateBridgeOptions): Promise<Bridge
     leaseMs: config.queue.leaseMs,
     log: log.child({ component: 'worker' }),
   });
-  // After the handlers (which attach a receiver of their own): this one also passes the instance a channel loaded.
-  channels.setReceiver((event, receiveOptions) => receiveFromChannel(deps, event, receiveOptions));
   let workerRunning = false;
   const maintenance = createMaintenance({
     db: store.db,
