@@ -1,5 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { connectAccount } from '../src/accounts/index.js';
+import { asAmojoAccountId } from '../src/store/ids.js';
 import { ENGINES } from './support/databases.js';
 import {
   createRelayHarness,
@@ -28,7 +29,7 @@ describe.each(ENGINES)('admin API: discard, health and the dashboard page (%s)',
     const dead = await waitFor('the dead job', () =>
       h.bridge.store.db.selectFrom('jobs').select(['id']).where('state', '=', 'dead').executeTakeFirst(),
     );
-    await connectAccount(h.bridge, { accountId: RELAY_TEST_IDS.ACCOUNT_ID });
+    await connectAccount(h.bridge, { accountId: asAmojoAccountId(RELAY_TEST_IDS.ACCOUNT_ID) });
     await h.sendCustomerText('discard-chat', 'after the discard');
 
     const health = await h.bridge.app.inject({ method: 'GET', url: '/admin/api/health', headers: auth });

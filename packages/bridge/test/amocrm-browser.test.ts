@@ -8,6 +8,7 @@ import { ensureInboxBuilt } from '../../sandbox/test/inbox-build.js';
 import { addHttpChannel } from '../src/accounts/index.js';
 import { restClientForAccount } from '../src/amocrm/index.js';
 import { findAccount } from '../src/store/accounts/index.js';
+import { asAmojoAccountId } from '../src/store/ids.js';
 import { AMOCRM_IDS, type AmocrmHarness, createAmocrmHarness } from './support/amocrm-harness.js';
 import { ENGINES } from './support/databases.js';
 import { type EventReceiver, postCustomerText, startEventReceiver } from './support/http-customers.js';
@@ -47,7 +48,7 @@ describe.each(ENGINES)(
     const account = async () =>
       (await findAccount(h.bridge.store.db, {
         channelId: AMOCRM_IDS.channelId,
-        amojoAccountId: AMOCRM_IDS.accountAmojoId,
+        amojoAccountId: asAmojoAccountId(AMOCRM_IDS.accountAmojoId),
       }))!;
     const chatOf = async (chatKey: string): Promise<SandboxChatView | undefined> => {
       const row = await h.bridge.store.db

@@ -3,6 +3,7 @@ import { addHttpChannel } from '../src/accounts/index.js';
 import { restClientForAccount } from '../src/amocrm/index.js';
 import { findAccount } from '../src/store/accounts/index.js';
 import { encryptSecret } from '../src/store/encrypt.js';
+import { asAmojoAccountId } from '../src/store/ids.js';
 import { AMOCRM_IDS, type AmocrmHarness, createAmocrmHarness } from './support/amocrm-harness.js';
 import { ENGINES } from './support/databases.js';
 
@@ -22,7 +23,7 @@ describe.each(ENGINES)('amoCRM OAuth install, refresh and disable (%s)', (engine
   const account = async () =>
     (await findAccount(h.bridge.store.db, {
       channelId: AMOCRM_IDS.channelId,
-      amojoAccountId: AMOCRM_IDS.accountAmojoId,
+      amojoAccountId: asAmojoAccountId(AMOCRM_IDS.accountAmojoId),
     }))!;
 
   it('installs: code exchange, amojo_id, connect, encrypted tokens, one source per instance, one default', async () => {

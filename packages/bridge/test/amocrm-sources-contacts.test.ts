@@ -3,6 +3,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { addHttpChannel } from '../src/accounts/index.js';
 import { restClientForAccount } from '../src/amocrm/index.js';
 import { findAccount } from '../src/store/accounts/index.js';
+import { asAmojoAccountId } from '../src/store/ids.js';
 import { AMOCRM_IDS, type AmocrmHarness, createAmocrmHarness } from './support/amocrm-harness.js';
 import { ENGINES } from './support/databases.js';
 import { type EventReceiver, postCustomerText, startEventReceiver } from './support/http-customers.js';
@@ -50,7 +51,7 @@ describe.each(ENGINES)('amoCRM sources per instance and contact linking (%s)', (
   const account = async () =>
     (await findAccount(h.bridge.store.db, {
       channelId: AMOCRM_IDS.channelId,
-      amojoAccountId: AMOCRM_IDS.accountAmojoId,
+      amojoAccountId: asAmojoAccountId(AMOCRM_IDS.accountAmojoId),
     }))!;
   const post = (index: number, chatKey: string, text: string, phone?: string) =>
     postCustomerText({

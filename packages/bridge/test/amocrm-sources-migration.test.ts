@@ -9,6 +9,7 @@ import { scheduleTokenRefresh, syncAccountSources } from '../src/amocrm/index.js
 import { findAccount, readAccountTokens } from '../src/store/accounts/index.js';
 import { upsertChannelInstance } from '../src/store/channel-instances/index.js';
 import { encryptSecret } from '../src/store/encrypt.js';
+import { asAmojoAccountId, asChannelInstanceKey } from '../src/store/ids.js';
 import { AMOCRM_IDS, type AmocrmHarness, createAmocrmHarness } from './support/amocrm-harness.js';
 import { ENGINES } from './support/databases.js';
 import { type EventReceiver, postCustomerText, startEventReceiver } from './support/http-customers.js';
@@ -22,7 +23,7 @@ describe.each(ENGINES)('migration to sources, refresh schedule and limits (%s)',
     h = await createAmocrmHarness({ engine });
     receiver = await startEventReceiver();
     // Stage 0: connected by hand (no tokens, no sources), one instance, one chat.
-    await connectAccount(h.bridge, { accountId: AMOCRM_IDS.accountAmojoId });
+    await connectAccount(h.bridge, { accountId: asAmojoAccountId(AMOCRM_IDS.accountAmojoId) });
     const added = await addHttpChannel(h.bridge, { name: 'Old website', url: receiver.url });
     instance = { key: added.instance.key, secret: added.secret };
   }, 60_000);
@@ -34,7 +35,7 @@ describe.each(ENGINES)('migration to sources, refresh schedule and limits (%s)',
   const account = async () =>
     (await findAccount(h.bridge.store.db, {
       channelId: AMOCRM_IDS.channelId,
-      amojoAccountId: AMOCRM_IDS.accountAmojoId,
+      amojoAccountId: asAmojoAccountId(AMOCRM_IDS.accountAmojoId),
     }))!;
   const chatOf = async (chatKey: string): Promise<SandboxChatView | undefined> => {
     const row = await h.bridge.store.db
@@ -131,7 +132,7 @@ describe.each(ENGINES)('migration to sources, refresh schedule and limits (%s)',
   it('reports the Sources API limits and bad keys as clear problems, syncing the rest', async () => {
     const acc = await account();
     await upsertChannelInstance(h.bridge.store.db, {
-      key: `x${'k'.repeat(40)}`,
+      key: asChannelInstanceKey(`x${'k'.repeat(40)}`),
       kind: 'http',
       name: 'Key too long',
       accountId: acc.id,
@@ -140,7 +141,7 @@ describe.each(ENGINES)('migration to sources, refresh schedule and limits (%s)',
     });
     for (let i = 0; i < 100; i++) {
       await upsertChannelInstance(h.bridge.store.db, {
-        key: `bulk_${String(i).padStart(3, '0')}`,
+        key: asChannelInstanceKey(`bulk_${String(i).padStart(3, '0')}`),
         kind: 'http',
         name: `Bulk ${i}`,
         accountId: acc.id,

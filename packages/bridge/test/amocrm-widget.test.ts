@@ -5,6 +5,7 @@ import { unzipSync } from 'fflate';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { runCli } from '../src/cli/index.js';
 import { findAccount } from '../src/store/accounts/index.js';
+import { asAmojoAccountId } from '../src/store/ids.js';
 import { AMOCRM_IDS, type AmocrmHarness, createAmocrmHarness } from './support/amocrm-harness.js';
 import { ENGINES } from './support/databases.js';
 
@@ -125,7 +126,7 @@ describe.each(ENGINES)('widget connect with amoCRM one-time JWT (%s)', (engine) 
     expect(replay).toMatchObject({ status: 401, body: { message: expect.stringContaining('already used') } });
     const account = await findAccount(h.bridge.store.db, {
       channelId: AMOCRM_IDS.channelId,
-      amojoAccountId: AMOCRM_IDS.accountAmojoId,
+      amojoAccountId: asAmojoAccountId(AMOCRM_IDS.accountAmojoId),
     });
     expect(account?.state).toBe('connected');
   });

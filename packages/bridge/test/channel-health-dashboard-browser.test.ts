@@ -10,6 +10,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { channelHoldKey, classifySendResult, recordChannelHealth } from '../src/channels/health/index.js';
 import { claimJobs, enqueue, holdJob } from '../src/queue/index.js';
 import { findChannelInstance } from '../src/store/channel-instances/index.js';
+import { asChannelInstanceKey } from '../src/store/ids.js';
 import { createRelayHarness, RELAY_ADMIN_TOKEN, type RelayHarness } from './support/relay-harness.js';
 
 async function ensureAdminBuilt(): Promise<void> {
@@ -54,7 +55,7 @@ describe('dashboard channel health (sqlite)', () => {
   });
 
   it('shows broken with the problem and reason, then ok', async () => {
-    const row = await findChannelInstance(h.bridge.store.db, { key: h.instanceKey });
+    const row = await findChannelInstance(h.bridge.store.db, { key: asChannelInstanceKey(h.instanceKey) });
     const instance = { rowId: row!.rowId, key: row!.key, kind: row!.kind, name: row!.name };
     const signal = classifySendResult({
       ok: false,

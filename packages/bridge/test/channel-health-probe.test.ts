@@ -10,6 +10,7 @@ import {
 import { createLogger } from '../src/log.js';
 import { claimJobs, enqueue, findJob, holdJob } from '../src/queue/index.js';
 import { upsertChannelInstance } from '../src/store/channel-instances/index.js';
+import { asChannelInstanceKey } from '../src/store/ids.js';
 import type { Store } from '../src/store/store.js';
 import { ENGINES } from './support/databases.js';
 import { createStoreFixture, type StoreFixture } from './support/store-fixture.js';
@@ -35,7 +36,12 @@ describe.each(ENGINES)('channel probe turns and release (%s)', (engine) => {
   });
   beforeEach(async () => {
     await fixture.reset();
-    const row = await upsertChannelInstance(store.db, { key: 'wa_1', kind: 'whatsapp', name: 'Sales', now: T0 });
+    const row = await upsertChannelInstance(store.db, {
+      key: asChannelInstanceKey('wa_1'),
+      kind: 'whatsapp',
+      name: 'Sales',
+      now: T0,
+    });
     instance = { rowId: row.rowId, key: row.key, kind: row.kind, name: row.name };
   });
 

@@ -21,6 +21,7 @@ import {
 } from '../src/channels/manage-instances.js';
 import { createSilentLogger } from '../src/log.js';
 import { upsertAccount } from '../src/store/accounts/index.js';
+import { asAmojoAccountId, asChannelInstanceKey, asScopeId } from '../src/store/ids.js';
 import { ENGINES } from './support/databases.js';
 import { createStoreFixture, type StoreFixture } from './support/store-fixture.js';
 
@@ -71,8 +72,8 @@ describe.each(ENGINES)('channel instance management (%s)', (engine) => {
     checked.length = 0;
     const account = await upsertAccount(fixture.store.db, {
       channelId: CHANNEL_ID,
-      amojoAccountId: ACCOUNT_ID,
-      scopeId: `${CHANNEL_ID}_${ACCOUNT_ID}`,
+      amojoAccountId: asAmojoAccountId(ACCOUNT_ID),
+      scopeId: asScopeId(`${CHANNEL_ID}_${ACCOUNT_ID}`),
       state: 'connected',
     });
     accountRowId = account.id;
@@ -197,11 +198,13 @@ describe.each(ENGINES)('channel instance management (%s)', (engine) => {
       publicUrl: undefined,
       bridgeUrl: 'http://127.0.0.1:8080',
     });
-    const found = await registry.runtimeOf('bot')?.findInstance(created.instance.key);
+    const found = await registry.runtimeOf('bot')?.findInstance(asChannelInstanceKey(created.instance.key));
     expect(found?.settings).toEqual({ token: TOKEN, greeting: 'hi', botName: 'test_bot' });
     expect(found?.secret).toMatch(/^[A-Za-z0-9_-]{43}$/);
     // Another kind's runtime does not see it.
-    expect(await registry.runtimeOf('webchat')?.findInstance(created.instance.key)).toBeUndefined();
+    expect(
+      await registry.runtimeOf('webchat')?.findInstance(asChannelInstanceKey(created.instance.key)),
+    ).toBeUndefined();
     // An envelope moved to another instance does not decrypt there.
     const other = await createChannelInstance(deps, { kind: 'bot', name: 'Other', settings: { token: `${TOKEN}-2` } });
     await fixture.store.db
@@ -209,7 +212,7 @@ describe.each(ENGINES)('channel instance management (%s)', (engine) => {
       .set({ settings: row.settings })
       .where('key', '=', other.instance.key)
       .execute();
-    expect(await registry.runtimeOf('bot')?.findInstance(other.instance.key)).toBeUndefined();
+    expect(await registry.runtimeOf('bot')?.findInstance(asChannelInstanceKey(other.instance.key))).toBeUndefined();
     await registry.stopAll();
   });
 
@@ -233,7 +236,9 @@ describe.each(ENGINES)('channel instance management (%s)', (engine) => {
       publicUrl: undefined,
       bridgeUrl: 'http://127.0.0.1:8080',
     });
-    expect((await registry.runtimeOf('bot')?.findInstance(key))?.settings.token).toBe(`${TOKEN}-new`);
+    expect((await registry.runtimeOf('bot')?.findInstance(asChannelInstanceKey(key)))?.settings.token).toBe(
+      `${TOKEN}-new`,
+    );
     // null removes a key (back to the default); unknown keys and bad values are refused, nothing changes.
     const reset = await updateChannelInstance(deps, key, { settings: { greeting: null } });
     expect(reset.instance.settings).not.toHaveProperty('greeting');
@@ -243,11 +248,13 @@ describe.each(ENGINES)('channel instance management (%s)', (engine) => {
     await expect(updateChannelInstance(deps, key, { settings: { token: 'bad-new-token' } })).rejects.toMatchObject({
       field: 'settings.token',
     });
-    expect((await registry.runtimeOf('bot')?.findInstance(key))?.settings.token).toBe(`${TOKEN}-new`);
+    expect((await registry.runtimeOf('bot')?.findInstance(asChannelInstanceKey(key)))?.settings.token).toBe(
+      `${TOKEN}-new`,
+    );
     // Detach, disable: a disabled instance is not served.
     const detached = await updateChannelInstance(deps, key, { accountId: null, enabled: false });
     expect(detached.instance).toMatchObject({ accountId: null, enabled: false });
-    expect(await registry.runtimeOf('bot')?.findInstance(key)).toBeUndefined();
+    expect(await registry.runtimeOf('bot')?.findInstance(asChannelInstanceKey(key))).toBeUndefined();
     await expect(updateChannelInstance(deps, 'nope', { name: 'x' })).rejects.toMatchObject({ status: 404 });
     expect(events.filter((e) => e.which === 'updated').map((e) => e.event.previous?.name)).toEqual([
       'bot',

@@ -13,7 +13,13 @@ import {
 } from '../src/channels/manage-instances.js';
 import { BridgeError } from '../src/errors.js';
 import { createSilentLogger } from '../src/log.js';
-import { asAccountRowId, asChannelInstanceRowId } from '../src/store/ids.js';
+import {
+  asAccountRowId,
+  asChannelChatKey,
+  asChannelInstanceKey,
+  asChannelInstanceRowId,
+  asMsgid,
+} from '../src/store/ids.js';
 import { ENGINES } from './support/databases.js';
 import { createStoreFixture, type StoreFixture } from './support/store-fixture.js';
 
@@ -71,7 +77,7 @@ describe.each(ENGINES)('channel registry (%s)', (engine) => {
       .where('key', '=', key)
       .executeTakeFirstOrThrow();
     return {
-      key: row.key,
+      key: asChannelInstanceKey(row.key),
       rowId: asChannelInstanceRowId(row.id),
       kind: row.kind,
       name: row.name,
@@ -165,7 +171,9 @@ describe.each(ENGINES)('channel registry (%s)', (engine) => {
   it('hands inbound events to the receiver and turns its refusals into ChannelEventRefusedError', async () => {
     const registry = registryOf();
     const runtime = registry.runtimeOf('probe')!;
-    await expect(runtime.receive({ kind: 'read', instanceId: 'a', messageId: 'm' })).rejects.toMatchObject({
+    await expect(
+      runtime.receive({ kind: 'read', instanceId: asChannelInstanceKey('a'), messageId: asMsgid('m') }),
+    ).rejects.toMatchObject({
       code: 'channel_receiver_missing',
     });
     registry.setReceiver(async (event) => {
@@ -174,10 +182,19 @@ describe.each(ENGINES)('channel registry (%s)', (engine) => {
       }
       return { messageId: '', duplicate: false };
     });
-    const refused = await runtime.receive({ kind: 'read', instanceId: 'a', messageId: 'm' }).catch((e: unknown) => e);
+    const refused = await runtime
+      .receive({ kind: 'read', instanceId: asChannelInstanceKey('a'), messageId: asMsgid('m') })
+      .catch((e: unknown) => e);
     expect(refused).toBeInstanceOf(ChannelEventRefusedError);
     expect(refused).toMatchObject({ statusCode: 404, message: 'message m is not known' });
-    expect(await runtime.receive({ kind: 'typing', instanceId: 'a', chatKey: 'c', senderId: 's' })).toEqual({
+    expect(
+      await runtime.receive({
+        kind: 'typing',
+        instanceId: asChannelInstanceKey('a'),
+        chatKey: asChannelChatKey('c'),
+        senderId: 's',
+      }),
+    ).toEqual({
       messageId: '',
       duplicate: false,
     });

@@ -19,7 +19,17 @@ import type { Job } from '../src/queue/index.js';
 import { upsertAccount } from '../src/store/accounts/index.js';
 import { upsertChannelInstance } from '../src/store/channel-instances/index.js';
 import { findConversation, findOrCreateConversation } from '../src/store/conversations/index.js';
-import { asJobId, asMessageRowId, type MessageRowId } from '../src/store/ids.js';
+import {
+  asAmojoAccountId,
+  asChannelChatKey,
+  asChannelInstanceKey,
+  asConversationId,
+  asJobId,
+  asMessageRowId,
+  asMsgid,
+  asScopeId,
+  type MessageRowId,
+} from '../src/store/ids.js';
 import { findMessage, insertMessage } from '../src/store/messages/index.js';
 import { listParticipants, upsertParticipant } from '../src/store/participants/index.js';
 import { createStoreFixture, type StoreFixture } from './support/store-fixture.js';
@@ -93,18 +103,23 @@ describe('deliverToAmojo against its narrow deps', () => {
   async function seed(state: 'connected' | 'disconnected' = 'connected') {
     const db = fixture.store.db;
     const account = await upsertAccount(db, {
-      scopeId: SCOPE,
-      amojoAccountId: 'account-1',
+      scopeId: asScopeId(SCOPE),
+      amojoAccountId: asAmojoAccountId('account-1'),
       channelId: 'channel-1',
       state,
       now: NOW,
     });
-    const instance = await upsertChannelInstance(db, { key: 'shop', kind: 'webchat', accountId: account.id, now: NOW });
+    const instance = await upsertChannelInstance(db, {
+      key: asChannelInstanceKey('shop'),
+      kind: 'webchat',
+      accountId: account.id,
+      now: NOW,
+    });
     const { conversation } = await findOrCreateConversation(db, {
       accountId: account.id,
       channelInstanceId: instance.rowId,
-      channelChatKey: 'visitor-7',
-      conversationId: 'conv-7',
+      channelChatKey: asChannelChatKey('visitor-7'),
+      conversationId: asConversationId('conv-7'),
       now: NOW,
     });
     const client = await upsertParticipant(db, {
@@ -118,7 +133,7 @@ describe('deliverToAmojo against its narrow deps', () => {
     const { message } = await insertMessage(db, {
       conversationRowId: conversation.id,
       direction: 'in',
-      msgid: 'ab-msg-7',
+      msgid: asMsgid('ab-msg-7'),
       senderParticipantId: client.id,
       type: 'text',
       payload: { type: 'text', text: 'Do you deliver on Sundays?' },

@@ -1,6 +1,7 @@
 import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { openImportSource, runImport } from '../src/import/index.js';
+import { asChannelInstanceKey } from '../src/store/ids.js';
 import { ENGINES } from './support/databases.js';
 import { waitFor } from './support/relay-harness.js';
 import { createWhatsAppHarness, type WhatsAppHarness } from './support/whatsapp-harness.js';
@@ -34,7 +35,7 @@ describe.each(ENGINES)('import of a WhatsApp export into a WhatsApp number (%s)'
           log: h.bridge.log,
           now: () => new Date(),
         },
-        { source, instanceKey: h.sales.instanceKey, managers: new Map() },
+        { source, instanceKey: asChannelInstanceKey(h.sales.instanceKey), managers: new Map() },
       );
       expect(summary.sent).toBeGreaterThan(0);
     } finally {

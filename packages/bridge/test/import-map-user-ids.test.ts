@@ -3,6 +3,7 @@ import { fileURLToPath } from 'node:url';
 import type { SandboxChatView, SandboxMessageView } from '@amojo-bridge/sandbox';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { addHttpChannel, connectAccount } from '../src/accounts/index.js';
+import { asAmojoAccountId } from '../src/store/ids.js';
 import { AMOCRM_IDS, type AmocrmHarness, createAmocrmHarness } from './support/amocrm-harness.js';
 import { ENGINES } from './support/databases.js';
 import { waitFor } from './support/relay-harness.js';
@@ -20,7 +21,7 @@ describe.each(ENGINES)('import map file with amoCRM user ids on %s', (engine) =>
   beforeAll(async () => {
     h = await createAmocrmHarness({ engine });
     // Connected through amojo only (no amoCRM install yet): the bridge holds no OAuth tokens for the account.
-    await connectAccount(h.bridge, { accountId: AMOCRM_IDS.accountAmojoId });
+    await connectAccount(h.bridge, { accountId: asAmojoAccountId(AMOCRM_IDS.accountAmojoId) });
     const { instance } = await addHttpChannel(h.bridge, {
       name: 'CRM import',
       url: 'http://127.0.0.1:9/unused',

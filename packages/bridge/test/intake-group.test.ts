@@ -6,12 +6,13 @@ import type { AcceptHookResult } from '../src/intake/classify-hook.js';
 import { classifyHook } from '../src/intake/classify-hook.js';
 import { claimJobs, createCommitBatcher } from '../src/queue/index.js';
 import { upsertAccount } from '../src/store/accounts/upsert-account.js';
+import { asAmojoAccountId, asScopeId } from '../src/store/ids.js';
 import type { Store } from '../src/store/store.js';
 import { ENGINES } from './support/databases.js';
 import { createStoreFixture, type StoreFixture } from './support/store-fixture.js';
 
 const T0 = 1_800_000_000_000;
-const SCOPE = 'chan_acc';
+const SCOPE = asScopeId('chan_acc');
 const OFF = 'chan_off';
 
 function messageBody(chatId: string, msgId: string, text: string): string {
@@ -37,10 +38,15 @@ describe.each(ENGINES)('hook intake groups on %s', (engine) => {
     await fixture.reset();
     // The hooks' account_id must be the scope's account (else account_mismatch).
     const amojoAccountId = (buildMessageHook() as { account_id: string }).account_id;
-    await upsertAccount(store.db, { scopeId: SCOPE, amojoAccountId, channelId: 'chan', now: T0 });
     await upsertAccount(store.db, {
-      scopeId: OFF,
-      amojoAccountId: 'off',
+      scopeId: SCOPE,
+      amojoAccountId: asAmojoAccountId(amojoAccountId),
+      channelId: 'chan',
+      now: T0,
+    });
+    await upsertAccount(store.db, {
+      scopeId: asScopeId(OFF),
+      amojoAccountId: asAmojoAccountId('off'),
       channelId: 'chan',
       state: 'disconnected',
       now: T0,
@@ -48,7 +54,7 @@ describe.each(ENGINES)('hook intake groups on %s', (engine) => {
   });
 
   const accept = (group: ReturnType<typeof createHookIntakeGroup>, scopeId: string, rawBody: string) =>
-    group.accept({ scopeId, rawBody, classified: classifyHook(rawBody), now: T0 });
+    group.accept({ scopeId: asScopeId(scopeId), rawBody, classified: classifyHook(rawBody), now: T0 });
 
   it('stores a concurrent burst like one acceptHook per hook: duplicates, rejects, unknown scopes, jobs in lane order', async () => {
     const group = createHookIntakeGroup(store, createCommitBatcher(store));

@@ -4,6 +4,7 @@
 import { randomUUID } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { upsertAccount } from '../src/store/accounts/index.js';
+import { asAmojoAccountId, asScopeId } from '../src/store/ids.js';
 import { ENGINES } from './support/databases.js';
 import {
   createRelayHarness,
@@ -50,8 +51,8 @@ describe.each(ENGINES)('intake hardening (%s)', (engine) => {
   beforeAll(async () => {
     h = await createRelayHarness({ engine });
     await upsertAccount(h.bridge.store.db, {
-      scopeId: OTHER_SCOPE_ID,
-      amojoAccountId: OTHER_ACCOUNT_ID,
+      scopeId: asScopeId(OTHER_SCOPE_ID),
+      amojoAccountId: asAmojoAccountId(OTHER_ACCOUNT_ID),
       channelId: RELAY_TEST_IDS.CHANNEL_ID,
     });
     await h.sendCustomerText('hardening-chat', 'hello');

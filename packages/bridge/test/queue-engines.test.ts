@@ -15,6 +15,7 @@ import {
   queueStats,
   retryDeadJob,
 } from '../src/queue/index.js';
+import { asScopeId } from '../src/store/ids.js';
 import { insertHookRecord, scopedDedupKey } from '../src/store/ops/insert-hook-record.js';
 import type { Executor, Store } from '../src/store/store.js';
 import { ENGINES } from './support/databases.js';
@@ -25,7 +26,7 @@ const T0 = 1_800_000_000_000;
 /** Logs hook number `i` (its own dedup key) as the intake would, inside the caller's transaction. */
 const insertTestHook = (trx: Executor, i: number) =>
   insertHookRecord(trx, {
-    scopeId: 's',
+    scopeId: asScopeId('s'),
     kind: 'message',
     rawBody: `{"i":${i}}`,
     signatureOk: true,

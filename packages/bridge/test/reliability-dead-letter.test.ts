@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { connectAccount } from '../src/accounts/index.js';
 import { retryDeadJob } from '../src/queue/index.js';
-import { asJobId } from '../src/store/ids.js';
+import { asAmojoAccountId, asJobId } from '../src/store/ids.js';
 import { ENGINES } from './support/databases.js';
 import { createRelayHarness, RELAY_TEST_IDS, type RelayHarness, waitFor } from './support/relay-harness.js';
 
@@ -42,7 +42,7 @@ describe.each(ENGINES)('amojo refusals dead-letter at once and lose nothing (%s)
     expect(waiting.map((j) => j.state)).toEqual(['queued']); // held behind the dead job, in order
 
     // The operator reconnects and replays the dead job: both messages arrive, in order, once each.
-    await connectAccount(h.bridge, { accountId: RELAY_TEST_IDS.ACCOUNT_ID });
+    await connectAccount(h.bridge, { accountId: asAmojoAccountId(RELAY_TEST_IDS.ACCOUNT_ID) });
     expect(await retryDeadJob(h.bridge.store.db, { id: asJobId(dead.id) })).toBe(true);
     h.bridge.store.jobSignal.emit();
     const arrived = await waitFor('both messages in the sandbox', async () => {

@@ -13,7 +13,7 @@ import {
   saveAccountTokens,
   upsertAccount,
 } from '../src/store/accounts/index.js';
-import type { AccountRowId } from '../src/store/ids.js';
+import { type AccountRowId, asAmojoAccountId, asScopeId } from '../src/store/ids.js';
 import { ENGINES } from './support/databases.js';
 import { createRelayHarness, RELAY_TEST_IDS, type RelayHarness } from './support/relay-harness.js';
 
@@ -26,9 +26,9 @@ const BUDGET = 50;
 async function addAccounts(h: RelayHarness, count: number): Promise<AccountRowId[]> {
   const ids: AccountRowId[] = [];
   for (let i = 0; i < count; i++) {
-    const amojoAccountId = randomUUID();
+    const amojoAccountId = asAmojoAccountId(randomUUID());
     const account = await upsertAccount(h.bridge.store.db, {
-      scopeId: `${RELAY_TEST_IDS.CHANNEL_ID}_${amojoAccountId}`,
+      scopeId: asScopeId(`${RELAY_TEST_IDS.CHANNEL_ID}_${amojoAccountId}`),
       amojoAccountId,
       channelId: RELAY_TEST_IDS.CHANNEL_ID,
       title: `budget account ${i}`,

@@ -4,6 +4,7 @@
 // not grow with the number of quiet chats (history reads counted by the sandbox).
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { RECOVERY_REASONS } from '../src/pipelines/index.js';
+import { asAmojoChatId } from '../src/store/ids.js';
 import { ENGINES } from './support/databases.js';
 import { createRelayHarness, type RelayHarness, waitFor } from './support/relay-harness.js';
 
@@ -238,7 +239,7 @@ describe.each(ENGINES)('outbound recovery: a check never dies (%s)', (engine) =>
     await store.transaction((trx) =>
       enqueue(trx, {
         kind: JOB_KINDS.reconcile,
-        lane: reconcileLane(chat.id),
+        lane: reconcileLane(asAmojoChatId(chat.id)),
         payload: { conversationRowId: conversation.id },
         maxAttempts: 10,
       }),

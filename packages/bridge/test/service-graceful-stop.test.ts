@@ -6,6 +6,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { addHttpChannel, connectAccount } from '../src/accounts/index.js';
 import { webhookHeaders } from '../src/channels/index.js';
 import type { Bridge } from '../src/service/create-bridge.js';
+import { asAmojoAccountId } from '../src/store/ids.js';
 import { openStore } from '../src/store/open-store.js';
 import { ENGINES } from './support/databases.js';
 import { bridgeFor, createServiceWorld, type ServiceWorld, waitFor } from './support/service-harness.js';
@@ -58,7 +59,7 @@ describe.each(ENGINES)('graceful stop on %s', (engine) => {
   });
 
   it('stops accepting requests, lets the in-flight job finish, then closes the database', async () => {
-    await connectAccount(bridge, { accountId: DEMO.accountAmojoId });
+    await connectAccount(bridge, { accountId: asAmojoAccountId(DEMO.accountAmojoId) });
     const { instance, secret } = await addHttpChannel(bridge, { name: 'holding', url: receiver.url });
     expect(instance.accountId).not.toBeNull();
 

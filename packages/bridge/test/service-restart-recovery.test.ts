@@ -6,6 +6,7 @@ import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { addHttpChannel, connectAccount } from '../src/accounts/index.js';
 import { webhookHeaders } from '../src/channels/index.js';
 import type { Bridge } from '../src/service/create-bridge.js';
+import { asAmojoAccountId } from '../src/store/ids.js';
 import { ENGINES } from './support/databases.js';
 import { bridgeFor, createServiceWorld, type ServiceWorld, waitFor } from './support/service-harness.js';
 
@@ -39,7 +40,7 @@ describe.each(ENGINES)('restart after downtime on %s', (engine) => {
   it('delivers the manager messages lost while it was down before the next one, after a restart', async () => {
     bridge = await bridgeFor(world);
     await bridge.start();
-    await connectAccount(bridge, { accountId: DEMO.accountAmojoId });
+    await connectAccount(bridge, { accountId: asAmojoAccountId(DEMO.accountAmojoId) });
     const url = `http://127.0.0.1:${(server.address() as AddressInfo).port}/events`;
     const { instance, secret } = await addHttpChannel(bridge, { name: 'restart', url });
     const event = JSON.stringify({

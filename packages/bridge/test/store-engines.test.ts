@@ -2,7 +2,16 @@ import { type KyselyPlugin, sql } from 'kysely';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { BridgeDecryptionError } from '../src/errors.js';
 import { enqueue } from '../src/queue/enqueue.js';
-import { asMessageRowId } from '../src/store/ids.js';
+import {
+  asAmojoAccountId,
+  asAmojoChatId,
+  asAmojoMsgId,
+  asChannelChatKey,
+  asChannelInstanceKey,
+  asMessageRowId,
+  asMsgid,
+  asScopeId,
+} from '../src/store/ids.js';
 import {
   findAccountByScope,
   findConversation,
@@ -31,7 +40,7 @@ import { ENGINES } from './support/databases.js';
 import { createStoreFixture, type StoreFixture } from './support/store-fixture.js';
 
 const KEY = new Uint8Array(32).fill(7);
-const SCOPE = '344a5002-f8ca-454d-af3d-396180102ac7_52e591f7-c98f-4255-8495-827210138c81';
+const SCOPE = asScopeId('344a5002-f8ca-454d-af3d-396180102ac7_52e591f7-c98f-4255-8495-827210138c81');
 
 describe.each(ENGINES)('store on %s', (engine) => {
   let fixture: StoreFixture;
@@ -48,7 +57,7 @@ describe.each(ENGINES)('store on %s', (engine) => {
   const account = () =>
     upsertAccount(fixture.store.db, {
       scopeId: SCOPE,
-      amojoAccountId: '52e591f7-c98f-4255-8495-827210138c81',
+      amojoAccountId: asAmojoAccountId('52e591f7-c98f-4255-8495-827210138c81'),
       channelId: '344a5002-f8ca-454d-af3d-396180102ac7',
       subdomain: 'example',
     });
@@ -71,22 +80,30 @@ describe.each(ENGINES)('store on %s', (engine) => {
     const failure = new Error('caller failed after enqueue');
     await expect(
       fixture.store.transaction(async (trx) => {
-        await upsertAccount(trx, { scopeId: 'rolled-back', amojoAccountId: 'a', channelId: 'c' });
+        await upsertAccount(trx, {
+          scopeId: asScopeId('rolled-back'),
+          amojoAccountId: asAmojoAccountId('a'),
+          channelId: 'c',
+        });
         await enqueue(trx, { kind: 'test', lane: 'l', payload: { n: 1 } });
         throw failure;
       }),
     ).rejects.toBe(failure);
     expect(await fixture.store.db.selectFrom('jobs').selectAll().execute()).toEqual([]);
-    expect(await findAccountByScope(fixture.store.db, 'rolled-back')).toBeUndefined();
+    expect(await findAccountByScope(fixture.store.db, asScopeId('rolled-back'))).toBeUndefined();
 
     const jobId = await fixture.store.transaction(async (trx) => {
-      await upsertAccount(trx, { scopeId: 'committed', amojoAccountId: 'a', channelId: 'c' });
+      await upsertAccount(trx, {
+        scopeId: asScopeId('committed'),
+        amojoAccountId: asAmojoAccountId('a'),
+        channelId: 'c',
+      });
       return enqueue(trx, { kind: 'test', lane: 'l', payload: { n: 2 } });
     });
     const jobs = await fixture.store.db.selectFrom('jobs').selectAll().execute();
     expect(jobs.map((job) => job.id)).toEqual([jobId]);
     expect(JSON.parse(jobs[0]!.payload)).toEqual({ n: 2 });
-    expect(await findAccountByScope(fixture.store.db, 'committed')).toBeDefined();
+    expect(await findAccountByScope(fixture.store.db, asScopeId('committed'))).toBeDefined();
   });
 
   it('upserts accounts by scope and keeps OAuth tokens encrypted at rest', async () => {
@@ -137,7 +154,7 @@ describe.each(ENGINES)('store on %s', (engine) => {
   it('stores channel instance secrets encrypted and keeps one default source per account', async () => {
     const acc = await account();
     const instance = await upsertChannelInstance(fixture.store.db, {
-      key: 'shop',
+      key: asChannelInstanceKey('shop'),
       kind: 'http',
       accountId: acc.id,
       settings: { url: 'http://127.0.0.1:1/hook' },
@@ -148,9 +165,9 @@ describe.each(ENGINES)('store on %s', (engine) => {
     expect(instance.hasSecret).toBe(true);
     const raw = await fixture.store.db.selectFrom('channel_instances').selectAll().executeTakeFirstOrThrow();
     expect(raw.secret_enc).not.toContain('PLAIN');
-    expect(await readChannelInstanceSecret(fixture.store.db, { key: 'shop', encryptionKey: KEY })).toBe(
-      'whsec-PLAIN-secret',
-    );
+    expect(
+      await readChannelInstanceSecret(fixture.store.db, { key: asChannelInstanceKey('shop'), encryptionKey: KEY }),
+    ).toBe('whsec-PLAIN-secret');
 
     await upsertSource(fixture.store.db, {
       accountId: acc.id,
@@ -218,13 +235,17 @@ describe.each(ENGINES)('store on %s', (engine) => {
 
   it('creates a conversation once per chat key, even concurrently, and binds amojo ids', async () => {
     const acc = await account();
-    const instance = await upsertChannelInstance(fixture.store.db, { key: 'web', kind: 'webchat', accountId: acc.id });
+    const instance = await upsertChannelInstance(fixture.store.db, {
+      key: asChannelInstanceKey('web'),
+      kind: 'webchat',
+      accountId: acc.id,
+    });
     const results = await Promise.all(
       Array.from({ length: 10 }, () =>
         findOrCreateConversation(fixture.store.db, {
           accountId: acc.id,
           channelInstanceId: instance.rowId,
-          channelChatKey: 'visitor-1',
+          channelChatKey: asChannelChatKey('visitor-1'),
         }),
       ),
     );
@@ -233,8 +254,15 @@ describe.each(ENGINES)('store on %s', (engine) => {
     const conversation = results[0]!.conversation;
     expect(conversation.conversationId).toMatch(/^[0-9a-f-]{36}$/);
 
-    await updateConversation(fixture.store.db, { id: conversation.id, amojoChatId: 'chat-1', activityAt: 5 });
-    const byChat = await findOrCreateConversation(fixture.store.db, { accountId: acc.id, amojoChatId: 'chat-1' });
+    await updateConversation(fixture.store.db, {
+      id: conversation.id,
+      amojoChatId: asAmojoChatId('chat-1'),
+      activityAt: 5,
+    });
+    const byChat = await findOrCreateConversation(fixture.store.db, {
+      accountId: acc.id,
+      amojoChatId: asAmojoChatId('chat-1'),
+    });
     expect(byChat).toMatchObject({ created: false, conversation: { id: conversation.id, amojoChatId: 'chat-1' } });
     // Activity time only moves forward.
     expect(byChat.conversation.lastActivityAt).toBe(conversation.lastActivityAt);
@@ -261,7 +289,7 @@ describe.each(ENGINES)('store on %s', (engine) => {
     // "Write first": a chat started in amoCRM, found later by phone.
     const writeFirst = await findOrCreateConversation(fixture.store.db, {
       accountId: acc.id,
-      amojoChatId: 'chat-2',
+      amojoChatId: asAmojoChatId('chat-2'),
       phone: '+79151112233',
     });
     expect(writeFirst.created).toBe(true);
@@ -272,11 +300,15 @@ describe.each(ENGINES)('store on %s', (engine) => {
 
   it('gives a message one stable msgid however often it is stored, and keeps its status history', async () => {
     const acc = await account();
-    const instance = await upsertChannelInstance(fixture.store.db, { key: 'web', kind: 'webchat', accountId: acc.id });
+    const instance = await upsertChannelInstance(fixture.store.db, {
+      key: asChannelInstanceKey('web'),
+      kind: 'webchat',
+      accountId: acc.id,
+    });
     const { conversation } = await findOrCreateConversation(fixture.store.db, {
       accountId: acc.id,
       channelInstanceId: instance.rowId,
-      channelChatKey: 'visitor-1',
+      channelChatKey: asChannelChatKey('visitor-1'),
     });
     const client = await upsertParticipant(fixture.store.db, {
       conversationRowId: conversation.id,
@@ -319,14 +351,18 @@ describe.each(ENGINES)('store on %s', (engine) => {
     const explicit = {
       conversationRowId: conversation.id,
       direction: 'out' as const,
-      msgid: 'our-1',
+      msgid: asMsgid('our-1'),
       type: 'text',
       payload: {},
     };
-    const a = await insertMessage(fixture.store.db, { ...explicit, amojoMsgId: 'amojo-1' });
-    const b = await insertMessage(fixture.store.db, { ...explicit, msgid: 'our-2', amojoMsgId: 'amojo-1' });
+    const a = await insertMessage(fixture.store.db, { ...explicit, amojoMsgId: asAmojoMsgId('amojo-1') });
+    const b = await insertMessage(fixture.store.db, {
+      ...explicit,
+      msgid: asMsgid('our-2'),
+      amojoMsgId: asAmojoMsgId('amojo-1'),
+    });
     expect(b).toMatchObject({ created: false, message: { id: a.message.id, msgid: 'our-1' } });
-    expect((await findMessage(fixture.store.db, { amojoMsgId: 'amojo-1' }))?.id).toBe(a.message.id);
+    expect((await findMessage(fixture.store.db, { amojoMsgId: asAmojoMsgId('amojo-1') }))?.id).toBe(a.message.id);
 
     const id = first.message.id;
     expect(await recordMessageStatus(fixture.store.db, { messageId: id, status: 'sent' })).toBe('sent');

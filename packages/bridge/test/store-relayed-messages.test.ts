@@ -1,6 +1,13 @@
 import { sql } from 'kysely';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { asMessageRowId } from '../src/store/ids.js';
+import {
+  asAmojoAccountId,
+  asAmojoMsgId,
+  asChannelChatKey,
+  asChannelInstanceKey,
+  asMessageRowId,
+  asScopeId,
+} from '../src/store/ids.js';
 import {
   findMessage,
   findOrCreateConversation,
@@ -33,12 +40,20 @@ describe.each(ENGINES)('relayed-message lookups on %s', (engine) => {
 
   async function chat(scope: string, key: string) {
     const db = fixture.store.db;
-    const account = await upsertAccount(db, { scopeId: scope, amojoAccountId: `acc-${scope}`, channelId: 'ch' });
-    const instance = await upsertChannelInstance(db, { key: `web-${scope}`, kind: 'webchat', accountId: account.id });
+    const account = await upsertAccount(db, {
+      scopeId: asScopeId(scope),
+      amojoAccountId: asAmojoAccountId(`acc-${scope}`),
+      channelId: 'ch',
+    });
+    const instance = await upsertChannelInstance(db, {
+      key: asChannelInstanceKey(`web-${scope}`),
+      kind: 'webchat',
+      accountId: account.id,
+    });
     const { conversation } = await findOrCreateConversation(db, {
       accountId: account.id,
       channelInstanceId: instance.rowId,
-      channelChatKey: key,
+      channelChatKey: asChannelChatKey(key),
     });
     return { account, conversation };
   }
@@ -69,7 +84,7 @@ describe.each(ENGINES)('relayed-message lookups on %s', (engine) => {
     const out = await insertMessage(db, {
       conversationRowId: conversation.id,
       direction: 'out',
-      amojoMsgId: 'amojo-9',
+      amojoMsgId: asAmojoMsgId('amojo-9'),
       type: 'text',
       payload: { text: 'answer' },
     });

@@ -8,6 +8,7 @@ import { connectAccount } from '../src/accounts/index.js';
 import { sealSecretSettings } from '../src/channels/instance-settings.js';
 import { telegramChannelPlugin } from '../src/channels/telegram/index.js';
 import { upsertChannelInstance } from '../src/store/channel-instances/index.js';
+import { asAmojoAccountId, asChannelInstanceKey } from '../src/store/ids.js';
 import { upsertSource } from '../src/store/sources/index.js';
 import { bridgeProcess, CLI, inversions, waitUntil } from './support/bridge-process.js';
 import { ENGINES } from './support/databases.js';
@@ -64,10 +65,10 @@ describe.each(CASES)('telegram crash: SIGKILL during 200 messages each way ($eng
 
     // Set-up: the account and a telegram instance of this bot, stored as `channels add telegram` stores it.
     const setup = await bridgeFor(world);
-    const account = await connectAccount(setup, { accountId: DEMO.accountAmojoId });
+    const account = await connectAccount(setup, { accountId: asAmojoAccountId(DEMO.accountAmojoId) });
     const key = `tg_crash_${mode}`;
     const instance = await upsertChannelInstance(setup.store.db, {
-      key,
+      key: asChannelInstanceKey(key),
       kind: 'telegram',
       name: 'Crash bot',
       accountId: account.id,

@@ -8,6 +8,7 @@ import { amojoReactionEmoji, reactionParam, telegramReactionEmoji } from '../src
 import { mapSendError } from '../src/channels/telegram/map-send-error.js';
 import { mapUpdate } from '../src/channels/telegram/map-update.js';
 import { botIdOfToken, chatIdOfKey, telegramChatKey } from '../src/channels/telegram/telegram-chat-key.js';
+import { asChannelChatKey, asMsgid } from '../src/store/ids.js';
 import { startTelegramEmulator, type TelegramEmulator } from './support/telegram-emulator/index.js';
 
 // Updates are made by the emulator's customers, so they have the shape Telegram gives them; send errors come from
@@ -119,8 +120,8 @@ describe('Telegram mapping', () => {
   });
 
   const outbound = (message: OutboundChannelMessage['message']): OutboundChannelMessage => ({
-    messageId: 'ab-1',
-    recipient: { chatKey: '1:2' },
+    messageId: asMsgid('ab-1'),
+    recipient: { chatKey: asChannelChatKey('1:2') },
     sender: { id: 'm' },
     message,
     sentAt: new Date(),

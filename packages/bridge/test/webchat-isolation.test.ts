@@ -1,6 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { signVisitorToken, visitorTokenKey } from '../src/channels/webchat/index.js';
+import { asChannelInstanceKey } from '../src/store/ids.js';
 import { ENGINES } from './support/databases.js';
 import { waitFor } from './support/relay-harness.js';
 import { createWebchatHarness, openSocket, type TestSocket, type WebchatHarness } from './support/webchat-harness.js';
@@ -111,7 +112,7 @@ describe.each(ENGINES)('webchat isolation and limits (%s)', (engine) => {
     const realKey = visitorTokenKey({
       instanceKey: h.instanceKey,
       instanceSecret: (await import('../src/pipelines/load-channel-instance.js').then((m) =>
-        m.loadChannelInstance(h.relay.bridge, { key: h.instanceKey }),
+        m.loadChannelInstance(h.relay.bridge, { key: asChannelInstanceKey(h.instanceKey) }),
       ))!.secret,
       encryptionKey: h.relay.bridge.config.encryptionKey,
     });

@@ -8,6 +8,7 @@ import { connectAccount } from '../src/accounts/index.js';
 import { sealSecretSettings } from '../src/channels/instance-settings.js';
 import { whatsappChannelPlugin, whatsappWebhookPath } from '../src/channels/whatsapp/index.js';
 import { upsertChannelInstance } from '../src/store/channel-instances/index.js';
+import { asAmojoAccountId, asChannelInstanceKey } from '../src/store/ids.js';
 import { upsertSource } from '../src/store/sources/index.js';
 import { bridgeProcess, CLI, inversions, waitUntil } from './support/bridge-process.js';
 import { ENGINES } from './support/databases.js';
@@ -66,10 +67,10 @@ describe.each(CASES)('whatsapp crash: SIGKILL during 200 messages each way (%s)'
 
     // Set-up: the account and a whatsapp instance of this number, stored as `channels add whatsapp` stores it.
     const setup = await bridgeFor(world);
-    const account = await connectAccount(setup, { accountId: DEMO.accountAmojoId });
+    const account = await connectAccount(setup, { accountId: asAmojoAccountId(DEMO.accountAmojoId) });
     const key = 'wa_crash';
     const instance = await upsertChannelInstance(setup.store.db, {
-      key,
+      key: asChannelInstanceKey(key),
       kind: 'whatsapp',
       name: 'Crash number',
       accountId: account.id,

@@ -1,11 +1,12 @@
 import type { Account } from '../store/accounts/index.js';
 import { upsertAccount } from '../store/accounts/index.js';
+import { type AmojoAccountId, asScopeId } from '../store/ids.js';
 import type { AccountDeps } from './account-deps.js';
 
 /** Input of {@link connectAccount}. */
 export interface ConnectAccountInput {
   /** The account's amojo_id (UUID from `GET /api/v4/account?with=amojo_id`). */
-  readonly accountId: string;
+  readonly accountId: AmojoAccountId;
   /** Name of the channel shown in the account; amojo defaults it to the channel name. */
   readonly title?: string | undefined;
 }
@@ -15,7 +16,7 @@ export interface ConnectAccountInput {
  * Idempotent: connecting again returns the same scope and refreshes the stored title.
  *
  * @example
- * const account = await connectAccount(deps, { accountId: '52e591f7-c98f-4255-8495-827210138c81' });
+ * const account = await connectAccount(deps, { accountId: asAmojoAccountId('52e591f7-c98f-4255-8495-827210138c81') });
  * // account.scopeId is the `:scope_id` of the hook URL to register
  */
 export async function connectAccount(deps: AccountDeps, input: ConnectAccountInput): Promise<Account> {
@@ -26,7 +27,7 @@ export async function connectAccount(deps: AccountDeps, input: ConnectAccountInp
     ...(input.title !== undefined ? { title: input.title } : {}),
   });
   const account = await upsertAccount(deps.store.db, {
-    scopeId: connected.scopeId,
+    scopeId: asScopeId(connected.scopeId),
     amojoAccountId: input.accountId,
     channelId: deps.config.channel.id,
     title: connected.title,

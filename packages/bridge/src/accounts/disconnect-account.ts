@@ -1,12 +1,13 @@
 import { BridgeError } from '../errors.js';
 import type { Account } from '../store/accounts/index.js';
 import { findAccount, setAccountState } from '../store/accounts/index.js';
+import type { AmojoAccountId } from '../store/ids.js';
 import type { AccountDeps } from './account-deps.js';
 
 /** Input of {@link disconnectAccount}. */
 export interface DisconnectAccountInput {
   /** The account's amojo_id. */
-  readonly accountId: string;
+  readonly accountId: AmojoAccountId;
 }
 
 /**

@@ -4,6 +4,7 @@ import type { AnyChannelPlugin, ChannelFetch } from '../channels/channel-plugin.
 import type { InstanceLifecycleListeners } from '../channels/manage-instances.js';
 import type { BridgeConfig, ChannelConfig, HttpConfig } from '../config/bridge-config.js';
 import type { Logger } from '../log.js';
+import type { ChannelInstanceKey } from '../store/ids.js';
 import type { Store } from '../store/store.js';
 
 /** What the admin API needs; the service passes the deps it assembles (`service/relay-deps.ts`), which have this shape. */
@@ -24,7 +25,7 @@ export interface AdminDeps {
   /** Run after an instance is created, updated or removed (see `channels/manage-instances.ts`). */
   readonly listeners?: InstanceLifecycleListeners;
   /** The running bridge's adapters, so a change takes effect at once (a removed or disabled instance stops). */
-  readonly channels?: { reload(instanceKey: string): Promise<void> };
+  readonly channels?: { reload(instanceKey: ChannelInstanceKey): Promise<void> };
   /** `fetch` for channel checks (the global one by default). */
   readonly fetch?: ChannelFetch;
 }

@@ -5,6 +5,7 @@ import { syncAccountSources } from '../amocrm/sync-sources.js';
 import { BridgeError } from '../errors.js';
 import { findAccount } from '../store/accounts/index.js';
 import { findChannelInstance } from '../store/channel-instances/index.js';
+import { type AmojoAccountId, asChannelInstanceKey } from '../store/ids.js';
 import { listSources } from '../store/sources/index.js';
 import { parseInput } from './parse-input.js';
 import { amojoAccountIdSchema } from './public-ids.js';
@@ -20,7 +21,7 @@ const linkContactsBody = z.object({ linkContacts: z.enum(['off', 'phone', 'phone
  * (create, rename, delete sources to match the channel instances) and `PUT /channel-instances/:key/link-contacts`.
  */
 export function registerAmocrmAdminRoutes(app: FastifyInstance, deps: AmocrmDeps): void {
-  const accountOf = async (accountId: string) => {
+  const accountOf = async (accountId: AmojoAccountId) => {
     const account = await findAccount(deps.store.db, { channelId: deps.config.channel.id, amojoAccountId: accountId });
     if (!account) throw new BridgeError('account_unknown', `No account with amojo id ${accountId}: connect it first`);
     return account;
@@ -43,7 +44,7 @@ export function registerAmocrmAdminRoutes(app: FastifyInstance, deps: AmocrmDeps
   app.put('/channel-instances/:key/link-contacts', async (request) => {
     const params = parseInput(instanceParams, request.params, 'params');
     const body = parseInput(linkContactsBody, request.body, 'body');
-    const instance = await findChannelInstance(deps.store.db, { key: params.key });
+    const instance = await findChannelInstance(deps.store.db, { key: asChannelInstanceKey(params.key) });
     if (!instance) throw new BridgeError('instance_unknown', `No channel instance ${params.key}`);
     await deps.store.db
       .updateTable('channel_instances')

@@ -2,6 +2,7 @@ import type { HistoryItem } from '@amojo-bridge/sdk';
 import type { FastifyInstance } from 'fastify';
 import { z } from 'zod';
 import { isImportedMsgid } from '../import/imported-msgid.js';
+import { asAmojoMsgId, asMsgid } from '../store/ids.js';
 import { findHistoryMessages } from '../store/ops/find-history-messages.js';
 import type { MessageWithStatuses } from '../store/ops/list-conversation-messages.js';
 import type { AdminDeps } from './admin-deps.js';
@@ -59,8 +60,8 @@ export function registerConversationHistoryRoutes(app: FastifyInstance, deps: Ad
       : [];
     const stored = await findHistoryMessages(deps.store.db, {
       conversationRowId: conversation.id,
-      msgids: page.flatMap((item) => (item.message.client_id ? [item.message.client_id] : [])),
-      amojoMsgIds: page.map((item) => item.message.id),
+      msgids: page.flatMap((item) => (item.message.client_id ? [asMsgid(item.message.client_id)] : [])),
+      amojoMsgIds: page.map((item) => asAmojoMsgId(item.message.id)),
       withUnsent: offset === 0,
     });
     const byMsgid = new Map(stored.map((m) => [m.msgid, m]));

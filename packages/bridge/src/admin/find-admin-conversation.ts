@@ -1,18 +1,19 @@
 import { z } from 'zod';
 import { type Conversation, toConversation } from '../store/conversations/conversation.js';
+import { type AmojoAccountId, asAmojoAccountId, asScopeId, type ConversationId, type ScopeId } from '../store/ids.js';
 import type { Executor } from '../store/store.js';
 import { AdminInputError } from './parse-input.js';
-import { amojoAccountIdSchema } from './public-ids.js';
+import { amojoAccountIdSchema, conversationIdSchema } from './public-ids.js';
 
 /** `:conversationId` of the conversation routes: our `conversation_id`, the one logs and amojo hooks carry. */
-export const conversationParams = z.object({ conversationId: z.string().trim().min(1).max(255) });
+export const conversationParams = z.object({ conversationId: conversationIdSchema });
 /** `?accountId=` (amojo account id) picks one when two accounts have a conversation with the same id. */
 export const conversationAccountQuery = { accountId: amojoAccountIdSchema.optional() };
 
 /** A conversation as the admin routes address it, with the account it belongs to. */
 export interface AdminConversation {
   readonly conversation: Conversation;
-  readonly account: { readonly amojoAccountId: string; readonly scopeId: string };
+  readonly account: { readonly amojoAccountId: AmojoAccountId; readonly scopeId: ScopeId };
 }
 
 /**
@@ -23,7 +24,7 @@ export interface AdminConversation {
  */
 export async function findAdminConversation(
   db: Executor,
-  by: { readonly conversationId: string; readonly amojoAccountId?: string | undefined },
+  by: { readonly conversationId: ConversationId; readonly amojoAccountId?: AmojoAccountId | undefined },
 ): Promise<AdminConversation> {
   let query = db
     .selectFrom('conversations')
@@ -47,6 +48,6 @@ export async function findAdminConversation(
   const { amojo_account_id, scope_id, ...conversation } = row;
   return {
     conversation: toConversation(conversation),
-    account: { amojoAccountId: amojo_account_id, scopeId: scope_id },
+    account: { amojoAccountId: asAmojoAccountId(amojo_account_id), scopeId: asScopeId(scope_id) },
   };
 }

@@ -4,12 +4,13 @@ import { listHooksPage } from '../store/ops/list-hooks-page.js';
 import type { AdminDeps } from './admin-deps.js';
 import { pageQuery } from './pagination.js';
 import { parseInput } from './parse-input.js';
+import { scopeIdSchema } from './public-ids.js';
 import { hookJson } from './serialize.js';
 
 const listQuery = z.object({
   ...pageQuery,
   outcome: z.enum(['accepted', 'duplicate', 'rejected']).optional(),
-  scopeId: z.string().min(1).optional(),
+  scopeId: scopeIdSchema.optional(),
 });
 
 /** `GET /hooks`: the intake log, newest first, rejected hooks with their reason. */

@@ -2,6 +2,7 @@ import { AmocrmClient, AmojoApiError, AmojoError, type InstallRedirect, MemoryTo
 import { connectAccount } from '../accounts/connect-account.js';
 import { BridgeError } from '../errors.js';
 import { type Account, saveAccountTokens, setAccountOAuth } from '../store/accounts/index.js';
+import { asAmojoAccountId } from '../store/ids.js';
 import type { AmocrmDeps } from './amocrm-deps.js';
 import { describeOAuthRefusal } from './describe-oauth-refusal.js';
 import { type SourceSyncResult, syncAccountSources } from './sync-sources.js';
@@ -77,7 +78,7 @@ export async function installAccount(deps: AmocrmDeps, redirect: InstallRedirect
   }
   let account: Account;
   try {
-    account = await connectAccount(deps, { accountId: remote.amojo_id });
+    account = await connectAccount(deps, { accountId: asAmojoAccountId(remote.amojo_id) });
   } catch (error) {
     deps.log.warn({ event: 'amocrm_install_failed', step: 'connect', why: reasonOf(error) }, 'install failed');
     return {

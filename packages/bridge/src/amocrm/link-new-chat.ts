@@ -1,6 +1,7 @@
 import { AmojoApiError, type AmojoClient, AmojoNetworkError, AmojoTimeoutError } from '@amojo-bridge/sdk';
 import type { Account } from '../store/accounts/index.js';
 import { type Conversation, updateConversation } from '../store/conversations/index.js';
+import { asAmojoChatId } from '../store/ids.js';
 import type { RestClientDeps } from './amocrm-deps.js';
 import { type CustomerIdentity, findMatchingContact } from './find-matching-contact.js';
 import { restClientForAccount } from './rest-client-for-account.js';
@@ -72,7 +73,7 @@ export async function linkNewChatToContact(
     const now = deps.now().getTime();
     const updated = await updateConversation(deps.store.db, {
       id: conversation.id,
-      amojoChatId: chat.amojoChatId,
+      amojoChatId: asAmojoChatId(chat.amojoChatId),
       contactId: match.contact.id,
       now,
     });

@@ -1,5 +1,5 @@
 import type { DeliveryErrorCode } from '@amojo-bridge/sdk';
-import type { AccountRowId, ChannelInstanceRowId } from '../store/ids.js';
+import type { AccountRowId, ChannelChatKey, ChannelInstanceKey, ChannelInstanceRowId, Msgid } from '../store/ids.js';
 
 /** The message types a channel can carry (the Chats API's own list, spec 3.4.4). */
 export type ChannelMessageType =
@@ -16,7 +16,7 @@ export type ChannelMessageType =
 /** A channel instance as adapters see it: one configured messenger endpoint, one amoCRM source. */
 export interface ChannelInstanceRecord<Settings = Readonly<Record<string, unknown>>> {
   /** Public key of the instance (`channel_instances.key`, the `:instance` path segment of the http channel). */
-  readonly key: string;
+  readonly key: ChannelInstanceKey;
   /** `channel_instances.id`. */
   readonly rowId: ChannelInstanceRowId;
   readonly kind: string;
@@ -73,11 +73,11 @@ export interface ChannelSender {
 /** A customer message received by an adapter. */
 export interface InboundChannelMessage {
   readonly kind: 'message';
-  readonly instanceId: string;
+  readonly instanceId: ChannelInstanceKey;
   /** The messenger's id of this event; the same id twice is one message. */
   readonly eventId: string;
   /** The messenger's id of the conversation (one customer chat). */
-  readonly chatKey: string;
+  readonly chatKey: ChannelChatKey;
   /** The customer: the author of an incoming message, the recipient of an `outgoing` one. */
   readonly sender: ChannelSender;
   /**
@@ -99,10 +99,10 @@ export interface InboundChannelMessage {
 /** The customer edited one of their messages (its new text or caption). */
 export interface InboundEdit {
   readonly kind: 'edit';
-  readonly instanceId: string;
+  readonly instanceId: ChannelInstanceKey;
   /** The messenger's id of this edit: two edits of one message differ, a redelivered edit has the same id. */
   readonly eventId: string;
-  readonly chatKey: string;
+  readonly chatKey: ChannelChatKey;
   /** The edited message's `eventId`. */
   readonly messageEventId: string;
   readonly text: string;
@@ -112,10 +112,10 @@ export interface InboundEdit {
 /** The customer set (`react`) or removed (`unreact`) a reaction on a message of their chat. */
 export interface InboundReaction {
   readonly kind: 'reaction';
-  readonly instanceId: string;
+  readonly instanceId: ChannelInstanceKey;
   /** The messenger's id of this change; a redelivered one has the same id. */
   readonly eventId: string;
-  readonly chatKey: string;
+  readonly chatKey: ChannelChatKey;
   readonly senderId: string;
   /** The message's id in the messenger: a customer message's `eventId` or a manager message's `channelMessageId`. */
   readonly messageEventId: string;
@@ -126,8 +126,8 @@ export interface InboundReaction {
 /** The customer read a manager message; `messageId` is the id the bridge gave it when sending. */
 export interface InboundReadReceipt {
   readonly kind: 'read';
-  readonly instanceId: string;
-  readonly messageId: string;
+  readonly instanceId: ChannelInstanceKey;
+  readonly messageId: Msgid;
 }
 
 /**
@@ -136,9 +136,9 @@ export interface InboundReadReceipt {
  */
 export interface InboundDeliveryFailure {
   readonly kind: 'failed';
-  readonly instanceId: string;
+  readonly instanceId: ChannelInstanceKey;
   /** The id the bridge gave the message when sending. */
-  readonly messageId: string;
+  readonly messageId: Msgid;
   readonly errorCode: ChannelErrorCode;
   /** Shown to the manager in amoCRM. */
   readonly reason: string;
@@ -147,8 +147,8 @@ export interface InboundDeliveryFailure {
 /** The customer is typing (ephemeral: dropped when stale, never retried). */
 export interface InboundTyping {
   readonly kind: 'typing';
-  readonly instanceId: string;
-  readonly chatKey: string;
+  readonly instanceId: ChannelInstanceKey;
+  readonly chatKey: ChannelChatKey;
   readonly senderId: string;
 }
 
@@ -171,7 +171,7 @@ export interface ReceiveResult {
 
 /** Where a manager message goes: the customer and their conversation as the messenger knows them. */
 export interface ChannelRecipient {
-  readonly chatKey: string;
+  readonly chatKey: ChannelChatKey;
   /** The messenger's customer id; absent for "write first" chats that only know a phone. */
   readonly id?: string;
   readonly name?: string;
@@ -182,7 +182,7 @@ export interface ChannelRecipient {
 /** A manager message to deliver. */
 export interface OutboundChannelMessage {
   /** Our stable id of the message; the same on every attempt, so receivers can deduplicate. */
-  readonly messageId: string;
+  readonly messageId: Msgid;
   readonly recipient: ChannelRecipient;
   readonly sender: { readonly id: string; readonly name?: string };
   readonly message: ChannelMessageContent & {
@@ -192,7 +192,7 @@ export interface OutboundChannelMessage {
   };
   readonly sentAt: Date;
   /** The message the manager quoted, when the bridge knows it: our id, and the messenger's id when it has one. */
-  readonly replyTo?: { readonly messageId: string; readonly channelMessageId?: string };
+  readonly replyTo?: { readonly messageId: Msgid; readonly channelMessageId?: string };
 }
 
 /** A manager is typing. */
@@ -208,7 +208,7 @@ export interface OutboundReaction {
   readonly eventId: string;
   readonly recipient: ChannelRecipient;
   /** Our id of the message reacted to. */
-  readonly messageId: string;
+  readonly messageId: Msgid;
   /** The messenger's id of that message (a customer message's `eventId`, or what `send` answered), when known. */
   readonly channelMessageId?: string;
   readonly type: 'react' | 'unreact';
@@ -237,7 +237,7 @@ export type ChannelSendResult =
        * the phone it was given). A "write first" chat keyed by the phone takes it, so the customer's reply (which
        * carries that key) lands in the same chat instead of opening a second one.
        */
-      readonly chatKey?: string;
+      readonly chatKey?: ChannelChatKey;
     }
   | {
       readonly ok: false;

@@ -3,6 +3,7 @@ import type { z } from 'zod';
 import type { ChannelsConfig } from '../config/bridge-config.js';
 import { BridgeError } from '../errors.js';
 import type { Logger } from '../log.js';
+import type { ChannelInstanceKey } from '../store/ids.js';
 import type { Store } from '../store/store.js';
 import type {
   ChannelInstanceRecord,
@@ -118,7 +119,7 @@ export interface ChannelRuntime<Settings = Readonly<Record<string, unknown>>> ex
    * disabled instance, another kind, or stored settings the schema no longer accepts (logged). One database read
    * per call: routes call it per request, so a change made by the CLI in another process takes effect at once.
    */
-  findInstance(key: string): Promise<ChannelInstanceRecord<Settings> | undefined>;
+  findInstance(key: ChannelInstanceKey): Promise<ChannelInstanceRecord<Settings> | undefined>;
   /** Every enabled instance of this plugin's kind, in creation order (same parsing as `findInstance`). */
   listInstances(): Promise<ChannelInstanceRecord<Settings>[]>;
   /**

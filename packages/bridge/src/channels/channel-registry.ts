@@ -1,6 +1,7 @@
 import type { FastifyInstance } from 'fastify';
 import { BridgeError } from '../errors.js';
 import type { Logger } from '../log.js';
+import type { ChannelInstanceKey } from '../store/ids.js';
 import type { Store } from '../store/store.js';
 import type {
   ChannelInstanceRecord,
@@ -93,7 +94,7 @@ export interface ChannelRegistry {
    * Re-reads one instance after a change made in this process (the admin API): a changed one gets a fresh adapter
    * at once, a removed or disabled one is stopped. Failures to start are logged, as at start.
    */
-  reload(instanceKey: string): Promise<void>;
+  reload(instanceKey: ChannelInstanceKey): Promise<void>;
   /** Stops every started adapter, then releases what the runtimes hold (`onClose`). */
   stopAll(): Promise<void>;
 }

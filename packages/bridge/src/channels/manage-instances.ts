@@ -10,7 +10,7 @@ import {
   listChannelInstances,
   upsertChannelInstance,
 } from '../store/channel-instances/index.js';
-import type { AccountRowId } from '../store/ids.js';
+import { type AccountRowId, asAmojoAccountId, asChannelInstanceKey, type ChannelInstanceKey } from '../store/ids.js';
 import { deleteChannelInstance } from '../store/ops/delete-channel-instance.js';
 import type { Store } from '../store/store.js';
 import type { ChannelInstanceRecord } from './channel-adapter.js';
@@ -86,7 +86,7 @@ export interface ManageInstancesDeps {
   readonly plugins?: Readonly<Record<string, AnyChannelPlugin>>;
   readonly listeners?: InstanceLifecycleListeners;
   /** In a running bridge: its adapters, so a change takes effect at once (a removed or disabled instance stops). */
-  readonly channels?: { reload(instanceKey: string): Promise<void> };
+  readonly channels?: { reload(instanceKey: ChannelInstanceKey): Promise<void> };
 }
 
 /** Input of {@link createChannelInstance}. */
@@ -175,7 +175,7 @@ export async function createChannelInstance(
 ): Promise<CreatedChannelInstance> {
   const plugin = pluginFor(deps, input.kind);
   const name = checkName(input.name);
-  const key = input.key ?? `${plugin.kind}_${randomBytes(9).toString('base64url')}`;
+  const key = asChannelInstanceKey(input.key ?? `${plugin.kind}_${randomBytes(9).toString('base64url')}`);
   if (!KEY_PATTERN.test(key)) {
     throw new InstanceInputError('key', 'key: 1-100 letters, digits, "_", "." or "-"');
   }
@@ -283,7 +283,7 @@ export async function updateChannelInstance(
     });
   }
   const stored = await upsertChannelInstance(deps.store.db, {
-    key,
+    key: existing.key,
     kind: existing.kind,
     name,
     accountId: accountRowId,
@@ -294,7 +294,7 @@ export async function updateChannelInstance(
     now: nowOf(deps),
   });
   if (sealed) await recordCheckPassed(deps, plugin, stored);
-  await deps.channels?.reload(key);
+  await deps.channels?.reload(existing.key);
   const previous = toManagedInstance(plugin, existing);
   const instance = toManagedInstance(plugin, stored);
   deps.log.info(
@@ -326,8 +326,8 @@ export async function removeChannelInstance(deps: ManageInstancesDeps, key: stri
     .where('channel_instance_id', '=', existing.rowId)
     .executeTakeFirst();
   const conversations = Number(counted?.n ?? 0);
-  await deleteChannelInstance(deps.store.db, { key });
-  await deps.channels?.reload(key);
+  await deleteChannelInstance(deps.store.db, { key: existing.key });
+  await deps.channels?.reload(existing.key);
   const instance = toManagedInstance(plugin, existing);
   deps.log.info(
     { event: 'channel_instance_removed', key, kind: existing.kind, conversations },
@@ -390,7 +390,10 @@ async function resolveAccount(
   amojoAccountId: string | undefined,
 ): Promise<AccountRowId | null> {
   if (amojoAccountId !== undefined) {
-    const account = await findAccount(deps.store.db, { channelId: deps.config.channel.id, amojoAccountId });
+    const account = await findAccount(deps.store.db, {
+      channelId: deps.config.channel.id,
+      amojoAccountId: asAmojoAccountId(amojoAccountId),
+    });
     if (!account)
       throw new BridgeError('account_unknown', `No account with amojo id ${amojoAccountId}: connect it first`);
     return account.id;
@@ -400,7 +403,9 @@ async function resolveAccount(
 }
 
 async function mustFind(deps: ManageInstancesDeps, key: string): Promise<ChannelInstance> {
-  const found = KEY_PATTERN.test(key) ? await findChannelInstance(deps.store.db, { key }) : undefined;
+  const found = KEY_PATTERN.test(key)
+    ? await findChannelInstance(deps.store.db, { key: asChannelInstanceKey(key) })
+    : undefined;
   if (!found) throw new InstanceInputError('key', `No channel instance ${key}`, 404);
   return found;
 }

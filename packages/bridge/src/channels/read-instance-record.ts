@@ -4,6 +4,7 @@ import {
   listChannelInstances,
   readChannelInstanceSecret,
 } from '../store/channel-instances/index.js';
+import type { ChannelInstanceKey } from '../store/ids.js';
 import type { Executor } from '../store/store.js';
 import type { ChannelInstanceRecord } from './channel-adapter.js';
 import type { AnyChannelPlugin } from './channel-plugin.js';
@@ -74,7 +75,7 @@ export async function listInstanceRecords(source: InstanceSource, kind: string):
 /** An enabled instance as stored by key, or undefined. */
 export async function findInstanceRecord(
   source: InstanceSource,
-  key: string,
+  key: ChannelInstanceKey,
 ): Promise<ChannelInstanceRecord | undefined> {
   const instance = await findChannelInstance(source.db, { key });
   return instance?.enabled ? readInstanceRecord(source, instance) : undefined;

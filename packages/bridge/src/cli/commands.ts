@@ -7,7 +7,7 @@ import { type BridgeConfig, loadConfig } from '../config/index.js';
 import { createLogger, type Logger } from '../log.js';
 import { discardJob } from '../pipelines/discard-job.js';
 import { createBridge } from '../service/create-bridge.js';
-import { asJobId } from '../store/ids.js';
+import { asAmojoAccountId, asJobId } from '../store/ids.js';
 import { migrate } from '../store/migrate.js';
 import { openStore } from '../store/open-store.js';
 import type { Store } from '../store/store.js';
@@ -103,7 +103,7 @@ export async function runConnect(
     connectAccount(
       { store, amojo: amojoFor(config, log), config, log },
       {
-        accountId: options.accountId,
+        accountId: asAmojoAccountId(options.accountId),
         title: options.title,
       },
     ),
@@ -117,7 +117,10 @@ export async function runConnect(
 export async function runDisconnect(options: CommandOptions & { readonly accountId: string }): Promise<void> {
   const { config, log } = setUp(options, 'stderr');
   const account = await withStore(config, log, (store) =>
-    disconnectAccount({ store, amojo: amojoFor(config, log), config, log }, { accountId: options.accountId }),
+    disconnectAccount(
+      { store, amojo: amojoFor(config, log), config, log },
+      { accountId: asAmojoAccountId(options.accountId) },
+    ),
   );
   options.io.stdout(`disconnected account ${account.amojoAccountId} (scope_id ${account.scopeId})\n`);
 }

@@ -15,6 +15,7 @@ import {
   terminalProgress,
 } from '../import/index.js';
 import { createLogger } from '../log.js';
+import { asChannelInstanceKey } from '../store/ids.js';
 import { migrate } from '../store/migrate.js';
 import { openStore } from '../store/open-store.js';
 import { type CliIo, EXIT } from './cli-io.js';
@@ -104,7 +105,7 @@ export async function runImportCommand(options: ImportCommandOptions): Promise<n
       },
       {
         source,
-        instanceKey: options.instance,
+        instanceKey: asChannelInstanceKey(options.instance),
         managers,
         dryRun: options.dryRun,
         concurrency,

@@ -10,6 +10,7 @@ import { z } from 'zod';
 import type { AdminDeps } from '../admin/admin-deps.js';
 import { AdminInputError, parseInput } from '../admin/parse-input.js';
 import type { AmocrmDeps } from '../amocrm/amocrm-deps.js';
+import { asChannelInstanceKey } from '../store/ids.js';
 import { accountUsersVia } from './account-users.js';
 import { formatSummary } from './format-summary.js';
 import { ImportJobs, type LiveImport, rateOf } from './import-jobs.js';
@@ -147,7 +148,12 @@ export async function registerImportAdminRoutes(
       };
       if (input.dryRun === 'true') {
         try {
-          const summary = await runImport(importDeps, { source, instanceKey: input.instance, managers, dryRun: true });
+          const summary = await runImport(importDeps, {
+            source,
+            instanceKey: asChannelInstanceKey(input.instance),
+            managers,
+            dryRun: true,
+          });
           return {
             dryRun: true,
             summary: formatSummary(summary),
@@ -169,7 +175,7 @@ export async function registerImportAdminRoutes(
       const abort = new AbortController();
       const work = runImport(importDeps, {
         source,
-        instanceKey: input.instance,
+        instanceKey: asChannelInstanceKey(input.instance),
         managers,
         signal: abort.signal,
         onRun: (runId) => {

@@ -10,7 +10,15 @@ import type { Logger } from '../log.js';
 import { findAccount } from '../store/accounts/index.js';
 import { findChannelInstance } from '../store/channel-instances/index.js';
 import { findConversation, findOrCreateConversation, updateConversation } from '../store/conversations/index.js';
-import type { ConversationRowId } from '../store/ids.js';
+import {
+  type AmojoChatId,
+  asAmojoChatId,
+  asChannelChatKey,
+  asConversationId,
+  type ChannelInstanceKey,
+  type ConversationId,
+  type ConversationRowId,
+} from '../store/ids.js';
 import { upsertParticipant } from '../store/participants/index.js';
 import { listSources } from '../store/sources/index.js';
 import type { Store } from '../store/store.js';
@@ -66,7 +74,7 @@ export interface ImportProgress {
 /** Options of {@link runImport}. */
 export interface ImportOptions {
   readonly source: ImportSource;
-  readonly instanceKey: string;
+  readonly instanceKey: ChannelInstanceKey;
   readonly managers: ManagerMap;
   readonly dryRun?: boolean | undefined;
   /** Chats sent in parallel (each chat's messages always one after another); default 8. */
@@ -121,7 +129,7 @@ interface ChatState {
   readonly newestAt: number;
   sentThrough: number;
   conversationRowId: ConversationRowId | null;
-  conversation?: { id: ConversationRowId; conversationId: string; amojoChatId: string | null } | undefined;
+  conversation?: { id: ConversationRowId; conversationId: ConversationId; amojoChatId: AmojoChatId | null } | undefined;
   nextOrdinal: number;
   dirty: boolean;
 }
@@ -310,8 +318,10 @@ export async function runImport(deps: ImportDeps, options: ImportOptions): Promi
         const found = await findOrCreateConversation(trx, {
           accountId: account.id,
           channelInstanceId: instance.rowId,
-          channelChatKey: liveChatKey(instance.kind, chat.chatKey),
-          conversationId: `ab-c-${createHash('sha256').update(`${instanceKey}\n${chat.chatKey}`).digest('base64url').slice(0, 32)}`,
+          channelChatKey: asChannelChatKey(liveChatKey(instance.kind, chat.chatKey)),
+          conversationId: asConversationId(
+            `ab-c-${createHash('sha256').update(`${instanceKey}\n${chat.chatKey}`).digest('base64url').slice(0, 32)}`,
+          ),
           sourceExternalId,
           phone: message.customer.phone ?? null,
           now: now(),
@@ -419,8 +429,13 @@ export async function runImport(deps: ImportDeps, options: ImportOptions): Promi
       counters.sent++;
       const chatId = sent.response.new_message.conversation_id;
       if (!conversation.amojoChatId && chatId && chatId !== conversation.conversationId) {
-        conversation.amojoChatId = chatId;
-        await updateConversation(db, { id: conversation.id, amojoChatId: chatId, activityAt: now(), now: now() });
+        conversation.amojoChatId = asAmojoChatId(chatId);
+        await updateConversation(db, {
+          id: conversation.id,
+          amojoChatId: conversation.amojoChatId,
+          activityAt: now(),
+          now: now(),
+        });
       }
     } catch (error) {
       if (isDuplicateMsgidError(error)) counters.duplicates++;

@@ -2,6 +2,7 @@ import { createHash } from 'node:crypto';
 import { AmojoInputError, type ParsedHook, parseHookBody } from '@amojo-bridge/sdk';
 import { JOB_KINDS, relayJob } from '../pipelines/job-kinds.js';
 import { managerMessageFromHook } from '../pipelines/manager-message.js';
+import { asAmojoChatId, asAmojoMsgId, asConversationId, asMsgid, type ScopeId } from '../store/ids.js';
 
 // What intake makes of a verified hook body: the parsed hook (or why it cannot be processed), its deduplication key,
 // the job it needs, and the shapes of accepting it (`accept-hook.ts` stores it; `accept-hooks-postgres.ts` stores a
@@ -49,7 +50,7 @@ export function classifyHook(text: string): ClassifiedHook {
 
 /** Input of {@link acceptHook}. */
 export interface AcceptHookInput {
-  readonly scopeId: string;
+  readonly scopeId: ScopeId;
   readonly rawBody: string;
   readonly classified: ClassifiedHook;
   /** Unix ms. */
@@ -84,7 +85,7 @@ const eventIdOf = (kind: string, scopeId: string, rawBody: string): string =>
   `${kind}-${createHash('sha256').update(scopeId).update('\n').update(rawBody).digest('hex').slice(0, 32)}`;
 
 /** The job a new hook needs (kind, payload with its hook id; lane and attempts from its spec), or undefined. */
-export function jobFor(scopeId: string, hook: ParsedHook, hookId: number, rawBody: string) {
+export function jobFor(scopeId: ScopeId, hook: ParsedHook, hookId: number, rawBody: string) {
   switch (hook.kind) {
     case 'message':
     case 'comment':
@@ -92,8 +93,8 @@ export function jobFor(scopeId: string, hook: ParsedHook, hookId: number, rawBod
     case 'typing':
       return relayJob(JOB_KINDS.typingToChannel, {
         scopeId,
-        amojoChatId: hook.amojoChatId,
-        conversationId: hook.conversationId ?? null,
+        amojoChatId: asAmojoChatId(hook.amojoChatId),
+        conversationId: hook.conversationId === undefined ? null : asConversationId(hook.conversationId),
         amojoUserId: hook.amojoUserId,
         expiresAtMs: hook.expiredAt * 1000,
         hookId,
@@ -102,10 +103,10 @@ export function jobFor(scopeId: string, hook: ParsedHook, hookId: number, rawBod
     case 'reaction':
       return relayJob(JOB_KINDS.reactionToChannel, {
         scopeId,
-        amojoChatId: hook.amojoChatId,
-        conversationId: hook.conversationId ?? null,
-        amojoMsgId: hook.amojoMsgId,
-        msgid: hook.msgid ?? null,
+        amojoChatId: asAmojoChatId(hook.amojoChatId),
+        conversationId: hook.conversationId === undefined ? null : asConversationId(hook.conversationId),
+        amojoMsgId: asAmojoMsgId(hook.amojoMsgId),
+        msgid: hook.msgid === undefined ? null : asMsgid(hook.msgid),
         amojoUserId: hook.amojoUserId,
         type: hook.type,
         emoji: hook.emoji ?? null,

@@ -7,6 +7,7 @@ import { errorReplyScope } from '../http/register-error-reply.js';
 import type { Logger } from '../log.js';
 import type { BridgeMetrics } from '../metrics/index.js';
 import type { CommitBatcher } from '../queue/index.js';
+import { asScopeId } from '../store/ids.js';
 import type { Store } from '../store/store.js';
 import { createHookIntakeGroup, type HookIntakeGroup } from './accept-hook.js';
 import { classifyHook } from './classify-hook.js';
@@ -80,7 +81,7 @@ async function handleHook(
   request: FastifyRequest<HookRoute>,
   reply: FastifyReply,
 ): Promise<FastifyReply> {
-  const scopeId = request.params.scope_id;
+  const scopeId = asScopeId(request.params.scope_id);
   const raw = Buffer.isBuffer(request.body) ? request.body : Buffer.alloc(0);
   const signature = request.headers['x-signature'];
   const signatureText = typeof signature === 'string' ? signature : undefined;

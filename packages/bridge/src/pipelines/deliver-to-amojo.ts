@@ -8,7 +8,16 @@ import type { BridgeMetrics } from '../metrics/index.js';
 import type { Job, JobWrites } from '../queue/index.js';
 import { findAccount } from '../store/accounts/index.js';
 import { findConversation, updateConversation } from '../store/conversations/index.js';
-import type { AccountRowId, ConversationRowId, MessageRowId } from '../store/ids.js';
+import {
+  type AccountRowId,
+  type AmojoChatId,
+  type AmojoMsgId,
+  asAmojoChatId,
+  asAmojoMsgId,
+  type ChannelChatKey,
+  type ConversationRowId,
+  type MessageRowId,
+} from '../store/ids.js';
 import {
   findMessage,
   findRelayedMessage,
@@ -117,15 +126,17 @@ export async function deliverToAmojo(
     ...(await forwardsOf(deps, conversation.accountId, message.payload)),
   };
 
-  let amojoMsgId: string | undefined;
+  let amojoMsgId: AmojoMsgId | undefined;
   let amojoChatId = conversation.amojoChatId ?? undefined;
   let clientAmojoId: string | undefined;
   try {
     const sent = await deps.amojo.sendMessage(account.scopeId, request);
-    amojoMsgId = sent.amojoMsgId;
+    amojoMsgId = asAmojoMsgId(sent.amojoMsgId);
     const answeredChat = sent.response.new_message.conversation_id;
     // The reference docs show our conversation_id here, amojo's chat id elsewhere (spec 3.4.8): trust only a new id.
-    if (!amojoChatId && answeredChat && answeredChat !== conversation.conversationId) amojoChatId = answeredChat;
+    if (!amojoChatId && answeredChat && answeredChat !== conversation.conversationId) {
+      amojoChatId = asAmojoChatId(answeredChat);
+    }
     clientAmojoId =
       (outgoing ? sent.response.new_message.receiver_id : sent.response.new_message.sender_id) ?? undefined;
   } catch (error) {
@@ -143,7 +154,7 @@ export async function deliverToAmojo(
         user: { id: sender.id, name: sender.name, ...(sender.profile ? { profile: sender.profile } : {}) },
         ...(conversation.sourceExternalId ? { sourceExternalId: conversation.sourceExternalId } : {}),
       });
-      amojoChatId = chat.amojoChatId;
+      amojoChatId = asAmojoChatId(chat.amojoChatId);
       clientAmojoId ??= chat.amojoUserId;
     } catch (error) {
       throw jobErrorFromAmojo(error, `reading the amojo chat id of ${conversation.conversationId}`);
@@ -182,8 +193,8 @@ async function needsWriteFirstBinding(
   deps: DeliverToAmojoDeps,
   conversation: {
     readonly id: ConversationRowId;
-    readonly amojoChatId: string | null;
-    readonly channelChatKey: string | null;
+    readonly amojoChatId: AmojoChatId | null;
+    readonly channelChatKey: ChannelChatKey | null;
     readonly writeFirstKey: string | null;
   },
   clientAmojoId: string | null,

@@ -6,6 +6,7 @@ import type { BridgeMetrics } from '../metrics/index.js';
 import type { Job, JobWrites } from '../queue/index.js';
 import { type Account, findAccountByScope } from '../store/accounts/index.js';
 import { type Conversation, findConversation, updateConversation } from '../store/conversations/index.js';
+import { type AmojoChatId, asMsgid, type ChannelChatKey } from '../store/ids.js';
 import {
   findMessage,
   insertMessage,
@@ -108,7 +109,7 @@ async function deliverManagerMessage(
     const inserted = await insertMessage(trx, {
       conversationRowId: conversation.id,
       direction: 'out',
-      msgid: `ab-${randomUUID()}`,
+      msgid: asMsgid(`ab-${randomUUID()}`),
       amojoMsgId: m.amojoMsgId,
       ...(manager ? { senderParticipantId: manager.id } : {}),
       type: m.content.type,
@@ -172,7 +173,7 @@ async function deliverManagerMessage(
       result = { ok: true };
       for (const [i, part] of parts.entries()) {
         result = await adapter.send({
-          messageId: i === 0 ? message.msgid : `${message.msgid}-${i + 1}`,
+          messageId: i === 0 ? message.msgid : asMsgid(`${message.msgid}-${i + 1}`),
           recipient,
           sender: { id: m.senderAmojoId ?? 'amocrm', ...(m.senderName ? { name: m.senderName } : {}) },
           message: part === undefined ? content : { ...content, text: part },
@@ -225,7 +226,7 @@ function recordOutcome(
   deps: DeliverToChannelDeps,
   message: Message,
   conversation: Conversation,
-  amojoChatId: string,
+  amojoChatId: AmojoChatId,
   result: ChannelSendResult,
 ): JobWrites {
   const now = deps.now().getTime();
@@ -258,7 +259,7 @@ function recordOutcome(
 async function adoptChatKey(
   trx: Executor,
   conversation: Conversation,
-  chatKey: string | undefined,
+  chatKey: ChannelChatKey | undefined,
   now: number,
 ): Promise<void> {
   if (!chatKey || conversation.channelInstanceId === null || !conversation.channelChatKey?.startsWith('phone:')) return;

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { asConversationRowId, asMessageRowId } from '../store/ids.js';
+import { asAmojoChatId, asConversationRowId, asMessageRowId } from '../store/ids.js';
 import { JOB_KINDS, JOB_SPECS, relayJob } from './job-kinds.js';
 
 describe('relay job specs', () => {
@@ -16,9 +16,15 @@ describe('relay job specs', () => {
       payload: { messageRowId: 7, conversationRowId: 3 },
       maxAttempts: 25,
     });
-    const status = relayJob(JOB_KINDS.reportStatus, { messageRowId: asMessageRowId(7), amojoChatId: 'chat-1' });
+    const status = relayJob(JOB_KINDS.reportStatus, {
+      messageRowId: asMessageRowId(7),
+      amojoChatId: asAmojoChatId('chat-1'),
+    });
     expect([status.lane, status.maxAttempts]).toEqual(['status:chat-1', 25]);
-    const check = relayJob(JOB_KINDS.reconcile, { conversationRowId: asConversationRowId(3), amojoChatId: 'chat-1' });
+    const check = relayJob(JOB_KINDS.reconcile, {
+      conversationRowId: asConversationRowId(3),
+      amojoChatId: asAmojoChatId('chat-1'),
+    });
     expect([check.lane, check.maxAttempts]).toEqual(['reconcile:chat-1', 10]);
   });
 });

@@ -1,5 +1,6 @@
 import type { ChannelHealthChange } from '../channels/health/index.js';
 import { enqueue } from '../queue/index.js';
+import type { AmojoChatId, ConversationRowId } from '../store/ids.js';
 import type { Executor } from '../store/store.js';
 import type { DeliverToAmojoPayload } from './deliver-to-amojo.js';
 import type { ManagerMessage } from './manager-message.js';
@@ -33,13 +34,13 @@ export type RelayJobKind = (typeof JOB_KINDS)[keyof typeof JOB_KINDS];
 // carries it, even for "write first" chats that have no conversation of ours yet.
 
 /** Lane of customer -> amoCRM messages of one conversation (`conversations.id`). */
-export const inboundLane = (conversationRowId: number): string => `in:${conversationRowId}`;
+export const inboundLane = (conversationRowId: ConversationRowId): string => `in:${conversationRowId}`;
 /** Lane of manager -> customer messages and reactions of one amojo chat. */
-export const outboundLane = (amojoChatId: string): string => `out:${amojoChatId}`;
+export const outboundLane = (amojoChatId: AmojoChatId): string => `out:${amojoChatId}`;
 /** Lane of delivery statuses of one amojo chat, so "delivered" is never reported after "read". */
-export const statusLane = (amojoChatId: string): string => `status:${amojoChatId}`;
+export const statusLane = (amojoChatId: AmojoChatId): string => `status:${amojoChatId}`;
 /** Lane of outbound recovery's checks of one amojo chat (`reconcile` jobs). */
-export const reconcileLane = (amojoChatId: string): string => `reconcile:${amojoChatId}`;
+export const reconcileLane = (amojoChatId: AmojoChatId): string => `reconcile:${amojoChatId}`;
 /** Lane of typing events of one chat (either direction). */
 export const typingLane = (key: string): string => `typing:${key}`;
 
@@ -50,14 +51,14 @@ export const typingLane = (key: string): string => `typing:${key}`;
 
 /** What each kind's payload must carry at enqueue: the handler's payload plus the key its lane is derived from. */
 export interface RelayJobPayloads {
-  'deliver-to-amojo': DeliverToAmojoPayload & { readonly conversationRowId: number };
+  'deliver-to-amojo': DeliverToAmojoPayload & { readonly conversationRowId: ConversationRowId };
   'deliver-to-channel': ManagerMessage;
-  'report-status': ReportStatusPayload & { readonly amojoChatId: string };
-  reconcile: CheckChatPayload & { readonly amojoChatId: string };
+  'report-status': ReportStatusPayload & { readonly amojoChatId: AmojoChatId };
+  reconcile: CheckChatPayload & { readonly amojoChatId: AmojoChatId };
   'typing-to-channel': TypingToChannelPayload;
   'reaction-to-channel': ReactionToChannelPayload;
-  'edit-to-amojo': EditToAmojoPayload & { readonly conversationRowId: number };
-  'reaction-to-amojo': ReactionToAmojoPayload & { readonly conversationRowId: number };
+  'edit-to-amojo': EditToAmojoPayload & { readonly conversationRowId: ConversationRowId };
+  'reaction-to-amojo': ReactionToAmojoPayload & { readonly conversationRowId: ConversationRowId };
   'channel-health-alert': ChannelHealthChange;
 }
 

@@ -1,6 +1,6 @@
 import type { ChannelInstanceRecord } from '../channels/channel-adapter.js';
 import { findChannelInstance, readChannelInstanceSecret } from '../store/channel-instances/index.js';
-import type { ChannelInstanceRowId } from '../store/ids.js';
+import type { ChannelInstanceKey, ChannelInstanceRowId } from '../store/ids.js';
 import type { Store } from '../store/store.js';
 
 /** What {@link loadChannelInstance} reads: the store, and the key instance secrets are encrypted with. */
@@ -12,7 +12,7 @@ export interface LoadChannelInstanceDeps {
 /** Reads a channel instance with its decrypted secret, as adapters need it; `undefined` when unknown or disabled. */
 export async function loadChannelInstance(
   deps: LoadChannelInstanceDeps,
-  by: { readonly id: ChannelInstanceRowId } | { readonly key: string },
+  by: { readonly id: ChannelInstanceRowId } | { readonly key: ChannelInstanceKey },
 ): Promise<ChannelInstanceRecord | undefined> {
   const instance = await findChannelInstance(deps.store.db, by);
   if (!instance?.enabled) return undefined;

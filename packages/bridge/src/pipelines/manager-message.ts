@@ -1,17 +1,26 @@
 import type { HistoryItem, ParsedCommentHook, ParsedMessageHook } from '@amojo-bridge/sdk';
 import type { ChannelMessageType } from '../channels/channel-adapter.js';
+import {
+  type AmojoChatId,
+  type AmojoMsgId,
+  asAmojoChatId,
+  asAmojoMsgId,
+  asConversationId,
+  type ConversationId,
+  type ScopeId,
+} from '../store/ids.js';
 
 /**
  * A manager message as the outbound pipeline needs it, the same whether it came from a hook or was recovered from
  * chat history by outbound recovery. It is the payload of a `deliver-to-channel` job, so it is plain JSON.
  */
 export interface ManagerMessage {
-  readonly scopeId: string;
+  readonly scopeId: ScopeId;
   /** amojo message id: the dedup key and the id for delivery_status. */
-  readonly amojoMsgId: string;
-  readonly amojoChatId: string;
+  readonly amojoMsgId: AmojoMsgId;
+  readonly amojoChatId: AmojoChatId;
   /** Our conversation_id; absent for unbound "write first" chats. */
-  readonly conversationId?: string;
+  readonly conversationId?: ConversationId;
   readonly sourceExternalId?: string;
   /** amojo id of the manager or bot. */
   readonly senderAmojoId?: string;
@@ -41,7 +50,7 @@ export interface ManagerMessage {
     readonly forwarded?: { readonly text: string; readonly author?: string; readonly sentAtMs?: number };
   };
   /** amojo id of the message the manager quoted (`reply_to`), when there is one. */
-  readonly replyToAmojoMsgId?: string;
+  readonly replyToAmojoMsgId?: AmojoMsgId;
   /** Where it came from: a hook (its row id) or outbound recovery (`reconcile`, the historical name). */
   readonly origin: { readonly via: 'hook'; readonly hookId: number } | { readonly via: 'reconcile' };
 }
@@ -50,7 +59,7 @@ const nonEmpty = (value: string | undefined | null): string | undefined => (valu
 
 /** Builds a {@link ManagerMessage} from a parsed v2 message or comment hook. */
 export function managerMessageFromHook(
-  scopeId: string,
+  scopeId: ScopeId,
   hook: ParsedMessageHook | ParsedCommentHook,
   hookId: number,
 ): ManagerMessage {
@@ -58,9 +67,9 @@ export function managerMessageFromHook(
   const c = m.message;
   return compact<ManagerMessage>({
     scopeId,
-    amojoMsgId: hook.amojoMsgId,
-    amojoChatId: hook.amojoChatId,
-    conversationId: nonEmpty(hook.conversationId),
+    amojoMsgId: asAmojoMsgId(hook.amojoMsgId),
+    amojoChatId: asAmojoChatId(hook.amojoChatId),
+    conversationId: brandOptional(nonEmpty(hook.conversationId), asConversationId),
     sourceExternalId: nonEmpty(m.source?.external_id),
     senderAmojoId: nonEmpty(m.sender?.id),
     senderName: nonEmpty(m.sender?.name),
@@ -77,7 +86,7 @@ export function managerMessageFromHook(
       buttons: c.markup?.buttons?.length ? c.markup.buttons : undefined,
       forwarded: forwardedOf(c.forwards?.messages?.[0]),
     }),
-    replyToAmojoMsgId: nonEmpty(c.reply_to?.message?.id),
+    replyToAmojoMsgId: brandOptional(nonEmpty(c.reply_to?.message?.id), asAmojoMsgId),
     origin: { via: 'hook', hookId },
   });
 }
@@ -105,15 +114,15 @@ function receiverOf(
 
 /** Builds a {@link ManagerMessage} from an outgoing chat history item (spec 3.6). */
 export function managerMessageFromHistory(
-  scopeId: string,
-  amojoChatId: string,
-  conversationId: string | undefined,
+  scopeId: ScopeId,
+  amojoChatId: AmojoChatId,
+  conversationId: ConversationId | undefined,
   item: HistoryItem,
 ): ManagerMessage {
   const c = item.message;
   return compact<ManagerMessage>({
     scopeId,
-    amojoMsgId: c.id,
+    amojoMsgId: asAmojoMsgId(c.id),
     amojoChatId,
     conversationId,
     senderAmojoId: nonEmpty(item.sender?.id),
@@ -154,6 +163,10 @@ function forwardedOf(
     sentAtMs: e.msec_timestamp || undefined,
   });
 }
+
+/** Brands a value that may be absent. */
+const brandOptional = <B>(value: string | undefined, as: (id: string) => B): B | undefined =>
+  value === undefined ? undefined : as(value);
 
 /** Drops `undefined` fields so the object satisfies `exactOptionalPropertyTypes` and serialises compactly. */
 function compact<T>(value: object): T {

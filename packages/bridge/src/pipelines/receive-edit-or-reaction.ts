@@ -1,7 +1,7 @@
 import type { InboundEdit, InboundReaction, ReceiveResult } from '../channels/channel-adapter.js';
 import type { CommitBatcher } from '../queue/index.js';
 import { findConversation } from '../store/conversations/index.js';
-import type { ConversationRowId, MessageRowId } from '../store/ids.js';
+import { asMsgid, type ConversationRowId, type MessageRowId } from '../store/ids.js';
 import { findMessage, type Message } from '../store/messages/index.js';
 import type { Executor } from '../store/store.js';
 import { rememberChannelEvent } from './channel-events-table.js';
@@ -47,7 +47,7 @@ export async function findChannelMessage(
     if (found) return found;
   }
   if (directions.includes('out')) {
-    const ours = await findMessage(db, { msgid: channelMessageId });
+    const ours = await findMessage(db, { msgid: asMsgid(channelMessageId) });
     if (ours?.direction === 'out' && ours.conversationRowId === conversationRowId) return ours;
   }
   return undefined;

@@ -12,6 +12,7 @@ import type { ChannelConfig } from '../config/index.js';
 import type { Logger } from '../log.js';
 import { findAccount } from '../store/accounts/index.js';
 import { findConversation, findOrCreateConversation, updateConversation } from '../store/conversations/index.js';
+import { asConversationId, asMsgid } from '../store/ids.js';
 import { findMessage, insertMessage, recordMessageStatus } from '../store/messages/index.js';
 import { adoptClientParticipantId, upsertParticipant } from '../store/participants/index.js';
 import { listSources } from '../store/sources/index.js';
@@ -104,7 +105,7 @@ async function receiveMessage(
       accountId: account.id,
       channelInstanceId: instance.rowId,
       channelChatKey: event.chatKey,
-      conversationId: `ab-c-${randomUUID()}`,
+      conversationId: asConversationId(`ab-c-${randomUUID()}`),
       sourceExternalId: source?.externalId ?? null,
       phone: event.sender.phone ?? null,
       now,
@@ -150,7 +151,7 @@ async function receiveMessage(
     const inserted = await insertMessage(trx, {
       conversationRowId: conversation.id,
       direction: event.outgoing ? 'out' : 'in',
-      msgid: `ab-${randomUUID()}`,
+      msgid: asMsgid(`ab-${randomUUID()}`),
       channelMessageId: event.eventId,
       senderParticipantId: author.id,
       type: event.message.type,

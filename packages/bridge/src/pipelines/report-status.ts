@@ -3,7 +3,7 @@ import { type ChannelErrorCode, isChannelErrorCode } from '../channels/channel-a
 import type { Job } from '../queue/index.js';
 import { findAccount, findAccountByScope } from '../store/accounts/index.js';
 import { findConversation } from '../store/conversations/index.js';
-import type { MessageRowId } from '../store/ids.js';
+import type { AmojoMsgId, MessageRowId, ScopeId } from '../store/ids.js';
 import { findMessage, listMessageStatuses } from '../store/messages/index.js';
 import type { Store } from '../store/store.js';
 import type { RelayAmojo } from './relay-amojo.js';
@@ -16,8 +16,8 @@ import { jobErrorFromAmojo, PermanentJobError } from './relay-errors.js';
 export type ReportStatusPayload =
   | { readonly messageRowId: MessageRowId }
   | {
-      readonly scopeId: string;
-      readonly amojoMsgId: string;
+      readonly scopeId: ScopeId;
+      readonly amojoMsgId: AmojoMsgId;
       readonly status: -1;
       readonly errorCode: ChannelErrorCode;
       readonly error: string;
@@ -43,7 +43,7 @@ export async function reportStatus(deps: ReportStatusDeps, job: Job<ReportStatus
 async function resolveTarget(
   deps: ReportStatusDeps,
   payload: ReportStatusPayload,
-): Promise<{ scopeId: string; amojoMsgId: string; status: DeliveryStatusOptions } | undefined> {
+): Promise<{ scopeId: ScopeId; amojoMsgId: AmojoMsgId; status: DeliveryStatusOptions } | undefined> {
   const db = deps.store.db;
   if (!('messageRowId' in payload)) {
     const account = await findAccountByScope(db, payload.scopeId);

@@ -3,6 +3,7 @@ import type { Account } from '../store/accounts/index.js';
 import { listChannelInstances } from '../store/channel-instances/index.js';
 import type { Conversation } from '../store/conversations/index.js';
 import { findConversation, findOrCreateConversation, updateConversation } from '../store/conversations/index.js';
+import { asChannelChatKey } from '../store/ids.js';
 import { listParticipants } from '../store/participants/index.js';
 import { findSource } from '../store/sources/index.js';
 import type { Executor } from '../store/store.js';
@@ -58,7 +59,7 @@ export async function resolveRoute(deps: ResolveRouteDeps, account: Account, mes
   const email = client?.profile.email ?? message.receiver.email;
   const name = client?.name ?? message.receiver.name;
   const recipient: ChannelRecipient = {
-    chatKey: conversation.channelChatKey ?? `amojo:${message.amojoChatId}`,
+    chatKey: conversation.channelChatKey ?? asChannelChatKey(`amojo:${message.amojoChatId}`),
     ...(client?.participantId ? { id: senderIdOf(instance.key, client.participantId) } : {}),
     ...(name ? { name } : {}),
     ...(phone ? { phone } : {}),
@@ -104,8 +105,11 @@ async function createWriteFirstConversation(
     });
     if (!created || found.channelChatKey) return found;
     // The phone is the key of "write first" chats; the customer system answers with this chat key.
-    const taken = await findConversation(trx, { channelInstanceId: instanceRowId, channelChatKey: `phone:${phone}` });
-    const channelChatKey = taken ? `phone:${phone}:${message.amojoChatId}` : `phone:${phone}`;
+    const taken = await findConversation(trx, {
+      channelInstanceId: instanceRowId,
+      channelChatKey: asChannelChatKey(`phone:${phone}`),
+    });
+    const channelChatKey = asChannelChatKey(taken ? `phone:${phone}:${message.amojoChatId}` : `phone:${phone}`);
     return (await updateConversation(trx, { id: found.id, channelChatKey, now })) ?? found;
   });
   return { ok: true, conversation };

@@ -3,6 +3,14 @@ import { classifySendResult } from '../channels/health/index.js';
 import type { BridgeMetrics } from '../metrics/index.js';
 import type { Job } from '../queue/index.js';
 import { findAccountByScope } from '../store/accounts/index.js';
+import {
+  type AmojoChatId,
+  type AmojoMsgId,
+  asAmojoMsgId,
+  type ConversationId,
+  type Msgid,
+  type ScopeId,
+} from '../store/ids.js';
 import { findMessage } from '../store/messages/index.js';
 import { type HoldForBrokenChannelDeps, holdWhileBroken, recordSendOutcome } from './hold-for-broken-channel.js';
 import type { ManagerMessage } from './manager-message.js';
@@ -18,9 +26,9 @@ export type TypingAndReactionsDeps = ResolveRouteDeps &
 
 /** Payload of a `typing-to-channel` job (manager typing hook, spec 4.4). */
 export interface TypingToChannelPayload {
-  readonly scopeId: string;
-  readonly amojoChatId: string;
-  readonly conversationId: string | null;
+  readonly scopeId: ScopeId;
+  readonly amojoChatId: AmojoChatId;
+  readonly conversationId: ConversationId | null;
   readonly amojoUserId: string;
   /** Unix ms when the typing indication is over. */
   readonly expiresAtMs: number;
@@ -31,11 +39,11 @@ export interface TypingToChannelPayload {
 
 /** Payload of a `reaction-to-channel` job (manager reaction hook, spec 4.5). */
 export interface ReactionToChannelPayload {
-  readonly scopeId: string;
-  readonly amojoChatId: string;
-  readonly conversationId: string | null;
-  readonly amojoMsgId: string;
-  readonly msgid: string | null;
+  readonly scopeId: ScopeId;
+  readonly amojoChatId: AmojoChatId;
+  readonly conversationId: ConversationId | null;
+  readonly amojoMsgId: AmojoMsgId;
+  readonly msgid: Msgid | null;
   readonly amojoUserId: string;
   readonly type: 'react' | 'unreact';
   readonly emoji: string | null;
@@ -45,10 +53,14 @@ export interface ReactionToChannelPayload {
 }
 
 /** A route-only stand-in for a manager message: typing and reactions use the same routing as messages. */
-function routingMessage(p: { scopeId: string; amojoChatId: string; conversationId: string | null }): ManagerMessage {
+function routingMessage(p: {
+  scopeId: ScopeId;
+  amojoChatId: AmojoChatId;
+  conversationId: ConversationId | null;
+}): ManagerMessage {
   return {
     scopeId: p.scopeId,
-    amojoMsgId: '',
+    amojoMsgId: asAmojoMsgId(''),
     amojoChatId: p.amojoChatId,
     ...(p.conversationId ? { conversationId: p.conversationId } : {}),
     receiver: {},

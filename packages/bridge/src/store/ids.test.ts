@@ -11,16 +11,18 @@ const SNIPPET = join(here, 'ids-misuse.snippet.ts');
 const SOURCE = `
 import { findJob } from '../queue/list-jobs.js';
 import { enqueue } from '../queue/enqueue.js';
+import { enqueueJob, JOB_KINDS } from '../pipelines/job-kinds.js';
 import { findAccount } from './accounts/index.js';
+import { findChannelInstance } from './channel-instances/index.js';
 import { findConversation } from './conversations/index.js';
-import { insertMessage } from './messages/index.js';
-import { asConversationRowId } from './ids.js';
+import { findMessage, insertMessage } from './messages/index.js';
+import { asAmojoChatId, asConversationId, asConversationRowId, asMsgid, asScopeId } from './ids.js';
 import type { Executor } from './store.js';
 
 export async function uses(db: Executor): Promise<void> {
-  const account = await findAccount(db, { scopeId: 'scope' });
+  const account = await findAccount(db, { scopeId: asScopeId('scope') });
   if (!account) return;
-  const conversation = await findConversation(db, { accountId: account.id, conversationId: 'c-1' });
+  const conversation = await findConversation(db, { accountId: account.id, conversationId: asConversationId('c-1') });
   if (!conversation) return;
   await findAccount(db, { id: account.id });
   await findConversation(db, { id: conversation.id });
@@ -31,6 +33,33 @@ export async function uses(db: Executor): Promise<void> {
   await insertMessage(db, { conversationRowId: account.id, direction: 'in', msgid: 'm', type: 'text', payload: {}, sentAt: 0 }); // MISUSE
   await findJob(db, await enqueue(db, { kind: 'k', payload: {} }));
   await findJob(db, conversation.id); // MISUSE a conversation row id as a job id
+  // String ids: amojo's and ours are told apart.
+  await findAccount(db, { scopeId: account.scopeId });
+  await findAccount(db, { scopeId: account.amojoAccountId }); // MISUSE amojo's account id as a scope id
+  await findConversation(db, { accountId: account.id, conversationId: conversation.conversationId });
+  await findConversation(db, { accountId: account.id, conversationId: asAmojoChatId('chat') }); // MISUSE
+  await findConversation(db, { accountId: account.id, amojoChatId: conversation.conversationId }); // MISUSE
+  await findConversation(db, { accountId: account.id, conversationId: 'c-2' }); // MISUSE a plain string
+  const message = await findMessage(db, { msgid: asMsgid('ab-1') });
+  if (!message) return;
+  await findMessage(db, { msgid: message.msgid });
+  await findMessage(db, { amojoMsgId: message.msgid }); // MISUSE our msgid as amojo's message id
+  await findMessage(db, { msgid: message.amojoMsgId ?? asMsgid('') }); // MISUSE amojo's message id as our msgid
+  await findChannelInstance(db, { key: conversation.conversationId }); // MISUSE a conversation id as an instance key
+  if (conversation.channelChatKey) {
+    await findConversation(db, { channelInstanceId: conversation.channelInstanceId!, channelChatKey: conversation.channelChatKey });
+  }
+  await findConversation(db, { channelInstanceId: conversation.channelInstanceId!, channelChatKey: conversation.conversationId }); // MISUSE
+  // Job payloads are typed with the same ids (JSON in the database: the brand is type-only).
+  const chat = asAmojoChatId('chat');
+  const refusal = { scopeId: account.scopeId, status: -1, errorCode: 905, error: 'x', amojoChatId: chat } as const;
+  await enqueueJob(db, JOB_KINDS.reportStatus, { ...refusal, amojoMsgId: message.amojoMsgId! });
+  await enqueueJob(db, JOB_KINDS.reportStatus, { ...refusal, amojoMsgId: message.msgid }); // MISUSE
+  await enqueueJob(db, JOB_KINDS.reportStatus, { ...refusal, amojoChatId: conversation.conversationId, amojoMsgId: message.amojoMsgId! }); // MISUSE
+  // A branded id is still a string wherever one is expected.
+  const text: string = conversation.conversationId;
+  const url: string = '/conversations/' + encodeURIComponent(message.msgid) + text.slice(0, 1);
+  account.scopeId.startsWith(url);
 }
 `;
 
@@ -64,12 +93,22 @@ function diagnosticsOfSnippet(): { line: number; text: string }[] {
 }
 
 describe('branded ids', () => {
-  it('refuses a row id of one table where another table is meant, and a plain number', () => {
+  it('refuses an id of one kind where another is meant, and a plain number or string, and takes the right ones', () => {
     const lines = SOURCE.split('\n');
     const misuses = lines.flatMap((line, i) => (line.includes('// MISUSE') ? [i] : []));
     const found = diagnosticsOfSnippet();
     // Every misuse line has an error, and nothing else has one (the right uses compile).
     expect([...new Set(found.map((d) => d.line))].sort((a, b) => a - b)).toEqual(misuses);
     expect(found.find((d) => d.line === misuses[0])?.text).toMatch(/AccountRowId.*ConversationRowId/s);
+    const textOf = (fragment: string) => {
+      const line = lines.findIndex((l) => l.includes(fragment));
+      return found
+        .filter((d) => d.line === line)
+        .map((d) => d.text)
+        .join('\n');
+    };
+    expect(textOf("conversationId: asAmojoChatId('chat')")).toMatch(/AmojoChatId.*ConversationId/s);
+    expect(textOf('{ amojoMsgId: message.msgid }')).toMatch(/Msgid.*AmojoMsgId/s);
+    expect(textOf('{ ...refusal, amojoMsgId: message.msgid }')).toMatch(/Msgid.*AmojoMsgId/s);
   }, 60_000);
 });

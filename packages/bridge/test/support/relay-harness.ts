@@ -15,6 +15,7 @@ import { createLogger } from '../../src/log.js';
 import type { OutboundRecoveryOptions } from '../../src/pipelines/index.js';
 import { type Bridge, createBridge } from '../../src/service/create-bridge.js';
 import { upsertChannelInstance } from '../../src/store/channel-instances/index.js';
+import { asAmojoAccountId, asChannelInstanceKey } from '../../src/store/ids.js';
 import { upsertSource } from '../../src/store/sources/index.js';
 import type { StoreDialect } from '../../src/store/store.js';
 import { createTestDatabase, type TestDatabase } from './databases.js';
@@ -271,12 +272,12 @@ export async function createRelayHarness(options: RelayHarnessOptions): Promise<
   const customer = await startCustomerSystem(secretRef);
   try {
     await bridge.start();
-    const account = await connectAccount(bridge, { accountId: ACCOUNT_ID });
+    const account = await connectAccount(bridge, { accountId: asAmojoAccountId(ACCOUNT_ID) });
     const instanceKey = `http_test_${randomUUID().slice(0, 8)}`;
     const instanceSecret = `secret-${randomUUID()}`;
     secretRef.secret = instanceSecret;
     const instance = await upsertChannelInstance(bridge.store.db, {
-      key: instanceKey,
+      key: asChannelInstanceKey(instanceKey),
       kind: 'http',
       name: 'Test customer system',
       accountId: account.id,

@@ -8,6 +8,7 @@ import { loadConfig } from '../../src/config/index.js';
 import { createLogger } from '../../src/log.js';
 import { type Bridge, createBridge } from '../../src/service/create-bridge.js';
 import { upsertChannelInstance } from '../../src/store/channel-instances/index.js';
+import { asAmojoAccountId, asChannelInstanceKey } from '../../src/store/ids.js';
 import { upsertSource } from '../../src/store/sources/index.js';
 import type { StoreDialect } from '../../src/store/store.js';
 import { createTestDatabase } from './databases.js';
@@ -111,7 +112,7 @@ export async function createTelegramHarness(options: TelegramHarnessOptions): Pr
   const instanceKey = `tg_${randomUUID().slice(0, 8)}`;
   const instanceSecret = randomBytes(32).toString('base64url');
   try {
-    const account = await connectAccount(bridge, { accountId: ACCOUNT_ID });
+    const account = await connectAccount(bridge, { accountId: asAmojoAccountId(ACCOUNT_ID) });
     const settings = sealSecretSettings(telegramChannelPlugin, {
       instanceKey,
       settings: {
@@ -124,7 +125,7 @@ export async function createTelegramHarness(options: TelegramHarnessOptions): Pr
       encryptionKey: config.encryptionKey,
     });
     const instance = await upsertChannelInstance(bridge.store.db, {
-      key: instanceKey,
+      key: asChannelInstanceKey(instanceKey),
       kind: 'telegram',
       name: 'Support bot',
       accountId: account.id,

@@ -7,6 +7,7 @@ import { loadConfig } from '../../src/config/index.js';
 import { createLogger } from '../../src/log.js';
 import { type Bridge, createBridge } from '../../src/service/create-bridge.js';
 import { upsertChannelInstance } from '../../src/store/channel-instances/index.js';
+import { asAmojoAccountId, asChannelInstanceKey } from '../../src/store/ids.js';
 import { upsertSource } from '../../src/store/sources/index.js';
 import type { StoreDialect } from '../../src/store/store.js';
 import { createTestDatabase } from './databases.js';
@@ -110,7 +111,7 @@ export async function createWhatsAppHarness(options: {
   const numbers: HarnessNumber[] = [];
   let scopeId = '';
   try {
-    const account = await connectAccount(bridge, { accountId: ACCOUNT_ID });
+    const account = await connectAccount(bridge, { accountId: asAmojoAccountId(ACCOUNT_ID) });
     scopeId = account.scopeId;
     for (const [index, phone] of ['+7 903 987-65-43', '+7 900 123-45-67'].entries()) {
       const number = business.addNumber(phone);
@@ -133,7 +134,7 @@ export async function createWhatsAppHarness(options: {
         encryptionKey: config.encryptionKey,
       });
       const instance = await upsertChannelInstance(bridge.store.db, {
-        key: instanceKey,
+        key: asChannelInstanceKey(instanceKey),
         kind: 'whatsapp',
         name: index === 0 ? 'Отдел продаж' : 'Техническая поддержка',
         accountId: account.id,

@@ -2,6 +2,7 @@ import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { findNulByte, nulByteRefusal } from '../../find-nul-byte.js';
 import { rawBody } from '../../http/raw-body.js';
 import { errorReplyScope } from '../../http/register-error-reply.js';
+import { asChannelChatKey, asChannelInstanceKey, asMsgid, type ChannelInstanceKey } from '../../store/ids.js';
 import type { InboundChannelEvent } from '../channel-adapter.js';
 import { ChannelEventRefusedError, type ChannelRuntime } from '../channel-plugin.js';
 import { declaredReactionEmoji, reactionEmojiOf } from './http-capabilities.js';
@@ -62,7 +63,7 @@ async function handleEvent(
   request: FastifyRequest<EventsRoute>,
   reply: FastifyReply,
 ): Promise<FastifyReply> {
-  const key = request.params.instance;
+  const key = asChannelInstanceKey(request.params.instance);
   const instance = await runtime.findInstance(key);
   if (!instance) {
     log.warn({ instanceId: key }, 'customer event refused: unknown http channel instance');
@@ -132,7 +133,7 @@ function dateOf(timestamp: number): Date {
   return new Date(timestamp > 1e12 ? timestamp : timestamp * 1000);
 }
 
-function toInboundEvent(instanceId: string, event: HttpChannelEvent, now: Date): InboundChannelEvent {
+function toInboundEvent(instanceId: ChannelInstanceKey, event: HttpChannelEvent, now: Date): InboundChannelEvent {
   switch (event.kind) {
     case 'message': {
       const { message } = event;
@@ -143,7 +144,7 @@ function toInboundEvent(instanceId: string, event: HttpChannelEvent, now: Date):
         kind: 'message',
         instanceId,
         eventId: event.eventId,
-        chatKey: event.chatKey,
+        chatKey: asChannelChatKey(event.chatKey),
         ...(outgoing ? { outgoing: { userAmojoId: event.senderUserId, name: event.senderName } } : {}),
         sender: {
           id: sender.id,
@@ -176,7 +177,7 @@ function toInboundEvent(instanceId: string, event: HttpChannelEvent, now: Date):
         kind: 'edit',
         instanceId,
         eventId: event.eventId,
-        chatKey: event.chatKey,
+        chatKey: asChannelChatKey(event.chatKey),
         messageEventId: event.messageId,
         text: event.text,
         editedAt: event.timestamp ? dateOf(event.timestamp) : now,
@@ -186,7 +187,7 @@ function toInboundEvent(instanceId: string, event: HttpChannelEvent, now: Date):
         kind: 'reaction',
         instanceId,
         eventId: event.eventId,
-        chatKey: event.chatKey,
+        chatKey: asChannelChatKey(event.chatKey),
         senderId: event.sender.id,
         messageEventId: event.messageId,
         type: event.reaction,
@@ -194,9 +195,9 @@ function toInboundEvent(instanceId: string, event: HttpChannelEvent, now: Date):
         emoji: event.emoji ?? '',
       };
     case 'read':
-      return { kind: 'read', instanceId, messageId: event.messageId };
+      return { kind: 'read', instanceId, messageId: asMsgid(event.messageId) };
     case 'typing':
-      return { kind: 'typing', instanceId, chatKey: event.chatKey, senderId: event.sender.id };
+      return { kind: 'typing', instanceId, chatKey: asChannelChatKey(event.chatKey), senderId: event.sender.id };
   }
 }
 

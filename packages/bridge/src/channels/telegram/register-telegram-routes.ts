@@ -3,6 +3,7 @@ import { ResponseTooLargeError, readResponseBytes } from '@amojo-bridge/sdk';
 import type { Update } from '@grammyjs/types';
 import type { FastifyInstance } from 'fastify';
 import { GrammyError } from 'grammy';
+import { asChannelInstanceKey } from '../../store/ids.js';
 import type { ChannelRuntime } from '../channel-plugin.js';
 import { handleUpdate } from './handle-update.js';
 import { telegramApi, telegramFileDownloadUrl } from './telegram-api.js';
@@ -35,7 +36,7 @@ export function registerTelegramRoutes(app: FastifyInstance, runtime: ChannelRun
     '/channels/telegram/:instance/webhook',
     { bodyLimit: TELEGRAM_WEBHOOK_BODY_LIMIT_BYTES },
     async (request, reply) => {
-      const instance = await runtime.findInstance(request.params.instance);
+      const instance = await runtime.findInstance(asChannelInstanceKey(request.params.instance));
       if (instance?.settings.mode !== 'webhook') {
         return reply.code(404).send({ error: 'not_found', message: 'no Telegram webhook instance with this key' });
       }

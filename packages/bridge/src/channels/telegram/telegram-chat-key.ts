@@ -1,9 +1,11 @@
+import { asChannelChatKey, type ChannelChatKey } from '../../store/ids.js';
+
 /**
  * The channel chat key of a Telegram chat: the bot's id and the chat id, so two bots never share a conversation even
  * when one customer writes to both (a chat id is the user's id in a private chat, the same for every bot).
  */
-export function telegramChatKey(botId: number | string, chatId: number | string): string {
-  return `${botId}:${chatId}`;
+export function telegramChatKey(botId: number | string, chatId: number | string): ChannelChatKey {
+  return asChannelChatKey(`${botId}:${chatId}`);
 }
 
 /** The Telegram chat id of a chat key made by {@link telegramChatKey} for this bot; undefined for anything else. */

@@ -1,3 +1,4 @@
+import type { ChannelChatKey } from '../../store/ids.js';
 import type { ChannelMessageContent, ChannelSender } from '../channel-adapter.js';
 
 /** A file of a customer message, as Telegram names it; the bridge downloads it and serves it from its own URL. */
@@ -16,7 +17,7 @@ export interface TelegramInboundMessage {
   readonly kind: 'message';
   /** Telegram's `message_id`: unique within the chat, so the channel message id of this message. */
   readonly channelMessageId: string;
-  readonly chatKey: string;
+  readonly chatKey: ChannelChatKey;
   readonly sender: ChannelSender & { readonly username?: string };
   /** The content; `media` is filled in by the bridge from {@link TelegramInboundMessage.file}. */
   readonly message: ChannelMessageContent;
@@ -32,7 +33,7 @@ export interface TelegramInboundMessage {
 export interface TelegramInboundEdit {
   readonly kind: 'edit';
   readonly channelMessageId: string;
-  readonly chatKey: string;
+  readonly chatKey: ChannelChatKey;
   readonly senderId: string;
   readonly text: string;
   /** Telegram's `edit_date`: two edits of one message differ by it. */
@@ -43,7 +44,7 @@ export interface TelegramInboundEdit {
 export interface TelegramInboundReaction {
   readonly kind: 'reaction';
   readonly channelMessageId: string;
-  readonly chatKey: string;
+  readonly chatKey: ChannelChatKey;
   readonly senderId: string;
   readonly senderName: string;
   /** Emoji now set that were not before. */

@@ -6,7 +6,7 @@ import {
   findChannelInstance,
   upsertChannelInstance,
 } from '../../store/channel-instances/index.js';
-import type { AccountRowId } from '../../store/ids.js';
+import { type AccountRowId, asAmojoAccountId, asChannelInstanceKey } from '../../store/ids.js';
 import { upsertSource } from '../../store/sources/index.js';
 import type { Store } from '../../store/store.js';
 import { parseWebchatSettings } from './webchat-settings.js';
@@ -50,7 +50,7 @@ export async function addWebchatChannel(
 ): Promise<AddedWebchatChannel> {
   const parsed = parseWebchatSettings(input.settings ?? {});
   if (!parsed.ok) throw new BridgeError('webchat_settings_invalid', `Invalid webchat settings: ${parsed.message}`);
-  const key = input.key ?? `webchat_${randomBytes(9).toString('base64url')}`;
+  const key = asChannelInstanceKey(input.key ?? `webchat_${randomBytes(9).toString('base64url')}`);
   if (!/^[A-Za-z0-9_.-]{1,100}$/.test(key)) {
     throw new BridgeError('webchat_key_invalid', 'A webchat key is 1-100 letters, digits, "_", "." or "-"');
   }
@@ -58,7 +58,7 @@ export async function addWebchatChannel(
   if (input.accountId !== undefined) {
     const account = await findAccount(deps.store.db, {
       channelId: deps.config.channel.id,
-      amojoAccountId: input.accountId,
+      amojoAccountId: asAmojoAccountId(input.accountId),
     });
     if (!account)
       throw new BridgeError('account_unknown', `No account with amojo id ${input.accountId}: connect it first`);

@@ -1,6 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import type { WebSocket } from '@fastify/websocket';
 import { findConversation } from '../../store/conversations/index.js';
+import { asChannelChatKey, asMsgid, type Msgid } from '../../store/ids.js';
 import { findMessage } from '../../store/messages/index.js';
 import type { ChannelMessageContent, InboundChannelMessage } from '../channel-adapter.js';
 import { ChannelEventRefusedError } from '../channel-plugin.js';
@@ -175,7 +176,7 @@ export function handleWebchatSocket(ctx: WebchatServerContext, input: WebchatSoc
       const content = await messageContent(frame);
       if (!content.ok) return fail(content.code, content.message, { clientId: frame.clientId });
       // A quote of a message of the visitor's own chat; any other id is dropped and the text goes unquoted.
-      const quoted = frame.replyTo ? await messageOfChat(frame.replyTo) : undefined;
+      const quoted = frame.replyTo ? await messageOfChat(asMsgid(frame.replyTo)) : undefined;
       const now = runtime.now().getTime();
       // A message typed offline keeps the time it was written, within a day (amoCRM sorts by it).
       const sentAt = frame.sentAt && frame.sentAt <= now && frame.sentAt > now - 86_400_000 ? frame.sentAt : now;
@@ -183,7 +184,7 @@ export function handleWebchatSocket(ctx: WebchatServerContext, input: WebchatSoc
         kind: 'message',
         instanceId: instanceKey,
         eventId: frame.clientId,
-        chatKey: visitor.visitorId,
+        chatKey: asChannelChatKey(visitor.visitorId),
         sender: {
           id: visitor.visitorId,
           name: visitor.name ?? `Website visitor ${visitor.visitorId.slice(2, 8)}`,
@@ -224,7 +225,7 @@ export function handleWebchatSocket(ctx: WebchatServerContext, input: WebchatSoc
       if (!ctx.limiter.take(`edit:${instanceKey}:${visitor.visitorId}`, { perMinute: 20, burst: 5 }).ok) {
         return fail('rate_limited', 'too many edits: wait a little');
       }
-      const message = await messageOfChat(frame.id);
+      const message = await messageOfChat(asMsgid(frame.id));
       // Only the visitor's own last message, and only a text: what the widget offers.
       const last = message && (await lastMessageOf(message.conversationRowId));
       if (
@@ -241,7 +242,7 @@ export function handleWebchatSocket(ctx: WebchatServerContext, input: WebchatSoc
             kind: 'edit',
             instanceId: instanceKey,
             eventId: frame.eventId,
-            chatKey: visitor.visitorId,
+            chatKey: asChannelChatKey(visitor.visitorId),
             messageEventId: message.channelMessageId,
             text: frame.text,
             editedAt: runtime.now(),
@@ -261,7 +262,7 @@ export function handleWebchatSocket(ctx: WebchatServerContext, input: WebchatSoc
       if (!ctx.limiter.take(`react:${instanceKey}:${visitor.visitorId}`, { perMinute: 60, burst: 10 }).ok) {
         return fail('rate_limited', 'too many reactions: wait a little');
       }
-      const message = await messageOfChat(frame.id);
+      const message = await messageOfChat(asMsgid(frame.id));
       if (message?.direction !== 'out')
         return fail('unknown_message', `message ${frame.id} is not a manager message of this chat`);
       const declared = loaded.settings.reactionEmoji;
@@ -277,7 +278,7 @@ export function handleWebchatSocket(ctx: WebchatServerContext, input: WebchatSoc
             kind: 'reaction',
             instanceId: instanceKey,
             eventId: frame.eventId,
-            chatKey: visitor.visitorId,
+            chatKey: asChannelChatKey(visitor.visitorId),
             senderId: visitor.visitorId,
             messageEventId: message.msgid,
             type: emoji === null ? 'unreact' : 'react',
@@ -312,7 +313,7 @@ export function handleWebchatSocket(ctx: WebchatServerContext, input: WebchatSoc
       await runtime.receive({
         kind: 'typing',
         instanceId: instanceKey,
-        chatKey: visitor.visitorId,
+        chatKey: asChannelChatKey(visitor.visitorId),
         senderId: visitor.visitorId,
       });
     },
@@ -321,10 +322,10 @@ export function handleWebchatSocket(ctx: WebchatServerContext, input: WebchatSoc
       if (!authorised(frame.token) || !visitor) return;
       const conversation = await findConversation(db, {
         channelInstanceId: loaded.instance.rowId,
-        channelChatKey: visitor.visitorId,
+        channelChatKey: asChannelChatKey(visitor.visitorId),
       });
       const read: string[] = [];
-      for (const id of new Set(frame.ids)) {
+      for (const id of new Set(frame.ids.map(asMsgid))) {
         const message = await findMessage(db, { msgid: id });
         // Only manager messages of the visitor's own conversation: anything else is answered as unknown.
         if (!conversation || message?.direction !== 'out' || message.conversationRowId !== conversation.id) {
@@ -343,11 +344,11 @@ export function handleWebchatSocket(ctx: WebchatServerContext, input: WebchatSoc
   };
 
   /** A message of this visitor's conversation by our msgid; undefined for anything else. */
-  const messageOfChat = async (msgid: string) => {
+  const messageOfChat = async (msgid: Msgid) => {
     if (!visitor) return undefined;
     const conversation = await findConversation(db, {
       channelInstanceId: loaded.instance.rowId,
-      channelChatKey: visitor.visitorId,
+      channelChatKey: asChannelChatKey(visitor.visitorId),
     });
     const message = conversation && (await findMessage(db, { msgid }));
     return message && message.conversationRowId === conversation.id ? message : undefined;

@@ -1,5 +1,5 @@
 import { findConversation } from '../../store/conversations/index.js';
-import type { ChannelInstanceRowId } from '../../store/ids.js';
+import { asChannelChatKey, type ChannelInstanceRowId } from '../../store/ids.js';
 import type { Executor } from '../../store/store.js';
 import type { ChannelMessageContent } from '../channel-adapter.js';
 import type { WebchatWireMessage } from './webchat-protocol.js';
@@ -38,7 +38,7 @@ export async function loadWebchatHistoryPage(
 ): Promise<{ messages: WebchatWireMessage[]; hasMore: boolean }> {
   const conversation = await findConversation(db, {
     channelInstanceId: input.instanceRowId,
-    channelChatKey: input.visitorId,
+    channelChatKey: asChannelChatKey(input.visitorId),
   });
   if (!conversation) return { messages: [], hasMore: false };
   const limit = input.limit ?? WEBCHAT_HISTORY_LIMIT;

@@ -1,9 +1,10 @@
+import type { AmojoMsgId, Msgid } from '../../store/ids.js';
 import { findMessage } from '../../store/messages/index.js';
 import type { Executor } from '../../store/store.js';
 import type { WebchatWireQuote } from './webchat-protocol.js';
 
 /** How a stored message names the message it quotes (`payload.replyTo`): our msgid or amojo's id. */
-export type StoredQuoteRef = { readonly msgid?: string; readonly amojoMsgId?: string };
+export type StoredQuoteRef = { readonly msgid?: Msgid; readonly amojoMsgId?: AmojoMsgId };
 
 const QUOTE_TEXT_LENGTH = 300;
 

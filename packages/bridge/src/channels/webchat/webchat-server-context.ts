@@ -1,3 +1,4 @@
+import { asChannelInstanceKey } from '../../store/ids.js';
 import type { ChannelInstanceRecord } from '../channel-adapter.js';
 import type { ChannelRuntime } from '../channel-plugin.js';
 import type { RateLimiter } from './rate-limiter.js';
@@ -31,7 +32,7 @@ export async function loadWebchatInstance(
   key: string,
 ): Promise<LoadedWebchatInstance | undefined> {
   if (!/^[A-Za-z0-9_.-]{1,100}$/.test(key)) return undefined;
-  const instance = await runtime.findInstance(key);
+  const instance = await runtime.findInstance(asChannelInstanceKey(key));
   if (!instance?.secret) return undefined;
   return {
     instance,

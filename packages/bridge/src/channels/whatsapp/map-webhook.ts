@@ -1,3 +1,4 @@
+import { asChannelChatKey, asMsgid, type ChannelInstanceKey } from '../../store/ids.js';
 import type {
   ChannelMessageContent,
   InboundChannelMessage,
@@ -42,7 +43,7 @@ export type MediaUrlOf = (mediaId: string, fileName: string) => string;
 /** The instance of a business phone number id the webhook may deliver to, or undefined. */
 export type InstanceOfNumber = (
   phoneNumberId: string,
-) => { readonly instanceKey: string; readonly mediaUrlOf: MediaUrlOf } | undefined;
+) => { readonly instanceKey: ChannelInstanceKey; readonly mediaUrlOf: MediaUrlOf } | undefined;
 
 /** Why a webhook body cannot be read at all (answered 400: Meta's own payloads always pass). */
 export class WebhookShapeError extends Error {
@@ -199,7 +200,7 @@ export function mapWebhook(input: { readonly body: unknown; readonly instanceOf:
               kind: 'reaction',
               instanceId: instanceKey,
               eventId: id,
-              chatKey: from,
+              chatKey: asChannelChatKey(from),
               senderId: from,
               messageEventId: target,
               type: emoji ? 'react' : 'unreact',
@@ -230,7 +231,7 @@ export function mapWebhook(input: { readonly body: unknown; readonly instanceOf:
               instanceId: instanceKey,
               // Meta's wamid: a redelivered webhook carries the same one, so `receive` stores it once.
               eventId: index === 0 ? id : `${id}#${index}`,
-              chatKey: from,
+              chatKey: asChannelChatKey(from),
               sender,
               message: content,
               sentAt,
@@ -248,7 +249,7 @@ export function mapWebhook(input: { readonly body: unknown; readonly instanceOf:
           items.push({
             kind: 'read',
             phoneNumberId,
-            event: { kind: 'read', instanceId: instanceKey, messageId: ourId },
+            event: { kind: 'read', instanceId: instanceKey, messageId: asMsgid(ourId) },
           });
         } else if (status.status === 'failed' && ourId) {
           // Final, even after `sent`/`delivered` (Meta does not promise their order): amoCRM gets -1 and the reason.
@@ -263,7 +264,7 @@ export function mapWebhook(input: { readonly body: unknown; readonly instanceOf:
           items.push({
             kind: 'failed',
             phoneNumberId,
-            event: { kind: 'failed', instanceId: instanceKey, messageId: ourId, ...failureOfStatus(errors) },
+            event: { kind: 'failed', instanceId: instanceKey, messageId: asMsgid(ourId), ...failureOfStatus(errors) },
           });
         } else {
           // `sent` and `delivered`: amoCRM was told 1 when Meta accepted the message.

@@ -3,6 +3,7 @@ import { Readable } from 'node:stream';
 import type { ReadableStream as NodeReadableStream } from 'node:stream/web';
 import type { FastifyInstance } from 'fastify';
 import { rawBody } from '../../http/raw-body.js';
+import { asChannelInstanceKey } from '../../store/ids.js';
 import type { ChannelRuntime } from '../channel-plugin.js';
 import { GraphApi, GraphApiRefusal } from './graph-api.js';
 import { mapWebhook, WebhookShapeError } from './map-webhook.js';
@@ -50,7 +51,7 @@ export async function registerWhatsAppRoutes(
   app.get<{ Params: { instance: string }; Querystring: Record<string, string | undefined> }>(
     '/channels/whatsapp/:instance/webhook',
     async (request, reply) => {
-      const instance = await runtime.findInstance(request.params.instance);
+      const instance = await runtime.findInstance(asChannelInstanceKey(request.params.instance));
       if (!instance) return reply.code(404).send({ error: 'not_found', message: 'no WhatsApp instance with this key' });
       const query = request.query;
       if (query['hub.mode'] !== 'subscribe' || !sameSecret(query['hub.verify_token'], instance.settings.verifyToken)) {
@@ -68,7 +69,7 @@ export async function registerWhatsAppRoutes(
     '/channels/whatsapp/:instance/webhook',
     { bodyLimit: WHATSAPP_WEBHOOK_BODY_LIMIT_BYTES },
     async (request, reply) => {
-      const instance = await runtime.findInstance(request.params.instance);
+      const instance = await runtime.findInstance(asChannelInstanceKey(request.params.instance));
       if (!instance) return reply.code(404).send({ error: 'not_found', message: 'no WhatsApp instance with this key' });
       const raw = Buffer.isBuffer(request.body) ? request.body : Buffer.alloc(0);
       if (!signatureMatches(request.headers['x-hub-signature-256'], raw, instance.settings.appSecret)) {
@@ -148,7 +149,7 @@ export async function registerWhatsAppRoutes(
     '/channels/whatsapp/media/:instance/:mediaId/:sig/:name',
     async (request, reply) => {
       const { params } = request;
-      const instance = await runtime.findInstance(params.instance);
+      const instance = await runtime.findInstance(asChannelInstanceKey(params.instance));
       if (!instance?.secret || !mediaSignatureMatches(instance.secret, instance.key, params.mediaId, params.sig)) {
         return reply.code(404).send({ error: 'not_found', message: 'no such file' });
       }

@@ -1,3 +1,4 @@
+import { asChannelChatKey } from '../../store/ids.js';
 import type {
   ChannelInstanceRecord,
   ChannelMessageType,
@@ -94,7 +95,11 @@ export function createWhatsAppAdapter(
           for (const [index, body] of bodies.entries()) {
             sent = await api.send({ ...tag, ...(index === 0 ? context : {}), ...body });
           }
-          return { ok: true, channelMessageId: sent.id, ...(sent.waId ? { chatKey: sent.waId } : {}) };
+          return {
+            ok: true,
+            channelMessageId: sent.id,
+            ...(sent.waId ? { chatKey: asChannelChatKey(sent.waId) } : {}),
+          };
         }
         if (!templateName) {
           return {
@@ -116,7 +121,7 @@ export function createWhatsAppAdapter(
         });
         if (!built.ok) return { ok: false, errorCode: 905, reason: built.reason, retryable: false };
         const sent = await api.send({ ...tag, type: 'template', template: built.template });
-        return { ok: true, channelMessageId: sent.id, ...(sent.waId ? { chatKey: sent.waId } : {}) };
+        return { ok: true, channelMessageId: sent.id, ...(sent.waId ? { chatKey: asChannelChatKey(sent.waId) } : {}) };
       } catch (error) {
         const refusal = mapSendError(error);
         runtime.log.warn(

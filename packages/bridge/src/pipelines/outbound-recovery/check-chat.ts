@@ -2,7 +2,7 @@ import type { HistoryItem } from '@amojo-bridge/sdk';
 import type { Job } from '../../queue/index.js';
 import { findAccount } from '../../store/accounts/index.js';
 import { findConversation } from '../../store/conversations/index.js';
-import type { ConversationRowId } from '../../store/ids.js';
+import type { AmojoChatId, ConversationRowId } from '../../store/ids.js';
 import { enqueueJob, JOB_KINDS } from '../job-kinds.js';
 import { managerMessageFromHistory } from '../manager-message.js';
 import { jobErrorFromAmojo } from '../relay-errors.js';
@@ -29,7 +29,7 @@ const MAX_PAGES = 4;
 export type CheckOutcome =
   | { readonly kind: 'checked'; readonly recovered: number }
   | { readonly kind: 'skipped' }
-  | { readonly kind: 'unreadable'; readonly amojoChatId: string; readonly error: unknown };
+  | { readonly kind: 'unreadable'; readonly amojoChatId: AmojoChatId; readonly error: unknown };
 
 /**
  * One chat's check: read the newest history and queue, oldest first, every manager message the bridge has neither

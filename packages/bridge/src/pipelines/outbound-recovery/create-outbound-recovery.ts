@@ -1,7 +1,7 @@
 import type { AmocrmClient } from '@amojo-bridge/sdk';
 import type { Job } from '../../queue/index.js';
 import { type Account, listAccounts } from '../../store/accounts/index.js';
-import { type AccountRowId, asConversationRowId } from '../../store/ids.js';
+import { type AccountRowId, asAmojoChatId, asConversationRowId } from '../../store/ids.js';
 import { type CheckChatPayload, checkChat, checkConversation } from './check-chat.js';
 import { earlierUndelivered, type OrderCheck } from './deliver-in-order.js';
 import { RecentPages } from './history-page.js';
@@ -188,7 +188,7 @@ export function createOutboundRecovery(
           deps,
           rows.flatMap((row) =>
             row.amojo_chat_id
-              ? [{ conversationRowId: asConversationRowId(row.id), amojoChatId: row.amojo_chat_id }]
+              ? [{ conversationRowId: asConversationRowId(row.id), amojoChatId: asAmojoChatId(row.amojo_chat_id) }]
               : [],
           ),
         );

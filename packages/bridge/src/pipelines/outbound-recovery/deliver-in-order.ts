@@ -1,5 +1,6 @@
 import type { HistoryItem } from '@amojo-bridge/sdk';
 import type { Account } from '../../store/accounts/index.js';
+import type { ScopeId } from '../../store/ids.js';
 import { type ManagerMessage, managerMessageFromHistory } from '../manager-message.js';
 import { jobErrorFromAmojo } from '../relay-errors.js';
 import {
@@ -132,7 +133,7 @@ async function olderThan(deps: OutboundRecoveryDeps, window: HistoryPage, m: Man
 // Reads newest pages until the window holds `m` and reaches a settled older manager message (or the chat's start).
 async function readUntilComplete(
   deps: OutboundRecoveryDeps,
-  scopeId: string,
+  scopeId: ScopeId,
   m: ManagerMessage,
 ): Promise<OlderMessages> {
   const read: HistoryPage[] = [];

@@ -1,4 +1,5 @@
 import type { HistoryItem } from '@amojo-bridge/sdk';
+import type { AmojoChatId, AmojoMsgId, ScopeId } from '../../store/ids.js';
 import type { OutboundRecoveryDeps } from './recovery-deps.js';
 
 /** amojo's largest history page (spec 3.6). */
@@ -6,7 +7,7 @@ export const HISTORY_PAGE_SIZE = 50;
 
 /** One page of a chat's history as read at one moment: newest first, with the amojo ids it holds. */
 export interface HistoryPage {
-  readonly amojoChatId: string;
+  readonly amojoChatId: AmojoChatId;
   readonly items: readonly HistoryItem[];
   readonly ids: ReadonlySet<string>;
   /** Unix ms when it was read. */
@@ -18,7 +19,7 @@ export interface HistoryPage {
 /** Reads one history page (`offset` messages from the newest). Throws the SDK's error. */
 export async function readHistoryPage(
   deps: Pick<OutboundRecoveryDeps, 'amojo' | 'now'>,
-  input: { readonly scopeId: string; readonly amojoChatId: string; readonly offset?: number },
+  input: { readonly scopeId: ScopeId; readonly amojoChatId: AmojoChatId; readonly offset?: number },
 ): Promise<HistoryPage> {
   const items = await deps.amojo.getHistory(input.scopeId, input.amojoChatId, {
     offset: input.offset ?? 0,
@@ -55,7 +56,7 @@ export function joinPages(pages: readonly HistoryPage[]): HistoryPage {
  * being delivered.
  */
 export class RecentPages {
-  readonly #pages = new Map<string, HistoryPage>();
+  readonly #pages = new Map<AmojoChatId, HistoryPage>();
   readonly #max: number;
 
   constructor(max = 2000) {
@@ -63,7 +64,7 @@ export class RecentPages {
   }
 
   /** The cached page of a chat, if it holds `amojoMsgId`. */
-  holding(amojoChatId: string, amojoMsgId: string): HistoryPage | undefined {
+  holding(amojoChatId: AmojoChatId, amojoMsgId: AmojoMsgId): HistoryPage | undefined {
     const page = this.#pages.get(amojoChatId);
     if (!page?.ids.has(amojoMsgId)) return undefined;
     this.#pages.delete(amojoChatId);

@@ -1,5 +1,6 @@
 import type { HistoryItem } from '@amojo-bridge/sdk';
 import { isImportedMsgid } from '../../import/imported-msgid.js';
+import type { ScopeId } from '../../store/ids.js';
 import { scopedDedupKey } from '../../store/ops/insert-hook-record.js';
 import type { Executor } from '../../store/store.js';
 
@@ -27,7 +28,7 @@ export const isManagerMessage = (item: HistoryItem): boolean =>
  */
 export async function findKnownMessages(
   db: Executor,
-  scopeId: string,
+  scopeId: ScopeId,
   items: readonly HistoryItem[],
 ): Promise<KnownMessages> {
   const managerItems = items.filter(isManagerMessage);

@@ -1,5 +1,11 @@
 import { sql } from 'kysely';
-import { type AccountRowId, asConversationRowId, type ConversationRowId } from '../../store/ids.js';
+import {
+  type AccountRowId,
+  type AmojoChatId,
+  asAmojoChatId,
+  asConversationRowId,
+  type ConversationRowId,
+} from '../../store/ids.js';
 import type { Executor } from '../../store/store.js';
 
 // The SQL of the module's own state (migration 0007). See README.md for the states these rows encode.
@@ -20,7 +26,7 @@ export async function markChatsChecked(
 /** A conversation the scan picked. */
 export interface ChatToCheck {
   readonly conversationRowId: ConversationRowId;
-  readonly amojoChatId: string;
+  readonly amojoChatId: AmojoChatId;
 }
 
 /**
@@ -57,7 +63,10 @@ export async function listOldestCheckedChats(
     .orderBy('ranked.id')
     .limit(input.limit)
     .execute();
-  return rows.map((row) => ({ conversationRowId: asConversationRowId(row.id), amojoChatId: row.amojo_chat_id ?? '' }));
+  return rows.map((row) => ({
+    conversationRowId: asConversationRowId(row.id),
+    amojoChatId: asAmojoChatId(row.amojo_chat_id ?? ''),
+  }));
 }
 
 /**
@@ -96,7 +105,10 @@ export async function listRecentlyActiveChats(
     .orderBy('id', 'desc')
     .limit(input.limit)
     .execute();
-  return rows.map((row) => ({ conversationRowId: asConversationRowId(row.id), amojoChatId: row.amojo_chat_id ?? '' }));
+  return rows.map((row) => ({
+    conversationRowId: asConversationRowId(row.id),
+    amojoChatId: asAmojoChatId(row.amojo_chat_id ?? ''),
+  }));
 }
 
 /**

@@ -1,12 +1,12 @@
 import type { Selectable } from 'kysely';
 import type { AccountsTable, OAuthState } from '../database.js';
-import type { AccountRowId } from '../ids.js';
+import type { AccountRowId, AmojoAccountId, ScopeId } from '../ids.js';
 
 /** A connected (or formerly connected) amoCRM account: one amojo scope. Tokens are read with `readAccountTokens`. */
 export interface Account {
   readonly id: AccountRowId;
-  readonly scopeId: string;
-  readonly amojoAccountId: string;
+  readonly scopeId: ScopeId;
+  readonly amojoAccountId: AmojoAccountId;
   readonly channelId: string;
   readonly subdomain: string | null;
   readonly title: string | null;
@@ -33,8 +33,8 @@ export interface Account {
 export function toAccount(row: Selectable<AccountsTable>): Account {
   return {
     id: row.id as AccountRowId,
-    scopeId: row.scope_id,
-    amojoAccountId: row.amojo_account_id,
+    scopeId: row.scope_id as ScopeId,
+    amojoAccountId: row.amojo_account_id as AmojoAccountId,
     channelId: row.channel_id,
     subdomain: row.subdomain,
     title: row.title,

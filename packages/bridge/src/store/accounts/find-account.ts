@@ -1,6 +1,6 @@
 import type { Selectable } from 'kysely';
 import type { AccountsTable } from '../database.js';
-import type { AccountRowId } from '../ids.js';
+import type { AccountRowId, AmojoAccountId, ScopeId } from '../ids.js';
 import { runStatement, statement } from '../statement.js';
 import type { Executor } from '../store.js';
 import { type Account, toAccount } from './account.js';
@@ -8,8 +8,8 @@ import { type Account, toAccount } from './account.js';
 /** How to find an account: by row id, by scope, or by channel and amojo account id. */
 export type FindAccountBy =
   | { readonly id: AccountRowId }
-  | { readonly scopeId: string }
-  | { readonly channelId: string; readonly amojoAccountId: string }
+  | { readonly scopeId: ScopeId }
+  | { readonly channelId: string; readonly amojoAccountId: AmojoAccountId }
   | { readonly channelId: string; readonly amocrmAccountId: number };
 
 /** Finds one account, connected or not; `undefined` when unknown. */
@@ -25,7 +25,7 @@ export async function findAccount(db: Executor, by: FindAccountBy): Promise<Acco
 }
 
 /** Finds the account of a hook's `scope_id` (the intake's first lookup). */
-export async function findAccountByScope(db: Executor, scopeId: string): Promise<Account | undefined> {
+export async function findAccountByScope(db: Executor, scopeId: ScopeId): Promise<Account | undefined> {
   // Precompiled: the intake asks this for every hook.
   const row = (await runStatement<Selectable<AccountsTable>>(db, BY_SCOPE, [scopeId])).rows[0];
   return row && toAccount(row);

@@ -1,10 +1,11 @@
+import type { AmojoAccountId, ScopeId } from '../ids.js';
 import type { Executor } from '../store.js';
 import { type Account, toAccount } from './account.js';
 
 /** Input of {@link upsertAccount}. Fields left undefined keep their stored value on update. */
 export interface UpsertAccountInput {
-  readonly scopeId: string;
-  readonly amojoAccountId: string;
+  readonly scopeId: ScopeId;
+  readonly amojoAccountId: AmojoAccountId;
   readonly channelId: string;
   readonly subdomain?: string | null | undefined;
   readonly title?: string | null | undefined;

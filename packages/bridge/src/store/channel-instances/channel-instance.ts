@@ -1,6 +1,6 @@
 import type { Selectable } from 'kysely';
 import type { ChannelInstancesTable } from '../database.js';
-import type { AccountRowId, ChannelInstanceRowId } from '../ids.js';
+import type { AccountRowId, ChannelInstanceKey, ChannelInstanceRowId } from '../ids.js';
 import { fromJson } from '../json.js';
 
 /** A configured messenger endpoint; its secret is read separately with `readChannelInstanceSecret`. */
@@ -8,7 +8,7 @@ export interface ChannelInstance {
   /** `channel_instances.id`. */
   readonly rowId: ChannelInstanceRowId;
   /** Public key used in URLs (`/channels/http/:instance`). */
-  readonly key: string;
+  readonly key: ChannelInstanceKey;
   /** Adapter kind: `http`, `webchat`, `telegram`... */
   readonly kind: string;
   readonly name: string | null;
@@ -26,7 +26,7 @@ export interface ChannelInstance {
 export function toChannelInstance(row: Selectable<ChannelInstancesTable>): ChannelInstance {
   return {
     rowId: row.id as ChannelInstanceRowId,
-    key: row.key,
+    key: row.key as ChannelInstanceKey,
     kind: row.kind,
     name: row.name,
     accountId: row.account_id as AccountRowId | null,

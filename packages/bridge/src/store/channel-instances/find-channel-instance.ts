@@ -1,12 +1,12 @@
 import { decryptSecret } from '../encrypt.js';
-import type { AccountRowId, ChannelInstanceRowId } from '../ids.js';
+import type { AccountRowId, ChannelInstanceKey, ChannelInstanceRowId } from '../ids.js';
 import type { Executor } from '../store.js';
 import { type ChannelInstance, channelSecretContext, toChannelInstance } from './channel-instance.js';
 
 /** Finds a channel instance by row id or by its public key. */
 export async function findChannelInstance(
   db: Executor,
-  by: { readonly id: ChannelInstanceRowId } | { readonly key: string },
+  by: { readonly id: ChannelInstanceRowId } | { readonly key: ChannelInstanceKey },
 ): Promise<ChannelInstance | undefined> {
   const query = db.selectFrom('channel_instances').selectAll();
   const row = await ('id' in by ? query.where('id', '=', by.id) : query.where('key', '=', by.key)).executeTakeFirst();
@@ -27,7 +27,7 @@ export async function listChannelInstances(
 /** Decrypts a channel instance's secret; `undefined` when it has none. Throws if the stored envelope was altered. */
 export async function readChannelInstanceSecret(
   db: Executor,
-  input: { readonly key: string; readonly encryptionKey: Uint8Array },
+  input: { readonly key: ChannelInstanceKey; readonly encryptionKey: Uint8Array },
 ): Promise<string | undefined> {
   const row = await db
     .selectFrom('channel_instances')

@@ -1,12 +1,12 @@
 import { encryptSecret } from '../encrypt.js';
-import type { AccountRowId } from '../ids.js';
+import type { AccountRowId, ChannelInstanceKey } from '../ids.js';
 import { toJson } from '../json.js';
 import type { Executor } from '../store.js';
 import { type ChannelInstance, channelSecretContext, toChannelInstance } from './channel-instance.js';
 
 /** Input of {@link upsertChannelInstance}; fields left undefined keep their stored value on update. */
 export interface UpsertChannelInstanceInput {
-  readonly key: string;
+  readonly key: ChannelInstanceKey;
   readonly kind: string;
   readonly name?: string | null | undefined;
   readonly accountId?: AccountRowId | null | undefined;

@@ -1,6 +1,13 @@
 import type { Selectable } from 'kysely';
 import type { ConversationsTable } from '../database.js';
-import type { AccountRowId, ChannelInstanceRowId, ConversationRowId } from '../ids.js';
+import type {
+  AccountRowId,
+  AmojoChatId,
+  ChannelChatKey,
+  ChannelInstanceRowId,
+  ConversationId,
+  ConversationRowId,
+} from '../ids.js';
 
 /** A chat between one client and the account's managers, as known to us, to amojo and to the messenger. */
 export interface Conversation {
@@ -8,11 +15,11 @@ export interface Conversation {
   readonly accountId: AccountRowId;
   readonly channelInstanceId: ChannelInstanceRowId | null;
   /** Our integration chat id (`conversation_id`). */
-  readonly conversationId: string;
+  readonly conversationId: ConversationId;
   /** amojo chat id, once amojo told us. */
-  readonly amojoChatId: string | null;
+  readonly amojoChatId: AmojoChatId | null;
   /** The messenger's chat key. */
-  readonly channelChatKey: string | null;
+  readonly channelChatKey: ChannelChatKey | null;
   readonly sourceExternalId: string | null;
   readonly contactId: number | null;
   readonly phone: string | null;
@@ -29,9 +36,9 @@ export function toConversation(row: Selectable<ConversationsTable>): Conversatio
     id: row.id as ConversationRowId,
     accountId: row.account_id as AccountRowId,
     channelInstanceId: row.channel_instance_id as ChannelInstanceRowId | null,
-    conversationId: row.conversation_id,
-    amojoChatId: row.amojo_chat_id,
-    channelChatKey: row.channel_chat_key,
+    conversationId: row.conversation_id as ConversationId,
+    amojoChatId: row.amojo_chat_id as AmojoChatId | null,
+    channelChatKey: row.channel_chat_key as ChannelChatKey | null,
     sourceExternalId: row.source_external_id,
     contactId: row.contact_id,
     phone: row.phone,

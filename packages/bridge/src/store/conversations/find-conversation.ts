@@ -1,13 +1,20 @@
-import type { AccountRowId, ChannelInstanceRowId, ConversationRowId } from '../ids.js';
+import type {
+  AccountRowId,
+  AmojoChatId,
+  ChannelChatKey,
+  ChannelInstanceRowId,
+  ConversationId,
+  ConversationRowId,
+} from '../ids.js';
 import type { Executor } from '../store.js';
 import { type Conversation, toConversation } from './conversation.js';
 
 /** The keys a conversation is known by. `{ accountId, phone }` finds the most recently active chat with that phone. */
 export type FindConversationBy =
   | { readonly id: ConversationRowId }
-  | { readonly accountId: AccountRowId; readonly conversationId: string }
-  | { readonly accountId: AccountRowId; readonly amojoChatId: string }
-  | { readonly channelInstanceId: ChannelInstanceRowId; readonly channelChatKey: string }
+  | { readonly accountId: AccountRowId; readonly conversationId: ConversationId }
+  | { readonly accountId: AccountRowId; readonly amojoChatId: AmojoChatId }
+  | { readonly channelInstanceId: ChannelInstanceRowId; readonly channelChatKey: ChannelChatKey }
   | { readonly accountId: AccountRowId; readonly phone: string };
 
 /** Finds one conversation; `undefined` when unknown. */

@@ -1,6 +1,13 @@
 import { randomUUID } from 'node:crypto';
 import { BridgeError } from '../../errors.js';
-import type { AccountRowId, ChannelInstanceRowId } from '../ids.js';
+import {
+  type AccountRowId,
+  type AmojoChatId,
+  asConversationId,
+  type ChannelChatKey,
+  type ChannelInstanceRowId,
+  type ConversationId,
+} from '../ids.js';
 import type { Executor } from '../store.js';
 import { type Conversation, toConversation } from './conversation.js';
 import { findConversation } from './find-conversation.js';
@@ -9,7 +16,7 @@ import { findConversation } from './find-conversation.js';
 interface NewConversationFields {
   readonly accountId: AccountRowId;
   /** Our chat id; generated (a UUID) when absent. Chosen once, never changed. */
-  readonly conversationId?: string | undefined;
+  readonly conversationId?: ConversationId | undefined;
   readonly sourceExternalId?: string | null | undefined;
   readonly phone?: string | null | undefined;
   readonly contactId?: number | null | undefined;
@@ -22,12 +29,12 @@ export type FindOrCreateConversationInput = NewConversationFields &
     | {
         /** Customer side: the messenger's chat key within a channel instance. */
         readonly channelInstanceId: ChannelInstanceRowId;
-        readonly channelChatKey: string;
+        readonly channelChatKey: ChannelChatKey;
         readonly amojoChatId?: undefined;
       }
     | {
         /** amoCRM side: a hook's `conversation.id` (also "write first" chats, which have no chat key yet). */
-        readonly amojoChatId: string;
+        readonly amojoChatId: AmojoChatId;
         readonly channelInstanceId?: ChannelInstanceRowId | null | undefined;
         readonly channelChatKey?: undefined;
       }
@@ -55,7 +62,7 @@ export async function findOrCreateConversation(
     .values({
       account_id: input.accountId,
       channel_instance_id: input.channelInstanceId ?? null,
-      conversation_id: input.conversationId ?? randomUUID(),
+      conversation_id: input.conversationId ?? asConversationId(randomUUID()),
       amojo_chat_id: input.amojoChatId ?? null,
       channel_chat_key: input.channelChatKey ?? null,
       source_external_id: input.sourceExternalId ?? null,

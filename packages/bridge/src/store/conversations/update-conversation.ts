@@ -1,4 +1,4 @@
-import type { ChannelInstanceRowId, ConversationRowId } from '../ids.js';
+import type { AmojoChatId, ChannelChatKey, ChannelInstanceRowId, ConversationRowId } from '../ids.js';
 import type { Executor } from '../store.js';
 import { type Conversation, toConversation } from './conversation.js';
 
@@ -6,9 +6,9 @@ import { type Conversation, toConversation } from './conversation.js';
 export interface UpdateConversationInput {
   readonly id: ConversationRowId;
   /** Binds amojo's chat id (answer to the first message, or "write first" binding, spec 3.4.7). */
-  readonly amojoChatId?: string | undefined;
+  readonly amojoChatId?: AmojoChatId | undefined;
   readonly channelInstanceId?: ChannelInstanceRowId | null | undefined;
-  readonly channelChatKey?: string | null | undefined;
+  readonly channelChatKey?: ChannelChatKey | null | undefined;
   /** The "write first" key (`phone:...`) a conversation keeps after the messenger's own chat key replaced it. */
   readonly writeFirstKey?: string | null | undefined;
   readonly sourceExternalId?: string | null | undefined;

@@ -1,10 +1,11 @@
 import type { Selectable } from 'kysely';
 import type { HooksTable } from '../database.js';
+import type { ScopeId } from '../ids.js';
 
 /** One entry of the hook intake log. */
 export interface Hook {
   readonly id: number;
-  readonly scopeId: string;
+  readonly scopeId: ScopeId;
   readonly kind: string;
   /** The body exactly as received (it is what the signature covers). */
   readonly rawBody: string;
@@ -23,7 +24,7 @@ export interface Hook {
 export function toHook(row: Selectable<HooksTable>): Hook {
   return {
     id: row.id,
-    scopeId: row.scope_id,
+    scopeId: row.scope_id as ScopeId,
     kind: row.kind,
     rawBody: row.raw_body,
     signatureOk: row.signature_ok === 1,

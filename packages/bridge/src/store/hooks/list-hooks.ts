@@ -1,3 +1,4 @@
+import type { ScopeId } from '../ids.js';
 import type { Executor } from '../store.js';
 import { type Hook, toHook } from './hook.js';
 
@@ -7,7 +8,7 @@ export async function listHooks(
   options: {
     readonly limit: number;
     readonly outcome?: 'accepted' | 'duplicate' | 'rejected' | undefined;
-    readonly scopeId?: string | undefined;
+    readonly scopeId?: ScopeId | undefined;
     readonly beforeId?: number | undefined;
   },
 ): Promise<Hook[]> {

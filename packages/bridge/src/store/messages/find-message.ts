@@ -1,12 +1,12 @@
-import type { ConversationRowId, MessageRowId } from '../ids.js';
+import type { AmojoMsgId, ConversationRowId, MessageRowId, Msgid } from '../ids.js';
 import type { Executor } from '../store.js';
 import { type Message, toMessage } from './message.js';
 
 /** The ids a message is known by. */
 export type FindMessageBy =
   | { readonly id: MessageRowId }
-  | { readonly msgid: string }
-  | { readonly amojoMsgId: string }
+  | { readonly msgid: Msgid }
+  | { readonly amojoMsgId: AmojoMsgId }
   | {
       readonly conversationRowId: ConversationRowId;
       readonly direction: 'in' | 'out';

@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { BridgeError } from '../../errors.js';
 import type { MessageStatusName } from '../database.js';
-import type { ConversationRowId, ParticipantRowId } from '../ids.js';
+import { type AmojoMsgId, asMsgid, type ConversationRowId, type Msgid, type ParticipantRowId } from '../ids.js';
 import { toJson } from '../json.js';
 import type { Executor } from '../store.js';
 import { findMessage } from './find-message.js';
@@ -12,8 +12,8 @@ export interface InsertMessageInput {
   readonly conversationRowId: ConversationRowId;
   readonly direction: 'in' | 'out';
   /** Our msgid; generated (a UUID) when absent. Stored before the first delivery attempt and never changed. */
-  readonly msgid?: string | undefined;
-  readonly amojoMsgId?: string | undefined;
+  readonly msgid?: Msgid | undefined;
+  readonly amojoMsgId?: AmojoMsgId | undefined;
   readonly channelMessageId?: string | undefined;
   readonly senderParticipantId?: ParticipantRowId | undefined;
   readonly type: string;
@@ -46,7 +46,7 @@ export async function insertMessage(db: Executor, input: InsertMessageInput): Pr
     .values({
       conversation_row_id: input.conversationRowId,
       direction: input.direction,
-      msgid: input.msgid ?? randomUUID(),
+      msgid: input.msgid ?? asMsgid(randomUUID()),
       amojo_msgid: input.amojoMsgId ?? null,
       channel_message_id: input.channelMessageId ?? null,
       sender_participant_id: input.senderParticipantId ?? null,

@@ -1,6 +1,6 @@
 import type { Selectable } from 'kysely';
 import type { MessageStatusName, MessagesTable } from '../database.js';
-import type { ConversationRowId, MessageRowId, ParticipantRowId } from '../ids.js';
+import type { AmojoMsgId, ConversationRowId, MessageRowId, Msgid, ParticipantRowId } from '../ids.js';
 import { fromJson } from '../json.js';
 
 /** A relayed message. */
@@ -10,9 +10,9 @@ export interface Message {
   /** `in`: customer -> amoCRM; `out`: amoCRM -> customer. */
   readonly direction: 'in' | 'out';
   /** Our stable message id (`payload.msgid`). */
-  readonly msgid: string;
+  readonly msgid: Msgid;
   /** amojo's message id, once known. */
-  readonly amojoMsgId: string | null;
+  readonly amojoMsgId: AmojoMsgId | null;
   /** The messenger's message id. */
   readonly channelMessageId: string | null;
   readonly senderParticipantId: ParticipantRowId | null;
@@ -32,8 +32,8 @@ export function toMessage(row: Selectable<MessagesTable>): Message {
     id: row.id as MessageRowId,
     conversationRowId: row.conversation_row_id as ConversationRowId,
     direction: row.direction,
-    msgid: row.msgid,
-    amojoMsgId: row.amojo_msgid,
+    msgid: row.msgid as Msgid,
+    amojoMsgId: row.amojo_msgid as AmojoMsgId | null,
     channelMessageId: row.channel_message_id,
     senderParticipantId: row.sender_participant_id as ParticipantRowId | null,
     type: row.type,

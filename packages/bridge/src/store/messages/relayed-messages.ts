@@ -1,12 +1,12 @@
-import type { AccountRowId, ConversationRowId, MessageRowId } from '../ids.js';
+import type { AccountRowId, AmojoChatId, AmojoMsgId, ConversationRowId, MessageRowId, Msgid } from '../ids.js';
 import type { Executor } from '../store.js';
 
 /** A message of an account that amojo has, as a forward of it needs it. */
 export interface RelayedMessage {
-  readonly msgid: string;
-  readonly amojoMsgId: string | null;
+  readonly msgid: Msgid;
+  readonly amojoMsgId: AmojoMsgId | null;
   readonly direction: 'in' | 'out';
-  readonly amojoChatId: string | null;
+  readonly amojoChatId: AmojoChatId | null;
 }
 
 /**
@@ -30,10 +30,10 @@ export async function findRelayedMessage(
       .executeTakeFirst();
     if (row) {
       return {
-        msgid: row.msgid,
-        amojoMsgId: row.amojo_msgid,
+        msgid: row.msgid as Msgid,
+        amojoMsgId: row.amojo_msgid as AmojoMsgId | null,
         direction: row.direction,
-        amojoChatId: row.amojo_chat_id,
+        amojoChatId: row.amojo_chat_id as AmojoChatId | null,
       };
     }
   }

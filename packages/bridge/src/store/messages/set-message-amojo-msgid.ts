@@ -1,11 +1,11 @@
-import type { MessageRowId } from '../ids.js';
+import type { AmojoMsgId, MessageRowId } from '../ids.js';
 import type { Executor } from '../store.js';
 import { type Message, toMessage } from './message.js';
 
 /** Stores amojo's message id for our message (from the `new_message` answer); `undefined` when unknown. */
 export async function setMessageAmojoMsgId(
   db: Executor,
-  input: { readonly id: MessageRowId; readonly amojoMsgId: string; readonly now?: number },
+  input: { readonly id: MessageRowId; readonly amojoMsgId: AmojoMsgId; readonly now?: number },
 ): Promise<Message | undefined> {
   const row = await db
     .updateTable('messages')

@@ -1,6 +1,6 @@
 import type { Selectable } from 'kysely';
 import type { MessageStatusesTable } from '../database.js';
-import type { ConversationRowId } from '../ids.js';
+import type { AmojoMsgId, ConversationRowId, Msgid } from '../ids.js';
 import type { Executor } from '../store.js';
 import type { MessageWithStatuses } from './list-conversation-messages.js';
 
@@ -12,8 +12,8 @@ export async function findHistoryMessages(
   db: Executor,
   input: {
     readonly conversationRowId: ConversationRowId;
-    readonly msgids: readonly string[];
-    readonly amojoMsgIds: readonly string[];
+    readonly msgids: readonly Msgid[];
+    readonly amojoMsgIds: readonly AmojoMsgId[];
     /** Also return the messages not in amojo yet. */
     readonly withUnsent: boolean;
   },

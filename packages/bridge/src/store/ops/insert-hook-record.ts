@@ -1,9 +1,10 @@
+import type { ScopeId } from '../ids.js';
 import { dialectOf, runStatement, statement } from '../statement.js';
 import type { Executor } from '../store.js';
 
 /** Input of {@link insertHookRecord}. */
 export interface InsertHookRecordInput {
-  readonly scopeId: string;
+  readonly scopeId: ScopeId;
   readonly kind: string;
   readonly rawBody: string;
   readonly signatureOk: boolean;

@@ -1,12 +1,13 @@
 import type { Selectable } from 'kysely';
 import type { ConversationsTable } from '../database.js';
+import type { AmojoAccountId } from '../ids.js';
 import type { Executor } from '../store.js';
 import { type Page, type PageRequest, toPage } from './page.js';
 
 /** Filters of {@link listConversationsPage}. */
 export interface ListConversationsOptions extends PageRequest {
   /** Only conversations of this account (its amojo account id). */
-  readonly amojoAccountId?: string | undefined;
+  readonly amojoAccountId?: AmojoAccountId | undefined;
 }
 
 /** A conversation row as the admin API lists it, with its customer's name and its channel instance. */

@@ -1,12 +1,13 @@
 import type { Selectable } from 'kysely';
 import type { HooksTable } from '../database.js';
+import type { ScopeId } from '../ids.js';
 import type { Executor } from '../store.js';
 import { type Page, type PageRequest, toPage } from './page.js';
 
 /** Filters of {@link listHooksPage}. */
 export interface ListHooksOptions extends PageRequest {
   readonly outcome?: HooksTable['outcome'] | undefined;
-  readonly scopeId?: string | undefined;
+  readonly scopeId?: ScopeId | undefined;
 }
 
 /** Lists the hook intake log, newest first, including rejected hooks and their reason (admin API). */
