@@ -1,6 +1,6 @@
 import { setTimeout as delay } from 'node:timers/promises';
 import { CompiledQuery, sql } from 'kysely';
-import { beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import {
   claimJobs,
   completeJob,
@@ -12,7 +12,6 @@ import {
   retryDeadJob,
 } from '../src/queue/index.js';
 import { cachedClaimStatement } from '../src/queue/sql/claim-jobs.js';
-import type { Store } from '../src/store/store.js';
 import { ENGINES } from './support/databases.js';
 import { useStoreFixture } from './support/store-fixture.js';
 
@@ -20,11 +19,7 @@ const T0 = 1_800_000_000_000;
 
 describe.each(ENGINES)('queue lane heads on %s', (engine) => {
   const fixture = useStoreFixture(engine);
-  let store: Store;
-
-  beforeAll(() => {
-    store = fixture.store;
-  });
+  const { store } = fixture;
 
   const add = (lane: string | null, extra: { maxAttempts?: number } = {}) =>
     enqueue(store.db, { kind: 'test', lane, payload: {}, now: T0, ...extra });
