@@ -23,6 +23,22 @@ export interface SandboxApi {
   managerReact(messageId: string, emoji: string): Promise<number>;
 }
 
+/**
+ * The amojo message types of the customer messages the messenger e2e tests send, in their order: a text, then one
+ * of each media and content kind.
+ */
+export const CUSTOMER_MESSAGE_TYPES = [
+  'text',
+  'picture',
+  'file',
+  'video',
+  'voice',
+  'audio',
+  'sticker',
+  'location',
+  'contact',
+] as const;
+
 /** The sandbox calls a messenger harness (Telegram, WhatsApp) offers its tests. */
 export interface MessengerSandboxCalls {
   sandboxMessages: SandboxApi['messages'];
