@@ -6,11 +6,10 @@ import type { AddressInfo } from 'node:net';
 import { DEMO } from '@amojo-bridge/sandbox';
 import type { Browser } from 'playwright-core';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { runCli } from '../src/cli/index.js';
 import { launchChromium } from './support/chromium.js';
 import { ENGINES } from './support/databases.js';
 import { waitFor } from './support/relay-harness.js';
-import { runCliCaptured as run } from './support/run-cli-captured.js';
+import { type CapturedCliStart, runCliCaptured as run, startCliCaptured } from './support/run-cli-captured.js';
 import { sandboxApi } from './support/sandbox-api.js';
 import { createServiceWorld, type ServiceWorld } from './support/service-harness.js';
 import { ensureWebchatBuilt } from './support/webchat-harness.js';
@@ -21,8 +20,7 @@ describe.each(ENGINES)('a webchat made with the CLI, served by a bare start (%s)
   let site: Server;
   let siteUrl: string;
   let snippet = '';
-  let signal: ((name: string) => void) | undefined;
-  let running: Promise<number> | undefined;
+  let started: CapturedCliStart | undefined;
 
   beforeAll(async () => {
     await ensureWebchatBuilt();
@@ -40,8 +38,8 @@ describe.each(ENGINES)('a webchat made with the CLI, served by a bare start (%s)
     browser = await launchChromium();
   });
   afterEach(async () => {
-    signal?.('SIGTERM');
-    await running;
+    started?.signal('SIGTERM');
+    await started?.exited;
   });
   afterAll(async () => {
     await browser?.close();
@@ -70,19 +68,9 @@ describe.each(ENGINES)('a webchat made with the CLI, served by a bare start (%s)
     expect(listed.stdout).toContain(`instance: ${key}`);
     expect(listed.stdout).toContain(snippet);
 
-    let stdout = '';
-    running = runCli(['start'], {
-      stdout: (text) => {
-        stdout += text;
-      },
-      stderr: () => undefined,
-      env: world.env,
-      onShutdownSignal(handler) {
-        signal = handler;
-        return () => undefined;
-      },
-    });
-    await waitFor('the bridge listening', () => stdout.includes('listening on') || undefined);
+    const start = startCliCaptured(world.env);
+    started = start;
+    await waitFor('the bridge listening', () => start.stdout().includes('listening on') || undefined);
 
     const page = await browser.newPage();
     page.setDefaultTimeout(15_000);
