@@ -1,6 +1,6 @@
-import { createServer, type Server } from 'node:http';
-import type { AddressInfo } from 'node:net';
 import { afterEach, describe, expect, it } from 'vitest';
+// The SDK's test server (a relative import: tests see the workspace from source).
+import { type LargeAnswerServer, startLargeAnswerServer } from '../../sdk/test/large-answer-server.js';
 import { CUSTOMER_ANSWER_LIMIT_BYTES, postChannelEvent } from '../src/channels/http/post-channel-event.js';
 import { GraphApi } from '../src/channels/whatsapp/graph-api.js';
 import { OutboundMediaError, uploadOutboundMedia } from '../src/channels/whatsapp/upload-outbound-media.js';
@@ -15,38 +15,18 @@ import { asJobId } from '../src/store/ids.js';
 // bound, without a Content-Length (chunked), and counts what it managed to write before the reader hung up.
 
 const MiB = 1024 * 1024;
-const servers: Server[] = [];
+const servers: LargeAnswerServer[] = [];
 
 afterEach(async () => {
-  for (const s of servers.splice(0)) {
-    s.closeAllConnections();
-    await new Promise<void>((resolve) => s.close(() => resolve()));
-  }
+  for (const s of servers.splice(0)) await s.close();
 });
 
-async function endlessAnswer(bytes: number, headers: Record<string, string> = {}) {
-  const state = { written: 0, url: '' };
-  const server = createServer((req, res) => {
-    req.resume();
-    res.writeHead(200, { 'content-type': 'application/octet-stream', ...headers });
-    const chunk = Buffer.alloc(64 * 1024, 'x');
-    const pump = (): void => {
-      while (state.written < bytes) {
-        state.written += chunk.length;
-        if (!res.write(chunk)) {
-          res.once('drain', pump);
-          return;
-        }
-      }
-      res.end();
-    };
-    res.on('error', () => undefined);
-    pump();
+async function endlessAnswer(bytes: number, headers: Record<string, string> = {}): Promise<LargeAnswerServer> {
+  const server = await startLargeAnswerServer(bytes, {
+    headers: { 'content-type': 'application/octet-stream', ...headers },
   });
   servers.push(server);
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  state.url = `http://127.0.0.1:${(server.address() as AddressInfo).port}/answer`;
-  return state;
+  return server;
 }
 
 describe('answers of servers the bridge does not control are read only up to a bound', () => {

@@ -1,5 +1,3 @@
-import { createServer, type Server } from 'node:http';
-import type { AddressInfo } from 'node:net';
 import {
   AmojoClient,
   AmojoNetworkError,
@@ -10,46 +8,20 @@ import {
   readResponseBytes,
 } from '@amojo-bridge/sdk';
 import { afterEach, describe, expect, it } from 'vitest';
+import { type LargeAnswerServer, startLargeAnswerServer } from './large-answer-server.js';
 
-const servers: Server[] = [];
+const servers: LargeAnswerServer[] = [];
 const transports: { close(): void }[] = [];
 
 afterEach(async () => {
   for (const t of transports.splice(0)) t.close();
-  for (const s of servers.splice(0)) {
-    s.closeAllConnections();
-    await new Promise<void>((resolve) => s.close(() => resolve()));
-  }
+  for (const s of servers.splice(0)) await s.close();
 });
 
-/**
- * A server answering `bytes` bytes of 'x': with a Content-Length, or chunked in 64 KiB pieces without one. `written`
- * counts what it managed to write for the latest request, so a test can see the reader stopped early.
- */
-async function startServer(bytes: number, declareLength: boolean) {
-  const state = { written: 0, url: '' };
-  const server = createServer((_req, res) => {
-    res.writeHead(200, declareLength ? { 'content-length': String(bytes) } : {});
-    state.written = 0;
-    const chunk = Buffer.alloc(64 * 1024, 'x');
-    const pump = (): void => {
-      while (state.written < bytes) {
-        const piece = chunk.subarray(0, Math.min(chunk.length, bytes - state.written));
-        state.written += piece.length;
-        if (!res.write(piece)) {
-          res.once('drain', pump);
-          return;
-        }
-      }
-      res.end();
-    };
-    res.on('error', () => undefined);
-    pump();
-  });
+async function startServer(bytes: number, declareLength: boolean): Promise<LargeAnswerServer> {
+  const server = await startLargeAnswerServer(bytes, { declareLength });
   servers.push(server);
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  state.url = `http://127.0.0.1:${(server.address() as AddressInfo).port}/big`;
-  return state;
+  return server;
 }
 
 function nodeTransport(): HttpTransport {
@@ -118,7 +90,7 @@ describe('AmojoClient maxResponseBytes', () => {
     const client = new AmojoClient({
       channelId: 'c4b0c7a2-0000-4000-8000-000000000001',
       channelSecret: 'secret',
-      baseUrl: server.url.replace('/big', ''),
+      baseUrl: server.url.replace('/answer', ''),
       maxResponseBytes: MiB,
       retry: false,
     });
