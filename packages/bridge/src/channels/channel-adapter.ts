@@ -1,17 +1,21 @@
 import type { DeliveryErrorCode } from '@amojo-bridge/sdk';
 import type { AccountRowId, ChannelChatKey, ChannelInstanceKey, ChannelInstanceRowId, Msgid } from '../store/ids.js';
 
-/** The message types a channel can carry (the Chats API's own list, spec 3.4.4). */
-export type ChannelMessageType =
-  | 'text'
-  | 'picture'
-  | 'file'
-  | 'video'
-  | 'voice'
-  | 'audio'
-  | 'sticker'
-  | 'location'
-  | 'contact';
+/** The message types a channel can carry (the Chats API's own list, spec 3.4.4), in that list's order. */
+export const CHANNEL_MESSAGE_TYPES = [
+  'text',
+  'picture',
+  'file',
+  'video',
+  'voice',
+  'audio',
+  'sticker',
+  'location',
+  'contact',
+] as const;
+
+/** One of {@link CHANNEL_MESSAGE_TYPES}. */
+export type ChannelMessageType = (typeof CHANNEL_MESSAGE_TYPES)[number];
 
 /** A channel instance as adapters see it: one configured messenger endpoint, one amoCRM source. */
 export interface ChannelInstanceRecord<Settings = Readonly<Record<string, unknown>>> {

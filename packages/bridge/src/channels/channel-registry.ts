@@ -3,15 +3,16 @@ import { BridgeError } from '../errors.js';
 import type { Logger } from '../log.js';
 import type { ChannelInstanceKey } from '../store/ids.js';
 import type { Store } from '../store/store.js';
-import type {
-  ChannelInstanceRecord,
-  ChannelMessageType,
-  ChannelSendResult,
-  InboundChannelEvent,
-  OutboundChannelMessage,
-  OutboundReaction,
-  OutboundTyping,
-  ReceiveResult,
+import {
+  CHANNEL_MESSAGE_TYPES,
+  type ChannelInstanceRecord,
+  type ChannelMessageType,
+  type ChannelSendResult,
+  type InboundChannelEvent,
+  type OutboundChannelMessage,
+  type OutboundReaction,
+  type OutboundTyping,
+  type ReceiveResult,
 } from './channel-adapter.js';
 import {
   type AnyChannelPlugin,
@@ -107,21 +108,9 @@ export class UnknownChannelKindError extends BridgeError {
   }
 }
 
-const MESSAGE_TYPES: readonly ChannelMessageType[] = [
-  'text',
-  'picture',
-  'file',
-  'video',
-  'voice',
-  'audio',
-  'sticker',
-  'location',
-  'contact',
-];
-
 function running(kind: string, adapter: ChannelAdapter): RunningChannel {
   const types = new Set(adapter.messageTypes);
-  const capabilities = Object.fromEntries(MESSAGE_TYPES.map((type) => [type, types.has(type)])) as Record<
+  const capabilities = Object.fromEntries(CHANNEL_MESSAGE_TYPES.map((type) => [type, types.has(type)])) as Record<
     ChannelMessageType,
     boolean
   >;

@@ -1,18 +1,8 @@
 import { describe, expect, it } from 'vitest';
-import type { ChannelMessageType } from '../channels/channel-adapter.js';
+import { CHANNEL_MESSAGE_TYPES, type ChannelMessageType } from '../channels/channel-adapter.js';
 import { contentFallback, forwardedIntoText } from './content-fallbacks.js';
 
-const ALL: ChannelMessageType[] = [
-  'text',
-  'picture',
-  'file',
-  'video',
-  'voice',
-  'audio',
-  'sticker',
-  'location',
-  'contact',
-];
+const ALL: ChannelMessageType[] = [...CHANNEL_MESSAGE_TYPES];
 const carrying = (...types: ChannelMessageType[]) =>
   Object.fromEntries(ALL.map((t) => [t, types.includes(t)])) as Record<ChannelMessageType, boolean>;
 

@@ -1,4 +1,5 @@
 import type { SandboxChatView, SandboxMessageView } from '@amojo-bridge/sandbox';
+import { CHANNEL_MESSAGE_TYPES } from '../../src/channels/channel-adapter.js';
 import { waitFor } from './wait-for.js';
 
 /** The sandbox control API (`/_sandbox/api`) as the messenger harnesses call it; every call throws unless 2xx. */
@@ -27,17 +28,7 @@ export interface SandboxApi {
  * The amojo message types of the customer messages the messenger e2e tests send, in their order: a text, then one
  * of each media and content kind.
  */
-export const CUSTOMER_MESSAGE_TYPES = [
-  'text',
-  'picture',
-  'file',
-  'video',
-  'voice',
-  'audio',
-  'sticker',
-  'location',
-  'contact',
-] as const;
+export const CUSTOMER_MESSAGE_TYPES = CHANNEL_MESSAGE_TYPES;
 
 /** The sandbox calls a messenger harness (Telegram, WhatsApp) offers its tests. */
 export interface MessengerSandboxCalls {

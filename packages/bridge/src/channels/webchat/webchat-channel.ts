@@ -1,12 +1,13 @@
 import { findMessage } from '../../store/messages/index.js';
 import type { Store } from '../../store/store.js';
-import type {
-  ChannelInstanceRecord,
-  ChannelMessageType,
-  ChannelSendResult,
-  OutboundChannelMessage,
-  OutboundReaction,
-  OutboundTyping,
+import {
+  CHANNEL_MESSAGE_TYPES,
+  type ChannelInstanceRecord,
+  type ChannelMessageType,
+  type ChannelSendResult,
+  type OutboundChannelMessage,
+  type OutboundReaction,
+  type OutboundTyping,
 } from '../channel-adapter.js';
 import type { ChannelAdapter } from '../channel-plugin.js';
 import type { WebchatHub } from './webchat-hub.js';
@@ -15,17 +16,7 @@ import { listWebchatReactions, setWebchatReaction } from './webchat-store.js';
 import { toWireMessage } from './wire-message.js';
 
 /** What the widget can show: every Chats API type (media by URL, location as a map link). */
-export const WEBCHAT_MESSAGE_TYPES: readonly ChannelMessageType[] = [
-  'text',
-  'picture',
-  'file',
-  'video',
-  'voice',
-  'audio',
-  'sticker',
-  'location',
-  'contact',
-];
+export const WEBCHAT_MESSAGE_TYPES: readonly ChannelMessageType[] = CHANNEL_MESSAGE_TYPES;
 
 /** What {@link createWebchatAdapter} needs besides the instance. */
 export interface WebchatAdapterOptions {

@@ -1,9 +1,9 @@
 import { asChannelChatKey } from '../../store/ids.js';
-import type {
-  ChannelInstanceRecord,
-  ChannelMessageType,
-  ChannelSendResult,
-  OutboundChannelMessage,
+import {
+  CHANNEL_MESSAGE_TYPES,
+  type ChannelInstanceRecord,
+  type ChannelSendResult,
+  type OutboundChannelMessage,
 } from '../channel-adapter.js';
 import type { ChannelAdapter, ChannelRuntime } from '../channel-plugin.js';
 import { GraphApi } from './graph-api.js';
@@ -13,18 +13,6 @@ import { OutboundMediaError, uploadOutboundMedia } from './upload-outbound-media
 import type { WhatsAppSettings } from './whatsapp-settings.js';
 import { buildTemplate } from './whatsapp-template.js';
 import { CUSTOMER_SERVICE_WINDOW_MS, lastCustomerMessageAt } from './whatsapp-windows.js';
-
-const MESSAGE_TYPES: readonly ChannelMessageType[] = [
-  'text',
-  'picture',
-  'file',
-  'video',
-  'voice',
-  'audio',
-  'sticker',
-  'location',
-  'contact',
-];
 
 /** The customer's WhatsApp id (digits of the phone): the chat key, or the phone of a "write first" chat. */
 export function waIdOf(recipient: OutboundChannelMessage['recipient']): string | undefined {
@@ -48,7 +36,8 @@ export function createWhatsAppAdapter(
   const api = new GraphApi(instance.settings, runtime.fetch);
   const { templateName, templateLanguage } = instance.settings;
   return {
-    messageTypes: MESSAGE_TYPES,
+    // Every Chats API type (media by upload or link, location and contact as WhatsApp's own).
+    messageTypes: CHANNEL_MESSAGE_TYPES,
     async react(event): Promise<ChannelSendResult> {
       const to = waIdOf(event.recipient);
       if (!to || !event.channelMessageId) {
