@@ -40,10 +40,23 @@ describe.each(ENGINES)('webchat widget limits in a browser (%s)', (engine) => {
     return texts;
   };
 
+  // The panel is named by the instance's title, which comes with the socket's first frame: waiting for it is waiting
+  // for the widget to connect. That took over 15 s once in a full CI run (at 4d28357, both tests of the SQLite case;
+  // it passes in under a second alone, and with all browser files at once), so it gets the 60 s the other browser
+  // steps that wait for a (re)connection have, and a failure says what the widget showed.
   async function openWidget(): Promise<Locator> {
     await page.getByRole('button', { name: 'Open chat' }).click();
     const dialog = page.getByRole('dialog', { name: 'Northwind Flowers' });
-    await dialog.waitFor();
+    try {
+      await dialog.waitFor({ timeout: 60_000 });
+    } catch (error) {
+      const panel = page.getByRole('dialog');
+      const shown = (await panel.count()) > 0 ? await panel.first().textContent() : '(no panel)';
+      throw new Error(
+        `the widget never showed the instance's title; it showed: ${shown?.slice(0, 500)}; page errors: ${pageErrors.join(' | ') || 'none'}`,
+        { cause: error },
+      );
+    }
     return dialog;
   }
 
