@@ -58,6 +58,13 @@ export interface ChatClientOptions {
 /** How long a socket must stay open to count as a working connection (and reset the reconnect backoff). */
 const STABLE_SOCKET_MS = 10_000;
 
+/**
+ * How long a new socket may take to bring the bridge's first frame (its config, sent as soon as the socket is
+ * accepted). A handshake that never completes (a proxy or a stalled network holding it) would otherwise keep the
+ * widget "connecting" until the browser gives up, minutes later; past this it is closed and the backoff tries again.
+ */
+const FIRST_FRAME_TIMEOUT_MS = 10_000;
+
 /** What a quote of `m` shows: its text (or file name) cut short, and its author. */
 export function quoteOf(m: WebchatWireMessage): WebchatWireQuote {
   const full = m.text || m.fileName || m.type;
@@ -136,6 +143,10 @@ export class ChatClient {
     this.socket = socket;
     this.update({ connection: 'connecting' });
     let openedAt = 0;
+    let firstFrame = false;
+    const firstFrameTimer = setTimeout(() => {
+      if (!firstFrame && this.socket === socket) socket.close();
+    }, FIRST_FRAME_TIMEOUT_MS);
     socket.onopen = () => {
       openedAt = Date.now();
       const token = this.token();
@@ -143,6 +154,10 @@ export class ChatClient {
       else if (this.pendingStart) this.send({ type: 'start', profile: this.pendingStart });
     };
     socket.onmessage = (event) => {
+      if (!firstFrame) {
+        firstFrame = true;
+        clearTimeout(firstFrameTimer);
+      }
       try {
         this.onFrame(JSON.parse(String(event.data)) as WebchatServerFrame);
       } catch {
@@ -150,6 +165,7 @@ export class ChatClient {
       }
     };
     socket.onclose = () => {
+      clearTimeout(firstFrameTimer);
       if (this.socket !== socket) return;
       this.socket = null;
       this.ready = false;
