@@ -2,6 +2,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { addHttpChannel } from '../src/accounts/index.js';
 import { restClientForAccount } from '../src/amocrm/index.js';
 import { encryptSecret } from '../src/store/encrypt.js';
+import { asAmojoAccountId } from '../src/store/ids.js';
 import { AMOCRM_IDS, type AmocrmHarness, createAmocrmHarness } from './support/amocrm-harness.js';
 import { ENGINES } from './support/databases.js';
 
