@@ -1,10 +1,18 @@
 import { randomBytes } from 'node:crypto';
-import { describe, expect, it } from 'vitest';
+import { createRandom } from '@amojo-bridge/sandbox';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { telegramChannelPlugin } from '../src/channels/telegram/index.js';
-import { bridgeProcess } from './support/bridge-process.js';
+import { type BridgeProcess, bridgeProcess } from './support/bridge-process.js';
 import { ENGINES } from './support/databases.js';
-import * as crashRun from './support/messenger-crash-run.js';
-import { startTelegramEmulator } from './support/telegram-emulator/index.js';
+import {
+  type CrashCustomer,
+  createCrashWorld,
+  drainAndCount,
+  pumpThroughKills,
+  storeCrashInstance,
+} from './support/messenger-crash-run.js';
+import type { ServiceWorld } from './support/service-harness.js';
+import { startTelegramEmulator, type TelegramEmulator } from './support/telegram-emulator/index.js';
 
 // The crash test for the Telegram channel, in both update modes: the bridge CLI runs as a child process and is
 // killed with SIGKILL at random moments while 200 customer messages (Telegram updates from the emulator) and 200
@@ -12,49 +20,81 @@ import { startTelegramEmulator } from './support/telegram-emulator/index.js';
 // nothing duplicated, order kept per chat. Telegram (the emulator) keeps an update until the bridge confirms it
 // (webhook 200, or a getUpdates offset past it), which the bridge does only once it is durable.
 
+const CONVERSATIONS = Number(process.env.CRASH_CONVERSATIONS ?? 10);
+const PER_CONVERSATION = Number(process.env.CRASH_PER_CONVERSATION ?? 20); // x 10 chats = 200 each way
 const CASES = ENGINES.flatMap((engine) => (['polling', 'webhook'] as const).map((mode) => ({ engine, mode }))).filter(
   (c) => !process.env.TELEGRAM_CRASH_CASE || `${c.engine}-${c.mode}` === process.env.TELEGRAM_CRASH_CASE,
 );
 
 describe.each(CASES)('telegram crash: SIGKILL during 200 messages each way ($engine, $mode)', ({ engine, mode }) => {
-  const crash = crashRun.useCrashWorld(engine, () => startTelegramEmulator({ webhookRetryDelayMs: 100 }));
+  let world: ServiceWorld;
+  let emulator: TelegramEmulator;
+  let bridge: BridgeProcess;
+
+  beforeAll(async () => {
+    world = await createCrashWorld(engine);
+    emulator = await startTelegramEmulator({ webhookRetryDelayMs: 100 });
+  }, 120_000);
+  afterAll(async () => {
+    await bridge?.kill();
+    await emulator?.close();
+    await world?.close();
+  });
 
   it('loses nothing and keeps order per chat; inbound duplicates nothing, outbound repeats only sends in flight at a kill', {
     timeout: 600_000,
   }, async () => {
-    const bot = crash.emulator.addBot({ username: 'crash_bot' });
+    const seed = Number(process.env.CRASH_SEED ?? Date.now() % 1_000_000);
+    const random = createRandom(seed);
+    const started = Date.now();
+    const progress = (what: string) =>
+      console.log(`telegram crash ${engine}/${mode} +${Date.now() - started}ms: ${what}`);
+    const bot = emulator.addBot({ username: 'crash_bot' });
 
     // Set-up: the account and a telegram instance of this bot, stored as `channels add telegram` stores it.
     const key = `tg_crash_${mode}`;
-    await crashRun.storeCrashInstance(crash.world, {
+    await storeCrashInstance(world, {
       plugin: telegramChannelPlugin,
       kind: 'telegram',
       key,
       name: 'Crash bot',
-      settings: { token: bot.token, mode, apiRoot: crash.emulator.apiRoot, botId: bot.id, botUsername: bot.username },
+      settings: { token: bot.token, mode, apiRoot: emulator.apiRoot, botId: bot.id, botUsername: bot.username },
       secret: randomBytes(32).toString('base64url'),
       sourceExternalId: key,
     });
 
-    const bridge = bridgeProcess(crash.world.env);
-    crash.bridge = bridge;
+    bridge = bridgeProcess(world.env);
     await bridge.start();
-    const customers: crashRun.CrashCustomer[] = Array.from({ length: crashRun.CRASH_CONVERSATIONS }, (_, i) => {
+    const customers: CrashCustomer[] = Array.from({ length: CONVERSATIONS }, (_, i) => {
       const customer = bot.customer({ firstName: 'Client', lastName: String(i) });
       return {
         send: (text) => customer.send({ text }),
         received: () => customer.received().map((m) => m.text ?? ''),
       };
     });
-    const expected = crashRun.CRASH_CONVERSATIONS * crashRun.CRASH_PER_CONVERSATION;
-    const run = crashRun.crashRunOptions({ crash, customers, messenger: 'telegram', caseName: `${engine}/${mode}` });
-    const traffic = await crashRun.pumpThroughKills(run);
+    const run = {
+      world,
+      bridge,
+      customers,
+      perConversation: PER_CONVERSATION,
+      random,
+      progress,
+      label: `telegram crash (${engine}/${mode}, seed ${seed})`,
+    };
+    const traffic = await pumpThroughKills(run);
     expect(traffic.managerFailures).toBe(0);
-    const { inbound, outbound } = await crashRun.drainAndCount(run, traffic);
+    const { inbound, outbound } = await drainAndCount(run, traffic);
+    const { kills, killedWhilePumping } = traffic;
+    const expected = CONVERSATIONS * PER_CONVERSATION;
     const report = {
       engine,
       mode,
-      ...crashRun.crashReport(run, traffic, { inbound, outbound }),
+      seed,
+      kills,
+      killedWhilePumping,
+      bridgeStarts: bridge.starts(),
+      inbound,
+      outbound,
       telegram: {
         updatesCreated: bot.updates.created.length,
         pendingAtEnd: bot.updates.pending().length,
@@ -70,7 +110,7 @@ describe.each(CASES)('telegram crash: SIGKILL during 200 messages each way ($eng
     // The Bot API has no idempotency key and no way to read a chat back, so a send Telegram accepted just before a
     // SIGKILL, whose outcome the killed process never committed, is sent again after the restart (at-least-once).
     // Each kill can repeat at most the sends in flight: one per queue slot (QUEUE_CONCURRENCY, 8 here).
-    expect(report.outbound.duplicates).toBeLessThanOrEqual(traffic.kills * 8);
+    expect(report.outbound.duplicates).toBeLessThanOrEqual(kills * 8);
     expect(await bridge.stop()).toBe(0);
   });
 });

@@ -1,11 +1,18 @@
 import { randomBytes } from 'node:crypto';
-import { describe, expect, it } from 'vitest';
+import { createRandom } from '@amojo-bridge/sandbox';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { whatsappChannelPlugin, whatsappWebhookPath } from '../src/channels/whatsapp/index.js';
-import { bridgeProcess } from './support/bridge-process.js';
+import { type BridgeProcess, bridgeProcess } from './support/bridge-process.js';
 import { ENGINES } from './support/databases.js';
-import * as crashRun from './support/messenger-crash-run.js';
-import { startWhatsAppEmulator } from './support/whatsapp-emulator/index.js';
-import { whatsappNumberSettings } from './support/whatsapp-harness.js';
+import {
+  type CrashCustomer,
+  createCrashWorld,
+  drainAndCount,
+  pumpThroughKills,
+  storeCrashInstance,
+} from './support/messenger-crash-run.js';
+import type { ServiceWorld } from './support/service-harness.js';
+import { startWhatsAppEmulator, type WhatsAppEmulator } from './support/whatsapp-emulator/index.js';
 
 // The crash test for the WhatsApp channel: the bridge CLI runs as a child process and is killed with SIGKILL at
 // random moments while 200 customer messages (signed `messages` webhooks from the Cloud API emulator) and 200
@@ -14,45 +21,64 @@ import { whatsappNumberSettings } from './support/whatsapp-harness.js';
 // kept per chat. Meta (the emulator) redelivers a webhook until it is answered 2xx, which the bridge does only
 // once the batch is durable; a redelivered message is stored once (its wamid).
 
+const CONVERSATIONS = Number(process.env.CRASH_CONVERSATIONS ?? 10);
+const PER_CONVERSATION = Number(process.env.CRASH_PER_CONVERSATION ?? 20); // x 10 chats = 200 each way
 const CASES = ENGINES.filter(
   (engine) => !process.env.WHATSAPP_CRASH_ENGINE || engine === process.env.WHATSAPP_CRASH_ENGINE,
 );
 
 describe.each(CASES)('whatsapp crash: SIGKILL during 200 messages each way (%s)', (engine) => {
-  const crash = crashRun.useCrashWorld(engine, () =>
-    startWhatsAppEmulator({ webhookRetryDelayMs: 100, webhookTimeoutMs: 5_000 }),
-  );
+  let world: ServiceWorld;
+  let emulator: WhatsAppEmulator;
+  let bridge: BridgeProcess;
+
+  beforeAll(async () => {
+    world = await createCrashWorld(engine);
+    emulator = await startWhatsAppEmulator({ webhookRetryDelayMs: 100, webhookTimeoutMs: 5_000 });
+  }, 120_000);
+  afterAll(async () => {
+    await bridge?.kill();
+    await emulator?.close();
+    await world?.close();
+  });
 
   it('loses nothing and keeps order per chat; inbound duplicates nothing, outbound repeats only sends in flight at a kill', {
     timeout: 600_000,
   }, async () => {
-    const business = crash.emulator.addBusiness();
+    const seed = Number(process.env.CRASH_SEED ?? Date.now() % 1_000_000);
+    const random = createRandom(seed);
+    const started = Date.now();
+    const progress = (what: string) => console.log(`whatsapp crash ${engine} +${Date.now() - started}ms: ${what}`);
+    const business = emulator.addBusiness();
     const number = business.addNumber('+7 903 987-65-43');
     const verifyToken = randomBytes(12).toString('hex');
 
     // Set-up: the account and a whatsapp instance of this number, stored as `channels add whatsapp` stores it.
     const key = 'wa_crash';
-    await crashRun.storeCrashInstance(crash.world, {
+    await storeCrashInstance(world, {
       plugin: whatsappChannelPlugin,
       kind: 'whatsapp',
       key,
       name: 'Crash number',
-      settings: whatsappNumberSettings({
-        emulator: crash.emulator,
-        business,
-        number,
+      settings: {
+        phoneNumberId: number.phoneNumberId,
+        businessAccountId: business.id,
+        accessToken: business.accessToken,
+        appSecret: business.appSecret,
         verifyToken,
+        graphRoot: emulator.graphRoot,
+        graphVersion: 'v21.0',
         templateLanguage: 'en',
-      }),
+        displayPhoneNumber: `+${number.displayPhoneNumber}`,
+      },
       secret: randomBytes(32).toString('base64url'),
       sourceExternalId: number.displayPhoneNumber,
     });
 
-    const bridge = bridgeProcess(crash.world.env);
-    crash.bridge = bridge;
+    bridge = bridgeProcess(world.env);
     await bridge.start();
-    await business.subscribe(`http://127.0.0.1:${crash.world.port}${whatsappWebhookPath(key)}`, verifyToken);
-    const customers: crashRun.CrashCustomer[] = Array.from({ length: crashRun.CRASH_CONVERSATIONS }, (_, i) => {
+    await business.subscribe(`http://127.0.0.1:${world.port}${whatsappWebhookPath(key)}`, verifyToken);
+    const customers: CrashCustomer[] = Array.from({ length: CONVERSATIONS }, (_, i) => {
       const customer = number.customer(`7916100${String(i).padStart(4, '0')}`, `Client ${i}`);
       return {
         // Meta keeps the webhook until the bridge answers 2xx.
@@ -60,14 +86,28 @@ describe.each(CASES)('whatsapp crash: SIGKILL during 200 messages each way (%s)'
         received: () => customer.received.map((m) => (m as { text?: { body?: string } }).text?.body ?? ''),
       };
     });
-    const expected = crashRun.CRASH_CONVERSATIONS * crashRun.CRASH_PER_CONVERSATION;
-    const run = crashRun.crashRunOptions({ crash, customers, messenger: 'whatsapp', caseName: engine });
-    const traffic = await crashRun.pumpThroughKills(run);
+    const run = {
+      world,
+      bridge,
+      customers,
+      perConversation: PER_CONVERSATION,
+      random,
+      progress,
+      label: `whatsapp crash (${engine}, seed ${seed})`,
+    };
+    const traffic = await pumpThroughKills(run);
     expect(traffic.managerFailures).toBe(0);
-    const { inbound, outbound } = await crashRun.drainAndCount(run, traffic);
+    const { inbound, outbound } = await drainAndCount(run, traffic);
+    const { kills, killedWhilePumping } = traffic;
+    const expected = CONVERSATIONS * PER_CONVERSATION;
     const report = {
       engine,
-      ...crashRun.crashReport(run, traffic, { inbound, outbound }),
+      seed,
+      kills,
+      killedWhilePumping,
+      bridgeStarts: bridge.starts(),
+      inbound,
+      outbound,
       whatsapp: {
         pendingWebhooksAtEnd: business.pendingWebhooks.length,
         webhookDeliveries: business.webhookDeliveries.length,
@@ -82,7 +122,7 @@ describe.each(CASES)('whatsapp crash: SIGKILL during 200 messages each way (%s)'
     // The Cloud API has no idempotency key and no way to read a chat back, so a send Meta accepted just before a
     // SIGKILL, whose outcome the killed process never committed, is sent again after the restart (at-least-once).
     // Each kill can repeat at most the sends in flight: one per queue slot (QUEUE_CONCURRENCY, 8 here).
-    expect(report.outbound.duplicates).toBeLessThanOrEqual(traffic.kills * 8);
+    expect(report.outbound.duplicates).toBeLessThanOrEqual(kills * 8);
     expect(await bridge.stop()).toBe(0);
   });
 });

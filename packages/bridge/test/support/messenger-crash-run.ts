@@ -1,8 +1,7 @@
 import { execFileSync } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
-import { createRandom, DEMO, type Random, type SandboxChatView, type SandboxMessageView } from '@amojo-bridge/sandbox';
-import { afterAll, beforeAll } from 'vitest';
+import { DEMO, type Random, type SandboxChatView, type SandboxMessageView } from '@amojo-bridge/sandbox';
 import { connectAccount } from '../../src/accounts/index.js';
 import { asAmojoAccountId } from '../../src/store/ids.js';
 import type { StoreDialect } from '../../src/store/store.js';
@@ -16,11 +15,6 @@ import { bridgeFor, createServiceWorld, type ServiceWorld } from './service-harn
 
 const ROOT = fileURLToPath(new URL('../../../../', import.meta.url));
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
-
-/** Chats of a messenger crash run (`CRASH_CONVERSATIONS` to debug with fewer). */
-export const CRASH_CONVERSATIONS = Number(process.env.CRASH_CONVERSATIONS ?? 10);
-/** Messages each way per chat (`CRASH_PER_CONVERSATION`): 10 x 20 = 200 each way. */
-export const CRASH_PER_CONVERSATION = Number(process.env.CRASH_PER_CONVERSATION ?? 20);
 
 /**
  * The world of a crash test: the built CLI (built when missing) and a service world whose lease is shorter than the
@@ -54,46 +48,6 @@ export async function storeCrashInstance(
   await setup.stop();
 }
 
-/** What {@link useCrashWorld} gives a describe block; `bridge` is set by the test and killed after it. */
-export interface CrashContext<Emulator> {
-  readonly world: ServiceWorld;
-  readonly emulator: Emulator;
-  bridge: BridgeProcess | undefined;
-}
-
-/**
- * Registers the hooks of a messenger crash test: `beforeAll` creates the crash world and starts the emulator,
- * `afterAll` kills the bridge process the test started, closes the emulator, then the world.
- */
-export function useCrashWorld<Emulator extends { close(): Promise<void> }>(
-  engine: StoreDialect,
-  startEmulator: () => Promise<Emulator>,
-): CrashContext<Emulator> {
-  let world: ServiceWorld | undefined;
-  let emulator: Emulator | undefined;
-  const context: CrashContext<Emulator> = {
-    get world() {
-      if (!world) throw new Error('useCrashWorld: the world is created in beforeAll');
-      return world;
-    },
-    get emulator() {
-      if (!emulator) throw new Error('useCrashWorld: the emulator is started in beforeAll');
-      return emulator;
-    },
-    bridge: undefined,
-  };
-  beforeAll(async () => {
-    world = await createCrashWorld(engine);
-    emulator = await startEmulator();
-  }, 120_000);
-  afterAll(async () => {
-    await context.bridge?.kill();
-    await emulator?.close();
-    await world?.close();
-  });
-  return context;
-}
-
 /** One messenger customer of a crash run: chat `i` of the run, named `Client <i>` in amojo. */
 export interface CrashCustomer {
   /** Writes a text message from the customer (the emulator queues it for the bridge). */
@@ -113,52 +67,6 @@ export interface CrashRunOptions {
   readonly progress: (what: string) => void;
   /** Names the run in failure output, e.g. `telegram crash (sqlite/polling, seed 42)`. */
   readonly label: string;
-}
-
-/**
- * The options of one crash run: the seed (`CRASH_SEED` to repeat a run), its random source, and progress lines and
- * failure output named after the run, e.g. `telegram crash sqlite/polling` and `telegram crash (sqlite/polling, seed 42)`.
- */
-export function crashRunOptions(input: {
-  /** The test's crash context, its bridge process started. */
-  readonly crash: CrashContext<unknown>;
-  readonly customers: readonly CrashCustomer[];
-  /** `telegram`, `whatsapp`. */
-  readonly messenger: string;
-  /** The case, e.g. `sqlite/polling`. */
-  readonly caseName: string;
-}): CrashRunOptions & { readonly seed: number } {
-  const { bridge } = input.crash;
-  if (!bridge) throw new Error('crashRunOptions: start the bridge process (crash.bridge) first');
-  const seed = Number(process.env.CRASH_SEED ?? Date.now() % 1_000_000);
-  const started = Date.now();
-  const name = `${input.messenger} crash`;
-  return {
-    world: input.crash.world,
-    bridge,
-    customers: input.customers,
-    perConversation: CRASH_PER_CONVERSATION,
-    random: createRandom(seed),
-    progress: (what) => console.log(`${name} ${input.caseName} +${Date.now() - started}ms: ${what}`),
-    label: `${name} (${input.caseName}, seed ${seed})`,
-    seed,
-  };
-}
-
-/** The common part of a crash run's report: seed, kills, restarts and both directions' counts. */
-export function crashReport(
-  run: CrashRunOptions & { readonly seed: number },
-  traffic: CrashTraffic,
-  counts: { readonly inbound: CrashCount; readonly outbound: CrashCount },
-) {
-  return {
-    seed: run.seed,
-    kills: traffic.kills,
-    killedWhilePumping: traffic.killedWhilePumping,
-    bridgeStarts: run.bridge.starts(),
-    inbound: counts.inbound,
-    outbound: counts.outbound,
-  };
 }
 
 /** What the pumping part of a crash run did. */
