@@ -1,7 +1,8 @@
 import { DEMO } from '@amojo-bridge/sandbox';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { runCli } from '../src/cli/index.js';
 import { openStore } from '../src/store/open-store.js';
-import { runCliCaptured as run, startCliCaptured } from './support/run-cli-captured.js';
+import { runCliCaptured as run } from './support/run-cli-captured.js';
 import { createServiceWorld, type ServiceWorld, waitFor } from './support/service-harness.js';
 
 describe('runCli: help, version and usage errors', () => {
@@ -137,15 +138,27 @@ describe('runCli against the sandbox (sqlite)', () => {
   });
 
   it('starts, prints where it listens, and stops on a shutdown signal', async () => {
-    const started = startCliCaptured(world.env);
-    await waitFor(() => started.stdout().includes('listening on'));
-    expect(started.stdout()).toContain(`amojo-bridge listening on http://127.0.0.1:${world.port}`);
+    let signal: ((name: string) => void) | undefined;
+    let stdout = '';
+    const running = runCli(['start'], {
+      stdout: (text) => {
+        stdout += text;
+      },
+      stderr: () => undefined,
+      env: world.env,
+      onShutdownSignal(handler) {
+        signal = handler;
+        return () => undefined;
+      },
+    });
+    await waitFor(() => stdout.includes('listening on'));
+    expect(stdout).toContain(`amojo-bridge listening on http://127.0.0.1:${world.port}`);
     const ready = await fetch(`http://127.0.0.1:${world.port}/readyz`);
     expect(ready.status).toBe(200);
-    started.signal('SIGTERM');
-    expect(await started.exited).toBe(0);
-    expect(started.stdout()).toMatch(/SIGTERM: stopping/);
-    expect(started.stdout()).toMatch(/amojo-bridge stopped/);
+    signal!('SIGTERM');
+    expect(await running).toBe(0);
+    expect(stdout).toMatch(/SIGTERM: stopping/);
+    expect(stdout).toMatch(/amojo-bridge stopped/);
     await expect(fetch(`http://127.0.0.1:${world.port}/healthz`)).rejects.toThrow();
   });
 });

@@ -4,7 +4,7 @@ import type { Bridge } from '../src/service/create-bridge.js';
 import { ENGINES } from './support/databases.js';
 import { shareResourcesAcrossTests } from './support/leak-check.js';
 import { waitFor } from './support/relay-harness.js';
-import { cliSettings, runCliCaptured as run } from './support/run-cli-captured.js';
+import { runCliCaptured as run } from './support/run-cli-captured.js';
 import { sandboxApi } from './support/sandbox-api.js';
 import { bridgeFor, createServiceWorld, type ServiceWorld } from './support/service-harness.js';
 import { startTelegramEmulator, type TelegramEmulator } from './support/telegram-emulator/index.js';
@@ -28,18 +28,41 @@ describe.each(ENGINES)('amojo-bridge channels add telegram, then start (%s)', (e
     await world?.close();
   });
 
-  const addTelegram = (name: string, settings: Record<string, string>) =>
-    run(['channels', 'add', 'telegram', '--name', name, ...cliSettings(settings)], world.env);
-
   it('checks the token, says which bot it is, never prints the token, and the bot relays both ways', async () => {
     const bot = emulator.addBot({ username: 'northwind_bot', firstName: 'Northwind' });
     expect((await run(['connect', '--account-id', DEMO.accountAmojoId], world.env)).code).toBe(0);
-    const unknown = await addTelegram('Support bot', { token: `123:${'x'.repeat(35)}`, apiRoot: emulator.apiRoot });
+    const unknown = await run(
+      [
+        'channels',
+        'add',
+        'telegram',
+        '--name',
+        'Support bot',
+        '--set',
+        `token=123:${'x'.repeat(35)}`,
+        '--set',
+        `apiRoot=${emulator.apiRoot}`,
+      ],
+      world.env,
+    );
     expect(unknown.code).toBe(2);
     expect(unknown.stderr).toMatch(/token/);
     expect(unknown.stderr).toMatch(/does not know this token/);
 
-    const added = await addTelegram('Support bot', { token: bot.token, apiRoot: emulator.apiRoot });
+    const added = await run(
+      [
+        'channels',
+        'add',
+        'telegram',
+        '--name',
+        'Support bot',
+        '--set',
+        `token=${bot.token}`,
+        '--set',
+        `apiRoot=${emulator.apiRoot}`,
+      ],
+      world.env,
+    );
     expect(added.code).toBe(0);
     expect(added.stdout).toContain(`bot @northwind_bot (Northwind, id ${bot.id})`);
     expect(added.stdout + added.stderr).not.toContain(bot.token);
@@ -63,7 +86,22 @@ describe.each(ENGINES)('amojo-bridge channels add telegram, then start (%s)', (e
     timeout: 90_000,
   }, async () => {
     const bot = emulator.addBot({ username: 'hooked_bot' });
-    const added = await addTelegram('Hooked', { token: bot.token, apiRoot: emulator.apiRoot, mode: 'webhook' });
+    const added = await run(
+      [
+        'channels',
+        'add',
+        'telegram',
+        '--name',
+        'Hooked',
+        '--set',
+        `token=${bot.token}`,
+        '--set',
+        `apiRoot=${emulator.apiRoot}`,
+        '--set',
+        'mode=webhook',
+      ],
+      world.env,
+    );
     expect(added.code).toBe(0);
     const key = /instance: (\S+)/.exec(added.stdout)?.[1];
     expect(key).toBeTruthy();

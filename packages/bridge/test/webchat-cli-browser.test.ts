@@ -6,10 +6,11 @@ import type { AddressInfo } from 'node:net';
 import { DEMO } from '@amojo-bridge/sandbox';
 import type { Browser } from 'playwright-core';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { runCli } from '../src/cli/index.js';
 import { launchChromium } from './support/chromium.js';
 import { ENGINES } from './support/databases.js';
 import { waitFor } from './support/relay-harness.js';
-import { type CapturedCliStart, runCliCaptured as run, startCliCaptured } from './support/run-cli-captured.js';
+import { runCliCaptured as run } from './support/run-cli-captured.js';
 import { sandboxApi } from './support/sandbox-api.js';
 import { createServiceWorld, type ServiceWorld } from './support/service-harness.js';
 import { ensureWebchatBuilt } from './support/webchat-harness.js';
@@ -20,7 +21,8 @@ describe.each(ENGINES)('a webchat made with the CLI, served by a bare start (%s)
   let site: Server;
   let siteUrl: string;
   let snippet = '';
-  let started: CapturedCliStart | undefined;
+  let signal: ((name: string) => void) | undefined;
+  let running: Promise<number> | undefined;
 
   beforeAll(async () => {
     await ensureWebchatBuilt();
@@ -38,8 +40,8 @@ describe.each(ENGINES)('a webchat made with the CLI, served by a bare start (%s)
     browser = await launchChromium();
   });
   afterEach(async () => {
-    started?.signal('SIGTERM');
-    await started?.exited;
+    signal?.('SIGTERM');
+    await running;
   });
   afterAll(async () => {
     await browser?.close();
@@ -68,9 +70,19 @@ describe.each(ENGINES)('a webchat made with the CLI, served by a bare start (%s)
     expect(listed.stdout).toContain(`instance: ${key}`);
     expect(listed.stdout).toContain(snippet);
 
-    const start = startCliCaptured(world.env);
-    started = start;
-    await waitFor('the bridge listening', () => start.stdout().includes('listening on') || undefined);
+    let stdout = '';
+    running = runCli(['start'], {
+      stdout: (text) => {
+        stdout += text;
+      },
+      stderr: () => undefined,
+      env: world.env,
+      onShutdownSignal(handler) {
+        signal = handler;
+        return () => undefined;
+      },
+    });
+    await waitFor('the bridge listening', () => stdout.includes('listening on') || undefined);
 
     const page = await browser.newPage();
     page.setDefaultTimeout(15_000);

@@ -5,7 +5,7 @@ import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import type { Bridge } from '../src/service/create-bridge.js';
 import { ENGINES } from './support/databases.js';
 import { waitFor } from './support/relay-harness.js';
-import { cliSettings, runCliCaptured as run } from './support/run-cli-captured.js';
+import { runCliCaptured as run } from './support/run-cli-captured.js';
 import { sandboxApi } from './support/sandbox-api.js';
 import { bridgeFor, createServiceWorld, type ServiceWorld } from './support/service-harness.js';
 import {
@@ -49,14 +49,18 @@ describe.each(ENGINES)('amojo-bridge channels add whatsapp (%s)', (engine) => {
         number.displayPhoneNumber,
         '--name',
         'Отдел продаж',
-        ...cliSettings({
-          phoneNumberId: number.phoneNumberId,
-          businessAccountId: business.id,
-          accessToken: token,
-          appSecret: business.appSecret,
-          verifyToken: 'my-verify-token',
-          graphRoot: emulator.graphRoot,
-        }),
+        '--set',
+        `phoneNumberId=${number.phoneNumberId}`,
+        '--set',
+        `businessAccountId=${business.id}`,
+        '--set',
+        `accessToken=${token}`,
+        '--set',
+        `appSecret=${business.appSecret}`,
+        '--set',
+        'verifyToken=my-verify-token',
+        '--set',
+        `graphRoot=${emulator.graphRoot}`,
         ...extra,
       ],
       world.env,
