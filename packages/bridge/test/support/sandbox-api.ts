@@ -1,5 +1,4 @@
 import type { SandboxChatView, SandboxMessageView } from '@amojo-bridge/sandbox';
-import { CHANNEL_MESSAGE_TYPES } from '../../src/channels/channel-adapter.js';
 import { waitFor } from './wait-for.js';
 
 /** The sandbox control API (`/_sandbox/api`) as the messenger harnesses call it; every call throws unless 2xx. */
@@ -23,12 +22,6 @@ export interface SandboxApi {
   /** The manager reacts to a message with `emoji`; resolves with the control API's HTTP status. */
   managerReact(messageId: string, emoji: string): Promise<number>;
 }
-
-/**
- * The amojo message types of the customer messages the messenger e2e tests send, in their order: a text, then one
- * of each media and content kind.
- */
-export const CUSTOMER_MESSAGE_TYPES = CHANNEL_MESSAGE_TYPES;
 
 /** The sandbox calls a messenger harness (Telegram, WhatsApp) offers its tests. */
 export interface MessengerSandboxCalls {

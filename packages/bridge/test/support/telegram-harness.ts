@@ -17,8 +17,8 @@ import {
   startTelegramEmulator,
   type TelegramEmulator,
 } from './telegram-emulator/index.js';
-import { createMessengerWorld, TEST_CHANNEL_IDS } from './test-channel.js';
-import { setUpOrClose } from './world.js';
+import { TEST_CHANNEL_IDS, testChannelSandbox } from './test-channel.js';
+import { createWorld } from './world.js';
 
 /** Options of {@link createTelegramHarness}. */
 export interface TelegramHarnessOptions {
@@ -49,22 +49,27 @@ export interface TelegramHarness extends MessengerSandboxCalls {
   close(): Promise<void>;
 }
 
-const TELEGRAM_WORLD = { name: 'Telegram test channel', account: { id: 777, subdomain: 'tg-test' } } as const;
-
 /** Starts everything on real ports; the telegram instance is created before the bridge starts, as the CLI would. */
 export async function createTelegramHarness(options: TelegramHarnessOptions): Promise<TelegramHarness> {
-  // The emulator accepts an http webhook on loopback (the world's PUBLIC_URL); Telegram itself needs https.
-  const world = await createMessengerWorld({ ...TELEGRAM_WORLD, engine: options.engine, env: options.env });
+  const world = await createWorld({
+    engine: options.engine,
+    sandbox: ({ hookUrl }) =>
+      testChannelSandbox(hookUrl, { name: 'Telegram test channel', account: { id: 777, subdomain: 'tg-test' } }),
+    // The emulator accepts an http webhook on loopback (PUBLIC_URL); Telegram itself needs https.
+    env: { LOG_LEVEL: 'debug', QUEUE_POLL_INTERVAL_MS: '100', ...options.env },
+  });
   const { sandbox, bridgeUrl, config } = world;
-  const api = sandboxApi(sandbox.url);
   const { logs, destination, text: logText } = captureLogs();
   const instanceKey = `tg_${randomUUID().slice(0, 8)}`;
   const instanceSecret = randomBytes(32).toString('base64url');
-  const { emulator, bot, bridge } = await setUpOrClose(world, async () => {
-    const emulator = await startTelegramEmulator({ webhookRetryDelayMs: 50 });
+  let emulator: TelegramEmulator;
+  let bot: EmulatedBot;
+  let bridge: Bridge;
+  try {
+    emulator = await startTelegramEmulator({ webhookRetryDelayMs: 50 });
     world.defer(() => emulator.close());
-    const bot = emulator.addBot({ username: 'shop_support_bot', firstName: 'Shop support' });
-    const bridge = await world.createBridge({ log: createLogger({ level: 'debug', destination }) });
+    bot = emulator.addBot({ username: 'shop_support_bot', firstName: 'Shop support' });
+    bridge = await world.createBridge({ log: createLogger({ level: 'debug', destination }) });
     const account = await connectAccount(bridge, { accountId: asAmojoAccountId(TEST_CHANNEL_IDS.ACCOUNT_ID) });
     await storeMessengerInstance(bridge.store.db, {
       plugin: telegramChannelPlugin,
@@ -85,8 +90,11 @@ export async function createTelegramHarness(options: TelegramHarnessOptions): Pr
       isDefault: true,
     });
     await bridge.start();
-    return { emulator, bot, bridge };
-  });
+  } catch (error) {
+    await world.close().catch(() => undefined);
+    throw error;
+  }
+  const api = sandboxApi(sandbox.url);
   return {
     engine: options.engine,
     mode: options.mode,

@@ -1,6 +1,4 @@
 import type { ChannelConfig, CrmIntegrationConfig, SandboxOptions } from '@amojo-bridge/sandbox';
-import type { StoreDialect } from '../../src/store/store.js';
-import { createWorld, type World } from './world.js';
 
 /** The ids of the test channel, account and manager the relay, Telegram and WhatsApp harnesses share. */
 export const TEST_CHANNEL_IDS = {
@@ -51,21 +49,4 @@ export function testChannelSandbox(hookUrl: string, options: TestChannelSandboxO
     ],
     ...(options.integrations ? { integrations: options.integrations } : {}),
   };
-}
-
-/**
- * The world of a messenger harness (Telegram, WhatsApp): the test channel sandbox named `name` with its account,
- * and a bridge environment logging at debug (the harnesses read the log) polling the queue every 100 ms.
- */
-export function createMessengerWorld(options: {
-  readonly engine: StoreDialect;
-  readonly name: string;
-  readonly account: TestChannelSandboxOptions['account'];
-  readonly env?: Readonly<Record<string, string>> | undefined;
-}): Promise<World> {
-  return createWorld({
-    engine: options.engine,
-    sandbox: ({ hookUrl }) => testChannelSandbox(hookUrl, { name: options.name, account: options.account }),
-    env: { LOG_LEVEL: 'debug', QUEUE_POLL_INTERVAL_MS: '100', ...options.env },
-  });
 }

@@ -9,14 +9,14 @@ import type { StoreDialect } from '../../src/store/store.js';
 import { captureLogs } from './log-capture.js';
 import { storeMessengerInstance } from './messenger-instance.js';
 import { type MessengerSandboxCalls, messengerSandboxCalls, sandboxApi } from './sandbox-api.js';
-import { createMessengerWorld, TEST_CHANNEL_IDS } from './test-channel.js';
+import { TEST_CHANNEL_IDS, testChannelSandbox } from './test-channel.js';
 import {
   type EmulatedBusiness,
   type EmulatedNumber,
   startWhatsAppEmulator,
   type WhatsAppEmulator,
 } from './whatsapp-emulator/index.js';
-import { setUpOrClose } from './world.js';
+import { createWorld } from './world.js';
 
 /** One business number connected as one instance and one amoCRM source. */
 export interface HarnessNumber {
@@ -45,49 +45,34 @@ export interface WhatsAppHarness extends MessengerSandboxCalls {
   close(): Promise<void>;
 }
 
-/** The settings of a whatsapp instance for one emulated number (as `channels add whatsapp --set ...` takes them). */
-export function whatsappNumberSettings(input: {
-  readonly emulator: WhatsAppEmulator;
-  readonly business: EmulatedBusiness;
-  readonly number: EmulatedNumber;
-  readonly verifyToken: string;
-  readonly templateLanguage: string;
-}): Record<string, unknown> {
-  const { emulator, business, number } = input;
-  return {
-    phoneNumberId: number.phoneNumberId,
-    businessAccountId: business.id,
-    accessToken: business.accessToken,
-    appSecret: business.appSecret,
-    verifyToken: input.verifyToken,
-    graphRoot: emulator.graphRoot,
-    graphVersion: 'v21.0',
-    templateLanguage: input.templateLanguage,
-    displayPhoneNumber: `+${number.displayPhoneNumber}`,
-  };
-}
-
-const WHATSAPP_WORLD = { name: 'WhatsApp test channel', account: { id: 778, subdomain: 'wa-test' } } as const;
-
 /** Starts everything on real ports; the instances are created before the bridge starts, as the CLI would. */
 export async function createWhatsAppHarness(options: {
   readonly engine: StoreDialect;
   /** More bridge settings (environment variables), e.g. `CHANNEL_ALERT_URL`. */
   readonly env?: Readonly<Record<string, string>>;
 }): Promise<WhatsAppHarness> {
-  const world = await createMessengerWorld({ ...WHATSAPP_WORLD, engine: options.engine, env: options.env });
+  const world = await createWorld({
+    engine: options.engine,
+    sandbox: ({ hookUrl }) =>
+      testChannelSandbox(hookUrl, { name: 'WhatsApp test channel', account: { id: 778, subdomain: 'wa-test' } }),
+    env: { LOG_LEVEL: 'debug', QUEUE_POLL_INTERVAL_MS: '100', ...options.env },
+  });
   const { sandbox, bridgeUrl, config } = world;
-  const api = sandboxApi(sandbox.url);
   const { destination, text: logText } = captureLogs();
   const verifyToken = randomBytes(12).toString('hex');
   const numbers: HarnessNumber[] = [];
-  const { emulator, business, bridge, scopeId } = await setUpOrClose(world, async () => {
-    const emulator = await startWhatsAppEmulator({ webhookRetryDelayMs: 50 });
+  let scopeId = '';
+  let emulator: WhatsAppEmulator;
+  let business: EmulatedBusiness;
+  let bridge: Bridge;
+  try {
+    emulator = await startWhatsAppEmulator({ webhookRetryDelayMs: 50 });
     world.defer(() => emulator.close());
-    const business = emulator.addBusiness();
+    business = emulator.addBusiness();
     business.addTemplate({ name: 'manager_reply', language: 'ru', body: 'Ответ менеджера: {{1}}' });
-    const bridge = await world.createBridge({ log: createLogger({ level: 'debug', destination }) });
+    bridge = await world.createBridge({ log: createLogger({ level: 'debug', destination }) });
     const account = await connectAccount(bridge, { accountId: asAmojoAccountId(TEST_CHANNEL_IDS.ACCOUNT_ID) });
+    scopeId = account.scopeId;
     for (const [index, phone] of ['+7 903 987-65-43', '+7 900 123-45-67'].entries()) {
       const number = business.addNumber(phone);
       const instanceKey = `wa_${randomUUID().slice(0, 8)}`;
@@ -98,7 +83,15 @@ export async function createWhatsAppHarness(options: {
         name: index === 0 ? 'Отдел продаж' : 'Техническая поддержка',
         accountId: account.id,
         settings: {
-          ...whatsappNumberSettings({ emulator, business, number, verifyToken, templateLanguage: 'ru' }),
+          phoneNumberId: number.phoneNumberId,
+          businessAccountId: business.id,
+          accessToken: business.accessToken,
+          appSecret: business.appSecret,
+          verifyToken,
+          graphRoot: emulator.graphRoot,
+          graphVersion: 'v21.0',
+          templateLanguage: 'ru',
+          displayPhoneNumber: `+${number.displayPhoneNumber}`,
           // The support number has a template for messages outside the 24-hour window; sales has none.
           ...(index === 1 ? { templateName: 'manager_reply' } : {}),
         },
@@ -112,8 +105,11 @@ export async function createWhatsAppHarness(options: {
     await bridge.start();
     // As in the App Dashboard: one callback URL for the app (here the first instance's), checked by the handshake.
     await business.subscribe(`${bridgeUrl}${whatsappWebhookPath(numbers[0]!.instanceKey)}`, verifyToken);
-    return { emulator, business, bridge, scopeId: account.scopeId };
-  });
+  } catch (error) {
+    await world.close().catch(() => undefined);
+    throw error;
+  }
+  const api = sandboxApi(sandbox.url);
   return {
     engine: options.engine,
     sandbox,

@@ -150,16 +150,3 @@ export async function createWorld(options: WorldOptions): Promise<World> {
     throw error;
   }
 }
-
-/**
- * Runs a harness's own set-up on a world (its emulator, instances, bridge start) and returns what it made; when the
- * set-up fails, closes the world, with whatever the set-up registered through `defer`, and rethrows.
- */
-export async function setUpOrClose<T>(world: World, setUp: () => Promise<T>): Promise<T> {
-  try {
-    return await setUp();
-  } catch (error) {
-    await world.close().catch(() => undefined);
-    throw error;
-  }
-}
