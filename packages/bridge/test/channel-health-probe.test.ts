@@ -1,4 +1,4 @@
-import { beforeEach, describe, expect, it } from 'vitest';
+import { beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import {
   channelHoldKey,
   planNextProbe,
@@ -11,6 +11,7 @@ import { createLogger } from '../src/log.js';
 import { claimJobs, enqueue, findJob, holdJob } from '../src/queue/index.js';
 import { upsertChannelInstance } from '../src/store/channel-instances/index.js';
 import { asChannelInstanceKey } from '../src/store/ids.js';
+import type { Store } from '../src/store/store.js';
 import { ENGINES } from './support/databases.js';
 import { useStoreFixture } from './support/store-fixture.js';
 
@@ -22,9 +23,13 @@ const revoked = { ok: false, problem: 'bad_credentials', reason: 'token revoked'
 // turn per interval, the held jobs released by the recovery, and a stale refusal (a send that read the old token
 // before the fix) not breaking the instance again.
 describe.each(ENGINES)('channel probe turns and release (%s)', (engine) => {
-  const { store } = useStoreFixture(engine);
+  const fixture = useStoreFixture(engine);
+  let store: Store;
   let instance: { rowId: number; key: string; kind: string; name: string | null };
 
+  beforeAll(() => {
+    store = fixture.store;
+  });
   beforeEach(async () => {
     const row = await upsertChannelInstance(store.db, {
       key: asChannelInstanceKey('wa_1'),

@@ -1,5 +1,5 @@
 import { buildMessageHook, buildTypingHook } from '@amojo-bridge/sdk/testing';
-import { beforeEach, describe, expect, it } from 'vitest';
+import { beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { createHookIntakeGroup } from '../src/intake/accept-hook.js';
 import { acceptHooksPostgres } from '../src/intake/accept-hooks-postgres.js';
 import type { AcceptHookResult } from '../src/intake/classify-hook.js';
@@ -7,6 +7,7 @@ import { classifyHook } from '../src/intake/classify-hook.js';
 import { claimJobs, createCommitBatcher } from '../src/queue/index.js';
 import { upsertAccount } from '../src/store/accounts/upsert-account.js';
 import { asAmojoAccountId, asScopeId } from '../src/store/ids.js';
+import type { Store } from '../src/store/store.js';
 import { ENGINES } from './support/databases.js';
 import { useStoreFixture } from './support/store-fixture.js';
 
@@ -23,8 +24,12 @@ function messageBody(chatId: string, msgId: string, text: string): string {
 }
 
 describe.each(ENGINES)('hook intake groups on %s', (engine) => {
-  const { store } = useStoreFixture(engine);
+  const fixture = useStoreFixture(engine);
+  let store: Store;
 
+  beforeAll(() => {
+    store = fixture.store;
+  });
   beforeEach(async () => {
     // The hooks' account_id must be the scope's account (else account_mismatch).
     const amojoAccountId = (buildMessageHook() as { account_id: string }).account_id;

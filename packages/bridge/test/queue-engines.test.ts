@@ -1,6 +1,6 @@
 import { setTimeout as delay } from 'node:timers/promises';
 import { sql } from 'kysely';
-import { describe, expect, it } from 'vitest';
+import { beforeAll, describe, expect, it } from 'vitest';
 import {
   claimJobs,
   completeJob,
@@ -17,7 +17,7 @@ import {
 } from '../src/queue/index.js';
 import { asScopeId } from '../src/store/ids.js';
 import { insertHookRecord, scopedDedupKey } from '../src/store/ops/insert-hook-record.js';
-import type { Executor } from '../src/store/store.js';
+import type { Executor, Store } from '../src/store/store.js';
 import { ENGINES } from './support/databases.js';
 import { useStoreFixture } from './support/store-fixture.js';
 
@@ -38,7 +38,11 @@ const insertTestHook = (trx: Executor, i: number) =>
 
 describe.each(ENGINES)('queue on %s', (engine) => {
   const fixture = useStoreFixture(engine);
-  const { store } = fixture;
+  let store: Store;
+
+  beforeAll(() => {
+    store = fixture.store;
+  });
 
   const add = (input: {
     lane?: string | null;

@@ -1,4 +1,4 @@
-import { describe, expect, it } from 'vitest';
+import { beforeAll, describe, expect, it } from 'vitest';
 import {
   claimJobs,
   createWorker,
@@ -10,6 +10,7 @@ import {
   queueStats,
   releaseHeldJobs,
 } from '../src/queue/index.js';
+import type { Store } from '../src/store/store.js';
 import { ENGINES } from './support/databases.js';
 import { useStoreFixture } from './support/store-fixture.js';
 
@@ -19,7 +20,12 @@ const HOUR = 3_600_000;
 // A held job (`queue/hold-job.ts`) waits without using an attempt, keeps its lane's later jobs behind it, and runs
 // at once when its key is released. Both engines.
 describe.each(ENGINES)('queue hold on %s', (engine) => {
-  const { store } = useStoreFixture(engine);
+  const fixture = useStoreFixture(engine);
+  let store: Store;
+
+  beforeAll(() => {
+    store = fixture.store;
+  });
 
   const claim = (now: number) => claimJobs(store, { workerId: 'w', limit: 10, leaseMs: 1000, now });
 

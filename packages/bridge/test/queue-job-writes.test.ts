@@ -1,4 +1,4 @@
-import { afterEach, describe, expect, it } from 'vitest';
+import { afterEach, beforeAll, describe, expect, it } from 'vitest';
 import {
   claimJobs,
   createWorker,
@@ -8,6 +8,7 @@ import {
   listJobs,
   type Worker,
 } from '../src/queue/index.js';
+import type { Store } from '../src/store/store.js';
 import { ENGINES } from './support/databases.js';
 import { useStoreFixture } from './support/store-fixture.js';
 
@@ -15,7 +16,8 @@ import { useStoreFixture } from './support/store-fixture.js';
 // tests record what a handler "wrote" as `marker` jobs, which no worker here runs.
 
 describe.each(ENGINES)('handlers that return their writes, on %s', (engine) => {
-  const { store } = useStoreFixture(engine);
+  const fixture = useStoreFixture(engine);
+  let store: Store;
   const workers: Worker[] = [];
   const newWorker = (handlers: Record<string, JobHandler>, concurrency = 4) => {
     const worker = createWorker({ store, handlers, concurrency, pollIntervalMs: 20, leaseMs: 60_000 });
@@ -25,6 +27,9 @@ describe.each(ENGINES)('handlers that return their writes, on %s', (engine) => {
   const markers = async () =>
     (await listJobs(store.db, { limit: 100, kind: 'marker' })).map((j) => (j.payload as { note: string }).note).sort();
 
+  beforeAll(() => {
+    store = fixture.store;
+  });
   afterEach(async () => {
     // The tests leave their workers to this; one still running after it fails the test (the global leak check).
     await Promise.all(workers.splice(0).map((worker) => worker.stop()));

@@ -1,6 +1,6 @@
 import { setTimeout as delay } from 'node:timers/promises';
 import { CompiledQuery, sql } from 'kysely';
-import { describe, expect, it } from 'vitest';
+import { beforeAll, describe, expect, it } from 'vitest';
 import {
   claimJobs,
   completeJob,
@@ -12,6 +12,7 @@ import {
   retryDeadJob,
 } from '../src/queue/index.js';
 import { cachedClaimStatement } from '../src/queue/sql/claim-jobs.js';
+import type { Store } from '../src/store/store.js';
 import { ENGINES } from './support/databases.js';
 import { useStoreFixture } from './support/store-fixture.js';
 
@@ -19,7 +20,11 @@ const T0 = 1_800_000_000_000;
 
 describe.each(ENGINES)('queue lane heads on %s', (engine) => {
   const fixture = useStoreFixture(engine);
-  const { store } = fixture;
+  let store: Store;
+
+  beforeAll(() => {
+    store = fixture.store;
+  });
 
   const add = (lane: string | null, extra: { maxAttempts?: number } = {}) =>
     enqueue(store.db, { kind: 'test', lane, payload: {}, now: T0, ...extra });

@@ -1,4 +1,4 @@
-import { afterEach, describe, expect, it } from 'vitest';
+import { afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { createWorker, enqueue, listJobs, type Worker } from '../src/queue/index.js';
 import type { Store } from '../src/store/store.js';
 import { ENGINES } from './support/databases.js';
@@ -10,9 +10,13 @@ import { useStoreFixture } from './support/store-fixture.js';
 const LANES = 6;
 
 describe.each(ENGINES)('the worker settle window, on %s', (engine) => {
-  const { store } = useStoreFixture(engine);
+  const fixture = useStoreFixture(engine);
+  let store: Store;
   const workers: Worker[] = [];
 
+  beforeAll(() => {
+    store = fixture.store;
+  });
   afterEach(async () => {
     // The tests leave their workers to this; one still running after it fails the test (the global leak check).
     await Promise.all(workers.splice(0).map((worker) => worker.stop()));

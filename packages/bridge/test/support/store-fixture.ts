@@ -67,14 +67,13 @@ export async function createStoreFixture(engine: StoreDialect): Promise<StoreFix
 /**
  * The store fixture of a describe block: registers a `beforeAll` that creates it, a `beforeEach` that empties it
  * (before the block's own `beforeEach` hooks, which may seed it) and an `afterAll` that closes it. The returned
- * fixture is usable from the block's own `beforeAll` on; its `store` may be taken at once (`const { store } =
- * useStoreFixture(engine)`): it stands for the store created later, and using it before `beforeAll` throws.
+ * fixture is usable from the block's own `beforeAll` on; reading it earlier throws.
  *
  * @example
  * describe.each(ENGINES)('queue on %s', (engine) => {
- *   const { store } = useStoreFixture(engine);
+ *   const fixture = useStoreFixture(engine);
  *   it('enqueues', async () => {
- *     await enqueue(store.db, { kind: 'test', payload: {} });
+ *     await enqueue(fixture.store.db, { kind: 'test', payload: {} });
  *   });
  * });
  */
@@ -84,8 +83,6 @@ export function useStoreFixture(engine: StoreDialect): StoreFixture {
     if (!opened) throw new Error('useStoreFixture: the store is created in beforeAll; read it from a hook or a test');
     return opened;
   };
-  // Every read of a member goes to the store of the moment, so the block can hold this before the store exists.
-  const store = new Proxy({} as Store, { get: (_target, member) => Reflect.get(current().store, member) });
   beforeAll(async () => {
     opened = await createStoreFixture(engine);
   });
@@ -96,7 +93,9 @@ export function useStoreFixture(engine: StoreDialect): StoreFixture {
     await current().reset();
   });
   return {
-    store,
+    get store() {
+      return current().store;
+    },
     get database() {
       return current().database;
     },
