@@ -1,8 +1,6 @@
-import type { Sandbox, SandboxChatView } from '@amojo-bridge/sandbox';
+import type { Sandbox } from '@amojo-bridge/sandbox';
 import { createLogger } from '../../src/log.js';
 import type { Bridge } from '../../src/service/create-bridge.js';
-import { type Account, findAccount } from '../../src/store/accounts/index.js';
-import { asAmojoAccountId } from '../../src/store/ids.js';
 import type { StoreDialect } from '../../src/store/store.js';
 import { captureLogs } from './log-capture.js';
 import { createWorld } from './world.js';
@@ -34,12 +32,6 @@ export interface AmocrmHarness {
   admin(method: string, path: string, body?: unknown): Promise<{ status: number; body: Record<string, unknown> }>;
   /** Calls the sandbox control API. */
   control(method: string, path: string, body?: unknown): Promise<{ status: number; body: Json }>;
-  /** Installs the integration in the sandbox account (`POST /crm/install`), which redirects to the bridge. */
-  install(): Promise<{ status: number; body: Json }>;
-  /** The harness account's row (it must exist: after the install or a connect). */
-  account(): Promise<Account>;
-  /** The sandbox chat of a customer chat key (after its first message reached amojo). */
-  chatOf(chatKey: string): Promise<SandboxChatView | undefined>;
   close(): Promise<void>;
 }
 
@@ -104,13 +96,6 @@ export async function createAmocrmHarness(options: {
     bridge: { log, startReconcileTimeoutMs: 0, start: true },
   });
   const { sandbox, bridge, bridgeUrl } = world;
-  const control: AmocrmHarness['control'] = async (method, path, body) => {
-    const response = await fetch(`${sandbox.url}/_sandbox/api${path}`, {
-      method,
-      ...(body !== undefined ? { headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) } : {}),
-    });
-    return { status: response.status, body: await json(response) };
-  };
   return {
     engine: options.engine,
     sandbox,
@@ -130,23 +115,12 @@ export async function createAmocrmHarness(options: {
       });
       return { status: response.status, body: await json(response) };
     },
-    control,
-    install: () =>
-      control('POST', '/crm/install', { account: AMOCRM_IDS.accountAmojoId, clientId: AMOCRM_IDS.clientId }),
-    account: async () =>
-      (await findAccount(bridge.store.db, {
-        channelId: AMOCRM_IDS.channelId,
-        amojoAccountId: asAmojoAccountId(AMOCRM_IDS.accountAmojoId),
-      }))!,
-    async chatOf(chatKey) {
-      const row = await bridge.store.db
-        .selectFrom('conversations')
-        .select('conversation_id')
-        .where('channel_chat_key', '=', chatKey)
-        .executeTakeFirst();
-      if (!row) return undefined;
-      const chats = (await control('GET', '/chats')).body as SandboxChatView[];
-      return chats.find((c) => c.conversationId === row.conversation_id);
+    async control(method, path, body) {
+      const response = await fetch(`${sandbox.url}/_sandbox/api${path}`, {
+        method,
+        ...(body !== undefined ? { headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) } : {}),
+      });
+      return { status: response.status, body: await json(response) };
     },
     close: () => world.close(),
   };
