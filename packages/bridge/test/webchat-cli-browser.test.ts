@@ -3,17 +3,29 @@
 // talks to a manager in the sandbox both ways.
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { DEMO } from '@amojo-bridge/sandbox';
-import type { Browser } from 'playwright-core';
+import { DEMO, type SandboxChatView, type SandboxMessageView } from '@amojo-bridge/sandbox';
+import { type Browser, chromium } from 'playwright-core';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { runCli } from '../src/cli/index.js';
-import { launchChromium } from './support/chromium.js';
+import { type CliIo, runCli } from '../src/cli/index.js';
 import { ENGINES } from './support/databases.js';
 import { waitFor } from './support/relay-harness.js';
-import { runCliCaptured as run } from './support/run-cli-captured.js';
-import { sandboxApi } from './support/sandbox-api.js';
 import { createServiceWorld, type ServiceWorld } from './support/service-harness.js';
 import { ensureWebchatBuilt } from './support/webchat-harness.js';
+
+async function run(argv: string[], env: CliIo['env']) {
+  let stdout = '';
+  let stderr = '';
+  const code = await runCli(argv, {
+    stdout: (text) => {
+      stdout += text;
+    },
+    stderr: (text) => {
+      stderr += text;
+    },
+    env,
+  });
+  return { code, stdout, stderr };
+}
 
 describe.each(ENGINES)('a webchat made with the CLI, served by a bare start (%s)', (engine) => {
   let world: ServiceWorld;
@@ -37,7 +49,10 @@ describe.each(ENGINES)('a webchat made with the CLI, served by a bare start (%s)
     await new Promise<void>((resolve) => site.listen(0, '127.0.0.1', resolve));
     // "localhost" is another origin than the bridge's 127.0.0.1, as a real website would be.
     siteUrl = `http://localhost:${(site.address() as AddressInfo).port}`;
-    browser = await launchChromium();
+    browser = await chromium.launch({
+      executablePath: '/usr/bin/chromium',
+      args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking', '--no-first-run'],
+    });
   });
   afterEach(async () => {
     signal?.('SIGTERM');
@@ -95,12 +110,23 @@ describe.each(ENGINES)('a webchat made with the CLI, served by a bare start (%s)
     await box.fill('Do you deliver on Sundays?');
     await box.press('Enter');
 
-    const api = sandboxApi(world.sandbox.url);
-    const chat = await api.chatOfClient('Visitor from the CLI');
-    await waitFor('the visitor message in the sandbox', async () =>
-      (await api.messages(chat.id)).find((m) => m.text === 'Do you deliver on Sundays?'),
+    const sandbox = world.sandbox.url;
+    const chat = await waitFor('the chat in the sandbox', async () =>
+      ((await (await fetch(`${sandbox}/_sandbox/api/chats`)).json()) as SandboxChatView[]).find(
+        (c) => c.client.name === 'Visitor from the CLI',
+      ),
     );
-    expect(await api.sendManagerText(chat.id, 'Yes, every day until 8 pm.')).toBe(200);
+    const messagesOf = async () =>
+      (await (await fetch(`${sandbox}/_sandbox/api/chats/${chat.id}/messages`)).json()) as SandboxMessageView[];
+    await waitFor('the visitor message in the sandbox', async () =>
+      (await messagesOf()).find((m) => m.text === 'Do you deliver on Sundays?'),
+    );
+    const answered = await fetch(`${sandbox}/_sandbox/api/chats/${chat.id}/messages`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ text: 'Yes, every day until 8 pm.' }),
+    });
+    expect(answered.status).toBe(200);
     await page.getByRole('log', { name: 'Messages' }).getByText('Yes, every day until 8 pm.').waitFor();
     await page.close();
   }, 120_000);
