@@ -1,9 +1,25 @@
 import { DEMO } from '@amojo-bridge/sandbox';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { runCli } from '../src/cli/index.js';
+import { type CliIo, runCli } from '../src/cli/index.js';
 import { openStore } from '../src/store/open-store.js';
-import { runCliCaptured as run } from './support/run-cli-captured.js';
 import { createServiceWorld, type ServiceWorld, waitFor } from './support/service-harness.js';
+
+/** Runs the CLI in-process, capturing its output. */
+async function run(argv: string[], env: Readonly<Record<string, string | undefined>>, extra: Partial<CliIo> = {}) {
+  let stdout = '';
+  let stderr = '';
+  const code = await runCli(argv, {
+    stdout: (text) => {
+      stdout += text;
+    },
+    stderr: (text) => {
+      stderr += text;
+    },
+    env,
+    ...extra,
+  });
+  return { code, stdout, stderr };
+}
 
 describe('runCli: help, version and usage errors', () => {
   it('prints help listing every command', async () => {

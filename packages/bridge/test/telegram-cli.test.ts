@@ -1,17 +1,31 @@
-import { DEMO } from '@amojo-bridge/sandbox';
+import { DEMO, type SandboxChatView, type SandboxMessageView } from '@amojo-bridge/sandbox';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { type CliIo, runCli } from '../src/cli/index.js';
 import type { Bridge } from '../src/service/create-bridge.js';
 import { ENGINES } from './support/databases.js';
 import { shareResourcesAcrossTests } from './support/leak-check.js';
 import { waitFor } from './support/relay-harness.js';
-import { runCliCaptured as run } from './support/run-cli-captured.js';
-import { sandboxApi } from './support/sandbox-api.js';
 import { bridgeFor, createServiceWorld, type ServiceWorld } from './support/service-harness.js';
 import { startTelegramEmulator, type TelegramEmulator } from './support/telegram-emulator/index.js';
 
 // The README's "three commands": connect, `channels add telegram --set token=...` (checked with getMe), start; then
 // a customer's message reaches amoCRM and the manager's answer reaches the customer. The emulator stands in for
 // Telegram through the instance's apiRoot setting.
+async function run(argv: string[], env: CliIo['env']) {
+  let stdout = '';
+  let stderr = '';
+  const code = await runCli(argv, {
+    stdout: (text) => {
+      stdout += text;
+    },
+    stderr: (text) => {
+      stderr += text;
+    },
+    env,
+  });
+  return { code, stdout, stderr };
+}
+
 describe.each(ENGINES)('amojo-bridge channels add telegram, then start (%s)', (engine) => {
   let world: ServiceWorld;
   let emulator: TelegramEmulator;
@@ -74,10 +88,20 @@ describe.each(ENGINES)('amojo-bridge channels add telegram, then start (%s)', (e
     await bridge.start();
     const ann = bot.customer({ firstName: 'Ann' });
     ann.send({ text: 'Is the shop open on Sunday?' });
-    const api = sandboxApi(world.sandbox.url);
-    const chat = await api.chatOfClient('Ann');
-    expect((await api.messages(chat.id)).map((m) => m.text)).toEqual(['Is the shop open on Sunday?']);
-    expect(await api.sendManagerText(chat.id, 'Yes, 10 to 16')).toBe(200);
+    const chat = await waitFor('the chat in the sandbox', async () => {
+      const chats = (await (await fetch(`${world.sandbox.url}/_sandbox/api/chats`)).json()) as SandboxChatView[];
+      return chats.find((c) => c.client.name === 'Ann');
+    });
+    const messages = (await (
+      await fetch(`${world.sandbox.url}/_sandbox/api/chats/${chat.id}/messages`)
+    ).json()) as SandboxMessageView[];
+    expect(messages.map((m) => m.text)).toEqual(['Is the shop open on Sunday?']);
+    const answer = await fetch(`${world.sandbox.url}/_sandbox/api/chats/${chat.id}/messages`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ text: 'Yes, 10 to 16' }),
+    });
+    expect(answer.status).toBe(200);
     await waitFor('the answer at the customer', () => ann.received().find((m) => m.text === 'Yes, 10 to 16'));
   });
 
