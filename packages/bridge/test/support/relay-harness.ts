@@ -15,8 +15,6 @@ import { captureLogs } from './log-capture.js';
 import { TEST_CHANNEL_IDS, testChannelSandbox } from './test-channel.js';
 import { createWorld } from './world.js';
 
-export { waitFor } from './wait-for.js';
-
 const { CHANNEL_SECRET, ACCOUNT_ID, SOURCE_EXTERNAL_ID, BOT_ID } = TEST_CHANNEL_IDS;
 const OAUTH_CLIENT_ID = '4c1d2e3f-5a6b-4c7d-8e9f-0a1b2c3d4e5f';
 const OAUTH_CLIENT_SECRET = 'relay-test-oauth-secret';
@@ -389,6 +387,30 @@ export async function createRelayHarness(options: RelayHarnessOptions): Promise<
   } catch (error) {
     await world.close().catch(() => undefined);
     throw error;
+  }
+}
+
+/** Polls `check` until it returns a truthy value (returned) or `timeoutMs` passes (throws naming `what`). */
+export async function waitFor<T>(
+  what: string,
+  check: () => Promise<T | undefined | false | null> | T | undefined | false | null,
+  timeoutMs = 30_000,
+): Promise<T> {
+  const deadline = Date.now() + timeoutMs;
+  let last: unknown;
+  for (;;) {
+    try {
+      const value = await check();
+      if (value) return value;
+    } catch (error) {
+      last = error;
+    }
+    if (Date.now() > deadline) {
+      throw new Error(
+        `timed out after ${timeoutMs} ms waiting for ${what}${last ? ` (last error: ${String(last)})` : ''}`,
+      );
+    }
+    await new Promise((resolve) => setTimeout(resolve, 50));
   }
 }
 

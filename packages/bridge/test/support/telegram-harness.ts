@@ -1,15 +1,17 @@
 import { randomBytes, randomUUID } from 'node:crypto';
-import type { Sandbox, SandboxChatView } from '@amojo-bridge/sandbox';
+import type { Sandbox, SandboxChatView, SandboxMessageView } from '@amojo-bridge/sandbox';
 import { connectAccount } from '../../src/accounts/index.js';
+import { sealSecretSettings } from '../../src/channels/instance-settings.js';
 import { telegramChannelPlugin } from '../../src/channels/telegram/index.js';
 import { telegramChatKey } from '../../src/channels/telegram/telegram-chat-key.js';
 import { createLogger } from '../../src/log.js';
 import type { Bridge } from '../../src/service/create-bridge.js';
-import { asAmojoAccountId } from '../../src/store/ids.js';
+import { upsertChannelInstance } from '../../src/store/channel-instances/index.js';
+import { asAmojoAccountId, asChannelInstanceKey } from '../../src/store/ids.js';
+import { upsertSource } from '../../src/store/sources/index.js';
 import type { StoreDialect } from '../../src/store/store.js';
 import { captureLogs } from './log-capture.js';
-import { storeMessengerInstance } from './messenger-instance.js';
-import { type MessengerSandboxCalls, messengerSandboxCalls, sandboxApi } from './sandbox-api.js';
+import { sandboxApi } from './sandbox-api.js';
 import {
   type CustomerProfile,
   type EmulatedBot,
@@ -29,7 +31,7 @@ export interface TelegramHarnessOptions {
 }
 
 /** A sandbox, the Telegram emulator with one bot, and a bridge running a telegram instance of that bot. */
-export interface TelegramHarness extends MessengerSandboxCalls {
+export interface TelegramHarness {
   readonly engine: StoreDialect;
   readonly mode: 'polling' | 'webhook';
   readonly sandbox: Sandbox;
@@ -46,6 +48,11 @@ export interface TelegramHarness extends MessengerSandboxCalls {
   customer(profile?: CustomerProfile): EmulatedCustomer;
   /** The sandbox chat of a customer (after their first message reached amojo). */
   chatOf(customer: EmulatedCustomer): Promise<SandboxChatView | undefined>;
+  sandboxMessages(chatId: string): Promise<SandboxMessageView[]>;
+  /** The manager sends a message through the sandbox control API; resolves with the sandbox messages it made. */
+  sendManagerMessage(chatId: string, input: Record<string, unknown>): Promise<SandboxMessageView[]>;
+  /** Uploads a file to the sandbox (as a manager attaching it) and returns its URL. */
+  upload(fileName: string, mimeType: string, data: Buffer): Promise<{ url: string; fileSize: number }>;
   close(): Promise<void>;
 }
 
@@ -71,12 +78,8 @@ export async function createTelegramHarness(options: TelegramHarnessOptions): Pr
     bot = emulator.addBot({ username: 'shop_support_bot', firstName: 'Shop support' });
     bridge = await world.createBridge({ log: createLogger({ level: 'debug', destination }) });
     const account = await connectAccount(bridge, { accountId: asAmojoAccountId(TEST_CHANNEL_IDS.ACCOUNT_ID) });
-    await storeMessengerInstance(bridge.store.db, {
-      plugin: telegramChannelPlugin,
-      kind: 'telegram',
-      key: instanceKey,
-      name: 'Support bot',
-      accountId: account.id,
+    const settings = sealSecretSettings(telegramChannelPlugin, {
+      instanceKey,
       settings: {
         token: bot.token,
         mode: options.mode,
@@ -84,9 +87,22 @@ export async function createTelegramHarness(options: TelegramHarnessOptions): Pr
         botId: bot.id,
         botUsername: bot.username,
       },
+      encryptionKey: config.encryptionKey,
+    });
+    const instance = await upsertChannelInstance(bridge.store.db, {
+      key: asChannelInstanceKey(instanceKey),
+      kind: 'telegram',
+      name: 'Support bot',
+      accountId: account.id,
+      settings,
       secret: instanceSecret,
       encryptionKey: config.encryptionKey,
-      sourceExternalId: 'telegram-test-source',
+      enabled: true,
+    });
+    await upsertSource(bridge.store.db, {
+      accountId: account.id,
+      externalId: 'telegram-test-source',
+      channelInstanceId: instance.rowId,
       isDefault: true,
     });
     await bridge.start();
@@ -116,7 +132,9 @@ export async function createTelegramHarness(options: TelegramHarnessOptions): Pr
         .executeTakeFirst();
       return conversation ? api.chatOfConversation(conversation.conversation_id) : undefined;
     },
-    ...messengerSandboxCalls(api),
+    sandboxMessages: api.messages,
+    sendManagerMessage: api.sendManagerMessage,
+    upload: api.upload,
     close: () => world.close(),
   };
 }

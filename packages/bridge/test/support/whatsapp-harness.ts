@@ -1,14 +1,16 @@
 import { randomBytes, randomUUID } from 'node:crypto';
-import type { Sandbox, SandboxChatView } from '@amojo-bridge/sandbox';
+import type { Sandbox, SandboxChatView, SandboxMessageView } from '@amojo-bridge/sandbox';
 import { connectAccount } from '../../src/accounts/index.js';
+import { sealSecretSettings } from '../../src/channels/instance-settings.js';
 import { whatsappChannelPlugin, whatsappWebhookPath } from '../../src/channels/whatsapp/index.js';
 import { createLogger } from '../../src/log.js';
 import type { Bridge } from '../../src/service/create-bridge.js';
-import { asAmojoAccountId } from '../../src/store/ids.js';
+import { upsertChannelInstance } from '../../src/store/channel-instances/index.js';
+import { asAmojoAccountId, asChannelInstanceKey } from '../../src/store/ids.js';
+import { upsertSource } from '../../src/store/sources/index.js';
 import type { StoreDialect } from '../../src/store/store.js';
 import { captureLogs } from './log-capture.js';
-import { storeMessengerInstance } from './messenger-instance.js';
-import { type MessengerSandboxCalls, messengerSandboxCalls, sandboxApi } from './sandbox-api.js';
+import { sandboxApi } from './sandbox-api.js';
 import { TEST_CHANNEL_IDS, testChannelSandbox } from './test-channel.js';
 import {
   type EmulatedBusiness,
@@ -27,7 +29,7 @@ export interface HarnessNumber {
 }
 
 /** A sandbox, the Cloud API emulator with one business and two numbers, and a bridge running both instances. */
-export interface WhatsAppHarness extends MessengerSandboxCalls {
+export interface WhatsAppHarness {
   readonly engine: StoreDialect;
   readonly sandbox: Sandbox;
   readonly emulator: WhatsAppEmulator;
@@ -42,6 +44,9 @@ export interface WhatsAppHarness extends MessengerSandboxCalls {
   logText(): string;
   /** The sandbox chat of a customer of one number (after their first message reached amojo). */
   chatOf(number: HarnessNumber, waId: string): Promise<SandboxChatView | undefined>;
+  sandboxMessages(chatId: string): Promise<SandboxMessageView[]>;
+  sendManagerMessage(chatId: string, input: Record<string, unknown>): Promise<SandboxMessageView[]>;
+  upload(fileName: string, mimeType: string, data: Buffer): Promise<{ url: string; fileSize: number }>;
   close(): Promise<void>;
 }
 
@@ -76,12 +81,8 @@ export async function createWhatsAppHarness(options: {
     for (const [index, phone] of ['+7 903 987-65-43', '+7 900 123-45-67'].entries()) {
       const number = business.addNumber(phone);
       const instanceKey = `wa_${randomUUID().slice(0, 8)}`;
-      await storeMessengerInstance(bridge.store.db, {
-        plugin: whatsappChannelPlugin,
-        kind: 'whatsapp',
-        key: instanceKey,
-        name: index === 0 ? 'Отдел продаж' : 'Техническая поддержка',
-        accountId: account.id,
+      const settings = sealSecretSettings(whatsappChannelPlugin, {
+        instanceKey,
         settings: {
           phoneNumberId: number.phoneNumberId,
           businessAccountId: business.id,
@@ -95,9 +96,22 @@ export async function createWhatsAppHarness(options: {
           // The support number has a template for messages outside the 24-hour window; sales has none.
           ...(index === 1 ? { templateName: 'manager_reply' } : {}),
         },
+        encryptionKey: config.encryptionKey,
+      });
+      const instance = await upsertChannelInstance(bridge.store.db, {
+        key: asChannelInstanceKey(instanceKey),
+        kind: 'whatsapp',
+        name: index === 0 ? 'Отдел продаж' : 'Техническая поддержка',
+        accountId: account.id,
+        settings,
         secret: randomBytes(32).toString('base64url'),
         encryptionKey: config.encryptionKey,
-        sourceExternalId: number.displayPhoneNumber,
+        enabled: true,
+      });
+      await upsertSource(bridge.store.db, {
+        accountId: account.id,
+        externalId: number.displayPhoneNumber,
+        channelInstanceId: instance.rowId,
         isDefault: index === 0,
       });
       numbers.push({ number, instanceKey, sourceExternalId: number.displayPhoneNumber });
@@ -132,7 +146,9 @@ export async function createWhatsAppHarness(options: {
         .executeTakeFirst();
       return conversation ? api.chatOfConversation(conversation.conversation_id) : undefined;
     },
-    ...messengerSandboxCalls(api),
+    sandboxMessages: api.messages,
+    sendManagerMessage: api.sendManagerMessage,
+    upload: api.upload,
     close: () => world.close(),
   };
 }
