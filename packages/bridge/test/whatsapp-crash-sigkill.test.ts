@@ -1,18 +1,23 @@
+import { execFileSync } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
-import { createRandom } from '@amojo-bridge/sandbox';
+import { existsSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
+import { createRandom, DEMO, type SandboxChatView, type SandboxMessageView } from '@amojo-bridge/sandbox';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { connectAccount } from '../src/accounts/index.js';
+import { sealSecretSettings } from '../src/channels/instance-settings.js';
 import { whatsappChannelPlugin, whatsappWebhookPath } from '../src/channels/whatsapp/index.js';
-import { type BridgeProcess, bridgeProcess } from './support/bridge-process.js';
+import { upsertChannelInstance } from '../src/store/channel-instances/index.js';
+import { asAmojoAccountId, asChannelInstanceKey } from '../src/store/ids.js';
+import { upsertSource } from '../src/store/sources/index.js';
+import { bridgeProcess, CLI, inversions, waitUntil } from './support/bridge-process.js';
 import { ENGINES } from './support/databases.js';
+import { bridgeFor, createServiceWorld, type ServiceWorld } from './support/service-harness.js';
 import {
-  type CrashCustomer,
-  createCrashWorld,
-  drainAndCount,
-  pumpThroughKills,
-  storeCrashInstance,
-} from './support/messenger-crash-run.js';
-import type { ServiceWorld } from './support/service-harness.js';
-import { startWhatsAppEmulator, type WhatsAppEmulator } from './support/whatsapp-emulator/index.js';
+  type EmulatedCustomer,
+  startWhatsAppEmulator,
+  type WhatsAppEmulator,
+} from './support/whatsapp-emulator/index.js';
 
 // The crash test for the WhatsApp channel: the bridge CLI runs as a child process and is killed with SIGKILL at
 // random moments while 200 customer messages (signed `messages` webhooks from the Cloud API emulator) and 200
@@ -21,8 +26,10 @@ import { startWhatsAppEmulator, type WhatsAppEmulator } from './support/whatsapp
 // kept per chat. Meta (the emulator) redelivers a webhook until it is answered 2xx, which the bridge does only
 // once the batch is durable; a redelivered message is stored once (its wamid).
 
+const ROOT = fileURLToPath(new URL('../../../', import.meta.url));
 const CONVERSATIONS = Number(process.env.CRASH_CONVERSATIONS ?? 10);
 const PER_CONVERSATION = Number(process.env.CRASH_PER_CONVERSATION ?? 20); // x 10 chats = 200 each way
+const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 const CASES = ENGINES.filter(
   (engine) => !process.env.WHATSAPP_CRASH_ENGINE || engine === process.env.WHATSAPP_CRASH_ENGINE,
 );
@@ -30,10 +37,15 @@ const CASES = ENGINES.filter(
 describe.each(CASES)('whatsapp crash: SIGKILL during 200 messages each way (%s)', (engine) => {
   let world: ServiceWorld;
   let emulator: WhatsAppEmulator;
-  let bridge: BridgeProcess;
+  let bridge: ReturnType<typeof bridgeProcess>;
 
   beforeAll(async () => {
-    world = await createCrashWorld(engine);
+    if (!existsSync(CLI)) execFileSync('npx', ['tsc', '-b'], { cwd: ROOT, stdio: 'pipe' });
+    world = await createServiceWorld(engine, {
+      LOG_LEVEL: 'warn',
+      QUEUE_LEASE_MS: '10000',
+      QUEUE_POLL_INTERVAL_MS: '100',
+    });
     emulator = await startWhatsAppEmulator({ webhookRetryDelayMs: 100, webhookTimeoutMs: 5_000 });
   }, 120_000);
   afterAll(async () => {
@@ -54,60 +66,179 @@ describe.each(CASES)('whatsapp crash: SIGKILL during 200 messages each way (%s)'
     const verifyToken = randomBytes(12).toString('hex');
 
     // Set-up: the account and a whatsapp instance of this number, stored as `channels add whatsapp` stores it.
+    const setup = await bridgeFor(world);
+    const account = await connectAccount(setup, { accountId: asAmojoAccountId(DEMO.accountAmojoId) });
     const key = 'wa_crash';
-    await storeCrashInstance(world, {
-      plugin: whatsappChannelPlugin,
+    const instance = await upsertChannelInstance(setup.store.db, {
+      key: asChannelInstanceKey(key),
       kind: 'whatsapp',
-      key,
       name: 'Crash number',
-      settings: {
-        phoneNumberId: number.phoneNumberId,
-        businessAccountId: business.id,
-        accessToken: business.accessToken,
-        appSecret: business.appSecret,
-        verifyToken,
-        graphRoot: emulator.graphRoot,
-        graphVersion: 'v21.0',
-        templateLanguage: 'en',
-        displayPhoneNumber: `+${number.displayPhoneNumber}`,
-      },
+      accountId: account.id,
+      settings: sealSecretSettings(whatsappChannelPlugin, {
+        instanceKey: key,
+        settings: {
+          phoneNumberId: number.phoneNumberId,
+          businessAccountId: business.id,
+          accessToken: business.accessToken,
+          appSecret: business.appSecret,
+          verifyToken,
+          graphRoot: emulator.graphRoot,
+          graphVersion: 'v21.0',
+          templateLanguage: 'en',
+          displayPhoneNumber: `+${number.displayPhoneNumber}`,
+        },
+        encryptionKey: world.config.encryptionKey,
+      }),
       secret: randomBytes(32).toString('base64url'),
-      sourceExternalId: number.displayPhoneNumber,
+      encryptionKey: world.config.encryptionKey,
+      enabled: true,
     });
+    await upsertSource(setup.store.db, {
+      accountId: account.id,
+      externalId: number.displayPhoneNumber,
+      channelInstanceId: instance.rowId,
+      isDefault: true,
+    });
+    await setup.stop();
 
     bridge = bridgeProcess(world.env);
     await bridge.start();
     await business.subscribe(`http://127.0.0.1:${world.port}${whatsappWebhookPath(key)}`, verifyToken);
-    const customers: CrashCustomer[] = Array.from({ length: CONVERSATIONS }, (_, i) => {
-      const customer = number.customer(`7916100${String(i).padStart(4, '0')}`, `Client ${i}`);
-      return {
-        // Meta keeps the webhook until the bridge answers 2xx.
-        send: (text) => customer.send({ type: 'text', body: text }),
-        received: () => customer.received.map((m) => (m as { text?: { body?: string } }).text?.body ?? ''),
-      };
-    });
-    const run = {
-      world,
-      bridge,
-      customers,
-      perConversation: PER_CONVERSATION,
-      random,
-      progress,
-      label: `whatsapp crash (${engine}, seed ${seed})`,
+    const customers: EmulatedCustomer[] = Array.from({ length: CONVERSATIONS }, (_, i) =>
+      number.customer(`7916100${String(i).padStart(4, '0')}`, `Client ${i}`),
+    );
+    for (const [i, customer] of customers.entries()) customer.send({ type: 'text', body: `c:${i}:0` });
+    const chatIdOf = new Map<number, string>();
+    await waitUntil(async () => {
+      const chats = (await (await fetch(`${world.sandbox.url}/_sandbox/api/chats`)).json()) as SandboxChatView[];
+      for (const chat of chats) {
+        const i = Number(chat.client.name.replace(/^Client /, ''));
+        if (chat.client.name.startsWith('Client ')) chatIdOf.set(i, chat.id);
+      }
+      return customers.every((_, i) => chatIdOf.has(i));
+    }, 60_000);
+    progress('chats exist in amojo; pumping');
+
+    let managerFailures = 0;
+    // Traffic and kills interleave by count, not by time: message `seq` of a chat waits until
+    // floor(seq * kills / PER_CONVERSATION) kills happened, and kill k waits until every chat sent past the start of
+    // phase k. So every kill lands while messages of both directions flow, however slow a restart is.
+    const kills = 3 + Math.floor(random() * 3);
+    let killsDone = 0;
+    const phaseOf = (seq: number) => Math.floor((seq * kills) / PER_CONVERSATION);
+    const sentUpTo = { customer: customers.map(() => 0), manager: customers.map(() => -1) };
+    const gate = async (seq: number) => {
+      while (killsDone < phaseOf(seq)) await sleep(50);
     };
-    const traffic = await pumpThroughKills(run);
-    expect(traffic.managerFailures).toBe(0);
-    const { inbound, outbound } = await drainAndCount(run, traffic);
-    const { kills, killedWhilePumping } = traffic;
+    // The customer writes whatever the bridge's state: Meta keeps the webhook until the bridge answers 2xx.
+    const customerPump = Promise.all(
+      customers.map(async (customer, i) => {
+        for (let seq = 1; seq < PER_CONVERSATION; seq++) {
+          await gate(seq);
+          customer.send({ type: 'text', body: `c:${i}:${seq}` });
+          sentUpTo.customer[i] = seq;
+          await sleep(random() * 300);
+        }
+      }),
+    );
+    // The manager writes regardless of the bridge: a hook sent while it is down is lost and only reconciliation
+    // from the chat history brings the message over.
+    const managerPump = Promise.all(
+      customers.map(async (_, i) => {
+        for (let seq = 0; seq < PER_CONVERSATION; seq++) {
+          await gate(seq);
+          const response = await fetch(`${world.sandbox.url}/_sandbox/api/chats/${chatIdOf.get(i)}/messages`, {
+            method: 'POST',
+            headers: { 'content-type': 'application/json' },
+            body: JSON.stringify({ text: `m:${i}:${seq}` }),
+          });
+          if (response.status !== 200) managerFailures++;
+          await response.arrayBuffer();
+          sentUpTo.manager[i] = seq;
+          await sleep(random() * 300);
+        }
+      }),
+    );
+    const pumps = Promise.all([customerPump, managerPump]);
+    for (let k = 0; k < kills; k++) {
+      // Some traffic of this phase first: every chat sent at least one message of it, both ways.
+      const phaseStart = Math.ceil((k * PER_CONVERSATION) / kills);
+      await waitUntil(() => [...sentUpTo.customer, ...sentUpTo.manager].every((seq) => seq >= phaseStart), 120_000);
+      await sleep(random() * 400);
+      progress(`SIGKILL ${k + 1}/${kills}`);
+      await bridge.kill();
+      await sleep(random() * 600);
+      killsDone++;
+      await bridge.start().catch((error) => {
+        console.error(`whatsapp crash (${engine}, seed ${seed}): restart failed\n${bridge.output().slice(-6000)}`);
+        throw error;
+      });
+    }
+    const killedWhilePumping = kills;
+    await pumps;
+    progress('pumps done; draining');
+    expect(managerFailures).toBe(0);
+
+    const inboundOf = async () =>
+      Promise.all(
+        customers.map(async (_, i) => {
+          const messages = (await (
+            await fetch(`${world.sandbox.url}/_sandbox/api/chats/${chatIdOf.get(i)}/messages`)
+          ).json()) as SandboxMessageView[];
+          return messages.filter((m) => m.direction === 'in').map((m) => m.text);
+        }),
+      );
+    const outboundOf = () =>
+      customers.map((c) => c.received.map((m) => (m as { text?: { body?: string } }).text?.body ?? ''));
     const expected = CONVERSATIONS * PER_CONVERSATION;
+    await waitUntil(async () => {
+      const inbound = new Set((await inboundOf()).flat());
+      const outbound = new Set(outboundOf().flat());
+      return inbound.size >= expected && outbound.size >= expected;
+    }, 180_000).catch(async (error) => {
+      console.error(
+        `whatsapp crash (${engine}, seed ${seed}) did not drain: inbound ${new Set((await inboundOf()).flat()).size}, ` +
+          `outbound ${new Set(outboundOf().flat()).size} of ${expected}\n${bridge.output().slice(-6000)}`,
+      );
+      throw error;
+    });
+    await sleep(1500); // late duplicates, if any, arrive before counting
+
+    const count = (perChat: string[][], prefix: 'c' | 'm') => {
+      const all = perChat.flat();
+      const seen = new Set(all);
+      const missing = customers.flatMap((_, i) =>
+        Array.from({ length: PER_CONVERSATION }, (_, seq) => `${prefix}:${i}:${seq}`).filter((t) => !seen.has(t)),
+      );
+      // Order is judged on first arrivals: a repeated message (outbound, see below) is counted as a duplicate only.
+      const firstArrivals = perChat.map((texts) => texts.filter((t, index) => texts.indexOf(t) === index));
+      const outOfOrder = firstArrivals.reduce(
+        (n, texts, i) =>
+          n + inversions(texts.filter((t) => t.startsWith(`${prefix}:${i}:`)).map((t) => Number(t.split(':')[2]))),
+        0,
+      );
+      const wrongChat = perChat.reduce(
+        (n, texts, i) => n + texts.filter((t) => !t.startsWith(`${prefix}:${i}:`)).length,
+        0,
+      );
+      return {
+        sent: expected,
+        delivered: seen.size,
+        rows: all.length,
+        missing: missing.length,
+        duplicates: all.length - seen.size,
+        outOfOrder,
+        wrongChat,
+      };
+    };
     const report = {
       engine,
       seed,
       kills,
       killedWhilePumping,
       bridgeStarts: bridge.starts(),
-      inbound,
-      outbound,
+      inbound: count(await inboundOf(), 'c'),
+      outbound: count(outboundOf(), 'm'),
       whatsapp: {
         pendingWebhooksAtEnd: business.pendingWebhooks.length,
         webhookDeliveries: business.webhookDeliveries.length,
