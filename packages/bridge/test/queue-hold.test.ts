@@ -1,4 +1,4 @@
-import { beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import {
   claimJobs,
   createWorker,
@@ -12,7 +12,7 @@ import {
 } from '../src/queue/index.js';
 import type { Store } from '../src/store/store.js';
 import { ENGINES } from './support/databases.js';
-import { useStoreFixture } from './support/store-fixture.js';
+import { createStoreFixture, type StoreFixture } from './support/store-fixture.js';
 
 const T0 = 1_800_000_000_000;
 const HOUR = 3_600_000;
@@ -20,11 +20,18 @@ const HOUR = 3_600_000;
 // A held job (`queue/hold-job.ts`) waits without using an attempt, keeps its lane's later jobs behind it, and runs
 // at once when its key is released. Both engines.
 describe.each(ENGINES)('queue hold on %s', (engine) => {
-  const fixture = useStoreFixture(engine);
+  let fixture: StoreFixture;
   let store: Store;
 
-  beforeAll(() => {
+  beforeAll(async () => {
+    fixture = await createStoreFixture(engine);
     store = fixture.store;
+  });
+  afterAll(async () => {
+    await fixture?.close();
+  });
+  beforeEach(async () => {
+    await fixture.reset();
   });
 
   const claim = (now: number) => claimJobs(store, { workerId: 'w', limit: 10, leaseMs: 1000, now });

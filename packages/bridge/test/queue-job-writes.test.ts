@@ -1,4 +1,4 @@
-import { afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import {
   claimJobs,
   createWorker,
@@ -10,13 +10,13 @@ import {
 } from '../src/queue/index.js';
 import type { Store } from '../src/store/store.js';
 import { ENGINES } from './support/databases.js';
-import { useStoreFixture } from './support/store-fixture.js';
+import { createStoreFixture, type StoreFixture } from './support/store-fixture.js';
 
 // A handler may resolve writes (`JobWrites`) that the worker commits in the transaction marking the job done. The
 // tests record what a handler "wrote" as `marker` jobs, which no worker here runs.
 
 describe.each(ENGINES)('handlers that return their writes, on %s', (engine) => {
-  const fixture = useStoreFixture(engine);
+  let fixture: StoreFixture;
   let store: Store;
   const workers: Worker[] = [];
   const newWorker = (handlers: Record<string, JobHandler>, concurrency = 4) => {
@@ -27,8 +27,15 @@ describe.each(ENGINES)('handlers that return their writes, on %s', (engine) => {
   const markers = async () =>
     (await listJobs(store.db, { limit: 100, kind: 'marker' })).map((j) => (j.payload as { note: string }).note).sort();
 
-  beforeAll(() => {
+  beforeAll(async () => {
+    fixture = await createStoreFixture(engine);
     store = fixture.store;
+  });
+  afterAll(async () => {
+    await fixture?.close();
+  });
+  beforeEach(async () => {
+    await fixture.reset();
   });
   afterEach(async () => {
     // The tests leave their workers to this; one still running after it fails the test (the global leak check).

@@ -1,6 +1,6 @@
 import { setTimeout as delay } from 'node:timers/promises';
 import { CompiledQuery, sql } from 'kysely';
-import { beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import {
   claimJobs,
   completeJob,
@@ -14,16 +14,23 @@ import {
 import { cachedClaimStatement } from '../src/queue/sql/claim-jobs.js';
 import type { Store } from '../src/store/store.js';
 import { ENGINES } from './support/databases.js';
-import { useStoreFixture } from './support/store-fixture.js';
+import { createStoreFixture, type StoreFixture } from './support/store-fixture.js';
 
 const T0 = 1_800_000_000_000;
 
 describe.each(ENGINES)('queue lane heads on %s', (engine) => {
-  const fixture = useStoreFixture(engine);
+  let fixture: StoreFixture;
   let store: Store;
 
-  beforeAll(() => {
+  beforeAll(async () => {
+    fixture = await createStoreFixture(engine);
     store = fixture.store;
+  });
+  afterAll(async () => {
+    await fixture?.close();
+  });
+  beforeEach(async () => {
+    await fixture.reset();
   });
 
   const add = (lane: string | null, extra: { maxAttempts?: number } = {}) =>
