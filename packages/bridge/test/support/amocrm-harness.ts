@@ -1,9 +1,11 @@
-import type { Sandbox } from '@amojo-bridge/sandbox';
+import { type Sandbox, startSandbox } from '@amojo-bridge/sandbox';
+import { loadConfig } from '../../src/config/index.js';
 import { createLogger } from '../../src/log.js';
-import type { Bridge } from '../../src/service/create-bridge.js';
+import { type Bridge, createBridge } from '../../src/service/create-bridge.js';
 import type { StoreDialect } from '../../src/store/store.js';
+import { createTestDatabase, type TestDatabase } from './databases.js';
 import { captureLogs } from './log-capture.js';
-import { createWorld } from './world.js';
+import { freePort } from './ports.js';
 
 /** Ids of the amoCRM harness: one channel, one account (numeric id 4242, subdomain `shop`), one integration. */
 export const AMOCRM_IDS = {
@@ -52,58 +54,80 @@ export async function createAmocrmHarness(options: {
   readonly engine: StoreDialect;
   readonly accessTokenTtlSeconds?: number;
 }): Promise<AmocrmHarness> {
-  const { logs, destination } = captureLogs();
-  const log = createLogger({ level: 'info', destination });
-  const world = await createWorld({
-    engine: options.engine,
-    sandbox: ({ bridgeUrl, hookUrl }) => ({
-      channels: [
-        {
-          id: AMOCRM_IDS.channelId,
-          secret: AMOCRM_IDS.channelSecret,
-          name: 'Shop chat',
-          hookUrl,
-          hookApiVersion: 'v2',
-        },
-      ],
-      accounts: [
-        {
-          amojoId: AMOCRM_IDS.accountAmojoId,
-          id: AMOCRM_IDS.amocrmAccountId,
-          subdomain: AMOCRM_IDS.subdomain,
-          users: [{ id: 1, name: 'Manager One', amojoId: AMOCRM_IDS.managerAmojoId, isAdmin: true }],
-        },
-      ],
-      integrations: [
-        {
-          clientId: AMOCRM_IDS.clientId,
-          clientSecret: AMOCRM_IDS.clientSecret,
-          redirectUri: `${bridgeUrl}/amocrm/oauth/callback`,
-          disabledHookUrl: `${bridgeUrl}/amocrm/disabled`,
-          channelId: AMOCRM_IDS.channelId,
-          multipleSources: true,
-        },
-      ],
-      ...(options.accessTokenTtlSeconds ? { accessTokenTtlSeconds: options.accessTokenTtlSeconds } : {}),
-    }),
-    env: (sandbox) => ({
-      ADMIN_TOKEN: AMOCRM_IDS.adminToken,
-      QUEUE_POLL_INTERVAL_MS: '100',
-      AMOCRM_CLIENT_ID: AMOCRM_IDS.clientId,
-      AMOCRM_CLIENT_SECRET: AMOCRM_IDS.clientSecret,
-      AMOCRM_BASE_URL: sandbox.url,
-    }),
-    bridge: { log, startReconcileTimeoutMs: 0, start: true },
+  const database: TestDatabase = await createTestDatabase(options.engine);
+  const port = await freePort();
+  const bridgeUrl = `http://127.0.0.1:${port}`;
+  const sandbox = await startSandbox({
+    channels: [
+      {
+        id: AMOCRM_IDS.channelId,
+        secret: AMOCRM_IDS.channelSecret,
+        name: 'Shop chat',
+        hookUrl: `${bridgeUrl}/hooks/amojo/:scope_id`,
+        hookApiVersion: 'v2',
+      },
+    ],
+    accounts: [
+      {
+        amojoId: AMOCRM_IDS.accountAmojoId,
+        id: AMOCRM_IDS.amocrmAccountId,
+        subdomain: AMOCRM_IDS.subdomain,
+        users: [{ id: 1, name: 'Manager One', amojoId: AMOCRM_IDS.managerAmojoId, isAdmin: true }],
+      },
+    ],
+    integrations: [
+      {
+        clientId: AMOCRM_IDS.clientId,
+        clientSecret: AMOCRM_IDS.clientSecret,
+        redirectUri: `${bridgeUrl}/amocrm/oauth/callback`,
+        disabledHookUrl: `${bridgeUrl}/amocrm/disabled`,
+        channelId: AMOCRM_IDS.channelId,
+        multipleSources: true,
+      },
+    ],
+    ...(options.accessTokenTtlSeconds ? { accessTokenTtlSeconds: options.accessTokenTtlSeconds } : {}),
   });
-  const { sandbox, bridge, bridgeUrl } = world;
+  const { logs, destination } = captureLogs();
+  const configFor = (listenPort: number) =>
+    loadConfig({
+      env: {
+        AMOJO_CHANNEL_ID: AMOCRM_IDS.channelId,
+        AMOJO_CHANNEL_SECRET: AMOCRM_IDS.channelSecret,
+        AMOJO_BASE_URL: sandbox.url,
+        DATABASE_URL: database.databaseUrl,
+        HOST: '127.0.0.1',
+        PORT: String(listenPort),
+        PUBLIC_URL: bridgeUrl,
+        ADMIN_TOKEN: AMOCRM_IDS.adminToken,
+        QUEUE_POLL_INTERVAL_MS: '100',
+        AMOCRM_CLIENT_ID: AMOCRM_IDS.clientId,
+        AMOCRM_CLIENT_SECRET: AMOCRM_IDS.clientSecret,
+        AMOCRM_BASE_URL: sandbox.url,
+      },
+    });
+  const log = createLogger({ level: 'info', destination });
+  const bridge = await createBridge({ config: configFor(port), log, startReconcileTimeoutMs: 0 });
+  const extra: Bridge[] = [];
+  try {
+    await bridge.start();
+  } catch (error) {
+    await bridge.stop().catch(() => undefined);
+    await sandbox.close();
+    await database.drop();
+    throw error;
+  }
   return {
     engine: options.engine,
     sandbox,
     bridge,
     bridgeUrl,
-    databaseUrl: world.database.databaseUrl,
+    databaseUrl: database.databaseUrl,
     logs,
-    startSecondBridge: () => world.createBridge({ env: { PORT: '0' }, log, startReconcileTimeoutMs: 0 }),
+    async startSecondBridge() {
+      const second = await createBridge({ config: configFor(0), log, startReconcileTimeoutMs: 0 });
+      extra.push(second);
+      return second;
+    },
     async admin(method, path, body) {
       const response = await fetch(`${bridgeUrl}/admin/api${path}`, {
         method,
@@ -122,6 +146,11 @@ export async function createAmocrmHarness(options: {
       });
       return { status: response.status, body: await json(response) };
     },
-    close: () => world.close(),
+    async close() {
+      for (const other of extra) await other.stop().catch(() => undefined);
+      await bridge.stop();
+      await sandbox.close();
+      await database.drop();
+    },
   };
 }

@@ -1,17 +1,20 @@
 import { randomBytes, randomUUID } from 'node:crypto';
-import type { Sandbox, SandboxChatView, SandboxMessageView } from '@amojo-bridge/sandbox';
+import { type Sandbox, type SandboxChatView, type SandboxMessageView, startSandbox } from '@amojo-bridge/sandbox';
 import { connectAccount } from '../../src/accounts/index.js';
 import { sealSecretSettings } from '../../src/channels/instance-settings.js';
 import { telegramChannelPlugin } from '../../src/channels/telegram/index.js';
 import { telegramChatKey } from '../../src/channels/telegram/telegram-chat-key.js';
+import { loadConfig } from '../../src/config/index.js';
 import { createLogger } from '../../src/log.js';
-import type { Bridge } from '../../src/service/create-bridge.js';
+import { type Bridge, createBridge } from '../../src/service/create-bridge.js';
 import { upsertChannelInstance } from '../../src/store/channel-instances/index.js';
 import { asAmojoAccountId, asChannelInstanceKey } from '../../src/store/ids.js';
 import { upsertSource } from '../../src/store/sources/index.js';
 import type { StoreDialect } from '../../src/store/store.js';
+import { createTestDatabase } from './databases.js';
 import { captureLogs } from './log-capture.js';
-import { sandboxApi } from './sandbox-api.js';
+import { freePort } from './ports.js';
+import { RELAY_TEST_IDS } from './relay-harness.js';
 import {
   type CustomerProfile,
   type EmulatedBot,
@@ -19,8 +22,8 @@ import {
   startTelegramEmulator,
   type TelegramEmulator,
 } from './telegram-emulator/index.js';
-import { TEST_CHANNEL_IDS, testChannelSandbox } from './test-channel.js';
-import { createWorld } from './world.js';
+
+const { CHANNEL_ID, CHANNEL_SECRET, ACCOUNT_ID, MANAGER_ID } = RELAY_TEST_IDS;
 
 /** Options of {@link createTelegramHarness}. */
 export interface TelegramHarnessOptions {
@@ -56,28 +59,60 @@ export interface TelegramHarness {
   close(): Promise<void>;
 }
 
+async function json(response: Response): Promise<unknown> {
+  const text = await response.text();
+  if (!response.ok) throw new Error(`${response.status} ${text}`);
+  return text ? JSON.parse(text) : {};
+}
+
 /** Starts everything on real ports; the telegram instance is created before the bridge starts, as the CLI would. */
 export async function createTelegramHarness(options: TelegramHarnessOptions): Promise<TelegramHarness> {
-  const world = await createWorld({
-    engine: options.engine,
-    sandbox: ({ hookUrl }) =>
-      testChannelSandbox(hookUrl, { name: 'Telegram test channel', account: { id: 777, subdomain: 'tg-test' } }),
-    // The emulator accepts an http webhook on loopback (PUBLIC_URL); Telegram itself needs https.
-    env: { LOG_LEVEL: 'debug', QUEUE_POLL_INTERVAL_MS: '100', ...options.env },
+  const database = await createTestDatabase(options.engine);
+  const emulator = await startTelegramEmulator({ webhookRetryDelayMs: 50 });
+  const bot = emulator.addBot({ username: 'shop_support_bot', firstName: 'Shop support' });
+  const port = await freePort();
+  const bridgeUrl = `http://127.0.0.1:${port}`;
+  const sandbox = await startSandbox({
+    channels: [
+      {
+        id: CHANNEL_ID,
+        secret: CHANNEL_SECRET,
+        name: 'Telegram test channel',
+        hookUrl: `${bridgeUrl}/hooks/amojo/:scope_id`,
+        hookApiVersion: 'v2',
+        typingHooks: true,
+      },
+    ],
+    accounts: [
+      {
+        amojoId: ACCOUNT_ID,
+        id: 777,
+        subdomain: 'tg-test',
+        users: [{ id: 1, name: 'Manager One', amojoId: MANAGER_ID }],
+      },
+    ],
   });
-  const { sandbox, bridgeUrl, config } = world;
   const { logs, destination, text: logText } = captureLogs();
+  const config = loadConfig({
+    env: {
+      AMOJO_CHANNEL_ID: CHANNEL_ID,
+      AMOJO_CHANNEL_SECRET: CHANNEL_SECRET,
+      AMOJO_BASE_URL: sandbox.url,
+      DATABASE_URL: database.databaseUrl,
+      HOST: '127.0.0.1',
+      PORT: String(port),
+      // The emulator accepts an http webhook on loopback; Telegram itself needs https.
+      PUBLIC_URL: bridgeUrl,
+      LOG_LEVEL: 'debug',
+      QUEUE_POLL_INTERVAL_MS: '100',
+      ...options.env,
+    },
+  });
+  const bridge = await createBridge({ config, log: createLogger({ level: 'debug', destination }) });
   const instanceKey = `tg_${randomUUID().slice(0, 8)}`;
   const instanceSecret = randomBytes(32).toString('base64url');
-  let emulator: TelegramEmulator;
-  let bot: EmulatedBot;
-  let bridge: Bridge;
   try {
-    emulator = await startTelegramEmulator({ webhookRetryDelayMs: 50 });
-    world.defer(() => emulator.close());
-    bot = emulator.addBot({ username: 'shop_support_bot', firstName: 'Shop support' });
-    bridge = await world.createBridge({ log: createLogger({ level: 'debug', destination }) });
-    const account = await connectAccount(bridge, { accountId: asAmojoAccountId(TEST_CHANNEL_IDS.ACCOUNT_ID) });
+    const account = await connectAccount(bridge, { accountId: asAmojoAccountId(ACCOUNT_ID) });
     const settings = sealSecretSettings(telegramChannelPlugin, {
       instanceKey,
       settings: {
@@ -107,10 +142,12 @@ export async function createTelegramHarness(options: TelegramHarnessOptions): Pr
     });
     await bridge.start();
   } catch (error) {
-    await world.close().catch(() => undefined);
+    await bridge.stop().catch(() => undefined);
+    await Promise.all([sandbox.close(), emulator.close()]);
+    await database.drop();
     throw error;
   }
-  const api = sandboxApi(sandbox.url);
+  const api = `${sandbox.url}/_sandbox/api`;
   return {
     engine: options.engine,
     mode: options.mode,
@@ -130,11 +167,36 @@ export async function createTelegramHarness(options: TelegramHarnessOptions): Pr
         .select('conversation_id')
         .where('channel_chat_key', '=', telegramChatKey(bot.id, customer.chatId))
         .executeTakeFirst();
-      return conversation ? api.chatOfConversation(conversation.conversation_id) : undefined;
+      if (!conversation) return undefined;
+      const chats = (await json(await fetch(`${api}/chats`))) as SandboxChatView[];
+      return chats.find((chat) => chat.conversationId === conversation.conversation_id);
     },
-    sandboxMessages: api.messages,
-    sendManagerMessage: api.sendManagerMessage,
-    upload: api.upload,
-    close: () => world.close(),
+    sandboxMessages: async (chatId) =>
+      (await json(await fetch(`${api}/chats/${chatId}/messages`))) as SandboxMessageView[],
+    async sendManagerMessage(chatId, input) {
+      const answer = (await json(
+        await fetch(`${api}/chats/${chatId}/messages`, {
+          method: 'POST',
+          headers: { 'content-type': 'application/json' },
+          body: JSON.stringify(input),
+        }),
+      )) as { messages: SandboxMessageView[] };
+      return answer.messages;
+    },
+    async upload(fileName, mimeType, data) {
+      const answer = (await json(
+        await fetch(`${api}/uploads`, {
+          method: 'POST',
+          headers: { 'content-type': 'application/json' },
+          body: JSON.stringify({ fileName, mimeType, dataBase64: data.toString('base64') }),
+        }),
+      )) as { url: string; fileSize: number };
+      return answer;
+    },
+    async close() {
+      await bridge.stop();
+      await Promise.all([sandbox.close(), emulator.close()]);
+      await database.drop();
+    },
   };
 }

@@ -1,24 +1,27 @@
 import { randomBytes, randomUUID } from 'node:crypto';
-import type { Sandbox, SandboxChatView, SandboxMessageView } from '@amojo-bridge/sandbox';
+import { type Sandbox, type SandboxChatView, type SandboxMessageView, startSandbox } from '@amojo-bridge/sandbox';
 import { connectAccount } from '../../src/accounts/index.js';
 import { sealSecretSettings } from '../../src/channels/instance-settings.js';
 import { whatsappChannelPlugin, whatsappWebhookPath } from '../../src/channels/whatsapp/index.js';
+import { loadConfig } from '../../src/config/index.js';
 import { createLogger } from '../../src/log.js';
-import type { Bridge } from '../../src/service/create-bridge.js';
+import { type Bridge, createBridge } from '../../src/service/create-bridge.js';
 import { upsertChannelInstance } from '../../src/store/channel-instances/index.js';
 import { asAmojoAccountId, asChannelInstanceKey } from '../../src/store/ids.js';
 import { upsertSource } from '../../src/store/sources/index.js';
 import type { StoreDialect } from '../../src/store/store.js';
+import { createTestDatabase } from './databases.js';
 import { captureLogs } from './log-capture.js';
-import { sandboxApi } from './sandbox-api.js';
-import { TEST_CHANNEL_IDS, testChannelSandbox } from './test-channel.js';
+import { freePort } from './ports.js';
+import { RELAY_TEST_IDS } from './relay-harness.js';
 import {
   type EmulatedBusiness,
   type EmulatedNumber,
   startWhatsAppEmulator,
   type WhatsAppEmulator,
 } from './whatsapp-emulator/index.js';
-import { createWorld } from './world.js';
+
+const { CHANNEL_ID, CHANNEL_SECRET, ACCOUNT_ID, MANAGER_ID } = RELAY_TEST_IDS;
 
 /** One business number connected as one instance and one amoCRM source. */
 export interface HarnessNumber {
@@ -50,33 +53,65 @@ export interface WhatsAppHarness {
   close(): Promise<void>;
 }
 
+async function json(response: Response): Promise<unknown> {
+  const text = await response.text();
+  if (!response.ok) throw new Error(`${response.status} ${text}`);
+  return text ? JSON.parse(text) : {};
+}
+
 /** Starts everything on real ports; the instances are created before the bridge starts, as the CLI would. */
 export async function createWhatsAppHarness(options: {
   readonly engine: StoreDialect;
   /** More bridge settings (environment variables), e.g. `CHANNEL_ALERT_URL`. */
   readonly env?: Readonly<Record<string, string>>;
 }): Promise<WhatsAppHarness> {
-  const world = await createWorld({
-    engine: options.engine,
-    sandbox: ({ hookUrl }) =>
-      testChannelSandbox(hookUrl, { name: 'WhatsApp test channel', account: { id: 778, subdomain: 'wa-test' } }),
-    env: { LOG_LEVEL: 'debug', QUEUE_POLL_INTERVAL_MS: '100', ...options.env },
+  const database = await createTestDatabase(options.engine);
+  const emulator = await startWhatsAppEmulator({ webhookRetryDelayMs: 50 });
+  const business = emulator.addBusiness();
+  business.addTemplate({ name: 'manager_reply', language: 'ru', body: 'Ответ менеджера: {{1}}' });
+  const port = await freePort();
+  const bridgeUrl = `http://127.0.0.1:${port}`;
+  const sandbox = await startSandbox({
+    channels: [
+      {
+        id: CHANNEL_ID,
+        secret: CHANNEL_SECRET,
+        name: 'WhatsApp test channel',
+        hookUrl: `${bridgeUrl}/hooks/amojo/:scope_id`,
+        hookApiVersion: 'v2',
+        typingHooks: true,
+      },
+    ],
+    accounts: [
+      {
+        amojoId: ACCOUNT_ID,
+        id: 778,
+        subdomain: 'wa-test',
+        users: [{ id: 1, name: 'Manager One', amojoId: MANAGER_ID }],
+      },
+    ],
   });
-  const { sandbox, bridgeUrl, config } = world;
   const { destination, text: logText } = captureLogs();
+  const config = loadConfig({
+    env: {
+      AMOJO_CHANNEL_ID: CHANNEL_ID,
+      AMOJO_CHANNEL_SECRET: CHANNEL_SECRET,
+      AMOJO_BASE_URL: sandbox.url,
+      DATABASE_URL: database.databaseUrl,
+      HOST: '127.0.0.1',
+      PORT: String(port),
+      PUBLIC_URL: bridgeUrl,
+      LOG_LEVEL: 'debug',
+      QUEUE_POLL_INTERVAL_MS: '100',
+      ...options.env,
+    },
+  });
+  const bridge = await createBridge({ config, log: createLogger({ level: 'debug', destination }) });
   const verifyToken = randomBytes(12).toString('hex');
   const numbers: HarnessNumber[] = [];
   let scopeId = '';
-  let emulator: WhatsAppEmulator;
-  let business: EmulatedBusiness;
-  let bridge: Bridge;
   try {
-    emulator = await startWhatsAppEmulator({ webhookRetryDelayMs: 50 });
-    world.defer(() => emulator.close());
-    business = emulator.addBusiness();
-    business.addTemplate({ name: 'manager_reply', language: 'ru', body: 'Ответ менеджера: {{1}}' });
-    bridge = await world.createBridge({ log: createLogger({ level: 'debug', destination }) });
-    const account = await connectAccount(bridge, { accountId: asAmojoAccountId(TEST_CHANNEL_IDS.ACCOUNT_ID) });
+    const account = await connectAccount(bridge, { accountId: asAmojoAccountId(ACCOUNT_ID) });
     scopeId = account.scopeId;
     for (const [index, phone] of ['+7 903 987-65-43', '+7 900 123-45-67'].entries()) {
       const number = business.addNumber(phone);
@@ -120,10 +155,12 @@ export async function createWhatsAppHarness(options: {
     // As in the App Dashboard: one callback URL for the app (here the first instance's), checked by the handshake.
     await business.subscribe(`${bridgeUrl}${whatsappWebhookPath(numbers[0]!.instanceKey)}`, verifyToken);
   } catch (error) {
-    await world.close().catch(() => undefined);
+    await bridge.stop().catch(() => undefined);
+    await Promise.all([sandbox.close(), emulator.close()]);
+    await database.drop();
     throw error;
   }
-  const api = sandboxApi(sandbox.url);
+  const api = `${sandbox.url}/_sandbox/api`;
   return {
     engine: options.engine,
     sandbox,
@@ -144,11 +181,34 @@ export async function createWhatsAppHarness(options: {
         .where('conversations.channel_chat_key', '=', waId)
         .where('channel_instances.key', '=', number.instanceKey)
         .executeTakeFirst();
-      return conversation ? api.chatOfConversation(conversation.conversation_id) : undefined;
+      if (!conversation) return undefined;
+      const chats = (await json(await fetch(`${api}/chats`))) as SandboxChatView[];
+      return chats.find((chat) => chat.conversationId === conversation.conversation_id);
     },
-    sandboxMessages: api.messages,
-    sendManagerMessage: api.sendManagerMessage,
-    upload: api.upload,
-    close: () => world.close(),
+    sandboxMessages: async (chatId) =>
+      (await json(await fetch(`${api}/chats/${chatId}/messages`))) as SandboxMessageView[],
+    async sendManagerMessage(chatId, input) {
+      const answer = (await json(
+        await fetch(`${api}/chats/${chatId}/messages`, {
+          method: 'POST',
+          headers: { 'content-type': 'application/json' },
+          body: JSON.stringify(input),
+        }),
+      )) as { messages: SandboxMessageView[] };
+      return answer.messages;
+    },
+    upload: async (fileName, mimeType, data) =>
+      (await json(
+        await fetch(`${api}/uploads`, {
+          method: 'POST',
+          headers: { 'content-type': 'application/json' },
+          body: JSON.stringify({ fileName, mimeType, dataBase64: data.toString('base64') }),
+        }),
+      )) as { url: string; fileSize: number },
+    async close() {
+      await bridge.stop();
+      await Promise.all([sandbox.close(), emulator.close()]);
+      await database.drop();
+    },
   };
 }
