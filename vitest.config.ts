@@ -19,6 +19,10 @@ export default defineConfig({
     pool: 'forks',
     globalSetup: ['./packages/bridge/test/support/postgres-global-setup.ts'],
     // Fails a test (or file) that leaves a queue worker, worker thread, bridge store or listening server running.
-    setupFiles: ['./packages/bridge/test/support/leak-check-setup.ts'],
+    setupFiles: [
+      './packages/bridge/test/support/leak-check-setup.ts',
+      // Prints what the harnesses and pages of a failed test saw.
+      './packages/bridge/test/support/failure-reports-setup.ts',
+    ],
   },
 });

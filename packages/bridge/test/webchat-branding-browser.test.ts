@@ -5,6 +5,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ENGINES } from './support/databases.js';
 import { waitFor } from './support/relay-harness.js';
 import { createWebchatHarness, ensureWebchatBuilt, type WebchatHarness } from './support/webchat-harness.js';
+import { traceWidgetPage } from './support/widget-trace.js';
 
 describe.each(ENGINES)('webchat widget per-instance settings in a browser (%s)', (engine) => {
   let h: WebchatHarness;
@@ -31,6 +32,7 @@ describe.each(ENGINES)('webchat widget per-instance settings in a browser (%s)',
       args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking', '--no-first-run'],
     });
     page = await (await browser.newContext({ viewport: { width: 1280, height: 800 } })).newPage();
+    traceWidgetPage(page, `widget page (${engine})`);
     page.on('pageerror', (error) => pageErrors.push(error.message));
     page.setDefaultTimeout(15_000);
   }, 120_000);

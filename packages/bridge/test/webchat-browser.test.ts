@@ -9,6 +9,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ensureInboxBuilt } from '../../sandbox/test/inbox-build.js';
 import { waitFor } from './support/relay-harness.js';
 import { createWebchatHarness, ensureWebchatBuilt, type WebchatHarness } from './support/webchat-harness.js';
+import { traceWidgetPage } from './support/widget-trace.js';
 
 // UPDATE_WEBCHAT_SCREENSHOTS=1 refreshes the committed pictures in docs/; otherwise they go to a temp folder, so a
 // test run leaves the tree clean (the pictures show clock times).
@@ -74,6 +75,7 @@ describe('webchat widget in a browser (sqlite)', () => {
     visitorContext = await browser.newContext({ viewport: { width: 1280, height: 800 } });
     managerContext = await browser.newContext({ viewport: { width: 1280, height: 800 } });
     site = await visitorContext.newPage();
+    traceWidgetPage(site);
     inbox = await managerContext.newPage();
     for (const page of [site, inbox]) {
       page.on('pageerror', (error) => pageErrors.push(error.message));
@@ -249,6 +251,7 @@ describe('webchat widget in a browser (sqlite)', () => {
     await site.getByRole('button', { name: 'Open chat' }).click();
     await site.getByRole('log', { name: 'Messages' }).getByText('Offline two: with a card, please').waitFor();
     const phone = await visitorContext.newPage();
+    traceWidgetPage(phone, 'second tab');
     await phone.setViewportSize({ width: 390, height: 844 });
     await phone.goto(`${h.bridgeUrl}/webchat/demo?instance=${h.instanceKey}`);
     await phone.getByRole('button', { name: 'Open chat' }).click();

@@ -11,6 +11,7 @@ import { ENGINES } from './support/databases.js';
 import { waitFor } from './support/relay-harness.js';
 import { createServiceWorld, type ServiceWorld } from './support/service-harness.js';
 import { ensureWebchatBuilt } from './support/webchat-harness.js';
+import { traceWidgetPage } from './support/widget-trace.js';
 
 async function run(argv: string[], env: CliIo['env']) {
   let stdout = '';
@@ -100,6 +101,7 @@ describe.each(ENGINES)('a webchat made with the CLI, served by a bare start (%s)
     await waitFor('the bridge listening', () => stdout.includes('listening on') || undefined);
 
     const page = await browser.newPage();
+    traceWidgetPage(page);
     page.setDefaultTimeout(15_000);
     await page.goto(siteUrl);
     await page.getByRole('button', { name: 'Open chat' }).click();

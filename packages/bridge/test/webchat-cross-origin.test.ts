@@ -7,6 +7,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { addWebchatChannel } from '../src/channels/webchat/index.js';
 import { waitFor } from './support/relay-harness.js';
 import { createWebchatHarness, ensureWebchatBuilt, type WebchatHarness } from './support/webchat-harness.js';
+import { traceWidgetPage } from './support/widget-trace.js';
 
 const PNG = Buffer.from(
   'iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR42mP8z8BQDwAEhQGAhKmMIQAAAABJRU5ErkJggg==',
@@ -59,6 +60,8 @@ describe('webchat widget on another origin (sqlite)', () => {
     const context = await browser.newContext();
     const tab1 = await context.newPage();
     const tab2 = await context.newPage();
+    traceWidgetPage(tab1, 'tab 1');
+    traceWidgetPage(tab2, 'tab 2');
     for (const tab of [tab1, tab2]) {
       tab.setDefaultTimeout(15_000);
       await tab.goto(allowed.url);

@@ -10,6 +10,7 @@ import {
   type TestSocket,
   type WebchatHarness,
 } from './support/webchat-harness.js';
+import { traceWidgetPage } from './support/widget-trace.js';
 
 const TOTAL = 260;
 
@@ -79,6 +80,7 @@ describe('webchat "show earlier" in a browser (sqlite)', () => {
       [`amojo-webchat:${h.instanceKey}:token`, token],
     );
     const site = await context.newPage();
+    traceWidgetPage(site);
     site.on('pageerror', (error) => pageErrors.push(error.message));
     site.setDefaultTimeout(20_000);
     await site.goto(`${h.bridgeUrl}/webchat/demo?instance=${h.instanceKey}`);

@@ -13,6 +13,7 @@ import {
   openSocket,
   type WebchatHarness,
 } from './support/webchat-harness.js';
+import { traceWidgetPage } from './support/widget-trace.js';
 
 const VISITOR = 'Olga Petrova';
 // The instance declares three emoji: the picker offers exactly these, and the bridge refuses any other.
@@ -35,6 +36,7 @@ describe.each(ENGINES)('webchat reactions and quotes in a browser (%s)', (engine
       args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking', '--no-first-run'],
     });
     site = await (await browser.newContext({ viewport: { width: 1280, height: 800 } })).newPage();
+    traceWidgetPage(site, `widget page (${engine})`);
     site.on('pageerror', (error) => pageErrors.push(error.message));
     site.setDefaultTimeout(15_000);
   });

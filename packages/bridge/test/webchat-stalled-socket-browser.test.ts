@@ -7,6 +7,7 @@ import { type Browser, chromium, type Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { addWebchatChannel } from '../src/channels/webchat/index.js';
 import { createWebchatHarness, ensureWebchatBuilt, type WebchatHarness } from './support/webchat-harness.js';
+import { traceWidgetPage } from './support/widget-trace.js';
 
 interface StallingProxy {
   readonly url: string;
@@ -92,6 +93,7 @@ describe('webchat widget with a stalled first socket (sqlite)', () => {
       args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking', '--no-first-run'],
     });
     page = await (await browser.newContext({ viewport: { width: 1280, height: 800 } })).newPage();
+    traceWidgetPage(page);
     page.on('pageerror', (error) => pageErrors.push(error.message));
     page.setDefaultTimeout(30_000);
   }, 120_000);

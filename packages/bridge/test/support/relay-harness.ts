@@ -80,6 +80,8 @@ export interface RelayHarnessOptions {
   readonly recovery?: OutboundRecoveryOptions;
   /** Extra environment for the bridge's config (an empty string unsets a variable the harness sets). */
   readonly env?: Readonly<Record<string, string>>;
+  /** Level of the captured bridge log; default `RELAY_LOG_LEVEL` or `info`. */
+  readonly logLevel?: 'debug' | 'info';
   /**
    * Configure an amoCRM OAuth integration in the sandbox and the bridge (`AMOCRM_*`, REST calls to the sandbox), so
    * `giveAccountTokens()` can put the account's tokens into the store.
@@ -233,7 +235,10 @@ export async function createRelayHarness(options: RelayHarnessOptions): Promise<
       : {}),
   });
   const { logs, destination } = captureLogs();
-  const log = createLogger({ level: (process.env.RELAY_LOG_LEVEL ?? 'info') as 'info', destination });
+  const log = createLogger({
+    level: options.logLevel ?? ((process.env.RELAY_LOG_LEVEL ?? 'info') as 'info'),
+    destination,
+  });
   const env: Record<string, string> = {
     AMOJO_CHANNEL_ID: CHANNEL_ID,
     AMOJO_CHANNEL_SECRET: CHANNEL_SECRET,

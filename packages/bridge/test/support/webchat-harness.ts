@@ -9,6 +9,7 @@ import WebSocket from 'ws';
 import { addWebchatChannel } from '../../src/channels/webchat/index.js';
 import type { WebchatServerFrame } from '../../src/channels/webchat/webchat-protocol.js';
 import type { StoreDialect } from '../../src/store/store.js';
+import { reportOnFailure } from './failure-reports.js';
 import { createRelayHarness, type RelayHarness } from './relay-harness.js';
 
 const packageDir = fileURLToPath(new URL('../..', import.meta.url));
@@ -36,6 +37,20 @@ export async function ensureWebchatBuilt(): Promise<void> {
   await promisify(execFile)(process.execPath, ['scripts/build-webchat.mjs'], { cwd: packageDir });
 }
 
+/** The bridge's webchat lines and its warnings and errors, newest last (at most 120), for a failed test's report. */
+function bridgeLogReport(logs: readonly Record<string, unknown>[]): string {
+  const started = Number(logs[0]?.time ?? Date.now());
+  const lines = logs
+    .filter((line) => line.component === 'webchat' || Number(line.level) >= 40)
+    .slice(-120)
+    .map((line) => {
+      const { time, level, msg, pid: _pid, hostname: _hostname, ...rest } = line;
+      const text = `+${Number(time) - started} ms [${String(level)}] ${String(msg)} ${JSON.stringify(rest)}`;
+      return text.length > 400 ? `${text.slice(0, 400)}…` : text;
+    });
+  return lines.length > 0 ? lines.join('\n') : '(no webchat line, warning or error)';
+}
+
 /** The relay harness with a webchat instance attached to the connected account. */
 export interface WebchatHarness {
   readonly relay: RelayHarness;
@@ -54,7 +69,13 @@ export async function createWebchatHarness(options: {
   /** Extra bridge environment (see the relay harness). */
   readonly env?: Readonly<Record<string, string>>;
 }): Promise<WebchatHarness> {
-  const relay = await createRelayHarness({ engine: options.engine, ...(options.env ? { env: options.env } : {}) });
+  // At debug, the log says when each socket upgrade arrived, opened and closed (see bridgeLogReport).
+  const relay = await createRelayHarness({
+    engine: options.engine,
+    logLevel: 'debug',
+    ...(options.env ? { env: options.env } : {}),
+  });
+  const removeReport = reportOnFailure(`bridge log (${options.engine})`, () => bridgeLogReport(relay.logs));
   try {
     const added = await addWebchatChannel(relay.bridge, {
       name: 'Northwind Flowers website',
@@ -66,9 +87,13 @@ export async function createWebchatHarness(options: {
       instanceKey: added.instance.key,
       sourceExternalId: added.sourceExternalId ?? '',
       bridgeUrl: relay.bridge.url.replace('localhost', '127.0.0.1'),
-      close: () => relay.close(),
+      close: async () => {
+        removeReport();
+        await relay.close();
+      },
     };
   } catch (error) {
+    removeReport();
     await relay.close();
     throw error;
   }

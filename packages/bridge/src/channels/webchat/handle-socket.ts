@@ -446,11 +446,16 @@ export function handleWebchatSocket(ctx: WebchatServerContext, input: WebchatSoc
         fail('unavailable', 'the bridge could not handle this; try again');
       });
   });
-  socket.on('close', () => {
+  socket.on('close', (code: number) => {
+    log.debug({ event: 'webchat_socket_closed', code, visitorId: visitor?.visitorId }, 'webchat socket closed');
     leave?.();
     leave = undefined;
   });
-  socket.on('error', (error: Error) => log.debug({ err: error }, 'webchat socket error'));
+  // The client's doing (a reset, an oversize frame, logged at warn by the route): no stack trace.
+  socket.on('error', (error: Error & { code?: string }) =>
+    log.debug({ event: 'webchat_socket_error', code: error.code, reason: error.message }, 'webchat socket error'),
+  );
+  log.debug({ event: 'webchat_socket_opened' }, 'webchat socket opened: sending its config');
   reply({
     type: 'config',
     config: {

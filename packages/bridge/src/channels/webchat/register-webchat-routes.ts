@@ -181,6 +181,10 @@ export async function registerWebchatRoutes(
         websocket: true,
         // A refused upgrade is answered with a plain HTTP 403/404; returning the reply stops the route there.
         preValidation: async (request, reply) => {
+          log.debug(
+            { event: 'webchat_socket_upgrade', instanceId: request.params.instance, origin: request.headers.origin },
+            'webchat socket upgrade',
+          );
           if (!(await admit(request, reply))) return reply;
         },
       },
