@@ -1,4 +1,5 @@
 import { insertJobsCte, LANE_LOCK_NAMESPACE } from '../queue/sql/enqueue-job.js';
+import { asHookRowId, type HookRowId } from '../store/ids.js';
 import { afterCommit } from '../store/job-signal.js';
 import { toJson } from '../store/json.js';
 import { scopedDedupKey } from '../store/ops/insert-hook-record.js';
@@ -64,7 +65,7 @@ const LINK = statement(`
 
 interface Planned {
   readonly index: number;
-  readonly hookId: number;
+  readonly hookId: HookRowId;
   readonly kind: string;
   readonly dedupKey: string | null;
   readonly outcome: 'accepted' | 'rejected';
@@ -91,7 +92,8 @@ export async function acceptHooksPostgres(
   const draft = inputs.map((input) => {
     const c = input.classified;
     const hook = c.ok ? c.hook : undefined;
-    const job = hook ? jobFor(input.scopeId, hook, 0, input.rawBody) : undefined;
+    // A draft for its lane only (hook ids are drawn in the round trip below, which needs the lanes first).
+    const job = hook ? jobFor(input.scopeId, hook, asHookRowId(0), input.rawBody) : undefined;
     if (job?.lane) lanes.push(job.lane);
     return job;
   });
@@ -115,7 +117,7 @@ export async function acceptHooksPostgres(
       results[index] = { outcome: 'unknown_scope', reason: `scope ${input.scopeId} ${why}` };
       return;
     }
-    const hookId = ids[index] as number;
+    const hookId = asHookRowId(ids[index] as number);
     const c = input.classified;
     // As acceptHook: a hook whose account_id is not the scope's account is refused and stores nothing.
     if (c.ok && 'accountId' in c.hook && c.hook.accountId !== account.amojoAccountId) {

@@ -2,7 +2,7 @@ import { createHash } from 'node:crypto';
 import { AmojoInputError, type ParsedHook, parseHookBody } from '@amojo-bridge/sdk';
 import { JOB_KINDS, relayJob } from '../pipelines/job-kinds.js';
 import { managerMessageFromHook } from '../pipelines/manager-message.js';
-import { asAmojoChatId, asAmojoMsgId, asConversationId, asMsgid, type ScopeId } from '../store/ids.js';
+import { asAmojoChatId, asAmojoMsgId, asConversationId, asMsgid, type HookRowId, type ScopeId } from '../store/ids.js';
 
 // What intake makes of a verified hook body: the parsed hook (or why it cannot be processed), its deduplication key,
 // the job it needs, and the shapes of accepting it (`accept-hook.ts` stores it; `accept-hooks-postgres.ts` stores a
@@ -61,7 +61,7 @@ export interface AcceptHookInput {
 export type AcceptHookResult =
   | {
       readonly outcome: 'accepted' | 'duplicate' | 'rejected';
-      readonly hookId: number;
+      readonly hookId: HookRowId;
       readonly kind: string;
       readonly reason?: string;
     }
@@ -85,7 +85,7 @@ const eventIdOf = (kind: string, scopeId: string, rawBody: string): string =>
   `${kind}-${createHash('sha256').update(scopeId).update('\n').update(rawBody).digest('hex').slice(0, 32)}`;
 
 /** The job a new hook needs (kind, payload with its hook id; lane and attempts from its spec), or undefined. */
-export function jobFor(scopeId: ScopeId, hook: ParsedHook, hookId: number, rawBody: string) {
+export function jobFor(scopeId: ScopeId, hook: ParsedHook, hookId: HookRowId, rawBody: string) {
   switch (hook.kind) {
     case 'message':
     case 'comment':

@@ -7,6 +7,7 @@ import {
   asAmojoMsgId,
   asConversationId,
   type ConversationId,
+  type HookRowId,
   type ScopeId,
 } from '../store/ids.js';
 
@@ -52,7 +53,7 @@ export interface ManagerMessage {
   /** amojo id of the message the manager quoted (`reply_to`), when there is one. */
   readonly replyToAmojoMsgId?: AmojoMsgId;
   /** Where it came from: a hook (its row id) or outbound recovery (`reconcile`, the historical name). */
-  readonly origin: { readonly via: 'hook'; readonly hookId: number } | { readonly via: 'reconcile' };
+  readonly origin: { readonly via: 'hook'; readonly hookId: HookRowId } | { readonly via: 'reconcile' };
 }
 
 const nonEmpty = (value: string | undefined | null): string | undefined => (value ? value : undefined);
@@ -61,7 +62,7 @@ const nonEmpty = (value: string | undefined | null): string | undefined => (valu
 export function managerMessageFromHook(
   scopeId: ScopeId,
   hook: ParsedMessageHook | ParsedCommentHook,
-  hookId: number,
+  hookId: HookRowId,
 ): ManagerMessage {
   const m = hook.body.message;
   const c = m.message;

@@ -8,6 +8,7 @@ import {
   type AmojoMsgId,
   asAmojoMsgId,
   type ConversationId,
+  type HookRowId,
   type Msgid,
   type ScopeId,
 } from '../store/ids.js';
@@ -32,7 +33,7 @@ export interface TypingToChannelPayload {
   readonly amojoUserId: string;
   /** Unix ms when the typing indication is over. */
   readonly expiresAtMs: number;
-  readonly hookId: number;
+  readonly hookId: HookRowId;
   /** The event's `webhook-id`, from the hook's bytes (absent on jobs queued before it existed). */
   readonly eventId?: string;
 }
@@ -47,7 +48,7 @@ export interface ReactionToChannelPayload {
   readonly amojoUserId: string;
   readonly type: 'react' | 'unreact';
   readonly emoji: string | null;
-  readonly hookId: number;
+  readonly hookId: HookRowId;
   /** The event's `webhook-id`, from the hook's bytes (absent on jobs queued before it existed). */
   readonly eventId?: string;
 }

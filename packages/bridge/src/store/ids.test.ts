@@ -16,7 +16,8 @@ import { findAccount } from './accounts/index.js';
 import { findChannelInstance } from './channel-instances/index.js';
 import { findConversation } from './conversations/index.js';
 import { findMessage, insertMessage } from './messages/index.js';
-import { asAmojoChatId, asConversationId, asConversationRowId, asMsgid, asScopeId } from './ids.js';
+import { asAmojoChatId, asConversationId, asConversationRowId, asMsgid, asScopeId, type HookRowId, type JobId } from './ids.js';
+import { insertHookRecord } from './ops/insert-hook-record.js';
 import type { Executor } from './store.js';
 
 export async function uses(db: Executor): Promise<void> {
@@ -33,6 +34,13 @@ export async function uses(db: Executor): Promise<void> {
   await insertMessage(db, { conversationRowId: account.id, direction: 'in', msgid: 'm', type: 'text', payload: {}, sentAt: 0 }); // MISUSE
   await findJob(db, await enqueue(db, { kind: 'k', payload: {} }));
   await findJob(db, conversation.id); // MISUSE a conversation row id as a job id
+  // The hook log's ids are its own, not the queue's.
+  const stored = await insertHookRecord(db, { scopeId: account.scopeId, kind: 'message', rawBody: '{}', signatureOk: true, dedupKey: null, outcome: 'accepted', reason: null, receivedAt: 0 });
+  const hookRow: HookRowId = stored.hookId;
+  const jobOfHook: JobId = hookRow; // MISUSE a hook's row id as a job id
+  const hookOfJob: HookRowId = await enqueue(db, { kind: 'k', payload: {} }); // MISUSE a job id as a hook's row id
+  const plainHook: HookRowId = 3; // MISUSE a plain number
+  void [jobOfHook, hookOfJob, plainHook];
   // String ids: amojo's and ours are told apart.
   await findAccount(db, { scopeId: account.scopeId });
   await findAccount(db, { scopeId: account.amojoAccountId }); // MISUSE amojo's account id as a scope id
@@ -110,5 +118,6 @@ describe('branded ids', () => {
     expect(textOf("conversationId: asAmojoChatId('chat')")).toMatch(/AmojoChatId.*ConversationId/s);
     expect(textOf('{ amojoMsgId: message.msgid }')).toMatch(/Msgid.*AmojoMsgId/s);
     expect(textOf('{ ...refusal, amojoMsgId: message.msgid }')).toMatch(/Msgid.*AmojoMsgId/s);
+    expect(textOf('const jobOfHook')).toMatch(/HookRowId.*JobId/s);
   }, 60_000);
 });

@@ -27,6 +27,8 @@ export type ConversationRowId = Brand<number, 'ConversationRowId'>;
 export type ChannelInstanceRowId = Brand<number, 'ChannelInstanceRowId'>;
 /** `messages.id`. */
 export type MessageRowId = Brand<number, 'MessageRowId'>;
+/** `hooks.id`: one entry of the hook intake log (the admin API and the logs name a hook by it). */
+export type HookRowId = Brand<number, 'HookRowId'>;
 /** `jobs.id`: the queue's id of a job, the one the admin API and the logs name it by. */
 export type JobId = Brand<number, 'JobId'>;
 /** `participants.id`. */
@@ -59,6 +61,8 @@ export const asChannelInstanceRowId = (id: number): ChannelInstanceRowId => id a
 export const asJobId = (id: number): JobId => id as JobId;
 /** Brands a number as a message row id (see {@link asAccountRowId}). */
 export const asMessageRowId = (id: number): MessageRowId => id as MessageRowId;
+/** Brands a number as a hook log row id (see {@link asAccountRowId}). */
+export const asHookRowId = (id: number): HookRowId => id as HookRowId;
 
 /** Brands a string the type system cannot trace (a parsed hook's field, a path parameter, a literal) as a scope id. */
 export const asScopeId = (id: string): ScopeId => id as ScopeId;

@@ -1,10 +1,10 @@
 import type { Selectable } from 'kysely';
 import type { HooksTable } from '../database.js';
-import type { ScopeId } from '../ids.js';
+import type { HookRowId, JobId, ScopeId } from '../ids.js';
 
 /** One entry of the hook intake log. */
 export interface Hook {
-  readonly id: number;
+  readonly id: HookRowId;
   readonly scopeId: ScopeId;
   readonly kind: string;
   /** The body exactly as received (it is what the signature covers). */
@@ -14,16 +14,16 @@ export interface Hook {
   readonly outcome: 'accepted' | 'duplicate' | 'rejected';
   /** Why it was rejected, or which hook it duplicates. */
   readonly reason: string | null;
-  readonly duplicateOf: number | null;
+  readonly duplicateOf: HookRowId | null;
   /** The job enqueued for it, if any. */
-  readonly jobId: number | null;
+  readonly jobId: JobId | null;
   readonly receivedAt: number;
 }
 
 /** Maps a `hooks` row to a {@link Hook}. */
 export function toHook(row: Selectable<HooksTable>): Hook {
   return {
-    id: row.id,
+    id: row.id as HookRowId,
     scopeId: row.scope_id as ScopeId,
     kind: row.kind,
     rawBody: row.raw_body,
@@ -31,8 +31,8 @@ export function toHook(row: Selectable<HooksTable>): Hook {
     dedupKey: row.dedup_key,
     outcome: row.outcome,
     reason: row.reason,
-    duplicateOf: row.duplicate_of,
-    jobId: row.job_id,
+    duplicateOf: row.duplicate_of as HookRowId | null,
+    jobId: row.job_id as JobId | null,
     receivedAt: row.received_at,
   };
 }

@@ -1,4 +1,4 @@
-import type { ScopeId } from '../ids.js';
+import { asHookRowId, type HookRowId, type ScopeId } from '../ids.js';
 import { dialectOf, runStatement, statement } from '../statement.js';
 import type { Executor } from '../store.js';
 
@@ -21,8 +21,8 @@ export interface InsertHookRecordInput {
 
 /** What {@link insertHookRecord} stored: the row, and the original's id when the dedup key was already taken. */
 export interface InsertedHookRecord {
-  readonly hookId: number;
-  readonly duplicateOf?: number;
+  readonly hookId: HookRowId;
+  readonly duplicateOf?: HookRowId;
 }
 
 /**
@@ -42,7 +42,7 @@ export async function insertHookRecord(db: Executor, input: InsertHookRecordInpu
       dialect,
     );
     const row = inserted.rows[0];
-    if (row) return { hookId: Number(row.id) };
+    if (row) return { hookId: asHookRowId(Number(row.id)) };
     const original = (await runStatement<{ id: number }>(db, FIND_BY_DEDUP_KEY, [dedupKey], dialect)).rows[0];
     if (!original) throw new Error('insertHookRecord: the dedup key is taken but no hook holds it');
     const duplicate = await runStatement<{ id: number }>(
@@ -51,7 +51,7 @@ export async function insertHookRecord(db: Executor, input: InsertHookRecordInpu
       [...common, input.reason, Number(original.id), input.receivedAt],
       dialect,
     );
-    return { hookId: Number(duplicate.rows[0]?.id), duplicateOf: Number(original.id) };
+    return { hookId: asHookRowId(Number(duplicate.rows[0]?.id)), duplicateOf: asHookRowId(Number(original.id)) };
   }
   const row = await runStatement<{ id: number }>(
     db,
@@ -59,7 +59,7 @@ export async function insertHookRecord(db: Executor, input: InsertHookRecordInpu
     [...common, input.outcome, input.reason, input.receivedAt],
     dialect,
   );
-  return { hookId: Number(row.rows[0]?.id) };
+  return { hookId: asHookRowId(Number(row.rows[0]?.id)) };
 }
 
 // Precompiled: intake runs these for every hook, and building them with Kysely cost more CPU than running them.
