@@ -75,4 +75,33 @@ describe.each(ENGINES)('webchat widget per-instance settings in a browser (%s)',
     await page.getByRole('dialog', { name: 'Цветы Нортвинд' }).waitFor();
     expect(pageErrors).toEqual([]);
   }, 120_000);
+
+  it('applies the config that arrives before the widget has painted (a tab opened in the background)', async () => {
+    // A background tab paints no frames, so Preact runs its effects only after its 100 ms fallback, and later still
+    // when the tab's timers are throttled; the bridge's config frame comes long before. It used to be lost: the
+    // widget subscribed to its client in an effect, missed that update and showed "Connecting…" under the default
+    // title until the next frame (seen as the intermittent browser-test failures under load).
+    const context = await browser.newContext({ viewport: { width: 1280, height: 800 } });
+    try {
+      await context.addInitScript(() => {
+        window.requestAnimationFrame = () => 0;
+      });
+      const tab = await context.newPage();
+      traceWidgetPage(tab, `background tab (${engine})`);
+      tab.setDefaultTimeout(15_000);
+      const sockets: string[] = [];
+      tab.on('websocket', (socket) => socket.on('framereceived', ({ payload }) => sockets.push(String(payload))));
+      await tab.goto(`${h.bridgeUrl}/webchat/demo?instance=${h.instanceKey}`);
+      await waitFor('the config frame', () => sockets.some((frame) => frame.includes('"config"')) || undefined);
+      const launcher = tab.getByRole('button', { name: 'Open chat' });
+      await launcher.click();
+      const dialog = tab.getByRole('dialog', { name: 'Northwind Flowers' });
+      await dialog.waitFor();
+      expect(await dialog.getByRole('status').textContent()).toContain('We reply in a few minutes');
+      // The same socket: nothing was closed and opened again to get there.
+      expect(sockets.filter((frame) => frame.includes('"config"'))).toHaveLength(1);
+    } finally {
+      await context.close();
+    }
+  }, 120_000);
 });

@@ -3,6 +3,9 @@ import { reportOnFailure } from './failure-reports.js';
 
 const MAX_LINES = 200;
 const clip = (text: string, length = 160) => (text.length > length ? `${text.slice(0, length)}…` : text);
+/** A frame as the trace shows it: a visitor token is a credential, so only its length is kept. */
+const shown = (payload: string) =>
+  clip(payload.replace(/"token":"([^"]*)"/g, (_, token: string) => `"token":"(${token.length} chars)"`));
 
 /**
  * Records what a widget page did on the network: each WebSocket (opened, its first frames each way, closed, failed),
@@ -24,10 +27,10 @@ export function traceWidgetPage(page: Page, label = 'widget page'): void {
     let sent = 0;
     note(`socket ${n} opening ${socket.url()}`);
     socket.on('framereceived', ({ payload }) => {
-      if (++received <= 3) note(`socket ${n} received ${clip(String(payload))}`);
+      if (++received <= 3) note(`socket ${n} received ${shown(String(payload))}`);
     });
     socket.on('framesent', ({ payload }) => {
-      if (++sent <= 3) note(`socket ${n} sent ${clip(String(payload))}`);
+      if (++sent <= 3) note(`socket ${n} sent ${shown(String(payload))}`);
     });
     socket.on('socketerror', (error) => note(`socket ${n} error ${error}`));
     socket.on('close', () => note(`socket ${n} closed after ${received} frames in, ${sent} out`));

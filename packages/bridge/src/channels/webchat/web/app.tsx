@@ -11,9 +11,19 @@ export interface AppProps {
   readonly lang?: string;
 }
 
+/**
+ * The client's state, re-rendered on each change. The subscription is made in a layout effect (run with the render,
+ * not after the next paint) and the state read again once subscribed: the client connects before the first render,
+ * and its config frame can come before a plain effect runs (a background tab paints nothing, so Preact waits for a
+ * fallback timer, throttled there). That update used to be lost, leaving "Connecting…" under the default title.
+ */
 function useChatState(client: ChatClient): ChatState {
   const [state, setState] = useState(client.state);
-  useEffect(() => client.subscribe(() => setState(client.state)), [client]);
+  useLayoutEffect(() => {
+    const unsubscribe = client.subscribe(() => setState(client.state));
+    setState(client.state);
+    return unsubscribe;
+  }, [client]);
   return state;
 }
 
