@@ -6,9 +6,10 @@ import { readdir } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { type Browser, chromium, type Page } from 'playwright-core';
+import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { listAccounts, setAccountOAuth } from '../src/store/index.js';
+import { launchChromium, openPage } from './support/chromium.js';
 import { ENGINES } from './support/databases.js';
 import {
   createRelayHarness,
@@ -103,13 +104,8 @@ describe.each(ENGINES)('the admin dashboard in a browser (%s)', (engine) => {
     await ensureAdminBuilt();
     h = await createRelayHarness({ engine });
     base = `http://127.0.0.1:${h.bridge.app.server.address() && (h.bridge.app.server.address() as { port: number }).port}`;
-    browser = await chromium.launch({
-      executablePath: '/usr/bin/chromium',
-      args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking', '--no-first-run'],
-    });
-    page = await (await browser.newContext({ viewport: { width: 1280, height: 900 } })).newPage();
-    page.on('pageerror', (error) => pageErrors.push(error.message));
-    page.setDefaultTimeout(15_000);
+    browser = await launchChromium();
+    page = await openPage(browser, { viewport: { width: 1280, height: 900 }, pageErrors, timeoutMs: 15_000 });
   }, 120_000);
 
   afterAll(async () => {

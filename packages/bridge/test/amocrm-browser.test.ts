@@ -1,15 +1,13 @@
 // The self-service install and the amoCRM side, as a person sees them: the sandbox inbox (playing amoCRM) in headless
 // Chromium installs the integration from its "Marketplace", the browser lands on the bridge's result page, and the
 // inbox then shows chats under their instance's source, routes answers by source, and links a returning customer.
-import type { SandboxChatView } from '@amojo-bridge/sandbox';
-import { type Browser, chromium, type Page } from 'playwright-core';
+import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ensureInboxBuilt } from '../../sandbox/test/inbox-build.js';
 import { addHttpChannel } from '../src/accounts/index.js';
 import { restClientForAccount } from '../src/amocrm/index.js';
-import { findAccount } from '../src/store/accounts/index.js';
-import { asAmojoAccountId } from '../src/store/ids.js';
 import { AMOCRM_IDS, type AmocrmHarness, createAmocrmHarness } from './support/amocrm-harness.js';
+import { launchChromium } from './support/chromium.js';
 import { ENGINES } from './support/databases.js';
 import { type EventReceiver, postCustomerText, startEventReceiver } from './support/http-customers.js';
 import { waitFor } from './support/relay-harness.js';
@@ -31,10 +29,7 @@ describe.each(ENGINES)(
         const { instance, secret } = await addHttpChannel(h.bridge, { name, url: receiver.url });
         instances.push({ key: instance.key, secret, name });
       }
-      browser = await chromium.launch({
-        executablePath: '/usr/bin/chromium',
-        args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking', '--no-first-run'],
-      });
+      browser = await launchChromium();
       page = await browser.newPage();
       // Under CI load a step can take longer than Playwright's 30 s default; a stuck step still fails, naming its locator.
       page.setDefaultTimeout(90_000);
@@ -44,21 +39,6 @@ describe.each(ENGINES)(
       await h?.close();
       for (const receiver of receivers) await receiver.close();
     });
-
-    const account = async () =>
-      (await findAccount(h.bridge.store.db, {
-        channelId: AMOCRM_IDS.channelId,
-        amojoAccountId: asAmojoAccountId(AMOCRM_IDS.accountAmojoId),
-      }))!;
-    const chatOf = async (chatKey: string): Promise<SandboxChatView | undefined> => {
-      const row = await h.bridge.store.db
-        .selectFrom('conversations')
-        .select('conversation_id')
-        .where('channel_chat_key', '=', chatKey)
-        .executeTakeFirst();
-      const chats = (await h.control('GET', '/chats')).body as SandboxChatView[];
-      return row ? chats.find((c) => c.conversationId === row.conversation_id) : undefined;
-    };
     const post = (index: number, chatKey: string, text: string, extra: { name?: string; phone?: string } = {}) =>
       postCustomerText({ bridgeUrl: h.bridgeUrl, instance: instances[index]!, chatKey, text, ...extra });
 
@@ -77,7 +57,7 @@ describe.each(ENGINES)(
       expect(body).toContain(`Sources created: ${instances[0]!.key}, ${instances[1]!.key}`);
       expect(body).toContain(`Default source: ${instances[0]!.key}`);
       expect(body).toContain('Chat channel connected');
-      expect(await account()).toMatchObject({ state: 'connected', oauthState: 'ok', hasTokens: true });
+      expect(await h.account()).toMatchObject({ state: 'connected', oauthState: 'ok', hasTokens: true });
     });
 
     it('shows a visitor message in the inbox under its instance source, with the lead in that source', async () => {
@@ -110,7 +90,7 @@ describe.each(ENGINES)(
 
     it('links a customer whose phone matches an existing contact: no lead, no duplicate, link kept', async () => {
       await h.admin('PUT', `/channel-instances/${instances[0]!.key}/link-contacts`, { linkContacts: 'phone' });
-      const rest = (await restClientForAccount(h.bridge, await account()))!;
+      const rest = (await restClientForAccount(h.bridge, await h.account()))!;
       const [known] = await rest.createContacts([
         {
           name: 'Olga Known',
@@ -130,8 +110,8 @@ describe.each(ENGINES)(
       for (const text of ['second', 'third', 'fourth']) {
         await post(0, 'web-olga', text, { name: 'Olga (site)', phone: '89012345678' });
       }
-      await waitFor('three more messages', async () => (await chatOf('web-olga'))?.lastMessageText === 'fourth');
-      const chat = (await chatOf('web-olga'))!;
+      await waitFor('three more messages', async () => (await h.chatOf('web-olga'))?.lastMessageText === 'fourth');
+      const chat = (await h.chatOf('web-olga'))!;
       expect(chat).toMatchObject({ contactId: known!.id, leadId: null });
       const after = (await h.control('GET', `/crm?account=${AMOCRM_IDS.accountAmojoId}`)).body;
       expect(after.contacts).toHaveLength(before.contacts.length);
@@ -150,8 +130,8 @@ describe.each(ENGINES)(
       const dialog = page.getByRole('dialog', { name: /Marketplace/ });
       await dialog.getByRole('button', { name: 'Disable' }).click();
       await dialog.getByText('not installed').waitFor();
-      await waitFor('account disconnected', async () => (await account()).state === 'disconnected');
-      expect(await account()).toMatchObject({ oauthState: 'revoked', hasTokens: false });
+      await waitFor('account disconnected', async () => (await h.account()).state === 'disconnected');
+      expect(await h.account()).toMatchObject({ oauthState: 'revoked', hasTokens: false });
       const config = (await h.control('GET', '/config')).body as { scopes: { scopeId: string; connected: boolean }[] };
       expect(
         config.scopes.find((s) => s.scopeId === `${AMOCRM_IDS.channelId}_${AMOCRM_IDS.accountAmojoId}`)?.connected,

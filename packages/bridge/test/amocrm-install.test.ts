@@ -1,9 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { addHttpChannel } from '../src/accounts/index.js';
 import { restClientForAccount } from '../src/amocrm/index.js';
-import { findAccount } from '../src/store/accounts/index.js';
 import { encryptSecret } from '../src/store/encrypt.js';
-import { asAmojoAccountId } from '../src/store/ids.js';
 import { AMOCRM_IDS, type AmocrmHarness, createAmocrmHarness } from './support/amocrm-harness.js';
 import { ENGINES } from './support/databases.js';
 
@@ -20,19 +18,10 @@ describe.each(ENGINES)('amoCRM OAuth install, refresh and disable (%s)', (engine
   }, 60_000);
   afterAll(async () => h?.close());
 
-  const account = async () =>
-    (await findAccount(h.bridge.store.db, {
-      channelId: AMOCRM_IDS.channelId,
-      amojoAccountId: asAmojoAccountId(AMOCRM_IDS.accountAmojoId),
-    }))!;
-
   it('installs: code exchange, amojo_id, connect, encrypted tokens, one source per instance, one default', async () => {
-    const install = await h.control('POST', '/crm/install', {
-      account: AMOCRM_IDS.accountAmojoId,
-      clientId: AMOCRM_IDS.clientId,
-    });
+    const install = await h.install();
     expect(install.body.redirectStatus).toBe(200);
-    const stored = await account();
+    const stored = await h.account();
     expect(stored).toMatchObject({
       state: 'connected',
       oauthState: 'ok',
@@ -75,13 +64,10 @@ describe.each(ENGINES)('amoCRM OAuth install, refresh and disable (%s)', (engine
   });
 
   it('re-install connects again with the same scope and creates no duplicate source', async () => {
-    const before = await account();
-    const install = await h.control('POST', '/crm/install', {
-      account: AMOCRM_IDS.accountAmojoId,
-      clientId: AMOCRM_IDS.clientId,
-    });
+    const before = await h.account();
+    const install = await h.install();
     expect(install.body.redirectStatus).toBe(200);
-    const after = await account();
+    const after = await h.account();
     expect(after.scopeId).toBe(before.scopeId);
     expect(after.oauthState).toBe('ok');
     const crm = (await h.control('GET', `/crm?account=${AMOCRM_IDS.accountAmojoId}`)).body;
@@ -103,7 +89,7 @@ describe.each(ENGINES)('amoCRM OAuth install, refresh and disable (%s)', (engine
 
   it('serialises 12 concurrent refreshes (two bridges on PostgreSQL): one refresh, every caller gets its pair', async () => {
     // Make the stored access token look nearly expired, so every client refreshes before its next call.
-    const acc = await account();
+    const acc = await h.account();
     await h.bridge.store.db
       .updateTable('accounts')
       .set({ token_expires_at: Date.now() + 30_000 })
@@ -124,7 +110,7 @@ describe.each(ENGINES)('amoCRM OAuth install, refresh and disable (%s)', (engine
     expect(new Set(tokens).size, trail).toBe(1);
     const refreshed = h.logs.filter((l) => l.event === 'amocrm_tokens_refreshed').length;
     expect(refreshed, trail).toBe(1);
-    const after = await account();
+    const after = await h.account();
     expect(after.oauthState, trail).toBe('ok');
     expect(after.tokenExpiresAt, trail).toBeGreaterThan(Date.now() + 3_600_000);
     const rawAfter = await h.bridge.store.db
@@ -139,7 +125,7 @@ describe.each(ENGINES)('amoCRM OAuth install, refresh and disable (%s)', (engine
   });
 
   it('marks the account needs_reinstall when amoCRM refuses the refresh for good, and stops using it', async () => {
-    const acc = await account();
+    const acc = await h.account();
     const key = h.bridge.config.encryptionKey;
     await h.bridge.store.db
       .updateTable('accounts')
@@ -154,7 +140,7 @@ describe.each(ENGINES)('amoCRM OAuth install, refresh and disable (%s)', (engine
       .execute();
     const crm = await restClientForAccount(h.bridge, acc.id);
     await expect(crm!.accessToken()).rejects.toMatchObject({ status: 400 });
-    const after = await account();
+    const after = await h.account();
     expect(after.oauthState).toBe('needs_reinstall');
     expect(after.oauthError).toContain('Invalid refresh token');
     expect(after.oauthError).not.toContain('def50200');
@@ -165,8 +151,8 @@ describe.each(ENGINES)('amoCRM OAuth install, refresh and disable (%s)', (engine
     // The chat side keeps working: a needs_reinstall account is still connected.
     expect(after.state).toBe('connected');
     // A re-install brings working tokens back.
-    await h.control('POST', '/crm/install', { account: AMOCRM_IDS.accountAmojoId, clientId: AMOCRM_IDS.clientId });
-    expect((await account()).oauthState).toBe('ok');
+    await h.install();
+    expect((await h.account()).oauthState).toBe('ok');
   });
 
   it('refuses a disabled hook with a wrong signature, and disconnects on the real one', async () => {
@@ -174,13 +160,13 @@ describe.each(ENGINES)('amoCRM OAuth install, refresh and disable (%s)', (engine
       `${h.bridgeUrl}/amocrm/disabled?account_id=${AMOCRM_IDS.amocrmAccountId}&client_uuid=${AMOCRM_IDS.clientId}&signature=${'0'.repeat(64)}`,
     );
     expect(forged.status).toBe(401);
-    expect((await account()).state).toBe('connected');
+    expect((await h.account()).state).toBe('connected');
     const disabled = await h.control('POST', '/crm/disable', {
       account: AMOCRM_IDS.accountAmojoId,
       clientId: AMOCRM_IDS.clientId,
     });
     expect(disabled.body.hookStatus).toBe(200);
-    const after = await account();
+    const after = await h.account();
     expect(after).toMatchObject({ state: 'disconnected', oauthState: 'revoked', hasTokens: false });
     expect(await restClientForAccount(h.bridge, after.id)).toBeNull();
     const listed = await h.admin('GET', '/accounts');

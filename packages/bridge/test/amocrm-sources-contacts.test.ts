@@ -1,9 +1,6 @@
-import type { SandboxChatView } from '@amojo-bridge/sandbox';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { addHttpChannel } from '../src/accounts/index.js';
 import { restClientForAccount } from '../src/amocrm/index.js';
-import { findAccount } from '../src/store/accounts/index.js';
-import { asAmojoAccountId } from '../src/store/ids.js';
 import { AMOCRM_IDS, type AmocrmHarness, createAmocrmHarness } from './support/amocrm-harness.js';
 import { ENGINES } from './support/databases.js';
 import { type EventReceiver, postCustomerText, startEventReceiver } from './support/http-customers.js';
@@ -37,22 +34,13 @@ describe.each(ENGINES)('amoCRM sources per instance and contact linking (%s)', (
       const { instance, secret } = await addHttpChannel(h.bridge, { name, url: receiver.url });
       instances.push({ key: instance.key, secret });
     }
-    const install = await h.control('POST', '/crm/install', {
-      account: AMOCRM_IDS.accountAmojoId,
-      clientId: AMOCRM_IDS.clientId,
-    });
+    const install = await h.install();
     expect(install.body.redirectStatus).toBe(200);
   }, 60_000);
   afterAll(async () => {
     await h?.close();
     for (const receiver of receivers) await receiver.close();
   });
-
-  const account = async () =>
-    (await findAccount(h.bridge.store.db, {
-      channelId: AMOCRM_IDS.channelId,
-      amojoAccountId: asAmojoAccountId(AMOCRM_IDS.accountAmojoId),
-    }))!;
   const post = (index: number, chatKey: string, text: string, phone?: string) =>
     postCustomerText({
       bridgeUrl: h.bridgeUrl,
@@ -61,22 +49,13 @@ describe.each(ENGINES)('amoCRM sources per instance and contact linking (%s)', (
       text,
       ...(phone ? { phone } : {}),
     });
-  const chats = async () => (await h.control('GET', '/chats')).body as SandboxChatView[];
-  const chatOf = async (chatKey: string) => {
-    const row = await h.bridge.store.db
-      .selectFrom('conversations')
-      .select('conversation_id')
-      .where('channel_chat_key', '=', chatKey)
-      .executeTakeFirst();
-    return row && (await chats()).find((c) => c.conversationId === row.conversation_id);
-  };
   const crm = async () => (await h.control('GET', `/crm?account=${AMOCRM_IDS.accountAmojoId}`)).body;
 
   it('tags each instance chat with its source; the lead lands under that source', async () => {
     await post(0, 'web-1', 'Hello from the website');
     await post(1, 'tg-1', 'Hello from Telegram');
-    const web = await waitFor('website chat', () => chatOf('web-1'));
-    const tg = await waitFor('telegram chat', () => chatOf('tg-1'));
+    const web = await waitFor('website chat', () => h.chatOf('web-1'));
+    const tg = await waitFor('telegram chat', () => h.chatOf('tg-1'));
     expect(web.sourceExternalId).toBe(instances[0]!.key);
     expect(tg.sourceExternalId).toBe(instances[1]!.key);
     const leads = (await crm()).leads as { chatId: string; sourceExternalId?: string }[];
@@ -85,14 +64,14 @@ describe.each(ENGINES)('amoCRM sources per instance and contact linking (%s)', (
   });
 
   it('routes answers and "write first" by source to the right instance', async () => {
-    const tg = (await chatOf('tg-1'))!;
+    const tg = (await h.chatOf('tg-1'))!;
     await h.control('POST', `/chats/${tg.id}/messages`, { text: 'Answer for Telegram' });
     await waitFor('telegram answer', () =>
       receivers[1]!.events.find((e) => JSON.stringify(e).includes('Answer for Telegram')),
     );
     expect(receivers[0]!.events.some((e) => JSON.stringify(e).includes('Answer for Telegram'))).toBe(false);
 
-    const scopeId = (await account()).scopeId;
+    const scopeId = (await h.account()).scopeId;
     for (const [index, phone] of [
       [1, '+79005550101'],
       [0, '+79005550202'],
@@ -118,7 +97,7 @@ describe.each(ENGINES)('amoCRM sources per instance and contact linking (%s)', (
       linkContacts: 'phone',
     });
     expect(set.status).toBe(200);
-    const rest = (await restClientForAccount(h.bridge, await account()))!;
+    const rest = (await restClientForAccount(h.bridge, await h.account()))!;
     const [existing] = await outsideRateLimit(() =>
       rest.createContacts([
         {
@@ -129,12 +108,12 @@ describe.each(ENGINES)('amoCRM sources per instance and contact linking (%s)', (
     );
     const before = await crm();
     await post(0, 'web-olga', 'Hi, it is Olga again', '89012345678');
-    const chat = await waitFor('linked chat', () => chatOf('web-olga'));
+    const chat = await waitFor('linked chat', () => h.chatOf('web-olga'));
     expect(chat.contactId).toBe(existing!.id);
     expect(chat.leadId).toBeNull();
     for (const text of ['second', 'third', 'fourth']) await post(0, 'web-olga', text, '89012345678');
     await waitFor('three more messages', async () =>
-      (await chatOf('web-olga'))?.lastMessageText === 'fourth' ? true : undefined,
+      (await h.chatOf('web-olga'))?.lastMessageText === 'fourth' ? true : undefined,
     );
     const after = await crm();
     expect(after.contacts).toHaveLength(before.contacts.length);
@@ -150,7 +129,7 @@ describe.each(ENGINES)('amoCRM sources per instance and contact linking (%s)', (
   });
 
   it('links an ambiguous phone (two contacts) to the oldest contact, and logs the ambiguity', async () => {
-    const rest = (await restClientForAccount(h.bridge, await account()))!;
+    const rest = (await restClientForAccount(h.bridge, await h.account()))!;
     const phone = (value: string) => [{ field_code: 'PHONE', values: [{ value }] }];
     const [older] = await outsideRateLimit(() =>
       rest.createContacts([{ name: 'Ivan (first)', custom_fields_values: phone('+7 902 111-22-33') }]),
@@ -160,7 +139,7 @@ describe.each(ENGINES)('amoCRM sources per instance and contact linking (%s)', (
     );
     expect(newer!.id).toBeGreaterThan(older!.id);
     await post(0, 'web-ivan', 'Ivan writes', '+79021112233');
-    const chat = await waitFor('ivan chat', () => chatOf('web-ivan'));
+    const chat = await waitFor('ivan chat', () => h.chatOf('web-ivan'));
     expect(chat.contactId).toBe(older!.id);
     expect(h.logs.some((l) => l.event === 'amocrm_contact_ambiguous' && l.candidates === 2)).toBe(true);
   });
@@ -170,7 +149,7 @@ describe.each(ENGINES)('amoCRM sources per instance and contact linking (%s)', (
     await post(0, 'web-new', 'New customer here', '+79990001122');
     await post(1, 'tg-olga', 'Olga on Telegram', '89012345678'); // instance 1 links nothing
     await waitFor('both chats', async () =>
-      (await chatOf('web-new'))?.leadId && (await chatOf('tg-olga'))?.leadId ? true : undefined,
+      (await h.chatOf('web-new'))?.leadId && (await h.chatOf('tg-olga'))?.leadId ? true : undefined,
     );
     const after = await crm();
     expect(after.contacts).toHaveLength(before.contacts.length + 2);
@@ -246,7 +225,7 @@ describe.each(ENGINES)('amoCRM sources per instance and contact linking (%s)', (
       chatKey: 'wholesale-1',
       text: 'A pallet of roses, please',
     });
-    const chat = await waitFor('the wholesale chat', () => chatOf('wholesale-1'));
+    const chat = await waitFor('the wholesale chat', () => h.chatOf('wholesale-1'));
     const leads = (await crm()).leads as { chatId: string; pipelineId: number; sourceExternalId?: string }[];
     expect(leads.find((l) => l.chatId === chat.id)).toMatchObject({ pipelineId: 4242, sourceExternalId: key });
 

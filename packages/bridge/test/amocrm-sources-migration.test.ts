@@ -2,11 +2,10 @@
 // account that was connected by hand and ran without sources, then installed the integration: old chats keep working
 // (routed by their conversation), the default source labels them, new chats are tagged; plus the refresh schedule,
 // the Sources API limits as clear problems, and no token in any log line.
-import type { SandboxChatView } from '@amojo-bridge/sandbox';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { addHttpChannel, connectAccount } from '../src/accounts/index.js';
 import { scheduleTokenRefresh, syncAccountSources } from '../src/amocrm/index.js';
-import { findAccount, readAccountTokens } from '../src/store/accounts/index.js';
+import { readAccountTokens } from '../src/store/accounts/index.js';
 import { upsertChannelInstance } from '../src/store/channel-instances/index.js';
 import { encryptSecret } from '../src/store/encrypt.js';
 import { asAmojoAccountId, asChannelInstanceKey } from '../src/store/ids.js';
@@ -31,33 +30,15 @@ describe.each(ENGINES)('migration to sources, refresh schedule and limits (%s)',
     await h?.close();
     await receiver?.close();
   });
-
-  const account = async () =>
-    (await findAccount(h.bridge.store.db, {
-      channelId: AMOCRM_IDS.channelId,
-      amojoAccountId: asAmojoAccountId(AMOCRM_IDS.accountAmojoId),
-    }))!;
-  const chatOf = async (chatKey: string): Promise<SandboxChatView | undefined> => {
-    const row = await h.bridge.store.db
-      .selectFrom('conversations')
-      .select('conversation_id')
-      .where('channel_chat_key', '=', chatKey)
-      .executeTakeFirst();
-    const chats = (await h.control('GET', '/chats')).body as SandboxChatView[];
-    return row ? chats.find((c) => c.conversationId === row.conversation_id) : undefined;
-  };
   const post = (chatKey: string, text: string) => postCustomerText({ bridgeUrl: h.bridgeUrl, instance, chatKey, text });
 
   it('stage 0 -> 3: the old chat is untagged, the install adds the default source, hooks and new chats carry it', async () => {
     await post('old-chat', 'before sources');
-    const old = await waitFor('old chat', () => chatOf('old-chat'));
+    const old = await waitFor('old chat', () => h.chatOf('old-chat'));
     expect(old.sourceExternalId).toBeNull();
-    expect((await account()).oauthState).toBe('none');
+    expect((await h.account()).oauthState).toBe('none');
 
-    const install = await h.control('POST', '/crm/install', {
-      account: AMOCRM_IDS.accountAmojoId,
-      clientId: AMOCRM_IDS.clientId,
-    });
+    const install = await h.install();
     expect(install.body.redirectStatus).toBe(200);
     const sources = (await h.control('GET', `/crm?account=${AMOCRM_IDS.accountAmojoId}`)).body.sources;
     expect(sources).toMatchObject([{ external_id: instance.key, default: true }]);
@@ -71,20 +52,20 @@ describe.each(ENGINES)('migration to sources, refresh schedule and limits (%s)',
 
     // Stage 2: the old conversation is tagged now, so its next message pins the chat to the source.
     await post('old-chat', 'after sources');
-    await waitFor('old chat tagged', async () => (await chatOf('old-chat'))?.sourceExternalId === instance.key);
+    await waitFor('old chat tagged', async () => (await h.chatOf('old-chat'))?.sourceExternalId === instance.key);
     await post('new-chat', 'a new chat');
-    expect((await waitFor('new chat', () => chatOf('new-chat'))).sourceExternalId).toBe(instance.key);
+    expect((await waitFor('new chat', () => h.chatOf('new-chat'))).sourceExternalId).toBe(instance.key);
   });
 
   it('"write first" without a source in the hook goes to the default source instance', async () => {
-    const scopeId = (await account()).scopeId;
+    const scopeId = (await h.account()).scopeId;
     const sent = await h.control('POST', '/write-first', { scopeId, phone: '+79007770011', text: 'default route' });
     expect(sent.status).toBe(200);
     await waitFor('write-first via default', () => receiver.has('default route'));
   });
 
   it('the refresh schedule refreshes tokens close to expiry, and never crashes on a refused refresh', async () => {
-    const acc = await account();
+    const acc = await h.account();
     await h.bridge.store.db
       .updateTable('accounts')
       .set({ token_expires_at: Date.now() + 60_000 })
@@ -93,7 +74,7 @@ describe.each(ENGINES)('migration to sources, refresh schedule and limits (%s)',
     const schedule = scheduleTokenRefresh(h.bridge, { intervalMs: 3_600_000 });
     try {
       expect(await schedule.runNow()).toBe(1);
-      expect((await account()).tokenExpiresAt).toBeGreaterThan(Date.now() + 3_600_000);
+      expect((await h.account()).tokenExpiresAt).toBeGreaterThan(Date.now() + 3_600_000);
       expect(await schedule.runNow()).toBe(0); // nothing due any more
       // The tokens never reach a log line.
       const tokens = (await readAccountTokens(h.bridge.store.db, {
@@ -118,19 +99,19 @@ describe.each(ENGINES)('migration to sources, refresh schedule and limits (%s)',
         .where('id', '=', acc.id)
         .execute();
       expect(await schedule.runNow()).toBe(0);
-      expect((await account()).oauthState).toBe('needs_reinstall');
+      expect((await h.account()).oauthState).toBe('needs_reinstall');
       const attempts = h.logs.filter((l) => l.event === 'amocrm_account_needs_reinstall').length;
       expect(await schedule.runNow()).toBe(0);
       expect(h.logs.filter((l) => l.event === 'amocrm_account_needs_reinstall').length).toBe(attempts);
-      await h.control('POST', '/crm/install', { account: AMOCRM_IDS.accountAmojoId, clientId: AMOCRM_IDS.clientId });
-      expect((await account()).oauthState).toBe('ok');
+      await h.install();
+      expect((await h.account()).oauthState).toBe('ok');
     } finally {
       await schedule.stop();
     }
   });
 
   it('reports the Sources API limits and bad keys as clear problems, syncing the rest', async () => {
-    const acc = await account();
+    const acc = await h.account();
     await upsertChannelInstance(h.bridge.store.db, {
       key: asChannelInstanceKey(`x${'k'.repeat(40)}`),
       kind: 'http',

@@ -92,7 +92,7 @@ describe.each(ENGINES)('widget connect with amoCRM one-time JWT (%s)', (engine) 
   let h: AmocrmHarness;
   beforeAll(async () => {
     h = await createAmocrmHarness({ engine });
-    await h.control('POST', '/crm/install', { account: AMOCRM_IDS.accountAmojoId, clientId: AMOCRM_IDS.clientId });
+    await h.install();
   }, 60_000);
   afterAll(async () => h?.close());
 

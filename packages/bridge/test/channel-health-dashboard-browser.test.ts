@@ -5,12 +5,13 @@ import { statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { type Browser, chromium, type Page } from 'playwright-core';
+import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { channelHoldKey, classifySendResult, recordChannelHealth } from '../src/channels/health/index.js';
 import { claimJobs, enqueue, holdJob } from '../src/queue/index.js';
 import { findChannelInstance } from '../src/store/channel-instances/index.js';
 import { asChannelInstanceKey } from '../src/store/ids.js';
+import { launchChromium, openPage } from './support/chromium.js';
 import { createRelayHarness, RELAY_ADMIN_TOKEN, type RelayHarness } from './support/relay-harness.js';
 
 async function ensureAdminBuilt(): Promise<void> {
@@ -41,12 +42,8 @@ describe('dashboard channel health (sqlite)', () => {
     await ensureAdminBuilt();
     h = await createRelayHarness({ engine: 'sqlite' });
     base = `http://127.0.0.1:${(h.bridge.app.server.address() as { port: number }).port}`;
-    browser = await chromium.launch({
-      executablePath: '/usr/bin/chromium',
-      args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking', '--no-first-run'],
-    });
-    page = await (await browser.newContext({ viewport: { width: 1280, height: 900 } })).newPage();
-    page.setDefaultTimeout(20_000);
+    browser = await launchChromium();
+    page = await openPage(browser, { viewport: { width: 1280, height: 900 }, timeoutMs: 20_000 });
   }, 120_000);
 
   afterAll(async () => {

@@ -1,4 +1,4 @@
-import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { beforeEach, describe, expect, it } from 'vitest';
 import {
   channelHoldKey,
   planNextProbe,
@@ -11,9 +11,8 @@ import { createLogger } from '../src/log.js';
 import { claimJobs, enqueue, findJob, holdJob } from '../src/queue/index.js';
 import { upsertChannelInstance } from '../src/store/channel-instances/index.js';
 import { asChannelInstanceKey } from '../src/store/ids.js';
-import type { Store } from '../src/store/store.js';
 import { ENGINES } from './support/databases.js';
-import { createStoreFixture, type StoreFixture } from './support/store-fixture.js';
+import { useStoreFixture } from './support/store-fixture.js';
 
 const T0 = 1_800_000_000_000;
 const log = createLogger({ level: 'silent' });
@@ -23,19 +22,10 @@ const revoked = { ok: false, problem: 'bad_credentials', reason: 'token revoked'
 // turn per interval, the held jobs released by the recovery, and a stale refusal (a send that read the old token
 // before the fix) not breaking the instance again.
 describe.each(ENGINES)('channel probe turns and release (%s)', (engine) => {
-  let fixture: StoreFixture;
-  let store: Store;
+  const { store } = useStoreFixture(engine);
   let instance: { rowId: number; key: string; kind: string; name: string | null };
 
-  beforeAll(async () => {
-    fixture = await createStoreFixture(engine);
-    store = fixture.store;
-  });
-  afterAll(async () => {
-    await fixture?.close();
-  });
   beforeEach(async () => {
-    await fixture.reset();
     const row = await upsertChannelInstance(store.db, {
       key: asChannelInstanceKey('wa_1'),
       kind: 'whatsapp',

@@ -1,7 +1,7 @@
 // Instance management (channels/manage-instances.ts) on both engines: every kind created, validated, updated and
 // removed the same way; secret settings encrypted at rest and never shown; lifecycle listeners told after commits.
 
-import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { beforeEach, describe, expect, it } from 'vitest';
 import { z } from 'zod';
 import {
   ChannelSettingsError,
@@ -23,7 +23,7 @@ import { createSilentLogger } from '../src/log.js';
 import { upsertAccount } from '../src/store/accounts/index.js';
 import { asAmojoAccountId, asChannelInstanceKey, asScopeId } from '../src/store/ids.js';
 import { ENGINES } from './support/databases.js';
-import { createStoreFixture, type StoreFixture } from './support/store-fixture.js';
+import { useStoreFixture } from './support/store-fixture.js';
 
 const CHANNEL_ID = '0b6f3a52-7c1d-4e8a-9f20-5d4c3b2a1e90';
 const ACCOUNT_ID = '9a8b7c6d-5e4f-4a3b-8c2d-1e0f9a8b7c6d';
@@ -55,19 +55,12 @@ const botPlugin = defineChannelPlugin({
 const plugins = { ...channelPlugins, bot: botPlugin };
 
 describe.each(ENGINES)('channel instance management (%s)', (engine) => {
-  let fixture: StoreFixture;
+  const fixture = useStoreFixture(engine);
   let events: { which: string; event: InstanceLifecycleEvent }[];
   let deps: ManageInstancesDeps;
   let accountRowId: number;
 
-  beforeAll(async () => {
-    fixture = await createStoreFixture(engine);
-  });
-  afterAll(async () => {
-    await fixture?.close();
-  });
   beforeEach(async () => {
-    await fixture.reset();
     events = [];
     checked.length = 0;
     const account = await upsertAccount(fixture.store.db, {

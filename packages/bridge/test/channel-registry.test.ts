@@ -2,7 +2,7 @@
 // enabled instance, capabilities read from the methods an adapter has, replaced when the instance changes, stopped
 // when it is removed (also by another process, found by sync) and when the bridge stops; runtimes released last.
 
-import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { beforeEach, describe, expect, it } from 'vitest';
 import { z } from 'zod';
 import { ChannelEventRefusedError, createChannelRegistry, defineChannelPlugin } from '../src/channels/index.js';
 import {
@@ -21,13 +21,13 @@ import {
   asMsgid,
 } from '../src/store/ids.js';
 import { ENGINES } from './support/databases.js';
-import { createStoreFixture, type StoreFixture } from './support/store-fixture.js';
+import { useStoreFixture } from './support/store-fixture.js';
 
 const encryptionKey = new Uint8Array(32).fill(3);
 const SECRET = 'probe-secret-token-value';
 
 describe.each(ENGINES)('channel registry (%s)', (engine) => {
-  let fixture: StoreFixture;
+  const fixture = useStoreFixture(engine);
   let log: string[];
   let deps: ManageInstancesDeps;
 
@@ -87,14 +87,7 @@ describe.each(ENGINES)('channel registry (%s)', (engine) => {
     };
   };
 
-  beforeAll(async () => {
-    fixture = await createStoreFixture(engine);
-  });
-  afterAll(async () => {
-    await fixture?.close();
-  });
   beforeEach(async () => {
-    await fixture.reset();
     log = [];
     deps = {
       store: fixture.store,

@@ -1,29 +1,11 @@
 // `amojo-bridge channels ...` manages every kind from the plugins' schemas: --set typed by the schema, secrets shown
 // once, bad input refused with exit 2 naming the setting, removal saying what happens to the conversations.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { type CliIo, type RunCliOptions, runCli } from '../src/cli/index.js';
+import type { RunCliOptions } from '../src/cli/index.js';
 import { openStore } from '../src/store/open-store.js';
 import { ENGINES } from './support/databases.js';
+import { runCliCaptured as run } from './support/run-cli-captured.js';
 import { createServiceWorld, type ServiceWorld } from './support/service-harness.js';
-
-async function run(argv: string[], env: CliIo['env'], options: RunCliOptions = {}) {
-  let stdout = '';
-  let stderr = '';
-  const code = await runCli(
-    argv,
-    {
-      stdout: (text) => {
-        stdout += text;
-      },
-      stderr: (text) => {
-        stderr += text;
-      },
-      env,
-    },
-    options,
-  );
-  return { code, stdout, stderr };
-}
 
 describe('amojo-bridge channels: help', () => {
   it('lists every subcommand and the kinds', async () => {

@@ -1,25 +1,8 @@
 import { DEMO } from '@amojo-bridge/sandbox';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { type CliIo, runCli } from '../src/cli/index.js';
 import { openStore } from '../src/store/open-store.js';
+import { runCliCaptured as run, startCliCaptured } from './support/run-cli-captured.js';
 import { createServiceWorld, type ServiceWorld, waitFor } from './support/service-harness.js';
-
-/** Runs the CLI in-process, capturing its output. */
-async function run(argv: string[], env: Readonly<Record<string, string | undefined>>, extra: Partial<CliIo> = {}) {
-  let stdout = '';
-  let stderr = '';
-  const code = await runCli(argv, {
-    stdout: (text) => {
-      stdout += text;
-    },
-    stderr: (text) => {
-      stderr += text;
-    },
-    env,
-    ...extra,
-  });
-  return { code, stdout, stderr };
-}
 
 describe('runCli: help, version and usage errors', () => {
   it('prints help listing every command', async () => {
@@ -154,27 +137,15 @@ describe('runCli against the sandbox (sqlite)', () => {
   });
 
   it('starts, prints where it listens, and stops on a shutdown signal', async () => {
-    let signal: ((name: string) => void) | undefined;
-    let stdout = '';
-    const running = runCli(['start'], {
-      stdout: (text) => {
-        stdout += text;
-      },
-      stderr: () => undefined,
-      env: world.env,
-      onShutdownSignal(handler) {
-        signal = handler;
-        return () => undefined;
-      },
-    });
-    await waitFor(() => stdout.includes('listening on'));
-    expect(stdout).toContain(`amojo-bridge listening on http://127.0.0.1:${world.port}`);
+    const started = startCliCaptured(world.env);
+    await waitFor(() => started.stdout().includes('listening on'));
+    expect(started.stdout()).toContain(`amojo-bridge listening on http://127.0.0.1:${world.port}`);
     const ready = await fetch(`http://127.0.0.1:${world.port}/readyz`);
     expect(ready.status).toBe(200);
-    signal!('SIGTERM');
-    expect(await running).toBe(0);
-    expect(stdout).toMatch(/SIGTERM: stopping/);
-    expect(stdout).toMatch(/amojo-bridge stopped/);
+    started.signal('SIGTERM');
+    expect(await started.exited).toBe(0);
+    expect(started.stdout()).toMatch(/SIGTERM: stopping/);
+    expect(started.stdout()).toMatch(/amojo-bridge stopped/);
     await expect(fetch(`http://127.0.0.1:${world.port}/healthz`)).rejects.toThrow();
   });
 });

@@ -1,22 +1,19 @@
-import { type ChildProcess, execFileSync, spawn } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
-import { existsSync } from 'node:fs';
 import { createServer, type IncomingMessage } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { fileURLToPath } from 'node:url';
 import { createRandom, DEMO, type SandboxChatView, type SandboxMessageView } from '@amojo-bridge/sandbox';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { verifyWebhook, webhookHeaders } from '../src/channels/index.js';
 import { runCli } from '../src/cli/index.js';
+import { type BridgeProcess, bridgeProcess, inversions, waitUntil } from './support/bridge-process.js';
 import { ENGINES } from './support/databases.js';
-import { createServiceWorld, type ServiceWorld, waitFor } from './support/service-harness.js';
+import { createCrashWorld } from './support/messenger-crash-run.js';
+import type { ServiceWorld } from './support/service-harness.js';
 
 // The crash test of issue 4: the bridge CLI runs as a child process and is killed with SIGKILL at random moments
 // while 500 customer messages (http channel) and 500 manager messages (sandbox control API) flow; after restarts,
 // both sides are compared by id: nothing lost, nothing duplicated, order kept per conversation.
 
-const ROOT = fileURLToPath(new URL('../../../', import.meta.url));
-const CLI = fileURLToPath(new URL('../dist/cli.js', import.meta.url));
 // Overridable to debug with a smaller run; the defaults are the issue's numbers.
 const CONVERSATIONS = Number(process.env.CRASH_CONVERSATIONS ?? 10);
 const PER_CONVERSATION = Number(process.env.CRASH_PER_CONVERSATION ?? 50); // x 10 conversations = 500 each way
@@ -72,77 +69,13 @@ async function startCustomerSystem(secret: { value: string }) {
   };
 }
 
-/** The bridge as a child process that can be killed and restarted. */
-function bridgeProcess(env: Readonly<Record<string, string>>) {
-  let child: ChildProcess | undefined;
-  let output = '';
-  let starts = 0;
-  return {
-    async start(): Promise<void> {
-      // The port was reserved once and released; while the bridge is down (before its first start, after a kill)
-      // any outgoing connection on the machine may get it as its ephemeral port for a moment. Seen once in 17 runs
-      // on the shared VM (EADDRINUSE at the first start): the start is retried while that is the only reason.
-      for (let attempt = 1; ; attempt++) {
-        const mark = output.length;
-        starts++;
-        const spawned = spawn(process.execPath, [CLI, 'start'], {
-          env: { PATH: process.env.PATH ?? '', ...env },
-          cwd: ROOT,
-        });
-        child = spawned;
-        const append = (chunk: Buffer) => {
-          output += chunk.toString('utf8');
-          if (output.length > 2_000_000) output = output.slice(-1_000_000);
-        };
-        spawned.stdout.on('data', append);
-        spawned.stderr.on('data', append);
-        await waitFor(() => output.slice(mark).includes('listening on') || spawned.exitCode !== null, 60_000);
-        if (spawned.exitCode === null) return;
-        if (!output.slice(mark).includes('EADDRINUSE') || attempt >= 10)
-          throw new Error(`bridge exited at start (${spawned.exitCode}):\n${output.slice(-4000)}`);
-        console.log(`bridge port busy at start (attempt ${attempt}); starting again`);
-        await sleep(500 * attempt);
-      }
-    },
-    async kill(): Promise<void> {
-      const current = child;
-      if (!current || current.exitCode !== null) return;
-      const exited = new Promise((resolve) => current.once('exit', resolve));
-      current.kill('SIGKILL');
-      await exited;
-    },
-    async stop(): Promise<number | null> {
-      const current = child;
-      if (!current || current.exitCode !== null) return current?.exitCode ?? null;
-      const exited = new Promise<number | null>((resolve) => current.once('exit', (code) => resolve(code)));
-      current.kill('SIGTERM');
-      return exited;
-    },
-    output: () => output,
-    starts: () => starts,
-  };
-}
-
-/** Counts how often a sequence decreases (0 when it is in order). */
-function inversions(seqs: readonly number[]): number {
-  let count = 0;
-  for (let i = 1; i < seqs.length; i++) if (seqs[i]! < seqs[i - 1]!) count++;
-  return count;
-}
-
 describe.each(ENGINES)('crash: SIGKILL during 500 messages each way (%s)', (engine) => {
   let world: ServiceWorld;
   let customer: Awaited<ReturnType<typeof startCustomerSystem>>;
-  let bridge: ReturnType<typeof bridgeProcess>;
+  let bridge: BridgeProcess;
 
   beforeAll(async () => {
-    if (!existsSync(CLI)) execFileSync('npx', ['tsc', '-b'], { cwd: ROOT, stdio: 'pipe' });
-    // A lease shorter than the default, so jobs claimed by a killed process are claimable again soon after restarts.
-    world = await createServiceWorld(engine, {
-      LOG_LEVEL: 'warn',
-      QUEUE_LEASE_MS: '10000',
-      QUEUE_POLL_INTERVAL_MS: '100',
-    });
+    world = await createCrashWorld(engine);
   }, 120_000);
   afterEach(async () => {
     await bridge?.kill();
@@ -216,7 +149,7 @@ describe.each(ENGINES)('crash: SIGKILL during 500 messages each way (%s)', (engi
     await Promise.all(chatKeys.map((chatKey) => sendCustomer(chatKey, 0, randomUUID())));
     progress('first customer messages accepted');
     const chatIdOf = new Map<string, string>();
-    await waitFor(async () => {
+    await waitUntil(async () => {
       const chats = (await (await fetch(`${world.sandbox.url}/_sandbox/api/chats`)).json()) as SandboxChatView[];
       for (const chat of chats) chatIdOf.set(chat.client.name.replace(/^Client /, ''), chat.id);
       return chatKeys.every((key) => chatIdOf.has(key));
@@ -295,7 +228,7 @@ describe.each(ENGINES)('crash: SIGKILL during 500 messages each way (%s)', (engi
       return all;
     };
     const expectedEach = CONVERSATIONS * PER_CONVERSATION;
-    const drained = await waitFor(async () => {
+    const drained = await waitUntil(async () => {
       const inbound = await inboundOf();
       const inboundTexts = new Set([...inbound.values()].flat().map((m) => m.text));
       const outboundTexts = new Set(customer.received.map((m) => m.text));

@@ -6,7 +6,7 @@ import {
   type SendMessageOptions,
   type SentMessage,
 } from '@amojo-bridge/sdk';
-import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { createSilentLogger } from '../src/log.js';
 import { createMetrics } from '../src/metrics/index.js';
 import {
@@ -32,7 +32,7 @@ import {
 } from '../src/store/ids.js';
 import { findMessage, insertMessage } from '../src/store/messages/index.js';
 import { listParticipants, upsertParticipant } from '../src/store/participants/index.js';
-import { createStoreFixture, type StoreFixture } from './support/store-fixture.js';
+import { useStoreFixture } from './support/store-fixture.js';
 
 // deliverToAmojo run on its own: a real SQLite store and an amojo with only the two methods the pipeline declares
 // (DeliverToAmojoDeps), no bridge, no sandbox, no worker.
@@ -78,17 +78,7 @@ function jobFor(messageRowId: MessageRowId): Job<DeliverToAmojoPayload> {
 }
 
 describe('deliverToAmojo against its narrow deps', () => {
-  let fixture: StoreFixture;
-
-  beforeAll(async () => {
-    fixture = await createStoreFixture('sqlite');
-  });
-  afterAll(async () => {
-    await fixture?.close();
-  });
-  beforeEach(async () => {
-    await fixture.reset();
-  });
+  const fixture = useStoreFixture('sqlite');
 
   const depsWith = (amojo: DeliverToAmojoDeps['amojo']): DeliverToAmojoDeps => ({
     store: fixture.store,

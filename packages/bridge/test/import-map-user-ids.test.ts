@@ -57,10 +57,7 @@ describe.each(ENGINES)('import map file with amoCRM user ids on %s', (engine) =>
   });
 
   it('with OAuth tokens: an unknown user id is refused; a known one sends as that user', async () => {
-    const install = await h.control('POST', '/crm/install', {
-      account: AMOCRM_IDS.accountAmojoId,
-      clientId: AMOCRM_IDS.clientId,
-    });
+    const install = await h.install();
     expect(install.body.redirectStatus).toBe(200);
 
     const unknown = await upload({ Shop: { userId: 999 } });

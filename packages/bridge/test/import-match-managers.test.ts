@@ -19,10 +19,7 @@ describe.each(ENGINES)('import matching managers by name on %s', (engine) => {
     h = await createAmocrmHarness({ engine });
     const { instance } = await addHttpChannel(h.bridge, { name: 'CRM import', url: 'http://127.0.0.1:9/unused' });
     instanceKey = instance.key;
-    const install = await h.control('POST', '/crm/install', {
-      account: AMOCRM_IDS.accountAmojoId,
-      clientId: AMOCRM_IDS.clientId,
-    });
+    const install = await h.install();
     expect(install.body.redirectStatus).toBe(200);
   }, 60_000);
   afterAll(async () => {

@@ -1,5 +1,5 @@
 import { buildMessageHook, buildTypingHook } from '@amojo-bridge/sdk/testing';
-import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { beforeEach, describe, expect, it } from 'vitest';
 import { createHookIntakeGroup } from '../src/intake/accept-hook.js';
 import { acceptHooksPostgres } from '../src/intake/accept-hooks-postgres.js';
 import type { AcceptHookResult } from '../src/intake/classify-hook.js';
@@ -7,9 +7,8 @@ import { classifyHook } from '../src/intake/classify-hook.js';
 import { claimJobs, createCommitBatcher } from '../src/queue/index.js';
 import { upsertAccount } from '../src/store/accounts/upsert-account.js';
 import { asAmojoAccountId, asScopeId } from '../src/store/ids.js';
-import type { Store } from '../src/store/store.js';
 import { ENGINES } from './support/databases.js';
-import { createStoreFixture, type StoreFixture } from './support/store-fixture.js';
+import { useStoreFixture } from './support/store-fixture.js';
 
 const T0 = 1_800_000_000_000;
 const SCOPE = asScopeId('chan_acc');
@@ -24,18 +23,9 @@ function messageBody(chatId: string, msgId: string, text: string): string {
 }
 
 describe.each(ENGINES)('hook intake groups on %s', (engine) => {
-  let fixture: StoreFixture;
-  let store: Store;
+  const { store } = useStoreFixture(engine);
 
-  beforeAll(async () => {
-    fixture = await createStoreFixture(engine);
-    store = fixture.store;
-  });
-  afterAll(async () => {
-    await fixture?.close();
-  });
   beforeEach(async () => {
-    await fixture.reset();
     // The hooks' account_id must be the scope's account (else account_mismatch).
     const amojoAccountId = (buildMessageHook() as { account_id: string }).account_id;
     await upsertAccount(store.db, {

@@ -1,6 +1,6 @@
 import { setTimeout as delay } from 'node:timers/promises';
 import { sql } from 'kysely';
-import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import {
   claimJobs,
   completeJob,
@@ -17,9 +17,9 @@ import {
 } from '../src/queue/index.js';
 import { asScopeId } from '../src/store/ids.js';
 import { insertHookRecord, scopedDedupKey } from '../src/store/ops/insert-hook-record.js';
-import type { Executor, Store } from '../src/store/store.js';
+import type { Executor } from '../src/store/store.js';
 import { ENGINES } from './support/databases.js';
-import { createStoreFixture, type StoreFixture } from './support/store-fixture.js';
+import { useStoreFixture } from './support/store-fixture.js';
 
 const T0 = 1_800_000_000_000;
 
@@ -37,19 +37,8 @@ const insertTestHook = (trx: Executor, i: number) =>
   });
 
 describe.each(ENGINES)('queue on %s', (engine) => {
-  let fixture: StoreFixture;
-  let store: Store;
-
-  beforeAll(async () => {
-    fixture = await createStoreFixture(engine);
-    store = fixture.store;
-  });
-  afterAll(async () => {
-    await fixture?.close();
-  });
-  beforeEach(async () => {
-    await fixture.reset();
-  });
+  const fixture = useStoreFixture(engine);
+  const { store } = fixture;
 
   const add = (input: {
     lane?: string | null;

@@ -1,4 +1,4 @@
-import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import {
   claimJobs,
   createWorker,
@@ -10,9 +10,8 @@ import {
   queueStats,
   releaseHeldJobs,
 } from '../src/queue/index.js';
-import type { Store } from '../src/store/store.js';
 import { ENGINES } from './support/databases.js';
-import { createStoreFixture, type StoreFixture } from './support/store-fixture.js';
+import { useStoreFixture } from './support/store-fixture.js';
 
 const T0 = 1_800_000_000_000;
 const HOUR = 3_600_000;
@@ -20,19 +19,7 @@ const HOUR = 3_600_000;
 // A held job (`queue/hold-job.ts`) waits without using an attempt, keeps its lane's later jobs behind it, and runs
 // at once when its key is released. Both engines.
 describe.each(ENGINES)('queue hold on %s', (engine) => {
-  let fixture: StoreFixture;
-  let store: Store;
-
-  beforeAll(async () => {
-    fixture = await createStoreFixture(engine);
-    store = fixture.store;
-  });
-  afterAll(async () => {
-    await fixture?.close();
-  });
-  beforeEach(async () => {
-    await fixture.reset();
-  });
+  const { store } = useStoreFixture(engine);
 
   const claim = (now: number) => claimJobs(store, { workerId: 'w', limit: 10, leaseMs: 1000, now });
 

@@ -1,4 +1,4 @@
-import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { afterEach, describe, expect, it } from 'vitest';
 import {
   claimJobs,
   createWorker,
@@ -8,16 +8,14 @@ import {
   listJobs,
   type Worker,
 } from '../src/queue/index.js';
-import type { Store } from '../src/store/store.js';
 import { ENGINES } from './support/databases.js';
-import { createStoreFixture, type StoreFixture } from './support/store-fixture.js';
+import { useStoreFixture } from './support/store-fixture.js';
 
 // A handler may resolve writes (`JobWrites`) that the worker commits in the transaction marking the job done. The
 // tests record what a handler "wrote" as `marker` jobs, which no worker here runs.
 
 describe.each(ENGINES)('handlers that return their writes, on %s', (engine) => {
-  let fixture: StoreFixture;
-  let store: Store;
+  const { store } = useStoreFixture(engine);
   const workers: Worker[] = [];
   const newWorker = (handlers: Record<string, JobHandler>, concurrency = 4) => {
     const worker = createWorker({ store, handlers, concurrency, pollIntervalMs: 20, leaseMs: 60_000 });
@@ -27,16 +25,6 @@ describe.each(ENGINES)('handlers that return their writes, on %s', (engine) => {
   const markers = async () =>
     (await listJobs(store.db, { limit: 100, kind: 'marker' })).map((j) => (j.payload as { note: string }).note).sort();
 
-  beforeAll(async () => {
-    fixture = await createStoreFixture(engine);
-    store = fixture.store;
-  });
-  afterAll(async () => {
-    await fixture?.close();
-  });
-  beforeEach(async () => {
-    await fixture.reset();
-  });
   afterEach(async () => {
     // The tests leave their workers to this; one still running after it fails the test (the global leak check).
     await Promise.all(workers.splice(0).map((worker) => worker.stop()));

@@ -1,6 +1,6 @@
 import { setTimeout as delay } from 'node:timers/promises';
 import { CompiledQuery, sql } from 'kysely';
-import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import {
   claimJobs,
   completeJob,
@@ -12,26 +12,14 @@ import {
   retryDeadJob,
 } from '../src/queue/index.js';
 import { cachedClaimStatement } from '../src/queue/sql/claim-jobs.js';
-import type { Store } from '../src/store/store.js';
 import { ENGINES } from './support/databases.js';
-import { createStoreFixture, type StoreFixture } from './support/store-fixture.js';
+import { useStoreFixture } from './support/store-fixture.js';
 
 const T0 = 1_800_000_000_000;
 
 describe.each(ENGINES)('queue lane heads on %s', (engine) => {
-  let fixture: StoreFixture;
-  let store: Store;
-
-  beforeAll(async () => {
-    fixture = await createStoreFixture(engine);
-    store = fixture.store;
-  });
-  afterAll(async () => {
-    await fixture?.close();
-  });
-  beforeEach(async () => {
-    await fixture.reset();
-  });
+  const fixture = useStoreFixture(engine);
+  const { store } = fixture;
 
   const add = (lane: string | null, extra: { maxAttempts?: number } = {}) =>
     enqueue(store.db, { kind: 'test', lane, payload: {}, now: T0, ...extra });

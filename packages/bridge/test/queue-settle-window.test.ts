@@ -1,8 +1,8 @@
-import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { afterEach, describe, expect, it } from 'vitest';
 import { createWorker, enqueue, listJobs, type Worker } from '../src/queue/index.js';
 import type { Store } from '../src/store/store.js';
 import { ENGINES } from './support/databases.js';
-import { createStoreFixture, type StoreFixture } from './support/store-fixture.js';
+import { useStoreFixture } from './support/store-fixture.js';
 
 // The worker writes outcomes and claims in one transaction per cycle. With a settle window, jobs that finish while
 // others are still running wait for them, so they share one cycle (one commit) instead of one each.
@@ -10,20 +10,9 @@ import { createStoreFixture, type StoreFixture } from './support/store-fixture.j
 const LANES = 6;
 
 describe.each(ENGINES)('the worker settle window, on %s', (engine) => {
-  let fixture: StoreFixture;
-  let store: Store;
+  const { store } = useStoreFixture(engine);
   const workers: Worker[] = [];
 
-  beforeAll(async () => {
-    fixture = await createStoreFixture(engine);
-    store = fixture.store;
-  });
-  afterAll(async () => {
-    await fixture?.close();
-  });
-  beforeEach(async () => {
-    await fixture.reset();
-  });
   afterEach(async () => {
     // The tests leave their workers to this; one still running after it fails the test (the global leak check).
     await Promise.all(workers.splice(0).map((worker) => worker.stop()));

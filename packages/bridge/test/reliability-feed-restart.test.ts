@@ -3,13 +3,13 @@
 // (from the stored position) after a restart and delivered, in order, before the next live message. The restarted
 // bridge checks no chat at start by scan (RECOVERY_CATCH_UP_CHATS=0) and runs no round in the test's time, so only
 // the feed can bring them over.
-import { Writable } from 'node:stream';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { loadConfig } from '../src/config/index.js';
 import { createLogger } from '../src/log.js';
 import { RECOVERY_REASONS } from '../src/pipelines/index.js';
 import { type Bridge, createBridge } from '../src/service/create-bridge.js';
 import { ENGINES } from './support/databases.js';
+import { captureLogs } from './support/log-capture.js';
 import { createRelayHarness, type RelayHarness, waitFor } from './support/relay-harness.js';
 
 const EVENTS = 'GET /api/v4/events';
@@ -78,20 +78,7 @@ describe.each(ENGINES)('restart: hooks lost while down are recovered through the
     await waitFor('the grace of the feed passed', () => Date.now() - sentAt > (FEED.graceSeconds + 1) * 1000);
     await fetch(`${h.sandbox.url}/_sandbox/api/requests`, { method: 'DELETE' });
 
-    const logs: Record<string, unknown>[] = [];
-    const destination = new Writable({
-      write(chunk, _encoding, callback) {
-        for (const line of String(chunk).split('\n')) {
-          if (!line.trim()) continue;
-          try {
-            logs.push(JSON.parse(line) as Record<string, unknown>);
-          } catch {
-            logs.push({ msg: line });
-          }
-        }
-        callback();
-      },
-    });
+    const { logs, destination } = captureLogs();
     restarted = await createBridge({
       config: loadConfig({ env: { ...h.env, RECOVERY_CATCH_UP_CHATS: '0' } }),
       log: createLogger({ level: 'info', destination }),

@@ -1,5 +1,5 @@
 import { type KyselyPlugin, sql } from 'kysely';
-import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { BridgeDecryptionError } from '../src/errors.js';
 import { enqueue } from '../src/queue/enqueue.js';
 import {
@@ -37,22 +37,13 @@ import {
 import { listMigrations } from '../src/store/migrations/index.js';
 import { insertHookRecord } from '../src/store/ops/insert-hook-record.js';
 import { ENGINES } from './support/databases.js';
-import { createStoreFixture, type StoreFixture } from './support/store-fixture.js';
+import { useStoreFixture } from './support/store-fixture.js';
 
 const KEY = new Uint8Array(32).fill(7);
 const SCOPE = asScopeId('344a5002-f8ca-454d-af3d-396180102ac7_52e591f7-c98f-4255-8495-827210138c81');
 
 describe.each(ENGINES)('store on %s', (engine) => {
-  let fixture: StoreFixture;
-  beforeAll(async () => {
-    fixture = await createStoreFixture(engine);
-  });
-  afterAll(async () => {
-    await fixture?.close();
-  });
-  beforeEach(async () => {
-    await fixture.reset();
-  });
+  const fixture = useStoreFixture(engine);
 
   const account = () =>
     upsertAccount(fixture.store.db, {

@@ -1,5 +1,5 @@
 import { sql } from 'kysely';
-import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import {
   asAmojoAccountId,
   asAmojoMsgId,
@@ -21,22 +21,13 @@ import {
   upsertChannelInstance,
 } from '../src/store/index.js';
 import { ENGINES } from './support/databases.js';
-import { createStoreFixture, type StoreFixture } from './support/store-fixture.js';
+import { useStoreFixture } from './support/store-fixture.js';
 
 // The store operations the pipelines call instead of writing SQL of their own: a forward's original by either id,
 // "has amojo got a customer message of this chat", the customer system's id of a sent message.
 
 describe.each(ENGINES)('relayed-message lookups on %s', (engine) => {
-  let fixture: StoreFixture;
-  beforeAll(async () => {
-    fixture = await createStoreFixture(engine);
-  });
-  afterAll(async () => {
-    await fixture?.close();
-  });
-  beforeEach(async () => {
-    await fixture.reset();
-  });
+  const fixture = useStoreFixture(engine);
 
   async function chat(scope: string, key: string) {
     const db = fixture.store.db;

@@ -1,31 +1,17 @@
-import { DEMO, type SandboxChatView, type SandboxMessageView } from '@amojo-bridge/sandbox';
+import { DEMO } from '@amojo-bridge/sandbox';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { type CliIo, runCli } from '../src/cli/index.js';
 import type { Bridge } from '../src/service/create-bridge.js';
 import { ENGINES } from './support/databases.js';
 import { shareResourcesAcrossTests } from './support/leak-check.js';
 import { waitFor } from './support/relay-harness.js';
+import { cliSettings, runCliCaptured as run } from './support/run-cli-captured.js';
+import { sandboxApi } from './support/sandbox-api.js';
 import { bridgeFor, createServiceWorld, type ServiceWorld } from './support/service-harness.js';
 import { startTelegramEmulator, type TelegramEmulator } from './support/telegram-emulator/index.js';
 
 // The README's "three commands": connect, `channels add telegram --set token=...` (checked with getMe), start; then
 // a customer's message reaches amoCRM and the manager's answer reaches the customer. The emulator stands in for
 // Telegram through the instance's apiRoot setting.
-async function run(argv: string[], env: CliIo['env']) {
-  let stdout = '';
-  let stderr = '';
-  const code = await runCli(argv, {
-    stdout: (text) => {
-      stdout += text;
-    },
-    stderr: (text) => {
-      stderr += text;
-    },
-    env,
-  });
-  return { code, stdout, stderr };
-}
-
 describe.each(ENGINES)('amojo-bridge channels add telegram, then start (%s)', (engine) => {
   let world: ServiceWorld;
   let emulator: TelegramEmulator;
@@ -42,41 +28,18 @@ describe.each(ENGINES)('amojo-bridge channels add telegram, then start (%s)', (e
     await world?.close();
   });
 
+  const addTelegram = (name: string, settings: Record<string, string>) =>
+    run(['channels', 'add', 'telegram', '--name', name, ...cliSettings(settings)], world.env);
+
   it('checks the token, says which bot it is, never prints the token, and the bot relays both ways', async () => {
     const bot = emulator.addBot({ username: 'northwind_bot', firstName: 'Northwind' });
     expect((await run(['connect', '--account-id', DEMO.accountAmojoId], world.env)).code).toBe(0);
-    const unknown = await run(
-      [
-        'channels',
-        'add',
-        'telegram',
-        '--name',
-        'Support bot',
-        '--set',
-        `token=123:${'x'.repeat(35)}`,
-        '--set',
-        `apiRoot=${emulator.apiRoot}`,
-      ],
-      world.env,
-    );
+    const unknown = await addTelegram('Support bot', { token: `123:${'x'.repeat(35)}`, apiRoot: emulator.apiRoot });
     expect(unknown.code).toBe(2);
     expect(unknown.stderr).toMatch(/token/);
     expect(unknown.stderr).toMatch(/does not know this token/);
 
-    const added = await run(
-      [
-        'channels',
-        'add',
-        'telegram',
-        '--name',
-        'Support bot',
-        '--set',
-        `token=${bot.token}`,
-        '--set',
-        `apiRoot=${emulator.apiRoot}`,
-      ],
-      world.env,
-    );
+    const added = await addTelegram('Support bot', { token: bot.token, apiRoot: emulator.apiRoot });
     expect(added.code).toBe(0);
     expect(added.stdout).toContain(`bot @northwind_bot (Northwind, id ${bot.id})`);
     expect(added.stdout + added.stderr).not.toContain(bot.token);
@@ -88,20 +51,10 @@ describe.each(ENGINES)('amojo-bridge channels add telegram, then start (%s)', (e
     await bridge.start();
     const ann = bot.customer({ firstName: 'Ann' });
     ann.send({ text: 'Is the shop open on Sunday?' });
-    const chat = await waitFor('the chat in the sandbox', async () => {
-      const chats = (await (await fetch(`${world.sandbox.url}/_sandbox/api/chats`)).json()) as SandboxChatView[];
-      return chats.find((c) => c.client.name === 'Ann');
-    });
-    const messages = (await (
-      await fetch(`${world.sandbox.url}/_sandbox/api/chats/${chat.id}/messages`)
-    ).json()) as SandboxMessageView[];
-    expect(messages.map((m) => m.text)).toEqual(['Is the shop open on Sunday?']);
-    const answer = await fetch(`${world.sandbox.url}/_sandbox/api/chats/${chat.id}/messages`, {
-      method: 'POST',
-      headers: { 'content-type': 'application/json' },
-      body: JSON.stringify({ text: 'Yes, 10 to 16' }),
-    });
-    expect(answer.status).toBe(200);
+    const api = sandboxApi(world.sandbox.url);
+    const chat = await api.chatOfClient('Ann');
+    expect((await api.messages(chat.id)).map((m) => m.text)).toEqual(['Is the shop open on Sunday?']);
+    expect(await api.sendManagerText(chat.id, 'Yes, 10 to 16')).toBe(200);
     await waitFor('the answer at the customer', () => ann.received().find((m) => m.text === 'Yes, 10 to 16'));
   });
 
@@ -110,22 +63,7 @@ describe.each(ENGINES)('amojo-bridge channels add telegram, then start (%s)', (e
     timeout: 90_000,
   }, async () => {
     const bot = emulator.addBot({ username: 'hooked_bot' });
-    const added = await run(
-      [
-        'channels',
-        'add',
-        'telegram',
-        '--name',
-        'Hooked',
-        '--set',
-        `token=${bot.token}`,
-        '--set',
-        `apiRoot=${emulator.apiRoot}`,
-        '--set',
-        'mode=webhook',
-      ],
-      world.env,
-    );
+    const added = await addTelegram('Hooked', { token: bot.token, apiRoot: emulator.apiRoot, mode: 'webhook' });
     expect(added.code).toBe(0);
     const key = /instance: (\S+)/.exec(added.stdout)?.[1];
     expect(key).toBeTruthy();

@@ -2,6 +2,7 @@ import type { Message } from '@grammyjs/types';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ENGINES } from './support/databases.js';
 import { waitFor } from './support/relay-harness.js';
+import { CUSTOMER_MESSAGE_TYPES, sendManagerFiles } from './support/sandbox-api.js';
 import { createTelegramHarness, type TelegramHarness } from './support/telegram-harness.js';
 
 // The Telegram channel end to end: a customer writes to a bot in the emulator, the bridge (grammY, apiRoot = the
@@ -21,12 +22,6 @@ describe.each(CASES)('telegram channel end to end ($engine, $mode)', ({ engine, 
     await h?.close();
   });
 
-  const inbound = async (chatId: string, count: number) =>
-    waitFor(`${count} customer messages in the sandbox`, async () => {
-      const messages = (await h.sandboxMessages(chatId)).filter((m) => m.direction === 'in');
-      return messages.length >= count ? messages : undefined;
-    });
-
   it('relays every customer message type, with captions and the sender, files re-served by the bridge', async () => {
     const ann = h.customer({ firstName: 'Ann', lastName: 'Lee', username: 'annlee' });
     const photo = Buffer.from('\xff\xd8\xff photo bytes', 'latin1');
@@ -42,18 +37,8 @@ describe.each(CASES)('telegram channel end to end ($engine, $mode)', ({ engine, 
     ann.send({ contact: { phoneNumber: '79150000001', firstName: 'Ann', lastName: 'Lee' } });
     const chat = await waitFor('the chat in the sandbox', () => h.chatOf(ann));
     expect(chat.client.name).toBe('Ann Lee');
-    const messages = await inbound(chat.id, 9);
-    expect(messages.map((m) => m.type)).toEqual([
-      'text',
-      'picture',
-      'file',
-      'video',
-      'voice',
-      'audio',
-      'sticker',
-      'location',
-      'contact',
-    ]);
+    const messages = await h.inbound(chat.id, 9);
+    expect(messages.map((m) => m.type)).toEqual([...CUSTOMER_MESSAGE_TYPES]);
     expect(messages[0]!.text).toBe('Hello <b> & welcome');
     expect(messages[1]!.text).toBe('my receipt');
     expect(messages[2]).toMatchObject({ text: 'the invoice', fileName: 'invoice.pdf', fileSize: pdf.length });
@@ -87,7 +72,7 @@ describe.each(CASES)('telegram channel end to end ($engine, $mode)', ({ engine, 
       'my trip',
     );
     const chat = await waitFor('the chat in the sandbox', () => h.chatOf(bob));
-    const messages = await inbound(chat.id, 4);
+    const messages = await h.inbound(chat.id, 4);
     const album = messages.slice(1);
     expect(album.map((m) => m.type)).toEqual(['picture', 'picture', 'picture']);
     expect(album.map((m) => m.text)).toEqual(['my trip', '', '']);
@@ -114,48 +99,19 @@ describe.each(CASES)('telegram channel end to end ($engine, $mode)', ({ engine, 
     const cat = h.customer({ firstName: 'Cat' });
     const hello = cat.send({ text: 'hi' });
     const chat = await waitFor('the chat in the sandbox', () => h.chatOf(cat));
-    await inbound(chat.id, 1);
+    await h.inbound(chat.id, 1);
     const picture = await h.upload('pic.jpg', 'image/jpeg', Buffer.from('jpeg!'));
     const file = await h.upload('terms.pdf', 'application/pdf', Buffer.from('%PDF terms'));
     const sent = [
       ...(await h.sendManagerMessage(chat.id, { text: 'Price: 5 < 7 & <b>no tags</b>' })),
-      ...(await h.sendManagerMessage(chat.id, {
-        type: 'picture',
-        media: picture.url,
-        fileName: 'pic.jpg',
-        fileSize: picture.fileSize,
-        text: 'look',
-      })),
-      ...(await h.sendManagerMessage(chat.id, {
-        type: 'file',
-        media: file.url,
-        fileName: 'terms.pdf',
-        fileSize: file.fileSize,
-      })),
-      ...(await h.sendManagerMessage(chat.id, {
-        type: 'video',
-        media: file.url,
-        fileName: 'clip.mp4',
-        fileSize: file.fileSize,
-      })),
-      ...(await h.sendManagerMessage(chat.id, {
-        type: 'voice',
-        media: file.url,
-        fileName: 'v.ogg',
-        fileSize: file.fileSize,
-      })),
-      ...(await h.sendManagerMessage(chat.id, {
-        type: 'audio',
-        media: file.url,
-        fileName: 'a.mp3',
-        fileSize: file.fileSize,
-      })),
-      ...(await h.sendManagerMessage(chat.id, {
-        type: 'sticker',
-        media: picture.url,
-        fileName: 's.webp',
-        fileSize: picture.fileSize,
-      })),
+      ...(await sendManagerFiles(h, chat.id, [
+        { type: 'picture', file: picture, fileName: 'pic.jpg', text: 'look' },
+        { type: 'file', file, fileName: 'terms.pdf' },
+        { type: 'video', file, fileName: 'clip.mp4' },
+        { type: 'voice', file, fileName: 'v.ogg' },
+        { type: 'audio', file, fileName: 'a.mp3' },
+        { type: 'sticker', file: picture, fileName: 's.webp' },
+      ])),
       ...(await h.sendManagerMessage(chat.id, {
         attachments: [
           { type: 'picture', media: picture.url, fileName: 'a1.jpg', fileSize: picture.fileSize },
@@ -204,7 +160,7 @@ describe.each(CASES)('telegram channel end to end ($engine, $mode)', ({ engine, 
     const dan = h.customer({ firstName: 'Dan' });
     const question = dan.send({ text: 'question' });
     const chat = await waitFor('the chat in the sandbox', () => h.chatOf(dan));
-    const [customerMessage] = await inbound(chat.id, 1);
+    const [customerMessage] = await h.inbound(chat.id, 1);
     const before = h.bot.callsOf('sendChatAction').length;
     // Typing is ephemeral: a typing job the queue reaches after the indication expired is dropped by design, which
     // a loaded machine can cause. The manager types again then (the sandbox sends one typing hook per 5 s).
@@ -223,12 +179,7 @@ describe.each(CASES)('telegram channel end to end ($engine, $mode)', ({ engine, 
     expect(h.bot.callsOf('sendChatAction').at(-1)!.params).toMatchObject({ chat_id: dan.chatId, action: 'typing' });
 
     // Manager reaction on the customer's message -> setMessageReaction on that Telegram message.
-    const react = await fetch(`${h.sandbox.url}/_sandbox/api/messages/${customerMessage!.id}/reactions`, {
-      method: 'POST',
-      headers: { 'content-type': 'application/json' },
-      body: JSON.stringify({ type: 'react', emoji: '❤️' }),
-    });
-    expect(react.status).toBe(200);
+    expect(await h.managerReact(customerMessage!.id, '❤️')).toBe(200);
     await waitFor('the bot reaction', () => h.bot.botReactions.get(`${dan.chatId}:${question.message_id}`)?.length);
     expect(h.bot.botReactions.get(`${dan.chatId}:${question.message_id}`)).toEqual([{ type: 'emoji', emoji: '❤' }]);
 
@@ -260,7 +211,7 @@ describe.each(CASES)('telegram channel end to end ($engine, $mode)', ({ engine, 
     const eve = h.customer({ firstName: 'Eve' });
     eve.send({ text: 'hi' });
     const chat = await waitFor('the chat in the sandbox', () => h.chatOf(eve));
-    await inbound(chat.id, 1);
+    await h.inbound(chat.id, 1);
     h.bot.failNext({ kind: 'too-many-requests', retryAfter: 1 }, { method: 'sendMessage' });
     const [limited] = await h.sendManagerMessage(chat.id, { text: 'after a 429' });
     await waitFor('delivered after the 429', async () =>

@@ -1,7 +1,8 @@
 // Per-instance look and words of the widget in headless Chromium: brand colour, corner, greeting, the title in the
 // visitor's language, and a consent checkbox with its link that must be ticked before the chat starts.
-import { type Browser, chromium, type Page } from 'playwright-core';
+import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { launchChromium, openPage } from './support/chromium.js';
 import { ENGINES } from './support/databases.js';
 import { waitFor } from './support/relay-harness.js';
 import { createWebchatHarness, ensureWebchatBuilt, type WebchatHarness } from './support/webchat-harness.js';
@@ -27,14 +28,9 @@ describe.each(ENGINES)('webchat widget per-instance settings in a browser (%s)',
         form: { name: { ask: true, required: true } },
       },
     });
-    browser = await chromium.launch({
-      executablePath: '/usr/bin/chromium',
-      args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking', '--no-first-run'],
-    });
-    page = await (await browser.newContext({ viewport: { width: 1280, height: 800 } })).newPage();
+    browser = await launchChromium();
+    page = await openPage(browser, { viewport: { width: 1280, height: 800 }, pageErrors, timeoutMs: 15_000 });
     traceWidgetPage(page, `widget page (${engine})`);
-    page.on('pageerror', (error) => pageErrors.push(error.message));
-    page.setDefaultTimeout(15_000);
   }, 120_000);
 
   afterAll(async () => {

@@ -4,9 +4,10 @@ import { rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { type Browser, type BrowserContext, chromium, type Page } from 'playwright-core';
+import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ensureInboxBuilt } from '../../sandbox/test/inbox-build.js';
+import { launchChromium } from './support/chromium.js';
 import { waitFor } from './support/relay-harness.js';
 import { createWebchatHarness, ensureWebchatBuilt, type WebchatHarness } from './support/webchat-harness.js';
 import { traceWidgetPage } from './support/widget-trace.js';
@@ -68,10 +69,7 @@ describe('webchat widget in a browser (sqlite)', () => {
         form: { name: { required: true }, phone: { required: true }, email: { ask: true } },
       },
     });
-    browser = await chromium.launch({
-      executablePath: '/usr/bin/chromium',
-      args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking', '--no-first-run'],
-    });
+    browser = await launchChromium();
     visitorContext = await browser.newContext({ viewport: { width: 1280, height: 800 } });
     managerContext = await browser.newContext({ viewport: { width: 1280, height: 800 } });
     site = await visitorContext.newPage();

@@ -3,30 +3,17 @@
 // talks to a manager in the sandbox both ways.
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { DEMO, type SandboxChatView, type SandboxMessageView } from '@amojo-bridge/sandbox';
-import { type Browser, chromium } from 'playwright-core';
+import { DEMO } from '@amojo-bridge/sandbox';
+import type { Browser } from 'playwright-core';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { type CliIo, runCli } from '../src/cli/index.js';
+import { launchChromium } from './support/chromium.js';
 import { ENGINES } from './support/databases.js';
 import { waitFor } from './support/relay-harness.js';
+import { type CapturedCliStart, runCliCaptured as run, startCliCaptured } from './support/run-cli-captured.js';
+import { sandboxApi } from './support/sandbox-api.js';
 import { createServiceWorld, type ServiceWorld } from './support/service-harness.js';
 import { ensureWebchatBuilt } from './support/webchat-harness.js';
 import { traceWidgetPage } from './support/widget-trace.js';
-
-async function run(argv: string[], env: CliIo['env']) {
-  let stdout = '';
-  let stderr = '';
-  const code = await runCli(argv, {
-    stdout: (text) => {
-      stdout += text;
-    },
-    stderr: (text) => {
-      stderr += text;
-    },
-    env,
-  });
-  return { code, stdout, stderr };
-}
 
 describe.each(ENGINES)('a webchat made with the CLI, served by a bare start (%s)', (engine) => {
   let world: ServiceWorld;
@@ -34,8 +21,7 @@ describe.each(ENGINES)('a webchat made with the CLI, served by a bare start (%s)
   let site: Server;
   let siteUrl: string;
   let snippet = '';
-  let signal: ((name: string) => void) | undefined;
-  let running: Promise<number> | undefined;
+  let started: CapturedCliStart | undefined;
 
   beforeAll(async () => {
     await ensureWebchatBuilt();
@@ -50,14 +36,11 @@ describe.each(ENGINES)('a webchat made with the CLI, served by a bare start (%s)
     await new Promise<void>((resolve) => site.listen(0, '127.0.0.1', resolve));
     // "localhost" is another origin than the bridge's 127.0.0.1, as a real website would be.
     siteUrl = `http://localhost:${(site.address() as AddressInfo).port}`;
-    browser = await chromium.launch({
-      executablePath: '/usr/bin/chromium',
-      args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking', '--no-first-run'],
-    });
+    browser = await launchChromium();
   });
   afterEach(async () => {
-    signal?.('SIGTERM');
-    await running;
+    started?.signal('SIGTERM');
+    await started?.exited;
   });
   afterAll(async () => {
     await browser?.close();
@@ -86,19 +69,9 @@ describe.each(ENGINES)('a webchat made with the CLI, served by a bare start (%s)
     expect(listed.stdout).toContain(`instance: ${key}`);
     expect(listed.stdout).toContain(snippet);
 
-    let stdout = '';
-    running = runCli(['start'], {
-      stdout: (text) => {
-        stdout += text;
-      },
-      stderr: () => undefined,
-      env: world.env,
-      onShutdownSignal(handler) {
-        signal = handler;
-        return () => undefined;
-      },
-    });
-    await waitFor('the bridge listening', () => stdout.includes('listening on') || undefined);
+    const start = startCliCaptured(world.env);
+    started = start;
+    await waitFor('the bridge listening', () => start.stdout().includes('listening on') || undefined);
 
     const page = await browser.newPage();
     traceWidgetPage(page);
@@ -112,23 +85,12 @@ describe.each(ENGINES)('a webchat made with the CLI, served by a bare start (%s)
     await box.fill('Do you deliver on Sundays?');
     await box.press('Enter');
 
-    const sandbox = world.sandbox.url;
-    const chat = await waitFor('the chat in the sandbox', async () =>
-      ((await (await fetch(`${sandbox}/_sandbox/api/chats`)).json()) as SandboxChatView[]).find(
-        (c) => c.client.name === 'Visitor from the CLI',
-      ),
-    );
-    const messagesOf = async () =>
-      (await (await fetch(`${sandbox}/_sandbox/api/chats/${chat.id}/messages`)).json()) as SandboxMessageView[];
+    const api = sandboxApi(world.sandbox.url);
+    const chat = await api.chatOfClient('Visitor from the CLI');
     await waitFor('the visitor message in the sandbox', async () =>
-      (await messagesOf()).find((m) => m.text === 'Do you deliver on Sundays?'),
+      (await api.messages(chat.id)).find((m) => m.text === 'Do you deliver on Sundays?'),
     );
-    const answered = await fetch(`${sandbox}/_sandbox/api/chats/${chat.id}/messages`, {
-      method: 'POST',
-      headers: { 'content-type': 'application/json' },
-      body: JSON.stringify({ text: 'Yes, every day until 8 pm.' }),
-    });
-    expect(answered.status).toBe(200);
+    expect(await api.sendManagerText(chat.id, 'Yes, every day until 8 pm.')).toBe(200);
     await page.getByRole('log', { name: 'Messages' }).getByText('Yes, every day until 8 pm.').waitFor();
     await page.close();
   }, 120_000);

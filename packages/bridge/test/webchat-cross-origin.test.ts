@@ -2,9 +2,10 @@
 // upload's CORS preflight is answered for allowed origins only; and a second tab joins a chat the first one started.
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { type Browser, chromium } from 'playwright-core';
+import type { Browser } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { addWebchatChannel } from '../src/channels/webchat/index.js';
+import { launchChromium } from './support/chromium.js';
 import { waitFor } from './support/relay-harness.js';
 import { createWebchatHarness, ensureWebchatBuilt, type WebchatHarness } from './support/webchat-harness.js';
 import { traceWidgetPage } from './support/widget-trace.js';
@@ -43,10 +44,7 @@ describe('webchat widget on another origin (sqlite)', () => {
       key: h.instanceKey,
       settings: { allowedOrigins: [allowed.url], form: { phone: { ask: false } } },
     });
-    browser = await chromium.launch({
-      executablePath: '/usr/bin/chromium',
-      args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking', '--no-first-run'],
-    });
+    browser = await launchChromium();
   });
   afterAll(async () => {
     await browser?.close();

@@ -1,8 +1,9 @@
 // "Show earlier" in headless Chromium (issue 13): a visitor with more messages than the 200 the widget gets on
 // connect clicks "Show earlier messages" until the first message of the conversation is on screen.
 // webchat-earlier-history.test.ts checks the same paging at the protocol level, on both engines.
-import { type Browser, chromium } from 'playwright-core';
+import type { Browser } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { launchChromium } from './support/chromium.js';
 import {
   createWebchatHarness,
   ensureWebchatBuilt,
@@ -23,10 +24,7 @@ describe('webchat "show earlier" in a browser (sqlite)', () => {
   beforeAll(async () => {
     await ensureWebchatBuilt();
     h = await createWebchatHarness({ engine: 'sqlite', settings: { rateLimit: { messagesPerMinute: 10_000 } } });
-    browser = await chromium.launch({
-      executablePath: '/usr/bin/chromium',
-      args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking', '--no-first-run'],
-    });
+    browser = await launchChromium();
   }, 120_000);
 
   afterAll(async () => {

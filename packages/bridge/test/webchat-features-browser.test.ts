@@ -3,8 +3,9 @@
 // quoted reply with its quote, replies to a manager message and edits that reply; the sandbox (amoCRM) shows each.
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { type Browser, chromium, type Page } from 'playwright-core';
+import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { launchChromium, openPage } from './support/chromium.js';
 import { ENGINES } from './support/databases.js';
 import { waitFor } from './support/relay-harness.js';
 import {
@@ -31,14 +32,9 @@ describe.each(ENGINES)('webchat reactions and quotes in a browser (%s)', (engine
       engine,
       settings: { title: 'Northwind Flowers', form: { phone: { ask: false } }, reactionEmoji: DECLARED },
     });
-    browser = await chromium.launch({
-      executablePath: '/usr/bin/chromium',
-      args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking', '--no-first-run'],
-    });
-    site = await (await browser.newContext({ viewport: { width: 1280, height: 800 } })).newPage();
+    browser = await launchChromium();
+    site = await openPage(browser, { viewport: { width: 1280, height: 800 }, pageErrors, timeoutMs: 15_000 });
     traceWidgetPage(site, `widget page (${engine})`);
-    site.on('pageerror', (error) => pageErrors.push(error.message));
-    site.setDefaultTimeout(15_000);
   });
 
   afterAll(async () => {

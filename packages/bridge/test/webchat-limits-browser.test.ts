@@ -2,8 +2,9 @@
 // paste each with a clear result while the next message is delivered, a message the bridge refuses shown as failed
 // with its reason and a "remove" action without holding back the outbox, a message too large for a frame never
 // sent, and the header saying "online" while the pre-chat form is open.
-import { type Browser, chromium, type Locator, type Page } from 'playwright-core';
+import type { Browser, Locator, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { launchChromium, openPage } from './support/chromium.js';
 import { ENGINES } from './support/databases.js';
 import { waitFor } from './support/relay-harness.js';
 import { createWebchatHarness, ensureWebchatBuilt, type WebchatHarness } from './support/webchat-harness.js';
@@ -22,14 +23,9 @@ describe.each(ENGINES)('webchat widget limits in a browser (%s)', (engine) => {
       engine,
       settings: { title: 'Northwind Flowers', form: { name: { ask: true, required: true } } },
     });
-    browser = await chromium.launch({
-      executablePath: '/usr/bin/chromium',
-      args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking', '--no-first-run'],
-    });
-    page = await (await browser.newContext({ viewport: { width: 1280, height: 800 } })).newPage();
+    browser = await launchChromium();
+    page = await openPage(browser, { viewport: { width: 1280, height: 800 }, pageErrors, timeoutMs: 15_000 });
     traceWidgetPage(page, `widget page (${engine})`);
-    page.on('pageerror', (error) => pageErrors.push(error.message));
-    page.setDefaultTimeout(15_000);
   }, 120_000);
 
   afterAll(async () => {

@@ -3,9 +3,10 @@
 // instead of "connecting" until the browser gives up minutes later. The page and the widget go through a TCP proxy
 // in front of the bridge that holds the first WebSocket upgrade and passes everything else through.
 import { createServer, Socket as NetSocket, type Server, type Socket } from 'node:net';
-import { type Browser, chromium, type Page } from 'playwright-core';
+import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { addWebchatChannel } from '../src/channels/webchat/index.js';
+import { launchChromium } from './support/chromium.js';
 import { createWebchatHarness, ensureWebchatBuilt, type WebchatHarness } from './support/webchat-harness.js';
 import { traceWidgetPage } from './support/widget-trace.js';
 
@@ -88,10 +89,7 @@ describe('webchat widget with a stalled first socket (sqlite)', () => {
       key: h.instanceKey,
       settings: { title: 'Northwind Flowers', origins: [proxy.url] },
     });
-    browser = await chromium.launch({
-      executablePath: '/usr/bin/chromium',
-      args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking', '--no-first-run'],
-    });
+    browser = await launchChromium();
     page = await (await browser.newContext({ viewport: { width: 1280, height: 800 } })).newPage();
     traceWidgetPage(page);
     page.on('pageerror', (error) => pageErrors.push(error.message));

@@ -1,32 +1,18 @@
 // `amojo-bridge channels add whatsapp ...` as the README documents it, checked with the Cloud API emulator: the token
 // and number are checked with Meta, the template must be APPROVED, secrets are never printed.
-import { DEMO, type SandboxChatView, type SandboxMessageView } from '@amojo-bridge/sandbox';
+import { DEMO } from '@amojo-bridge/sandbox';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { type CliIo, runCli } from '../src/cli/index.js';
 import type { Bridge } from '../src/service/create-bridge.js';
 import { ENGINES } from './support/databases.js';
 import { waitFor } from './support/relay-harness.js';
+import { cliSettings, runCliCaptured as run } from './support/run-cli-captured.js';
+import { sandboxApi } from './support/sandbox-api.js';
 import { bridgeFor, createServiceWorld, type ServiceWorld } from './support/service-harness.js';
 import {
   type EmulatedBusiness,
   startWhatsAppEmulator,
   type WhatsAppEmulator,
 } from './support/whatsapp-emulator/index.js';
-
-async function run(argv: string[], env: CliIo['env']) {
-  let stdout = '';
-  let stderr = '';
-  const code = await runCli(argv, {
-    stdout: (text) => {
-      stdout += text;
-    },
-    stderr: (text) => {
-      stderr += text;
-    },
-    env,
-  });
-  return { code, stdout, stderr };
-}
 
 describe.each(ENGINES)('amojo-bridge channels add whatsapp (%s)', (engine) => {
   let world: ServiceWorld;
@@ -63,18 +49,14 @@ describe.each(ENGINES)('amojo-bridge channels add whatsapp (%s)', (engine) => {
         number.displayPhoneNumber,
         '--name',
         'Отдел продаж',
-        '--set',
-        `phoneNumberId=${number.phoneNumberId}`,
-        '--set',
-        `businessAccountId=${business.id}`,
-        '--set',
-        `accessToken=${token}`,
-        '--set',
-        `appSecret=${business.appSecret}`,
-        '--set',
-        'verifyToken=my-verify-token',
-        '--set',
-        `graphRoot=${emulator.graphRoot}`,
+        ...cliSettings({
+          phoneNumberId: number.phoneNumberId,
+          businessAccountId: business.id,
+          accessToken: token,
+          appSecret: business.appSecret,
+          verifyToken: 'my-verify-token',
+          graphRoot: emulator.graphRoot,
+        }),
         ...extra,
       ],
       world.env,
@@ -109,20 +91,10 @@ describe.each(ENGINES)('amojo-bridge channels add whatsapp (%s)', (engine) => {
     await business.subscribe(callbackUrl!, 'my-verify-token');
     const ann = number.customer('79161234567', 'Ann');
     ann.send({ type: 'text', body: 'Do you deliver on Sunday?' });
-    const chat = await waitFor('the chat in the sandbox', async () => {
-      const chats = (await (await fetch(`${world.sandbox.url}/_sandbox/api/chats`)).json()) as SandboxChatView[];
-      return chats.find((c) => c.client.name === 'Ann');
-    });
-    const messages = (await (
-      await fetch(`${world.sandbox.url}/_sandbox/api/chats/${chat.id}/messages`)
-    ).json()) as SandboxMessageView[];
-    expect(messages.map((m) => m.text)).toEqual(['Do you deliver on Sunday?']);
-    const answer = await fetch(`${world.sandbox.url}/_sandbox/api/chats/${chat.id}/messages`, {
-      method: 'POST',
-      headers: { 'content-type': 'application/json' },
-      body: JSON.stringify({ text: 'Yes, until 18:00' }),
-    });
-    expect(answer.status).toBe(200);
+    const api = sandboxApi(world.sandbox.url);
+    const chat = await api.chatOfClient('Ann');
+    expect((await api.messages(chat.id)).map((m) => m.text)).toEqual(['Do you deliver on Sunday?']);
+    expect(await api.sendManagerText(chat.id, 'Yes, until 18:00')).toBe(200);
     const received = await waitFor('the answer on the phone', () =>
       ann.received.find((b) => (b as { text?: { body?: string } }).text?.body === 'Yes, until 18:00'),
     );

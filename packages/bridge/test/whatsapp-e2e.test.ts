@@ -1,6 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ENGINES } from './support/databases.js';
 import { waitFor } from './support/relay-harness.js';
+import { CUSTOMER_MESSAGE_TYPES, sendManagerFiles } from './support/sandbox-api.js';
 import { graphErrors, signWebhookBody, statusErrors } from './support/whatsapp-emulator/index.js';
 import { createWhatsAppHarness, type WhatsAppHarness } from './support/whatsapp-harness.js';
 
@@ -15,16 +16,6 @@ describe.each(ENGINES)('whatsapp channel end to end (%s)', (engine) => {
   afterAll(async () => {
     await h?.close();
   });
-
-  const inbound = async (chatId: string, count: number) =>
-    waitFor(`${count} customer messages in the sandbox`, async () => {
-      const messages = (await h.sandboxMessages(chatId)).filter((m) => m.direction === 'in');
-      return messages.length >= count ? messages : undefined;
-    });
-  const statusOf = async (chatId: string, messageId: string, status: string) =>
-    waitFor(`status ${status} of ${messageId}`, async () =>
-      (await h.sandboxMessages(chatId)).find((m) => m.id === messageId && m.status === status),
-    );
 
   it('relays every customer message type under the number’s source, media re-served by the bridge', async () => {
     const ann = h.sales.number.customer('79161112233', 'Ann Lee');
@@ -43,19 +34,9 @@ describe.each(ENGINES)('whatsapp channel end to end (%s)', (engine) => {
     const chat = await waitFor('the chat in the sandbox', () => h.chatOf(h.sales, ann.waId));
     expect(chat.sourceExternalId).toBe(h.sales.sourceExternalId);
     expect(chat.client).toMatchObject({ name: 'Ann Lee', phone: '+79161112233' });
-    const messages = await inbound(chat.id, 10);
-    expect(messages.map((m) => m.type)).toEqual([
-      'text',
-      'picture',
-      'file',
-      'video',
-      'voice',
-      'audio',
-      'sticker',
-      'location',
-      'contact',
-      'text',
-    ]);
+    const messages = await h.inbound(chat.id, 10);
+    // The last one is a button reply, relayed as its title.
+    expect(messages.map((m) => m.type)).toEqual([...CUSTOMER_MESSAGE_TYPES, 'text']);
     expect(messages[0]!.text).toBe('Hello & welcome');
     expect(messages[1]!.text).toBe('my receipt');
     expect(messages[2]).toMatchObject({ text: 'inv', fileName: 'invoice.pdf' });
@@ -124,7 +105,7 @@ describe.each(ENGINES)('whatsapp channel end to end (%s)', (engine) => {
     expect((await post(signature)).status).toBe(200);
     expect((await post(signature)).status).toBe(200);
     const chat = await waitFor('the chat', () => h.chatOf(h.sales, '79165554433'));
-    await inbound(chat.id, 1);
+    await h.inbound(chat.id, 1);
     expect((await h.sandboxMessages(chat.id)).filter((m) => m.direction === 'in')).toHaveLength(1);
   });
 
@@ -133,7 +114,7 @@ describe.each(ENGINES)('whatsapp channel end to end (%s)', (engine) => {
     cat.send({ type: 'text', body: 'my router is broken' });
     const chat = await waitFor('the support chat', () => h.chatOf(h.support, cat.waId));
     expect(chat.sourceExternalId).toBe(h.support.sourceExternalId);
-    await inbound(chat.id, 1);
+    await h.inbound(chat.id, 1);
     const picture = await h.upload('pic.jpg', 'image/jpeg', Buffer.from('jpeg!'));
     const file = await h.upload('terms.pdf', 'application/pdf', Buffer.from('%PDF terms'));
     const clip = await h.upload('clip.mp4', 'video/mp4', Buffer.from('mp4 clip'));
@@ -143,45 +124,16 @@ describe.each(ENGINES)('whatsapp channel end to end (%s)', (engine) => {
     const salesBefore = h.sales.number.sent.length;
     const sent = [
       ...(await h.sendManagerMessage(chat.id, { text: 'Try turning it off and on' })),
-      ...(await h.sendManagerMessage(chat.id, {
-        type: 'picture',
-        media: picture.url,
-        fileName: 'pic.jpg',
-        fileSize: picture.fileSize,
-        text: 'like this',
-      })),
-      ...(await h.sendManagerMessage(chat.id, {
-        type: 'file',
-        media: file.url,
-        fileName: 'terms.pdf',
-        fileSize: file.fileSize,
-      })),
-      ...(await h.sendManagerMessage(chat.id, {
-        type: 'video',
-        media: clip.url,
-        fileName: 'clip.mp4',
-        fileSize: clip.fileSize,
-      })),
-      ...(await h.sendManagerMessage(chat.id, {
-        type: 'voice',
-        media: voice.url,
-        fileName: 'v.ogg',
-        fileSize: voice.fileSize,
-      })),
-      ...(await h.sendManagerMessage(chat.id, {
-        type: 'audio',
-        media: song.url,
-        fileName: 'a.mp3',
-        fileSize: song.fileSize,
-      })),
-      ...(await h.sendManagerMessage(chat.id, {
-        type: 'sticker',
-        media: sticker.url,
-        fileName: 's.webp',
-        fileSize: sticker.fileSize,
-      })),
+      ...(await sendManagerFiles(h, chat.id, [
+        { type: 'picture', file: picture, fileName: 'pic.jpg', text: 'like this' },
+        { type: 'file', file, fileName: 'terms.pdf' },
+        { type: 'video', file: clip, fileName: 'clip.mp4' },
+        { type: 'voice', file: voice, fileName: 'v.ogg' },
+        { type: 'audio', file: song, fileName: 'a.mp3' },
+        { type: 'sticker', file: sticker, fileName: 's.webp' },
+      ])),
     ];
-    for (const m of sent) await statusOf(chat.id, m.id, 'delivered');
+    for (const m of sent) await h.statusOf(chat.id, m.id, 'delivered');
     const received = cat.received;
     expect(received.map((b) => b.type)).toEqual(['text', 'image', 'document', 'video', 'audio', 'audio', 'sticker']);
     expect(received[0]).toMatchObject({ to: cat.waId, text: { body: 'Try turning it off and on' } });
@@ -216,15 +168,15 @@ describe.each(ENGINES)('whatsapp channel end to end (%s)', (engine) => {
     h.emulator.advanceClock(25 * 60 * 60 * 1000);
     const salesChat = await waitFor('sales chat', () => h.chatOf(h.sales, dan.waId));
     const supportChat = await waitFor('support chat', () => h.chatOf(h.support, eve.waId));
-    await inbound(salesChat.id, 1);
-    await inbound(supportChat.id, 1);
+    await h.inbound(salesChat.id, 1);
+    await h.inbound(supportChat.id, 1);
     const salesBefore = h.sales.number.sent.length;
     const [refused] = await h.sendManagerMessage(salesChat.id, { text: 'are you still there?' });
-    const failed = await statusOf(salesChat.id, refused!.id, 'error');
+    const failed = await h.statusOf(salesChat.id, refused!.id, 'error');
     expect(failed.error?.text).toMatch(/24-hour customer-service window/);
     expect(h.sales.number.sent.length).toBe(salesBefore);
     const [viaTemplate] = await h.sendManagerMessage(supportChat.id, { text: 'Your repair\nis done' });
-    await statusOf(supportChat.id, viaTemplate!.id, 'delivered');
+    await h.statusOf(supportChat.id, viaTemplate!.id, 'delivered');
     expect(eve.received.at(-1)).toMatchObject({
       type: 'template',
       template: {
@@ -239,10 +191,10 @@ describe.each(ENGINES)('whatsapp channel end to end (%s)', (engine) => {
     const fay = h.sales.number.customer('79161250000', 'Fay');
     fay.send({ type: 'text', body: 'hello' });
     const chat = await waitFor('chat', () => h.chatOf(h.sales, fay.waId));
-    await inbound(chat.id, 1);
+    await h.inbound(chat.id, 1);
     h.business.failNext(graphErrors.rateLimit());
     const [limited] = await h.sendManagerMessage(chat.id, { text: 'after a throughput error' });
-    await statusOf(chat.id, limited!.id, 'delivered');
+    await h.statusOf(chat.id, limited!.id, 'delivered');
     const attempts = h.business.calls.filter(
       (c) => (c.body as { text?: { body?: string } }).text?.body === 'after a throughput error',
     );
@@ -253,9 +205,9 @@ describe.each(ENGINES)('whatsapp channel end to end (%s)', (engine) => {
     const gus = h.sales.number.customer('79161260000', 'Gus');
     const question = gus.send({ type: 'text', body: 'what is the price?' });
     const chat = await waitFor('chat', () => h.chatOf(h.sales, gus.waId));
-    const [customerMessage] = await inbound(chat.id, 1);
+    const [customerMessage] = await h.inbound(chat.id, 1);
     const [answer] = await h.sendManagerMessage(chat.id, { text: '100 EUR', replyToId: customerMessage!.id });
-    await statusOf(chat.id, answer!.id, 'delivered');
+    await h.statusOf(chat.id, answer!.id, 'delivered');
     expect(gus.received.at(-1)).toMatchObject({ text: { body: '100 EUR' }, context: { message_id: question } });
     // The customer quotes the manager's answer (by the wamid it was sent as) and reacts to it.
     const answerWamid = h.sales.number.sent.at(-1)!.id;
@@ -269,12 +221,7 @@ describe.each(ENGINES)('whatsapp channel end to end (%s)', (engine) => {
       (await h.sandboxMessages(chat.id)).find((m) => m.id === answer!.id && m.reactions.some((r) => r.emoji === '👍')),
     );
     // The manager reacts on the customer's question: a WhatsApp reaction on its wamid.
-    const react = await fetch(`${h.sandbox.url}/_sandbox/api/messages/${customerMessage!.id}/reactions`, {
-      method: 'POST',
-      headers: { 'content-type': 'application/json' },
-      body: JSON.stringify({ type: 'react', emoji: '❤️' }),
-    });
-    expect(react.status).toBe(200);
+    expect(await h.managerReact(customerMessage!.id, '❤️')).toBe(200);
     const reaction = await waitFor('the manager reaction at the customer', () =>
       gus.received.find((b) => b.type === 'reaction'),
     );
@@ -284,16 +231,16 @@ describe.each(ENGINES)('whatsapp channel end to end (%s)', (engine) => {
     const hal = h.sales.number.customer('79161270000', 'Hal');
     hal.send({ type: 'text', body: 'hello' });
     const chat = await waitFor('chat', () => h.chatOf(h.sales, hal.waId));
-    await inbound(chat.id, 1);
+    await h.inbound(chat.id, 1);
     const [answer] = await h.sendManagerMessage(chat.id, { text: 'this one will fail later' });
-    await statusOf(chat.id, answer!.id, 'delivered');
+    await h.statusOf(chat.id, answer!.id, 'delivered');
     const sent = h.sales.number.sent.at(-1)!;
     // Meta's own `sent` and `delivered` webhooks came first (the emulator emits both); then it fails the message.
     await waitFor('sent and delivered statuses emitted', async () =>
       sent.statuses.includes('delivered') ? true : undefined,
     );
     h.sales.number.emitStatus(sent.id, 'failed', statusErrors.undeliverable());
-    const failed = await statusOf(chat.id, answer!.id, 'error');
+    const failed = await h.statusOf(chat.id, answer!.id, 'error');
     expect(failed.error).toMatchObject({ code: 904 });
     expect(failed.error?.text).toMatch(/not on WhatsApp/);
     // A late `delivered` and even `read` from Meta (out of order) leave amoCRM at -1.
@@ -301,14 +248,14 @@ describe.each(ENGINES)('whatsapp channel end to end (%s)', (engine) => {
     hal.read(sent.id);
     await waitFor('the late statuses taken', async () => (h.business.pendingWebhooks.length === 0 ? true : undefined));
     const [marker] = await h.sendManagerMessage(chat.id, { text: 'after the late statuses' });
-    await statusOf(chat.id, marker!.id, 'delivered');
+    await h.statusOf(chat.id, marker!.id, 'delivered');
     expect((await h.sandboxMessages(chat.id)).find((m) => m.id === answer!.id)?.status).toBe('error');
   });
   it('refuses a file WhatsApp would not take with a clear -1; a picture it cannot show goes as a document', async () => {
     const ivy = h.sales.number.customer('79161280000', 'Ivy');
     ivy.send({ type: 'text', body: 'send me the files' });
     const chat = await waitFor('chat', () => h.chatOf(h.sales, ivy.waId));
-    await inbound(chat.id, 1);
+    await h.inbound(chat.id, 1);
     const gif = await h.upload('anim.gif', 'image/gif', Buffer.from('GIF89a'));
     const [asPicture] = await h.sendManagerMessage(chat.id, {
       type: 'picture',
@@ -316,7 +263,7 @@ describe.each(ENGINES)('whatsapp channel end to end (%s)', (engine) => {
       fileName: 'anim.gif',
       fileSize: gif.fileSize,
     });
-    const refused = await statusOf(chat.id, asPicture!.id, 'error');
+    const refused = await h.statusOf(chat.id, asPicture!.id, 'error');
     expect(refused.error?.text).toMatch(
       /does not take a image\/gif file as image \(it takes image\/jpeg, image\/png\)/,
     );
@@ -328,7 +275,7 @@ describe.each(ENGINES)('whatsapp channel end to end (%s)', (engine) => {
       fileName: 'scan.png',
       fileSize: big.fileSize,
     });
-    await statusOf(chat.id, large!.id, 'error');
+    await h.statusOf(chat.id, large!.id, 'error');
     expect((await h.sandboxMessages(chat.id)).find((m) => m.id === large!.id)?.error?.text).toMatch(
       /WhatsApp takes image files up to 5.0 MB; this one is 6.0 MB/,
     );
@@ -340,7 +287,7 @@ describe.each(ENGINES)('whatsapp channel end to end (%s)', (engine) => {
       fileSize: pdfAsPicture.fileSize,
       text: 'see attached',
     });
-    await statusOf(chat.id, fallback!.id, 'delivered');
+    await h.statusOf(chat.id, fallback!.id, 'delivered');
     expect(ivy.received.at(-1)).toMatchObject({
       type: 'document',
       document: { id: expect.any(String), caption: 'see attached', filename: 'doc.pdf' },

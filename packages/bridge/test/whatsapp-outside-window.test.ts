@@ -26,10 +26,6 @@ describe.each(ENGINES)('whatsapp outside the 24-hour window (%s)', (engine) => {
 
   const configure = (settings: Record<string, unknown>) =>
     updateChannelInstance(h.bridge, h.support.instanceKey, { settings });
-  const statusOf = async (chatId: string, messageId: string, status: string) =>
-    waitFor(`status ${status} of ${messageId}`, async () =>
-      (await h.sandboxMessages(chatId)).find((m) => m.id === messageId && m.status === status),
-    );
   /** A customer of the support number who last wrote 25 hours ago, and their sandbox chat. */
   const staleCustomer = async (phone: string, name: string) => {
     h.emulator.advanceClock(-25 * 60 * 60 * 1000);
@@ -64,7 +60,7 @@ describe.each(ENGINES)('whatsapp outside the 24-hour window (%s)', (engine) => {
     });
     const { customer, chat } = await staleCustomer('79162000001', 'Ann Lee');
     const [fits] = await h.sendManagerMessage(chat.id, { text: '12 мая | 15:00' });
-    await statusOf(chat.id, fits!.id, 'delivered');
+    await h.statusOf(chat.id, fits!.id, 'delivered');
     expect(customer.received.at(-1)).toEqual(
       expect.objectContaining({
         type: 'template',
@@ -88,10 +84,10 @@ describe.each(ENGINES)('whatsapp outside the 24-hour window (%s)', (engine) => {
     // A message with the wrong number of parts is refused before Meta is asked, with what the template takes.
     const sentBefore = h.support.number.sent.length;
     const [short] = await h.sendManagerMessage(chat.id, { text: 'tomorrow' });
-    const refused = await statusOf(chat.id, short!.id, 'error');
+    const refused = await h.statusOf(chat.id, short!.id, 'error');
     expect(refused.error?.text).toMatch(/template appointment, which takes 2 parts separated by \|.*has 1/);
     const [long] = await h.sendManagerMessage(chat.id, { text: 'a | b | c' });
-    expect((await statusOf(chat.id, long!.id, 'error')).error?.text).toMatch(/takes 2 parts.*has 3/);
+    expect((await h.statusOf(chat.id, long!.id, 'error')).error?.text).toMatch(/takes 2 parts.*has 3/);
     expect(h.support.number.sent.length).toBe(sentBefore);
   });
 
@@ -106,7 +102,7 @@ describe.each(ENGINES)('whatsapp outside the 24-hour window (%s)', (engine) => {
       fileSize: pdf.fileSize,
       text: 'No. 42',
     });
-    await statusOf(chat.id, withFile!.id, 'delivered');
+    await h.statusOf(chat.id, withFile!.id, 'delivered');
     expect(customer.received.at(-1)).toMatchObject({
       type: 'template',
       template: {
@@ -121,7 +117,9 @@ describe.each(ENGINES)('whatsapp outside the 24-hour window (%s)', (engine) => {
       },
     });
     const [noFile] = await h.sendManagerMessage(chat.id, { text: 'just text' });
-    expect((await statusOf(chat.id, noFile!.id, 'error')).error?.text).toMatch(/header needs a picture, video or file/);
+    expect((await h.statusOf(chat.id, noFile!.id, 'error')).error?.text).toMatch(
+      /header needs a picture, video or file/,
+    );
   });
 
   it('a template changed at Meta after the check: Meta’s 132000 becomes -1 naming the parameter count', async () => {
@@ -136,7 +134,7 @@ describe.each(ENGINES)('whatsapp outside the 24-hour window (%s)', (engine) => {
     try {
       const { chat } = await staleCustomer('79162000003', 'Cid');
       const [message] = await h.sendManagerMessage(chat.id, { text: '1 июня | 10:00' });
-      const failed = await statusOf(chat.id, message!.id, 'error');
+      const failed = await h.statusOf(chat.id, message!.id, 'error');
       expect(failed.error?.text).toMatch(/132000.*parameter count/);
     } finally {
       h.business.templates[index] = original;
@@ -161,7 +159,7 @@ describe.each(ENGINES)('whatsapp outside the 24-hour window (%s)', (engine) => {
     });
     expect(started.status).toBe(200);
     const { chat, message } = (await started.json()) as { chat: { id: string }; message: { id: string } };
-    await statusOf(chat.id, message.id, 'delivered');
+    await h.statusOf(chat.id, message.id, 'delivered');
     expect(dora.received.at(-1)).toMatchObject({
       to: '79162000004',
       type: 'template',
@@ -200,7 +198,7 @@ describe.each(ENGINES)('whatsapp outside the 24-hour window (%s)', (engine) => {
     expect(conversations).toHaveLength(1);
     // The window is open now: the manager's next answer is free-form, not a template.
     const [answer] = await h.sendManagerMessage(chat.id, { text: 'Ждём вас' });
-    await statusOf(chat.id, answer!.id, 'delivered');
+    await h.statusOf(chat.id, answer!.id, 'delivered');
     expect(dora.received.at(-1)).toMatchObject({ type: 'text', text: { body: 'Ждём вас' } });
   });
 

@@ -1,11 +1,11 @@
-import { type Sandbox, startSandbox } from '@amojo-bridge/sandbox';
-import { loadConfig } from '../../src/config/index.js';
+import type { Sandbox, SandboxChatView } from '@amojo-bridge/sandbox';
 import { createLogger } from '../../src/log.js';
-import { type Bridge, createBridge } from '../../src/service/create-bridge.js';
+import type { Bridge } from '../../src/service/create-bridge.js';
+import { type Account, findAccount } from '../../src/store/accounts/index.js';
+import { asAmojoAccountId } from '../../src/store/ids.js';
 import type { StoreDialect } from '../../src/store/store.js';
-import { createTestDatabase, type TestDatabase } from './databases.js';
 import { captureLogs } from './log-capture.js';
-import { freePort } from './ports.js';
+import { createWorld } from './world.js';
 
 /** Ids of the amoCRM harness: one channel, one account (numeric id 4242, subdomain `shop`), one integration. */
 export const AMOCRM_IDS = {
@@ -34,6 +34,12 @@ export interface AmocrmHarness {
   admin(method: string, path: string, body?: unknown): Promise<{ status: number; body: Record<string, unknown> }>;
   /** Calls the sandbox control API. */
   control(method: string, path: string, body?: unknown): Promise<{ status: number; body: Json }>;
+  /** Installs the integration in the sandbox account (`POST /crm/install`), which redirects to the bridge. */
+  install(): Promise<{ status: number; body: Json }>;
+  /** The harness account's row (it must exist: after the install or a connect). */
+  account(): Promise<Account>;
+  /** The sandbox chat of a customer chat key (after its first message reached amojo). */
+  chatOf(chatKey: string): Promise<SandboxChatView | undefined>;
   close(): Promise<void>;
 }
 
@@ -54,80 +60,65 @@ export async function createAmocrmHarness(options: {
   readonly engine: StoreDialect;
   readonly accessTokenTtlSeconds?: number;
 }): Promise<AmocrmHarness> {
-  const database: TestDatabase = await createTestDatabase(options.engine);
-  const port = await freePort();
-  const bridgeUrl = `http://127.0.0.1:${port}`;
-  const sandbox = await startSandbox({
-    channels: [
-      {
-        id: AMOCRM_IDS.channelId,
-        secret: AMOCRM_IDS.channelSecret,
-        name: 'Shop chat',
-        hookUrl: `${bridgeUrl}/hooks/amojo/:scope_id`,
-        hookApiVersion: 'v2',
-      },
-    ],
-    accounts: [
-      {
-        amojoId: AMOCRM_IDS.accountAmojoId,
-        id: AMOCRM_IDS.amocrmAccountId,
-        subdomain: AMOCRM_IDS.subdomain,
-        users: [{ id: 1, name: 'Manager One', amojoId: AMOCRM_IDS.managerAmojoId, isAdmin: true }],
-      },
-    ],
-    integrations: [
-      {
-        clientId: AMOCRM_IDS.clientId,
-        clientSecret: AMOCRM_IDS.clientSecret,
-        redirectUri: `${bridgeUrl}/amocrm/oauth/callback`,
-        disabledHookUrl: `${bridgeUrl}/amocrm/disabled`,
-        channelId: AMOCRM_IDS.channelId,
-        multipleSources: true,
-      },
-    ],
-    ...(options.accessTokenTtlSeconds ? { accessTokenTtlSeconds: options.accessTokenTtlSeconds } : {}),
-  });
   const { logs, destination } = captureLogs();
-  const configFor = (listenPort: number) =>
-    loadConfig({
-      env: {
-        AMOJO_CHANNEL_ID: AMOCRM_IDS.channelId,
-        AMOJO_CHANNEL_SECRET: AMOCRM_IDS.channelSecret,
-        AMOJO_BASE_URL: sandbox.url,
-        DATABASE_URL: database.databaseUrl,
-        HOST: '127.0.0.1',
-        PORT: String(listenPort),
-        PUBLIC_URL: bridgeUrl,
-        ADMIN_TOKEN: AMOCRM_IDS.adminToken,
-        QUEUE_POLL_INTERVAL_MS: '100',
-        AMOCRM_CLIENT_ID: AMOCRM_IDS.clientId,
-        AMOCRM_CLIENT_SECRET: AMOCRM_IDS.clientSecret,
-        AMOCRM_BASE_URL: sandbox.url,
-      },
-    });
   const log = createLogger({ level: 'info', destination });
-  const bridge = await createBridge({ config: configFor(port), log, startReconcileTimeoutMs: 0 });
-  const extra: Bridge[] = [];
-  try {
-    await bridge.start();
-  } catch (error) {
-    await bridge.stop().catch(() => undefined);
-    await sandbox.close();
-    await database.drop();
-    throw error;
-  }
+  const world = await createWorld({
+    engine: options.engine,
+    sandbox: ({ bridgeUrl, hookUrl }) => ({
+      channels: [
+        {
+          id: AMOCRM_IDS.channelId,
+          secret: AMOCRM_IDS.channelSecret,
+          name: 'Shop chat',
+          hookUrl,
+          hookApiVersion: 'v2',
+        },
+      ],
+      accounts: [
+        {
+          amojoId: AMOCRM_IDS.accountAmojoId,
+          id: AMOCRM_IDS.amocrmAccountId,
+          subdomain: AMOCRM_IDS.subdomain,
+          users: [{ id: 1, name: 'Manager One', amojoId: AMOCRM_IDS.managerAmojoId, isAdmin: true }],
+        },
+      ],
+      integrations: [
+        {
+          clientId: AMOCRM_IDS.clientId,
+          clientSecret: AMOCRM_IDS.clientSecret,
+          redirectUri: `${bridgeUrl}/amocrm/oauth/callback`,
+          disabledHookUrl: `${bridgeUrl}/amocrm/disabled`,
+          channelId: AMOCRM_IDS.channelId,
+          multipleSources: true,
+        },
+      ],
+      ...(options.accessTokenTtlSeconds ? { accessTokenTtlSeconds: options.accessTokenTtlSeconds } : {}),
+    }),
+    env: (sandbox) => ({
+      ADMIN_TOKEN: AMOCRM_IDS.adminToken,
+      QUEUE_POLL_INTERVAL_MS: '100',
+      AMOCRM_CLIENT_ID: AMOCRM_IDS.clientId,
+      AMOCRM_CLIENT_SECRET: AMOCRM_IDS.clientSecret,
+      AMOCRM_BASE_URL: sandbox.url,
+    }),
+    bridge: { log, startReconcileTimeoutMs: 0, start: true },
+  });
+  const { sandbox, bridge, bridgeUrl } = world;
+  const control: AmocrmHarness['control'] = async (method, path, body) => {
+    const response = await fetch(`${sandbox.url}/_sandbox/api${path}`, {
+      method,
+      ...(body !== undefined ? { headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) } : {}),
+    });
+    return { status: response.status, body: await json(response) };
+  };
   return {
     engine: options.engine,
     sandbox,
     bridge,
     bridgeUrl,
-    databaseUrl: database.databaseUrl,
+    databaseUrl: world.database.databaseUrl,
     logs,
-    async startSecondBridge() {
-      const second = await createBridge({ config: configFor(0), log, startReconcileTimeoutMs: 0 });
-      extra.push(second);
-      return second;
-    },
+    startSecondBridge: () => world.createBridge({ env: { PORT: '0' }, log, startReconcileTimeoutMs: 0 }),
     async admin(method, path, body) {
       const response = await fetch(`${bridgeUrl}/admin/api${path}`, {
         method,
@@ -139,18 +130,24 @@ export async function createAmocrmHarness(options: {
       });
       return { status: response.status, body: await json(response) };
     },
-    async control(method, path, body) {
-      const response = await fetch(`${sandbox.url}/_sandbox/api${path}`, {
-        method,
-        ...(body !== undefined ? { headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) } : {}),
-      });
-      return { status: response.status, body: await json(response) };
+    control,
+    install: () =>
+      control('POST', '/crm/install', { account: AMOCRM_IDS.accountAmojoId, clientId: AMOCRM_IDS.clientId }),
+    account: async () =>
+      (await findAccount(bridge.store.db, {
+        channelId: AMOCRM_IDS.channelId,
+        amojoAccountId: asAmojoAccountId(AMOCRM_IDS.accountAmojoId),
+      }))!,
+    async chatOf(chatKey) {
+      const row = await bridge.store.db
+        .selectFrom('conversations')
+        .select('conversation_id')
+        .where('channel_chat_key', '=', chatKey)
+        .executeTakeFirst();
+      if (!row) return undefined;
+      const chats = (await control('GET', '/chats')).body as SandboxChatView[];
+      return chats.find((c) => c.conversationId === row.conversation_id);
     },
-    async close() {
-      for (const other of extra) await other.stop().catch(() => undefined);
-      await bridge.stop();
-      await sandbox.close();
-      await database.drop();
-    },
+    close: () => world.close(),
   };
 }

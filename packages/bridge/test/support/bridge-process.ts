@@ -26,6 +26,9 @@ export async function waitUntil<T>(
   }
 }
 
+/** `amojo-bridge start` as a child process (see {@link bridgeProcess}). */
+export type BridgeProcess = ReturnType<typeof bridgeProcess>;
+
 /** `amojo-bridge start` as a child process that can be killed (SIGKILL) and started again. */
 export function bridgeProcess(env: Readonly<Record<string, string>>) {
   let child: ChildProcess | undefined;
@@ -33,22 +36,30 @@ export function bridgeProcess(env: Readonly<Record<string, string>>) {
   let starts = 0;
   return {
     async start(): Promise<void> {
-      const mark = output.length;
-      starts++;
-      const spawned = spawn(process.execPath, [CLI, 'start'], {
-        env: { PATH: process.env.PATH ?? '', ...env },
-        cwd: ROOT,
-      });
-      child = spawned;
-      const append = (chunk: Buffer) => {
-        output += chunk.toString('utf8');
-        if (output.length > 2_000_000) output = output.slice(-1_000_000);
-      };
-      spawned.stdout.on('data', append);
-      spawned.stderr.on('data', append);
-      await waitUntil(() => output.slice(mark).includes('listening on') || spawned.exitCode !== null, 60_000);
-      if (spawned.exitCode !== null)
-        throw new Error(`bridge exited at start (${spawned.exitCode}):\n${output.slice(-4000)}`);
+      // The port was reserved once and released; while the bridge is down (before its first start, after a kill)
+      // any outgoing connection on the machine may get it as its ephemeral port for a moment. Seen once in 17 runs
+      // on the shared VM (EADDRINUSE at the first start): the start is retried while that is the only reason.
+      for (let attempt = 1; ; attempt++) {
+        const mark = output.length;
+        starts++;
+        const spawned = spawn(process.execPath, [CLI, 'start'], {
+          env: { PATH: process.env.PATH ?? '', ...env },
+          cwd: ROOT,
+        });
+        child = spawned;
+        const append = (chunk: Buffer) => {
+          output += chunk.toString('utf8');
+          if (output.length > 2_000_000) output = output.slice(-1_000_000);
+        };
+        spawned.stdout.on('data', append);
+        spawned.stderr.on('data', append);
+        await waitUntil(() => output.slice(mark).includes('listening on') || spawned.exitCode !== null, 60_000);
+        if (spawned.exitCode === null) return;
+        if (!output.slice(mark).includes('EADDRINUSE') || attempt >= 10)
+          throw new Error(`bridge exited at start (${spawned.exitCode}):\n${output.slice(-4000)}`);
+        console.log(`bridge port busy at start (attempt ${attempt}); starting again`);
+        await new Promise((resolve) => setTimeout(resolve, 500 * attempt));
+      }
     },
     async kill(): Promise<void> {
       const current = child;

@@ -1,33 +1,23 @@
 import { randomUUID } from 'node:crypto';
 import { createServer, type IncomingMessage, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import {
-  type FaultSettingsInput,
-  type Sandbox,
-  type SandboxChatView,
-  type SandboxMessageView,
-  startSandbox,
-} from '@amojo-bridge/sandbox';
+import type { FaultSettingsInput, Sandbox, SandboxChatView, SandboxMessageView } from '@amojo-bridge/sandbox';
 import { connectAccount } from '../../src/accounts/index.js';
 import { verifyWebhook, webhookHeaders } from '../../src/channels/index.js';
-import { loadConfig } from '../../src/config/index.js';
 import { createLogger } from '../../src/log.js';
 import type { OutboundRecoveryOptions } from '../../src/pipelines/index.js';
-import { type Bridge, createBridge } from '../../src/service/create-bridge.js';
+import type { Bridge } from '../../src/service/create-bridge.js';
 import { upsertChannelInstance } from '../../src/store/channel-instances/index.js';
 import { asAmojoAccountId, asChannelInstanceKey } from '../../src/store/ids.js';
 import { upsertSource } from '../../src/store/sources/index.js';
 import type { StoreDialect } from '../../src/store/store.js';
-import { createTestDatabase, type TestDatabase } from './databases.js';
 import { captureLogs } from './log-capture.js';
-import { freePort } from './ports.js';
+import { TEST_CHANNEL_IDS, testChannelSandbox } from './test-channel.js';
+import { createWorld } from './world.js';
 
-const CHANNEL_ID = '0b6f3a52-7c1d-4e8a-9f20-5d4c3b2a1e90';
-const CHANNEL_SECRET = 'c0ffee1234567890abcdef1234567890abcdef12';
-const ACCOUNT_ID = '9a8b7c6d-5e4f-4a3b-8c2d-1e0f9a8b7c6d';
-const MANAGER_ID = '1f2e3d4c-5b6a-4978-8a6b-5c4d3e2f1a0b';
-const SOURCE_EXTERNAL_ID = 'relay-test-source';
-const BOT_ID = '5c4b3a29-1807-4f6e-9d5c-4b3a29180700';
+export { waitFor } from './wait-for.js';
+
+const { CHANNEL_SECRET, ACCOUNT_ID, SOURCE_EXTERNAL_ID, BOT_ID } = TEST_CHANNEL_IDS;
 const OAUTH_CLIENT_ID = '4c1d2e3f-5a6b-4c7d-8e9f-0a1b2c3d4e5f';
 const OAUTH_CLIENT_SECRET = 'relay-test-oauth-secret';
 // Nothing listens there: the install's redirect fails, the code is taken from the sandbox's answer instead.
@@ -203,80 +193,62 @@ async function json(response: Response): Promise<Record<string, unknown>> {
 
 /** Starts everything on real ports and connects the account; `close()` stops it all and drops the database. */
 export async function createRelayHarness(options: RelayHarnessOptions): Promise<RelayHarness> {
-  const database: TestDatabase = await createTestDatabase(options.engine);
-  const bridgePort = await freePort();
-  const bridgeBase = `http://127.0.0.1:${bridgePort}`;
-  const sandbox = await startSandbox({
-    channels: [
-      {
-        id: CHANNEL_ID,
-        secret: CHANNEL_SECRET,
-        name: 'Relay test channel',
-        hookUrl: `${bridgeBase}/hooks/amojo/:scope_id`,
-        hookApiVersion: 'v2',
-        writeFirst: true,
-        typingHooks: true,
-        ...(options.bot ? { bot: { id: BOT_ID, client_id: 'relay-test-bot', name: 'Relay bot' } } : {}),
-      },
-    ],
-    accounts: [
-      {
-        amojoId: ACCOUNT_ID,
-        id: 777,
-        subdomain: 'relay-test',
-        users: [{ id: 1, name: 'Manager One', amojoId: MANAGER_ID }],
-      },
-    ],
-    ...(options.faults ? { faults: options.faults } : {}),
-    ...(options.oauth
-      ? {
-          integrations: [{ clientId: OAUTH_CLIENT_ID, clientSecret: OAUTH_CLIENT_SECRET, redirectUri: OAUTH_REDIRECT }],
-        }
-      : {}),
-  });
   const { logs, destination } = captureLogs();
   const log = createLogger({
     level: options.logLevel ?? ((process.env.RELAY_LOG_LEVEL ?? 'info') as 'info'),
     destination,
   });
-  const env: Record<string, string> = {
-    AMOJO_CHANNEL_ID: CHANNEL_ID,
-    AMOJO_CHANNEL_SECRET: CHANNEL_SECRET,
-    AMOJO_BASE_URL: sandbox.url,
-    DATABASE_URL: database.databaseUrl,
-    HOST: '127.0.0.1',
-    PORT: String(bridgePort),
-    LOG_LEVEL: 'info',
-    ADMIN_TOKEN: RELAY_ADMIN_TOKEN,
-    // Fewer slots than the fault tests have runnable lanes, so the worker runs saturated as in production.
-    QUEUE_CONCURRENCY: '8',
-    QUEUE_POLL_INTERVAL_MS: '100',
-    QUEUE_LEASE_MS: '30000',
-    ...(options.bot ? { AMOJO_CHANNEL_BOT_ID: BOT_ID, AMOJO_CHANNEL_BOT_NAME: 'Relay bot' } : {}),
-    PUBLIC_URL: bridgeBase,
-    ...(options.oauth
-      ? {
-          AMOCRM_CLIENT_ID: OAUTH_CLIENT_ID,
-          AMOCRM_CLIENT_SECRET: OAUTH_CLIENT_SECRET,
-          AMOCRM_REDIRECT_URI: OAUTH_REDIRECT,
-          AMOCRM_BASE_URL: sandbox.url,
-        }
-      : {}),
-    ...options.env,
-  };
-  const config = loadConfig({ env });
-  const bridge = await createBridge({
-    config,
-    log,
-    recovery: {
-      ...(options.reconcileIntervalMs ? { intervalMs: options.reconcileIntervalMs } : {}),
-      ...options.recovery,
-    },
+  const world = await createWorld({
+    engine: options.engine,
+    sandbox: ({ hookUrl }) =>
+      testChannelSandbox(hookUrl, {
+        name: 'Relay test channel',
+        account: { id: 777, subdomain: 'relay-test' },
+        channel: {
+          writeFirst: true,
+          ...(options.bot ? { bot: { id: BOT_ID, client_id: 'relay-test-bot', name: 'Relay bot' } } : {}),
+        },
+        ...(options.oauth
+          ? {
+              integrations: [
+                { clientId: OAUTH_CLIENT_ID, clientSecret: OAUTH_CLIENT_SECRET, redirectUri: OAUTH_REDIRECT },
+              ],
+            }
+          : {}),
+      }),
+    ...(options.faults ? { faults: options.faults } : {}),
+    env: (sandbox) => ({
+      LOG_LEVEL: 'info',
+      ADMIN_TOKEN: RELAY_ADMIN_TOKEN,
+      // Fewer slots than the fault tests have runnable lanes, so the worker runs saturated as in production.
+      QUEUE_CONCURRENCY: '8',
+      QUEUE_POLL_INTERVAL_MS: '100',
+      QUEUE_LEASE_MS: '30000',
+      ...(options.bot ? { AMOJO_CHANNEL_BOT_ID: BOT_ID, AMOJO_CHANNEL_BOT_NAME: 'Relay bot' } : {}),
+      ...(options.oauth
+        ? {
+            AMOCRM_CLIENT_ID: OAUTH_CLIENT_ID,
+            AMOCRM_CLIENT_SECRET: OAUTH_CLIENT_SECRET,
+            AMOCRM_REDIRECT_URI: OAUTH_REDIRECT,
+            AMOCRM_BASE_URL: sandbox.url,
+          }
+        : {}),
+      ...options.env,
+    }),
   });
-  const secretRef = { secret: '' };
-  const customer = await startCustomerSystem(secretRef);
+  const { sandbox, env, config, bridgeUrl: bridgeBase } = world;
   try {
-    await bridge.start();
+    const secretRef = { secret: '' };
+    const customer = await startCustomerSystem(secretRef);
+    world.defer(() => customer.close());
+    const bridge = await world.createBridge({
+      log,
+      recovery: {
+        ...(options.reconcileIntervalMs ? { intervalMs: options.reconcileIntervalMs } : {}),
+        ...options.recovery,
+      },
+      start: true,
+    });
     const account = await connectAccount(bridge, { accountId: asAmojoAccountId(ACCOUNT_ID) });
     const instanceKey = `http_test_${randomUUID().slice(0, 8)}`;
     const instanceSecret = `secret-${randomUUID()}`;
@@ -416,53 +388,14 @@ export async function createRelayHarness(options: RelayHarnessOptions): Promise<
         });
         return { status: response.status, body: await json(response) };
       },
-      async close() {
-        await bridge.stop();
-        await customer.close();
-        await sandbox.close();
-        await database.drop();
-      },
+      close: () => world.close(),
     };
     return harness;
   } catch (error) {
-    await bridge.stop().catch(() => undefined);
-    await customer.close();
-    await sandbox.close();
-    await database.drop();
+    await world.close().catch(() => undefined);
     throw error;
   }
 }
 
-/** Polls `check` until it returns a truthy value (returned) or `timeoutMs` passes (throws naming `what`). */
-export async function waitFor<T>(
-  what: string,
-  check: () => Promise<T | undefined | false | null> | T | undefined | false | null,
-  timeoutMs = 30_000,
-): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  let last: unknown;
-  for (;;) {
-    try {
-      const value = await check();
-      if (value) return value;
-    } catch (error) {
-      last = error;
-    }
-    if (Date.now() > deadline) {
-      throw new Error(
-        `timed out after ${timeoutMs} ms waiting for ${what}${last ? ` (last error: ${String(last)})` : ''}`,
-      );
-    }
-    await new Promise((resolve) => setTimeout(resolve, 50));
-  }
-}
-
 /** The ids every test can use. */
-export const RELAY_TEST_IDS = {
-  CHANNEL_ID,
-  CHANNEL_SECRET,
-  ACCOUNT_ID,
-  MANAGER_ID,
-  SOURCE_EXTERNAL_ID,
-  BOT_ID,
-} as const;
+export const RELAY_TEST_IDS = TEST_CHANNEL_IDS;

@@ -1,4 +1,5 @@
 import { sql } from 'kysely';
+import { afterAll, beforeAll, beforeEach } from 'vitest';
 import { MIGRATION_TABLE, migrate } from '../../src/store/migrate.js';
 import { openStore } from '../../src/store/open-store.js';
 import type { Store, StoreDialect } from '../../src/store/store.js';
@@ -60,5 +61,47 @@ export async function createStoreFixture(engine: StoreDialect): Promise<StoreFix
       await store.close();
       await database.drop();
     },
+  };
+}
+
+/**
+ * The store fixture of a describe block: registers a `beforeAll` that creates it, a `beforeEach` that empties it
+ * (before the block's own `beforeEach` hooks, which may seed it) and an `afterAll` that closes it. The returned
+ * fixture is usable from the block's own `beforeAll` on; its `store` may be taken at once (`const { store } =
+ * useStoreFixture(engine)`): it stands for the store created later, and using it before `beforeAll` throws.
+ *
+ * @example
+ * describe.each(ENGINES)('queue on %s', (engine) => {
+ *   const { store } = useStoreFixture(engine);
+ *   it('enqueues', async () => {
+ *     await enqueue(store.db, { kind: 'test', payload: {} });
+ *   });
+ * });
+ */
+export function useStoreFixture(engine: StoreDialect): StoreFixture {
+  let opened: StoreFixture | undefined;
+  const current = (): StoreFixture => {
+    if (!opened) throw new Error('useStoreFixture: the store is created in beforeAll; read it from a hook or a test');
+    return opened;
+  };
+  // Every read of a member goes to the store of the moment, so the block can hold this before the store exists.
+  const store = new Proxy({} as Store, { get: (_target, member) => Reflect.get(current().store, member) });
+  beforeAll(async () => {
+    opened = await createStoreFixture(engine);
+  });
+  afterAll(async () => {
+    await opened?.close();
+  });
+  beforeEach(async () => {
+    await current().reset();
+  });
+  return {
+    store,
+    get database() {
+      return current().database;
+    },
+    openAnother: () => current().openAnother(),
+    reset: () => current().reset(),
+    close: () => current().close(),
   };
 }
