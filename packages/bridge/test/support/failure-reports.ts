@@ -5,25 +5,24 @@
 /** Writes one report: what the piece saw, as lines of text. */
 export type FailureReport = () => string | Promise<string>;
 
-const reports = new Map<number, { readonly label: string; readonly report: FailureReport }>();
-let nextId = 0;
+const reports = new Set<{ readonly label: string; readonly report: FailureReport }>();
 
 /**
  * Registers a report printed when a test of this file fails, until the returned function removes it (a harness
  * removes its report when it closes).
  */
 export function reportOnFailure(label: string, report: FailureReport): () => void {
-  const id = nextId++;
-  reports.set(id, { label, report });
+  const entry = { label, report };
+  reports.add(entry);
   return () => {
-    reports.delete(id);
+    reports.delete(entry);
   };
 }
 
 /** Every registered report, each under its label; a report that throws says so instead of hiding the others. */
 export async function failureReports(): Promise<string> {
   const parts: string[] = [];
-  for (const { label, report } of reports.values()) {
+  for (const { label, report } of reports) {
     let text: string;
     try {
       text = await report();
