@@ -36,29 +36,24 @@ export function bridgeProcess(env: Readonly<Record<string, string>>) {
   let starts = 0;
   return {
     async start(): Promise<void> {
-      // The port was reserved once and released; while the bridge is down (before its first start, after a kill)
-      // any outgoing connection on the machine may get it as its ephemeral port for a moment. Seen once in 17 runs
-      // on the shared VM (EADDRINUSE at the first start): the start is retried while that is the only reason.
-      for (let attempt = 1; ; attempt++) {
-        const mark = output.length;
-        starts++;
-        const spawned = spawn(process.execPath, [CLI, 'start'], {
-          env: { PATH: process.env.PATH ?? '', ...env },
-          cwd: ROOT,
-        });
-        child = spawned;
-        const append = (chunk: Buffer) => {
-          output += chunk.toString('utf8');
-          if (output.length > 2_000_000) output = output.slice(-1_000_000);
-        };
-        spawned.stdout.on('data', append);
-        spawned.stderr.on('data', append);
-        await waitUntil(() => output.slice(mark).includes('listening on') || spawned.exitCode !== null, 60_000);
-        if (spawned.exitCode === null) return;
-        if (!output.slice(mark).includes('EADDRINUSE') || attempt >= 10)
-          throw new Error(`bridge exited at start (${spawned.exitCode}):\n${output.slice(-4000)}`);
-        console.log(`bridge port busy at start (attempt ${attempt}); starting again`);
-        await new Promise((resolve) => setTimeout(resolve, 500 * attempt));
+      // The port was reserved by freePort (below the ephemeral range, so no outgoing connection takes it while the
+      // bridge is down); a start that fails says why with the bridge's own output.
+      const mark = output.length;
+      starts++;
+      const spawned = spawn(process.execPath, [CLI, 'start'], {
+        env: { PATH: process.env.PATH ?? '', ...env },
+        cwd: ROOT,
+      });
+      child = spawned;
+      const append = (chunk: Buffer) => {
+        output += chunk.toString('utf8');
+        if (output.length > 2_000_000) output = output.slice(-1_000_000);
+      };
+      spawned.stdout.on('data', append);
+      spawned.stderr.on('data', append);
+      await waitUntil(() => output.slice(mark).includes('listening on') || spawned.exitCode !== null, 60_000);
+      if (spawned.exitCode !== null) {
+        throw new Error(`bridge exited at start (${spawned.exitCode}):\n${output.slice(-4000)}`);
       }
     },
     async kill(): Promise<void> {
